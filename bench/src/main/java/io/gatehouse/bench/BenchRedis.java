@@ -1,0 +1,56 @@
+package io.gatehouse.bench;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
+import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.testkit.StandaloneRedis;
+
+/**
+ * A private redis-server for one benchmark trial, started the way the tests start theirs
+ * ({@code --save '' --appendonly no} on a free loopback port) and stopped by pid at the end.
+ */
+public final class BenchRedis implements AutoCloseable {
+    private final StandaloneRedis redis;
+    private final GatehouseConfig config;
+
+    private BenchRedis(StandaloneRedis redis) {
+        this.redis = redis;
+        this.config = GatehouseConfig.builder().redisUrl(redis.url()).build();
+    }
+
+    public static BenchRedis start() {
+        return new BenchRedis(StandaloneRedis.start());
+    }
+
+    public String url() {
+        return redis.url();
+    }
+
+    public GatehouseConfig config() {
+        return config;
+    }
+
+    /** A new connector to this Redis; the caller closes it. */
+    public RedisConnector connect() {
+        return RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+    }
+
+    public void flushAll() {
+        redis.flushAll();
+    }
+
+    /** {@code used_memory} from {@code INFO memory}, in bytes. */
+    public long usedMemory() {
+        for (String line : redis.node().cli("INFO", "memory").split("\r?\n")) {
+            if (line.startsWith("used_memory:")) {
+                return Long.parseLong(line.substring("used_memory:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("INFO memory has no used_memory");
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+    }
+}

@@ -1,0 +1,136 @@
+package io.gatehouse.redis;
+
+import io.gatehouse.store.StoreException;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * One multiplexed connection to a Redis deployment. Thread-safe; share it. Every call passes the
+ * target's circuit breaker (failing at once while the target is down), is bounded by the command
+ * timeout, and fails only with {@link StoreException}s.
+ *
+ * <p>Commands are written against Lettuce's {@link RedisClusterAsyncCommands}, which standalone,
+ * Sentinel and Cluster connections all implement, so a store has one code path for every topology.
+ */
+public final class RedisConnection implements AutoCloseable {
+    /** Slack on top of Lettuce's own timeout, so Lettuce's more precise error wins the race. */
+    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final RedisConnector connector;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> commands;
+    private final boolean dedicated;
+
+    RedisConnection(RedisConnector connector, StatefulConnection<String, String> connection,
+                    RedisClusterAsyncCommands<String, String> commands, boolean dedicated) {
+        this.connector = connector;
+        this.connection = connection;
+        this.commands = commands;
+        this.dedicated = dedicated;
+    }
+
+    /** Runs a command and waits for it, at most the command timeout. */
+    public <T> T sync(Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
+        return await(async(command), connector.endpoint().commandTimeout());
+    }
+
+    /**
+     * Runs a command that may block on the server (for example {@code XREAD BLOCK}) and waits at most
+     * {@code maxWait} plus the command timeout. Use it on a {@linkplain RedisConnector#openDedicated()
+     * dedicated connection}: a blocking command holds up every other command queued on its connection.
+     */
+    public <T> T syncBlocking(Duration maxWait,
+                              Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
+        return await(async(command), maxWait.plus(connector.endpoint().commandTimeout()));
+    }
+
+    /** Runs a command without waiting; the future fails only with a {@link StoreException}. */
+    public <T> CompletableFuture<T> async(Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
+        return call(null, command);
+    }
+
+    /** Runs a script by SHA (loading it where the server does not know it) and waits for its reply. */
+    public <T> T eval(RedisScript script, List<String> keys, String... args) {
+        return await(evalAsync(script, keys, args), connector.endpoint().commandTimeout());
+    }
+
+    /**
+     * Runs a script without waiting. All keys must share one Cluster slot; this is checked here, in
+     * every topology, so key-naming mistakes fail fast everywhere.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> CompletableFuture<T> evalAsync(RedisScript script, List<String> keys, String... args) {
+        KeySpace.requireSameSlot(keys);
+        String[] k = keys.toArray(new String[0]);
+        return call(script.name(), c -> c.<T>evalsha(script.sha(), script.reply().type, k, args)
+                .toCompletableFuture()
+                .exceptionallyCompose(e -> LettuceErrors.isNoScript(e)
+                        ? c.<T>eval(script.body(), script.reply().type, k, args)
+                        : CompletableFuture.failedFuture(e)));
+    }
+
+    private <T> CompletableFuture<T> call(String script,
+                                          Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
+        CircuitBreaker breaker = connector.breaker();
+        if (!breaker.allowsCalls()) {
+            return CompletableFuture.failedFuture(breaker.rejection());
+        }
+        CompletionStage<T> stage;
+        try {
+            stage = command.apply(commands);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.toCompletableFuture().handle((value, error) -> {
+            if (error == null) {
+                breaker.onSuccess();
+                return value;
+            }
+            StoreException translated = LettuceErrors.translate(connector.target(), script, error);
+            breaker.onFailure(translated);
+            throw translated;
+        });
+    }
+
+    /** A call that bypasses the circuit breaker: the breaker's own recovery probe. */
+    CompletionStage<?> asyncUnguarded(Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<?>> command) {
+        return command.apply(commands);
+    }
+
+    private <T> T await(CompletableFuture<T> future, Duration timeout) {
+        try {
+            return future.get(timeout.toNanos() + GRACE_NANOS, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw LettuceErrors.translate(connector.target(), null, e);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            StoreException translated = LettuceErrors.translate(connector.target(), null, e);
+            connector.breaker().onFailure(translated);
+            throw translated;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw LettuceErrors.translate(connector.target(), null, e);
+        }
+    }
+
+    /** Whether the underlying socket is connected right now. */
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
+    /** Closes a dedicated connection; the shared one is closed with its connector. */
+    @Override
+    public void close() {
+        if (dedicated) {
+            connection.closeAsync();
+        }
+    }
+}

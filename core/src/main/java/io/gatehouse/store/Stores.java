@@ -1,0 +1,87 @@
+package io.gatehouse.store;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
+import io.gatehouse.config.RedisEndpoint;
+import io.gatehouse.redis.RedisConnector;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The backends of one Gatehouse instance: for each {@link Purpose}, either a Redis deployment or the
+ * in-memory store. Purposes configured with the same Redis endpoint share one {@link RedisConnector}.
+ *
+ * <p>Opening connects to every configured deployment and fails with a
+ * {@link io.gatehouse.config.ConfigException} (one paragraph naming the key at fault) if one cannot be
+ * used, so a misconfigured instance stops at startup instead of failing its first requests.
+ */
+public final class Stores implements AutoCloseable {
+    private final GatehouseConfig config;
+    private final Map<Purpose, RedisConnector> redis;
+    private final List<RedisConnector> connectors;
+
+    private Stores(GatehouseConfig config, Map<Purpose, RedisConnector> redis, List<RedisConnector> connectors) {
+        this.config = config;
+        this.redis = redis;
+        this.connectors = connectors;
+    }
+
+    /** Connects every purpose that has a Redis URL; the others are served in memory. */
+    public static Stores open(GatehouseConfig config) {
+        Map<RedisEndpoint, List<Purpose>> byEndpoint = new LinkedHashMap<>();
+        for (Purpose p : Purpose.values()) {
+            config.redis(p).ifPresent(e -> byEndpoint.computeIfAbsent(e, k -> new ArrayList<>()).add(p));
+        }
+        Map<Purpose, RedisConnector> redis = new EnumMap<>(Purpose.class);
+        List<RedisConnector> connectors = new ArrayList<>();
+        try {
+            byEndpoint.forEach((endpoint, purposes) -> {
+                Purpose first = purposes.get(0);
+                String label = purposes.stream().map(Purpose::key).collect(Collectors.joining(","));
+                RedisConnector c = RedisConnector.connect(endpoint, label, setting -> config.redisKey(first, setting));
+                connectors.add(c);
+                purposes.forEach(p -> redis.put(p, c));
+            });
+        } catch (RuntimeException e) {
+            connectors.forEach(RedisConnector::close);
+            throw e;
+        }
+        return new Stores(config, redis, List.copyOf(connectors));
+    }
+
+    /** Everything in memory, nothing to connect to. */
+    public static Stores inMemory() {
+        return new Stores(GatehouseConfig.builder().build(), Map.of(), List.of());
+    }
+
+    public GatehouseConfig config() {
+        return config;
+    }
+
+    /** The Redis deployment serving {@code purpose}, or empty when it is served in memory. */
+    public Optional<RedisConnector> redis(Purpose purpose) {
+        return Optional.ofNullable(redis.get(purpose));
+    }
+
+    /** Probes every Redis deployment (in-memory purposes are reported healthy). */
+    public HealthReport health() {
+        List<TargetHealth> targets = new ArrayList<>();
+        connectors.forEach(c -> targets.add(c.probe()));
+        String memory = java.util.Arrays.stream(Purpose.values()).filter(p -> !redis.containsKey(p))
+                .map(Purpose::key).collect(Collectors.joining(","));
+        if (!memory.isEmpty()) {
+            targets.add(TargetHealth.inMemory(memory + "@in-memory"));
+        }
+        return HealthReport.of(targets);
+    }
+
+    @Override
+    public void close() {
+        connectors.forEach(RedisConnector::close);
+    }
+}

@@ -1,0 +1,81 @@
+package io.gatehouse.testing;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
+import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.testkit.RedisDeployment;
+import io.gatehouse.testkit.SharedRedis;
+import io.gatehouse.testkit.TlsRedis;
+import io.gatehouse.testkit.Topology;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Where a contract test's store lives: in memory, or on one of the four Redis topologies the testkit
+ * starts. Redis deployments and their connectors are shared by the whole test run (started on first
+ * use, stopped when the JVM exits) and flushed before each test.
+ */
+public enum Backend {
+    IN_MEMORY(null),
+    STANDALONE(Topology.STANDALONE),
+    CLUSTER(Topology.CLUSTER),
+    SENTINEL(Topology.SENTINEL),
+    TLS(Topology.TLS);
+
+    private static final Map<Backend, RedisConnector> CONNECTORS = new EnumMap<>(Backend.class);
+
+    private final Topology topology;
+
+    Backend(Topology topology) {
+        this.topology = topology;
+    }
+
+    public boolean isRedis() {
+        return topology != null;
+    }
+
+    /** The running deployment (started on first use). */
+    public RedisDeployment deployment() {
+        if (topology == null) {
+            throw new IllegalStateException("the in-memory backend has no Redis deployment");
+        }
+        return SharedRedis.get(topology);
+    }
+
+    /** A configuration with every purpose on this backend (no Redis settings for {@link #IN_MEMORY}). */
+    public GatehouseConfig config() {
+        return configBuilder().build();
+    }
+
+    /** A builder preset for this backend, to add capability settings. */
+    public GatehouseConfig.Builder configBuilder() {
+        GatehouseConfig.Builder b = GatehouseConfig.builder();
+        if (topology == null) {
+            return b;
+        }
+        RedisDeployment d = deployment();
+        b.redisUrl(d.url());
+        if (d instanceof TlsRedis tls) {
+            b.set("gatehouse.redis.tls.ca-file", tls.caCertFile().toString());
+            b.set("gatehouse.redis.tls.cert-file", tls.clientCertFile().toString());
+            b.set("gatehouse.redis.tls.key-file", tls.clientKeyFile().toString());
+        }
+        return b;
+    }
+
+    /** The connector shared by all tests on this backend. Do not close it. */
+    public synchronized RedisConnector connector() {
+        return CONNECTORS.computeIfAbsent(this, b -> {
+            RedisConnector c = RedisConnector.connect(config().redis(Purpose.TOKENS).orElseThrow());
+            Runtime.getRuntime().addShutdownHook(new Thread(c::close));
+            return c;
+        });
+    }
+
+    /** Empties every data node, so each test starts from nothing. */
+    public void flush() {
+        if (topology != null) {
+            deployment().flushAll();
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package io.gatehouse.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/**
+ * A master, one replica and 3 sentinels monitoring them as {@code gatehouse} (quorum 2,
+ * down-after 1000 ms, failover-timeout 5000 ms), so killing the master fails over in about 2 s.
+ */
+public final class SentinelDeployment implements RedisDeployment {
+  static final String MASTER_NAME = "gatehouse";
+  private static final int SENTINELS = 3;
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+
+  private final RedisNode initialMaster;
+  private final RedisNode initialReplica;
+  private final List<RedisNode> sentinels;
+
+  private SentinelDeployment(RedisNode master, RedisNode replica, List<RedisNode> sentinels) {
+    this.initialMaster = master;
+    this.initialReplica = replica;
+    this.sentinels = List.copyOf(sentinels);
+  }
+
+  /**
+   * Starts master, replica and 3 sentinels, and returns once the replication link is up and every
+   * sentinel sees the replica and the 2 other sentinels.
+   *
+   * @return the running deployment
+   */
+  public static SentinelDeployment start() {
+    List<RedisNode> started = new ArrayList<>();
+    try {
+      RedisNode master = PortRetry.withFreshPorts(() -> RedisNode.start(dataNode()));
+      started.add(master);
+      RedisNode replica =
+          PortRetry.withFreshPorts(
+              () ->
+                  RedisNode.start(
+                      dataNode().withConfig("replicaof " + RedisNode.HOST + " " + master.port())));
+      started.add(replica);
+      List<RedisNode> sentinels =
+          PortRetry.withFreshPorts(() -> startSentinels(master.port(), replica.port()));
+      started.addAll(sentinels);
+      SentinelDeployment deployment = new SentinelDeployment(master, replica, sentinels);
+      Poll.until("replication link", READY_TIMEOUT, deployment::replicationProblem);
+      // "online" is not enough: after a diskless sync Redis 7.0 holds back the command stream until
+      // the replica's next REPLCONF ACK (up to 1 s). A propagated probe proves streaming works
+      // without leaving a key behind.
+      master.cli("PUBLISH", "gatehouse-testkit:probe", "replication");
+      deployment.awaitReplication(master, replica);
+      Poll.until("sentinels to see each other", READY_TIMEOUT, deployment::sentinelProblem);
+      return deployment;
+    } catch (RuntimeException e) {
+      Parallel.close(started);
+      throw e;
+    }
+  }
+
+  private static NodeSpec dataNode() {
+    // The 7.0 default waits 5 s for more replicas before a diskless full sync; nobody else comes.
+    // Both nodes get it because after a failover the old master resyncs from the new one.
+    return NodeSpec.server(FreePorts.next()).withConfig("repl-diskless-sync-delay 0");
+  }
+
+  /**
+   * Starts the 3 sentinels together. Each is told its own id and the other sentinels and the
+   * replica up front ({@code known-sentinel}, {@code known-replica}); otherwise discovery waits for
+   * hello messages (every 2 s) and the master's INFO (every 10 s).
+   */
+  private static List<RedisNode> startSentinels(int masterPort, int replicaPort) {
+    int[] ports = new int[SENTINELS];
+    String[] ids = new String[SENTINELS];
+    for (int i = 0; i < SENTINELS; i++) {
+      ports[i] = FreePorts.next();
+      ids[i] = RandomHex.of(20);
+    }
+    List<Callable<RedisNode>> starts = new ArrayList<>();
+    for (int i = 0; i < SENTINELS; i++) {
+      List<String> config = new ArrayList<>();
+      config.add("sentinel myid " + ids[i]);
+      config.add("sentinel resolve-hostnames no");
+      config.add("sentinel monitor " + MASTER_NAME + " " + RedisNode.HOST + " " + masterPort + " 2");
+      config.add("sentinel down-after-milliseconds " + MASTER_NAME + " 1000");
+      config.add("sentinel failover-timeout " + MASTER_NAME + " 5000");
+      config.add("sentinel known-replica " + MASTER_NAME + " " + RedisNode.HOST + " " + replicaPort);
+      for (int other = 0; other < SENTINELS; other++) {
+        if (other != i) {
+          config.add(
+              "sentinel known-sentinel " + MASTER_NAME + " " + RedisNode.HOST + " " + ports[other]
+                  + " " + ids[other]);
+        }
+      }
+      NodeSpec spec = NodeSpec.sentinel(ports[i]).withConfig(config.toArray(new String[0]));
+      starts.add(() -> RedisNode.start(spec));
+    }
+    return Parallel.call(starts);
+  }
+
+  private String replicationProblem() {
+    Map<String, String> replica = Replies.infoFields(initialReplica.cli("INFO", "replication"));
+    if (!"up".equals(replica.get("master_link_status"))) {
+      return "replica master_link_status:" + replica.get("master_link_status");
+    }
+    Map<String, String> master = Replies.infoFields(initialMaster.cli("INFO", "replication"));
+    String slave = master.getOrDefault("slave0", "");
+    return slave.contains("state=online") ? null : "master reports slave0:" + slave;
+  }
+
+  /**
+   * Waits until the current replica has processed everything the current master had propagated
+   * when called. Unlike {@code WAIT} this works across {@link RedisNode#cli} calls, each of which
+   * is a new connection (and {@code WAIT} only covers the calling connection's own writes).
+   */
+  void awaitReplication() {
+    RedisNode master = master();
+    awaitReplication(master, other(master));
+  }
+
+  private void awaitReplication(RedisNode master, RedisNode replica) {
+    long target = replicationOffset(master, "master_repl_offset");
+    Poll.until(
+        "replica " + replica + " to reach offset " + target,
+        READY_TIMEOUT,
+        () -> {
+          long reached = replicationOffset(replica, "slave_repl_offset");
+          return reached >= target ? null : "replica is at offset " + reached;
+        });
+  }
+
+  private static long replicationOffset(RedisNode node, String field) {
+    String value = Replies.infoFields(node.cli("INFO", "replication")).get(field);
+    if (value == null) {
+      throw new IllegalStateException(node + " reports no " + field);
+    }
+    return Long.parseLong(value);
+  }
+
+  private RedisNode other(RedisNode node) {
+    return node == initialMaster ? initialReplica : initialMaster;
+  }
+
+  private String sentinelProblem() {
+    for (RedisNode sentinel : sentinels) {
+      Map<String, String> view = Replies.pairs(sentinel.cli("SENTINEL", "MASTER", MASTER_NAME));
+      if (!"2".equals(view.get("num-other-sentinels"))
+          || !"1".equals(view.get("num-slaves"))
+          || !"master".equals(view.get("flags"))) {
+        return sentinel + " reports flags " + view.get("flags") + ", num-other-sentinels "
+            + view.get("num-other-sentinels") + ", num-slaves " + view.get("num-slaves");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The name the sentinels monitor the master under.
+   *
+   * @return {@code "gatehouse"}
+   */
+  public String masterName() {
+    return MASTER_NAME;
+  }
+
+  /**
+   * The data node the sentinels currently report as master ({@code SENTINEL
+   * get-master-addr-by-name}): the original master until a failover, the promoted replica after.
+   * Falls back to the original master when no sentinel answers.
+   *
+   * @return the current master
+   */
+  public RedisNode master() {
+    for (RedisNode sentinel : sentinels) {
+      if (!sentinel.isAlive()) {
+        continue;
+      }
+      try {
+        String[] address =
+            sentinel.cli("SENTINEL", "get-master-addr-by-name", MASTER_NAME).split("\\R");
+        int port = Integer.parseInt(address[address.length - 1].trim());
+        if (port == initialReplica.port()) {
+          return initialReplica;
+        }
+        if (port == initialMaster.port()) {
+          return initialMaster;
+        }
+      } catch (RuntimeException e) {
+        // Try the next sentinel.
+      }
+    }
+    return initialMaster;
+  }
+
+  /**
+   * The data node that is not {@link #master()}.
+   *
+   * @return the current replica (after a failover: the old master, possibly dead)
+   */
+  public RedisNode replica() {
+    return other(master());
+  }
+
+  /**
+   * The 3 sentinel processes.
+   *
+   * @return the sentinels, in the order of {@link #url()}
+   */
+  public List<RedisNode> sentinels() {
+    return sentinels;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public Topology topology() {
+    return Topology.SENTINEL;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @return {@code redis-sentinel://127.0.0.1:S1,127.0.0.1:S2,127.0.0.1:S3#gatehouse}
+   */
+  @Override
+  public String url() {
+    return "redis-sentinel://"
+        + sentinels.stream().map(node -> node.host() + ":" + node.port()).collect(Collectors.joining(","))
+        + "#"
+        + MASTER_NAME;
+  }
+
+  /**
+   * {@inheritDoc} {@code FLUSHALL} on the current master, then waits until the replica (if its
+   * process is alive) has applied it.
+   *
+   * @throws IllegalStateException if a live replica does not catch up within 15 s
+   */
+  @Override
+  public void flushAll() {
+    RedisNode master = master();
+    master.cli("FLUSHALL");
+    RedisNode replica = other(master);
+    if (replica.isAlive()) {
+      awaitReplication(master, replica);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @return a list holding {@link #master()}
+   */
+  @Override
+  public List<RedisNode> masters() {
+    return List.of(master());
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public void close() {
+    List<RedisNode> all = new ArrayList<>(sentinels);
+    all.add(initialMaster);
+    all.add(initialReplica);
+    Parallel.close(all);
+  }
+
+  /**
+   * Describes the deployment for messages.
+   *
+   * @return topology and URL
+   */
+  @Override
+  public String toString() {
+    return "SentinelDeployment " + url();
+  }
+}
