@@ -30,7 +30,8 @@ final class Binaries {
     if (name.equals(OPENSSL)) {
       return "install it with apt-get install openssl";
     }
-    return "run ./scripts/test, which installs redis-server, redis-sentinel and redis-tools with apt-get";
+    return "run ./scripts/test, which installs redis-server, redis-sentinel and redis-tools"
+        + " with apt-get";
   }
 
   /** Returns null when absent, which computeIfAbsent does not cache, so a later install is seen. */

@@ -74,6 +74,7 @@ final class ClusterView {
     if (dash < 0) {
       return 1;
     }
-    return Integer.parseInt(range.substring(dash + 1)) - Integer.parseInt(range.substring(0, dash)) + 1;
+    int first = Integer.parseInt(range.substring(0, dash));
+    return Integer.parseInt(range.substring(dash + 1)) - first + 1;
   }
 }

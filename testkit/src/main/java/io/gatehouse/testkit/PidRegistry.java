@@ -10,9 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,6 +28,7 @@ final class PidRegistry {
   private static final String SUFFIX = ".properties";
   private static final AtomicBoolean REAPED = new AtomicBoolean();
   private static final ProcessHandle SELF = ProcessHandle.current();
+  private static final Duration KILL_TIMEOUT = Duration.ofSeconds(2);
 
   private PidRegistry() {}
 
@@ -75,33 +77,69 @@ final class PidRegistry {
     if (!Files.isDirectory(dir)) {
       return 0;
     }
-    int killed = 0;
+    // Signal every orphan first and wait for them together, so several cost one wait, not many.
+    List<ProcessHandle> killed = new ArrayList<>();
+    List<Path> orphanRecords = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
       for (Path file : files) {
-        killed += reap(file) ? 1 : 0;
+        Properties record = read(file);
+        if (record == null || running(record, "owner").isPresent()) {
+          continue;
+        }
+        running(record, "child").ifPresent(child -> {
+          child.destroyForcibly();
+          killed.add(child);
+        });
+        orphanRecords.add(file);
       }
     } catch (IOException e) {
       // Reaping is a courtesy to the machine; a failure here must not fail the test run.
     }
-    return killed;
+    awaitGone(killed);
+    for (Path file : orphanRecords) {
+      deleteOrphanFiles(file);
+    }
+    return killed.size();
   }
 
-  private static boolean reap(Path file) throws IOException {
+  private static void deleteOrphanFiles(Path file) {
     Properties record = read(file);
-    if (record == null) {
-      return false;
-    }
-    if (running(record, "owner").isPresent()) {
-      return false;
-    }
-    Optional<ProcessHandle> child = running(record, "child");
-    child.ifPresent(PidRegistry::killAndWait);
-    String childDir = record.getProperty("dir", "");
+    String childDir = record == null ? "" : record.getProperty("dir", "");
     if (!childDir.isEmpty() && TempDirs.isOurs(Path.of(childDir))) {
       TempDirs.deleteRecursively(Path.of(childDir));
     }
-    Files.deleteIfExists(file);
-    return child.isPresent();
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // Another JVM may be reaping the same record.
+    }
+  }
+
+  private static void awaitGone(List<ProcessHandle> processes) {
+    long deadline = System.nanoTime() + KILL_TIMEOUT.toNanos();
+    for (ProcessHandle process : processes) {
+      while (!isGone(process) && System.nanoTime() - deadline < 0) {
+        Poll.sleep(Duration.ofMillis(20));
+      }
+    }
+  }
+
+  /**
+   * Dead or a zombie. An orphan's new parent may be slow to reap it (in some containers pid 1 is
+   * not a real init), and Java reports a zombie as alive; a zombie holds no port or memory.
+   */
+  static boolean isGone(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return true;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      // Format: "pid (comm) S ...": the state follows the last ')' (comm may contain spaces).
+      int end = stat.lastIndexOf(')');
+      return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return !process.isAlive(); // no /proc (not Linux), or it just vanished
+    }
   }
 
   /** The live process recorded under {@code prefix}, if it is still the same process. */
@@ -117,15 +155,6 @@ final class PidRegistry {
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
         .filter(handle -> start < 0 || startMillis(handle) < 0 || startMillis(handle) == start);
-  }
-
-  private static void killAndWait(ProcessHandle handle) {
-    handle.destroyForcibly();
-    try {
-      handle.onExit().get(Duration.ofSeconds(2).toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      // Signal sent; if it is still dying, nothing more can be done from here.
-    }
   }
 
   private static long startMillis(ProcessHandle handle) {
@@ -148,7 +177,11 @@ final class PidRegistry {
       try (Writer writer = Files.newBufferedWriter(temp)) {
         record.store(writer, "gatehouse-testkit child process");
       }
-      Files.move(temp, directory().resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temp,
+          directory().resolve(name),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + name + " in " + directory(), e);
     }

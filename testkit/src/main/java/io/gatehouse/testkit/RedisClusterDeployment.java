@@ -87,7 +87,9 @@ public final class RedisClusterDeployment implements RedisDeployment {
   @Override
   public String url() {
     return "redis-cluster://"
-        + nodes.stream().map(node -> node.host() + ":" + node.port()).collect(Collectors.joining(","));
+        + nodes.stream()
+            .map(node -> node.host() + ":" + node.port())
+            .collect(Collectors.joining(","));
   }
 
   /** {@inheritDoc} Runs {@code FLUSHALL} on the 3 masters concurrently. */

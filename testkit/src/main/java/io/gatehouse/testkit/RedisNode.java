@@ -196,7 +196,8 @@ public final class RedisNode implements AutoCloseable {
                 Binaries.locate(spec.kind().binary()).toString(), configFile().toString())
             .directory(dir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LogTail.STDOUT_FILE).toFile()));
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(dir.resolve(LogTail.STDOUT_FILE).toFile()));
     Process started;
     try {
       started = builder.start();
@@ -214,13 +215,15 @@ public final class RedisNode implements AutoCloseable {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (true) {
       if (!started.isAlive()) {
-        throw startupFailure(started, "exited with code " + started.exitValue() + " during startup");
+        throw startupFailure(
+            started, "exited with code " + started.exitValue() + " during startup");
       }
       if (answersPing() && isServedBy(started)) {
         return;
       }
       if (System.nanoTime() - deadline > 0) {
-        throw startupFailure(started, "did not answer PING within " + READY_TIMEOUT.toSeconds() + " s");
+        throw startupFailure(
+            started, "did not answer PING within " + READY_TIMEOUT.toSeconds() + " s");
       }
       Poll.sleep(READY_INTERVAL);
     }
