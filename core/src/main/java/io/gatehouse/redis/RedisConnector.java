@@ -11,6 +11,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -178,7 +179,7 @@ public final class RedisConnector implements AutoCloseable {
         for (RedisScript script : scripts) {
             if (stateful instanceof StatefulRedisClusterConnection<String, String> cluster) {
                 cluster.getPartitions().forEach(node -> {
-                    if (node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
                         shared.sync(c -> cluster.getConnection(node.getNodeId()).async().scriptLoad(script.body()));
                     }
                 });

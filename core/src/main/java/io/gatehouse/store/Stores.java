@@ -5,6 +5,7 @@ import io.gatehouse.config.Purpose;
 import io.gatehouse.config.RedisEndpoint;
 import io.gatehouse.redis.RedisConnector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,7 @@ public final class Stores implements AutoCloseable {
     public HealthReport health() {
         List<TargetHealth> targets = new ArrayList<>();
         connectors.forEach(c -> targets.add(c.probe()));
-        String memory = java.util.Arrays.stream(Purpose.values()).filter(p -> !redis.containsKey(p))
+        String memory = Arrays.stream(Purpose.values()).filter(p -> !redis.containsKey(p))
                 .map(Purpose::key).collect(Collectors.joining(","));
         if (!memory.isEmpty()) {
             targets.add(TargetHealth.inMemory(memory + "@in-memory"));
