@@ -87,12 +87,7 @@ final class LettuceClients {
     }
 
     static ClusterClientOptions clusterOptions(RedisEndpoint e) {
-        return ClusterClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(socketOptions(e))
-                .timeoutOptions(timeoutOptions(e))
-                .sslOptions(sslOptions(e))
+        return ClusterClientOptions.builder(clientOptions(e))
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enableAllAdaptiveRefreshTriggers()
                         .enablePeriodicRefresh(Duration.ofSeconds(30))

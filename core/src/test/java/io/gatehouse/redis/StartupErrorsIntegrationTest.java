@@ -25,22 +25,14 @@ class StartupErrorsIntegrationTest {
 
     @Test
     void unreachableHost() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        int port = closedPort;
+        int port = closedPort();
         assertStartupError(b -> b.redisUrl("redis://127.0.0.1:" + port).set("gatehouse.redis.connect-timeout", "500ms"),
                 "gatehouse.redis.url", "Cannot connect");
     }
 
     @Test
     void unreachableSentinels() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        int p = port;
+        int p = closedPort();
         assertStartupError(b -> b.redisUrl("redis-sentinel://127.0.0.1:" + p + "#gatehouse")
                 .set("gatehouse.redis.connect-timeout", "500ms"), "gatehouse.redis.url", "Sentinels");
     }
@@ -85,6 +77,13 @@ class StartupErrorsIntegrationTest {
                         .set("gatehouse.redis.tls.cert-file", tls.caCertFile().toString())
                         .set("gatehouse.redis.tls.key-file", tls.caCertFile().toString()),
                 "gatehouse.redis.tls.cert-file", "cannot be used");
+    }
+
+    /** A loopback port nothing listens on. */
+    private static int closedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private static GatehouseConfig.Builder tlsFiles(GatehouseConfig.Builder b, TlsRedis tls) {
