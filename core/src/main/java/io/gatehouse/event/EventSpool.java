@@ -107,12 +107,15 @@ final class EventSpool implements AutoCloseable {
     }
 
     /** Appends the events in order; false (nothing written) if the spool would grow beyond its limit. */
-    synchronized boolean append(List<SecurityEvent> events) {
+    boolean append(List<SecurityEvent> events) {
         StringBuilder sb = new StringBuilder(events.size() * 300);
         for (SecurityEvent e : events) {
             sb.append(EventJson.write(e)).append('\n');
         }
-        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        return appendBytes(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private synchronized boolean appendBytes(byte[] bytes) {
         if (size - readOffset + bytes.length > maxBytes) {
             return false;
         }
@@ -138,11 +141,20 @@ final class EventSpool implements AutoCloseable {
         return size - readOffset;
     }
 
-    /** Reads up to {@code max} events from where replay has got; nothing moves until {@link #commit}. */
-    synchronized Batch read(int max) {
+    /**
+     * Reads up to {@code max} events from where replay has got; nothing moves until {@link #commit}. Only
+     * the replaying thread calls it; the lock is held just to read the positions, so callers appending
+     * (recording with a full queue) never wait for the file read.
+     */
+    Batch read(int max) {
         List<SecurityEvent> events = new ArrayList<>();
         int unreadable = 0;
-        long pos = readOffset;
+        long pos;
+        long size;
+        synchronized (this) {
+            pos = readOffset;
+            size = this.size;
+        }
         try {
             while (events.size() + unreadable < max && pos < size) {
                 ByteBuffer buf = ByteBuffer.allocate((int) Math.min(READ_CHUNK, size - pos));

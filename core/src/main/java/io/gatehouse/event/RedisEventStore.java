@@ -30,6 +30,9 @@ import java.util.concurrent.TimeoutException;
  *   gatehouse:ev:{u:<user>}:log             stream: the user's events, full copy
  *   gatehouse:ev:{g<n>}:log                 stream: shard n of the global log (n = hash(event id) mod N), full copy
  *   gatehouse:ev:{g<n>}:counts:<yyyymmdd>   hash: t:<type> / s:<severity> counts of that shard and UTC day
+ *   gatehouse:ev:{...}:late                 zset beside each stream: ids of events stored out of order
+ * An event's own stream id is <time ms>-<48-bit hash of its id>, so "is it stored?" is one XRANGE of a
+ * single id; an event older than the stream's last entry is stored at the top and its id put in :late.
  * A user's stream and a global shard are in different slots, so an event is two script calls (one per
  * slot), sent pipelined with every other event of the batch. Each call is idempotent by event id, so a
  * batch that failed half-way is simply sent again. Keeping the full event in both places costs memory
@@ -61,6 +64,25 @@ final class RedisEventStore extends StreamEventStore {
         return keys.key("ev", "u:" + user, "log");
     }
 
+    /** The late set beside a stream key ({@code ...:log} becomes {@code ...:late}). */
+    static String lateKey(String streamKey) {
+        return streamKey.substring(0, streamKey.length() - "log".length()) + "late";
+    }
+
+    /**
+     * The sequence part of an event's own stream id: 48 bits of a 64-bit FNV-1a hash of its id (48 bits
+     * so that Lua's doubles hold it exactly). Two events of one millisecond collide with odds of 2^-48;
+     * the script then stores the second one "late", still exactly once.
+     */
+    static long seqOf(String id) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < id.length(); i++) {
+            h ^= id.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h >>> 16;
+    }
+
     private int shardOf(SecurityEvent e) {
         return Math.floorMod(e.id().hashCode(), shards.size());
     }
@@ -83,20 +105,25 @@ final class RedisEventStore extends StreamEventStore {
             }
             int shard = shardOf(e);
             LocalDate day = LocalDate.ofInstant(e.time(), ZoneOffset.UTC);
-            groups.computeIfAbsent(List.of(shards.get(shard), countsKey(shard, day)), k -> new ArrayList<>()).add(e);
-            e.user().ifPresent(u -> groups.computeIfAbsent(List.of(userKey(u)), k -> new ArrayList<>()).add(e));
+            String stream = shards.get(shard);
+            groups.computeIfAbsent(List.of(stream, lateKey(stream), countsKey(shard, day)), k -> new ArrayList<>()).add(e);
+            e.user().ifPresent(u -> groups.computeIfAbsent(List.of(userKey(u), lateKey(userKey(u))), k -> new ArrayList<>()).add(e));
         }
         List<CompletableFuture<Object>> calls = new ArrayList<>();
         String[] head = {Long.toString(cutoff), Long.toString(ttl), Long.toString(ttl + DAY_MS)};
         groups.forEach((keyList, list) -> {
+            // In (time, seq) order, so that events of one call take their own stream ids (not "late").
+            list.sort(java.util.Comparator.comparingLong((SecurityEvent e) -> e.time().toEpochMilli())
+                    .thenComparingLong(e -> seqOf(e.id())));
             for (int from = 0; from < list.size(); from += PER_CALL) {
                 List<SecurityEvent> chunk = list.subList(from, Math.min(list.size(), from + PER_CALL));
-                String[] args = new String[3 + chunk.size() * 10];
+                String[] args = new String[3 + chunk.size() * 11];
                 System.arraycopy(head, 0, args, 0, 3);
                 int a = 3;
                 for (SecurityEvent e : chunk) {
                     args[a++] = e.id();
                     args[a++] = Long.toString(e.time().toEpochMilli());
+                    args[a++] = Long.toString(seqOf(e.id()));
                     args[a++] = e.type().code();
                     args[a++] = EventJson.severity(e.severity());
                     args[a++] = e.user().orElse("");

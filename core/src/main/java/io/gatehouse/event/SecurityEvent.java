@@ -38,7 +38,8 @@ public final class SecurityEvent {
 
     private SecurityEvent(Builder b) {
         this.id = b.id;
-        this.time = b.time;
+        // Stores keep milliseconds: an event reads back equal to what was recorded.
+        this.time = b.time == null ? null : b.time.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         this.type = b.type;
         this.severity = b.severity != null ? b.severity : b.type.defaultSeverity();
         this.user = b.user;
