@@ -154,7 +154,12 @@ class SecurityEventsContractTest extends StoreContract {
 
         String user = "user3";
         List<SecurityEvent> usersOwn = recorded.stream().filter(e -> e.user().orElse("").equals(user)).toList();
-        assertThat(all(EventQuery.builder().user(user), 4)).containsExactlyElementsOf(reversed(usersOwn));
+        // Events of one millisecond come back in stream-id order (by a hash of their id), not recording order.
+        List<SecurityEvent> ownPaged = all(EventQuery.builder().user(user), 4);
+        assertThat(ownPaged).hasSameSizeAs(usersOwn).containsExactlyInAnyOrderElementsOf(usersOwn);
+        for (int i = 1; i < ownPaged.size(); i++) {
+            assertThat(ownPaged.get(i).time()).isBeforeOrEqualTo(ownPaged.get(i - 1).time());
+        }
     }
 
     @Test
