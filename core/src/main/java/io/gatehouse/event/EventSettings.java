@@ -1,0 +1,76 @@
+package io.gatehouse.event;
+
+import io.gatehouse.config.ConfigException;
+import io.gatehouse.config.GatehouseConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The {@code gatehouse.events.*} settings, read and checked once (documented in docs/CONFIGURATION.md). */
+record EventSettings(Duration retention, int queueCapacity, int batchSize, int globalShards, Path spoolDir,
+                     long spoolMaxBytes, Duration retryInterval, Duration lateWindow, int rateLimitSample,
+                     int maxScan, Optional<URI> webhookUrl, Severity webhookMinSeverity, int webhookMaxAttempts,
+                     Duration webhookInitialBackoff, Duration webhookMaxBackoff, Duration webhookTimeout) {
+
+    static final String PREFIX = "gatehouse.events.";
+
+    static EventSettings from(GatehouseConfig c) {
+        Duration retention = positive(c, "retention", Duration.ofDays(90));
+        int queue = (int) range(c, "queue-capacity", 65_536, 16, 10_000_000);
+        int batch = (int) range(c, "batch-size", 256, 1, 10_000);
+        int shards = (int) range(c, "global-shards", 4, 1, 256);
+        Path spool = Path.of(c.string(PREFIX + "spool.dir", c.dataDir().resolve("events").toString()));
+        long spoolMax = range(c, "spool.max-bytes", 1L << 30, 1024, Long.MAX_VALUE);
+        Duration retry = positive(c, "retry-interval", Duration.ofMillis(500));
+        Duration late = positive(c, "late-window", Duration.ofHours(1));
+        int sample = (int) range(c, "rate-limit-sample", 10, 1, 1_000_000);
+        int maxScan = (int) range(c, "query.max-scan", 20_000, 100, 10_000_000);
+        Optional<URI> webhook = c.get(PREFIX + "webhook.url").filter(s -> !s.isBlank()).map(s -> uri(s));
+        Severity min;
+        String minText = c.string(PREFIX + "webhook.min-severity", "critical");
+        try {
+            min = Severity.valueOf(minText.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(PREFIX + "webhook.min-severity", PREFIX + "webhook.min-severity = '" + minText
+                    + "' is not a severity; use info, warning or critical");
+        }
+        int attempts = (int) range(c, "webhook.max-attempts", 6, 1, 100);
+        Duration initial = positive(c, "webhook.initial-backoff", Duration.ofSeconds(1));
+        Duration maxBackoff = positive(c, "webhook.max-backoff", Duration.ofMinutes(1));
+        Duration timeout = positive(c, "webhook.timeout", Duration.ofSeconds(5));
+        return new EventSettings(retention, queue, batch, shards, spool, spoolMax, retry, late, sample, maxScan,
+                webhook, min, attempts, initial, maxBackoff, timeout);
+    }
+
+    private static URI uri(String s) {
+        try {
+            URI u = new URI(s);
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+                throw new URISyntaxException(s, "not an http(s) URL with a host");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(PREFIX + "webhook.url", PREFIX + "webhook.url must be an http:// or https:// URL "
+                    + "(a Slack incoming webhook, for example); '" + e.getInput() + "' is not: " + e.getReason());
+        }
+    }
+
+    private static Duration positive(GatehouseConfig c, String name, Duration def) {
+        Duration d = c.duration(PREFIX + name, def);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(PREFIX + name, PREFIX + name + " must be a positive duration, not " + d);
+        }
+        return d;
+    }
+
+    private static long range(GatehouseConfig c, String name, long def, long min, long max) {
+        long v = c.number(PREFIX + name, def);
+        if (v < min || v > max) {
+            throw new ConfigException(PREFIX + name, PREFIX + name + " = " + v + " is out of range; it must be "
+                    + min + " to " + max);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,131 @@
+package io.gatehouse.event;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
+import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.Stores;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * The security event log: record what happens to accounts, query it per user or globally, count it for
+ * dashboards and export it for a SIEM.
+ *
+ * <pre>{@code
+ * SecurityEvents events = SecurityEvents.open(stores);          // Redis for "events", else in memory
+ * events.record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
+ *         .user("u42").ip("203.0.113.9").userAgent(ua).reason("bad_password").build());
+ * EventPage last = events.query(EventQuery.lastOf("u42", 50));
+ * }</pre>
+ *
+ * <p>{@link #record} never blocks and never throws for a valid event: events go to a bounded queue that a
+ * writer thread stores in pipelined batches; when the queue is full or the store fails they are appended
+ * to a local spool file and replayed, in order, once the store answers again. Storage is idempotent by
+ * event id, so a replayed event is stored exactly once. Queries read the store directly and fail with a
+ * {@link io.gatehouse.store.StoreException} when it is down.
+ *
+ * <p>Retention ({@code gatehouse.events.retention}, 90 days) is enforced as events are written and
+ * filtered on every read; nothing sweeps. Implementations are thread-safe.
+ */
+public interface SecurityEvents extends AutoCloseable {
+
+    /**
+     * Records an event without waiting. An event without id or time gets a new ULID and the clock's
+     * time. Rate-limit events are sampled ({@code gatehouse.events.rate-limit-sample}).
+     *
+     * @return the event as it will be stored (with its id and time), or the input when sampled out
+     */
+    SecurityEvent record(SecurityEvent event);
+
+    /** One page of matching events, newest first. A malformed cursor is an {@link IllegalArgumentException}. */
+    EventPage query(EventQuery query);
+
+    /** Events stored per type and severity over the UTC days {@code from} to {@code to}, both included. */
+    EventCounts counts(LocalDate from, LocalDate to);
+
+    /**
+     * Writes every stored event with a time in {@code [from, to)} as JSON lines (one object per line,
+     * oldest first, the same fields as {@link SecurityEvent}) and returns how many were written.
+     * The stream is not closed.
+     */
+    long export(Instant from, Instant to, OutputStream out) throws IOException;
+
+    /**
+     * Waits until every event recorded before this call is stored (or counted as dropped), at most
+     * {@code timeout}. For shutdown and tests; request paths never call it.
+     *
+     * @return whether everything got stored in time
+     */
+    boolean flush(Duration timeout);
+
+    /** The pipeline's counters. */
+    EventStats stats();
+
+    /** Stops the writer after trying to store what is queued for up to 5 seconds; what is left stays in the spool. */
+    @Override
+    void close();
+
+    /** Opens the event log on {@code stores}: Redis when the {@code events} purpose has one, else in memory. */
+    static SecurityEvents open(Stores stores) {
+        return builder().stores(stores).build();
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Assembles an event log. */
+    final class Builder {
+        private GatehouseConfig config = GatehouseConfig.builder().build();
+        private RedisConnector redis;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The configuration and the Redis deployment of {@link Purpose#EVENTS}. */
+        public Builder stores(Stores stores) {
+            this.config = stores.config();
+            this.redis = stores.redis(Purpose.EVENTS).orElse(null);
+            return this;
+        }
+
+        /** The {@code gatehouse.events.*} settings and data directory. */
+        public Builder config(GatehouseConfig config) {
+            this.config = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** Stores events in this Redis deployment (the caller keeps ownership and closes it). */
+        public Builder redis(RedisConnector redis) {
+            this.redis = Objects.requireNonNull(redis);
+            return this;
+        }
+
+        /** Stores events in memory (single process; lost on exit). */
+        public Builder inMemory() {
+            this.redis = null;
+            return this;
+        }
+
+        /** The clock for event times, retention and day buckets. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** Starts the writer thread and replays a spool left by a previous run. */
+        public SecurityEvents build() {
+            EventSettings settings = EventSettings.from(config);
+            EventStore store = redis != null
+                    ? new RedisEventStore(redis, settings, clock)
+                    : new InMemoryEventStore(settings, clock);
+            return new EventRecorder(store, settings, clock);
+        }
+    }
+}
