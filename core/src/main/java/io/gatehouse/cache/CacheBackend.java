@@ -1,0 +1,68 @@
+package io.gatehouse.cache;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Where entries live: Redis ({@link RedisCacheBackend}) or this process ({@link InMemoryCacheBackend}).
+ * Entries are opaque strings ({@link Envelope}); each write that others must hear about carries the
+ * message to publish, so the write and its notification are one atomic step.
+ */
+interface CacheBackend {
+
+    /** What {@link #lookup} found. */
+    enum Found { VALUE, LEASE_TAKEN, LEASE_HELD_BY_OTHER }
+
+    record Lookup(Found found, String raw, long leaseMillisLeft) {
+    }
+
+    String get(String cache, String key);
+
+    /**
+     * The value, or else the lease for {@code token}, or else how long another holder keeps it. A
+     * value equal to {@code ignore} (one the caller found unusable: unreadable or invalidated by
+     * group) counts as absent, so it is replaced by a load without first deleting it.
+     */
+    Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore);
+
+    /** Takes the lease if it is free, whether or not a value is cached (early refresh). */
+    boolean tryLease(String cache, String key, String token, long leaseMillis);
+
+    /** Writes if {@code token} still holds the lease; releases it and publishes. */
+    boolean storeLeased(String cache, String key, String token, String raw, long ttlMillis, String message);
+
+    /** Writes unconditionally, cancels any lease, publishes. */
+    void put(String cache, String key, String raw, long ttlMillis, String message);
+
+    /** {@link #put} without waiting (warmers send many at once); {@link #await} the futures. */
+    CompletableFuture<Void> putAsync(String cache, String key, String raw, long ttlMillis, String message);
+
+    /** Waits for a future of this backend at most the command timeout; fails with a StoreException. */
+    <T> T await(CompletableFuture<T> future);
+
+    /** Deletes value and lease, publishes. */
+    void delete(String cache, String key, String message);
+
+    /** Gives the lease back if {@code token} holds it. */
+    void release(String cache, String key, String token);
+
+    /** The current generation of each group, {@link Envelope#NO_GENERATION} for a group never invalidated. */
+    List<String> generations(String cache, List<String> groups);
+
+    /** Gives the group a new generation, kept at least {@code keepMillis}; publishes. */
+    void bumpGeneration(String cache, String group, long keepMillis, String message);
+
+    /** Publishes on the invalidation channel (heartbeats). */
+    void publish(String message);
+
+    /** Listens to the invalidation channel. */
+    AutoCloseable subscribe(Consumer<String> listener);
+
+    /** Drops expired entries that nobody read (the in-memory store; Redis expires keys itself). */
+    default void purgeExpired() {
+    }
+
+    /** For logs and errors. */
+    String describe();
+}

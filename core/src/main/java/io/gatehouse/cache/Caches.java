@@ -1,0 +1,239 @@
+package io.gatehouse.cache;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.config.ConfigException;
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
+import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.Stores;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Makes {@link Cache}s, all sharing one store, one invalidation channel and one scheduler (for early
+ * refreshes, warmers and near-cache heartbeats). One per process and store; close it on shutdown.
+ *
+ * <pre>{@code
+ * Caches caches = Caches.open(stores);                       // Redis for the "cache" purpose, or in memory
+ * Cache<Profile> profiles = caches.cache("profile", Profile.class);
+ * }</pre>
+ *
+ * Settings come from {@code gatehouse.cache.*} (see docs/CONFIGURATION.md) and can be changed per
+ * cache with {@link #builder(String, Class)}.
+ */
+public final class Caches implements AutoCloseable {
+    static final String PREFIX = "gatehouse.cache.";
+
+    private final CacheBackend backend;
+    private final GatehouseConfig config;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Invalidations invalidations;
+    private final Map<String, Cache<?>> caches = new ConcurrentHashMap<>();
+
+    private Caches(CacheBackend backend, GatehouseConfig config, Clock clock, ObjectMapper mapper) {
+        this.backend = backend;
+        this.config = config;
+        this.clock = clock;
+        this.mapper = mapper;
+        AtomicInteger n = new AtomicInteger();
+        this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "gatehouse-cache-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        Duration heartbeat = positive(config, PREFIX + "heartbeat", Duration.ofSeconds(1), Duration.ofMillis(10));
+        this.invalidations = new Invalidations(UUID.randomUUID().toString().substring(0, 8), backend, heartbeat, scheduler);
+        invalidations.start();
+        scheduler.scheduleWithFixedDelay(backend::purgeExpired, 30, 30, TimeUnit.SECONDS);
+    }
+
+    /** The store of the {@link Purpose#CACHE} purpose (Redis, or in memory), settings from {@code stores.config()}. */
+    public static Caches open(Stores stores) {
+        Builder b = builder().config(stores.config());
+        stores.redis(Purpose.CACHE).ifPresent(b::redis);
+        return b.build();
+    }
+
+    /** Everything in this process, default settings. */
+    public static Caches inMemory() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A cache with the settings of the configuration ({@code gatehouse.cache.<name>.*} included). */
+    public <V> Cache<V> cache(String name, Class<V> type) {
+        return builder(name, type).build();
+    }
+
+    /** A builder for a cache of {@code type}, preset from the configuration. */
+    public <V> CacheBuilder<V> builder(String name, Class<V> type) {
+        Objects.requireNonNull(type, "type");
+        return newBuilder(name, mapper.constructType(type));
+    }
+
+    /** Same, for generic types ({@code new TypeReference<List<Role>>() {}}). */
+    public <V> CacheBuilder<V> builder(String name, TypeReference<V> type) {
+        Objects.requireNonNull(type, "type");
+        return newBuilder(name, mapper.constructType(type));
+    }
+
+    private <V> CacheBuilder<V> newBuilder(String name, JavaType type) {
+        Keys.requireName(name);
+        return new CacheBuilder<>(this, name, type, defaults(name));
+    }
+
+    CacheSettings defaults(String name) {
+        String own = PREFIX + name + ".";
+        Duration lease = positive(config, PREFIX + "lease", Duration.ofSeconds(10), Duration.ofMillis(100));
+        Duration leaseWait = nonNegative(config, PREFIX + "lease-wait", Duration.ofSeconds(5));
+        Duration maxTtl = positive(config, PREFIX + "max-ttl", Duration.ofDays(30), Duration.ofSeconds(1));
+        double beta = beta(config, PREFIX + "early-refresh-beta", 1.0);
+        Duration negative = nonNegative(config, own + "negative-ttl",
+                nonNegative(config, PREFIX + "negative-ttl", Duration.ZERO));
+        long nearSize = positiveNumber(config, own + "near-max-size",
+                positiveNumber(config, PREFIX + "near-max-size", 10_000));
+        Duration nearTtl = positive(config, own + "near-ttl",
+                positive(config, PREFIX + "near-ttl", Duration.ofSeconds(5), Duration.ofMillis(1)), Duration.ofMillis(1));
+        boolean near = config.flag(own + "near", false);
+        return new CacheSettings(lease, leaseWait, maxTtl, beta, negative, near ? nearSize : 0, nearTtl);
+    }
+
+    <V> Cache<V> register(String name, JavaType type, CacheSettings settings) {
+        ManagedCache<V> cache = new ManagedCache<>(name, mapper.readerFor(type), mapper.writerFor(type), backend,
+                invalidations, settings, clock, scheduler);
+        if (caches.putIfAbsent(name, cache) != null) {
+            throw new IllegalStateException("a cache named '" + name + "' exists already in this Caches");
+        }
+        invalidations.register(name, cache);
+        if (settings.nearMaxSize() > 0) {
+            invalidations.startHeartbeats();
+        }
+        return cache;
+    }
+
+    /** Where the caches live, for logs: the Redis target or {@code in-memory}. */
+    public String store() {
+        return backend.describe();
+    }
+
+    /** Stops warmers, refreshes and heartbeats and unsubscribes; the store stays open (it is shared). */
+    @Override
+    public void close() {
+        invalidations.close();
+        scheduler.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- configuration helpers
+
+    private static Duration positive(GatehouseConfig config, String key, Duration def, Duration min) {
+        Duration d = config.duration(key, def);
+        if (d.compareTo(min) < 0) {
+            throw new ConfigException(key, key + " = " + d + " is too small: it must be at least " + min + ".");
+        }
+        return d;
+    }
+
+    private static Duration nonNegative(GatehouseConfig config, String key, Duration def) {
+        Duration d = config.duration(key, def);
+        if (d.isNegative()) {
+            throw new ConfigException(key, key + " = " + d + " is negative; use 0 to turn it off.");
+        }
+        return d;
+    }
+
+    private static long positiveNumber(GatehouseConfig config, String key, long def) {
+        long n = config.number(key, def);
+        if (n < 1) {
+            throw new ConfigException(key, key + " = " + n + " must be at least 1 (entries).");
+        }
+        return n;
+    }
+
+    private static double beta(GatehouseConfig config, String key, double def) {
+        String v = config.get(key).orElse(null);
+        if (v == null) {
+            return def;
+        }
+        try {
+            double b = Double.parseDouble(v.trim().toLowerCase(Locale.ROOT));
+            if (b >= 0 && b <= 100) {
+                return b;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(key, key + " = '" + v + "' is not a number from 0 (early refresh off) to 100; "
+                + "1 is the usual value, larger refreshes earlier.");
+    }
+
+    /** Builds a {@link Caches}. */
+    public static final class Builder {
+        private RedisConnector redis;
+        private CacheBackend backend;
+        private GatehouseConfig config = GatehouseConfig.builder().build();
+        private Clock clock = Clock.systemUTC();
+        private ObjectMapper mapper;
+
+        private Builder() {
+        }
+
+        /** Keep the caches in this Redis (not closed by {@link Caches#close()}); default: in memory. */
+        public Builder redis(RedisConnector connector) {
+            this.redis = Objects.requireNonNull(connector, "connector");
+            return this;
+        }
+
+        /** Where {@code gatehouse.cache.*} settings come from. */
+        public Builder config(GatehouseConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** The clock of expiry and early-refresh decisions (tests). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The JSON mapper (modules such as JavaTimeModule registered). Default: a plain
+         * {@link ObjectMapper} that ignores unknown properties, so entries written by a newer version
+         * of a class stay readable during a rolling deployment.
+         */
+        public Builder objectMapper(ObjectMapper mapper) {
+            this.mapper = Objects.requireNonNull(mapper, "mapper");
+            return this;
+        }
+
+        /** Tests share one in-memory store between several factories ("instances"). */
+        Builder backend(CacheBackend backend) {
+            this.backend = backend;
+            return this;
+        }
+
+        public Caches build() {
+            CacheBackend b = backend != null ? backend
+                    : redis != null ? new RedisCacheBackend(redis) : new InMemoryCacheBackend(clock);
+            ObjectMapper m = mapper != null ? mapper
+                    : new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            return new Caches(b, config, clock, m);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.gatehouse.cache;
+
+import io.gatehouse.redis.KeySpace;
+import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.redis.RedisScript;
+import io.gatehouse.redis.RedisScript.Reply;
+import io.lettuce.core.SetArgs;
+import java.util.ArrayList;
+import java.util.List;
+import io.gatehouse.store.StoreCommandException;
+import io.gatehouse.store.StoreException;
+import io.gatehouse.store.StoreTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/*
+ * Key layout (prefix "gatehouse", cache "profile", key "u42", group "tenant-7"):
+ *   gatehouse:cache:profile:{u42}               the entry (string, PX = its TTL)
+ *   gatehouse:cache:profile:{u42}:lease         loader lease: a token, PX = gatehouse.cache.lease
+ *   gatehouse:cache-group:profile:{tenant-7}    the group's generation (string, PX = max TTL)
+ *   channel gatehouse:cache                     invalidations and heartbeats of every cache
+ * Entry and lease share the key as hash tag, so every script touches one slot. A group's members live
+ * in many slots, which is why groups are invalidated by generation rather than by deleting members.
+ */
+final class RedisCacheBackend implements CacheBackend {
+    private static final RedisScript LOOKUP = RedisScript.load(RedisCacheBackend.class, "lookup.lua", Reply.MULTI);
+    private static final RedisScript STORE = RedisScript.load(RedisCacheBackend.class, "store.lua", Reply.INTEGER);
+    private static final RedisScript PUT = RedisScript.load(RedisCacheBackend.class, "put.lua", Reply.INTEGER);
+    private static final RedisScript DELETE = RedisScript.load(RedisCacheBackend.class, "delete.lua", Reply.INTEGER);
+    private static final RedisScript RELEASE = RedisScript.load(RedisCacheBackend.class, "release.lua", Reply.INTEGER);
+    private static final RedisScript BUMP = RedisScript.load(RedisCacheBackend.class, "bump.lua", Reply.VALUE);
+
+    private final RedisConnector redis;
+    private final KeySpace keys;
+    private final String channel;
+
+    RedisCacheBackend(RedisConnector redis) {
+        this.redis = redis;
+        this.keys = redis.keys();
+        this.channel = keys.channel("cache");
+        redis.preload(List.of(LOOKUP, STORE, PUT, DELETE, RELEASE, BUMP));
+    }
+
+    String valueKey(String cache, String key) {
+        return keys.key("cache:" + cache, key);
+    }
+
+    private String leaseKey(String cache, String key) {
+        return keys.key("cache:" + cache, key, "lease");
+    }
+
+    private String groupKey(String cache, String group) {
+        return keys.key("cache-group:" + cache, group);
+    }
+
+    @Override
+    public String get(String cache, String key) {
+        String k = valueKey(cache, key);
+        return redis.sync(c -> c.get(k));
+    }
+
+    @Override
+    public Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore) {
+        List<Object> reply = redis.eval(LOOKUP, List.of(valueKey(cache, key), leaseKey(cache, key)),
+                token, Long.toString(leaseMillis), ignore == null ? "" : ignore);
+        long kind = (Long) reply.get(0);
+        if (kind == 1) {
+            return new Lookup(Found.VALUE, (String) reply.get(1), 0);
+        }
+        if (kind == 2) {
+            return new Lookup(Found.LEASE_TAKEN, null, leaseMillis);
+        }
+        return new Lookup(Found.LEASE_HELD_BY_OTHER, null, Math.max(0, (Long) reply.get(1)));
+    }
+
+    @Override
+    public boolean tryLease(String cache, String key, String token, long leaseMillis) {
+        String k = leaseKey(cache, key);
+        return "OK".equals(redis.sync(c -> c.set(k, token, SetArgs.Builder.nx().px(leaseMillis))));
+    }
+
+    @Override
+    public boolean storeLeased(String cache, String key, String token, String raw, long ttlMillis, String message) {
+        Long stored = redis.eval(STORE, List.of(valueKey(cache, key), leaseKey(cache, key)),
+                token, raw, Long.toString(ttlMillis), channel, message);
+        return stored == 1L;
+    }
+
+    @Override
+    public void put(String cache, String key, String raw, long ttlMillis, String message) {
+        redis.eval(PUT, List.of(valueKey(cache, key), leaseKey(cache, key)),
+                raw, Long.toString(ttlMillis), channel, message);
+    }
+
+    @Override
+    public CompletableFuture<Void> putAsync(String cache, String key, String raw, long ttlMillis, String message) {
+        return redis.<Long>evalAsync(PUT, List.of(valueKey(cache, key), leaseKey(cache, key)),
+                raw, Long.toString(ttlMillis), channel, message).thenApply(n -> null);
+    }
+
+    @Override
+    public void delete(String cache, String key, String message) {
+        redis.eval(DELETE, List.of(valueKey(cache, key), leaseKey(cache, key)), channel, message);
+    }
+
+    @Override
+    public void release(String cache, String key, String token) {
+        redis.eval(RELEASE, List.of(leaseKey(cache, key)), token);
+    }
+
+    @Override
+    public List<String> generations(String cache, List<String> groups) {
+        // One GET per group, sent together: groups live in different slots (and Cluster nodes).
+        List<CompletableFuture<String>> gets = new ArrayList<>(groups.size());
+        for (String g : groups) {
+            String k = groupKey(cache, g);
+            gets.add(redis.async(c -> c.get(k)));
+        }
+        List<String> gens = new ArrayList<>(gets.size());
+        for (CompletableFuture<String> f : gets) {
+            String gen = await(f);
+            gens.add(gen == null ? Envelope.NO_GENERATION : gen);
+        }
+        return gens;
+    }
+
+    @Override
+    public <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(redis.endpoint().commandTimeout().toMillis() + 50, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreCommandException(redis.target(), "cache command failed: " + e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreTimeoutException(redis.target(), "Redis " + redis.target() + " did not answer in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreTimeoutException(redis.target(), "interrupted while waiting for Redis " + redis.target());
+        }
+    }
+
+    @Override
+    public void bumpGeneration(String cache, String group, long keepMillis, String message) {
+        redis.eval(BUMP, List.of(groupKey(cache, group)), Long.toString(keepMillis), channel, message);
+    }
+
+    @Override
+    public void publish(String message) {
+        redis.publish(channel, message);
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<String> listener) {
+        return redis.subscribe(channel, listener);
+    }
+
+    @Override
+    public String describe() {
+        return redis.target();
+    }
+}

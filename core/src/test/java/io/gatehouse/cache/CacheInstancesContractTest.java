@@ -1,0 +1,199 @@
+package io.gatehouse.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
+import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.testing.StoreContract;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several Gatehouse instances on one store: each "instance" is its own {@link Caches} on its own
+ * {@link RedisConnector} (its own connections, Pub/Sub subscription and scripts), as separate
+ * processes would be. On the in-memory backend the instances share one in-memory store.
+ */
+class CacheInstancesContractTest extends StoreContract {
+    record Profile(String id, String name, int version) {
+    }
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private CacheBackend memory;
+
+    @BeforeEach
+    void sharedMemory() {
+        memory = new InMemoryCacheBackend(Clock.systemUTC());
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+    }
+
+    /** A new, independent instance: own Redis client, own subscription. */
+    Caches instance(GatehouseConfig settings) {
+        Caches.Builder b = Caches.builder().config(settings);
+        if (backend.isRedis()) {
+            // A generous connect timeout: the TLS handshake is slow on a loaded 2-core test machine.
+            RedisConnector own = RedisConnector.connect(backend.configBuilder()
+                    .set("gatehouse.redis.connect-timeout", "10s").build().redis(Purpose.CACHE).orElseThrow());
+            opened.add(own);
+            b.redis(own);
+        } else {
+            b.backend(memory);
+        }
+        Caches caches = b.build();
+        opened.add(caches);
+        return caches;
+    }
+
+    @Test
+    void threeInstancesAndAThousandConcurrentMissesOnOneKeyRunTheLoaderOnce() throws Exception {
+        // Lease and wait longer than the loader can take here (it waits for all 1,000 callers).
+        GatehouseConfig settings = GatehouseConfig.builder()
+                .set("gatehouse.cache.lease", "60s").set("gatehouse.cache.lease-wait", "60s").build();
+        List<Cache<Profile>> caches = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            caches.add(instance(settings).cache("profile", Profile.class));
+        }
+        int misses = 1000;
+        AtomicInteger entered = new AtomicInteger();
+        AtomicInteger loads = new AtomicInteger();
+        CacheLoader<Profile> loader = id -> {
+            loads.incrementAndGet();
+            // Hold the load until every caller has asked: all 1,000 misses are concurrent with it.
+            await().atMost(Duration.ofSeconds(50)).until(() -> entered.get() == misses);
+            return Optional.of(new Profile(id, "loaded once", 1));
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(misses);
+        try {
+            List<Future<Optional<Profile>>> results = new ArrayList<>();
+            for (int i = 0; i < misses; i++) {
+                Cache<Profile> cache = caches.get(i % 3);
+                results.add(pool.submit(() -> {
+                    entered.incrementAndGet();
+                    return cache.getOrLoad("hot-key", Duration.ofMinutes(5), loader);
+                }));
+            }
+            for (Future<Optional<Profile>> r : results) {
+                assertThat(r.get()).contains(new Profile("hot-key", "loaded once", 1));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(loads).hasValue(1);
+        long waitedForAnotherInstance = caches.stream().mapToLong(c -> c.stats().leaseWaits()).sum();
+        long loadedHere = caches.stream().mapToLong(c -> c.stats().loads()).sum();
+        System.out.printf("%s: 1000 misses on 3 instances -> loads=%d, instances that waited on another's lease=%d%n",
+                backend, loadedHere, waitedForAnotherInstance);
+        assertThat(loadedHere).isEqualTo(1);
+        assertThat(waitedForAnotherInstance).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedLoadInOneInstanceLetsAnotherLoad() throws Exception {
+        Cache<Profile> a = instance(GatehouseConfig.builder().build()).cache("profile", Profile.class);
+        Cache<Profile> b = instance(GatehouseConfig.builder().build()).cache("profile", Profile.class);
+        try {
+            a.getOrLoad("k", Duration.ofMinutes(1), id -> {
+                throw new IllegalStateException("down");
+            });
+        } catch (CacheLoadException expected) {
+            // the lease is released
+        }
+        assertThat(b.getOrLoad("k", Duration.ofMinutes(1), id -> Optional.of(new Profile(id, "b", 1))))
+                .contains(new Profile("k", "b", 1));
+        assertThat(b.stats().leaseWaits()).isZero();
+        assertThat(a.get("k")).contains(new Profile("k", "b", 1));
+    }
+
+    @Test
+    void aWriteOnOneInstanceIsNeverReadStaleOnAnotherAfterThePropagationDelay() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("near-cache staleness test seed: " + seed + " on " + backend);
+        Random random = new Random(seed);
+        GatehouseConfig settings = GatehouseConfig.builder().set("gatehouse.cache.heartbeat", "50ms").build();
+        // Near TTL far longer than the test: only invalidation can make a near copy go away.
+        Cache<Profile> a = instance(settings).builder("profile", Profile.class)
+                .nearCache(1000, Duration.ofMinutes(10)).build();
+        Cache<Profile> b = instance(settings).builder("profile", Profile.class)
+                .nearCache(1000, Duration.ofMinutes(10)).build();
+        String key = "u42";
+        a.put(key, new Profile(key, "v", 0), Duration.ofMinutes(5), List.of("tenant"));
+        for (Cache<Profile> c : List.of(a, b)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                c.get(key);
+                return c.stats().nearHits() > 0; // the near cache is live and holds the value
+            });
+        }
+        // Readers on both instances keep refilling their near caches while the writes happen, so a
+        // read that started before a write races with that write's invalidation.
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> readers = new ArrayList<>();
+        for (Cache<Profile> c : List.of(a, b)) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    c.get(key);
+                    Thread.yield(); // share the CPU with the instances' I/O threads
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            readers.add(t);
+        }
+        try {
+            for (int round = 1; round <= 150; round++) {
+                boolean fromA = random.nextBoolean();
+                Cache<Profile> writer = fromA ? a : b;
+                Cache<Profile> reader = fromA ? b : a;
+                long received = reader.stats().invalidationsReceived();
+                int action = random.nextInt(10);
+                Optional<Profile> expected;
+                if (action < 7) {
+                    Profile p = new Profile(key, "v", round);
+                    writer.put(key, p, Duration.ofMinutes(5), List.of("tenant"));
+                    expected = Optional.of(p);
+                } else if (action < 9) {
+                    writer.delete(key);
+                    expected = Optional.empty();
+                } else {
+                    writer.invalidateGroup("tenant");
+                    expected = Optional.empty();
+                }
+                // The writer itself never serves the old value, not even for a moment.
+                assertThat(writer.get(key)).as("round %d, the writer's own read", round).isEqualTo(expected);
+                // The propagation delay: until the reader has received the invalidation.
+                await().atMost(Duration.ofSeconds(10)).until(() -> reader.stats().invalidationsReceived() > received);
+                for (int i = 0; i < 20; i++) {
+                    assertThat(reader.get(key)).as("round %d, read %d after the invalidation arrived", round, i)
+                            .isEqualTo(expected);
+                }
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : readers) {
+                t.join();
+            }
+        }
+        System.out.printf("%s: near hits a=%d b=%d, invalidations received a=%d b=%d%n", backend,
+                a.stats().nearHits(), b.stats().nearHits(), a.stats().invalidationsReceived(),
+                b.stats().invalidationsReceived());
+        assertThat(a.stats().nearHits() + b.stats().nearHits()).isPositive();
+    }
+}
