@@ -54,7 +54,12 @@ public enum Backend {
             return b;
         }
         RedisDeployment d = deployment();
-        b.redisUrl(d.url());
+        // Generous limits: the suite shares two cores with a dozen redis-servers, and a TLS handshake
+        // or a command that waits for the CPU is not what these tests are about. Tests of timeouts
+        // and the circuit breaker configure their own.
+        b.redisUrl(d.url())
+                .set("gatehouse.redis.connect-timeout", "10s")
+                .set("gatehouse.redis.command-timeout", "5s");
         if (d instanceof TlsRedis tls) {
             b.set("gatehouse.redis.tls.ca-file", tls.caCertFile().toString());
             b.set("gatehouse.redis.tls.cert-file", tls.clientCertFile().toString());
