@@ -44,7 +44,7 @@ public final class EmailAddress {
     static Optional<String> check(String raw) {
         String email = Normalizer.normalize(raw.strip(), Normalizer.Form.NFC);
         if (email.isEmpty()) {
-            return Optional.of("is required");
+            return Optional.of(raw.isEmpty() ? "is required" : "must not be blank");
         }
         if (email.length() > MAX_LENGTH) {
             return Optional.of("must be at most " + MAX_LENGTH + " characters");

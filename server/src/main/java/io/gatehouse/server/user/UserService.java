@@ -61,7 +61,11 @@ public final class UserService {
         } catch (InvalidUserInputException e) {
             errors.addAll(e.errors());
         }
-        policy.check(nullToEmpty(registration.password())).ifPresent(m -> errors.add(new FieldError("password", m)));
+        if (registration.password() == null) {
+            errors.add(new FieldError("password", "is required"));
+        } else {
+            policy.check(registration.password()).ifPresent(m -> errors.add(new FieldError("password", m)));
+        }
         Optional<String> fullName = registration.fullName().map(String::strip).filter(s -> !s.isEmpty());
         fullName.ifPresent(n -> {
             if (n.codePointCount(0, n.length()) > MAX_FULL_NAME) {
