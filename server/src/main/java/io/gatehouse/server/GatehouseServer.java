@@ -1,0 +1,107 @@
+package io.gatehouse.server;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.server.auth.AuthRoutes;
+import io.gatehouse.server.health.HealthRoutes;
+import io.gatehouse.server.health.HealthService;
+import io.gatehouse.server.http.HttpServer;
+import io.gatehouse.server.http.HttpSettings;
+import io.gatehouse.server.http.Routes;
+import io.gatehouse.server.metrics.ServerMetrics;
+import io.gatehouse.server.user.Argon2Parameters;
+import io.gatehouse.server.user.PasswordHasher;
+import io.gatehouse.server.user.PasswordPolicy;
+import io.gatehouse.server.user.UserDatabase;
+import io.gatehouse.server.user.UserService;
+import io.gatehouse.store.Stores;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Gatehouse server: the stores, the user database, the services over them, and the HTTP
+ * routes, started in that order and closed in reverse. Every dependency is built here, in plain code, so
+ * a reader can see what serves each route.
+ */
+public final class GatehouseServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GatehouseServer.class);
+
+    private final List<AutoCloseable> resources;
+    private final HttpServer http;
+    private final ServerMetrics metrics;
+
+    private GatehouseServer(List<AutoCloseable> resources, HttpServer http, ServerMetrics metrics) {
+        this.resources = resources;
+        this.http = http;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Opens everything {@code config} describes and starts listening.
+     *
+     * @throws io.gatehouse.config.ConfigException one paragraph naming the setting at fault; nothing stays open
+     */
+    public static GatehouseServer start(GatehouseConfig config) {
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            HttpSettings settings = HttpSettings.fromConfig(config);
+            PasswordPolicy policy = PasswordPolicy.fromConfig(config);
+            Argon2Parameters argon2 = Argon2Parameters.fromConfig(config);
+            Stores stores = Stores.open(config);
+            opened.add(stores);
+            UserDatabase database = UserDatabase.open(config);
+            opened.add(database);
+            UserService users = UserService.builder().store(database.store()).hasher(PasswordHasher.argon2(argon2))
+                    .policy(policy).build();
+            ServerMetrics metrics = new ServerMetrics();
+            opened.add(metrics);
+            HealthService health = new HealthService(stores, database);
+            HttpServer http = HttpServer.start(settings, metrics, List.of(
+                    new AuthRoutes(users, settings.maxBodyBytes()),
+                    new HealthRoutes(health),
+                    metrics,
+                    new OpenApiRoute()));
+            opened.add(http);
+            log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
+                    kv("user_database", database.url()));
+            return new GatehouseServer(List.copyOf(opened), http, metrics);
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return http.port();
+    }
+
+    /** Every registered route, for the OpenAPI check and diagnostics. */
+    public List<Routes.Route> routes() {
+        return http.routes();
+    }
+
+    /** The meter registry, where capabilities add their meters. */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops accepting requests, then closes the database and the stores. */
+    @Override
+    public void close() {
+        closeAll(resources);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("error while closing {}: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.gatehouse.server.metrics;
+
+import io.gatehouse.server.http.RequestObserver;
+import io.gatehouse.server.http.RouteGroup;
+import io.gatehouse.server.http.Routes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.helidon.http.HeaderNames;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's meter registry. {@code http_server_requests_seconds} is labelled by method, route
+ * <em>template</em> (never the raw path, so ids in paths cannot explode the series count), status and
+ * outcome, with a histogram from 1 ms to 10 s for latency percentiles in Prometheus.
+ */
+public final class ServerMetrics implements RequestObserver, RouteGroup, AutoCloseable {
+    /** Prometheus text exposition format 0.0.4. */
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public ServerMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Where capabilities register their own meters. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void completed(String method, String route, int status, long nanos) {
+        Timer.builder("http.server.requests")
+                .description("HTTP requests by route template and status")
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .tag("outcome", outcome(status))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static String outcome(int status) {
+        return switch (status / 100) {
+            case 1 -> "INFORMATIONAL";
+            case 2 -> "SUCCESS";
+            case 3 -> "REDIRECTION";
+            case 4 -> "CLIENT_ERROR";
+            case 5 -> "SERVER_ERROR";
+            default -> "UNKNOWN";
+        };
+    }
+
+    /** The current values in the Prometheus text format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void register(Routes routes) {
+        routes.get("/metrics", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+            res.send(scrape());
+        });
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,112 @@
+package io.gatehouse.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testkit.SharedRedis;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shaded jar, started as a process, driven over HTTP: on the embedded default and with Redis. */
+class ServerE2EIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void embeddedDefaultRegistersServesHealthAndMetricsAndKeepsUsersAcrossRestarts(@TempDir Path workDir) throws Exception {
+        String password = "pw-" + HexFormat.of().formatHex(randomBytes()) + " secret";
+        try (ServerProcess server = ServerProcess.start(workDir, Map.of())) {
+            exerciseContract(server, password);
+
+            JsonNode health = JSON.readTree(server.get("/health").body());
+            assertThat(health.path("status").asText()).isEqualTo("healthy");
+            assertThat(health.at("/checks/database/url").asText()).startsWith("jdbc:h2:file:")
+                    .contains(workDir.toRealPath().resolve("data").toString());
+            assertThat(health.at("/checks/redis/targets/0/role").asText()).isEqualTo("in-memory");
+
+            assertThat(server.stop()).as("clean exit on SIGTERM:\n" + server.log()).isIn(0, 143);
+            assertLogs(server, password);
+        }
+        // The embedded default keeps users in an H2 file under ./data: a restart still knows the email.
+        assertThat(workDir.resolve("data/users.mv.db")).exists();
+        try (ServerProcess again = ServerProcess.start(workDir, Map.of())) {
+            HttpResponse<String> taken = again.postJson("/api/v1/auth/register",
+                    "{\"email\": \"E2E.User@Example.com\", \"password\": \"another password\"}");
+            assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
+        }
+    }
+
+    @Test
+    void withRedisConfiguredTheContractHoldsAndHealthShowsTheTarget(@TempDir Path workDir) throws Exception {
+        String redisUrl = SharedRedis.standalone().url();
+        String password = "pw-" + HexFormat.of().formatHex(randomBytes()) + " secret";
+        try (ServerProcess server = ServerProcess.start(workDir, Map.of("GATEHOUSE_REDIS_URL", redisUrl,
+                // This machine is shared and loaded; the 1 s default can miss the first handshake.
+                "GATEHOUSE_REDIS_COMMAND_TIMEOUT", "5s", "GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s"))) {
+            exerciseContract(server, password);
+
+            HttpResponse<String> redis = server.get("/health/redis");
+            assertThat(redis.statusCode()).isEqualTo(200);
+            JsonNode target = JSON.readTree(redis.body()).path("targets").get(0);
+            assertThat(target.path("status").asText()).isEqualTo("healthy");
+            assertThat(target.path("version").asText()).isNotBlank();
+            assertThat(target.path("target").asText()).contains("tokens").doesNotContain("in-memory");
+            server.stop();
+            assertLogs(server, password);
+        }
+    }
+
+    private static void exerciseContract(ServerProcess server, String password) throws Exception {
+        HttpResponse<String> live = server.get("/health/live");
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(live.body()).path("status").asText()).isEqualTo("healthy");
+        assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
+
+        String body = "{\"email\": \"e2e.user@example.com\", \"password\": \"" + password + "\", \"full_name\": \"E2E\"}";
+        HttpResponse<String> created = server.postJson("/api/v1/auth/register", body);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).path("email").asText()).isEqualTo("e2e.user@example.com");
+        assertThat(created.body()).doesNotContain(password);
+
+        HttpResponse<String> taken = server.postJson("/api/v1/auth/register", body.replace("e2e.user", "E2E.USER"));
+        assertThat(taken.statusCode()).isEqualTo(409);
+        assertThat(taken.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+        // A malformed body that contains the password must not put it in any log line either.
+        HttpResponse<String> malformed = server.postJson("/api/v1/auth/register", "{\"password\": \"" + password + "\", oops");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).doesNotContain(password);
+
+        String metrics = server.get("/metrics").body();
+        assertThat(metrics).containsPattern(
+                "http_server_requests_seconds_count\\{[^}]*route=\"/api/v1/auth/register\"[^}]*status=\"201\"[^}]*} 1(\\.0)?\n");
+        assertThat(metrics).contains("jvm_memory_used_bytes");
+        assertThat(server.get("/openapi.yaml").statusCode()).isEqualTo(200);
+    }
+
+    private static void assertLogs(ServerProcess server, String password) {
+        String log = server.log();
+        assertThat(log).as("the password must never reach the log").doesNotContain(password);
+        List<JsonNode> lines = server.logLines();
+        assertThat(lines).anySatisfy(l -> {
+            assertThat(l.path("logger_name").asText()).isEqualTo("io.gatehouse.server.access");
+            assertThat(l.path("route").asText()).isEqualTo("/api/v1/auth/register");
+            assertThat(l.path("status").asInt()).isEqualTo(201);
+            assertThat(UUID.fromString(l.path("request_id").asText())).isNotNull();
+            assertThat(l.path("user_id").asText()).isNotBlank();
+        });
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[12];
+        ThreadLocalRandom.current().nextBytes(b);
+        return b;
+    }
+}
