@@ -1,11 +1,12 @@
 -- Consecutive login-failure counters of one hash tag (one account, or one IP), read or counted in one step.
 -- Each counter is a hash: f = failures since the last lockout, n = lockouts so far, u = locked until (ms),
--- p = 1 when locked permanently, e = the epoch it belongs to. An administrator's unlock bumps the tag's
+-- p = 1 when locked permanently, l = last failure (ms), e = the epoch it belongs to. An administrator's unlock bumps the tag's
 -- epoch (KEYS[1]), which voids every counter of the tag at once, without having to find them (no SCAN).
 -- "fail" counts one failure on each counter whose dimension is on (max failures > 0) and that is not locked
 -- now; at max failures it locks for min(n * increment, max wait) and starts again from zero, and after
 -- "permanent after" lockouts (0 = never) it locks for good. "check" only reads.
--- A counter expires after the failure reset time without failures (plus its running lockout).
+-- A counter is forgotten after the failure reset time without failures (plus its running lockout): checked
+-- against "now" here (so it holds for either time source) and by PEXPIRE (so Redis drops it).
 -- Keys: KEYS[1] = the tag's epoch key; KEYS[2..] = counter hashes (gatehouse:lock:{<account>}:account,
 --       gatehouse:lock:{<account>}:ip:<ip>, or gatehouse:lockip:{<ip>}:ip), all sharing one hash tag.
 -- Args: ARGV[1] = "fail" or "check"; ARGV[2] = now in ms, or "redis" to read Redis TIME;
@@ -28,13 +29,16 @@ local permanentAfter = tonumber(ARGV[6])
 local reply = {now}
 for i = 2, #KEYS do
   local maxFailures = tonumber(ARGV[5 + i])
-  local h = redis.call('HMGET', KEYS[i], 'f', 'n', 'u', 'p', 'e')
+  local h = redis.call('HMGET', KEYS[i], 'f', 'n', 'u', 'p', 'l', 'e')
   local f, n, u, p = 0, 0, 0, 0
-  if h[5] == epoch then
+  if h[6] == epoch then
     f = tonumber(h[1]) or 0
     n = tonumber(h[2]) or 0
     u = tonumber(h[3]) or 0
     p = tonumber(h[4]) or 0
+    if p == 0 and now >= math.max(u, tonumber(h[5]) or 0) + reset then
+      f, n, u = 0, 0, 0
+    end
   end
   local newly = 0
   if ARGV[1] == 'fail' and maxFailures > 0 and p == 0 and u <= now then
@@ -48,7 +52,7 @@ for i = 2, #KEYS do
         p = 1
       end
     end
-    redis.call('HSET', KEYS[i], 'f', f, 'n', n, 'u', string.format('%.0f', u), 'p', p, 'e', epoch)
+    redis.call('HSET', KEYS[i], 'f', f, 'n', n, 'u', string.format('%.0f', u), 'p', p, 'l', string.format('%.0f', now), 'e', epoch)
     if p == 1 then
       redis.call('PERSIST', KEYS[i])
     else
