@@ -22,7 +22,7 @@ public final class RatePolicies {
     private final Map<String, RatePolicy> policies;
 
     private RatePolicies(Map<String, RatePolicy> policies) {
-        this.policies = Map.copyOf(policies);
+        this.policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(policies));
     }
 
     /** The built-in policies with their defaults. */
