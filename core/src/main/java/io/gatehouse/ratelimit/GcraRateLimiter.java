@@ -34,6 +34,8 @@ final class GcraRateLimiter implements RateLimiter {
     private final Clock clock;
     private final RateLimitListener listener;
     private volatile boolean fallingBack;
+    private final String resetChannel;
+    private final AutoCloseable resetSubscription;
 
     GcraRateLimiter(Builder b) {
         this.redis = b.redis;
@@ -46,6 +48,38 @@ final class GcraRateLimiter implements RateLimiter {
         } else {
             this.store = new RedisGcraStore(redis, clock, b.timeSource, b.crossSlot);
             this.fallback = new InMemoryGcraStore(clock, DecisionSource.FALLBACK);
+        }
+        this.resetChannel = redis == null ? null : redis.keys().channel("rl-reset");
+        this.resetSubscription = redis == null ? null : subscribeToResets();
+    }
+
+    /*
+     * An administrator's reset (often from another process: the CLI) must not be undone by other
+     * instances' deny caches answering "refused" until their retry-after. So resets are announced on
+     * Pub/Sub and every instance drops its local state for the key. A hint only: if it is lost (the
+     * Pub/Sub connection was down), the local entry still ends at its retry-after.
+     */
+    private AutoCloseable subscribeToResets() {
+        try {
+            return redis.subscribe(resetChannel, message -> {
+                int sep = message.indexOf('\n');
+                if (sep > 0) {
+                    forgetLocally(message.substring(0, sep), message.substring(sep + 1));
+                }
+            });
+        } catch (StoreException e) {
+            log.warn("Rate limits: cannot subscribe to reset announcements ({}); a reset elsewhere reaches this "
+                    + "instance's deny cache only when its entries expire", e.getMessage());
+            return null;
+        }
+    }
+
+    private void forgetLocally(String policy, String subject) {
+        if (deny != null) {
+            deny.forget(policy, subject);
+        }
+        if (fallback != null) {
+            fallback.reset(policy, subject);
         }
     }
 
@@ -133,13 +167,15 @@ final class GcraRateLimiter implements RateLimiter {
     @Override
     public void reset(RatePolicy policy, String subject) {
         Check.requireSubject(subject);
-        if (deny != null) {
-            deny.forget(policy.name(), subject);
-        }
-        if (fallback != null) {
-            fallback.reset(policy.name(), subject);
-        }
+        forgetLocally(policy.name(), subject);
         store.reset(policy.name(), subject);
+        if (redis != null) {
+            try {
+                redis.publish(resetChannel, policy.name() + "\n" + subject);
+            } catch (StoreException e) {
+                log.warn("Rate limits: reset of {} not announced to other instances: {}", policy.name(), e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -152,11 +188,9 @@ final class GcraRateLimiter implements RateLimiter {
 
     private Decision storeDown(Check check, StoreException e) {
         RatePolicy p = check.policy();
+        markFallingBack(e);
         return switch (p.onStoreDown()) {
-            case FALLBACK -> {
-                markFallingBack(e);
-                yield fallback.decide(check, false);
-            }
+            case FALLBACK -> fallback.decide(check, false);
             case FAIL_OPEN -> new Decision(p.name(), true, p.limit().burst(), p.limit().burst() - check.cost(),
                     Duration.ZERO, Duration.ZERO, DecisionSource.FAIL_OPEN);
             case FAIL_CLOSED -> new Decision(p.name(), false, p.limit().burst(), 0, FAIL_CLOSED_RETRY,
@@ -174,9 +208,9 @@ final class GcraRateLimiter implements RateLimiter {
                 closed = true;
             }
         }
+        markFallingBack(e);
         MultiDecision fb = null;
         if (!closed && !viaFallback.isEmpty()) {
-            markFallingBack(e);
             fb = fallback.decideAll(viaFallback, false);
         }
         boolean allowed = !closed && (fb == null || fb.allowed());
@@ -222,6 +256,13 @@ final class GcraRateLimiter implements RateLimiter {
 
     @Override
     public void close() {
-        // Nothing to release: the connector belongs to the caller.
+        // The connector belongs to the caller; only this limiter's subscription is ours.
+        if (resetSubscription != null) {
+            try {
+                resetSubscription.close();
+            } catch (Exception e) {
+                log.debug("closing the reset subscription failed", e);
+            }
+        }
     }
 }

@@ -49,13 +49,16 @@ public interface RateLimiter extends AutoCloseable {
     /** Whether a request of cost 1 would be allowed now, and what remains, without consuming anything. */
     Decision peek(RatePolicy policy, String subject);
 
-    /** Forgets a subject's state under a policy (admin reset), here and in the local deny cache. */
+    /**
+     * Forgets a subject's state under a policy (admin reset): in Redis, in this instance's deny cache and
+     * fallback, and (announced on Pub/Sub) in the deny caches of the other instances.
+     */
     void reset(RatePolicy policy, String subject);
 
     /** Healthy, or degraded while Redis is unavailable and the store-down modes answer. */
     HealthStatus health();
 
-    /** Does not close the Redis connector, which the caller (or {@link Stores}) owns. */
+    /** Ends this limiter's reset subscription; does not close the Redis connector, which the caller (or {@link Stores}) owns. */
     @Override
     void close();
 

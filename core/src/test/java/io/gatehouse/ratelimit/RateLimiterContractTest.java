@@ -52,10 +52,10 @@ class RateLimiterContractTest extends StoreContract {
         RatePolicy p = RatePolicy.of("api-user", Limit.of(5, Duration.ofSeconds(1)));
         for (int i = 4; i >= 0; i--) {
             Decision d = limiter.decide(p, "u1");
+            assertThat(d.source()).isEqualTo(storeSource());
             assertThat(d.allowed()).isTrue();
             assertThat(d.remaining()).isEqualTo(i);
             assertThat(d.limit()).isEqualTo(5);
-            assertThat(d.source()).isEqualTo(storeSource());
         }
         Decision refused = limiter.decide(p, "u1");
         assertThat(refused.allowed()).isFalse();
@@ -135,6 +135,22 @@ class RateLimiterContractTest extends StoreContract {
         Decision d = limiter.decide(p, "10.0.0.1");
         assertThat(d.allowed()).isTrue();
         assertThat(d.source()).isEqualTo(storeSource());
+    }
+
+    @Test
+    void aResetElsewhereClearsThisInstancesDenyCache() {
+        if (!backend.isRedis()) {
+            return;
+        }
+        RatePolicy p = RatePolicy.of("login-ip", Limit.of(1, Duration.ofHours(1)));
+        try (RateLimiter admin = RateLimiter.builder().redis(backend.connector()).clock(clock).timeSource(TimeSource.CLIENT).build()) {
+            limiter.decide(p, "10.0.0.1");
+            assertThat(limiter.decide(p, "10.0.0.1").allowed()).isFalse();
+            assertThat(limiter.decide(p, "10.0.0.1").source()).isEqualTo(DecisionSource.LOCAL_DENY);
+            admin.reset(p, "10.0.0.1");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> limiter.peek(p, "10.0.0.1").allowed() && limiter.decide(p, "10.0.0.1").allowed());
+        }
     }
 
     @Test
