@@ -24,6 +24,9 @@ final class InMemoryLockoutStore implements LockoutStore {
         int n = names.size();
         GroupState s = new GroupState(now, new long[n], new boolean[n], new boolean[n]);
         for (int i = 0; i < n; i++) {
+            if (maxFailures[i] == 0) {
+                continue; // a dimension switched off is not enforced, even if it has counters from before
+            }
             String key = key(kind, tag, names.get(i));
             Counter c = counters.get(key);
             if (c != null && !c.permanent && now >= c.expiresAt) {

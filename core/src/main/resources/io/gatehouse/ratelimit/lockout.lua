@@ -29,7 +29,11 @@ local permanentAfter = tonumber(ARGV[6])
 local reply = {now}
 for i = 2, #KEYS do
   local maxFailures = tonumber(ARGV[5 + i])
-  local h = redis.call('HMGET', KEYS[i], 'f', 'n', 'u', 'p', 'l', 'e')
+  local h = {}
+  if maxFailures > 0 then
+    -- A dimension switched off is not enforced, even if it has counters from before.
+    h = redis.call('HMGET', KEYS[i], 'f', 'n', 'u', 'p', 'l', 'e')
+  end
   local f, n, u, p = 0, 0, 0, 0
   if h[6] == epoch then
     f = tonumber(h[1]) or 0

@@ -105,6 +105,9 @@ class RateLimiterContractTest extends StoreContract {
             assertThatThrownBy(() -> limiter.decide(p, bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> RatePolicy.of("Bad Name", Limit.perSecond(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> limiter.decideAll(Check.of(p, "u1"), Check.of(p, "u1"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
+        assertThatThrownBy(() -> limiter.decideAll(java.util.List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThat(limiter.peek(p, "u1").remaining()).isEqualTo(3);
         if (backend.isRedis()) {
             Long size = backend.connector().sync(c -> c.dbsize());
