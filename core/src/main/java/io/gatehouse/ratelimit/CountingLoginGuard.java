@@ -1,8 +1,10 @@
 package io.gatehouse.ratelimit;
 
+import io.gatehouse.store.StoreException;
 import io.gatehouse.store.StoreTimeoutException;
 import io.gatehouse.store.StoreUnavailableException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,18 +50,42 @@ final class CountingLoginGuard implements LoginGuard {
     private LockoutStatus run(String ip, String account, boolean fail) {
         requireSafe("IP", ip);
         requireSafe("account", account);
+        return withStore(st -> run(st, ip, account, fail));
+    }
+
+    /** Both groups are sent before either answer is awaited: one round trip. */
+    private LockoutStatus run(LockoutStore st, String ip, String account, boolean fail) {
+        boolean accountGroup = accountMax[0] > 0 || accountMax[1] > 0;
+        boolean ipGroup = ipMax[0] > 0;
+        CompletableFuture<LockoutStore.GroupState> a = accountGroup
+                ? st.apply(fail, ACCOUNT_KIND, account, List.of("account", "ip:" + ip), accountMax, policy) : null;
+        CompletableFuture<LockoutStore.GroupState> i = ipGroup
+                ? st.apply(fail, IP_KIND, ip, List.of("ip"), ipMax, policy) : null;
         LockoutStatus status = LockoutStatus.OPEN;
-        if (accountMax[0] > 0 || accountMax[1] > 0) {
-            List<String> names = List.of("account", "ip:" + ip);
-            LockoutStore.GroupState s = withStore(st -> st.apply(fail, ACCOUNT_KIND, account, names, accountMax, policy));
-            status = status.and(s.status(0)).and(s.status(1));
-            report(s, 0, "account", ip, account);
-            report(s, 1, "ip-account", ip, account);
+        StoreException failed = null;
+        LockoutStore.GroupState as = null;
+        LockoutStore.GroupState is = null;
+        try {
+            as = a == null ? null : st.await(a);
+        } catch (StoreException e) {
+            failed = e;
         }
-        if (ipMax[0] > 0) {
-            LockoutStore.GroupState s = withStore(st -> st.apply(fail, IP_KIND, ip, List.of("ip"), ipMax, policy));
-            status = status.and(s.status(0));
-            report(s, 0, "ip", ip, account);
+        try {
+            is = i == null ? null : st.await(i);
+        } catch (StoreException e) {
+            failed = failed == null ? e : failed;
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        if (as != null) {
+            status = status.and(as.status(0)).and(as.status(1));
+            report(as, 0, "account", ip, account);
+            report(as, 1, "ip-account", ip, account);
+        }
+        if (is != null) {
+            status = status.and(is.status(0));
+            report(is, 0, "ip", ip, account);
         }
         return status;
     }

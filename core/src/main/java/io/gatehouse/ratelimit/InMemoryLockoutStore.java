@@ -2,6 +2,7 @@ package io.gatehouse.ratelimit;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Login-failure counters in this process, with the arithmetic of lockout.lua. */
@@ -18,8 +19,18 @@ final class InMemoryLockoutStore implements LockoutStore {
     }
 
     @Override
-    public synchronized GroupState apply(boolean fail, String kind, String tag, List<String> names, int[] maxFailures,
-                                         LockoutPolicy policy) {
+    public CompletableFuture<GroupState> apply(boolean fail, String kind, String tag, List<String> names, int[] maxFailures,
+                                               LockoutPolicy policy) {
+        return CompletableFuture.completedFuture(applyNow(fail, kind, tag, names, maxFailures, policy));
+    }
+
+    @Override
+    public GroupState await(CompletableFuture<GroupState> pending) {
+        return pending.join();
+    }
+
+    private synchronized GroupState applyNow(boolean fail, String kind, String tag, List<String> names, int[] maxFailures,
+                                             LockoutPolicy policy) {
         long now = clock.millis();
         int n = names.size();
         GroupState s = new GroupState(now, new long[n], new boolean[n], new boolean[n]);

@@ -7,7 +7,6 @@ import io.gatehouse.store.StoreException;
 import io.gatehouse.store.StoreTimeoutException;
 import io.gatehouse.store.StoreUnavailableException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,14 +36,12 @@ final class RedisGcraStore implements GcraStore {
     private final Clock clock;
     private final TimeSource timeSource;
     private final CrossSlotMode crossSlot;
-    private final Duration timeout;
 
     RedisGcraStore(RedisConnector redis, Clock clock, TimeSource timeSource, CrossSlotMode crossSlot) {
         this.redis = redis;
         this.clock = clock;
         this.timeSource = timeSource;
         this.crossSlot = crossSlot;
-        this.timeout = redis.endpoint().commandTimeout();
     }
 
     String key(String policy, String subject) {
@@ -152,8 +149,16 @@ final class RedisGcraStore implements GcraStore {
     }
 
     private <T> T await(CompletableFuture<T> f) {
+        return await(redis, f);
+    }
+
+    /**
+     * Waits for a pending call at most the command timeout (plus a grace, so Lettuce's own, more precise
+     * timeout error normally wins), rethrowing its {@link StoreException}.
+     */
+    static <T> T await(RedisConnector redis, CompletableFuture<T> f) {
         try {
-            return f.get(timeout.toNanos() + GRACE_NANOS, TimeUnit.NANOSECONDS);
+            return f.get(redis.endpoint().commandTimeout().toNanos() + GRACE_NANOS, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StoreException se) {
                 throw se;

@@ -5,11 +5,12 @@ import io.gatehouse.redis.RedisScript;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /*
  * Login-failure counters in Redis: a hash per counter, tagged by the account (account and IP+account
  * counters, decided by one script) or by the IP (per-IP counter): a login failure or check is one
- * EVALSHA per tag that has a dimension switched on.
+ * EVALSHA per tag that has a dimension switched on, both sent before either is awaited (one round trip).
  */
 final class RedisLockoutStore implements LockoutStore {
     static final RedisScript LOCKOUT = RedisScript.load(RedisLockoutStore.class, "lockout.lua", RedisScript.Reply.MULTI);
@@ -25,7 +26,7 @@ final class RedisLockoutStore implements LockoutStore {
     }
 
     @Override
-    public GroupState apply(boolean fail, String kind, String tag, List<String> counters, int[] maxFailures,
+    public CompletableFuture<GroupState> apply(boolean fail, String kind, String tag, List<String> counters, int[] maxFailures,
                             LockoutPolicy policy) {
         List<String> keys = new ArrayList<>(counters.size() + 1);
         keys.add(redis.keys().key(kind, tag, "epoch"));
@@ -40,8 +41,16 @@ final class RedisLockoutStore implements LockoutStore {
         for (int i = 0; i < counters.size(); i++) {
             args[6 + i] = Integer.toString(maxFailures[i]);
         }
-        List<Object> reply = redis.eval(LOCKOUT, keys, args);
         int n = counters.size();
+        return redis.<List<Object>>evalAsync(LOCKOUT, keys, args).thenApply(reply -> parse(reply, n));
+    }
+
+    @Override
+    public GroupState await(CompletableFuture<GroupState> pending) {
+        return RedisGcraStore.await(redis, pending);
+    }
+
+    private static GroupState parse(List<Object> reply, int n) {
         GroupState s = new GroupState((Long) reply.get(0), new long[n], new boolean[n], new boolean[n]);
         for (int i = 0; i < n; i++) {
             s.lockedUntil()[i] = (Long) reply.get(1 + 3 * i);
