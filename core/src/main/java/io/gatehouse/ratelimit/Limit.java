@@ -31,7 +31,9 @@ public record Limit(long count, Duration period, long burst) {
         if (periodMicros(period) / count > 1_000_000L * 86_400 * 365) {
             throw new IllegalArgumentException("a limit slower than one unit per year is not supported");
         }
-        if (ceilDiv(periodMicros(period), count) * burst > 1L << 50) {
+        // Lua numbers are doubles: TATs (about 2^51 microseconds since the epoch) plus burst * interval
+        // must stay exact below 2^53.
+        if (burst > (1L << 50) / ceilDiv(periodMicros(period), count)) {
             throw new IllegalArgumentException("burst times emission interval must stay below 2^50 microseconds "
                     + "(about 35 years); lower the burst or the period");
         }

@@ -94,5 +94,7 @@ class RateLimitConfigUnitTest {
         assertThat(Limit.parse("100/s").toString()).isEqualTo("100/1s");
         assertThatThrownBy(() -> Limit.of(0, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Limit.parse("5")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Limit.of(1, Duration.ofDays(1), Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2^50");
     }
 }

@@ -218,6 +218,46 @@ class RateLimiterContractTest extends StoreContract {
     }
 
     @Test
+    void crossSlotModesDifferInRoundTripsAsDocumented() {
+        if (backend != io.gatehouse.testing.Backend.STANDALONE) {
+            return; // INFO commandstats of one server counts every script call only on a single node
+        }
+        RatePolicy ip = RatePolicy.of("login-ip", Limit.of(10, Duration.ofMinutes(1)));
+        RatePolicy account = RatePolicy.of("login-account", Limit.of(1, Duration.ofMinutes(1)));
+        // scripts per request: {admitted, refused}
+        long[][] expected = {{2, 3}, {4, 2}};
+        for (CrossSlotMode mode : CrossSlotMode.values()) {
+            backend.flush();
+            RateLimiter l = limiter(mode, false);
+            long before = scriptCalls();
+            assertThat(l.decideAll(Check.of(ip, "10.0.0.1"), Check.of(account, "alice")).allowed()).isTrue();
+            long admitted = scriptCalls() - before;
+            before = scriptCalls();
+            assertThat(l.decideAll(Check.of(ip, "10.0.0.1"), Check.of(account, "alice")).allowed()).isFalse();
+            long refused = scriptCalls() - before;
+            assertThat(new long[] {admitted, refused}).as(mode + ": scripts for an admitted and a refused request")
+                    .containsExactly(expected[mode.ordinal()]);
+        }
+    }
+
+    private long scriptCalls() {
+        long total = 0;
+        for (String line : backend.connector().sync(c -> c.info("commandstats")).split("\r?\n")) {
+            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+                // Executions: calls minus the failed ones (an EVALSHA answered NOSCRIPT is retried as EVAL).
+                total += stat(line, "calls=") - stat(line, "failed_calls=");
+            }
+        }
+        return total;
+    }
+
+    private static long stat(String line, String name) {
+        int at = line.indexOf("," + name) >= 0 ? line.indexOf("," + name) + 1 : line.indexOf(name);
+        int end = line.indexOf(',', at);
+        return Long.parseLong(line.substring(at + name.length(), end < 0 ? line.length() : end).trim());
+    }
+
+    @Test
     void concurrentDecisionsAdmitExactlyTheBurst() throws Exception {
         RatePolicy p = RatePolicy.of("api-user", Limit.of(100, Duration.ofHours(1)));
         ExecutorService pool = Executors.newFixedThreadPool(8);
