@@ -7,7 +7,7 @@ package io.gatehouse.ratelimit;
  * <p>Refusals are sampled: {@link #exceeded} is called when Redis (or the fallback) refuses a key, which
  * starts a local deny period; the refusals the local deny cache answers during that period are not
  * reported one by one. So an attacker hammering one key yields about one event per retry-after period
- * per instance, not one per request.
+ * per instance, not one per request. (With the deny cache switched off, every refusal is reported.)
  */
 public interface RateLimitListener {
     /** A listener that ignores everything. */

@@ -32,7 +32,9 @@ class RateLimiterContractTest extends StoreContract {
 
     @AfterEach
     void close() {
-        limiter.close();
+        if (limiter != null) {
+            limiter.close();
+        }
     }
 
     private RateLimiter limiter(CrossSlotMode mode, boolean denyCache) {
