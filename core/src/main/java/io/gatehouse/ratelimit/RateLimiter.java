@@ -16,7 +16,7 @@ import java.util.Optional;
  * RateLimiter limiter = RateLimiter.builder().stores(stores).build();
  * RatePolicy perIp = RatePolicy.of("login-ip", Limit.perMinute(10));
  * Decision d = limiter.decide(perIp, clientIp);
- * if (!d.allowed()) { ... RateLimitResponse.of(perIp, d) -> 429 with Retry-After ... }
+ * if (!d.allowed()) { ... RateLimitResponse.of(perIp, d, Instant.now()) -> 429 with Retry-After ... }
  * }</pre>
  *
  * <p>Limits travel with each call, so changing a policy takes effect at the next decision. Every
