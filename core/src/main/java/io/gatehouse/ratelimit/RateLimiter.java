@@ -1,0 +1,144 @@
+package io.gatehouse.ratelimit;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
+import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.HealthStatus;
+import io.gatehouse.store.Stores;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Rate limits decided by GCRA, in Redis (shared by every instance) or in memory.
+ *
+ * <pre>{@code
+ * RateLimiter limiter = RateLimiter.builder().stores(stores).build();
+ * RatePolicy perIp = RatePolicy.of("login-ip", Limit.perMinute(10));
+ * Decision d = limiter.decide(perIp, clientIp);
+ * if (!d.allowed()) { ... RateLimitResponse.of(perIp, d, Instant.now()) -> 429 with Retry-After ... }
+ * }</pre>
+ *
+ * <p>Limits travel with each call, so changing a policy takes effect at the next decision. Every
+ * decision against Redis is one {@code EVALSHA}; refused keys are then answered from a local deny cache
+ * until their retry-after passes. While Redis is unavailable, each policy falls back, fails open or fails
+ * closed ({@link StoreDownMode}) at once, without waiting on timeouts, and {@link #health()} is degraded.
+ *
+ * <p>Thread-safe. Errors: {@link IllegalArgumentException} for bad input (nothing is changed);
+ * {@link io.gatehouse.store.StoreException} only from {@link #peek} and {@link #reset} while Redis is
+ * unavailable (decisions never throw for an unavailable store: the policy's mode answers instead).
+ */
+public interface RateLimiter extends AutoCloseable {
+
+    /** Decides one request of cost 1. */
+    default Decision decide(RatePolicy policy, String subject) {
+        return decide(policy, subject, 1);
+    }
+
+    /** Decides one request taking {@code cost} units (1 to the policy's burst). */
+    Decision decide(RatePolicy policy, String subject, long cost);
+
+    /** Decides several limits of one request together; see {@link MultiDecision} and {@link CrossSlotMode}. */
+    MultiDecision decideAll(List<Check> checks);
+
+    /** {@link #decideAll(List)} for a few checks. */
+    default MultiDecision decideAll(Check... checks) {
+        return decideAll(List.of(checks));
+    }
+
+    /** Whether a request of cost 1 would be allowed now, and what remains, without consuming anything. */
+    Decision peek(RatePolicy policy, String subject);
+
+    /**
+     * Forgets a subject's state under a policy (admin reset): in Redis, in this instance's deny cache and
+     * fallback, and (announced on Pub/Sub) in the deny caches of the other instances.
+     */
+    void reset(RatePolicy policy, String subject);
+
+    /** Healthy, or degraded while Redis is unavailable and the store-down modes answer. */
+    HealthStatus health();
+
+    /** Ends this limiter's reset subscription; does not close the Redis connector, which the caller (or {@link Stores}) owns. */
+    @Override
+    void close();
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link RateLimiter}: in memory unless given a Redis connector or stores with one. */
+    final class Builder {
+        RedisConnector redis;
+        Clock clock = Clock.systemUTC();
+        TimeSource timeSource = TimeSource.REDIS;
+        CrossSlotMode crossSlot = CrossSlotMode.OPTIMISTIC;
+        boolean denyCache = true;
+        int denyCacheMaxEntries = 100_000;
+        RateLimitListener listener = RateLimitListener.NONE;
+
+        private Builder() {
+        }
+
+        /** Decide in this Redis deployment (else in memory). */
+        public Builder redis(RedisConnector connector) {
+            this.redis = connector;
+            return this;
+        }
+
+        /** Decide where {@code stores} puts {@link Purpose#RATE_LIMITS}, and read its configuration. */
+        public Builder stores(Stores stores) {
+            Optional<RedisConnector> r = stores.redis(Purpose.RATE_LIMITS);
+            this.redis = r.orElse(null);
+            return config(stores.config());
+        }
+
+        /** Reads {@code gatehouse.ratelimit.*} (time source, cross-slot mode, deny cache). */
+        public Builder config(GatehouseConfig config) {
+            RateLimitSettings s = RateLimitSettings.read(config);
+            this.timeSource = s.timeSource();
+            this.crossSlot = s.crossSlot();
+            this.denyCache = s.denyCache();
+            this.denyCacheMaxEntries = s.denyCacheMaxEntries();
+            return this;
+        }
+
+        /** The clock of the in-memory limiter, the local deny cache and of {@link TimeSource#CLIENT}. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder timeSource(TimeSource source) {
+            this.timeSource = source;
+            return this;
+        }
+
+        public Builder crossSlot(CrossSlotMode mode) {
+            this.crossSlot = mode;
+            return this;
+        }
+
+        /** Whether refused keys are answered locally until their retry-after passes (default true). */
+        public Builder denyCache(boolean enabled) {
+            this.denyCache = enabled;
+            return this;
+        }
+
+        public Builder denyCacheMaxEntries(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("the deny cache needs room for at least 1 entry");
+            }
+            this.denyCacheMaxEntries = max;
+            return this;
+        }
+
+        public Builder listener(RateLimitListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public RateLimiter build() {
+            return new GcraRateLimiter(this);
+        }
+    }
+}
