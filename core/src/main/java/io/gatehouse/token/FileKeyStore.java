@@ -42,7 +42,7 @@ final class FileKeyStore implements KeyStore {
 
     @Override
     public Snapshot load() {
-        return locked(this::read);
+        return locked(current -> current);
     }
 
     @Override
@@ -83,7 +83,7 @@ final class FileKeyStore implements KeyStore {
                 Files.createDirectories(file.getParent());
                 try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                      FileLock ignored = ch.lock()) {
-                    return action.apply(read(null));
+                    return action.apply(read());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot use the token key file " + file + ": " + e.getMessage(), e);
@@ -91,7 +91,7 @@ final class FileKeyStore implements KeyStore {
         }
     }
 
-    private Snapshot read(Snapshot unused) {
+    private Snapshot read() {
         if (!Files.exists(file)) {
             return new Snapshot(Map.of(), Optional.empty());
         }

@@ -29,10 +29,10 @@ final class RedisKeyStore implements KeyStore {
 
     @Override
     public Snapshot load() {
-        // Two reads, one round trip each; a rotation between them only means the active kid may be one
-        // this snapshot lacks, which KeyManager handles by loading again.
-        Map<String, String> records = redis.sync(c -> c.hgetall(set));
+        // The active kid first, then the records: keys-rotate.lua writes the record before naming it
+        // active, so any kid read here is in the records read after it.
         String kid = redis.sync(c -> c.get(active));
+        Map<String, String> records = redis.sync(c -> c.hgetall(set));
         return new Snapshot(records, Optional.ofNullable(kid));
     }
 
