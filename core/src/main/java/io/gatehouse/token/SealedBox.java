@@ -1,0 +1,80 @@
+package io.gatehouse.token;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM with a random 96-bit nonce, output as base64 of {@code nonce || ciphertext+tag}. Used for
+ * private keys at rest and for the successor refresh token kept during the grace window. The
+ * associated data binds a ciphertext to its place (a key id, a family), so one cannot be swapped for
+ * another.
+ */
+final class SealedBox {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int NONCE = 12;
+    private static final int TAG_BITS = 128;
+
+    private SealedBox() {
+    }
+
+    static String seal(byte[] key, String plaintext, String associated) {
+        try {
+            byte[] nonce = new byte[NONCE];
+            RANDOM.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
+            byte[] ct = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            byte[] out = Arrays.copyOf(nonce, NONCE + ct.length);
+            System.arraycopy(ct, 0, out, NONCE, ct.length);
+            return Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is required by the JDK", e);
+        }
+    }
+
+    /** @throws IllegalArgumentException when the key is wrong or the data was altered */
+    static String open(byte[] key, String sealed, String associated) {
+        byte[] in;
+        try {
+            in = Base64.getDecoder().decode(sealed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sealed data is not base64");
+        }
+        if (in.length < NONCE + TAG_BITS / 8) {
+            throw new IllegalArgumentException("sealed data is too short");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, in, 0, NONCE));
+            cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
+            return new String(cipher.doFinal(in, NONCE, in.length - NONCE), StandardCharsets.UTF_8);
+        } catch (javax.crypto.AEADBadTagException e) {
+            throw new IllegalArgumentException("wrong key, or the sealed data was altered");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is required by the JDK", e);
+        }
+    }
+
+    /** SHA-256 of a label and a value: domain-separated keys and lookup hashes. */
+    static byte[] sha256(String label, String value) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            if (!label.isEmpty()) {
+                md.update(label.getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+            }
+            return md.digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the JDK", e);
+        }
+    }
+}

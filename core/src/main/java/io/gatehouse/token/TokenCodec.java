@@ -1,0 +1,251 @@
+package io.gatehouse.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+/*
+ * Signs and verifies the JWTs with Nimbus, giving every refusal its own reason.
+ *
+ * Verification does not use Nimbus's DefaultJWTProcessor: that one folds most failures into a
+ * BadJOSEException with a message, while callers here need a stable code per failure (alg none, key
+ * confusion, unknown kid, wrong iss/aud, expired, not yet valid, malformed). So the steps are written
+ * out in the order that leaks least: size and shape, header (alg none, typ, alg allowed for the token
+ * use, kid), signature, and only then the claims, so a forged token never learns which claim was wrong.
+ *
+ * Key confusion (an HS256 token "signed" with our public key as the HMAC secret) cannot work: the
+ * access-token path refuses every HMAC algorithm, and the alg of the header must equal the alg of the
+ * key found by kid. Refresh tokens are MACed with a separate secret in the default hmac mode.
+ */
+final class TokenCodec {
+    static final String CLAIM_SESSION = "sid";
+    static final String CLAIM_FAMILY = "fam";
+    static final String CLAIM_USE = "token_use";
+    static final String CLAIM_ROLES = "roles";
+    static final String CLAIM_PERMISSIONS = "permissions";
+
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+
+    private final TokenSettings settings;
+    private final KeyManager keys;
+    private final Clock clock;
+
+    TokenCodec(TokenSettings settings, KeyManager keys, Clock clock) {
+        this.settings = settings;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** 128 random bits, base64url: token ids and family ids. */
+    static String randomId() {
+        byte[] b = new byte[16];
+        RANDOM.get().nextBytes(b);
+        return Base64URL.encode(b).toString();
+    }
+
+    String sign(TokenUse use, String jti, String subject, String sessionId, String familyId, Instant issuedAt,
+                Instant expiresAt, List<String> roles, List<String> permissions) {
+        SigningKey key = keys.active();
+        boolean mac = use == TokenUse.REFRESH && settings.refreshSigning() == TokenSettings.RefreshSigning.HMAC;
+        JWSAlgorithm alg = mac ? JWSAlgorithm.HS256 : key.algorithm().jws();
+        JWSHeader header = new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).keyID(key.kid()).build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(settings.issuer())
+                .subject(subject)
+                .audience(settings.audience())
+                .issueTime(Date.from(issuedAt))
+                .expirationTime(Date.from(expiresAt))
+                .jwtID(jti)
+                .claim(CLAIM_SESSION, sessionId)
+                .claim(CLAIM_FAMILY, familyId)
+                .claim(CLAIM_USE, use.claim())
+                .claim(CLAIM_ROLES, roles)
+                .claim(CLAIM_PERMISSIONS, permissions)
+                .build();
+        SignedJWT jwt = new SignedJWT(header, claims);
+        try {
+            jwt.sign(mac ? key.macSigner() : key.signer());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
+        }
+        return jwt.serialize();
+    }
+
+    /**
+     * @param checkExpiry false to accept expired tokens (revoking a token by presenting it)
+     */
+    VerifiedToken verify(String token, TokenUse expected, boolean checkExpiry) {
+        if (token == null || token.isEmpty()) {
+            throw reject(RejectReason.MALFORMED, "empty token");
+        }
+        if (token.length() > settings.maxTokenLength()) {
+            throw reject(RejectReason.TOO_LARGE, "token of " + token.length() + " characters; at most "
+                    + settings.maxTokenLength() + " accepted");
+        }
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                throw reject(RejectReason.MALFORMED, "character outside base64url at " + i);
+            }
+        }
+        if (dots != 2) {
+            throw reject(RejectReason.MALFORMED, "a JWS has 3 parts, this has " + (dots + 1));
+        }
+        String headerPart = token.substring(0, token.indexOf('.'));
+        Map<String, Object> headerJson;
+        try {
+            headerJson = JSONObjectUtils.parse(new Base64URL(headerPart).decodeToString());
+        } catch (ParseException | RuntimeException e) {
+            throw reject(RejectReason.MALFORMED, "header is not base64url JSON");
+        }
+        Object algName = headerJson.get("alg");
+        if (!(algName instanceof String)) {
+            throw reject(RejectReason.MALFORMED, "header has no alg");
+        }
+        if ("none".equalsIgnoreCase((String) algName)) {
+            throw reject(RejectReason.UNSIGNED, "alg none is never accepted");
+        }
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException | RuntimeException e) {
+            throw reject(RejectReason.MALFORMED, "not a JWS");
+        }
+        JWSHeader header = jwt.getHeader();
+        if (header.getType() != null && !"JWT".equalsIgnoreCase(header.getType().getType())) {
+            throw reject(RejectReason.WRONG_TYPE, "typ " + header.getType() + " is not JWT");
+        }
+        JWSAlgorithm alg = header.getAlgorithm();
+        boolean mac = JWSAlgorithm.Family.HMAC_SHA.contains(alg);
+        if (mac && !JWSAlgorithm.HS256.equals(alg)) {
+            throw reject(RejectReason.ALGORITHM_NOT_ALLOWED, alg + " is not accepted");
+        }
+        String kid = header.getKeyID();
+        if (mac && expected == TokenUse.ACCESS) {
+            // One of our own MACed refresh tokens is a wrong use; anything else with HMAC on the access
+            // path (the classic public-key-as-HMAC-secret confusion) is an algorithm we never accept.
+            SigningKey k = kid == null ? null : keys.find(kid);
+            throw k != null && verifies(jwt, k.macVerifier())
+                    ? reject(RejectReason.WRONG_TOKEN_USE, "a refresh token where an access token is expected")
+                    : reject(RejectReason.ALGORITHM_NOT_ALLOWED, alg + " is not accepted on access tokens");
+        }
+        if (kid == null || kid.isEmpty()) {
+            throw reject(RejectReason.UNKNOWN_KEY, "no kid in the header");
+        }
+        if (kid.length() > 128) {
+            throw reject(RejectReason.UNKNOWN_KEY, "kid too long");
+        }
+        SigningKey key = keys.find(kid);
+        if (key == null) {
+            throw reject(RejectReason.UNKNOWN_KEY, "kid is not in the key set");
+        }
+        if (!mac && !key.algorithm().jws().equals(alg)) {
+            throw reject(RejectReason.ALGORITHM_NOT_ALLOWED, "header alg " + alg + " does not match the key's "
+                    + key.algorithm().jws());
+        }
+        if (!verifies(jwt, mac ? key.macVerifier() : key.verifier())) {
+            throw reject(RejectReason.BAD_SIGNATURE, "signature does not verify with key " + kid);
+        }
+        return claims(jwt, kid, expected, checkExpiry);
+    }
+
+    private static boolean verifies(SignedJWT jwt, JWSVerifier verifier) {
+        try {
+            return jwt.verify(verifier);
+        } catch (JOSEException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private VerifiedToken claims(SignedJWT jwt, String kid, TokenUse expected, boolean checkExpiry) {
+        JWTClaimsSet c;
+        try {
+            c = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw reject(RejectReason.MALFORMED, "claims are not a JSON object");
+        }
+        if (!settings.issuer().equals(c.getIssuer())) {
+            throw reject(RejectReason.WRONG_ISSUER, "iss is not this issuer");
+        }
+        if (c.getAudience() == null || !c.getAudience().contains(settings.audience())) {
+            throw reject(RejectReason.WRONG_AUDIENCE, "aud does not contain " + settings.audience());
+        }
+        Date exp;
+        Date iat;
+        Date nbf;
+        try {
+            exp = c.getDateClaim("exp");
+            iat = c.getDateClaim("iat");
+            nbf = c.getDateClaim("nbf");
+        } catch (ParseException e) {
+            throw reject(RejectReason.MISSING_CLAIM, "exp, iat or nbf is not a number");
+        }
+        if (exp == null || iat == null) {
+            throw reject(RejectReason.MISSING_CLAIM, "exp and iat are required");
+        }
+        long now = clock.millis();
+        long skew = settings.clockSkew().toMillis();
+        if (checkExpiry && exp.getTime() + skew <= now) {
+            throw reject(RejectReason.EXPIRED, "expired");
+        }
+        if (iat.getTime() - skew > now || nbf != null && nbf.getTime() - skew > now) {
+            throw reject(RejectReason.NOT_YET_VALID, "iat or nbf is in the future");
+        }
+        String use = string(c, CLAIM_USE);
+        TokenUse actual = TokenUse.ofClaim(use);
+        if (actual == null) {
+            throw reject(RejectReason.MISSING_CLAIM, CLAIM_USE + " is missing or unknown");
+        }
+        if (actual != expected) {
+            throw reject(RejectReason.WRONG_TOKEN_USE, "a " + actual.claim() + " token where an " + expected.claim()
+                    + " token is expected");
+        }
+        String sub = c.getSubject();
+        String jti = c.getJWTID();
+        String sid = string(c, CLAIM_SESSION);
+        String fam = string(c, CLAIM_FAMILY);
+        if (sub == null || jti == null || sid == null || fam == null) {
+            throw reject(RejectReason.MISSING_CLAIM, "sub, jti, sid and fam are required");
+        }
+        return new VerifiedToken(actual, kid, jti, sub, sid, fam, iat.toInstant(), exp.toInstant(),
+                list(c, CLAIM_ROLES), list(c, CLAIM_PERMISSIONS));
+    }
+
+    private static String string(JWTClaimsSet c, String name) {
+        try {
+            return c.getStringClaim(name);
+        } catch (ParseException e) {
+            throw reject(RejectReason.MISSING_CLAIM, name + " is not a string");
+        }
+    }
+
+    private static List<String> list(JWTClaimsSet c, String name) {
+        try {
+            List<String> l = c.getStringListClaim(name);
+            return l == null ? List.of() : l;
+        } catch (ParseException e) {
+            throw reject(RejectReason.MISSING_CLAIM, name + " is not a list of strings");
+        }
+    }
+
+    static TokenRejectedException reject(RejectReason reason, String detail) {
+        return new TokenRejectedException(reason, detail);
+    }
+}

@@ -1,0 +1,76 @@
+package io.gatehouse.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.gatehouse.config.GatehouseConfig;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What an off-the-shelf resource server does with nothing but the issuer: fetch the JWKS, pick the key
+ * by kid and alg, check typ JWT, iss and exp. Played here by Nimbus's stock DefaultJWTProcessor, as
+ * Spring Security's NimbusJwtDecoder uses it. Every algorithm round-trips through our own verify too.
+ */
+class TokenInteropUnitTest {
+
+    private static TokenService service(SigningAlgorithm alg) {
+        GatehouseConfig config = GatehouseConfig.builder()
+                .set("gatehouse.tokens.algorithm", alg.name())
+                .set("gatehouse.tokens.keys.store", "memory")
+                .set("gatehouse.tokens.issuer", "https://auth.example.test")
+                .build();
+        return TokenService.builder().config(config).build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(SigningAlgorithm.class)
+    void everyAlgorithmIssuesTokensThatVerify(SigningAlgorithm alg) throws Exception {
+        try (TokenService tokens = service(alg)) {
+            TokenPair pair = tokens.issue(TokenRequest.of("user-1", "sess-1").roles("admin"));
+
+            assertThat(tokens.verify(pair.accessToken()).roles()).containsExactly("admin");
+            SignedJWT jwt = SignedJWT.parse(pair.accessToken());
+            assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(alg.jws());
+            assertThat(jwt.getHeader().getType().getType()).isEqualTo("JWT");
+            assertThat(jwt.getHeader().getKeyID()).isEqualTo(tokens.activeKeyId());
+            JWK published = JWKSet.parse(tokens.jwks()).getKeyByKeyId(tokens.activeKeyId());
+            assertThat(published.getAlgorithm()).isEqualTo(alg.jws());
+            assertThat(published.isPrivate()).isFalse();
+            if (alg == SigningAlgorithm.EDDSA) {
+                // Nimbus verifies Ed25519 only with Tink; check the published key with the JDK instead
+                assertThat(jwt.verify(JdkEd25519.verifier((OctetKeyPair) published))).isTrue();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SigningAlgorithm.class, names = {"ES256", "RS256"})
+    void aStockJwtProcessorAcceptsOurAccessTokensFromTheJwksAlone(SigningAlgorithm alg) throws Exception {
+        try (TokenService tokens = service(alg)) {
+            String access = tokens.issue(TokenRequest.of("user-1", "sess-1")).accessToken();
+
+            DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256),
+                    new ImmutableJWKSet<>(JWKSet.parse(tokens.jwks()))));
+            processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                    new JWTClaimsSet.Builder().issuer(tokens.issuer()).build(), Set.of("sub", "exp", "iat", "jti")));
+            JWTClaimsSet claims = processor.process(access, null);
+
+            assertThat(claims.getIssuer()).isEqualTo("https://auth.example.test");
+            assertThat(claims.getSubject()).isEqualTo("user-1");
+            assertThat(claims.getStringClaim("sid")).isEqualTo("sess-1");
+        }
+    }
+}
