@@ -20,7 +20,7 @@ import java.util.Set;
  * SessionStore sessions = SessionStore.builder()
  *         .config(config)                       // gatehouse.sessions.* keys
  *         .stores(stores)                       // Redis for Purpose.SESSIONS, else in memory
- *         .listener(tokenService::onSessions)   // revoke tokens of ended sessions
+ *         .listener(revokeTokensOfEndedSessions) // a SessionListener
  *         .build();
  * Session s = sessions.create(NewSession.forUser("u42").ip(ip).userAgent(ua).build());
  * Optional<Session> current = sessions.touch(s.id());   // on each request
