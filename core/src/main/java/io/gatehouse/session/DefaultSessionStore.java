@@ -1,0 +1,385 @@
+package io.gatehouse.session;
+
+import io.gatehouse.store.StoreException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.ConcurrentModificationException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/*
+ * The session logic shared by both backends: ids, validation, MACs, expiry arithmetic, the touch
+ * interval, listeners. The backend only keeps per-user entry lists and changes them atomically.
+ *
+ * Time is whole epoch seconds from the injected clock, passed to the backend with every call, so that
+ * Redis scripts and a test's MutableClock agree (Redis's own TIME is never used for decisions; key TTLs
+ * are relative, so they stay sane whatever the test clock says).
+ */
+final class DefaultSessionStore implements SessionStore {
+    private static final Logger log = LoggerFactory.getLogger(DefaultSessionStore.class);
+    private static final int UPDATE_ATTEMPTS = 10;
+
+    private final SessionSettings settings;
+    private final SessionBackend backend;
+    private final Clock clock;
+    private final List<SessionListener> listeners;
+    private final RecordCodec codec;
+    private final UserAgents userAgents;
+    private final long idle;
+    private final long absolute;
+    private final long touchInterval;
+
+    DefaultSessionStore(SessionSettings settings, SessionKeys keys, SessionBackend backend, Clock clock,
+                        List<SessionListener> listeners) {
+        this.settings = settings;
+        this.backend = backend;
+        this.clock = clock;
+        this.listeners = List.copyOf(listeners);
+        this.codec = new RecordCodec(keys);
+        this.idle = settings.idleTimeout().toSeconds();
+        this.absolute = settings.absoluteLifetime().toSeconds();
+        this.touchInterval = settings.touchInterval().toSeconds();
+        long uaTtl = absolute + settings.trustedDeviceTtl().toSeconds() + 2 * 86_400;
+        this.userAgents = new UserAgents(backend, clock, uaTtl);
+    }
+
+    private long now() {
+        return Math.floorDiv(clock.millis(), 1000);
+    }
+
+    private SessionBackend.Expiry expiry(long now) {
+        return new SessionBackend.Expiry(now, idle, absolute);
+    }
+
+    // ---- create
+
+    @Override
+    public Session create(NewSession request) {
+        String userId = SessionIds.requireUserId(request.userId());
+        String ip = request.ip().map(RecordCodec::packIp).orElse("");
+        Optional<String> ua = request.userAgent().map(RecordCodec::truncateUserAgent).filter(s -> !s.isEmpty());
+        RecordCodec.checkAttributes(request.attributes());
+        Optional<String> fingerprint = request.fingerprint().map(DefaultSessionStore::requireFingerprint);
+        String device = fingerprint.map(f -> codec.deviceId("fp", f))
+                .or(() -> ua.map(u -> codec.deviceId("ua", u))).orElse("");
+        String uaHash = ua.map(UserAgents::hash).orElse("");
+
+        long now = now();
+        String random = SessionIds.newRandomPart();
+        String entry = codec.session(userId, random, now, now, ip, device, uaHash,
+                RecordCodec.encodeAttributes(request.attributes()));
+        long deadline = Math.min(now + idle, now + absolute);
+        // The user-agent text goes to its own key while the script runs: both are in flight together.
+        CompletableFuture<Void> uaStored = ua.map(u -> userAgents.store(uaHash, u)).orElse(CompletableFuture.completedFuture(null));
+        SessionBackend.Created created = backend.create(userId, expiry(now), settings.maxPerUser(),
+                settings.limitPolicy() == LimitPolicy.REFUSE, settings.ceilingPerUser(), entry, deadline);
+        join(uaStored);
+        if (!created.created()) {
+            throw new SessionLimitExceededException(userId, settings.maxPerUser());
+        }
+        StoredSession stored = codec.parseSession(userId, entry).orElseThrow();
+        Session session = toSession(userId, stored, ua);
+        notify(l -> l.sessionCreated(session));
+        if (!created.evicted().isEmpty()) {
+            List<String> ids = fullIds(userId, created.evicted());
+            notify(l -> l.sessionsEnded(userId, ids, EndReason.EVICTED));
+        }
+        return session;
+    }
+
+    private static String requireFingerprint(String fingerprint) {
+        if (fingerprint.isEmpty() || fingerprint.length() > 1024) {
+            throw new SessionInputException("a device fingerprint must be 1 to 1024 characters");
+        }
+        return fingerprint;
+    }
+
+    private static void join(CompletableFuture<Void> f) {
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StoreException se) {
+                throw se;
+            }
+            throw e;
+        }
+    }
+
+    // ---- read
+
+    @Override
+    public Optional<Session> get(String sessionId) {
+        SessionIds.Parsed id = SessionIds.parse(sessionId);
+        return load(id, now()).map(s -> toSession(id.userId(), s, Optional.empty()));
+    }
+
+    /** The stored entry if present, intact and not expired at {@code now}. */
+    private Optional<StoredSession> load(SessionIds.Parsed id, long now) {
+        return backend.get(id.userId(), id.random())
+                .flatMap(raw -> codec.parseSession(id.userId(), raw))
+                .filter(s -> s.random().equals(id.random()) && s.expiresAt(idle, absolute) > now);
+    }
+
+    @Override
+    public Optional<Session> touch(String sessionId) {
+        SessionIds.Parsed id = SessionIds.parse(sessionId);
+        long now = now();
+        Optional<StoredSession> found = load(id, now);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        StoredSession s = found.get();
+        // Decided here, from the entry just read: within the interval a touch writes nothing.
+        if (now - s.lastSeen() < touchInterval) {
+            return Optional.of(toSession(id.userId(), s, Optional.empty()));
+        }
+        String updated = codec.session(id.userId(), s, now, s.attributes());
+        long deadline = Math.min(now + idle, s.created() + absolute);
+        if (backend.replace(id.userId(), s.raw(), updated, now, deadline)) {
+            return Optional.of(toSession(id.userId(), codec.parseSession(id.userId(), updated).orElseThrow(), Optional.empty()));
+        }
+        // Another instance touched (or ended) it in between: what is stored now is the answer.
+        return load(id, now).map(x -> toSession(id.userId(), x, Optional.empty()));
+    }
+
+    @Override
+    public Optional<Session> updateAttributes(String sessionId, Map<String, String> set, Set<String> remove) {
+        SessionIds.Parsed id = SessionIds.parse(sessionId);
+        for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+            long now = now();
+            Optional<StoredSession> found = load(id, now);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            StoredSession s = found.get();
+            Map<String, String> attrs = new TreeMap<>(s.attributes());
+            remove.forEach(attrs::remove);
+            attrs.putAll(set);
+            RecordCodec.checkAttributes(attrs);
+            String updated = codec.session(id.userId(), s, s.lastSeen(), attrs);
+            long deadline = s.expiresAt(idle, absolute);
+            if (backend.replace(id.userId(), s.raw(), updated, now, deadline)) {
+                return Optional.of(toSession(id.userId(), codec.parseSession(id.userId(), updated).orElseThrow(), Optional.empty()));
+            }
+        }
+        throw new ConcurrentModificationException("the session's attributes kept changing under " + UPDATE_ATTEMPTS + " attempts");
+    }
+
+    // ---- end
+
+    @Override
+    public boolean end(String sessionId) {
+        SessionIds.Parsed id = SessionIds.parse(sessionId);
+        List<String> removed = backend.end(id.userId(), SessionBackend.EndMode.ONE, id.random(), expiry(now()));
+        if (removed.isEmpty()) {
+            return false;
+        }
+        List<String> ids = fullIds(id.userId(), removed);
+        notify(l -> l.sessionsEnded(id.userId(), ids, EndReason.ENDED));
+        return true;
+    }
+
+    @Override
+    public List<String> endAll(String userId) {
+        SessionIds.requireUserId(userId);
+        List<String> ids = fullIds(userId, backend.end(userId, SessionBackend.EndMode.ALL, null, expiry(now())));
+        if (!ids.isEmpty()) {
+            notify(l -> l.sessionsEnded(userId, ids, EndReason.ENDED_ALL));
+        }
+        return ids;
+    }
+
+    @Override
+    public List<String> endAllBut(String currentSessionId) {
+        SessionIds.Parsed id = SessionIds.parse(currentSessionId);
+        List<String> ids = fullIds(id.userId(), backend.end(id.userId(), SessionBackend.EndMode.OTHERS, id.random(), expiry(now())));
+        if (!ids.isEmpty()) {
+            notify(l -> l.sessionsEnded(id.userId(), ids, EndReason.ENDED_OTHERS));
+        }
+        return ids;
+    }
+
+    private static List<String> fullIds(String userId, List<String> randoms) {
+        List<String> ids = new ArrayList<>(randoms.size());
+        randoms.forEach(r -> ids.add(SessionIds.compose(r, userId)));
+        return List.copyOf(ids);
+    }
+
+    // ---- list and devices
+
+    private record Listing(List<StoredSession> sessions, List<StoredTrust> trusts) {
+    }
+
+    private Listing listing(String userId) {
+        SessionIds.requireUserId(userId);
+        long now = now();
+        SessionBackend.Pruned pruned = backend.prune(userId, expiry(now));
+        List<StoredSession> sessions = new ArrayList<>();
+        List<StoredTrust> trusts = new ArrayList<>();
+        for (String raw : pruned.entries()) {
+            if (Entries.isTrust(raw)) {
+                codec.parseTrust(userId, raw).filter(t -> t.until() > now).ifPresent(trusts::add);
+            } else {
+                codec.parseSession(userId, raw).filter(s -> s.expiresAt(idle, absolute) > now).ifPresent(sessions::add);
+            }
+        }
+        sessions.sort(Comparator.comparingLong(StoredSession::lastSeen).reversed().thenComparing(StoredSession::random));
+        return new Listing(sessions, trusts);
+    }
+
+    @Override
+    public List<Session> list(String userId) {
+        List<Session> out = new ArrayList<>();
+        listing(userId).sessions().forEach(s -> out.add(toSession(userId, s, Optional.empty())));
+        return List.copyOf(out);
+    }
+
+    @Override
+    public List<Device> devices(String userId) {
+        Listing l = listing(userId);
+        Map<String, List<Session>> byDevice = new LinkedHashMap<>();
+        for (StoredSession s : l.sessions()) {
+            if (!s.device().isEmpty()) {
+                byDevice.computeIfAbsent(s.device(), d -> new ArrayList<>()).add(toSession(userId, s, Optional.empty()));
+            }
+        }
+        Map<String, StoredTrust> trust = new LinkedHashMap<>();
+        l.trusts().forEach(t -> trust.put(t.device(), t));
+        List<Device> out = new ArrayList<>();
+        byDevice.forEach((device, sessions) -> {
+            Optional<StoredTrust> t = Optional.ofNullable(trust.remove(device));
+            Instant first = sessions.stream().map(Session::createdAt).min(Comparator.naturalOrder()).orElseThrow();
+            out.add(new Device(device, sessions.get(0).userAgent(), first, sessions.get(0).lastSeenAt(), sessions,
+                    t.map(x -> Instant.ofEpochSecond(x.until()))));
+        });
+        trust.values().forEach(t -> out.add(new Device(t.device(), userAgents.resolve(t.uaHash()),
+                Instant.ofEpochSecond(t.since()), Instant.ofEpochSecond(t.since()), List.of(),
+                Optional.of(Instant.ofEpochSecond(t.until())))));
+        return List.copyOf(out);
+    }
+
+    @Override
+    public String deviceId(String fingerprint) {
+        return codec.deviceId("fp", requireFingerprint(fingerprint));
+    }
+
+    @Override
+    public TrustedDevice trustDevice(String userId, String deviceId) {
+        return trustDevice(userId, deviceId, settings.trustedDeviceTtl());
+    }
+
+    @Override
+    public TrustedDevice trustDevice(String userId, String deviceId, Duration ttl) {
+        RecordCodec.requireDeviceId(deviceId);
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(3650)) > 0) {
+            throw new SessionInputException("a trust lasts from 1 second to 10 years");
+        }
+        // The user agent shown for the device: from one of its live sessions, if it has any.
+        String uaHash = listing(userId).sessions().stream().filter(s -> s.device().equals(deviceId))
+                .map(StoredSession::uaHash).filter(h -> !h.isEmpty()).findFirst().orElse("");
+        long now = now();
+        long until = now + ttl.toSeconds();
+        backend.trust(userId, deviceId, codec.trust(userId, deviceId, now, until, uaHash), now, until);
+        Instant untilAt = Instant.ofEpochSecond(until);
+        notify(l -> l.deviceTrusted(userId, deviceId, untilAt));
+        return new TrustedDevice(deviceId, Instant.ofEpochSecond(now), untilAt, userAgents.resolve(uaHash));
+    }
+
+    @Override
+    public boolean untrustDevice(String userId, String deviceId) {
+        SessionIds.requireUserId(userId);
+        RecordCodec.requireDeviceId(deviceId);
+        long now = now();
+        boolean existed = backend.trust(userId, deviceId, "", now, now + 1);
+        if (existed) {
+            notify(l -> l.deviceUntrusted(userId, deviceId));
+        }
+        return existed;
+    }
+
+    @Override
+    public List<TrustedDevice> trustedDevices(String userId) {
+        List<TrustedDevice> out = new ArrayList<>();
+        for (StoredTrust t : listing(userId).trusts()) {
+            out.add(new TrustedDevice(t.device(), Instant.ofEpochSecond(t.since()), Instant.ofEpochSecond(t.until()),
+                    userAgents.resolve(t.uaHash())));
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public boolean isTrusted(String userId, String fingerprint) {
+        SessionIds.requireUserId(userId);
+        String device = deviceId(fingerprint);
+        long now = now();
+        // get.lua finds entries by name; a trust entry's name is "~<device>".
+        return backend.get(userId, "~" + device).flatMap(raw -> codec.parseTrust(userId, raw))
+                .filter(t -> t.device().equals(device) && t.until() > now).isPresent();
+    }
+
+    // ---- cleanup
+
+    @Override
+    public SessionCleanup cleanup(int batchSize) {
+        if (batchSize < 1 || batchSize > 10_000) {
+            throw new SessionInputException("a cleanup batch is 1 to 10000 users");
+        }
+        return new SessionCleanup() {
+            private Object cursor;
+            private boolean done;
+
+            @Override
+            public CleanupBatch next() {
+                if (done) {
+                    return new CleanupBatch(0, 0, true);
+                }
+                SessionBackend.ScanPage page = backend.scan(cursor, batchSize);
+                cursor = page.cursor();
+                done = page.finished();
+                int removed = 0;
+                long now = now();
+                for (String user : page.userIds()) {
+                    removed += backend.prune(user, expiry(now)).removed();
+                }
+                return new CleanupBatch(page.userIds().size(), removed, done);
+            }
+        };
+    }
+
+    @Override
+    public SessionSettings settings() {
+        return settings;
+    }
+
+    // ---- helpers
+
+    private Session toSession(String userId, StoredSession s, Optional<String> knownUserAgent) {
+        Optional<String> ua = knownUserAgent.isPresent() ? knownUserAgent : userAgents.resolve(s.uaHash());
+        return new Session(SessionIds.compose(s.random(), userId), userId, Instant.ofEpochSecond(s.created()),
+                Instant.ofEpochSecond(s.lastSeen()), Instant.ofEpochSecond(s.expiresAt(idle, absolute)),
+                Instant.ofEpochSecond(s.created() + absolute), RecordCodec.unpackIp(s.ip()), ua,
+                s.device().isEmpty() ? Optional.empty() : Optional.of(s.device()), s.attributes());
+    }
+
+    private void notify(Consumer<SessionListener> call) {
+        for (SessionListener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                log.error("A session listener ({}) failed; the session change stands", l.getClass().getName(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.gatehouse.session;
+
+import io.gatehouse.redis.KeySpace;
+import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.redis.RedisScript;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/*
+ * Redis layout (docs/SESSIONS.md has the memory figures behind it):
+ *
+ *   <prefix>:s:{<userId>}   string: every entry of the user (sessions and trusted devices), each preceded
+ *                           by "\n"; TTL = the latest expiry among them, so a user who never returns
+ *                           leaves nothing behind and no global index is needed.
+ *   <prefix>:ua:{<hash>}    string: a user-agent text, shared by every session that names its hash.
+ *
+ * Every operation on a user is one script on that user's key alone, hence slot-safe in Cluster by
+ * construction. One key per user instead of one per session plus an index halves the per-session key
+ * overhead, which is what the 300-byte budget is made of.
+ */
+final class RedisSessionBackend implements SessionBackend {
+    private static final RedisScript CREATE = RedisScript.load(RedisSessionBackend.class, "create.lua", RedisScript.Reply.MULTI);
+    private static final RedisScript GET = RedisScript.load(RedisSessionBackend.class, "get.lua", RedisScript.Reply.VALUE);
+    private static final RedisScript REPLACE = RedisScript.load(RedisSessionBackend.class, "replace.lua", RedisScript.Reply.INTEGER);
+    private static final RedisScript END = RedisScript.load(RedisSessionBackend.class, "end.lua", RedisScript.Reply.MULTI);
+    private static final RedisScript TRUST = RedisScript.load(RedisSessionBackend.class, "trust.lua", RedisScript.Reply.INTEGER);
+    private static final RedisScript PRUNE = RedisScript.load(RedisSessionBackend.class, "prune.lua", RedisScript.Reply.MULTI);
+
+    private final RedisConnector redis;
+    private final KeySpace keys;
+
+    RedisSessionBackend(RedisConnector redis) {
+        this.redis = redis;
+        this.keys = redis.keys();
+        redis.preload(List.of(CREATE, GET, REPLACE, END, TRUST, PRUNE));
+    }
+
+    String userKey(String userId) {
+        return keys.key("s", userId);
+    }
+
+    @Override
+    public Created create(String userId, Expiry x, int limit, boolean refuse, int ceiling, String entry, long deadline) {
+        List<Object> reply = redis.eval(CREATE, List.of(userKey(userId)), Long.toString(x.now()), Long.toString(x.idle()),
+                Long.toString(x.absolute()), Integer.toString(limit), refuse ? "refuse" : "evict", Integer.toString(ceiling),
+                entry, Long.toString(deadline));
+        if (((Long) reply.get(0)) == 0L) {
+            return new Created(false, List.of());
+        }
+        List<String> evicted = new ArrayList<>();
+        for (int i = 1; i < reply.size(); i++) {
+            evicted.add((String) reply.get(i));
+        }
+        return new Created(true, evicted);
+    }
+
+    @Override
+    public Optional<String> get(String userId, String random) {
+        return Optional.ofNullable(redis.eval(GET, List.of(userKey(userId)), random));
+    }
+
+    @Override
+    public boolean replace(String userId, String oldEntry, String newEntry, long now, long deadline) {
+        Long done = redis.eval(REPLACE, List.of(userKey(userId)), oldEntry, newEntry, Long.toString(Math.max(1, deadline - now)));
+        return done == 1L;
+    }
+
+    @Override
+    public List<String> end(String userId, EndMode mode, String random, Expiry x) {
+        List<Object> reply = redis.eval(END, List.of(userKey(userId)), mode.name().toLowerCase(java.util.Locale.ROOT),
+                random == null ? "-" : random, Long.toString(x.now()), Long.toString(x.idle()), Long.toString(x.absolute()));
+        List<String> ids = new ArrayList<>(reply.size());
+        reply.forEach(o -> ids.add((String) o));
+        return ids;
+    }
+
+    @Override
+    public boolean trust(String userId, String device, String entry, long now, long deadline) {
+        Long existed = redis.eval(TRUST, List.of(userKey(userId)), device, entry, Long.toString(Math.max(1, deadline - now)));
+        return existed == 1L;
+    }
+
+    @Override
+    public Pruned prune(String userId, Expiry x) {
+        List<Object> reply = redis.eval(PRUNE, List.of(userKey(userId)), Long.toString(x.now()), Long.toString(x.idle()),
+                Long.toString(x.absolute()));
+        int removed = ((Long) reply.get(0)).intValue();
+        String rest = (String) reply.get(1);
+        List<String> entries = new ArrayList<>();
+        if (rest != null) {
+            for (String e : rest.split("\n")) {
+                if (!e.isEmpty()) {
+                    entries.add(e);
+                }
+            }
+        }
+        return new Pruned(removed, entries);
+    }
+
+    @Override
+    public CompletableFuture<Void> putUserAgent(String hash, String text, long ttlSeconds) {
+        String key = keys.key("ua", hash);
+        return redis.async(c -> c.set(key, text, SetArgs.Builder.ex(ttlSeconds))).thenApply(ok -> null);
+    }
+
+    @Override
+    public Optional<String> userAgent(String hash) {
+        String key = keys.key("ua", hash);
+        return Optional.ofNullable(redis.sync(c -> c.get(key)));
+    }
+
+    /**
+     * SCAN over {@code <prefix>:s:*} (every master in Cluster: Lettuce's cluster cursor walks the nodes).
+     * Offline tooling only, as the developers' guide requires.
+     */
+    @Override
+    public ScanPage scan(Object cursor, int count) {
+        ScanCursor from = cursor == null ? ScanCursor.INITIAL : (ScanCursor) cursor;
+        ScanArgs args = ScanArgs.Builder.matches(keys.prefix() + ":s:{*").limit(count);
+        KeyScanCursor<String> page = redis.sync(c -> c.scan(from, args));
+        List<String> users = new ArrayList<>();
+        for (String key : page.getKeys()) {
+            int open = key.indexOf('{');
+            int close = key.lastIndexOf('}');
+            if (open > 0 && close > open) {
+                users.add(key.substring(open + 1, close));
+            }
+        }
+        return new ScanPage(users, page, page.isFinished());
+    }
+}

@@ -1,0 +1,153 @@
+package io.gatehouse.session;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
+import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.Stores;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Sessions shared by every instance, on Redis or in memory.
+ *
+ * <pre>{@code
+ * SessionStore sessions = SessionStore.builder()
+ *         .config(config)                       // gatehouse.sessions.* keys
+ *         .stores(stores)                       // Redis for Purpose.SESSIONS, else in memory
+ *         .listener(revokeTokensOfEndedSessions) // a SessionListener
+ *         .build();
+ * Session s = sessions.create(NewSession.forUser("u42").ip(ip).userAgent(ua).build());
+ * Optional<Session> current = sessions.touch(s.id());   // on each request
+ * }</pre>
+ *
+ * <p>Errors: bad arguments fail with {@link SessionInputException} and change nothing; Redis trouble
+ * surfaces as {@link io.gatehouse.store.StoreException} subclasses (nothing is served from a stale
+ * copy: a session that cannot be checked is not valid).
+ */
+public interface SessionStore {
+
+    /** Creates a session, applying the per-user limit atomically. */
+    Session create(NewSession request);
+
+    /** The session if it exists, is unaltered and has not expired; does not extend it. */
+    Optional<Session> get(String sessionId);
+
+    /**
+     * Like {@link #get} and slides the idle timeout: last-seen is written only when the stored one is
+     * at least the touch interval old, so a busy client costs one read per request and one write per
+     * interval.
+     */
+    Optional<Session> touch(String sessionId);
+
+    /** Sets and removes attributes; empty if the session is gone. */
+    Optional<Session> updateAttributes(String sessionId, Map<String, String> set, Set<String> remove);
+
+    /** Ends one session; whether it existed. */
+    boolean end(String sessionId);
+
+    /** Ends every session of the user; the ids ended. Trusted devices stay trusted. */
+    List<String> endAll(String userId);
+
+    /** Ends every session of the user except {@code currentSessionId}; the ids ended. */
+    List<String> endAllBut(String currentSessionId);
+
+    /** The user's live sessions, most recently seen first. Costs O(that user's entries). */
+    List<Session> list(String userId);
+
+    /** The user's devices: live sessions grouped by device id, plus trusted devices without sessions. */
+    List<Device> devices(String userId);
+
+    /** The device id a fingerprint maps to (a keyed hash; the same on every instance sharing the device key). */
+    String deviceId(String fingerprint);
+
+    /** Marks a device trusted for the configured time ({@code gatehouse.sessions.trusted-device-ttl}). */
+    TrustedDevice trustDevice(String userId, String deviceId);
+
+    /** Marks a device trusted for {@code ttl}. */
+    TrustedDevice trustDevice(String userId, String deviceId, Duration ttl);
+
+    /** Withdraws trust; whether the device was trusted. */
+    boolean untrustDevice(String userId, String deviceId);
+
+    /** The user's trusted devices that have not expired. */
+    List<TrustedDevice> trustedDevices(String userId);
+
+    /** Whether the device with this fingerprint is trusted for the user now (a login may skip a second factor). */
+    boolean isTrusted(String userId, String fingerprint);
+
+    /** Starts a cleanup pass over every user, {@code batchSize} users per step (offline tooling only). */
+    SessionCleanup cleanup(int batchSize);
+
+    /** The settings in force. */
+    SessionSettings settings();
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Assembles a {@link SessionStore}. */
+    final class Builder {
+        private GatehouseConfig config = GatehouseConfig.builder().build();
+        private Optional<RedisConnector> redis = Optional.empty();
+        private Clock clock = Clock.systemUTC();
+        private final List<SessionListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Where the {@code gatehouse.sessions.*} settings come from (defaults otherwise). */
+        public Builder config(GatehouseConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Takes the configuration and the Redis deployment of {@link Purpose#SESSIONS} (in memory if none). */
+        public Builder stores(Stores stores) {
+            this.config = stores.config();
+            this.redis = stores.redis(Purpose.SESSIONS);
+            return this;
+        }
+
+        /** Serves sessions from this Redis deployment. */
+        public Builder redis(RedisConnector connector) {
+            this.redis = Optional.of(connector);
+            return this;
+        }
+
+        /** Serves sessions in memory (one process only). */
+        public Builder inMemory() {
+            this.redis = Optional.empty();
+            return this;
+        }
+
+        /** The time source for creation, last-seen and expiry (tests inject a movable clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Adds a listener; listeners are called in the order added. */
+        public Builder listener(SessionListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Builds the store. Fails with {@link io.gatehouse.config.ConfigException} on a bad setting, and
+         * on Redis when {@code gatehouse.sessions.mac-key} or {@code device-key} is missing.
+         */
+        public SessionStore build() {
+            SessionSettings settings = SessionSettings.from(config);
+            SessionKeys keys = SessionKeys.from(config, redis.isPresent());
+            SessionBackend backend = redis.<SessionBackend>map(RedisSessionBackend::new)
+                    .orElseGet(() -> new InMemorySessionBackend(clock));
+            return new DefaultSessionStore(settings, keys, backend, clock, listeners);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+-- Removes a user's expired entries (sessions past their idle or absolute deadline, trust past its end),
+-- shortens the key's TTL to the latest remaining expiry, and returns what is left. Used by listing and cleanup.
+-- Keys: KEYS[1] the user's entries, <prefix>:s:{<userId>}
+-- Args: ARGV[1] now (epoch s), ARGV[2] idle timeout (s), ARGV[3] absolute lifetime (s)
+-- Reply: {number of entries removed, remaining entries (string, each preceded by "\n")}
+-- Example: KEYS gatehouse:s:{u1} ARGV 1700000000 1800 43200
+local blob = redis.call('GET', KEYS[1])
+if not blob then return {0, ''} end
+local now, idle, absolute = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local out, removed, latest = {}, 0, now
+for entry in string.gmatch(blob, '\n([^\n]+)') do
+  local expires
+  if string.byte(entry, 1) == 126 then
+    expires = tonumber(string.match(entry, '^[^|]*|[^|]*|([^|]*)|') or '', 36)
+  else
+    local c, l = string.match(entry, '^[^|]*|([^|]*)|([^|]*)|')
+    c = tonumber(c or '', 36)
+    l = tonumber(l or '', 36)
+    if c and l then expires = math.min(c + l + idle, c + absolute) end
+  end
+  if expires and expires > now then
+    out[#out + 1] = '\n' .. entry
+    if expires > latest then latest = expires end
+  else
+    removed = removed + 1
+  end
+end
+if removed == 0 then return {0, blob} end
+local rest = table.concat(out)
+if rest == '' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], rest, 'EX', latest - now)
+end
+return {removed, rest}
