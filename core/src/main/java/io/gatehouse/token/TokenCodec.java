@@ -128,6 +128,14 @@ final class TokenCodec {
         } catch (ParseException | RuntimeException e) {
             throw reject(RejectReason.MALFORMED, "not a JWS");
         }
+        // Base64url leaves the low bits of a segment's last character unused, so several strings
+        // decode to the same bytes. Only the canonical encoding is accepted: a token has exactly one
+        // spelling, and a tampered character is always a rejection.
+        for (Base64URL part : jwt.getParsedParts()) {
+            if (!Base64URL.encode(part.decode()).toString().equals(part.toString())) {
+                throw reject(RejectReason.MALFORMED, "non-canonical base64url");
+            }
+        }
         JWSHeader header = jwt.getHeader();
         if (header.getType() != null && !"JWT".equalsIgnoreCase(header.getType().getType())) {
             throw reject(RejectReason.WRONG_TYPE, "typ " + header.getType() + " is not JWT");

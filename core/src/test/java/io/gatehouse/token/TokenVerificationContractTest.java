@@ -123,6 +123,19 @@ class TokenVerificationContractTest extends StoreContract {
     }
 
     @Test
+    void aNonCanonicalSpellingOfAValidTokenIsRejected() {
+        String real = tokens.issue(TokenRequest.of("user-1", "sess-1")).accessToken();
+        // An ES256 signature is 64 bytes: 86 base64url characters whose last one has 4 unused bits.
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = real.charAt(real.length() - 1);
+        String variant = real.substring(0, real.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        String sig = real.substring(real.lastIndexOf('.') + 1);
+        String variantSig = variant.substring(variant.lastIndexOf('.') + 1);
+        assertThat(new Base64URL(variantSig).decode()).isEqualTo(new Base64URL(sig).decode());
+        assertThat(reasonOf(variant)).isEqualTo(RejectReason.MALFORMED);
+    }
+
+    @Test
     void randomGarbageIsAlwaysARejectionNeverAnotherException() {
         long seed = System.nanoTime();
         System.out.println("randomGarbage seed=" + seed);
