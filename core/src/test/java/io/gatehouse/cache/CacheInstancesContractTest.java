@@ -196,4 +196,55 @@ class CacheInstancesContractTest extends StoreContract {
                 b.stats().invalidationsReceived());
         assertThat(a.stats().nearHits() + b.stats().nearHits()).isPositive();
     }
+
+    /**
+     * A stress version of the writer's-own-read check above: several readers per instance hammering
+     * one key while writes alternate between the instances. Right after a put returns, the writer
+     * must read what it wrote (this caught a near-cache fill that was not atomic with its check).
+     */
+    @Test
+    void aWriterAlwaysReadsItsOwnWriteWhileReadersOnBothInstancesRefill() throws Exception {
+        GatehouseConfig settings = GatehouseConfig.builder().set("gatehouse.cache.heartbeat", "50ms").build();
+        Cache<Profile> a = instance(settings).builder("profile", Profile.class)
+                .nearCache(1000, Duration.ofMinutes(10)).build();
+        Cache<Profile> b = instance(settings).builder("profile", Profile.class)
+                .nearCache(1000, Duration.ofMinutes(10)).build();
+        String key = "u42";
+        a.put(key, new Profile(key, "v", 0), Duration.ofMinutes(5), List.of("tenant"));
+        for (Cache<Profile> c : List.of(a, b)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                c.get(key);
+                return c.stats().nearHits() > 0;
+            });
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            for (Cache<Profile> c : List.of(a, b)) {
+                Thread t = new Thread(() -> {
+                    while (!stop.get()) {
+                        c.get(key);
+                        Thread.yield();
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+                readers.add(t);
+            }
+        }
+        int rounds = backend.isRedis() ? 1500 : 20000;
+        try {
+            for (int round = 1; round <= rounds; round++) {
+                Cache<Profile> writer = round % 3 == 0 ? a : b; // both orders: a,b and b,b and b,a
+                Profile p = new Profile(key, "v", round);
+                writer.put(key, p, Duration.ofMinutes(5), List.of("tenant"));
+                assertThat(writer.get(key)).as("round %d, the writer's own read", round).isEqualTo(Optional.of(p));
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : readers) {
+                t.join();
+            }
+        }
+    }
 }
