@@ -47,14 +47,7 @@ class KeyRotationContractTest extends StoreContract {
     }
 
     private TokenService instance(Map<String, String> settings) {
-        GatehouseConfig.Builder b = backend.configBuilder().dataDir(dataDir)
-                .set("gatehouse.tokens.revocation.read-block", "200ms");
-        settings.forEach(b::set);
-        TokenService.Builder tb = TokenService.builder().config(b.build()).clock(clock).listener(events);
-        if (backend.isRedis()) {
-            tb.redis(backend.connector());
-        }
-        TokenService s = tb.build();
+        TokenService s = TestTokenServices.on(backend, dataDir, clock, events, settings);
         open.add(s);
         return s;
     }

@@ -49,15 +49,7 @@ class TokenServiceContractTest extends StoreContract {
     }
 
     private TokenService service(Map<String, String> settings) {
-        // A short blocking read keeps close() quick; the reader waits for its read to return before closing.
-        GatehouseConfig.Builder b = backend.configBuilder().dataDir(dataDir)
-                .set("gatehouse.tokens.revocation.read-block", "200ms");
-        settings.forEach(b::set);
-        TokenService.Builder tb = TokenService.builder().config(b.build()).clock(clock).listener(events);
-        if (backend.isRedis()) {
-            tb.redis(backend.connector());
-        }
-        TokenService s = tb.build();
+        TokenService s = TestTokenServices.on(backend, dataDir, clock, events, settings);
         services.add(s);
         return s;
     }
