@@ -1,5 +1,7 @@
 package io.gatehouse.server.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The real server as users run it: {@code java -jar server/target/gatehouse-server.jar} (the shaded jar
@@ -64,20 +67,17 @@ final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + jar, e);
         }
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            Optional<Integer> port = listeningPort(log);
-            if (port.isPresent()) {
-                return new ServerProcess(process, log, port.get());
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the server exited with " + process.exitValue() + ":\n" + read(log));
-            }
-            if (System.nanoTime() - deadline > 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException("the server did not report its port within " + START_TIMEOUT + ":\n" + read(log));
-            }
-            pause();
+        try {
+            int port = await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the server exited with " + process.exitValue() + ":\n" + read(log));
+                }
+                return listeningPort(log);
+            }, Optional::isPresent).get();
+            return new ServerProcess(process, log, port);
+        } catch (ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the server did not report its port within " + START_TIMEOUT + ":\n" + read(log));
         }
     }
 
@@ -171,15 +171,6 @@ final class ServerProcess implements AutoCloseable {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
