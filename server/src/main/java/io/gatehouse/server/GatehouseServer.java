@@ -16,6 +16,7 @@ import io.gatehouse.server.user.PasswordPolicy;
 import io.gatehouse.server.user.UserDatabase;
 import io.gatehouse.server.user.UserService;
 import io.gatehouse.store.Stores;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -32,11 +33,13 @@ public final class GatehouseServer implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final HttpServer http;
     private final ServerMetrics metrics;
+    private final Services services;
 
-    private GatehouseServer(List<AutoCloseable> resources, HttpServer http, ServerMetrics metrics) {
+    private GatehouseServer(List<AutoCloseable> resources, HttpServer http, ServerMetrics metrics, Services services) {
         this.resources = resources;
         this.http = http;
         this.metrics = metrics;
+        this.services = services;
     }
 
     /**
@@ -52,6 +55,8 @@ public final class GatehouseServer implements AutoCloseable {
             Argon2Parameters argon2 = Argon2Parameters.fromConfig(config);
             Stores stores = Stores.open(config);
             opened.add(stores);
+            Services services = Services.open(stores, Clock.systemUTC());
+            opened.add(services);
             UserDatabase database = UserDatabase.open(config);
             opened.add(database);
             UserService users = UserService.builder().store(database.store()).hasher(PasswordHasher.argon2(argon2))
@@ -67,7 +72,7 @@ public final class GatehouseServer implements AutoCloseable {
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
                     kv("user_database", database.url()));
-            return new GatehouseServer(List.copyOf(opened), http, metrics);
+            return new GatehouseServer(List.copyOf(opened), http, metrics, services);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -87,6 +92,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** The meter registry, where capabilities add their meters. */
     public ServerMetrics metrics() {
         return metrics;
+    }
+
+    /** The core capabilities behind the routes (for tests that check state behind the HTTP answers). */
+    public Services services() {
+        return services;
     }
 
     /** Stops accepting requests, then closes the database and the stores. */

@@ -48,6 +48,8 @@ class ServerE2EIT {
         String redisUrl = SharedRedis.standalone().url();
         String password = "pw-" + HexFormat.of().formatHex(randomBytes()) + " secret";
         try (ServerProcess server = ServerProcess.start(workDir, Map.of("GATEHOUSE_REDIS_URL", redisUrl,
+                "GATEHOUSE_SESSIONS_MAC_KEY", "ZTJlLW1hYy1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NQ==",
+                "GATEHOUSE_SESSIONS_DEVICE_KEY", "ZTJlLWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMg==",
                 // This machine is shared and loaded; the 1 s default can miss the first handshake.
                 "GATEHOUSE_REDIS_COMMAND_TIMEOUT", "5s", "GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s"))) {
             exerciseContract(server, password);
