@@ -15,9 +15,11 @@ import java.time.Duration;
  * @param leaseWaits      misses that waited for another instance's loader instead of loading
  * @param errors          store errors and unreadable values met by reads (served as misses or loads)
  * @param invalidationsReceived invalidation messages from other instances applied to the near cache
+ * @param nearSize        entries in the near cache now (0 when the cache has none)
  */
 public record CacheStats(long nearHits, long hits, long misses, long loads, long loadFailures, Duration loadTime,
-                         long refreshes, long leaseWaits, long errors, long invalidationsReceived) {
+                         long refreshes, long leaseWaits, long errors, long invalidationsReceived,
+                         long nearSize) {
 
     /** Hits (near and store) over all reads; 0 when there were none. */
     public double hitRatio() {

@@ -128,6 +128,13 @@ public final class Caches implements AutoCloseable {
         return cache;
     }
 
+    /** The counters of every cache made here, by name (sorted), for health reports and metrics. */
+    public Map<String, CacheStats> stats() {
+        Map<String, CacheStats> out = new java.util.TreeMap<>();
+        caches.forEach((name, cache) -> out.put(name, cache.stats()));
+        return out;
+    }
+
     /** Where the caches live, for logs: the Redis target or {@code in-memory}. */
     public String store() {
         return backend.describe();

@@ -515,7 +515,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
 
     @Override
     public CacheStats stats() {
-        return stats.snapshot();
+        return stats.snapshot(near == null ? 0 : near.size());
     }
 
     @Override

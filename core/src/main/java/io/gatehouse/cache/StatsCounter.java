@@ -16,9 +16,9 @@ final class StatsCounter {
     final LongAdder errors = new LongAdder();
     final LongAdder invalidationsReceived = new LongAdder();
 
-    CacheStats snapshot() {
+    CacheStats snapshot(long nearSize) {
         return new CacheStats(nearHits.sum(), hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
                 Duration.ofNanos(loadNanos.sum()), refreshes.sum(), leaseWaits.sum(), errors.sum(),
-                invalidationsReceived.sum());
+                invalidationsReceived.sum(), nearSize);
     }
 }

@@ -10,6 +10,7 @@ import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
@@ -34,10 +35,13 @@ final class LettuceClients {
      * Reconnects start after 20 ms and back off to at most 500 ms between attempts, so a restarted
      * Redis is in use again well within a second (Lettuce's default backs off to 30 s).
      */
-    static ClientResources resources() {
-        return ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
-                .build();
+    static ClientResources resources(String target, RedisCommandListener commands) {
+        ClientResources.Builder b = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS));
+        // Lettuce measures commands only when a recorder is enabled; without a listener it costs nothing.
+        b.commandLatencyRecorder(commands == RedisCommandListener.NONE ? CommandLatencyRecorder.disabled()
+                : new CommandLatencyAdapter(target, commands));
+        return b.build();
     }
 
     static List<RedisURI> uris(RedisEndpoint e) {

@@ -87,7 +87,18 @@ public final class RedisConnector implements AutoCloseable {
      * @param keyName  maps a setting ({@code url}, {@code password}, {@code tls.ca-file}) to the key that set it
      */
     public static RedisConnector connect(RedisEndpoint endpoint, String purposes, UnaryOperator<String> keyName) {
-        ClientResources resources = LettuceClients.resources();
+        return connect(endpoint, purposes, keyName, RedisCommandListener.NONE);
+    }
+
+    /**
+     * As {@link #connect(RedisEndpoint, String, UnaryOperator)}, telling {@code commands} the latency of
+     * every command (for metrics).
+     */
+    public static RedisConnector connect(RedisEndpoint endpoint, String purposes, UnaryOperator<String> keyName,
+                                         RedisCommandListener commands) {
+        java.util.Objects.requireNonNull(commands, "commands");
+        String target = purposes + "@" + endpoint.redactedUrl();
+        ClientResources resources = LettuceClients.resources(target, commands);
         AbstractRedisClient client = null;
         try {
             StatefulConnection<String, String> stateful;
@@ -104,8 +115,7 @@ public final class RedisConnector implements AutoCloseable {
                 single.setOptions(LettuceClients.clientOptions(endpoint));
                 stateful = single.connect(StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
             }
-            RedisConnector connector = new RedisConnector(endpoint, purposes + "@" + endpoint.redactedUrl(),
-                    resources, client, stateful);
+            RedisConnector connector = new RedisConnector(endpoint, target, resources, client, stateful);
             connector.shared.sync(RedisClusterAsyncCommands::ping);
             log.info("Redis for {} connected: {}", purposes, endpoint.redactedUrl());
             return connector;

@@ -3,6 +3,7 @@ package io.gatehouse.store;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.config.RedisEndpoint;
+import io.gatehouse.redis.RedisCommandListener;
 import io.gatehouse.redis.RedisConnector;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +35,14 @@ public final class Stores implements AutoCloseable {
 
     /** Connects every purpose that has a Redis URL; the others are served in memory. */
     public static Stores open(GatehouseConfig config) {
+        return open(config, RedisCommandListener.NONE);
+    }
+
+    /**
+     * As {@link #open(GatehouseConfig)}, telling {@code commands} the latency of every Redis command of
+     * every connector (the server's metrics use it).
+     */
+    public static Stores open(GatehouseConfig config, RedisCommandListener commands) {
         Map<RedisEndpoint, List<Purpose>> byEndpoint = new LinkedHashMap<>();
         for (Purpose p : Purpose.values()) {
             config.redis(p).ifPresent(e -> byEndpoint.computeIfAbsent(e, k -> new ArrayList<>()).add(p));
@@ -44,7 +53,8 @@ public final class Stores implements AutoCloseable {
             byEndpoint.forEach((endpoint, purposes) -> {
                 Purpose first = purposes.get(0);
                 String label = purposes.stream().map(Purpose::key).collect(Collectors.joining(","));
-                RedisConnector c = RedisConnector.connect(endpoint, label, setting -> config.redisKey(first, setting));
+                RedisConnector c = RedisConnector.connect(endpoint, label, setting -> config.redisKey(first, setting),
+                        commands);
                 connectors.add(c);
                 purposes.forEach(p -> redis.put(p, c));
             });
@@ -79,6 +89,11 @@ public final class Stores implements AutoCloseable {
             targets.add(TargetHealth.inMemory(memory + "@in-memory"));
         }
         return HealthReport.of(targets);
+    }
+
+    /** Every Redis deployment in use, once each (purposes sharing an endpoint share a connector). */
+    public List<RedisConnector> connectors() {
+        return connectors;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.config.RedisEndpoint;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.StoreCommandException;
 import io.gatehouse.store.StoreScriptException;
@@ -34,6 +35,26 @@ class RedisConnectorIntegrationTest extends RedisContract {
         redis.sync(c -> c.set(key, "hello"));
         assertThat(redis.<String>sync(c -> c.get(key))).isEqualTo("hello");
         assertThat(redis.circuitState()).isEqualTo(CircuitState.CLOSED);
+    }
+
+    @Test
+    void aCommandListenerHearsEveryCommandWithItsTargetAndLatency() {
+        record Heard(String target, String command, long nanos) { }
+        List<Heard> heard = new CopyOnWriteArrayList<>();
+        RedisEndpoint endpoint = backend.config().redis(io.gatehouse.config.Purpose.TOKENS).orElseThrow();
+        try (RedisConnector redis = RedisConnector.connect(endpoint, "tokens", s -> "gatehouse.redis." + s,
+                (target, command, nanos) -> heard.add(new Heard(target, command, nanos)))) {
+            String key = redis.keys().key("test", "listener", "k");
+            redis.sync(c -> c.set(key, "v"));
+            redis.eval(COUNTER, List.of(redis.keys().key("test", "listener", "n"), redis.keys().key("test", "listener", "c")), "1");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(heard)
+                    .anySatisfy(h -> assertThat(h.command()).isEqualTo("SET"))
+                    .anySatisfy(h -> assertThat(h.command()).isIn("EVALSHA", "EVAL")));
+            assertThat(heard).allSatisfy(h -> {
+                assertThat(h.target()).isEqualTo(redis.target()).startsWith("tokens@");
+                assertThat(h.nanos()).isPositive();
+            });
+        }
     }
 
     @Test
