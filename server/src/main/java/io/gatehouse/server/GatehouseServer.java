@@ -53,17 +53,18 @@ public final class GatehouseServer implements AutoCloseable {
             HttpSettings settings = HttpSettings.fromConfig(config);
             PasswordPolicy policy = PasswordPolicy.fromConfig(config);
             Argon2Parameters argon2 = Argon2Parameters.fromConfig(config);
-            Stores stores = Stores.open(config);
+            ServerMetrics metrics = new ServerMetrics();
+            opened.add(metrics);
+            Stores stores = Stores.open(config, metrics.redis());
             opened.add(stores);
-            Services services = Services.open(stores, Clock.systemUTC());
+            metrics.redis().bindCircuits(stores);
+            Services services = Services.open(stores, Clock.systemUTC(), metrics.registry());
             opened.add(services);
             UserDatabase database = UserDatabase.open(config);
             opened.add(database);
             UserService users = UserService.builder().store(database.store()).hasher(PasswordHasher.argon2(argon2))
                     .policy(policy).build();
-            ServerMetrics metrics = new ServerMetrics();
-            opened.add(metrics);
-            HealthService health = new HealthService(stores, database);
+            HealthService health = new HealthService(stores, database, services);
             HttpServer http = HttpServer.start(settings, metrics, List.of(
                     new AuthRoutes(users, settings.maxBodyBytes()),
                     new HealthRoutes(health),

@@ -4,13 +4,17 @@ import io.gatehouse.cache.Caches;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.event.SecurityEvents;
 import io.gatehouse.ratelimit.LoginGuard;
+import io.gatehouse.ratelimit.RateLimitListener;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicies;
 import io.gatehouse.server.audit.SecurityEventBridge;
+import io.gatehouse.server.metrics.CapabilityMetrics;
 import io.gatehouse.session.SessionStore;
 import io.gatehouse.session.SessionTokenRevocation;
 import io.gatehouse.store.Stores;
 import io.gatehouse.token.TokenService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,20 +61,36 @@ public final class Services implements AutoCloseable {
      * @throws io.gatehouse.config.ConfigException for a bad setting; whatever was started is closed again
      */
     public static Services open(Stores stores, Clock clock) {
+        return open(stores, clock, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Builds every capability over {@code stores}, with their meters in {@code registry}: the
+     * capabilities' listeners feed both the security event log and {@link CapabilityMetrics}, the rate
+     * limiter counts its decisions and the session store its touches.
+     */
+    public static Services open(Stores stores, Clock clock, MeterRegistry registry) {
         GatehouseConfig config = stores.config();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             SecurityEvents events = SecurityEvents.builder().stores(stores).clock(clock).build();
             opened.add(events);
             SecurityEventBridge bridge = new SecurityEventBridge(events);
-            TokenService tokens = TokenService.builder().stores(stores).clock(clock).listener(bridge).build();
+            CapabilityMetrics metrics = new CapabilityMetrics(registry);
+            metrics.bind(events);
+            TokenService tokens = TokenService.builder().stores(stores).clock(clock)
+                    .listener(Listeners.tokens(bridge, metrics)).build();
             opened.add(tokens);
-            SessionStore sessions = SessionStore.builder().stores(stores).clock(clock)
-                    .listener(SessionTokenRevocation.of(tokens, config, clock)).listener(bridge).build();
+            metrics.bind(tokens);
+            SessionStore sessions = metrics.track(SessionStore.builder().stores(stores).clock(clock)
+                    .listener(SessionTokenRevocation.of(tokens, config, clock)).listener(bridge).listener(metrics)
+                    .build());
             RatePolicies policies = RatePolicies.fromConfig(config);
-            RateLimiter limiter = RateLimiter.builder().stores(stores).clock(clock).listener(bridge).build();
+            RateLimitListener rateLimitListener = Listeners.rateLimits(bridge, metrics);
+            RateLimiter limiter = metrics.meter(RateLimiter.builder().stores(stores).clock(clock)
+                    .listener(rateLimitListener).build());
             opened.add(limiter);
-            LoginGuard guard = LoginGuard.builder().stores(stores).clock(clock).listener(bridge).build();
+            LoginGuard guard = LoginGuard.builder().stores(stores).clock(clock).listener(rateLimitListener).build();
             Caches.Builder cb = Caches.builder().config(config).clock(clock);
             stores.redis(io.gatehouse.config.Purpose.CACHE).ifPresent(cb::redis);
             Caches caches = cb.build();

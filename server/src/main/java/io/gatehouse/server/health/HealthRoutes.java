@@ -5,7 +5,7 @@ import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
 import java.util.function.Supplier;
 
-/** {@code /health}, {@code /health/live}, {@code /health/ready}, {@code /health/redis}, {@code /health/database}, {@code /health/system}. */
+/** {@code /health}, {@code /health/live}, {@code /health/ready}, {@code /health/redis}, {@code /health/database}, {@code /health/system}, {@code /health/cache}. */
 public final class HealthRoutes implements RouteGroup {
     private final HealthService health;
 
@@ -21,6 +21,7 @@ public final class HealthRoutes implements RouteGroup {
         routes.get("/health/redis", serve(health::redis));
         routes.get("/health/database", serve(health::database));
         routes.get("/health/system", serve(health::system));
+        routes.get("/health/cache", serve(health::cache));
     }
 
     private static io.helidon.webserver.http.Handler serve(Supplier<HealthService.Report> report) {

@@ -1,16 +1,22 @@
 package io.gatehouse.server.health;
 
+import io.gatehouse.config.Purpose;
+import io.gatehouse.event.EventStats;
+import io.gatehouse.server.Services;
 import io.gatehouse.server.user.UserDatabase;
 import io.gatehouse.store.HealthReport;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.Stores;
 import io.gatehouse.store.TargetHealth;
+import io.gatehouse.token.RevocationHealth;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Computes health reports as JSON-ready maps. Policy:
@@ -21,7 +27,13 @@ import java.util.Map;
  *   <li><b>database</b>: a pooled connection validated within 2 s; unhealthy when it fails, because
  *       registration and login need it.</li>
  *   <li><b>ready</b> and <b>overall</b>: unhealthy when the database is down; otherwise degraded while any
- *       Redis target is not healthy (the capabilities fall back and keep serving), else healthy.</li>
+ *       Redis target is not healthy or any capability serves from its fallback (the revocation link is
+ *       stale, the rate limiter decides locally, sessions cannot be reached, security events are being
+ *       spooled to disk), else healthy. Sessions have no fallback: while their store is down logins and
+ *       session-bound requests fail, but the process still serves what it can, so the overall report
+ *       stays degraded, not unhealthy.</li>
+ *   <li><b>cache</b>: the counters of every cache of this instance; degraded while the cache store is
+ *       unreachable (reads miss and loaders run directly).</li>
  *   <li><b>system</b>: JVM memory, threads, uptime and CPUs; always healthy (informational).</li>
  * </ul>
  */
@@ -30,10 +42,12 @@ public final class HealthService {
 
     private final Stores stores;
     private final UserDatabase database;
+    private final Services services;
 
-    public HealthService(Stores stores, UserDatabase database) {
+    public HealthService(Stores stores, UserDatabase database, Services services) {
         this.stores = stores;
         this.database = database;
+        this.services = services;
     }
 
     /** A report and the status that decides its HTTP code. */
@@ -81,11 +95,99 @@ public final class HealthService {
         return report(HealthStatus.HEALTHY, body);
     }
 
+    public Report cache() {
+        HealthStatus status = cacheStatus(stores.health());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("store", services.caches().store());
+        body.put("caches", caches());
+        return report(status, body);
+    }
+
+    private HealthStatus cacheStatus(HealthReport redis) {
+        return targetOf(redis, Purpose.CACHE).map(TargetHealth::status)
+                .map(s -> s == HealthStatus.HEALTHY ? HealthStatus.HEALTHY : HealthStatus.DEGRADED)
+                .orElse(HealthStatus.HEALTHY);
+    }
+
+    private Map<String, Object> caches() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        services.caches().stats().forEach((name, st) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("near_hits", st.nearHits());
+            m.put("hits", st.hits());
+            m.put("misses", st.misses());
+            m.put("hit_ratio", st.hitRatio());
+            m.put("loads", st.loads());
+            m.put("load_failures", st.loadFailures());
+            m.put("load_time_ms", st.loadTime().toNanos() / 1_000_000.0);
+            m.put("refreshes", st.refreshes());
+            m.put("lease_waits", st.leaseWaits());
+            m.put("errors", st.errors());
+            m.put("invalidations_received", st.invalidationsReceived());
+            m.put("near_size", st.nearSize());
+            out.put(name, m);
+        });
+        return out;
+    }
+
+    /** The probe of the Redis target serving {@code purpose}, or empty when it is served in memory. */
+    private Optional<TargetHealth> targetOf(HealthReport redis, Purpose purpose) {
+        return stores.redis(purpose).flatMap(c -> redis.targets().stream()
+                .filter(t -> t.target().equals(c.target())).findFirst());
+    }
+
+    /** What each capability serves from while Redis is away; each part's status says whether it falls back now. */
+    private Map<String, Map<String, Object>> fallbacks(HealthReport redis) {
+        Map<String, Map<String, Object>> parts = new LinkedHashMap<>();
+        RevocationHealth link = services.tokens().revocationHealth();
+        Map<String, Object> tokens = part(link.status());
+        tokens.put("revocation_state_age_ms", link.age().toMillis());
+        tokens.put("staleness_budget_ms", link.budget().toMillis());
+        tokens.put("stale_policy", link.policy().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        tokens.put("last_contact", link.lastContact().toString());
+        link.error().ifPresent(e -> tokens.put("error", e));
+        parts.put("tokens", tokens);
+
+        Map<String, Object> limits = part(services.limiter().health());
+        if (services.limiter().health() != HealthStatus.HEALTHY) {
+            limits.put("note", "Redis is unavailable: each policy's on-store-down mode decides (per-instance fallback, fail-open or fail-closed)");
+        }
+        parts.put("rate_limits", limits);
+
+        HealthStatus sessionStatus = targetOf(redis, Purpose.SESSIONS).map(TargetHealth::status)
+                .map(s -> s == HealthStatus.UNHEALTHY ? HealthStatus.UNHEALTHY : HealthStatus.HEALTHY)
+                .orElse(HealthStatus.HEALTHY);
+        Map<String, Object> sessions = part(sessionStatus);
+        if (sessionStatus != HealthStatus.HEALTHY) {
+            sessions.put("note", "the session store is unreachable: logins and session-bound requests fail until it is back");
+        }
+        parts.put("sessions", sessions);
+
+        EventStats es = services.events().stats();
+        boolean spooling = es.spoolBytes() > 0;
+        Map<String, Object> events = part(spooling ? HealthStatus.DEGRADED : HealthStatus.HEALTHY);
+        events.put("queued", es.queued());
+        events.put("stored", es.stored());
+        events.put("spooled", es.spooled());
+        events.put("spool_bytes", es.spoolBytes());
+        events.put("dropped", es.dropped());
+        parts.put("events", events);
+        return parts;
+    }
+
+    private static Map<String, Object> part(HealthStatus status) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", status.label());
+        return m;
+    }
+
     private Report combined(boolean details) {
         UserDatabase.Check db = database.check(DB_TIMEOUT);
         HealthReport redis = stores.health();
+        Map<String, Map<String, Object>> fallbacks = fallbacks(redis);
+        boolean fallingBack = fallbacks.values().stream().anyMatch(p -> !HealthStatus.HEALTHY.label().equals(p.get("status")));
         HealthStatus status = !db.up() ? HealthStatus.UNHEALTHY
-                : redis.status() == HealthStatus.HEALTHY ? HealthStatus.HEALTHY : HealthStatus.DEGRADED;
+                : redis.status() == HealthStatus.HEALTHY && !fallingBack ? HealthStatus.HEALTHY : HealthStatus.DEGRADED;
         Map<String, Object> checks = new LinkedHashMap<>();
         Map<String, Object> dbPart = new LinkedHashMap<>();
         dbPart.put("status", (db.up() ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY).label());
@@ -99,6 +201,13 @@ public final class HealthService {
             redisPart.put("targets", redis.targets().stream().map(HealthService::target).toList());
         }
         checks.put("redis", redisPart);
+        fallbacks.forEach((name, part) -> checks.put(name, details ? part : Map.of("status", part.get("status"))));
+        Map<String, Object> cachePart = new LinkedHashMap<>();
+        cachePart.put("status", cacheStatus(redis).label());
+        if (details) {
+            cachePart.put("caches", caches());
+        }
+        checks.put("cache", cachePart);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("checks", checks);
         if (details) {

@@ -28,6 +28,7 @@ public final class ServerMetrics implements RequestObserver, RouteGroup, AutoClo
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final RedisMetrics redis = new RedisMetrics(registry);
 
     public ServerMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -36,6 +37,11 @@ public final class ServerMetrics implements RequestObserver, RouteGroup, AutoClo
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    /** The Redis command latency listener to open the stores with, and the circuit gauges. */
+    public RedisMetrics redis() {
+        return redis;
     }
 
     /** Where capabilities register their own meters. */

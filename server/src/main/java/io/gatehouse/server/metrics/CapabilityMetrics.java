@@ -1,0 +1,188 @@
+package io.gatehouse.server.metrics;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.gatehouse.event.EventStats;
+import io.gatehouse.event.SecurityEvents;
+import io.gatehouse.ratelimit.LockoutStatus;
+import io.gatehouse.ratelimit.RateLimitListener;
+import io.gatehouse.ratelimit.RateLimiter;
+import io.gatehouse.session.EndReason;
+import io.gatehouse.session.Session;
+import io.gatehouse.session.SessionListener;
+import io.gatehouse.session.SessionStore;
+import io.gatehouse.store.HealthStatus;
+import io.gatehouse.token.ReuseEvent;
+import io.gatehouse.token.Revocation;
+import io.gatehouse.token.RevocationKind;
+import io.gatehouse.token.TokenEventListener;
+import io.gatehouse.token.TokenService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+/**
+ * The meters of the core capabilities, fed by their listener hooks (this class sits next to the
+ * {@link io.gatehouse.server.audit.SecurityEventBridge}, not inside it: events and metrics are separate
+ * concerns that hear the same notifications) and by gauges read at scrape time. Every meter name and tag
+ * is listed in {@code docs/SERVER.md}.
+ *
+ * <p>Active sessions: the session store keeps no global index (one key per user, by design), so no
+ * instance can count every live session without scanning. {@code gatehouse.sessions.active} is what this
+ * instance can honestly know: sessions it created or touched within the idle timeout and has not seen end
+ * (capped at {@value #ACTIVE_CAP}). With sticky routing the sum over instances is the total; without it a
+ * session served by several instances counts in each, so the sum is an upper and the maximum a lower bound.
+ */
+public final class CapabilityMetrics implements TokenEventListener, SessionListener, RateLimitListener {
+    static final int ACTIVE_CAP = 100_000;
+
+    private final MeterRegistry registry;
+    private final Map<RevocationKind, Counter> revocations = new EnumMap<>(RevocationKind.class);
+    private final Counter reuseFirst;
+    private final Counter reuseRepeated;
+    private final Counter sessionsCreated;
+    private final Map<EndReason, Counter> sessionsEnded = new EnumMap<>(EndReason.class);
+    /** Set by {@link #track}, which knows the idle timeout; null until then. */
+    private volatile Cache<String, Boolean> active;
+
+    public CapabilityMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (RevocationKind k : RevocationKind.values()) {
+            revocations.put(k, Counter.builder("gatehouse.token.revocations")
+                    .description("Revocations written by this instance, by kind")
+                    .tag("kind", label(k)).register(registry));
+        }
+        reuseFirst = reuse(registry, true);
+        reuseRepeated = reuse(registry, false);
+        sessionsCreated = Counter.builder("gatehouse.sessions.created")
+                .description("Sessions created by this instance").register(registry);
+        for (EndReason r : EndReason.values()) {
+            sessionsEnded.put(r, Counter.builder("gatehouse.sessions.ended")
+                    .description("Sessions ended by this instance, by reason (expiry is not reported)")
+                    .tag("reason", label(r)).register(registry));
+        }
+    }
+
+    private static Counter reuse(MeterRegistry registry, boolean first) {
+        return Counter.builder("gatehouse.token.reuse.detections")
+                .description("Rotated refresh tokens presented again after the grace window (family revoked)")
+                .tag("first", Boolean.toString(first)).register(registry);
+    }
+
+    // ------------------------------------------------------------------ listener hooks
+
+    @Override
+    public void revoked(List<Revocation> list) {
+        for (Revocation r : list) {
+            revocations.get(r.kind()).increment();
+        }
+    }
+
+    @Override
+    public void reuseDetected(ReuseEvent event) {
+        (event.firstDetection() ? reuseFirst : reuseRepeated).increment();
+    }
+
+    @Override
+    public void sessionCreated(Session session) {
+        sessionsCreated.increment();
+        touched(session.id());
+    }
+
+    @Override
+    public void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {
+        sessionsEnded.get(reason).increment(sessionIds.size());
+        Cache<String, Boolean> a = active;
+        if (a != null) {
+            a.invalidateAll(sessionIds);
+        }
+    }
+
+    @Override
+    public void lockedOut(String dimension, String ip, String account, LockoutStatus status) {
+        registry.counter("gatehouse.lockouts", "dimension", dimension, "permanent", Boolean.toString(status.permanent()))
+                .increment();
+    }
+
+    /** Called by the tracking session store when a touch found the session alive. */
+    void touched(String sessionId) {
+        Cache<String, Boolean> a = active;
+        if (a != null) {
+            a.put(sessionId, Boolean.TRUE);
+        }
+    }
+
+    // ------------------------------------------------------------------ decorators and scrape-time gauges
+
+    /** {@code limiter} counting every decision in {@code gatehouse.ratelimit.decisions}. */
+    public RateLimiter meter(RateLimiter limiter) {
+        return new MeteredRateLimiter(limiter, registry);
+    }
+
+    /** {@code sessions} telling {@code gatehouse.sessions.active} about touches. */
+    public SessionStore track(SessionStore sessions) {
+        Cache<String, Boolean> a = Caffeine.newBuilder().expireAfterAccess(sessions.settings().idleTimeout())
+                .maximumSize(ACTIVE_CAP).build();
+        Gauge.builder("gatehouse.sessions.active", a, c -> {
+                    c.cleanUp();
+                    return c.estimatedSize();
+                })
+                .description("Sessions this instance created or touched within the idle timeout and has not seen end")
+                .register(registry);
+        active = a;
+        return new TrackingSessionStore(sessions, this);
+    }
+
+    /** Gauges of the revocation state this instance mirrors and of the link that keeps it current. */
+    public void bind(TokenService tokens) {
+        for (RevocationKind k : RevocationKind.values()) {
+            Gauge.builder("gatehouse.token.revocation.entries", tokens,
+                            t -> t.revocationStats().counts().getOrDefault(k, 0L))
+                    .description("Live revocation entries in this instance's mirror, by kind")
+                    .tag("kind", label(k)).register(registry);
+        }
+        Gauge.builder("gatehouse.token.revocation.link.status", tokens, t -> level(t.revocationHealth().status()))
+                .description("Revocation link: 0 healthy, 1 degraded (stale but within budget or fail-open), 2 unhealthy")
+                .register(registry);
+        Gauge.builder("gatehouse.token.revocation.age", tokens, t -> t.revocationHealth().age().toNanos() / 1e9)
+                .description("How old this instance's revocation state may be")
+                .baseUnit("seconds").register(registry);
+    }
+
+    /** Counters and gauges of the security-event pipeline ({@link EventStats}). */
+    public void bind(SecurityEvents events) {
+        eventCounter(events, "recorded", "Events accepted for recording", EventStats::recorded);
+        eventCounter(events, "stored", "Events written to the store", EventStats::stored);
+        eventCounter(events, "spooled", "Events written to the local spool (queue full or store down)", EventStats::spooled);
+        eventCounter(events, "dropped", "Events lost (spool full or unreadable)", EventStats::dropped);
+        eventCounter(events, "sampled.out", "Rate-limit events not recorded because of sampling", EventStats::sampledOut);
+        eventCounter(events, "expired", "Events older than the retention when they reached the store", EventStats::expired);
+        Gauge.builder("gatehouse.events.queued", events, e -> e.stats().queued())
+                .description("Events waiting in memory to be stored").register(registry);
+        Gauge.builder("gatehouse.events.spool", events, e -> e.stats().spoolBytes())
+                .description("Bytes of the spool file not yet replayed").baseUnit("bytes").register(registry);
+    }
+
+    private void eventCounter(SecurityEvents events, String name, String description, ToLongFunction<EventStats> f) {
+        FunctionCounter.builder("gatehouse.events." + name, events, e -> f.applyAsLong(e.stats()))
+                .description(description).register(registry);
+    }
+
+    static int level(HealthStatus status) {
+        return switch (status) {
+            case HEALTHY -> 0;
+            case DEGRADED -> 1;
+            case UNHEALTHY -> 2;
+        };
+    }
+
+    static String label(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
