@@ -3,7 +3,12 @@ package io.gatehouse.server;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.server.auth.AdminAccess;
 import io.gatehouse.server.auth.AuthRoutes;
+import io.gatehouse.server.auth.AuthSettings;
+import io.gatehouse.server.auth.BearerAuthenticator;
+import io.gatehouse.server.auth.ClientRegistry;
+import io.gatehouse.server.auth.TokenVerificationMetrics;
 import io.gatehouse.server.health.HealthRoutes;
 import io.gatehouse.server.health.HealthService;
 import io.gatehouse.server.http.HttpServer;
@@ -50,7 +55,9 @@ public final class GatehouseServer implements AutoCloseable {
     public static GatehouseServer start(GatehouseConfig config) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
+            config = AuthSettings.withServerDefaults(config);
             HttpSettings settings = HttpSettings.fromConfig(config);
+            AuthSettings authSettings = AuthSettings.from(config);
             PasswordPolicy policy = PasswordPolicy.fromConfig(config);
             Argon2Parameters argon2 = Argon2Parameters.fromConfig(config);
             Stores stores = Stores.open(config);
@@ -63,6 +70,11 @@ public final class GatehouseServer implements AutoCloseable {
                     .policy(policy).build();
             ServerMetrics metrics = new ServerMetrics();
             opened.add(metrics);
+            // Authentication of protected routes (Bearer), of OAuth clients (Basic) and the admin check.
+            BearerAuthenticator bearer = new BearerAuthenticator(services.tokens(), services.sessions(),
+                    new TokenVerificationMetrics(metrics.registry()));
+            ClientRegistry clients = ClientRegistry.fromConfig(config, Clock.systemUTC());
+            AdminAccess admin = new AdminAccess(bearer, clients);
             HealthService health = new HealthService(stores, database);
             HttpServer http = HttpServer.start(settings, metrics, List.of(
                     new AuthRoutes(users, settings.maxBodyBytes()),
@@ -71,7 +83,8 @@ public final class GatehouseServer implements AutoCloseable {
                     new OpenApiRoute()));
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
-                    kv("user_database", database.url()));
+                    kv("user_database", database.url()), kv("issuer", authSettings.issuer()),
+                    kv("oauth_clients", clients.toString()));
             return new GatehouseServer(List.copyOf(opened), http, metrics, services);
         } catch (RuntimeException e) {
             closeAll(opened);
