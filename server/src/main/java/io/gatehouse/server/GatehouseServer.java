@@ -3,7 +3,13 @@ package io.gatehouse.server;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.server.admin.AdminRoutes;
+import io.gatehouse.server.auth.AdminAccess;
 import io.gatehouse.server.auth.AuthRoutes;
+import io.gatehouse.server.auth.AuthSettings;
+import io.gatehouse.server.auth.BearerAuthenticator;
+import io.gatehouse.server.auth.ClientRegistry;
+import io.gatehouse.server.auth.TokenVerificationMetrics;
 import io.gatehouse.server.health.HealthRoutes;
 import io.gatehouse.server.health.HealthService;
 import io.gatehouse.server.http.HttpServer;
@@ -50,7 +56,9 @@ public final class GatehouseServer implements AutoCloseable {
     public static GatehouseServer start(GatehouseConfig config) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
+            config = AuthSettings.withServerDefaults(config);
             HttpSettings settings = HttpSettings.fromConfig(config);
+            AuthSettings authSettings = AuthSettings.from(config);
             PasswordPolicy policy = PasswordPolicy.fromConfig(config);
             Argon2Parameters argon2 = Argon2Parameters.fromConfig(config);
             ServerMetrics metrics = new ServerMetrics();
@@ -64,15 +72,22 @@ public final class GatehouseServer implements AutoCloseable {
             opened.add(database);
             UserService users = UserService.builder().store(database.store()).hasher(PasswordHasher.argon2(argon2))
                     .policy(policy).build();
+            // Authentication of protected routes (Bearer), of OAuth clients (Basic) and the admin check.
+            BearerAuthenticator bearer = new BearerAuthenticator(services.tokens(), services.sessions(),
+                    new TokenVerificationMetrics(metrics.registry()));
+            ClientRegistry clients = ClientRegistry.fromConfig(config, Clock.systemUTC());
+            AdminAccess admin = new AdminAccess(bearer, clients);
             HealthService health = new HealthService(stores, database, services);
             HttpServer http = HttpServer.start(settings, metrics, List.of(
                     new AuthRoutes(users, settings.maxBodyBytes()),
                     new HealthRoutes(health),
+                    new AdminRoutes(services, users, admin, settings.maxBodyBytes()),
                     metrics,
                     new OpenApiRoute()));
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
-                    kv("user_database", database.url()));
+                    kv("user_database", database.url()), kv("issuer", authSettings.issuer()),
+                    kv("oauth_clients", clients.toString()));
             return new GatehouseServer(List.copyOf(opened), http, metrics, services);
         } catch (RuntimeException e) {
             closeAll(opened);

@@ -60,7 +60,7 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
         }
         reuseFirst = reuse(registry, true);
         reuseRepeated = reuse(registry, false);
-        sessionsCreated = Counter.builder("gatehouse.sessions.created")
+        sessionsCreated = Counter.builder("gatehouse.sessions.started")
                 .description("Sessions created by this instance").register(registry);
         for (EndReason r : EndReason.values()) {
             sessionsEnded.put(r, Counter.builder("gatehouse.sessions.ended")

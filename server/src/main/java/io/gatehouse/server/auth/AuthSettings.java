@@ -1,0 +1,116 @@
+package io.gatehouse.server.auth;
+
+import io.gatehouse.config.ConfigException;
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.server.http.HttpSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The server's auth settings, and the defaults the server adds to the core's configuration.
+ *
+ * <p>{@link #withServerDefaults} runs before anything is built, so every capability sees the same values:
+ * <ul>
+ *   <li>{@code gatehouse.tokens.issuer} defaults to {@code gatehouse.server.public-url}, which defaults to
+ *       {@code http://localhost:<port>}: the issuer must equal, character for character, the URL resource
+ *       servers discover metadata from, so it follows the server's public URL unless set on its own;</li>
+ *   <li>the rate-limit policies of the auth routes ({@value #REGISTER_IP}, {@value #REFRESH_SESSION},
+ *       {@value #INTROSPECT_CLIENT}) are added to {@code gatehouse.ratelimit.policies} with the defaults
+ *       below unless their rate is configured ({@code login-ip} and {@code login-account} are built in).</li>
+ * </ul>
+ *
+ * @param publicUrl  {@code gatehouse.server.public-url}: scheme, host and port (no trailing slash) clients use
+ * @param issuer     the tokens' {@code iss}, as resolved
+ * @param profileTtl {@code gatehouse.server.profile-cache-ttl}, default 10 minutes: how long the user profile
+ *                   cached at login is served without reading the database
+ */
+public record AuthSettings(String publicUrl, String issuer, Duration profileTtl) {
+    public static final String PUBLIC_URL = "gatehouse.server.public-url";
+    public static final String ISSUER = "gatehouse.tokens.issuer";
+    public static final String PROFILE_TTL = "gatehouse.server.profile-cache-ttl";
+    /** Registrations per client IP. */
+    public static final String REGISTER_IP = "register-ip";
+    /** Refreshes per session (a legitimate client refreshes once per access-token lifetime). */
+    public static final String REFRESH_SESSION = "refresh-session";
+    /** Introspections per client: a ceiling against runaway resource servers, far above normal use. */
+    public static final String INTROSPECT_CLIENT = "introspect-client";
+    /** Built-in policy of the core: login attempts per client IP. */
+    public static final String LOGIN_IP = "login-ip";
+    /** Built-in policy of the core: login attempts per account name. */
+    public static final String LOGIN_ACCOUNT = "login-account";
+
+    static final List<String[]> POLICY_DEFAULTS = List.of(
+            new String[] {REGISTER_IP, "30/1m"},
+            new String[] {REFRESH_SESSION, "60/1m"},
+            new String[] {INTROSPECT_CLIENT, "600000/1m"});
+    private static final String POLICIES = "gatehouse.ratelimit.policies";
+
+    /**
+     * {@code config} with the server's defaults filled in where nothing is configured (environment
+     * variables still win over every value set here).
+     */
+    public static GatehouseConfig withServerDefaults(GatehouseConfig config) {
+        GatehouseConfig.Builder b = config.toBuilder();
+        String publicUrl = publicUrl(config);
+        b.set(PUBLIC_URL, publicUrl);
+        if (config.get(ISSUER).isEmpty()) {
+            b.set(ISSUER, publicUrl);
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String n : config.string(POLICIES, "").split(",")) {
+            if (!n.isBlank()) {
+                names.add(n.strip());
+            }
+        }
+        for (String[] p : POLICY_DEFAULTS) {
+            names.add(p[0]);
+            String rateKey = "gatehouse.ratelimit.policy." + p[0] + ".rate";
+            if (config.get(rateKey).isEmpty()) {
+                b.set(rateKey, p[1]);
+            }
+        }
+        b.set(POLICIES, String.join(",", names));
+        return b.build();
+    }
+
+    /** Reads the settings from a configuration that went through {@link #withServerDefaults}. */
+    public static AuthSettings from(GatehouseConfig config) {
+        Duration ttl = config.duration(PROFILE_TTL, Duration.ofMinutes(10));
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new ConfigException(PROFILE_TTL, PROFILE_TTL + " must be a positive duration such as 10m");
+        }
+        return new AuthSettings(publicUrl(config), config.string(ISSUER, publicUrl(config)), ttl);
+    }
+
+    private static String publicUrl(GatehouseConfig config) {
+        String configured = config.get(PUBLIC_URL).map(String::strip).orElse("");
+        if (configured.isEmpty()) {
+            HttpSettings http = HttpSettings.fromConfig(config);
+            String host = switch (http.host()) {
+                case "127.0.0.1", "0.0.0.0", "::", "::1", "localhost" -> "localhost";
+                default -> http.host().contains(":") ? "[" + http.host() + "]" : http.host();
+            };
+            return "http://" + host + ":" + http.port();
+        }
+        URI uri;
+        try {
+            uri = URI.create(configured);
+        } catch (IllegalArgumentException e) {
+            throw bad(configured);
+        }
+        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+                || uri.getQuery() != null || uri.getFragment() != null || configured.endsWith("/")) {
+            throw bad(configured);
+        }
+        return configured;
+    }
+
+    private static ConfigException bad(String value) {
+        return new ConfigException(PUBLIC_URL, PUBLIC_URL + " = '" + value + "' must be an absolute http(s) URL"
+                + " without query, fragment or trailing slash, such as https://auth.example.com; it becomes the"
+                + " token issuer and the base of the discovery document's endpoints");
+    }
+}

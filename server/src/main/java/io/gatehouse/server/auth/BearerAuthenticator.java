@@ -1,0 +1,112 @@
+package io.gatehouse.server.auth;
+
+import io.gatehouse.server.http.Exchange;
+import io.gatehouse.server.http.Problem;
+import io.gatehouse.server.http.ProblemException;
+import io.gatehouse.session.Session;
+import io.gatehouse.session.SessionStore;
+import io.gatehouse.token.RejectReason;
+import io.gatehouse.token.TokenRejectedException;
+import io.gatehouse.token.TokenService;
+import io.gatehouse.token.VerifiedToken;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Authenticates requests to protected routes by their {@code Authorization: Bearer} access token (RFC 6750):
+ *
+ * <ol>
+ *   <li>the token is verified: signature, claims, and the local revocation check (token, session, family,
+ *       user not-before), all in memory;</li>
+ *   <li>its session must still exist and is touched (sliding idle timeout). Ended sessions have their tokens
+ *       revoked already, but sessions that <em>expire</em> are not reported to anyone, so only this lookup
+ *       catches a token that outlives its session;</li>
+ *   <li>the session must belong to the token's subject.</li>
+ * </ol>
+ *
+ * Anything else is 401 with {@code WWW-Authenticate: Bearer realm="gatehouse", error="invalid_token"} and a
+ * problem body ({@code urn:gatehouse:problem:invalid-token}); no credentials at all is 401 with a bare
+ * {@code Bearer} challenge, as RFC 6750 §3.1 asks. The token never reaches a log or a response.
+ */
+public final class BearerAuthenticator {
+    static final String REALM = "realm=\"gatehouse\"";
+
+    private final TokenService tokens;
+    private final SessionStore sessions;
+    private final TokenVerificationMetrics metrics;
+
+    public BearerAuthenticator(TokenService tokens, SessionStore sessions, TokenVerificationMetrics metrics) {
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The caller of {@code req}; also records the user id for the request's log lines.
+     *
+     * @throws ProblemException 401 as described above
+     */
+    public Caller authenticate(ServerRequest req) {
+        Caller caller = authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        Exchange.of(req).userId(caller.userId());
+        return caller;
+    }
+
+    /** As {@link #authenticate(ServerRequest)} for an {@code Authorization} header value (null when absent). */
+    public Caller authenticate(String authorization) {
+        String token = bearerToken(authorization).orElseThrow(() -> new ProblemException(
+                Problem.typed("unauthenticated", 401, "Unauthorized", "this resource needs an access token:"
+                        + " Authorization: Bearer <access_token>"), Map.of("WWW-Authenticate", "Bearer " + REALM)));
+        VerifiedToken verified;
+        try {
+            verified = tokens.verify(token);
+        } catch (TokenRejectedException e) {
+            metrics.rejected(e.reason());
+            throw invalidToken(describe(e.reason()));
+        }
+        Optional<Session> session = sessions.touch(verified.sessionId());
+        if (session.isEmpty() || !session.get().userId().equals(verified.subject())) {
+            metrics.sessionExpired();
+            throw invalidToken("the session of this access token has ended");
+        }
+        metrics.ok();
+        return new Caller(verified, session.get());
+    }
+
+    /** The token of a {@code Bearer} header value (scheme case-insensitive), if that is what it is. */
+    static Optional<String> bearerToken(String authorization) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        String v = authorization.strip();
+        if (v.length() < 8 || !v.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+            return Optional.empty();
+        }
+        String token = v.substring(7).strip();
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    /** A 401 for a presented token that is not good, with the RFC 6750 challenge. */
+    static ProblemException invalidToken(String description) {
+        return new ProblemException(Problem.typed("invalid-token", 401, "Unauthorized", description),
+                Map.of("WWW-Authenticate", "Bearer " + REALM + ", error=\"invalid_token\", error_description=\""
+                        + description + "\""));
+    }
+
+    /**
+     * What a client may learn about a refused token: expired (so it refreshes) or revoked (so it logs in
+     * again); the finer reasons (bad signature, wrong issuer, ...) stay in the metrics.
+     */
+    static String describe(RejectReason reason) {
+        return switch (reason) {
+            case EXPIRED -> "the access token has expired";
+            case REVOKED_TOKEN, REVOKED_SESSION, REVOKED_FAMILY, REVOKED_USER, REFRESH_REUSED ->
+                    "the access token has been revoked";
+            case REVOCATION_UNKNOWN -> "the revocation state cannot be checked right now; retry shortly";
+            default -> "the access token is not valid";
+        };
+    }
+}

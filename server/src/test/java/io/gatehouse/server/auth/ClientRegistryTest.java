@@ -1,0 +1,111 @@
+package io.gatehouse.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
+import io.gatehouse.config.ConfigException;
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+/** Client credentials parsing (RFC 6749 §2.3.1) and the configured client registry. */
+class ClientRegistryTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+    @Test
+    void basicCredentialsAreFormUrlEncodedBeforeBase64AndDecodedBack() {
+        String secret = "s:cr%t+ /&=é€";
+        ClientCredentials c = new ClientCredentials("svc:reporting@example", secret);
+        String header = c.toBasicHeader();
+        String inner = new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
+        assertThat(inner).isEqualTo("svc%3Areporting%40example:s%3Acr%25t%2B+%2F%26%3D%C3%A9%E2%82%AC");
+        assertThat(ClientCredentials.fromBasic(header)).contains(c);
+        assertThat(ClientCredentials.fromBasic("basic " + header.substring(6))).contains(c);
+        assertThat(c.toString()).doesNotContain(secret);
+    }
+
+    @Test
+    void aPlainRfc7617HeaderWithoutSpecialCharactersStillWorks() {
+        String header = "Basic " + Base64.getEncoder().encodeToString("gw:abcDEF123".getBytes(StandardCharsets.UTF_8));
+        assertThat(ClientCredentials.fromBasic(header)).contains(new ClientCredentials("gw", "abcDEF123"));
+    }
+
+    @Test
+    void otherSchemesAreNotBasicAndMalformedBasicIsInvalidClient() {
+        assertThat(ClientCredentials.fromBasic(null)).isEmpty();
+        assertThat(ClientCredentials.fromBasic("Bearer abc")).isEmpty();
+        assertThatThrownBy(() -> ClientCredentials.fromBasic("Basic ***")).isInstanceOf(InvalidClientException.class);
+        String noColon = "Basic " + Base64.getEncoder().encodeToString("nocolon".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ClientCredentials.fromBasic(noColon)).isInstanceOf(InvalidClientException.class);
+        String badEscape = "Basic " + Base64.getEncoder().encodeToString("id:%zz".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ClientCredentials.fromBasic(badEscape)).isInstanceOf(InvalidClientException.class);
+        String notUtf8 = "Basic " + Base64.getEncoder().encodeToString(new byte[] {'a', ':', (byte) 0xff});
+        assertThatThrownBy(() -> ClientCredentials.fromBasic(notUtf8)).isInstanceOf(InvalidClientException.class);
+    }
+
+    @Test
+    void sha256SecretsAuthenticateWithTheirScopes() {
+        String secret = ClientRegistry.generateSecret();
+        assertThat(secret).hasSize(43);
+        ClientRegistry registry = ClientRegistry.fromConfig(GatehouseConfig.builder()
+                .set("gatehouse.server.clients", "gw, ops")
+                .set("gatehouse.server.client.gw.secret-hash", ClientRegistry.hashSecret(secret))
+                .set("gatehouse.server.client.gw.scopes", "introspect revoke")
+                .set("gatehouse.server.client.ops.secret-hash", ClientRegistry.hashSecret("other"))
+                .set("gatehouse.server.client.ops.scopes", "admin").build(), clock);
+        OAuthClient gw = registry.authenticate(new ClientCredentials("gw", secret));
+        assertThat(gw.id()).isEqualTo("gw");
+        assertThat(gw.scopes()).containsExactlyInAnyOrder("introspect", "revoke");
+        assertThat(registry.authenticate(new ClientCredentials("ops", "other")).hasScope("admin")).isTrue();
+        assertThatThrownBy(() -> registry.authenticate(new ClientCredentials("gw", secret + "x")))
+                .isInstanceOf(InvalidClientException.class).hasMessage("client authentication failed");
+        assertThatThrownBy(() -> registry.authenticate(new ClientCredentials("nobody", secret)))
+                .isInstanceOf(InvalidClientException.class).hasMessage("client authentication failed");
+        assertThatThrownBy(() -> registry.authenticate(new ClientCredentials("gw", "other")))
+                .isInstanceOf(InvalidClientException.class);
+    }
+
+    @Test
+    void argon2SecretsAreVerifiedAndRememberedForTheCacheTtlOnly() {
+        String hash = Password.hash("a human chosen secret").addRandomSalt(16)
+                .with(Argon2Function.getInstance(256, 1, 1, 32, Argon2.ID, Argon2Function.ARGON2_VERSION_13)).getResult();
+        ClientRegistry registry = ClientRegistry.fromConfig(GatehouseConfig.builder()
+                .set("gatehouse.server.clients", "legacy")
+                .set("gatehouse.server.client.legacy.secret-hash", hash)
+                .set("gatehouse.server.client.legacy.scopes", "introspect")
+                .set("gatehouse.server.client-cache-ttl", "1m").build(), clock);
+        assertThat(registry.authenticate(new ClientCredentials("legacy", "a human chosen secret")).id()).isEqualTo("legacy");
+        // A remembered verification does not let another secret in.
+        assertThatThrownBy(() -> registry.authenticate(new ClientCredentials("legacy", "a human chosen secreT")))
+                .isInstanceOf(InvalidClientException.class);
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(registry.authenticate(new ClientCredentials("legacy", "a human chosen secret")).id()).isEqualTo("legacy");
+    }
+
+    @Test
+    void badConfigurationNamesTheKey() {
+        assertThatThrownBy(() -> ClientRegistry.fromConfig(GatehouseConfig.builder()
+                .set("gatehouse.server.clients", "gw").build(), clock))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("gatehouse.server.client.gw.secret-hash");
+        assertThatThrownBy(() -> ClientRegistry.fromConfig(GatehouseConfig.builder()
+                .set("gatehouse.server.clients", "gw")
+                .set("gatehouse.server.client.gw.secret-hash", "plaintext-secret").build(), clock))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sha256:").hasMessageNotContaining("plaintext-secret");
+        assertThatThrownBy(() -> ClientRegistry.fromConfig(GatehouseConfig.builder()
+                .set("gatehouse.server.clients", "g w").build(), clock))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> ClientRegistry.fromConfig(GatehouseConfig.builder()
+                .set("gatehouse.server.clients", "gw")
+                .set("gatehouse.server.client.gw.secret-hash", ClientRegistry.hashSecret("x"))
+                .set("gatehouse.server.client.gw.scopes", "Admin!").build(), clock))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("scopes");
+        assertThat(ClientRegistry.fromConfig(GatehouseConfig.builder().build(), clock).isEmpty()).isTrue();
+    }
+}
