@@ -4,7 +4,14 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.server.admin.AdminRoutes;
+import io.gatehouse.server.auth.AccountRoutes;
+import io.gatehouse.server.auth.AccountService;
 import io.gatehouse.server.auth.AdminAccess;
+import io.gatehouse.server.auth.LoginService;
+import io.gatehouse.server.auth.OAuthRoutes;
+import io.gatehouse.server.auth.OAuthService;
+import io.gatehouse.server.auth.RegistrationService;
+import io.gatehouse.server.auth.UserProfiles;
 import io.gatehouse.server.auth.AuthRoutes;
 import io.gatehouse.server.auth.AuthSettings;
 import io.gatehouse.server.auth.BearerAuthenticator;
@@ -40,12 +47,17 @@ public final class GatehouseServer implements AutoCloseable {
     private final HttpServer http;
     private final ServerMetrics metrics;
     private final Services services;
+    private final UserService users;
+    private final UserProfiles profiles;
 
-    private GatehouseServer(List<AutoCloseable> resources, HttpServer http, ServerMetrics metrics, Services services) {
+    private GatehouseServer(List<AutoCloseable> resources, HttpServer http, ServerMetrics metrics, Services services,
+                            UserService users, UserProfiles profiles) {
         this.resources = resources;
         this.http = http;
         this.metrics = metrics;
         this.services = services;
+        this.users = users;
+        this.profiles = profiles;
     }
 
     /**
@@ -73,13 +85,22 @@ public final class GatehouseServer implements AutoCloseable {
             UserService users = UserService.builder().store(database.store()).hasher(PasswordHasher.argon2(argon2))
                     .policy(policy).build();
             // Authentication of protected routes (Bearer), of OAuth clients (Basic) and the admin check.
-            BearerAuthenticator bearer = new BearerAuthenticator(services.tokens(), services.sessions(),
-                    new TokenVerificationMetrics(metrics.registry()));
+            TokenVerificationMetrics verifications = new TokenVerificationMetrics(metrics.registry());
+            BearerAuthenticator bearer = new BearerAuthenticator(services.tokens(), services.sessions(), verifications);
             ClientRegistry clients = ClientRegistry.fromConfig(config, Clock.systemUTC());
+            // The admin API's check (role admin, or a client with scope admin).
             AdminAccess admin = new AdminAccess(bearer, clients);
+            // The flows behind the auth routes.
+            UserProfiles profiles = new UserProfiles(services.caches(), users, authSettings.profileTtl());
+            LoginService logins = new LoginService(services, users, profiles, verifications);
+            AccountService accounts = new AccountService(services, users, profiles);
             HealthService health = new HealthService(stores, database, services);
             HttpServer http = HttpServer.start(settings, metrics, List.of(
-                    new AuthRoutes(users, settings.maxBodyBytes()),
+                    new AuthRoutes(new RegistrationService(services, users), logins, accounts, bearer,
+                            settings.maxBodyBytes()),
+                    new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
+                    new OAuthRoutes(logins, new OAuthService(services, verifications, authSettings.audience()), clients,
+                            services.tokens(), authSettings, settings.maxBodyBytes()),
                     new HealthRoutes(health),
                     new AdminRoutes(services, users, admin, settings.maxBodyBytes()),
                     metrics,
@@ -88,7 +109,7 @@ public final class GatehouseServer implements AutoCloseable {
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
                     kv("user_database", database.url()), kv("issuer", authSettings.issuer()),
                     kv("oauth_clients", clients.toString()));
-            return new GatehouseServer(List.copyOf(opened), http, metrics, services);
+            return new GatehouseServer(List.copyOf(opened), http, metrics, services, users, profiles);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -113,6 +134,16 @@ public final class GatehouseServer implements AutoCloseable {
     /** The core capabilities behind the routes (for tests that check state behind the HTTP answers). */
     public Services services() {
         return services;
+    }
+
+    /** The user rules over the user database. */
+    public UserService users() {
+        return users;
+    }
+
+    /** The cached user profiles: whoever changes a user drops its profile here. */
+    public UserProfiles profiles() {
+        return profiles;
     }
 
     /** Stops accepting requests, then closes the database and the stores. */

@@ -1,39 +1,136 @@
 package io.gatehouse.server.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.server.http.Exchange;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.user.Registration;
-import io.gatehouse.server.user.User;
-import io.gatehouse.server.user.UserService;
+import io.gatehouse.token.TokenPair;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
-/** {@code POST /api/v1/auth/register}; the rest of the auth API follows with the token capability. */
+/**
+ * The auth API ({@code /api/v1/auth/*}): register, login, refresh, logout, logout-all. Handlers parse,
+ * call a service and render; failures are problem details (RFC 9457).
+ */
 public final class AuthRoutes implements RouteGroup {
-    private final UserService users;
+    private static final int MAX_DEVICE_NAME = 100;
+    private static final int MAX_FINGERPRINT = 512;
+
+    private final RegistrationService registration;
+    private final LoginService logins;
+    private final AccountService accounts;
+    private final BearerAuthenticator bearer;
     private final long maxBodyBytes;
 
-    public AuthRoutes(UserService users, long maxBodyBytes) {
-        this.users = users;
+    public AuthRoutes(RegistrationService registration, LoginService logins, AccountService accounts,
+                      BearerAuthenticator bearer, long maxBodyBytes) {
+        this.registration = registration;
+        this.logins = logins;
+        this.accounts = accounts;
+        this.bearer = bearer;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
     public void register(Routes routes) {
-        routes.post("/api/v1/auth/register", this::register);
+        routes.post("/api/v1/auth/register", problems(this::register));
+        routes.post("/api/v1/auth/login", problems(this::login));
+        routes.post("/api/v1/auth/refresh", problems(this::refresh));
+        routes.post("/api/v1/auth/logout", this::logout);
+        routes.post("/api/v1/auth/logout-all", this::logoutAll);
     }
 
-    /** JSON {@code {email, password, full_name?}} → 201 with the user; 400 invalid; 409 taken. */
+    /** JSON {@code {email, password, full_name?}} → 201 with the user; 400 invalid; 409 taken; 429 limited. */
     private void register(ServerRequest req, ServerResponse res) {
         ObjectNode body = Json.readObject(req, maxBodyBytes);
-        Registration registration = new Registration(Json.stringOrNull(body, "email"), Json.stringOrNull(body, "password"),
+        Registration r = new Registration(Json.stringOrNull(body, "email"), Json.stringOrNull(body, "password"),
                 Json.optionalString(body, "full_name"));
-        User user = users.register(registration);
-        Exchange.of(req).userId(user.id());
-        Json.send(res, 201, UserJson.of(user));
+        RegistrationService.Registered done = registration.register(r, ClientInfo.of(req));
+        Exchange.of(req).userId(done.user().id());
+        done.rateLimitHeaders().forEach(res::header);
+        Json.send(res, 201, UserJson.of(done.user()));
+    }
+
+    /** JSON {@code {email, password, device?: {name?, fingerprint?}}} → 200 tokens; 401; 403 suspended; 429. */
+    private void login(ServerRequest req, ServerResponse res) {
+        ObjectNode body = Json.readObject(req, maxBodyBytes);
+        String email = Json.requiredString(body, "email");
+        String password = Json.requiredString(body, "password");
+        Optional<String> name = Optional.empty();
+        Optional<String> fingerprint = Optional.empty();
+        JsonNode device = body.get("device");
+        if (device != null && !device.isNull()) {
+            if (!device.isObject()) {
+                throw Json.invalidField("device", "must be an object {name?, fingerprint?}");
+            }
+            name = Json.optionalString((ObjectNode) device, "name").map(String::strip).filter(s -> !s.isEmpty());
+            fingerprint = Json.optionalString((ObjectNode) device, "fingerprint").filter(s -> !s.isEmpty());
+            if (name.isPresent() && (name.get().length() > MAX_DEVICE_NAME
+                    || name.get().codePoints().anyMatch(Character::isISOControl))) {
+                throw Json.invalidField("device.name", "must be at most " + MAX_DEVICE_NAME
+                        + " characters without control characters");
+            }
+            if (fingerprint.isPresent() && fingerprint.get().length() > MAX_FINGERPRINT) {
+                throw Json.invalidField("device.fingerprint", "must be at most " + MAX_FINGERPRINT + " characters");
+            }
+        }
+        LoginService.Issued issued = logins.login(new LoginService.LoginRequest(email, password, ClientInfo.of(req),
+                fingerprint, name));
+        Exchange.of(req).userId(issued.session().userId());
+        issued.rateLimitHeaders().forEach(res::header);
+        Json.send(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));
+    }
+
+    /** JSON {@code {refresh_token}} → 200 new pair; 401 not good or reused (family revoked); 403 suspended; 429. */
+    private void refresh(ServerRequest req, ServerResponse res) {
+        ObjectNode body = Json.readObject(req, maxBodyBytes);
+        LoginService.Issued issued = logins.refresh(Json.requiredString(body, "refresh_token"));
+        Exchange.of(req).userId(issued.session().userId());
+        issued.rateLimitHeaders().forEach(res::header);
+        Json.send(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));
+    }
+
+    /** Bearer → 204; the token, its refresh token and the session stop working at once. */
+    private void logout(ServerRequest req, ServerResponse res) {
+        Caller caller = bearer.authenticate(req);
+        accounts.logout(caller, ClientInfo.of(req));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** Bearer → 204; every session and token of the user stops working. */
+    private void logoutAll(ServerRequest req, ServerResponse res) {
+        Caller caller = bearer.authenticate(req);
+        accounts.logoutAll(caller, ClientInfo.of(req));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /** The token response of login, refresh and the OAuth token endpoint (RFC 6749 §5.1 plus {@code session_id}). */
+    static Map<String, Object> tokenBody(TokenPair pair, long expiresIn) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("access_token", pair.accessToken());
+        m.put("refresh_token", pair.refreshToken());
+        m.put("token_type", "Bearer");
+        m.put("expires_in", expiresIn);
+        m.put("session_id", pair.sessionId());
+        return m;
+    }
+
+    /** Renders {@link AuthFailure}s as problems; everything else goes to the common error handling. */
+    static Handler problems(Handler handler) {
+        return (req, res) -> {
+            try {
+                handler.handle(req, res);
+            } catch (AuthFailure e) {
+                throw AuthAnswers.problem(e);
+            }
+        };
     }
 }

@@ -17,24 +17,25 @@ import java.util.Set;
  *   <li>{@code gatehouse.tokens.issuer} defaults to {@code gatehouse.server.public-url}, which defaults to
  *       {@code http://localhost:<port>}: the issuer must equal, character for character, the URL resource
  *       servers discover metadata from, so it follows the server's public URL unless set on its own;</li>
- *   <li>the rate-limit policies of the auth routes ({@value #REGISTER_IP}, {@value #REFRESH_SESSION},
+ *   <li>the rate-limit policies of the auth routes ({@value #REGISTER_IP}, {@value #REFRESH_FAMILY},
  *       {@value #INTROSPECT_CLIENT}) are added to {@code gatehouse.ratelimit.policies} with the defaults
  *       below unless their rate is configured ({@code login-ip} and {@code login-account} are built in).</li>
  * </ul>
  *
  * @param publicUrl  {@code gatehouse.server.public-url}: scheme, host and port (no trailing slash) clients use
  * @param issuer     the tokens' {@code iss}, as resolved
+ * @param audience   the tokens' {@code aud} ({@code gatehouse.tokens.audience}, default {@code gatehouse})
  * @param profileTtl {@code gatehouse.server.profile-cache-ttl}, default 10 minutes: how long the user profile
  *                   cached at login is served without reading the database
  */
-public record AuthSettings(String publicUrl, String issuer, Duration profileTtl) {
+public record AuthSettings(String publicUrl, String issuer, String audience, Duration profileTtl) {
     public static final String PUBLIC_URL = "gatehouse.server.public-url";
     public static final String ISSUER = "gatehouse.tokens.issuer";
     public static final String PROFILE_TTL = "gatehouse.server.profile-cache-ttl";
     /** Registrations per client IP. */
     public static final String REGISTER_IP = "register-ip";
-    /** Refreshes per session (a legitimate client refreshes once per access-token lifetime). */
-    public static final String REFRESH_SESSION = "refresh-session";
+    /** Refreshes per refresh family, i.e. per login (a legitimate client refreshes once per access-token lifetime). */
+    public static final String REFRESH_FAMILY = "refresh-family";
     /** Introspections per client: a ceiling against runaway resource servers, far above normal use. */
     public static final String INTROSPECT_CLIENT = "introspect-client";
     /** Built-in policy of the core: login attempts per client IP. */
@@ -44,7 +45,7 @@ public record AuthSettings(String publicUrl, String issuer, Duration profileTtl)
 
     static final List<String[]> POLICY_DEFAULTS = List.of(
             new String[] {REGISTER_IP, "30/1m"},
-            new String[] {REFRESH_SESSION, "60/1m"},
+            new String[] {REFRESH_FAMILY, "60/1m"},
             new String[] {INTROSPECT_CLIENT, "600000/1m"});
     private static final String POLICIES = "gatehouse.ratelimit.policies";
 
@@ -82,7 +83,8 @@ public record AuthSettings(String publicUrl, String issuer, Duration profileTtl)
         if (ttl.isNegative() || ttl.isZero()) {
             throw new ConfigException(PROFILE_TTL, PROFILE_TTL + " must be a positive duration such as 10m");
         }
-        return new AuthSettings(publicUrl(config), config.string(ISSUER, publicUrl(config)), ttl);
+        return new AuthSettings(publicUrl(config), config.string(ISSUER, publicUrl(config)),
+                config.string("gatehouse.tokens.audience", "gatehouse"), ttl);
     }
 
     private static String publicUrl(GatehouseConfig config) {

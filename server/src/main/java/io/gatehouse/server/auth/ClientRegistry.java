@@ -58,8 +58,8 @@ public final class ClientRegistry {
     static final String LIST = "gatehouse.server.clients";
     static final String PREFIX = "gatehouse.server.client.";
     static final String CACHE_TTL = "gatehouse.server.client-cache-ttl";
-    /** Client ids: printable ASCII without {@code , : { } } or whitespace (they name configuration keys). */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~@+!$*'()=-]{1,128}");
+    /** Client ids: letters, digits and {@code . _ ~ @ + ! $ * ' ( ) = : -} (they are part of configuration keys). */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~@+!$*'()=:-]{1,128}");
     private static final Pattern SCOPE = Pattern.compile("[a-z][a-z0-9_:.-]{0,63}");
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Duration DEFAULT_ARGON2_CACHE = Duration.ofMinutes(5);
@@ -98,7 +98,7 @@ public final class ClientRegistry {
             }
             if (!ID.matcher(id).matches()) {
                 throw new ConfigException(LIST, LIST + " names a client id that is empty, longer than 128 characters or"
-                        + " contains a character other than letters, digits and ._~@+!$*'()=-");
+                        + " contains a character other than letters, digits and ._~@+!$*'()=:-");
             }
             String hashKey = PREFIX + id + ".secret-hash";
             String hash = config.get(hashKey).map(String::strip).orElseThrow(() -> new ConfigException(hashKey,

@@ -57,7 +57,8 @@ final class RequestFilter implements Filter {
             long nanos = System.nanoTime() - start;
             int status = res.status().code();
             observer.completed(method, exchange.route(), status, nanos);
-            String path = req.path().rawPath();
+            // A path parameter can be a session id (a bearer secret in the session model): log the template.
+            String path = exchange.route().indexOf('{') >= 0 ? exchange.route() : req.path().rawPath();
             access.info("{} {} {}", method, path.length() > 200 ? path.substring(0, 200) + "..." : path, status,
                     kv("route", exchange.route()), kv("status", status), kv("duration_ms", nanos / 1_000_000.0));
             MDC.remove(Exchange.MDC_REQUEST_ID);

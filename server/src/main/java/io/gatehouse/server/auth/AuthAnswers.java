@@ -1,0 +1,63 @@
+package io.gatehouse.server.auth;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.gatehouse.ratelimit.RateLimitResponse;
+import io.gatehouse.server.http.Json;
+import io.gatehouse.server.http.OAuthError;
+import io.gatehouse.server.http.Problem;
+import io.gatehouse.server.http.ProblemException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Renders {@link AuthFailure}s: problem details for the JSON API, RFC 6749 errors for the OAuth endpoints. */
+final class AuthAnswers {
+    private AuthAnswers() {
+    }
+
+    /** The problem of the JSON API for {@code failure}. */
+    static ProblemException problem(AuthFailure failure) {
+        return switch (failure.kind()) {
+            case INVALID_CREDENTIALS -> new ProblemException(Problem.typed("invalid-credentials", 401, "Unauthorized",
+                    "the email or the password is not correct"));
+            case SUSPENDED -> new ProblemException(Problem.typed("account-suspended", 403, "Forbidden",
+                    "this account is suspended"));
+            case INVALID_REFRESH -> new ProblemException(Problem.typed("invalid-refresh-token", 401, "Unauthorized",
+                    failure.getMessage()));
+            case REFRESH_REUSED -> new ProblemException(Problem.typed("refresh-token-reused", 401, "Unauthorized",
+                    failure.getMessage()));
+            case RATE_LIMITED -> rateLimited(failure.rateLimitResponse().orElseThrow());
+        };
+    }
+
+    /**
+     * The OAuth error for {@code failure}: every refusal of a grant is {@code invalid_grant} (RFC 6749 §5.2);
+     * a rate limit has no RFC 6749 code and is answered as on the JSON API (429, {@code Retry-After}).
+     */
+    static OAuthError oauth(AuthFailure failure) {
+        return switch (failure.kind()) {
+            case INVALID_CREDENTIALS -> OAuthError.invalidGrant("the username or the password is not correct");
+            case SUSPENDED -> OAuthError.invalidGrant("this account is suspended");
+            case INVALID_REFRESH, REFRESH_REUSED -> OAuthError.invalidGrant(failure.getMessage());
+            case RATE_LIMITED -> throw rateLimited(failure.rateLimitResponse().orElseThrow());
+        };
+    }
+
+    /** The rate-limit module's answer (status, {@code Retry-After}, {@code RateLimit*} headers, problem body) as a problem. */
+    static ProblemException rateLimited(RateLimitResponse response) {
+        Map<String, Object> body;
+        try {
+            body = Json.MAPPER.readValue(response.problem().orElseThrow(), new TypeReference<LinkedHashMap<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the rate-limit problem body is not JSON", e);
+        }
+        String type = String.valueOf(body.remove("type"));
+        String title = String.valueOf(body.remove("title"));
+        body.remove("status");
+        Object detail = body.remove("detail");
+        String kind = response.status() == 403 ? "account-locked" : "rate-limited";
+        Problem p = new Problem("about:blank".equals(type) ? "urn:gatehouse:problem:" + kind : type, title,
+                response.status(), detail == null ? null : detail.toString(), body);
+        return new ProblemException(p, response.headers());
+    }
+}

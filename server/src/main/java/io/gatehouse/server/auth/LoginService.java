@@ -1,0 +1,244 @@
+package io.gatehouse.server.auth;
+
+import io.gatehouse.event.EventType;
+import io.gatehouse.event.SecurityEvent;
+import io.gatehouse.event.SecurityEvents;
+import io.gatehouse.ratelimit.Check;
+import io.gatehouse.ratelimit.LockoutStatus;
+import io.gatehouse.ratelimit.LoginGuard;
+import io.gatehouse.ratelimit.MultiDecision;
+import io.gatehouse.ratelimit.RateLimitResponse;
+import io.gatehouse.ratelimit.RateLimiter;
+import io.gatehouse.ratelimit.RatePolicy;
+import io.gatehouse.server.Services;
+import io.gatehouse.server.user.AuthenticationResult;
+import io.gatehouse.server.user.EmailAddress;
+import io.gatehouse.server.user.User;
+import io.gatehouse.server.user.UserService;
+import io.gatehouse.session.NewSession;
+import io.gatehouse.session.Session;
+import io.gatehouse.session.SessionStore;
+import io.gatehouse.token.RejectReason;
+import io.gatehouse.token.TokenPair;
+import io.gatehouse.token.TokenRejectedException;
+import io.gatehouse.token.TokenRequest;
+import io.gatehouse.token.TokenService;
+import io.gatehouse.token.VerifiedToken;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The flows that hand out tokens: login (password) and refresh. Both the JSON API and the OAuth token
+ * endpoint call these, so the two entrances cannot drift apart.
+ *
+ * <p>Login, in this order, each step refusing before the next costs anything:
+ * <ol>
+ *   <li>rate limits {@code login-ip} (per client address) and {@code login-account} (per account name),
+ *       decided together (a refused request consumes neither);</li>
+ *   <li>the {@link LoginGuard} lockout (same answer whether the account exists);</li>
+ *   <li>the password (one Argon2id verification, also for unknown emails: same time);</li>
+ *   <li>a session with the client's address, user agent and device, then an access/refresh pair for it;</li>
+ *   <li>the profile cached, {@code login_success} recorded (or {@code login_failure}, and a guard failure).</li>
+ * </ol>
+ *
+ * <p>Refresh: the refresh token verified, {@code refresh-family} limit, the session still alive (expired
+ * sessions are not revoked by anyone, so this is where their refresh tokens stop), the user still active,
+ * then rotation. A rotated token presented again revokes its family (the token service) and ends its
+ * session (here).
+ */
+public final class LoginService {
+    private final UserService users;
+    private final UserProfiles profiles;
+    private final TokenService tokens;
+    private final SessionStore sessions;
+    private final RateLimiter limiter;
+    private final LoginGuard guard;
+    private final SecurityEvents events;
+    private final TokenVerificationMetrics metrics;
+    private final Clock clock;
+    private final RatePolicy loginIp;
+    private final RatePolicy loginAccount;
+    private final RatePolicy refreshFamily;
+
+    public LoginService(Services services, UserService users, UserProfiles profiles, TokenVerificationMetrics metrics) {
+        this.users = users;
+        this.profiles = profiles;
+        this.tokens = services.tokens();
+        this.sessions = services.sessions();
+        this.limiter = services.limiter();
+        this.guard = services.loginGuard();
+        this.events = services.events();
+        this.metrics = metrics;
+        this.clock = services.clock();
+        this.loginIp = services.policies().policy(AuthSettings.LOGIN_IP);
+        this.loginAccount = services.policies().policy(AuthSettings.LOGIN_ACCOUNT);
+        this.refreshFamily = services.policies().policy(AuthSettings.REFRESH_FAMILY);
+    }
+
+    /**
+     * A login attempt.
+     *
+     * @param email       as typed
+     * @param password    as typed
+     * @param client      the client's address and user agent
+     * @param fingerprint a stable device identifier from the client, if it sends one (stored only hashed)
+     * @param deviceName  a display name for the device ("Ann's laptop"), if given
+     */
+    public record LoginRequest(String email, String password, ClientInfo client, Optional<String> fingerprint,
+                               Optional<String> deviceName) {
+        @Override
+        public String toString() {
+            return "LoginRequest[client=" + client + "]";
+        }
+    }
+
+    /**
+     * A successful login or refresh.
+     *
+     * @param tokens           the new pair
+     * @param session          the session it belongs to
+     * @param expiresIn        seconds until the access token expires
+     * @param rateLimitHeaders the {@code RateLimit*} headers of the limits it passed
+     */
+    public record Issued(TokenPair tokens, Session session, long expiresIn, Map<String, String> rateLimitHeaders) {
+    }
+
+    /**
+     * Logs a user in.
+     *
+     * @throws AuthFailure {@code RATE_LIMITED}, {@code INVALID_CREDENTIALS} or {@code SUSPENDED}
+     */
+    public Issued login(LoginRequest request) {
+        ClientInfo client = request.client();
+        String account = accountSubject(request.email());
+        MultiDecision decision = limiter.decideAll(Check.of(loginIp, client.ip()), Check.of(loginAccount, account));
+        RateLimitResponse limits = RateLimitResponse.of(List.of(loginIp, loginAccount), decision, clock.instant());
+        if (!decision.allowed()) {
+            throw AuthFailure.rateLimited(limits);
+        }
+        LockoutStatus lockout = guard.check(client.ip(), account);
+        if (lockout.locked()) {
+            failure(client, account, "locked_out");
+            throw AuthFailure.rateLimited(RateLimitResponse.lockedOut(lockout));
+        }
+        AuthenticationResult result = users.authenticate(request.email(), request.password());
+        if (result instanceof AuthenticationResult.Rejected rejected) {
+            if (rejected.reason() == AuthenticationResult.Reason.SUSPENDED) {
+                failure(client, account, "suspended");
+                throw AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended");
+            }
+            guard.failure(client.ip(), account);
+            failure(client, account, "bad_credentials");
+            throw AuthFailure.of(AuthFailure.Kind.INVALID_CREDENTIALS, "the email or the password is not correct");
+        }
+        User user = ((AuthenticationResult.Authenticated) result).user();
+        guard.success(client.ip(), account);
+        NewSession.Builder ns = NewSession.forUser(user.id()).ip(client.ip());
+        client.userAgent().ifPresent(ns::userAgent);
+        request.fingerprint().ifPresent(ns::fingerprint);
+        request.deviceName().ifPresent(n -> ns.attribute("device_name", n));
+        Session session = sessions.create(ns.build());
+        TokenPair pair = tokens.issue(new TokenRequest(user.id(), session.id(), user.roles().stream().sorted().toList(),
+                List.of()));
+        profiles.put(user);
+        SecurityEvent.Builder e = SecurityEvent.builder(EventType.LOGIN_SUCCESS).user(user.id()).session(session.id())
+                .ip(client.ip());
+        client.userAgent().ifPresent(e::userAgent);
+        session.deviceId().ifPresent(d -> e.detail("device", d));
+        events.record(e.build());
+        return new Issued(pair, session, pair.expiresIn(clock.instant()), limits.headers());
+    }
+
+    /**
+     * Rotates a refresh token.
+     *
+     * @throws AuthFailure {@code INVALID_REFRESH}, {@code REFRESH_REUSED}, {@code SUSPENDED} or {@code RATE_LIMITED}
+     */
+    public Issued refresh(String refreshToken) {
+        VerifiedToken old;
+        try {
+            old = tokens.verifyRefresh(refreshToken);
+        } catch (TokenRejectedException e) {
+            metrics.rejected(e.reason());
+            throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, describe(e.reason()));
+        }
+        var decision = limiter.decide(refreshFamily, old.familyId());
+        RateLimitResponse limits = RateLimitResponse.of(refreshFamily, decision, clock.instant());
+        if (!decision.allowed()) {
+            throw AuthFailure.rateLimited(limits);
+        }
+        Optional<Session> session = sessions.touch(old.sessionId());
+        if (session.isEmpty() || !session.get().userId().equals(old.subject())) {
+            metrics.sessionExpired();
+            // Nobody revoked the tokens of a session that expired: do it, so the family is dead everywhere.
+            tokens.revokeFamily(old.familyId(), "session expired");
+            throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, "the session of this refresh token has ended");
+        }
+        Optional<User> user = profiles.get(old.subject());
+        if (user.isEmpty() || !user.get().active()) {
+            throw AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended");
+        }
+        TokenPair pair;
+        try {
+            pair = tokens.refresh(refreshToken);
+        } catch (TokenRejectedException e) {
+            metrics.rejected(e.reason());
+            if (e.reason() == RejectReason.REFRESH_REUSED) {
+                // The family is revoked by the token service; the session is compromised as well.
+                sessions.end(old.sessionId());
+                throw AuthFailure.of(AuthFailure.Kind.REFRESH_REUSED, "this refresh token was already used; every"
+                        + " token of its session has been revoked");
+            }
+            throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, describe(e.reason()));
+        }
+        metrics.ok();
+        return new Issued(pair, session.get(), pair.expiresIn(clock.instant()), limits.headers());
+    }
+
+    private void failure(ClientInfo client, String account, String reason) {
+        SecurityEvent.Builder e = SecurityEvent.builder(EventType.LOGIN_FAILURE).ip(client.ip()).reason(reason)
+                .detail("account", account);
+        client.userAgent().ifPresent(e::userAgent);
+        events.record(e.build());
+    }
+
+    private static String describe(RejectReason reason) {
+        return switch (reason) {
+            case EXPIRED -> "the refresh token has expired";
+            case REVOKED_TOKEN, REVOKED_SESSION, REVOKED_FAMILY, REVOKED_USER -> "the refresh token has been revoked";
+            case REFRESH_UNKNOWN -> "the refresh token is not known (its login has ended)";
+            case REVOCATION_UNKNOWN -> "the revocation state cannot be checked right now; retry shortly";
+            default -> "the refresh token is not valid";
+        };
+    }
+
+    /**
+     * The subject an account name is rate-limited and locked out under: the email's uniqueness key
+     * ({@link EmailAddress#key}, so {@code Ann@Example.com} and {@code ann@example.com} count together),
+     * or {@code sha256:<hex>} of it when it could not be part of a Redis key (whitespace, braces, too long).
+     * Administrators unlock an account by this value.
+     */
+    public static String accountSubject(String email) {
+        String key = EmailAddress.key(email == null ? "" : email.strip());
+        boolean usable = !key.isEmpty() && key.length() <= 200;
+        for (int i = 0; usable && i < key.length(); i++) {
+            char c = key.charAt(i);
+            usable = c > ' ' && c != '{' && c != '}' && c != 0x7f && !Character.isWhitespace(c) && !Character.isISOControl(c);
+        }
+        if (usable) {
+            return key;
+        }
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

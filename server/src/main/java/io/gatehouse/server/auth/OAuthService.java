@@ -1,0 +1,143 @@
+package io.gatehouse.server.auth;
+
+import io.gatehouse.ratelimit.Decision;
+import io.gatehouse.ratelimit.RateLimitResponse;
+import io.gatehouse.ratelimit.RateLimiter;
+import io.gatehouse.ratelimit.RatePolicy;
+import io.gatehouse.server.Services;
+import io.gatehouse.session.SessionInputException;
+import io.gatehouse.session.SessionStore;
+import io.gatehouse.token.RejectReason;
+import io.gatehouse.token.RevocationStatus;
+import io.gatehouse.token.TokenRejectedException;
+import io.gatehouse.token.TokenService;
+import io.gatehouse.token.TokenUse;
+import io.gatehouse.token.VerifiedToken;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Token introspection (RFC 7662) and revocation (RFC 7009) for authenticated OAuth clients.
+ *
+ * <p>Introspection answers {@code active: true} only for a token that verifies, is not revoked, and whose
+ * session still exists: exactly what the server's own protected routes accept (a resource server that
+ * introspects sees what Gatehouse sees). Everything else is {@code {"active": false}}, without a reason.
+ * It reads the session without touching it: introspection is a question, not activity of the user.
+ */
+public final class OAuthService {
+    private final TokenService tokens;
+    private final SessionStore sessions;
+    private final RateLimiter limiter;
+    private final RatePolicy introspectPolicy;
+    private final TokenVerificationMetrics metrics;
+    private final Clock clock;
+    private final String audience;
+
+    public OAuthService(Services services, TokenVerificationMetrics metrics, String audience) {
+        this.tokens = services.tokens();
+        this.sessions = services.sessions();
+        this.limiter = services.limiter();
+        this.introspectPolicy = services.policies().policy(AuthSettings.INTROSPECT_CLIENT);
+        this.metrics = metrics;
+        this.clock = services.clock();
+        this.audience = audience;
+    }
+
+    /**
+     * The RFC 7662 answer for {@code token}, asked by {@code client} (which must have the
+     * {@value OAuthClient#INTROSPECT} scope: the route checks it).
+     *
+     * @throws AuthFailure {@code RATE_LIMITED} when the client exceeds {@code introspect-client}
+     */
+    public Map<String, Object> introspect(OAuthClient client, String token) {
+        Decision d = limiter.decide(introspectPolicy, client.id());
+        if (!d.allowed()) {
+            throw AuthFailure.rateLimited(RateLimitResponse.of(introspectPolicy, d, clock.instant()));
+        }
+        VerifiedToken t;
+        try {
+            t = tokens.verify(token);
+        } catch (TokenRejectedException e) {
+            if (e.reason() != RejectReason.WRONG_TOKEN_USE) {
+                metrics.rejected(e.reason());
+                return inactive();
+            }
+            try {
+                t = tokens.verifyRefresh(token);
+            } catch (TokenRejectedException again) {
+                metrics.rejected(again.reason());
+                return inactive();
+            }
+            RevocationStatus status = tokens.check(t);
+            if (status != RevocationStatus.VALID) {
+                metrics.rejected(switch (status) {
+                    case REVOKED_TOKEN -> RejectReason.REVOKED_TOKEN;
+                    case REVOKED_SESSION -> RejectReason.REVOKED_SESSION;
+                    case REVOKED_FAMILY -> RejectReason.REVOKED_FAMILY;
+                    case REVOKED_USER -> RejectReason.REVOKED_USER;
+                    default -> RejectReason.REVOCATION_UNKNOWN;
+                });
+                return inactive();
+            }
+        }
+        boolean sessionAlive;
+        try {
+            String subject = t.subject();
+            sessionAlive = sessions.get(t.sessionId()).filter(s -> s.userId().equals(subject)).isPresent();
+        } catch (SessionInputException e) {
+            sessionAlive = false;
+        }
+        if (!sessionAlive) {
+            metrics.sessionExpired();
+            return inactive();
+        }
+        metrics.ok();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("active", true);
+        m.put("sub", t.subject());
+        m.put("token_type", t.use() == TokenUse.ACCESS ? "Bearer" : "refresh_token");
+        m.put("token_use", t.use().claim());
+        m.put("exp", t.expiresAt().getEpochSecond());
+        m.put("iat", t.issuedAt().getEpochSecond());
+        m.put("iss", tokens.issuer());
+        m.put("aud", audience);
+        m.put("jti", t.tokenId());
+        m.put("sid", t.sessionId());
+        m.put("roles", t.roles());
+        if (!t.permissions().isEmpty()) {
+            m.put("permissions", t.permissions());
+        }
+        return m;
+    }
+
+    /**
+     * Revokes {@code token} (RFC 7009): an access token by its id, a refresh token with its whole family,
+     * and then its session, which has no way to get new tokens any more. Unknown, foreign, expired and
+     * malformed tokens are ignored, as the RFC asks (the answer is 200 either way).
+     *
+     * @return whether a token of ours was revoked
+     */
+    public boolean revoke(OAuthClient client, String token) {
+        String sessionToEnd = null;
+        try {
+            sessionToEnd = tokens.verifyRefresh(token).sessionId();
+        } catch (TokenRejectedException e) {
+            // An access token, or not one of ours: tokens.revoke decides.
+        }
+        // The security event (token_revoked, with this reason) comes from the token service's listener.
+        boolean revoked = tokens.revoke(token, "revoked at /oauth2/revoke by client " + client.id());
+        if (revoked && sessionToEnd != null) {
+            try {
+                sessions.end(sessionToEnd);
+            } catch (SessionInputException e) {
+                // A refresh token we signed always carries a well-formed session id.
+            }
+        }
+        return revoked;
+    }
+
+    private static Map<String, Object> inactive() {
+        return Map.of("active", false);
+    }
+}
