@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.testkit.SharedRedis;
+import io.gatehouse.testkit.Topology;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +20,10 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The shaded jar, started as a process, driven over HTTP: on the embedded default and with Redis. */
+/** The shaded jar, started as a process, driven over HTTP: on the embedded default and on every Redis topology. */
 class ServerE2EIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,15 +51,29 @@ class ServerE2EIT {
         }
     }
 
-    @Test
-    void withRedisConfiguredTheContractHoldsAndHealthShowsTheTarget(@TempDir Path workDir) throws Exception {
-        String redisUrl = SharedRedis.standalone().url();
+    /**
+     * The same contract exercise against every Redis topology users run: standalone, Sentinel (the URL
+     * names the sentinels and the master) and Cluster (seed nodes). The deployments are the testkit's
+     * shared ones (started once per JVM); each run uses its own key prefix, so runs never see each other's
+     * state and nothing needs flushing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Topology.class, names = {"STANDALONE", "SENTINEL", "CLUSTER"})
+    void withRedisConfiguredTheContractHoldsAndHealthShowsTheTarget(Topology topology, @TempDir Path workDir)
+            throws Exception {
+        String redisUrl = SharedRedis.get(topology).url();
         String password = "pw-" + HexFormat.of().formatHex(randomBytes()) + " secret";
-        try (ServerProcess server = ServerProcess.start(workDir, Map.of("GATEHOUSE_REDIS_URL", redisUrl,
+        String opsSecret = HexFormat.of().formatHex(randomBytes()) + HexFormat.of().formatHex(randomBytes());
+        Map<String, String> env = new HashMap<>(Map.of("GATEHOUSE_REDIS_URL", redisUrl,
+                "GATEHOUSE_REDIS_KEY_PREFIX", "e2e" + HexFormat.of().formatHex(randomBytes()),
                 "GATEHOUSE_SESSIONS_MAC_KEY", "ZTJlLW1hYy1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NQ==",
                 "GATEHOUSE_SESSIONS_DEVICE_KEY", "ZTJlLWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMg==",
                 // This machine is shared and loaded; the 1 s default can miss the first handshake.
-                "GATEHOUSE_REDIS_COMMAND_TIMEOUT", "5s", "GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s"))) {
+                "GATEHOUSE_REDIS_COMMAND_TIMEOUT", "5s", "GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s"));
+        env.put("GATEHOUSE_SERVER_CLIENTS", "ops");
+        env.put("GATEHOUSE_SERVER_CLIENT_OPS_SECRET_HASH", "sha256:" + sha256Hex(opsSecret));
+        env.put("GATEHOUSE_SERVER_CLIENT_OPS_SCOPES", "admin");
+        try (ServerProcess server = ServerProcess.start(workDir, env)) {
             exerciseContract(server, password);
 
             HttpResponse<String> redis = server.get("/health/redis");
@@ -60,9 +82,34 @@ class ServerE2EIT {
             assertThat(target.path("status").asText()).isEqualTo("healthy");
             assertThat(target.path("version").asText()).isNotBlank();
             assertThat(target.path("target").asText()).contains("tokens").doesNotContain("in-memory");
+            if (topology == Topology.CLUSTER) {
+                assertThat(target.path("nodes").asInt()).isGreaterThanOrEqualTo(3);
+            }
+            JsonNode health = JSON.readTree(server.get("/health").body());
+            assertThat(health.path("status").asText()).as(health.toString()).isEqualTo("healthy");
+            for (String part : new String[] {"tokens", "rate_limits", "sessions", "events", "cache"}) {
+                assertThat(health.at("/checks/" + part + "/status").asText()).as(part).isEqualTo("healthy");
+            }
+
+            // The admin API answers an admin client over HTTP Basic (RFC 6749 section 2.3.1 encoding).
+            String basic = "Basic " + Base64.getEncoder().encodeToString(("ops:" + opsSecret).getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> stats = server.send(HttpRequest.newBuilder(server.uri("/api/v1/admin/revocations"))
+                    .header("Authorization", basic).GET());
+            assertThat(stats.statusCode()).as(stats.body()).isEqualTo(200);
+            assertThat(JSON.readTree(stats.body()).at("/link/status").asText()).isEqualTo("healthy");
+
+            String metrics = server.get("/metrics").body();
+            assertThat(metrics).contains("gatehouse_redis_commands_seconds_bucket{command=\"EVALSHA\"");
+            assertThat(metrics).containsPattern("gatehouse_redis_circuit_open\\{target=\"[^\"]+\"} 0(\\.0)?\n");
+            assertThat(metrics).doesNotContain(opsSecret);
             server.stop();
             assertLogs(server, password);
+            assertThat(server.log()).doesNotContain(opsSecret);
         }
+    }
+
+    private static String sha256Hex(String s) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static void exerciseContract(ServerProcess server, String password) throws Exception {
