@@ -1,5 +1,8 @@
 package io.gatehouse.token;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -14,6 +17,7 @@ import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +47,32 @@ final class TokenCodec {
     private final TokenSettings settings;
     private final KeyManager keys;
     private final Clock clock;
+    /**
+     * Access tokens whose signature and claims checked out, by their exact text. An ES256 verification
+     * costs a few hundred microseconds of CPU, most of a Bearer check or an introspection; a resource
+     * server presents the same access token on every call for its whole lifetime. The exact text is the
+     * key, so a changed character is a miss and is verified in full; a hit is served only while the key
+     * that verified it is still in the key set, and the time claims (exp, iat, nbf) are checked again on
+     * every hit against the clock. Revocation is not cached: it is checked after this, on every call.
+     * Null when {@code gatehouse.tokens.verify-cache-size} is 0.
+     */
+    private final Cache<String, Verified> verified;
+
+    /** A cached verification: the claims, the key that verified them, and the instants they are valid between. */
+    private record Verified(VerifiedToken token, SigningKey key, long validFromMillis, long expiresMillis) {
+    }
 
     TokenCodec(TokenSettings settings, KeyManager keys, Clock clock) {
         this.settings = settings;
         this.keys = keys;
         this.clock = clock;
+        this.verified = settings.verifyCacheSize() == 0 ? null
+                : Caffeine.newBuilder().maximumSize(settings.verifyCacheSize())
+                        // Entries leave at the token's expiry (plus skew) at the latest; the hit path checks
+                        // the clock anyway, this only frees the memory of expired tokens early.
+                        .expireAfter(Expiry.<String, Verified>creating((token, v) -> Duration.ofMillis(
+                                Math.max(0, v.expiresMillis() + settings.clockSkew().toMillis() - clock.millis()))))
+                        .build();
     }
 
     /** 128 random bits, base64url: token ids and family ids. */
@@ -96,6 +121,39 @@ final class TokenCodec {
             throw reject(RejectReason.TOO_LARGE, "token of " + token.length() + " characters; at most "
                     + settings.maxTokenLength() + " accepted");
         }
+        boolean cacheable = verified != null && expected == TokenUse.ACCESS;
+        if (cacheable) {
+            Verified v = verified.getIfPresent(token);
+            if (v != null) {
+                if (keys.find(v.token().keyId()) == v.key()) {
+                    long now = clock.millis();
+                    long skew = settings.clockSkew().toMillis();
+                    if (checkExpiry && v.expiresMillis() + skew <= now) {
+                        throw reject(RejectReason.EXPIRED, "expired");
+                    }
+                    if (v.validFromMillis() - skew > now) {
+                        throw reject(RejectReason.NOT_YET_VALID, "iat or nbf is in the future");
+                    }
+                    return v.token();
+                }
+                verified.invalidate(token); // its key left the key set: verify again (and fail)
+            }
+        }
+        Checked c = verifyUncached(token, expected, checkExpiry);
+        if (cacheable) {
+            SigningKey key = keys.find(c.token().keyId());
+            if (key != null) {
+                verified.put(token, new Verified(c.token(), key, c.validFromMillis(), c.token().expiresAt().toEpochMilli()));
+            }
+        }
+        return c.token();
+    }
+
+    /** A full verification's result and the instant (the later of iat and nbf) from which the token is valid. */
+    private record Checked(VerifiedToken token, long validFromMillis) {
+    }
+
+    private Checked verifyUncached(String token, TokenUse expected, boolean checkExpiry) {
         int dots = 0;
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
@@ -182,7 +240,7 @@ final class TokenCodec {
         }
     }
 
-    private VerifiedToken claims(SignedJWT jwt, String kid, TokenUse expected, boolean checkExpiry) {
+    private Checked claims(SignedJWT jwt, String kid, TokenUse expected, boolean checkExpiry) {
         JWTClaimsSet c;
         try {
             c = jwt.getJWTClaimsSet();
@@ -232,8 +290,9 @@ final class TokenCodec {
         if (sub == null || jti == null || sid == null || fam == null) {
             throw reject(RejectReason.MISSING_CLAIM, "sub, jti, sid and fam are required");
         }
-        return new VerifiedToken(actual, kid, jti, sub, sid, fam, iat.toInstant(), exp.toInstant(),
-                list(c, CLAIM_ROLES), list(c, CLAIM_PERMISSIONS));
+        return new Checked(new VerifiedToken(actual, kid, jti, sub, sid, fam, iat.toInstant(), exp.toInstant(),
+                list(c, CLAIM_ROLES), list(c, CLAIM_PERMISSIONS)),
+                Math.max(iat.getTime(), nbf == null ? Long.MIN_VALUE : nbf.getTime()));
     }
 
     private static String string(JWTClaimsSet c, String name) {

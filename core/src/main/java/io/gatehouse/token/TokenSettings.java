@@ -30,7 +30,8 @@ record TokenSettings(
         StalePolicy stalePolicy,
         Duration streamRetention,
         long streamMaxLength,
-        Duration readBlock) {
+        Duration readBlock,
+        int verifyCacheSize) {
 
     static final String PREFIX = "gatehouse.tokens.";
 
@@ -119,8 +120,14 @@ record TokenSettings(
             throw new ConfigException(PREFIX + "revocation.read-block", PREFIX + "revocation.read-block (" + block
                     + ") must be shorter than " + PREFIX + "revocation.staleness-budget (" + budget + ")");
         }
+        long verifyCache = c.number(PREFIX + "verify-cache-size", 10_000);
+        if (verifyCache < 0 || verifyCache > 10_000_000) {
+            throw new ConfigException(PREFIX + "verify-cache-size", PREFIX + "verify-cache-size = " + verifyCache
+                    + " must be between 0 (off) and 10000000 access tokens");
+        }
         return new TokenSettings(issuer, audience, alg, refreshSigning, access, refresh, skew, grace, (int) maxLen,
-                store, file, rotateEvery, reload, encryption, budget, policy, retention, maxStream, block);
+                store, file, rotateEvery, reload, encryption, budget, policy, retention, maxStream, block,
+                (int) verifyCache);
     }
 
     /** The longest a token issued now can live: how long a retired key must keep verifying. */

@@ -1,6 +1,7 @@
 package io.gatehouse.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -262,6 +263,43 @@ class TokenVerificationContractTest extends StoreContract {
         assertThat(tokens.verify(token).subject()).isEqualTo("user-1");
         clock.advance(Duration.ofSeconds(11));
         assertThat(reasonOf(token)).isEqualTo(RejectReason.EXPIRED);
+    }
+
+    @Test
+    void aTokenAnsweredFromTheVerificationCacheIsStillCheckedAgainstTheClockAndAChangedCopyIsVerifiedInFull() {
+        String token = tokens.issue(TokenRequest.of("user-1", "sess-1")).accessToken();
+        assertThat(tokens.verify(token).subject()).isEqualTo("user-1"); // verified in full, now cached
+        assertThat(tokens.verify(token).subject()).isEqualTo("user-1"); // from the cache
+
+        // One character of the signature changed: another string, so a miss, verified and refused.
+        int i = token.length() - 10;
+        String tampered = token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
+        assertThat(reasonOf(tampered)).isIn(RejectReason.BAD_SIGNATURE, RejectReason.MALFORMED);
+
+        // The cached entry still answers to the clock: before iat (beyond the skew) and after exp.
+        clock.advance(Duration.ofMinutes(-2));
+        assertThat(reasonOf(token)).isEqualTo(RejectReason.NOT_YET_VALID);
+        clock.advance(Duration.ofMinutes(2).plus(Duration.ofMinutes(16)));
+        assertThat(reasonOf(token)).isEqualTo(RejectReason.EXPIRED);
+    }
+
+    @Test
+    void withTheVerificationCacheOffTheAnswersAreTheSame() {
+        GatehouseConfig.Builder b = backend.configBuilder().dataDir(dataDir)
+                .set("gatehouse.tokens.revocation.read-block", "200ms")
+                .set("gatehouse.tokens.verify-cache-size", "0");
+        TokenService.Builder tb = TokenService.builder().config(b.build()).clock(clock);
+        if (backend.isRedis()) {
+            tb.redis(backend.connector());
+        }
+        try (TokenService uncached = tb.build()) {
+            String token = uncached.issue(TokenRequest.of("user-9", "sess-9")).accessToken();
+            assertThat(uncached.verify(token).subject()).isEqualTo("user-9");
+            assertThat(uncached.verify(token).subject()).isEqualTo("user-9");
+            clock.advance(Duration.ofMinutes(16));
+            assertThatThrownBy(() -> uncached.verify(token)).isInstanceOfSatisfying(TokenRejectedException.class,
+                    e -> assertThat(e.reason()).isEqualTo(RejectReason.EXPIRED));
+        }
     }
 
     @Test
