@@ -1,6 +1,7 @@
 /**
  * The Gatehouse server: {@link io.gatehouse.server.GatehouseServer} wires configuration, stores, the user
  * database and the route groups into one HTTP server; {@link io.gatehouse.server.Main} runs it. Follow a
- * request from here: the route group of its path (auth, health, metrics), then the service it calls.
+ * request from here: the route group of its path (auth, admin, health, metrics), then the service it calls;
+ * {@link io.gatehouse.server.Services} builds the core capabilities those services call.
  */
 package io.gatehouse.server;
