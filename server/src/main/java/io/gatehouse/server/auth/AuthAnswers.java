@@ -26,6 +26,8 @@ final class AuthAnswers {
                     failure.getMessage()));
             case REFRESH_REUSED -> new ProblemException(Problem.typed("refresh-token-reused", 401, "Unauthorized",
                     failure.getMessage()));
+            case SESSION_LIMIT -> new ProblemException(Problem.typed("session-limit", 409, "Conflict",
+                    failure.getMessage()));
             case RATE_LIMITED -> rateLimited(failure.rateLimitResponse().orElseThrow());
         };
     }
@@ -38,7 +40,7 @@ final class AuthAnswers {
         return switch (failure.kind()) {
             case INVALID_CREDENTIALS -> OAuthError.invalidGrant("the username or the password is not correct");
             case SUSPENDED -> OAuthError.invalidGrant("this account is suspended");
-            case INVALID_REFRESH, REFRESH_REUSED -> OAuthError.invalidGrant(failure.getMessage());
+            case INVALID_REFRESH, REFRESH_REUSED, SESSION_LIMIT -> OAuthError.invalidGrant(failure.getMessage());
             case RATE_LIMITED -> throw rateLimited(failure.rateLimitResponse().orElseThrow());
         };
     }

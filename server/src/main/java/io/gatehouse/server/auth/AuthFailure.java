@@ -20,6 +20,8 @@ public final class AuthFailure extends RuntimeException {
         INVALID_REFRESH,
         /** A rotated refresh token was presented again: its family and session are now revoked. */
         REFRESH_REUSED,
+        /** The user has the most sessions allowed and the limit policy refuses new ones. */
+        SESSION_LIMIT,
         /** A rate limit or the login lockout refused the request. */
         RATE_LIMITED
     }
