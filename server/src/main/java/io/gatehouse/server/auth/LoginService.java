@@ -197,6 +197,10 @@ public final class LoginService {
             pair = tokens.refresh(refreshToken);
         } catch (TokenRejectedException e) {
             metrics.rejected(e.reason());
+            if (e.reason() == RejectReason.REVOCATION_UNKNOWN) {
+                // Not the client's fault: a 401 would make it throw away a refresh token that may be good.
+                throw AuthFailure.of(AuthFailure.Kind.UNAVAILABLE, "the revocation state cannot be checked right now");
+            }
             if (e.reason() == RejectReason.REFRESH_REUSED) {
                 // The family is revoked by the token service; the session is compromised as well.
                 sessions.end(old.sessionId());
@@ -221,7 +225,6 @@ public final class LoginService {
             case EXPIRED -> "the refresh token has expired";
             case REVOKED_TOKEN, REVOKED_SESSION, REVOKED_FAMILY, REVOKED_USER -> "the refresh token has been revoked";
             case REFRESH_UNKNOWN -> "the refresh token is not known (its login has ended)";
-            case REVOCATION_UNKNOWN -> "the revocation state cannot be checked right now; retry shortly";
             default -> "the refresh token is not valid";
         };
     }
