@@ -26,19 +26,24 @@ final class AuthAnswers {
                     failure.getMessage()));
             case REFRESH_REUSED -> new ProblemException(Problem.typed("refresh-token-reused", 401, "Unauthorized",
                     failure.getMessage()));
+            case SESSION_LIMIT -> new ProblemException(Problem.typed("session-limit", 409, "Conflict",
+                    failure.getMessage()));
+            case UNAVAILABLE -> BearerAuthenticator.revocationUnknown();
             case RATE_LIMITED -> rateLimited(failure.rateLimitResponse().orElseThrow());
         };
     }
 
     /**
      * The OAuth error for {@code failure}: every refusal of a grant is {@code invalid_grant} (RFC 6749 §5.2);
-     * a rate limit has no RFC 6749 code and is answered as on the JSON API (429, {@code Retry-After}).
+     * a rate limit and an unavailable revocation state have no RFC 6749 code and are answered as on the
+     * JSON API (429 or 503, {@code Retry-After}).
      */
     static OAuthError oauth(AuthFailure failure) {
         return switch (failure.kind()) {
             case INVALID_CREDENTIALS -> OAuthError.invalidGrant("the username or the password is not correct");
             case SUSPENDED -> OAuthError.invalidGrant("this account is suspended");
-            case INVALID_REFRESH, REFRESH_REUSED -> OAuthError.invalidGrant(failure.getMessage());
+            case INVALID_REFRESH, REFRESH_REUSED, SESSION_LIMIT -> OAuthError.invalidGrant(failure.getMessage());
+            case UNAVAILABLE -> throw BearerAuthenticator.revocationUnknown();
             case RATE_LIMITED -> throw rateLimited(failure.rateLimitResponse().orElseThrow());
         };
     }

@@ -20,6 +20,10 @@ public final class AuthFailure extends RuntimeException {
         INVALID_REFRESH,
         /** A rotated refresh token was presented again: its family and session are now revoked. */
         REFRESH_REUSED,
+        /** The user has the most sessions allowed and the limit policy refuses new ones. */
+        SESSION_LIMIT,
+        /** The token revocation state is too old to decide (fail-closed): a temporary server-side failure. */
+        UNAVAILABLE,
         /** A rate limit or the login lockout refused the request. */
         RATE_LIMITED
     }

@@ -65,6 +65,11 @@ public final class BearerAuthenticator {
             verified = tokens.verify(token);
         } catch (TokenRejectedException e) {
             metrics.rejected(e.reason());
+            if (e.reason() == RejectReason.REVOCATION_UNKNOWN) {
+                // Our state is too old to trust (fail-closed): the token may be fine, so this is not a 401
+                // (a client would throw its tokens away), it is a temporary failure of the server.
+                throw revocationUnknown();
+            }
             throw invalidToken(describe(e.reason()));
         }
         Optional<Session> session = sessions.touch(verified.sessionId());
@@ -96,6 +101,12 @@ public final class BearerAuthenticator {
                         + description + "\""));
     }
 
+    /** 503: the revocation state is older than its staleness budget and the policy is fail-closed. */
+    static ProblemException revocationUnknown() {
+        return new ProblemException(Problem.typed("unavailable", 503, "Service Unavailable",
+                "the token revocation state cannot be checked right now; retry shortly"), Map.of("Retry-After", "1"));
+    }
+
     /**
      * What a client may learn about a refused token: expired (so it refreshes) or revoked (so it logs in
      * again); the finer reasons (bad signature, wrong issuer, ...) stay in the metrics.
@@ -105,7 +116,6 @@ public final class BearerAuthenticator {
             case EXPIRED -> "the access token has expired";
             case REVOKED_TOKEN, REVOKED_SESSION, REVOKED_FAMILY, REVOKED_USER, REFRESH_REUSED ->
                     "the access token has been revoked";
-            case REVOCATION_UNKNOWN -> "the revocation state cannot be checked right now; retry shortly";
             default -> "the access token is not valid";
         };
     }

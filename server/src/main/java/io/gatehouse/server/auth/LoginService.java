@@ -17,6 +17,7 @@ import io.gatehouse.server.user.User;
 import io.gatehouse.server.user.UserService;
 import io.gatehouse.session.NewSession;
 import io.gatehouse.session.Session;
+import io.gatehouse.session.SessionLimitExceededException;
 import io.gatehouse.session.SessionStore;
 import io.gatehouse.token.RejectReason;
 import io.gatehouse.token.TokenPair;
@@ -112,7 +113,7 @@ public final class LoginService {
     /**
      * Logs a user in.
      *
-     * @throws AuthFailure {@code RATE_LIMITED}, {@code INVALID_CREDENTIALS} or {@code SUSPENDED}
+     * @throws AuthFailure {@code RATE_LIMITED}, {@code INVALID_CREDENTIALS}, {@code SUSPENDED} or {@code SESSION_LIMIT}
      */
     public Issued login(LoginRequest request) {
         ClientInfo client = request.client();
@@ -143,7 +144,14 @@ public final class LoginService {
         client.userAgent().ifPresent(ns::userAgent);
         request.fingerprint().ifPresent(ns::fingerprint);
         request.deviceName().ifPresent(n -> ns.attribute("device_name", n));
-        Session session = sessions.create(ns.build());
+        Session session;
+        try {
+            session = sessions.create(ns.build());
+        } catch (SessionLimitExceededException e) {
+            failure(client, account, "session_limit");
+            throw AuthFailure.of(AuthFailure.Kind.SESSION_LIMIT, "this account has the most sessions allowed ("
+                    + e.limit() + "); log out on another device first");
+        }
         TokenPair pair = tokens.issue(new TokenRequest(user.id(), session.id(), user.roles().stream().sorted().toList(),
                 List.of()));
         profiles.put(user);
@@ -189,6 +197,10 @@ public final class LoginService {
             pair = tokens.refresh(refreshToken);
         } catch (TokenRejectedException e) {
             metrics.rejected(e.reason());
+            if (e.reason() == RejectReason.REVOCATION_UNKNOWN) {
+                // Not the client's fault: a 401 would make it throw away a refresh token that may be good.
+                throw AuthFailure.of(AuthFailure.Kind.UNAVAILABLE, "the revocation state cannot be checked right now");
+            }
             if (e.reason() == RejectReason.REFRESH_REUSED) {
                 // The family is revoked by the token service; the session is compromised as well.
                 sessions.end(old.sessionId());
@@ -213,7 +225,6 @@ public final class LoginService {
             case EXPIRED -> "the refresh token has expired";
             case REVOKED_TOKEN, REVOKED_SESSION, REVOKED_FAMILY, REVOKED_USER -> "the refresh token has been revoked";
             case REFRESH_UNKNOWN -> "the refresh token is not known (its login has ended)";
-            case REVOCATION_UNKNOWN -> "the revocation state cannot be checked right now; retry shortly";
             default -> "the refresh token is not valid";
         };
     }

@@ -176,11 +176,14 @@ public final class OAuthRoutes implements RouteGroup {
             }
             return Optional.empty();
         }
+        OAuthClient client;
         try {
-            return Optional.of(clients.authenticate(credentials.get()));
+            client = clients.authenticate(credentials.get());
         } catch (InvalidClientException e) {
             throw new OAuthException(OAuthError.invalidClient(e.getMessage()));
         }
+        Exchange.of(req).userId("client:" + client.id());
+        return Optional.of(client);
     }
 
     private static void noStore(ServerResponse res) {

@@ -147,4 +147,18 @@ class RateLimitIntegrationTest {
                     OAuthIntegrationTest.ODD.toBasicHeader()).statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void aRefusingPerUserSessionLimitIs409OnTheApiAndInvalidGrantOnTheTokenEndpoint() {
+        try (AuthClient api = start(Map.of("gatehouse.sessions.max-per-user", "1",
+                "gatehouse.sessions.limit-policy", "refuse"))) {
+            String email = api.registerUser();
+            api.login(email);
+            HttpResponse<String> second = api.postJson("/api/v1/auth/login",
+                    "{\"email\":\"" + email + "\",\"password\":\"" + AuthClient.PASSWORD + "\"}", null);
+            assertThat(Problems.assertProblem(second, 409).path("type").asText()).isEqualTo("urn:gatehouse:problem:session-limit");
+            Problems.assertOAuthError(api.form("/oauth2/token", Map.of("grant_type", "password", "username", email,
+                    "password", AuthClient.PASSWORD), null), 400, "invalid_grant");
+        }
+    }
 }

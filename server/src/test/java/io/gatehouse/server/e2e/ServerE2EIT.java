@@ -37,6 +37,8 @@ class ServerE2EIT {
             assertThat(health.path("status").asText()).isEqualTo("healthy");
             assertThat(health.at("/checks/database/url").asText()).startsWith("jdbc:h2:file:")
                     .contains(workDir.toRealPath().resolve("data").toString());
+            assertThat(server.get("/metrics").body()).containsPattern(
+                    "gatehouse_token_verifications_total\\{outcome=\"ok\"} [1-9]");
             assertThat(health.at("/checks/redis/targets/0/role").asText()).isEqualTo("in-memory");
 
             assertThat(server.stop()).as("clean exit on SIGTERM:\n" + server.log()).isIn(0, 143);
@@ -112,7 +114,10 @@ class ServerE2EIT {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static void exerciseContract(ServerProcess server, String password) throws Exception {
+    /** Tokens the contract exercise obtained: none of them may appear in a log line. */
+    private final List<String> tokenValues = new java.util.ArrayList<>();
+
+    private void exerciseContract(ServerProcess server, String password) throws Exception {
         HttpResponse<String> live = server.get("/health/live");
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(live.body()).path("status").asText()).isEqualTo("healthy");
@@ -133,6 +138,40 @@ class ServerE2EIT {
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(malformed.body()).doesNotContain(password);
 
+        // The session contract: login → me → refresh → logout → the refresh token no longer works.
+        HttpResponse<String> login = server.postJson("/api/v1/auth/login",
+                "{\"email\": \"E2E.User@example.com\", \"password\": \"" + password + "\"}");
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        JsonNode tokens = JSON.readTree(login.body());
+        assertThat(tokens.path("token_type").asText()).isEqualTo("Bearer");
+        assertThat(tokens.path("session_id").asText()).isNotBlank();
+        HttpResponse<String> me = server.send(HttpRequest.newBuilder(server.uri("/api/v1/me"))
+                .header("Authorization", "Bearer " + tokens.path("access_token").asText()).GET());
+        assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+        assertThat(JSON.readTree(me.body()).path("email").asText()).isEqualTo("e2e.user@example.com");
+        HttpResponse<String> refreshed = server.postJson("/api/v1/auth/refresh",
+                "{\"refresh_token\": \"" + tokens.path("refresh_token").asText() + "\"}");
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        JsonNode pair = JSON.readTree(refreshed.body());
+        HttpResponse<String> logout = server.send(HttpRequest.newBuilder(server.uri("/api/v1/auth/logout"))
+                .header("Authorization", "Bearer " + pair.path("access_token").asText())
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(logout.statusCode()).as(logout.body()).isEqualTo(204);
+        HttpResponse<String> after = server.postJson("/api/v1/auth/refresh",
+                "{\"refresh_token\": \"" + pair.path("refresh_token").asText() + "\"}");
+        assertThat(after.statusCode()).as(after.body()).isEqualTo(401);
+        HttpResponse<String> meAfter = server.send(HttpRequest.newBuilder(server.uri("/api/v1/me"))
+                .header("Authorization", "Bearer " + pair.path("access_token").asText()).GET());
+        assertThat(meAfter.statusCode()).isEqualTo(401);
+        JsonNode metadata = JSON.readTree(server.get("/.well-known/oauth-authorization-server").body());
+        assertThat(metadata.path("issuer").asText())
+                .isEqualTo(JSON.readTree(java.util.Base64.getUrlDecoder().decode(pair.path("access_token").asText()
+                        .split("\\.")[1])).path("iss").asText());
+        assertThat(server.get("/.well-known/jwks.json").statusCode()).isEqualTo(200);
+        for (String secret : new String[] {tokens.path("access_token").asText(), tokens.path("refresh_token").asText()}) {
+            tokenValues.add(secret);
+        }
+
         String metrics = server.get("/metrics").body();
         assertThat(metrics).containsPattern(
                 "http_server_requests_seconds_count\\{[^}]*route=\"/api/v1/auth/register\"[^}]*status=\"201\"[^}]*} 1(\\.0)?\n");
@@ -140,9 +179,13 @@ class ServerE2EIT {
         assertThat(server.get("/openapi.yaml").statusCode()).isEqualTo(200);
     }
 
-    private static void assertLogs(ServerProcess server, String password) {
+    private void assertLogs(ServerProcess server, String password) {
         String log = server.log();
         assertThat(log).as("the password must never reach the log").doesNotContain(password);
+        assertThat(tokenValues).isNotEmpty();
+        for (String token : tokenValues) {
+            assertThat(log).as("no token in the log").doesNotContain(token).doesNotContain(token.split("\\.")[2]);
+        }
         List<JsonNode> lines = server.logLines();
         assertThat(lines).anySatisfy(l -> {
             assertThat(l.path("logger_name").asText()).isEqualTo("io.gatehouse.server.access");
