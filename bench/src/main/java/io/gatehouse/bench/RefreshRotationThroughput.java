@@ -40,9 +40,17 @@ import org.HdrHistogram.Recorder;
  * (1.0 in hmac mode, which signs one); the ratio is the figure that travels between machines. The load
  * average is printed with every line.
  *
+ * <p>Modes: {@code asymmetric} (the default: both tokens ES256), {@code hmac} (HS256 refresh tokens) and
+ * {@code asymmetric+verify}, the same-run baseline: asymmetric with the presented token's signature also
+ * verified before each refresh, which is what a refresh cost before rotate.lua's hash match made that
+ * verification unnecessary.
+ *
  * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.RefreshRotationThroughput [seconds] [threads,...] [rounds] [modes,...]</pre>
  */
 public final class RefreshRotationThroughput {
+    /** A mode name ending in this runs the old path's crypto: see {@link #run}. */
+    private static final String VERIFY_SUFFIX = "+verify";
+
     private RefreshRotationThroughput() {
     }
 
@@ -50,25 +58,27 @@ public final class RefreshRotationThroughput {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         int[] threadCounts = Arrays.stream((args.length > 1 ? args[1] : "1,4,16").split(",")).mapToInt(Integer::parseInt).toArray();
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        List<String> modes = List.of((args.length > 3 ? args[3] : "asymmetric,hmac").split(","));
+        List<String> modes = List.of((args.length > 3 ? args[3] : "asymmetric,hmac,asymmetric+verify").split(","));
         System.out.printf("JDK %s, %d s per measurement, threads %s, %d rounds, load average at start %s%n",
                 Runtime.version(), seconds, Arrays.toString(threadCounts), rounds, loadAverage());
         try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = BenchTokens.connect(redis)) {
             Map<String, TokenService> services = new LinkedHashMap<>();
             try {
                 for (String mode : modes) {
-                    GatehouseConfig config = redis.config().toBuilder().set("gatehouse.tokens.refresh.signing", mode).build();
+                    GatehouseConfig config = redis.config().toBuilder()
+                            .set("gatehouse.tokens.refresh.signing", mode.replace(VERIFY_SUFFIX, "")).build();
                     services.put(mode, TokenService.builder().config(config).redis(connector).build());
                 }
                 for (var e : services.entrySet()) {
-                    run(e.getValue(), 8, 15, "warm-up " + e.getKey());
+                    run(e.getValue(), 8, 15, "warm-up " + e.getKey(), e.getKey().endsWith(VERIFY_SUFFIX));
                     commandsPerRefresh(connector, e.getValue(), e.getKey());
                 }
                 signingCeiling(8, 5, "warm-up");
                 for (int round = 1; round <= rounds; round++) {
                     for (int threads : threadCounts) {
                         for (var e : services.entrySet()) {
-                            double refreshes = run(e.getValue(), threads, seconds, "round " + round + " " + e.getKey());
+                            double refreshes = run(e.getValue(), threads, seconds, "round " + round + " " + e.getKey(),
+                                    e.getKey().endsWith(VERIFY_SUFFIX));
                             double signs = signingCeiling(threads, Math.max(3, seconds / 2), "ceiling");
                             System.out.printf("    RESULT mode=%s threads=%d round=%d refreshes/s=%.0f es256/s=%.0f ratio=%.3f load=%s%n",
                                     e.getKey(), threads, round, refreshes, signs, refreshes / signs, loadAverage());
@@ -149,7 +159,13 @@ public final class RefreshRotationThroughput {
         return rate;
     }
 
-    private static double run(TokenService tokens, int threads, int seconds, String label) throws InterruptedException {
+    /**
+     * @param verifyFirst also verify the presented refresh token's signature before each refresh: the
+     *                    crypto of the path before the hash-match shortcut (verify + two signatures), the
+     *                    same-run baseline of the {@code asymmetric+verify} mode
+     */
+    private static double run(TokenService tokens, int threads, int seconds, String label, boolean verifyFirst)
+            throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder done = new LongAdder();
         Recorder latency = new Recorder(3);
@@ -163,6 +179,9 @@ public final class RefreshRotationThroughput {
                 started.countDown();
                 while (!stop.get()) {
                     long s = System.nanoTime();
+                    if (verifyFirst) {
+                        tokens.verifyRefresh(refresh);
+                    }
                     TokenPair next = tokens.refresh(refresh);
                     latency.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - s));
                     refresh = next.refreshToken();

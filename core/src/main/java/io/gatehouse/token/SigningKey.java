@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
@@ -54,7 +53,7 @@ final class SigningKey {
         try {
             switch (algorithm) {
                 case ES256 -> {
-                    signer = new ECDSASigner(pair.toECKey());
+                    signer = new JdkEs256Signer(pair.toECKey().toECPrivateKey());
                     verifier = new ECDSAVerifier(pair.toECKey().toPublicJWK());
                 }
                 case RS256 -> {
