@@ -108,7 +108,7 @@ public final class RefreshRotationThroughput {
                 line.append(String.format(" %s=%.2f", name, calls / (double) n));
             }
         }
-        System.out.printf("  commands per refresh (%s, INFO commandstats over %d refreshes, reader's XREAD included):%s%n",
+        System.out.printf("  commands per refresh (%s, from commandstats over %d refreshes, the revocation readers' XREAD calls included):%s%n",
                 mode, n, line);
     }
 

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
@@ -28,8 +29,8 @@ import java.util.Map;
 /**
  * One generation of the key set: an asymmetric key pair that signs access tokens (published in the
  * JWKS; it also signs refresh tokens by default) and a 256-bit MAC secret that signs refresh tokens in
- * the optional {@code hmac} mode (never published). Both carry the same {@code kid}. Signers and verifiers are built once; Nimbus's are
- * thread-safe.
+ * the optional {@code hmac} mode (never published). Both carry the same {@code kid}. Signers and
+ * verifiers are built once; Nimbus's are thread-safe.
  */
 final class SigningKey {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -53,7 +54,7 @@ final class SigningKey {
         try {
             switch (algorithm) {
                 case ES256 -> {
-                    signer = new JdkEs256Signer(pair.toECKey().toECPrivateKey());
+                    signer = new ECDSASigner(pair.toECKey());
                     verifier = new ECDSAVerifier(pair.toECKey().toPublicJWK());
                 }
                 case RS256 -> {
