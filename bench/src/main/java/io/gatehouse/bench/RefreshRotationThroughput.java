@@ -104,7 +104,7 @@ public final class RefreshRotationThroughput {
         for (String l : stats.split("\r?\n")) {
             if (l.startsWith("cmdstat_")) {
                 String name = l.substring("cmdstat_".length(), l.indexOf(':'));
-                long calls = Long.parseLong(l.replaceAll(".*calls=(\\d+).*", "$1"));
+                long calls = Long.parseLong(l.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
                 line.append(String.format(" %s=%.2f", name, calls / (double) n));
             }
         }
