@@ -14,8 +14,13 @@ import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.token.TokenPair;
 import io.gatehouse.token.TokenRequest;
 import io.gatehouse.token.TokenService;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,43 +28,101 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Recorder;
 
 /**
- * Refresh rotations per second through the library ({@link TokenService#refresh}: verify the refresh
- * token, check revocation, sign a new refresh and a new access token, run the check-and-rotate script)
- * against a local Redis. Each thread refreshes its own chain. One warm-up run, then three measured
- * runs; printed for each refresh-token signing mode.
+ * Refresh rotations per second through the library ({@link TokenService#refresh}: read the refresh token,
+ * check revocation, sign a new refresh and a new access token, run the check-and-rotate script) against
+ * a local Redis, for both refresh-token signing modes and several thread counts in one run. Each thread
+ * refreshes its own chain.
  *
- * <p>Each run is followed by a same-run calibration: bare Nimbus ES256 signatures of a comparable JWT on
- * the same number of threads. Every refresh must sign one ES256 access token, so that rate is the
- * ceiling of this machine at this moment; on a shared machine the ratio is the figure that travels.
+ * <p>The two modes run side by side on one Redis (two services), interleaved round by round so that a
+ * change of load on the shared machine hits both alike. Each measurement is followed by a same-moment
+ * calibration: bare Nimbus ES256 JWT signatures on the same number of threads. A refresh with asymmetric
+ * refresh tokens signs two ES256 JWTs, so {@code refreshes / signatures} cannot exceed 0.5 in that mode
+ * (1.0 in hmac mode, which signs one); the ratio is the figure that travels between machines. The load
+ * average is printed with every line.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.RefreshRotationThroughput [threads] [seconds]</pre>
+ * <p>Modes: {@code asymmetric} (the default: both tokens ES256), {@code hmac} (HS256 refresh tokens) and
+ * {@code asymmetric+verify}, the same-run baseline: asymmetric with the presented token's signature also
+ * verified before each refresh, which is what a refresh cost before rotate.lua's hash match made that
+ * verification unnecessary.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.RefreshRotationThroughput [seconds] [threads,...] [rounds] [modes,...]</pre>
  */
 public final class RefreshRotationThroughput {
+    /** A mode name ending in this runs the old path's crypto: see {@link #run}. */
+    private static final String VERIFY_SUFFIX = "+verify";
+
     private RefreshRotationThroughput() {
     }
 
     public static void main(String[] args) throws Exception {
-        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        for (String signing : List.of("hmac", "asymmetric")) {
-            try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = BenchTokens.connect(redis)) {
-                GatehouseConfig config = redis.config().toBuilder().set("gatehouse.tokens.refresh.signing", signing).build();
-                try (TokenService tokens = TokenService.builder().config(config).redis(connector).build()) {
-                    System.out.printf("refresh.signing=%s (access tokens ES256), %d threads, %d s per run%n", signing, threads, seconds);
-                    run(tokens, threads, Math.max(15, seconds), "warm-up");
-                    signingCeiling(threads, 5);
-                    for (int r = 1; r <= 3; r++) {
-                        double refreshes = run(tokens, threads, seconds, "run " + r);
-                        double signs = signingCeiling(threads, seconds);
-                        System.out.printf("           ratio refreshes / bare ES256 signatures: %.2f%n", refreshes / signs);
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+        int[] threadCounts = Arrays.stream((args.length > 1 ? args[1] : "1,4,16").split(",")).mapToInt(Integer::parseInt).toArray();
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        List<String> modes = List.of((args.length > 3 ? args[3] : "asymmetric,hmac,asymmetric+verify").split(","));
+        System.out.printf("JDK %s, %d s per measurement, threads %s, %d rounds, load average at start %s%n",
+                Runtime.version(), seconds, Arrays.toString(threadCounts), rounds, loadAverage());
+        try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = BenchTokens.connect(redis)) {
+            Map<String, TokenService> services = new LinkedHashMap<>();
+            try {
+                for (String mode : modes) {
+                    GatehouseConfig config = redis.config().toBuilder()
+                            .set("gatehouse.tokens.refresh.signing", mode.replace(VERIFY_SUFFIX, "")).build();
+                    services.put(mode, TokenService.builder().config(config).redis(connector).build());
+                }
+                for (var e : services.entrySet()) {
+                    run(e.getValue(), 8, 15, "warm-up " + e.getKey(), e.getKey().endsWith(VERIFY_SUFFIX));
+                    commandsPerRefresh(connector, e.getValue(), e.getKey());
+                }
+                signingCeiling(8, 5, "warm-up");
+                for (int round = 1; round <= rounds; round++) {
+                    for (int threads : threadCounts) {
+                        for (var e : services.entrySet()) {
+                            double refreshes = run(e.getValue(), threads, seconds, "round " + round + " " + e.getKey(),
+                                    e.getKey().endsWith(VERIFY_SUFFIX));
+                            double signs = signingCeiling(threads, Math.max(3, seconds / 2), "ceiling");
+                            System.out.printf("    RESULT mode=%s threads=%d round=%d refreshes/s=%.0f es256/s=%.0f ratio=%.3f load=%s%n",
+                                    e.getKey(), threads, round, refreshes, signs, refreshes / signs, loadAverage());
+                        }
                     }
                 }
+            } finally {
+                services.values().forEach(TokenService::close);
             }
         }
     }
 
-    /** Bare ES256 JWT signatures per second on {@code threads} threads (the cost every refresh includes once). */
-    private static double signingCeiling(int threads, int seconds) throws Exception {
+    /** Redis commands per refresh, from INFO commandstats around 1,000 sequential refreshes: the round trips. */
+    private static void commandsPerRefresh(RedisConnector connector, TokenService tokens, String mode) {
+        String refresh = tokens.issue(TokenRequest.of("user-stats", "sess-stats-" + mode)).refreshToken();
+        connector.sync(c -> c.configResetstat());
+        int n = 1000;
+        for (int i = 0; i < n; i++) {
+            refresh = tokens.refresh(refresh).refreshToken();
+        }
+        String stats = connector.sync(c -> c.info("commandstats"));
+        StringBuilder line = new StringBuilder();
+        for (String l : stats.split("\r?\n")) {
+            if (l.startsWith("cmdstat_")) {
+                String name = l.substring("cmdstat_".length(), l.indexOf(':'));
+                long calls = Long.parseLong(l.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+                line.append(String.format(" %s=%.2f", name, calls / (double) n));
+            }
+        }
+        System.out.printf("  commands per refresh (%s, from commandstats over %d refreshes, the revocation readers' XREAD calls included):%s%n",
+                mode, n, line);
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "n/a";
+        }
+    }
+
+    /** Bare ES256 JWT signatures per second on {@code threads} threads (the cost every refresh includes once or twice). */
+    private static double signingCeiling(int threads, int seconds, String label) throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("calibration").generate();
         JWSSigner signer = new ECDSASigner(key);
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("http://localhost:8080").subject("user-1")
@@ -92,11 +155,17 @@ public final class RefreshRotationThroughput {
         for (Thread w : workers) {
             w.join();
         }
-        System.out.printf("  %-8s %,8.0f bare ES256 signatures/s (same threads, same moment)%n", "ceiling", rate);
+        System.out.printf("  %-22s %3d thr %,8.0f bare ES256 signatures/s   load %s%n", label, threads, rate, loadAverage());
         return rate;
     }
 
-    private static double run(TokenService tokens, int threads, int seconds, String label) throws InterruptedException {
+    /**
+     * @param verifyFirst also verify the presented refresh token's signature before each refresh: the
+     *                    crypto of the path before the hash-match shortcut (verify + two signatures), the
+     *                    same-run baseline of the {@code asymmetric+verify} mode
+     */
+    private static double run(TokenService tokens, int threads, int seconds, String label, boolean verifyFirst)
+            throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder done = new LongAdder();
         Recorder latency = new Recorder(3);
@@ -110,6 +179,9 @@ public final class RefreshRotationThroughput {
                 started.countDown();
                 while (!stop.get()) {
                     long s = System.nanoTime();
+                    if (verifyFirst) {
+                        tokens.verifyRefresh(refresh);
+                    }
                     TokenPair next = tokens.refresh(refresh);
                     latency.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - s));
                     refresh = next.refreshToken();
@@ -132,9 +204,9 @@ public final class RefreshRotationThroughput {
             w.join();
         }
         double rate = n / (elapsed / 1e9);
-        System.out.printf("  %-8s %,8.0f refreshes/s   latency us: p50 %d p99 %d p99.9 %d max %d%n", label,
-                rate, h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-                h.getValueAtPercentile(99.9), h.getMaxValue());
+        System.out.printf("  %-22s %3d thr %,8.0f refreshes/s   latency us: p50 %d p99 %d p99.9 %d max %d   load %s%n", label,
+                threads, rate, h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+                h.getValueAtPercentile(99.9), h.getMaxValue(), loadAverage());
         return rate;
     }
 }

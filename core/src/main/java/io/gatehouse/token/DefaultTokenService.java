@@ -19,12 +19,15 @@ import org.slf4j.LoggerFactory;
  * The token service: wires the key set, the codec, the refresh store and the revocation link.
  *
  * Refresh, step by step (docs/TOKENS.md has the why):
- *   1. verify the refresh token (signature, claims) and check the local revocation state;
+ *   1. read the refresh token's claims (every check but the signature) and check the local revocation
+ *      state; anything off -> the full verification, which names the reason;
  *   2. mint the would-be successor and seal it with a key derived from the presented token
  *      (SHA-256("gatehouse/successor", token)), which only a holder of that token can derive;
  *   3. rotate.lua, keyed by SHA-256 of the presented token: ROTATED (we return our successor), GRACE
  *      (another request rotated first, less than `grace` ago: unseal and return its successor, so every
  *      retry gets the same refresh token), REUSED (revoke family and session, emit the event) or UNKNOWN.
+ *      A presented hash equal to a stored one authenticates the token; UNMATCHED (a hash we never stored,
+ *      nothing changed) -> verify the signature (a forged token is refused here), then ask again as verified.
  */
 final class DefaultTokenService implements TokenService {
     private static final Logger log = LoggerFactory.getLogger(DefaultTokenService.class);
@@ -143,10 +146,16 @@ final class DefaultTokenService implements TokenService {
 
     @Override
     public TokenPair refresh(String refreshToken) {
-        VerifiedToken old = codec.verify(refreshToken, TokenUse.REFRESH, true);
-        RevocationStatus status = link.check(old);
-        if (status != RevocationStatus.VALID) {
-            throw new TokenRejectedException(status.reason(), "revocation check: " + status);
+        // The signature of the presented token is not verified up front: rotate.lua compares its SHA-256 with
+        // the hashes of the tokens we issued to its family, and an equal hash proves the token is, byte for
+        // byte, one we signed (docs/TOKENS.md, "Why a refresh skips the signature check"). Every other case
+        // (claims off, revoked, a hash we never stored, an unknown family) verifies the signature before it
+        // answers or changes anything, so a forged token is refused exactly as verify() refuses it.
+        boolean verified = false;
+        VerifiedToken old = codec.readUnverified(refreshToken, TokenUse.REFRESH);
+        if (old == null || link.check(old) != RevocationStatus.VALID) {
+            old = verified(refreshToken);
+            verified = true;
         }
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         long nowMs = clock.millis();
@@ -155,8 +164,21 @@ final class DefaultTokenService implements TokenService {
                 old.familyId(), now, refreshExp, old.roles(), old.permissions());
         byte[] sealKey = SealedBox.sha256(SUCCESSOR_KEY_LABEL, refreshToken);
         String sealed = SealedBox.seal(sealKey, successor, old.familyId());
-        RefreshStore.Rotation r = refreshStore.rotate(old.familyId(), hash(refreshToken), hash(successor), sealed, nowMs,
-                settings.grace().toMillis(), familyTtlMs());
+        String presentedHash = hash(refreshToken);
+        String successorHash = hash(successor);
+        long graceMs = settings.grace().toMillis();
+        RefreshStore.Rotation r = refreshStore.rotate(old.familyId(), presentedHash, successorHash, sealed, nowMs,
+                graceMs, familyTtlMs(), verified);
+        if (!verified && (r.outcome() == RefreshStore.Outcome.UNMATCHED || r.outcome() == RefreshStore.Outcome.UNKNOWN)) {
+            // The hash authenticated nothing and nothing was changed. A forged token stops here with the
+            // reason verify() gives; an authentic one is an older generation (reuse) or of a lost family.
+            old = verified(refreshToken);
+            verified = true;
+            if (r.outcome() == RefreshStore.Outcome.UNMATCHED) {
+                r = refreshStore.rotate(old.familyId(), presentedHash, successorHash, sealed, nowMs, graceMs,
+                        familyTtlMs(), true);
+            }
+        }
         String refresh;
         switch (r.outcome()) {
             case ROTATED -> refresh = successor;
@@ -166,8 +188,10 @@ final class DefaultTokenService implements TokenService {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalStateException("the sealed successor of family " + old.familyId() + " does not open", e);
                 }
-                VerifiedToken again = codec.verify(refresh, TokenUse.REFRESH, true);
-                refreshExp = again.expiresAt();
+                // Authentic without a signature check: it opened (AES-GCM) with a key only a holder of the
+                // presented, hash-matched token can derive, bound to this family. Only its expiry is needed.
+                VerifiedToken again = codec.readUnverified(refresh, TokenUse.REFRESH);
+                refreshExp = (again != null ? again : codec.verify(refresh, TokenUse.REFRESH, true)).expiresAt();
             }
             case REUSED -> {
                 onReuse(old, r.firstReuse());
@@ -175,12 +199,22 @@ final class DefaultTokenService implements TokenService {
                         "refresh token was already rotated; family and session revoked");
             }
             case UNKNOWN -> throw new TokenRejectedException(RejectReason.REFRESH_UNKNOWN, "refresh family not found");
-            default -> throw new IllegalStateException("unknown outcome " + r.outcome());
+            default -> throw new IllegalStateException("unexpected rotation outcome " + r.outcome());
         }
         Instant accessExp = now.plus(settings.accessTtl());
         String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), old.subject(), old.sessionId(), old.familyId(),
                 now, accessExp, old.roles(), old.permissions());
         return new TokenPair(access, refresh, accessExp, refreshExp, old.sessionId(), old.familyId());
+    }
+
+    /** The full verification of a refresh token plus the local revocation check; throws the reason. */
+    private VerifiedToken verified(String refreshToken) {
+        VerifiedToken t = codec.verify(refreshToken, TokenUse.REFRESH, true);
+        RevocationStatus status = link.check(t);
+        if (status != RevocationStatus.VALID) {
+            throw new TokenRejectedException(status.reason(), "revocation check: " + status);
+        }
+        return t;
     }
 
     private void onReuse(VerifiedToken old, boolean first) {

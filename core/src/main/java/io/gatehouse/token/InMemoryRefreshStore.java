@@ -30,7 +30,7 @@ final class InMemoryRefreshStore implements RefreshStore {
 
     @Override
     public Rotation rotate(String familyId, String presentedHash, String newHash, String sealedSuccessor, long nowMs,
-                           long graceMs, long ttlMs) {
+                           long graceMs, long ttlMs, boolean signatureVerified) {
         Family f = families.get(familyId);
         if (f == null) {
             return new Rotation(Outcome.UNKNOWN, null, false);
@@ -39,6 +39,9 @@ final class InMemoryRefreshStore implements RefreshStore {
             if (f.expiresAt <= nowMs) {
                 families.remove(familyId, f);
                 return new Rotation(Outcome.UNKNOWN, null, false);
+            }
+            if (!signatureVerified && !presentedHash.equals(f.current) && !presentedHash.equals(f.previous)) {
+                return new Rotation(Outcome.UNMATCHED, null, false);
             }
             if (f.reusedAt >= 0) {
                 return new Rotation(Outcome.REUSED, null, false);

@@ -35,16 +35,17 @@ final class RedisRefreshStore implements RefreshStore {
 
     @Override
     public Rotation rotate(String familyId, String presentedHash, String newHash, String sealedSuccessor, long nowMs,
-                           long graceMs, long ttlMs) {
+                           long graceMs, long ttlMs, boolean signatureVerified) {
         String key = family(familyId);
         List<Object> reply = redis.eval(ROTATE, List.of(key, key + ":succ"), presentedHash, newHash, sealedSuccessor,
-                Long.toString(nowMs), Long.toString(graceMs), Long.toString(ttlMs));
+                Long.toString(nowMs), Long.toString(graceMs), Long.toString(ttlMs), signatureVerified ? "1" : "0");
         String verdict = (String) reply.get(0);
         return switch (verdict) {
             case "rotated" -> new Rotation(Outcome.ROTATED, null, false);
             case "grace" -> new Rotation(Outcome.GRACE, (String) reply.get(1), false);
             case "reused" -> new Rotation(Outcome.REUSED, null, "1".equals(reply.get(1)));
             case "unknown" -> new Rotation(Outcome.UNKNOWN, null, false);
+            case "unmatched" -> new Rotation(Outcome.UNMATCHED, null, false);
             default -> throw new IllegalStateException("rotate.lua answered " + verdict);
         };
     }

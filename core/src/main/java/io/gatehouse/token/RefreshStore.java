@@ -17,7 +17,12 @@ interface RefreshStore {
         /** The presented token was retired earlier, or the grace window has closed: the family is marked reused. */
         REUSED,
         /** No such family (expired, or never stored). */
-        UNKNOWN
+        UNKNOWN,
+        /**
+         * The presented hash is neither the current nor the last retired one and the caller had not verified
+         * the token's signature: nothing was changed. The caller verifies the signature and asks again.
+         */
+        UNMATCHED
     }
 
     /**
@@ -36,7 +41,12 @@ interface RefreshStore {
      * one as retired at {@code nowMs} with {@code sealedSuccessor} for {@code graceMs}; if it is the last
      * retired one and {@code nowMs} is within {@code graceMs} of that rotation, return the sealed successor;
      * otherwise mark the family reused.
+     *
+     * <p>A presented hash equal to a stored one (current or last retired) authenticates the token byte for
+     * byte, so the caller need not have verified its signature. Any other hash authenticates nothing: unless
+     * {@code signatureVerified}, the answer is {@link Outcome#UNMATCHED} and nothing changes, so a forged
+     * token naming a real family can never mark it reused.
      */
     Rotation rotate(String familyId, String presentedHash, String newHash, String sealedSuccessor, long nowMs,
-                    long graceMs, long ttlMs);
+                    long graceMs, long ttlMs, boolean signatureVerified);
 }

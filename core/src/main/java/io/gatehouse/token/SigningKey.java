@@ -28,9 +28,9 @@ import java.util.Map;
 
 /**
  * One generation of the key set: an asymmetric key pair that signs access tokens (published in the
- * JWKS) and a 256-bit MAC secret that signs refresh tokens in the default {@code hmac} mode (never
- * published). Both carry the same {@code kid}. Signers and verifiers are built once; Nimbus's are
- * thread-safe.
+ * JWKS; it also signs refresh tokens by default) and a 256-bit MAC secret that signs refresh tokens in
+ * the optional {@code hmac} mode (never published). Both carry the same {@code kid}. Signers and
+ * verifiers are built once; Nimbus's are thread-safe.
  */
 final class SigningKey {
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -33,7 +33,8 @@ import java.util.Map;
  *
  * Key confusion (an HS256 token "signed" with our public key as the HMAC secret) cannot work: the
  * access-token path refuses every HMAC algorithm, and the alg of the header must equal the alg of the
- * key found by kid. Refresh tokens are MACed with a separate secret in the default hmac mode.
+ * key found by kid. Refresh tokens are signed like access tokens by default; in the optional hmac mode
+ * they are MACed with a separate secret that is never published.
  */
 final class TokenCodec {
     static final String CLAIM_SESSION = "sid";
@@ -230,6 +231,26 @@ final class TokenCodec {
             throw reject(RejectReason.BAD_SIGNATURE, "signature does not verify with key " + kid);
         }
         return claims(jwt, kid, expected, checkExpiry);
+    }
+
+    /**
+     * Reads a token's claims with every check of {@link #verify} except the signature, for a caller that
+     * authenticates the token another way: the refresh store's match of its SHA-256 against the hash of a
+     * token we issued. Returns null when anything is off (the caller then runs {@link #verify}, which names
+     * the reason after the signature, so a forged token never learns which claim was wrong). Costs a
+     * parse: no signature verification, no exception on the good path.
+     */
+    VerifiedToken readUnverified(String token, TokenUse expected) {
+        if (token == null || token.isEmpty() || token.length() > settings.maxTokenLength()) {
+            return null;
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            return claims(jwt, jwt.getHeader().getKeyID(), expected, true);
+        } catch (ParseException | RuntimeException e) {
+            // TokenRejectedException included: the full verification says what is wrong
+            return null;
+        }
     }
 
     private static boolean verifies(SignedJWT jwt, JWSVerifier verifier) {

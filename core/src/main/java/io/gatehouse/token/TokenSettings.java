@@ -55,11 +55,11 @@ record TokenSettings(
             default -> throw new ConfigException(PREFIX + "algorithm", PREFIX + "algorithm = '"
                     + c.string(PREFIX + "algorithm", "") + "' is not supported; use ES256 (default), RS256 or EdDSA");
         };
-        RefreshSigning refreshSigning = switch (c.string(PREFIX + "refresh.signing", "hmac").toLowerCase(Locale.ROOT)) {
+        RefreshSigning refreshSigning = switch (c.string(PREFIX + "refresh.signing", "asymmetric").toLowerCase(Locale.ROOT)) {
             case "hmac" -> RefreshSigning.HMAC;
             case "asymmetric" -> RefreshSigning.ASYMMETRIC;
             default -> throw new ConfigException(PREFIX + "refresh.signing", PREFIX + "refresh.signing = '"
-                    + c.string(PREFIX + "refresh.signing", "") + "' is neither hmac (default) nor asymmetric");
+                    + c.string(PREFIX + "refresh.signing", "") + "' is neither asymmetric (default) nor hmac");
         };
         Duration access = positive(c, PREFIX + "access-ttl", Duration.ofMinutes(15));
         Duration refresh = positive(c, PREFIX + "refresh-ttl", Duration.ofDays(30));

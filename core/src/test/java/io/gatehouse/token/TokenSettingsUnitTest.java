@@ -29,7 +29,7 @@ class TokenSettingsUnitTest {
         assertThat(s.grace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.stalenessBudget()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.stalePolicy()).isEqualTo(StalePolicy.FAIL_CLOSED);
-        assertThat(s.refreshSigning()).isEqualTo(TokenSettings.RefreshSigning.HMAC);
+        assertThat(s.refreshSigning()).isEqualTo(TokenSettings.RefreshSigning.ASYMMETRIC);
         assertThat(s.keyStore()).isEqualTo(TokenSettings.KeyStoreKind.AUTO);
         assertThat(s.keyFile().toString()).endsWith("token-keys.json");
     }
