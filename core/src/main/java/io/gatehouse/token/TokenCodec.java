@@ -246,7 +246,7 @@ final class TokenCodec {
         }
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            return claims(jwt, jwt.getHeader().getKeyID(), expected, true);
+            return claims(jwt, jwt.getHeader().getKeyID(), expected, true).token();
         } catch (ParseException | RuntimeException e) {
             // TokenRejectedException included: the full verification says what is wrong
             return null;
