@@ -23,7 +23,8 @@ final class EventCodec {
     }
 
     static String encode(SecurityEvent e) {
-        StringBuilder sb = new StringBuilder(160);
+        StringBuilder sb = new StringBuilder(96 + e.userAgent().map(String::length).orElse(0)
+                + e.reason().map(String::length).orElse(0) + e.details().size() * 32);
         sb.append(e.id()).append(US).append(e.type().code()).append(US).append(severityCode(e.severity())).append(US);
         e.user().ifPresent(sb::append);
         sb.append(US);

@@ -262,11 +262,12 @@ final class EventRecorder implements SecurityEvents {
             spoolOrDrop(round.batch());
             throw new StoreFailed(e);
         }
-        expired.addAndGet(old);
-        stored.addAndGet(round.batch().size() - old);
+        // Offered to the archive before counted as stored: flush() reads the counters in that order.
         if (archive != null) {
             archive.offer(round.batch());
         }
+        expired.addAndGet(old);
+        stored.addAndGet(round.batch().size() - old);
     }
 
     private void replayBatch() {
@@ -279,11 +280,11 @@ final class EventRecorder implements SecurityEvents {
                 throw new StoreFailed(e);
             }
             // What was counted as spooled is now stored; "expired" counts it when it aged out meanwhile.
-            expired.addAndGet(old);
-            stored.addAndGet(b.events().size() - old);
             if (archive != null) {
                 archive.offer(b.events());
             }
+            expired.addAndGet(old);
+            stored.addAndGet(b.events().size() - old);
         }
         dropped.addAndGet(b.unreadable());
         spool.commit(b.end());

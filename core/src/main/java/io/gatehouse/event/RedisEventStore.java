@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.LoggerFactory;
 
 /*
  * Design note. Redis layout (prefix "gatehouse", see docs/EVENTS.md); n = shard of the event:
@@ -82,6 +83,13 @@ final class RedisEventStore extends StreamEventStore {
         }
         this.shards = List.copyOf(s);
         this.ttlRefreshMs = Math.min(DAY_MS, settings.retention().toMillis() / 10);
+        try {
+            // Saves the first batches a NOSCRIPT round trip; optional, since recording must start (and
+            // spool) while Redis is down, and EVALSHA falls back to EVAL anyway.
+            redis.preload(List.of(APPEND));
+        } catch (StoreException e) {
+            LoggerFactory.getLogger(RedisEventStore.class).debug("security events: script not preloaded: {}", e.toString());
+        }
     }
 
     /** The stream of a user's events. */

@@ -52,7 +52,7 @@ public final class SecurityEvent {
         this.ip = b.ip;
         this.userAgent = b.userAgent;
         this.reason = b.reason;
-        this.details = Collections.unmodifiableMap(new LinkedHashMap<>(b.details));
+        this.details = b.details.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.details));
     }
 
     /** Starts an event of this type; its severity defaults to {@link EventType#defaultSeverity()}. */
