@@ -12,14 +12,15 @@ import java.util.Optional;
 record EventSettings(Duration retention, int queueCapacity, int batchSize, int globalShards, Path spoolDir,
                      long spoolMaxBytes, Duration retryInterval, Duration lateWindow, int rateLimitSample,
                      int maxScan, Optional<URI> webhookUrl, Severity webhookMinSeverity, int webhookMaxAttempts,
-                     Duration webhookInitialBackoff, Duration webhookMaxBackoff, Duration webhookTimeout) {
+                     Duration webhookInitialBackoff, Duration webhookMaxBackoff, Duration webhookTimeout,
+                     Optional<ArchiveSettings> archive) {
 
     static final String PREFIX = "gatehouse.events.";
 
     static EventSettings from(GatehouseConfig c) {
         Duration retention = positive(c, "retention", Duration.ofDays(90));
         int queue = (int) range(c, "queue-capacity", 65_536, 16, 10_000_000);
-        int batch = (int) range(c, "batch-size", 256, 1, 10_000);
+        int batch = (int) range(c, "batch-size", 1024, 1, 10_000);
         int shards = (int) range(c, "global-shards", 4, 1, 256);
         Path spool = Path.of(c.string(PREFIX + "spool.dir", c.dataDir().resolve("events").toString()));
         long spoolMax = range(c, "spool.max-bytes", 1L << 30, 1024, Long.MAX_VALUE);
@@ -40,8 +41,17 @@ record EventSettings(Duration retention, int queueCapacity, int batchSize, int g
         Duration initial = positive(c, "webhook.initial-backoff", Duration.ofSeconds(1));
         Duration maxBackoff = positive(c, "webhook.max-backoff", Duration.ofMinutes(1));
         Duration timeout = positive(c, "webhook.timeout", Duration.ofSeconds(5));
+        Optional<ArchiveSettings> archive = c.get(PREFIX + "archive.url").filter(s -> !s.isBlank()).map(url -> {
+            if (!url.startsWith("jdbc:")) {
+                throw new ConfigException(PREFIX + "archive.url", PREFIX + "archive.url must be a JDBC URL such as "
+                        + "jdbc:postgresql://db.example.com:5432/gatehouse; it does not start with jdbc:");
+            }
+            return new ArchiveSettings(url, c.string(PREFIX + "archive.user", ""), c.string(PREFIX + "archive.password", ""),
+                    (int) range(c, "archive.batch-size", 500, 1, 10_000), (int) range(c, "archive.pool-size", 2, 1, 64),
+                    (int) range(c, "archive.queue-capacity", 65_536, 16, 10_000_000));
+        });
         return new EventSettings(retention, queue, batch, shards, spool, spoolMax, retry, late, sample, maxScan,
-                webhook, min, attempts, initial, maxBackoff, timeout);
+                webhook, min, attempts, initial, maxBackoff, timeout, archive);
     }
 
     private static URI uri(String s) {

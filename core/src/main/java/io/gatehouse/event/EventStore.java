@@ -19,6 +19,22 @@ interface EventStore {
      */
     int write(List<SecurityEvent> events);
 
+    /**
+     * Starts writing the events and returns without waiting, so that the caller can prepare the next
+     * batch while this one is on the wire and in Redis; {@link PendingWrite#await()} then finishes it as
+     * {@link #write} would. The default writes at once.
+     */
+    default PendingWrite start(List<SecurityEvent> events) {
+        int expired = write(events);
+        return () -> expired;
+    }
+
+    /** A write in flight. */
+    interface PendingWrite {
+        /** Waits for it (bounded by the command timeout); returns or throws what {@link #write} would. */
+        int await();
+    }
+
     EventPage query(EventQuery query);
 
     EventCounts counts(LocalDate from, LocalDate to);

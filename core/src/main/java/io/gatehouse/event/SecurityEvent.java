@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One thing that happened to an account: immutable, built with {@link #builder(EventType)}.
@@ -18,6 +19,10 @@ import java.util.Optional;
 public final class SecurityEvent {
     /** Longest user agent kept; longer ones are cut (they are attacker-controlled). */
     public static final int MAX_USER_AGENT = 512;
+    // Compiled once: String.matches compiles its pattern on every call, a measurable cost per event.
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern IP = Pattern.compile("[0-9A-Za-z.:%\\[\\]_-]+");
+    private static final Pattern DETAIL_KEY = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** Longest reason kept. */
     public static final int MAX_REASON = 256;
     /** Most detail entries. */
@@ -47,7 +52,7 @@ public final class SecurityEvent {
         this.ip = b.ip;
         this.userAgent = b.userAgent;
         this.reason = b.reason;
-        this.details = Collections.unmodifiableMap(new LinkedHashMap<>(b.details));
+        this.details = b.details.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.details));
     }
 
     /** Starts an event of this type; its severity defaults to {@link EventType#defaultSeverity()}. */
@@ -155,7 +160,7 @@ public final class SecurityEvent {
 
         /** Sets the id (normally left to the recorder): 1 to 64 of {@code A-Z a-z 0-9 . _ : -}. */
         public Builder id(String id) {
-            if (id == null || !id.matches("[A-Za-z0-9._:-]{1,64}")) {
+            if (id == null || !ID.matcher(id).matches()) {
                 throw new IllegalArgumentException("an event id must be 1 to 64 of A-Z a-z 0-9 . _ : -");
             }
             this.id = id;
@@ -187,7 +192,7 @@ public final class SecurityEvent {
 
         /** The client address as text (IPv4 or IPv6; at most 64 characters). */
         public Builder ip(String ip) {
-            if (ip == null || ip.isEmpty() || ip.length() > 64 || !ip.matches("[0-9A-Za-z.:%\\[\\]_-]+")) {
+            if (ip == null || ip.isEmpty() || ip.length() > 64 || !IP.matcher(ip).matches()) {
                 throw new IllegalArgumentException("an IP address must be 1 to 64 characters of an IPv4 or IPv6 address");
             }
             this.ip = ip;
@@ -211,7 +216,7 @@ public final class SecurityEvent {
          * {@value SecurityEvent#MAX_DETAIL_VALUE} characters; at most {@value SecurityEvent#MAX_DETAILS} entries.
          */
         public Builder detail(String key, String value) {
-            if (key == null || !key.matches("[A-Za-z0-9._-]{1,64}")) {
+            if (key == null || !DETAIL_KEY.matcher(key).matches()) {
                 throw new IllegalArgumentException("a detail key must be 1 to 64 of A-Z a-z 0-9 . _ -");
             }
             Objects.requireNonNull(value, "value");
@@ -249,12 +254,25 @@ public final class SecurityEvent {
             return s;
         }
 
+        private static boolean clean(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < ' ' || c == 0x7f) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         private static String emptyToNull(String s) {
             return s.isEmpty() ? null : s;
         }
 
         private static String text(String s, int max) {
             Objects.requireNonNull(s);
+            if (s.length() <= max && clean(s)) {
+                return s;
+            }
             StringBuilder sb = new StringBuilder(Math.min(s.length(), max));
             for (int i = 0; i < s.length() && sb.length() < max; i++) {
                 char c = s.charAt(i);

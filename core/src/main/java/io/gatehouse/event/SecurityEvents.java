@@ -23,9 +23,11 @@ import java.util.Objects;
  * EventPage last = events.query(EventQuery.lastOf("u42", 50));
  * }</pre>
  *
- * <p>{@link #record} never blocks and never throws for a valid event: events go to a bounded queue that a
- * writer thread stores in pipelined batches; when the queue is full or the store fails they are appended
- * to a local spool file and replayed, in order, once the store answers again. Storage is idempotent by
+ * <p>{@link #record} never blocks and never throws for a valid event: it does no I/O and takes no lock.
+ * Events go to a bounded queue that a writer thread stores in batches (one script call per shard per
+ * batch); when the queue is full they are handed to a spooler thread that appends them to a local spool
+ * file, as are batches the store failed to take, and the spool is replayed once the store answers again.
+ * When the spool's queue is full too, the event is counted as dropped ({@link EventStats#dropped()}). Storage is idempotent by
  * event id, so a replayed event is stored exactly once. Queries read the store directly and fail with a
  * {@link io.gatehouse.store.StoreException} when it is down.
  *
@@ -84,6 +86,7 @@ public interface SecurityEvents extends AutoCloseable {
         private GatehouseConfig config = GatehouseConfig.builder().build();
         private RedisConnector redis;
         private Clock clock = Clock.systemUTC();
+        private EventArchive archive;
 
         private Builder() {
         }
@@ -119,13 +122,28 @@ public interface SecurityEvents extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Copies every stored event to this archive (the caller keeps ownership and closes it). Without
+         * this, {@code gatehouse.events.archive.url} (off by default) makes the log open and own one.
+         */
+        public Builder archive(EventArchive archive) {
+            this.archive = Objects.requireNonNull(archive);
+            return this;
+        }
+
         /** Starts the writer thread and replays a spool left by a previous run. */
         public SecurityEvents build() {
             EventSettings settings = EventSettings.from(config);
             EventStore store = redis != null
                     ? new RedisEventStore(redis, settings, clock)
                     : new InMemoryEventStore(settings, clock);
-            return new EventRecorder(store, settings, clock);
+            EventArchive a = archive;
+            boolean owned = false;
+            if (a == null && settings.archive().isPresent()) {
+                a = ArchivePool.open(settings.archive().get());
+                owned = true;
+            }
+            return new EventRecorder(store, settings, clock, a, owned);
         }
     }
 }
