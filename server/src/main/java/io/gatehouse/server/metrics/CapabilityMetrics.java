@@ -163,6 +163,8 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
         eventCounter(events, "dropped", "Events lost (spool full or unreadable)", EventStats::dropped);
         eventCounter(events, "sampled.out", "Rate-limit events not recorded because of sampling", EventStats::sampledOut);
         eventCounter(events, "expired", "Events older than the retention when they reached the store", EventStats::expired);
+        eventCounter(events, "archived", "Events written to the PostgreSQL archive (gatehouse.events.archive.url)", EventStats::archived);
+        eventCounter(events, "archive.dropped", "Events the archive could not take (its queue was full)", EventStats::archiveDropped);
         Gauge.builder("gatehouse.events.queued", events, e -> e.stats().queued())
                 .description("Events waiting in memory to be stored").register(registry);
         Gauge.builder("gatehouse.events.spool", events, e -> e.stats().spoolBytes())
