@@ -12,7 +12,7 @@ public enum RejectReason {
     UNSIGNED,
     /** An algorithm this service does not accept here: HMAC on an access token, or one that does not match the key. */
     ALGORITHM_NOT_ALLOWED,
-    /** The JOSE header's {@code typ} is present and not {@code JWT}. */
+    /** The JOSE header's {@code typ} is not {@code JWT} (access) or {@code refresh+jwt} (refresh). */
     WRONG_TYPE,
     /** No {@code kid}, or a {@code kid} not in the key set. */
     UNKNOWN_KEY,

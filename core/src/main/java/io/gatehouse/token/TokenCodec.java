@@ -40,6 +40,12 @@ final class TokenCodec {
     static final String CLAIM_SESSION = "sid";
     static final String CLAIM_FAMILY = "fam";
     static final String CLAIM_USE = "token_use";
+    /**
+     * The JOSE {@code typ} of refresh tokens. Access tokens say {@code JWT}, which is what an off-the-shelf
+     * resource server requires; refresh tokens are signed with the same keys, so a different {@code typ} is
+     * what makes such a server refuse a refresh token presented as an access token.
+     */
+    static final JOSEObjectType REFRESH_TYPE = new JOSEObjectType("refresh+jwt");
     static final String CLAIM_ROLES = "roles";
     static final String CLAIM_PERMISSIONS = "permissions";
 
@@ -88,7 +94,8 @@ final class TokenCodec {
         SigningKey key = keys.active();
         boolean mac = use == TokenUse.REFRESH && settings.refreshSigning() == TokenSettings.RefreshSigning.HMAC;
         JWSAlgorithm alg = mac ? JWSAlgorithm.HS256 : key.algorithm().jws();
-        JWSHeader header = new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).keyID(key.kid()).build();
+        JWSHeader header = new JWSHeader.Builder(alg).type(use == TokenUse.REFRESH ? REFRESH_TYPE : JOSEObjectType.JWT)
+                .keyID(key.kid()).build();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(settings.issuer())
                 .subject(subject)
@@ -196,8 +203,9 @@ final class TokenCodec {
             }
         }
         JWSHeader header = jwt.getHeader();
-        if (header.getType() != null && !"JWT".equalsIgnoreCase(header.getType().getType())) {
-            throw reject(RejectReason.WRONG_TYPE, "typ " + header.getType() + " is not JWT");
+        if (header.getType() != null && !"JWT".equalsIgnoreCase(header.getType().getType())
+                && !REFRESH_TYPE.equals(header.getType())) {
+            throw reject(RejectReason.WRONG_TYPE, "typ " + header.getType() + " is neither JWT nor " + REFRESH_TYPE);
         }
         JWSAlgorithm alg = header.getAlgorithm();
         boolean mac = JWSAlgorithm.Family.HMAC_SHA.contains(alg);
@@ -303,6 +311,11 @@ final class TokenCodec {
         if (actual != expected) {
             throw reject(RejectReason.WRONG_TOKEN_USE, "a " + actual.claim() + " token where an " + expected.claim()
                     + " token is expected");
+        }
+        // Checked after the use claim, so a refresh token on the access path is named as such.
+        if ((actual == TokenUse.REFRESH) != REFRESH_TYPE.equals(jwt.getHeader().getType())) {
+            throw reject(RejectReason.WRONG_TYPE, "typ " + jwt.getHeader().getType() + " does not match a "
+                    + actual.claim() + " token");
         }
         String sub = c.getSubject();
         String jti = c.getJWTID();

@@ -72,11 +72,11 @@ class RefreshForgeryContractTest extends StoreContract {
         Map<String, String> forged = new LinkedHashMap<>();
         JWSSigner stranger = new ECDSASigner(new ECKeyGenerator(Curve.P_256).generate());
         forged.put("signed by another EC key under our kid",
-                sign(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(ourKid).build(), claims, stranger));
+                sign(new JWSHeader.Builder(JWSAlgorithm.ES256).type(TokenCodec.REFRESH_TYPE).keyID(ourKid).build(), claims, stranger));
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         forged.put("HS256 with a guessed secret under our kid",
-                sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).keyID(ourKid).build(), claims,
+                sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(TokenCodec.REFRESH_TYPE).keyID(ourKid).build(), claims,
                         new MACSigner(secret)));
         String[] parts = realRefreshToken.split("\\.");
         byte[] sig = Base64URL.from(parts[2]).decode();
@@ -186,7 +186,7 @@ class RefreshForgeryContractTest extends StoreContract {
         JWTClaimsSet unknownFamily = new JWTClaimsSet.Builder(SignedJWT.parse(pair.refreshToken()).getJWTClaimsSet())
                 .claim("fam", "never-stored").build();
         JWSSigner stranger = new ECDSASigner(new ECKeyGenerator(Curve.P_256).generate());
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(tokens.activeKeyId()).build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(TokenCodec.REFRESH_TYPE).keyID(tokens.activeKeyId()).build();
 
         // the real answers would be refresh_unknown and revoked_session: a forgery gets bad_signature
         assertThat(reasonOf(() -> tokens.refresh(uncheckedSign(header, unknownFamily, stranger))))

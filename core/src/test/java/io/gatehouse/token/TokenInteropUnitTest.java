@@ -1,6 +1,9 @@
 package io.gatehouse.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.proc.BadJOSEException;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
@@ -71,6 +74,23 @@ class TokenInteropUnitTest {
             assertThat(claims.getIssuer()).isEqualTo("https://auth.example.test");
             assertThat(claims.getSubject()).isEqualTo("user-1");
             assertThat(claims.getStringClaim("sid")).isEqualTo("sess-1");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SigningAlgorithm.class, names = {"ES256", "RS256"})
+    void aStockJwtProcessorRefusesOurRefreshTokensThoughTheySignWithTheSameKeys(SigningAlgorithm alg) throws Exception {
+        try (TokenService tokens = service(alg)) {
+            String refresh = tokens.issue(TokenRequest.of("user-1", "sess-1")).refreshToken();
+            assertThat(SignedJWT.parse(refresh).getHeader().getType()).isEqualTo(TokenCodec.REFRESH_TYPE);
+
+            DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256),
+                    new ImmutableJWKSet<>(JWKSet.parse(tokens.jwks()))));
+            // the stock type check (typ JWT or none) is what keeps a refresh token from passing as an access token
+            assertThatThrownBy(() -> processor.process(refresh, null)).isInstanceOf(BadJOSEException.class)
+                    .hasMessageContaining("type");
+            assertThat(tokens.verifyRefresh(refresh).subject()).isEqualTo("user-1");
         }
     }
 }

@@ -360,7 +360,7 @@ class TokenVerificationContractTest extends StoreContract {
     @Test
     void aRefreshTokenOfAnUnknownFamilyIsRefused() {
         JWTClaimsSet claims = goodClaims().claim("token_use", "refresh").claim("fam", "never-stored").build();
-        String token = signed(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).keyID(key.kid()).build(),
+        String token = signed(new JWSHeader.Builder(JWSAlgorithm.HS256).type(TokenCodec.REFRESH_TYPE).keyID(key.kid()).build(),
                 claims, key.macSigner());
 
         TokenRejectedException e = null;
