@@ -14,23 +14,30 @@ interface CacheBackend {
     /** What {@link #lookup} found. */
     enum Found { VALUE, LEASE_TAKEN, LEASE_HELD_BY_OTHER }
 
-    record Lookup(Found found, String raw, long leaseMillisLeft) {
+    /** {@code holder}: the token of the lease's holder, when held by another loader; else null. */
+    record Lookup(Found found, String raw, long leaseMillisLeft, String holder) {
     }
 
     String get(String cache, String key);
 
     /**
-     * The value, or else the lease for {@code token}, or else how long another holder keeps it. A
-     * value equal to {@code ignore} (one the caller found unusable: unreadable or invalidated by
-     * group) counts as absent, so it is replaced by a load without first deleting it.
+     * The value, or else the lease for {@code token}, or else how long another holder keeps it (and
+     * the holder's {@link #storeLeased} is told to publish, to wake the caller). A value equal to
+     * {@code ignore} (one the caller found unusable: unreadable or invalidated by group) counts as
+     * absent, so it is replaced by a load without first deleting it. One round trip.
      */
     Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore);
 
     /** Takes the lease if it is free, whether or not a value is cached (early refresh). */
     boolean tryLease(String cache, String key, String token, long leaseMillis);
 
-    /** Writes if {@code token} still holds the lease; releases it and publishes. */
-    boolean storeLeased(String cache, String key, String token, String raw, long ttlMillis, String message);
+    /**
+     * Writes if {@code token} still holds the lease and releases it. Publishes {@code message} when a
+     * caller waited on the lease or when {@code notify} (near caches may hold an older copy); a store
+     * may always publish (the in-memory one does: its messages are method calls).
+     */
+    boolean storeLeased(String cache, String key, String token, String raw, long ttlMillis, String message,
+                        boolean notify);
 
     /** Writes unconditionally, cancels any lease, publishes. */
     void put(String cache, String key, String raw, long ttlMillis, String message);

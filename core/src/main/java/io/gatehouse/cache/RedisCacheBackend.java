@@ -20,9 +20,11 @@ import java.util.function.Consumer;
  * Key layout (prefix "gatehouse", cache "profile", key "u42", group "tenant-7"):
  *   gatehouse:cache:profile:{u42}               the entry (string, PX = its TTL)
  *   gatehouse:cache:profile:{u42}:lease         loader lease: a token, PX = gatehouse.cache.lease
+ *   gatehouse:cache:profile:{u42}:waiting       "1" while a caller waits on the lease, so the
+ *                                               holder's store publishes a wake-up (PX = lease left)
  *   gatehouse:cache-group:profile:{tenant-7}    the group's generation (string, PX = max TTL)
  *   channel gatehouse:cache                     invalidations and heartbeats of every cache
- * Entry and lease share the key as hash tag, so every script touches one slot. A group's members live
+ * Entry, lease and waiting mark share the key as hash tag, so every script touches one slot. A group's members live
  * in many slots, which is why groups are invalidated by generation rather than by deleting members.
  */
 final class RedisCacheBackend implements CacheBackend {
@@ -52,6 +54,10 @@ final class RedisCacheBackend implements CacheBackend {
         return keys.key("cache:" + cache, key, "lease");
     }
 
+    private String waitingKey(String cache, String key) {
+        return keys.key("cache:" + cache, key, "waiting");
+    }
+
     private String groupKey(String cache, String group) {
         return keys.key("cache-group:" + cache, group);
     }
@@ -64,16 +70,17 @@ final class RedisCacheBackend implements CacheBackend {
 
     @Override
     public Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore) {
-        List<Object> reply = redis.eval(LOOKUP, List.of(valueKey(cache, key), leaseKey(cache, key)),
-                token, Long.toString(leaseMillis), ignore == null ? "" : ignore);
+        List<Object> reply = redis.eval(LOOKUP, List.of(valueKey(cache, key), leaseKey(cache, key),
+                        waitingKey(cache, key)), token, Long.toString(leaseMillis), ignore == null ? "" : ignore);
         long kind = (Long) reply.get(0);
         if (kind == 1) {
-            return new Lookup(Found.VALUE, (String) reply.get(1), 0);
+            return new Lookup(Found.VALUE, (String) reply.get(1), 0, null);
         }
         if (kind == 2) {
-            return new Lookup(Found.LEASE_TAKEN, null, leaseMillis);
+            return new Lookup(Found.LEASE_TAKEN, null, leaseMillis, null);
         }
-        return new Lookup(Found.LEASE_HELD_BY_OTHER, null, Math.max(0, (Long) reply.get(1)));
+        return new Lookup(Found.LEASE_HELD_BY_OTHER, null, Math.max(0, (Long) reply.get(1)),
+                reply.size() > 2 ? (String) reply.get(2) : null);
     }
 
     @Override
@@ -83,9 +90,10 @@ final class RedisCacheBackend implements CacheBackend {
     }
 
     @Override
-    public boolean storeLeased(String cache, String key, String token, String raw, long ttlMillis, String message) {
-        Long stored = redis.eval(STORE, List.of(valueKey(cache, key), leaseKey(cache, key)),
-                token, raw, Long.toString(ttlMillis), channel, message);
+    public boolean storeLeased(String cache, String key, String token, String raw, long ttlMillis, String message,
+                               boolean notify) {
+        Long stored = redis.eval(STORE, List.of(valueKey(cache, key), leaseKey(cache, key), waitingKey(cache, key)),
+                token, raw, Long.toString(ttlMillis), channel, message, notify ? "1" : "0");
         return stored == 1L;
     }
 
