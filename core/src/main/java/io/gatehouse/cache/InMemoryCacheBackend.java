@@ -61,7 +61,8 @@ final class InMemoryCacheBackend implements CacheBackend {
     }
 
     @Override
-    public Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore) {
+    public Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore, boolean willWait) {
+        // One lease per key for loads and refreshes alike; messages are always delivered (no waiting mark).
         String id = id(cache, key);
         synchronized (lock) {
             String v = live(entries, id);
@@ -94,8 +95,8 @@ final class InMemoryCacheBackend implements CacheBackend {
     }
 
     @Override
-    public boolean storeLeased(String cache, String key, String token, String raw, long ttlMillis, String message,
-                               boolean notify) {
+    public boolean storeLeased(String cache, String key, String token, boolean refresh, String raw, long ttlMillis,
+                               String message, boolean notify) {
         // Always publishes (a method call here): waiters and near caches are told either way.
         String id = id(cache, key);
         synchronized (lock) {
@@ -141,7 +142,7 @@ final class InMemoryCacheBackend implements CacheBackend {
     }
 
     @Override
-    public void release(String cache, String key, String token) {
+    public void release(String cache, String key, String token, boolean refresh) {
         String id = id(cache, key);
         synchronized (lock) {
             if (token.equals(live(leases, id))) {

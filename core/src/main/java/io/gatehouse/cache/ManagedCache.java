@@ -146,7 +146,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         String token = newToken();
         CacheBackend.Lookup found;
         try {
-            found = backend.lookup(name, key, token, settings.lease().toMillis(), null);
+            found = backend.lookup(name, key, token, settings.lease().toMillis(), null, false);
         } catch (StoreException e) {
             storeError(e);
             stats.misses.increment();
@@ -212,12 +212,12 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                 gens = groups.isEmpty() ? List.of() : backend.generations(name, groups);
             } catch (StoreException e) {
                 storeError(e);
-                releaseQuietly(key, token);
+                releaseQuietly(key, token, false);
                 Optional<V> result = runLoader(key, loader).value();
                 mine.complete(result);
                 return result;
             }
-            Optional<V> result = loadAndStore(key, ttlMillis, groups, gens, loader, token, stamp);
+            Optional<V> result = loadAndStore(key, ttlMillis, groups, gens, loader, token, false, stamp);
             mine.complete(result);
             return result;
         } catch (RuntimeException | Error e) {
@@ -337,7 +337,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
             List<String> gens = groups.isEmpty() ? List.of() : backend.generations(name, groups);
             String token = newToken();
             while (true) {
-                CacheBackend.Lookup found = backend.lookup(name, key, token, leaseMillis, ignore);
+                CacheBackend.Lookup found = backend.lookup(name, key, token, leaseMillis, ignore, true);
                 switch (found.found()) {
                     case VALUE -> {
                         Read<V> read = readOrNull(key, found.raw());
@@ -348,7 +348,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                         ignore = found.raw();
                     }
                     case LEASE_TAKEN -> {
-                        return loadAndStore(key, ttlMillis, groups, gens, loader, token, stamp);
+                        return loadAndStore(key, ttlMillis, groups, gens, loader, token, false, stamp);
                     }
                     case LEASE_HELD_BY_OTHER -> {
                         // Counted when another instance's loader is waited for (not this one's own).
@@ -411,7 +411,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
     }
 
     private Optional<V> loadAndStore(String key, long ttlMillis, List<String> groups, List<String> gens,
-                                     CacheLoader<V> loader, String token, long stamp) {
+                                     CacheLoader<V> loader, String token, boolean refresh, long stamp) {
         Loaded<V> loaded;
         String raw;
         long ttl;
@@ -420,15 +420,15 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
             ttl = loaded.value().isPresent() ? ttlMillis : settings.negativeTtl().toMillis();
             raw = ttl > 0 ? encode(key, loaded, ttl, groups, gens) : null;
         } catch (RuntimeException e) {
-            releaseQuietly(key, token);
+            releaseQuietly(key, token, refresh);
             throw e;
         }
         if (raw == null) {
-            releaseQuietly(key, token);
+            releaseQuietly(key, token, refresh);
             return loaded.value();
         }
         try {
-            if (backend.storeLeased(name, key, token, raw, ttl, invalidations.message(name, Invalidations.KEY, key),
+            if (backend.storeLeased(name, key, token, refresh, raw, ttl, invalidations.message(name, Invalidations.KEY, key),
                     invalidations.nearCachesMayHold(name))) {
                 fillNear(key, new Read<>(loaded.value().orElse(null), clock.millis() + ttl, loaded.loadMillis(), groups),
                         stamp);
@@ -457,9 +457,9 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         return loaded.value();
     }
 
-    private void releaseQuietly(String key, String token) {
+    private void releaseQuietly(String key, String token, boolean refresh) {
         try {
-            backend.release(name, key, token);
+            backend.release(name, key, token, refresh);
         } catch (StoreException e) {
             storeError(e); // the lease expires by itself
         }
@@ -516,7 +516,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         stats.refreshes.increment();
         List<String> gens = groups.isEmpty() ? List.of() : backend.generations(name, groups);
         long stamp = near == null ? 0 : near.stamp(key);
-        loadAndStore(key, ttlMillis, groups, gens, loader, token, stamp);
+        loadAndStore(key, ttlMillis, groups, gens, loader, token, true, stamp);
         nearInvalidate(key);
     }
 
