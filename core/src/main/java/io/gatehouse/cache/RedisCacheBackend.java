@@ -84,7 +84,19 @@ final class RedisCacheBackend implements CacheBackend {
             // The common case, hit or miss: one plain command, no script.
             String k = valueKey(cache, key);
             String mine = PLACEHOLDER + token;
-            String before = redis.sync(c -> c.setGet(k, mine, SetArgs.Builder.nx().px(leaseMillis)));
+            String before;
+            try {
+                before = redis.sync(c -> c.setGet(k, mine, SetArgs.Builder.nx().px(leaseMillis)));
+            } catch (StoreCommandException refused) {
+                // A write refused even where NX would write nothing: OOM (maxmemory with noeviction)
+                // or an ACL without SET. Reads may still work: serve a hit; a miss fails as before
+                // (the caller loads without caching).
+                String v = get(cache, key);
+                if (v == null) {
+                    throw refused;
+                }
+                return new Lookup(Found.VALUE, v, 0, null);
+            }
             if (before == null || before.equals(mine)) {
                 return new Lookup(Found.LEASE_TAKEN, null, leaseMillis, null);
             }
