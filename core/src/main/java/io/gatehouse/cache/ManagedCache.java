@@ -30,15 +30,16 @@ import org.slf4j.LoggerFactory;
 /*
  * One cache: near copy (optional) -> store -> loader.
  *
- * getOrLoad asks Redis once with lookup.lua, which returns the value or, when there is none, gives
- * the caller the key's lease (SET NX PX with a unique token): a hit is one round trip, a miss two
- * (lookup, then store.lua), as few as a plain GET + SET. So that a key's loader runs once however
- * many callers miss together:
+ * getOrLoad asks Redis once (backend.lookup; on Redis one plain SET value "L|token" NX PX GET), which
+ * returns the value or, when there is none, gives the caller the key's load lease: a hit is one round
+ * trip, a miss two (lookup, then store.lua), as few as a plain GET + SET. So that a key's loader runs
+ * once however many callers miss together:
  *   1. in this process, the lease holder registers a future under the key (a ConcurrentHashMap entry
  *      of that key only: no lock shared between keys); callers that find it wait on it without asking
- *      Redis, callers told by lookup.lua that the lease is held look for it again;
+ *      Redis, callers told by the lookup that the lease is held look for it again;
  *   2. across processes, a caller told that another instance holds the lease becomes its process's
- *      waiter (one per key per process, the others wait on it): it is woken by the holder's store
+ *      waiter (one per key per process, the others wait on it), asking with lookup.lua from then
+ *      on: it is woken by the holder's store
  *      message (lookup.lua left a "waiting" mark, so store.lua publishes) or by its own polling
  *      back-off (1 ms doubling to 50 ms), and asks again; after gatehouse.cache.lease-wait it gives up
  *      waiting and loads itself.
