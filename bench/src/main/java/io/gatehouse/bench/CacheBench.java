@@ -148,6 +148,15 @@ public class CacheBench {
             System.out.printf("%n[CacheBench] get-or-load calls=%d loader runs=%d (%.3f runs per call)%n",
                     calls, loaderRuns.get(), (double) loaderRuns.get() / calls);
         }
+        // What Redis executed for the whole trial (setup included): round trips and messages per call.
+        StringBuilder stats = new StringBuilder();
+        for (String line : connector.sync(c -> c.info("commandstats")).split("\r?\n")) {
+            if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info") && !line.startsWith("cmdstat_hello")
+                    && !line.startsWith("cmdstat_client")) {
+                stats.append(' ').append(line, "cmdstat_".length(), line.indexOf(",usec=")).append(';');
+            }
+        }
+        System.out.printf("[CacheBench] redis:%s ours: %s%n", stats, ours.stats());
         caches.close();
         factory.destroy();
         connector.close();
