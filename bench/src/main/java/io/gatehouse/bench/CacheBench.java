@@ -24,26 +24,38 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import org.springframework.data.redis.cache.RedisCacheManager;
+import org.springframework.data.redis.cache.RedisCacheWriter;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.serializer.Jackson2JsonRedisSerializer;
+import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 
 /**
- * Gatehouse's cache against Spring Data Redis's {@code RedisCache}, on one private redis-server, in
- * one run.
+ * Gatehouse's cache against Spring Data Redis's {@code RedisCache} (3.5.x), on one private
+ * redis-server per trial, in one run.
  *
- * <p>The baseline is configured as its users get it: {@code RedisCacheManager.create(factory)} over a
- * {@code LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port))} with every default
- * (shared native connection, non-locking cache writer, JDK serialisation of values, {@code name::key}
- * keys, no TTL). Ours: {@code Caches.builder().redis(connector).build()} with default settings (early
- * refresh on); the near-cache variant adds {@code nearCache(10_000, 5s)}.
+ * <p>Baseline: {@code LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port))} (shared
+ * native connection, as by default), {@code RedisCacheManager.builder(writer).cacheDefaults(config)}
+ * with values as JSON ({@code Jackson2JsonRedisSerializer<Profile>}, so both sides store and parse
+ * JSON) and the same 10-minute TTL as ours. Two cache writers: the <b>non-locking</b> one, which is
+ * Spring's default ({@code RedisCacheManager.create}/{@code builder(factory)}), and the <b>locking</b>
+ * one ({@code RedisCacheWriter.lockingRedisCacheWriter}), the only configuration in 3.5 in which
+ * {@code RedisCache.get(key, Callable)} serialises misses: one lock key per cache in Redis, taken
+ * around GET + load + PUT, waiters polling it every 50 ms. (The in-JVM lock of older versions,
+ * {@code RedisCache.getSynchronized}, is gone in 3.5: {@code get(key, Callable)} delegates to the
+ * writer.) Ours: {@code Caches.builder().redis(connector).build()}, default settings (early refresh
+ * on, no near cache); the near-cache case adds {@code nearCache(10_000, 5s)}.
  *
  * <ul>
- *   <li>{@code nearHit}: latency of a near-cache hit (SampleTime; the target is p99 at most 1 µs);</li>
- *   <li>{@code redisHit*}: throughput of hits served by Redis, 1 and 16 threads;</li>
- *   <li>{@code getOrLoadMissing*}: throughput of get-or-load on keys never seen before, 64 threads,
- *       the loader standing for a 1 ms database query. Spring serialises these misses under one lock
- *       per cache ({@code RedisCache.get(key, Callable)}); ours loads each key once, in parallel.</li>
+ *   <li>{@code nearHit}: latency of a near-cache hit (SampleTime; target p99 at most 1 µs);</li>
+ *   <li>{@code redisHit*}: throughput of hits served by Redis, 1 and 16 threads (10 iterations:
+ *       the two sides are close, the error bars must be small enough to tell);</li>
+ *   <li>{@code getOrLoadMissing64*}: get-or-load of keys never seen before, 64 threads, with a
+ *       loader standing for a 1 ms database query ({@code LockSupport.parkNanos}: the thread waits,
+ *       the CPU is free), and with a free loader ({@code *_freeLoader}) for transparency;</li>
+ *   <li>{@code getOrLoadSameKey64*}: the stampede, 64 calls per never-loaded key, counting loader runs.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -51,12 +63,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 3)
 public class CacheBench {
-    /** A user profile as the server caches it; Serializable for the baseline's JDK serialisation. */
+    /** A user profile as the server caches it. */
     public record Profile(String id, String name, String email, int version, List<String> roles) implements Serializable {
     }
 
     static final int HOT_KEYS = 1024;
     static final long LOAD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final Duration TTL = Duration.ofMinutes(10);
 
     BenchRedis redis;
     RedisConnector connector;
@@ -65,7 +78,9 @@ public class CacheBench {
     Cache<Profile> oursNear;
     LettuceConnectionFactory factory;
     org.springframework.cache.Cache theirs;
+    org.springframework.cache.Cache theirsLocking;
     final AtomicLong missing = new AtomicLong();
+    final AtomicLong loaderRuns = new AtomicLong();
     final String[] hot = new String[HOT_KEYS];
 
     @Setup(Level.Trial)
@@ -79,22 +94,69 @@ public class CacheBench {
         factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
         factory.afterPropertiesSet();
         factory.start();
-        theirs = RedisCacheManager.create(factory).getCache("bench");
+        RedisCacheConfiguration json = RedisCacheConfiguration.defaultCacheConfig()
+                .entryTtl(TTL)
+                .serializeValuesWith(SerializationPair.fromSerializer(new Jackson2JsonRedisSerializer<>(Profile.class)));
+        theirs = RedisCacheManager.builder(RedisCacheWriter.nonLockingRedisCacheWriter(factory))
+                .cacheDefaults(json).build().getCache("bench");
+        theirsLocking = RedisCacheManager.builder(RedisCacheWriter.lockingRedisCacheWriter(factory))
+                .cacheDefaults(json).build().getCache("locked");
         for (int i = 0; i < HOT_KEYS; i++) {
             hot[i] = "u" + i;
         }
         // Once per trial (each benchmark method gets its own redis-server): an iteration-level setup
-        // would run while JMH's other 63 threads spin, starving the client's I/O thread.
+        // would run while JMH's other threads spin, starving the client's I/O thread.
         for (String k : hot) {
             Profile p = profile(k);
-            ours.put(k, p, Duration.ofHours(1));
-            oursNear.put(k, p, Duration.ofHours(1));
+            ours.put(k, p, TTL);
+            oursNear.put(k, p, TTL);
             theirs.put(k, p);
+        }
+        String ourKey = connector.keys().key("cache:bench", hot[0]);
+        Long ourBytes = connector.sync(c -> c.strlen(ourKey));
+        Long theirBytes = connector.sync(c -> c.strlen("bench::" + hot[0]));
+        System.out.printf("%n[CacheBench] stored value of %s: ours %d bytes, Spring %d bytes%n", hot[0], ourBytes, theirBytes);
+    }
+
+    long iterationStartNanos;
+    long iterationStartCalls;
+
+    /**
+     * Calls completed per second of wall-clock time over the whole iteration, overrun included: a
+     * cross-check of JMH's score, which sums each thread's own rate and so overstates benchmarks
+     * whose calls block for long and unevenly (the locking writer's waiters sleep 50 ms at a time).
+     */
+    @Setup(Level.Iteration)
+    public void iterationStart() {
+        iterationStartCalls = missing.get();
+        iterationStartNanos = System.nanoTime();
+    }
+
+    @TearDown(Level.Iteration)
+    public void iterationEnd() {
+        long calls = missing.get() - iterationStartCalls;
+        if (calls > 0) {
+            double seconds = (System.nanoTime() - iterationStartNanos) / 1e9;
+            System.out.printf("[wall: %d calls in %.2f s = %.0f calls/s] ", calls, seconds, calls / seconds);
         }
     }
 
     @TearDown(Level.Trial)
     public void stop() {
+        long calls = missing.get();
+        if (calls > 0) {
+            System.out.printf("%n[CacheBench] get-or-load calls=%d loader runs=%d (%.3f runs per call)%n",
+                    calls, loaderRuns.get(), (double) loaderRuns.get() / calls);
+        }
+        // What Redis executed for the whole trial (setup included): round trips and messages per call.
+        StringBuilder stats = new StringBuilder();
+        for (String line : connector.sync(c -> c.info("commandstats")).split("\r?\n")) {
+            if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info") && !line.startsWith("cmdstat_hello")
+                    && !line.startsWith("cmdstat_client")) {
+                stats.append(' ').append(line, "cmdstat_".length(), line.indexOf(",usec=")).append(';');
+            }
+        }
+        System.out.printf("[CacheBench] redis:%s ours: %s%n", stats, ours.stats());
         caches.close();
         factory.destroy();
         connector.close();
@@ -116,6 +178,8 @@ public class CacheBench {
         }
     }
 
+    // ------------------------------------------------------------------ hits
+
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -127,6 +191,7 @@ public class CacheBench {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
+    @Measurement(iterations = 10, time = 3)
     @Threads(1)
     public Optional<Profile> redisHit1_ours(Cursor c) {
         return ours.get(c.next(this));
@@ -135,6 +200,7 @@ public class CacheBench {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
+    @Measurement(iterations = 10, time = 3)
     @Threads(1)
     public Object redisHit1_spring(Cursor c) {
         return theirs.get(c.next(this)).get();
@@ -143,6 +209,7 @@ public class CacheBench {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
+    @Measurement(iterations = 10, time = 3)
     @Threads(16)
     public Optional<Profile> redisHit16_ours(Cursor c) {
         return ours.get(c.next(this));
@@ -151,10 +218,13 @@ public class CacheBench {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
+    @Measurement(iterations = 10, time = 3)
     @Threads(16)
     public Object redisHit16_spring(Cursor c) {
         return theirs.get(c.next(this)).get();
     }
+
+    // ------------------------------------------------------------------ misses, distinct keys
 
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
@@ -162,7 +232,7 @@ public class CacheBench {
     @Threads(64)
     public Optional<Profile> getOrLoadMissing64_ours() {
         String key = "m" + missing.incrementAndGet();
-        return ours.getOrLoad(key, Duration.ofMinutes(1), id -> Optional.of(loadFromDatabase(id)));
+        return ours.getOrLoad(key, TTL, id -> Optional.of(loadFromDatabase(id)));
     }
 
     @Benchmark
@@ -174,9 +244,47 @@ public class CacheBench {
         return theirs.get(key, () -> loadFromDatabase(key));
     }
 
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Threads(64)
+    public Profile getOrLoadMissing64_springLocking() {
+        String key = "m" + missing.incrementAndGet();
+        return theirsLocking.get(key, () -> loadFromDatabase(key));
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Threads(64)
+    public Optional<Profile> getOrLoadMissing64_ours_freeLoader() {
+        String key = "m" + missing.incrementAndGet();
+        return ours.getOrLoad(key, TTL, id -> Optional.of(loadForFree(id)));
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Threads(64)
+    public Profile getOrLoadMissing64_spring_freeLoader() {
+        String key = "m" + missing.incrementAndGet();
+        return theirs.get(key, () -> loadForFree(key));
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    @Threads(64)
+    public Profile getOrLoadMissing64_springLocking_freeLoader() {
+        String key = "m" + missing.incrementAndGet();
+        return theirsLocking.get(key, () -> loadForFree(key));
+    }
+
+    // ------------------------------------------------------------------ the stampede
+
     /**
-     * The stampede: every 64 consecutive calls ask for the same key that nobody has loaded yet (a hot
-     * key that just expired, seen by all threads at once). Counts loader runs per key.
+     * Every 64 consecutive calls ask for the same key that nobody has loaded yet (a hot key that just
+     * expired, seen by all threads at once). Counts loader runs per call.
      */
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
@@ -184,7 +292,7 @@ public class CacheBench {
     @Threads(64)
     public Optional<Profile> getOrLoadSameKey64_ours() {
         String key = "s" + (missing.incrementAndGet() >> 6);
-        return ours.getOrLoad(key, Duration.ofMinutes(1), id -> Optional.of(loadFromDatabase(id)));
+        return ours.getOrLoad(key, TTL, id -> Optional.of(loadFromDatabase(id)));
     }
 
     @Benchmark
@@ -196,21 +304,16 @@ public class CacheBench {
         return theirs.get(key, () -> loadFromDatabase(key));
     }
 
-    final AtomicLong loaderRuns = new AtomicLong();
-
-    @TearDown(Level.Trial)
-    public void report() {
-        long calls = missing.get();
-        if (calls > 0) {
-            System.out.printf("%n[CacheBench] get-or-load calls=%d loader runs=%d (%.2f runs per call)%n",
-                    calls, loaderRuns.get(), (double) loaderRuns.get() / calls);
-        }
-    }
-
     /** Stands for a 1 ms database query: the thread waits, the CPU is free. */
     Profile loadFromDatabase(String id) {
         loaderRuns.incrementAndGet();
         LockSupport.parkNanos(LOAD_NANOS);
+        return profile(id);
+    }
+
+    /** A loader that costs nothing but building the value (shows each side's own overhead). */
+    Profile loadForFree(String id) {
+        loaderRuns.incrementAndGet();
         return profile(id);
     }
 }

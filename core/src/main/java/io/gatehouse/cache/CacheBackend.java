@@ -14,23 +14,36 @@ interface CacheBackend {
     /** What {@link #lookup} found. */
     enum Found { VALUE, LEASE_TAKEN, LEASE_HELD_BY_OTHER }
 
-    record Lookup(Found found, String raw, long leaseMillisLeft) {
+    /** {@code holder}: the token of the lease's holder, when held by another loader; else null. */
+    record Lookup(Found found, String raw, long leaseMillisLeft, String holder) {
     }
 
     String get(String cache, String key);
 
     /**
-     * The value, or else the lease for {@code token}, or else how long another holder keeps it. A
-     * value equal to {@code ignore} (one the caller found unusable: unreadable or invalidated by
-     * group) counts as absent, so it is replaced by a load without first deleting it.
+     * The value, or else the key's load lease for {@code token}, or else who holds it. One round trip.
+     * A value equal to {@code ignore} (one the caller found unusable: unreadable or invalidated by
+     * group) counts as absent, so it is replaced by a load without first deleting it. With
+     * {@code willWait}, a holder found is told to publish its store, to wake the caller (and
+     * {@link Lookup#leaseMillisLeft} is set); without, the lookup may be cheaper (Redis: one plain
+     * command instead of a script).
      */
-    Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore);
+    Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore, boolean willWait);
 
-    /** Takes the lease if it is free, whether or not a value is cached (early refresh). */
+    /**
+     * Takes the key's refresh lease if it is free, whether or not a value is cached (early refresh).
+     * It is separate from the load lease of {@link #lookup}: the value stays readable meanwhile.
+     */
     boolean tryLease(String cache, String key, String token, long leaseMillis);
 
-    /** Writes if {@code token} still holds the lease; releases it and publishes. */
-    boolean storeLeased(String cache, String key, String token, String raw, long ttlMillis, String message);
+    /**
+     * Writes if {@code token} still holds its lease (the refresh lease if {@code refresh}, else the load
+     * lease) and releases it. Publishes {@code message} when a caller waited on the lease or when
+     * {@code notify} (near caches may hold an older copy); a store may always publish (the in-memory
+     * one does: its messages are method calls).
+     */
+    boolean storeLeased(String cache, String key, String token, boolean refresh, String raw, long ttlMillis,
+                        String message, boolean notify);
 
     /** Writes unconditionally, cancels any lease, publishes. */
     void put(String cache, String key, String raw, long ttlMillis, String message);
@@ -44,8 +57,8 @@ interface CacheBackend {
     /** Deletes value and lease, publishes. */
     void delete(String cache, String key, String message);
 
-    /** Gives the lease back if {@code token} holds it. */
-    void release(String cache, String key, String token);
+    /** Gives the lease (the refresh lease if {@code refresh}, else the load lease) back if {@code token} holds it. */
+    void release(String cache, String key, String token, boolean refresh);
 
     /** The current generation of each group, {@link Envelope#NO_GENERATION} for a group never invalidated. */
     List<String> generations(String cache, List<String> groups);

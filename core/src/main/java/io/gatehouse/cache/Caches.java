@@ -58,6 +58,7 @@ public final class Caches implements AutoCloseable {
         Duration heartbeat = positive(config, PREFIX + "heartbeat", Duration.ofSeconds(1), Duration.ofMillis(10));
         this.invalidations = new Invalidations(UUID.randomUUID().toString().substring(0, 8), backend, heartbeat, scheduler);
         invalidations.start();
+        invalidations.startHeartbeats();
         scheduler.scheduleWithFixedDelay(backend::purgeExpired, 30, 30, TimeUnit.SECONDS);
     }
 
@@ -123,7 +124,7 @@ public final class Caches implements AutoCloseable {
         }
         invalidations.register(name, cache);
         if (settings.nearMaxSize() > 0) {
-            invalidations.startHeartbeats();
+            invalidations.registerNear(name);
         }
         return cache;
     }

@@ -1,5 +1,6 @@
 package io.gatehouse.cache;
 
+import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,9 +13,12 @@ import java.util.List;
  * expiresAt and the load time feed XFetch (early refresh); the store's own TTL does the expiring.
  * Each group is stamped with its generation at the time the value was read from its source; a
  * group invalidation bumps the generation, and a value whose stamp differs is treated as absent.
+ *
+ * Decoding keeps the raw string and where its JSON starts, and Jackson reads the JSON straight from
+ * it (jsonReader): no copy of the value besides the one Jackson makes into its own buffer.
  */
 record Envelope(boolean present, long expiresAt, long loadMillis, List<String> groups, List<String> generations,
-                String json) {
+                String raw, int jsonStart) {
 
     static final String NO_GENERATION = "0";
 
@@ -64,9 +68,46 @@ record Envelope(boolean present, long expiresAt, long loadMillis, List<String> g
                 }
             }
             boolean present = raw.charAt(0) == 'v';
-            return new Envelope(present, expiresAt, load, groups, gens, present ? raw.substring(c + 1) : null);
+            return new Envelope(present, expiresAt, load, groups, gens, raw, c + 1);
         } catch (NumberFormatException e) {
             return null;
+        }
+    }
+
+    /** The JSON of a present value, as a reader over the raw string (no copy). */
+    Reader jsonReader() {
+        return new Tail(raw, jsonStart);
+    }
+
+    /** A reader over the end of a string (StringReader cannot start at an offset without a copy). */
+    private static final class Tail extends Reader {
+        private final String s;
+        private int pos;
+
+        Tail(String s, int start) {
+            this.s = s;
+            this.pos = start;
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) {
+            int n = Math.min(len, s.length() - pos);
+            if (n <= 0) {
+                return len == 0 ? 0 : -1;
+            }
+            s.getChars(pos, pos + n, buf, off);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public int read() {
+            return pos < s.length() ? s.charAt(pos++) : -1;
+        }
+
+        @Override
+        public void close() {
+            // nothing to release
         }
     }
 }

@@ -61,22 +61,24 @@ final class InMemoryCacheBackend implements CacheBackend {
     }
 
     @Override
-    public Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore) {
+    public Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore, boolean willWait) {
+        // One lease per key for loads and refreshes alike; messages are always delivered (no waiting mark).
         String id = id(cache, key);
         synchronized (lock) {
             String v = live(entries, id);
             if (v != null && !v.equals(ignore)) {
-                return new Lookup(Found.VALUE, v, 0);
+                return new Lookup(Found.VALUE, v, 0, null);
             }
             String holder = live(leases, id);
             if (holder == null) {
                 leases.put(id, expiring(token, leaseMillis));
-                return new Lookup(Found.LEASE_TAKEN, null, leaseMillis);
+                return new Lookup(Found.LEASE_TAKEN, null, leaseMillis, null);
             }
             if (holder.equals(token)) {
-                return new Lookup(Found.LEASE_TAKEN, null, leaseMillis);
+                return new Lookup(Found.LEASE_TAKEN, null, leaseMillis, null);
             }
-            return new Lookup(Found.LEASE_HELD_BY_OTHER, null, Math.max(0, leases.get(id).expiresAt() - clock.millis()));
+            return new Lookup(Found.LEASE_HELD_BY_OTHER, null, Math.max(0, leases.get(id).expiresAt() - clock.millis()),
+                    holder);
         }
     }
 
@@ -93,7 +95,9 @@ final class InMemoryCacheBackend implements CacheBackend {
     }
 
     @Override
-    public boolean storeLeased(String cache, String key, String token, String raw, long ttlMillis, String message) {
+    public boolean storeLeased(String cache, String key, String token, boolean refresh, String raw, long ttlMillis,
+                               String message, boolean notify) {
+        // Always publishes (a method call here): waiters and near caches are told either way.
         String id = id(cache, key);
         synchronized (lock) {
             if (!token.equals(live(leases, id))) {
@@ -138,7 +142,7 @@ final class InMemoryCacheBackend implements CacheBackend {
     }
 
     @Override
-    public void release(String cache, String key, String token) {
+    public void release(String cache, String key, String token, boolean refresh) {
         String id = id(cache, key);
         synchronized (lock) {
             if (token.equals(live(leases, id))) {

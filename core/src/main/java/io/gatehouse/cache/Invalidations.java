@@ -2,6 +2,7 @@ package io.gatehouse.cache;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -18,6 +19,15 @@ import org.slf4j.LoggerFactory;
  * heartbeat was heard less than three intervals ago, and when heartbeats are heard again after such a
  * gap, every near cache is cleared (whatever was missed in the gap is dropped with it). A lost
  * subscription therefore costs near-cache hits, never correctness beyond the detection window.
+ *
+ * Heartbeats also name the caches that have a near cache in the sending instance. A loader's write of
+ * a key publishes only when someone needs the message: a caller waiting on the lease (the store
+ * script knows), or a near cache anywhere that may hold an older copy of the key (a key can vanish
+ * from Redis without a delete: eviction, failover). This instance tells the latter from
+ * nearCachesMayHold(cache): a near cache of its own, or one another instance has ever named, or
+ * "not sure yet" (it has not heard its own heartbeats continuously for three intervals, so it may not
+ * have heard every other instance's). A near cache serves only after this instance heard its own
+ * heartbeat naming it, i.e. after every subscribed instance was sent its name.
  */
 final class Invalidations implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Invalidations.class);
@@ -33,6 +43,9 @@ final class Invalidations implements AutoCloseable {
         void onGroup(String group);
 
         void clearNear();
+
+        /** This instance's heartbeat naming the cache's near cache was heard: it may serve now. */
+        void onNearAnnounced();
     }
 
     private final String instance;
@@ -40,6 +53,10 @@ final class Invalidations implements AutoCloseable {
     private final long heartbeatNanos;
     private final Map<String, Listener> caches = new ConcurrentHashMap<>();
     private volatile long lastHeard;
+    /** Since when this instance's own heartbeats have been heard without a gap. */
+    private volatile long liveSince;
+    private final Set<String> nearHere = ConcurrentHashMap.newKeySet();
+    private final Set<String> nearElsewhere = ConcurrentHashMap.newKeySet();
     private volatile AutoCloseable subscription;
     private volatile ScheduledFuture<?> heartbeats;
     private final ScheduledExecutorService scheduler;
@@ -64,16 +81,39 @@ final class Invalidations implements AutoCloseable {
         caches.put(cache, listener);
     }
 
-    /** Starts heartbeats; needed once the first near cache exists. */
+    /** Starts heartbeats (the factory calls this once). */
     synchronized void startHeartbeats() {
         if (heartbeats == null) {
             heartbeats = scheduler.scheduleWithFixedDelay(this::beat, 0, heartbeatNanos, TimeUnit.NANOSECONDS);
         }
     }
 
+    /** A near cache exists here for {@code cache}: announce it now rather than at the next beat. */
+    void registerNear(String cache) {
+        nearHere.add(cache);
+        try {
+            scheduler.execute(this::beat);
+        } catch (RuntimeException e) {
+            log.debug("near cache announcement not scheduled: {}", e.toString());
+        }
+    }
+
+    /**
+     * Whether a near cache in any instance may hold a copy of this cache's keys, so that a loader's
+     * write must publish even without waiters. True when unsure.
+     */
+    boolean nearCachesMayHold(String cache) {
+        if (nearHere.contains(cache) || nearElsewhere.contains(cache)) {
+            return true;
+        }
+        long now = System.nanoTime();
+        long heard = lastHeard;
+        return heard == 0 || now - heard >= 3 * heartbeatNanos || now - liveSince < 3 * heartbeatNanos;
+    }
+
     private void beat() {
         try {
-            backend.publish(message("-", HEARTBEAT, "-"));
+            backend.publish(message("-", HEARTBEAT, nearHere.isEmpty() ? "-" : String.join(",", nearHere)));
         } catch (RuntimeException e) {
             log.debug("cache heartbeat not published: {}", e.toString());
         }
@@ -97,7 +137,12 @@ final class Invalidations implements AutoCloseable {
         boolean mine = parts[0].equals(instance);
         if (HEARTBEAT.equals(parts[2])) {
             if (mine) {
-                heard();
+                heard(parts[3]);
+            } else if (!"-".equals(parts[3])) {
+                // Kept for the life of this instance: forgetting it could skip a needed message.
+                for (String cache : parts[3].split(",")) {
+                    nearElsewhere.add(cache);
+                }
             }
             return;
         }
@@ -113,15 +158,26 @@ final class Invalidations implements AutoCloseable {
         }
     }
 
-    private void heard() {
+    private void heard(String nearNames) {
         long now = System.nanoTime();
         long before = lastHeard;
-        if (before != 0 && now - before >= 3 * heartbeatNanos) {
-            log.info("cache invalidations were not received for {} ms: near caches cleared",
-                    TimeUnit.NANOSECONDS.toMillis(now - before));
-            caches.values().forEach(Listener::clearNear);
+        if (before == 0 || now - before >= 3 * heartbeatNanos) {
+            if (before != 0) {
+                log.info("cache invalidations were not received for {} ms: near caches cleared",
+                        TimeUnit.NANOSECONDS.toMillis(now - before));
+                caches.values().forEach(Listener::clearNear);
+            }
+            liveSince = now;
         }
         lastHeard = now;
+        if (!"-".equals(nearNames)) {
+            for (String cache : nearNames.split(",")) {
+                Listener l = caches.get(cache);
+                if (l != null) {
+                    l.onNearAnnounced();
+                }
+            }
+        }
     }
 
     /** Called on store errors: the subscription may have missed messages while the link was down. */

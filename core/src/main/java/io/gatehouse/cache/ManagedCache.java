@@ -30,16 +30,22 @@ import org.slf4j.LoggerFactory;
 /*
  * One cache: near copy (optional) -> store -> loader.
  *
- * A miss goes through two gates so that a key's loader runs once however many callers miss:
- *   1. in this process, the first caller registers a future under the key and becomes the leader;
- *      every other caller waits on that future (one Redis conversation per key per process);
- *   2. across processes, the leader runs lookup.lua: it returns the value if one appeared, or gives
- *      the leader a lease (SET NX PX with a unique token) so it loads, or says another instance holds
- *      the lease. Then the leader waits, woken by that instance's store message on the invalidation
- *      channel or by its own polling back-off (1 ms doubling to 50 ms), and asks again; after
- *      gatehouse.cache.lease-wait it gives up waiting and loads itself.
- * The loader's result is written by store.lua only while the lease is still the leader's: a delete or
- * put during the load removes the lease, so an outdated load never overwrites a newer write.
+ * getOrLoad asks Redis once (backend.lookup; on Redis one plain SET value "L|token" NX PX GET), which
+ * returns the value or, when there is none, gives the caller the key's load lease: a hit is one round
+ * trip, a miss two (lookup, then store.lua), as few as a plain GET + SET. So that a key's loader runs
+ * once however many callers miss together:
+ *   1. in this process, the lease holder registers a future under the key (a ConcurrentHashMap entry
+ *      of that key only: no lock shared between keys); callers that find it wait on it without asking
+ *      Redis, callers told by the lookup that the lease is held look for it again;
+ *   2. across processes, a caller told that another instance holds the lease becomes its process's
+ *      waiter (one per key per process, the others wait on it), asking with lookup.lua from then
+ *      on: it is woken by the holder's store
+ *      message (lookup.lua left a "waiting" mark, so store.lua publishes) or by its own polling
+ *      back-off (1 ms doubling to 50 ms), and asks again; after gatehouse.cache.lease-wait it gives up
+ *      waiting and loads itself.
+ * The loader's result is written by store.lua only while the lease is still the holder's: a delete or
+ * put during the load removes the lease, so an outdated load never overwrites a newer write. It
+ * publishes only when someone waits or a near cache may hold the key (Invalidations).
  *
  * Group membership is stamped into the entry (each group's generation, read before the loader runs);
  * invalidating a group bumps its generation (O(1), Cluster-safe) and older stamps read as misses.
@@ -67,6 +73,10 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
     private final Map<String, CompletableFuture<Void>> waiters = new ConcurrentHashMap<>();
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
     private final AtomicLong tokens = new AtomicLong();
+    /** The lease tokens of this instance start with this; another instance's do not. */
+    private final String tokenPrefix;
+    /** Whether this instance's heartbeat naming the near cache was heard (Invalidations). */
+    private volatile boolean nearAnnounced;
 
     ManagedCache(String name, ObjectReader reader, ObjectWriter writer, CacheBackend backend, Invalidations invalidations,
                  CacheSettings settings, Clock clock, ScheduledExecutorService scheduler) {
@@ -79,6 +89,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         this.clock = clock;
         this.scheduler = scheduler;
         this.near = settings.nearMaxSize() > 0 ? new NearCache<>(settings.nearMaxSize(), settings.nearTtl(), clock) : null;
+        this.tokenPrefix = invalidations.instance() + ":";
     }
 
     @Override
@@ -127,35 +138,101 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
             maybeRefresh(key, nearEntry.expiresAt(), nearEntry.loadMillis(), ttlMillis, groupList, loader);
             return Optional.ofNullable(nearEntry.value());
         }
+        CompletableFuture<Optional<V>> running = inflight.get(key);
+        if (running != null) {
+            stats.misses.increment();
+            return join(key, running); // a load of this key is under way here: no need to ask Redis
+        }
         long stamp = near == null ? 0 : near.stamp(key);
-        String unusable = null;
+        String token = newToken();
+        CacheBackend.Lookup found;
         try {
-            String raw = backend.get(name, key);
-            if (raw != null) {
-                Read<V> read = read(key, raw);
+            found = backend.lookup(name, key, token, settings.lease().toMillis(), null, false);
+        } catch (StoreException e) {
+            storeError(e);
+            stats.misses.increment();
+            return singleFlight(key, () -> runLoader(key, loader).value());
+        }
+        String unusable = null;
+        switch (found.found()) {
+            case VALUE -> {
+                Read<V> read = readOrNull(key, found.raw());
                 if (read != null) {
                     stats.hits.increment();
                     fillNear(key, read, stamp);
                     maybeRefresh(key, read.expiresAt(), read.loadMillis(), ttlMillis, groupList, loader);
                     return Optional.ofNullable(read.value());
                 }
-                unusable = raw;
+                unusable = found.raw(); // unreadable or invalidated by group: replace it
             }
-        } catch (CacheValueException e) {
-            stats.errors.increment();
-            log.warn("{}; it will be replaced by a fresh load", e.getMessage());
-        } catch (StoreException e) {
-            storeError(e);
-            stats.misses.increment();
-            return singleFlight(key, () -> runLoader(key, loader).value());
+            case LEASE_TAKEN -> {
+                stats.misses.increment();
+                return loadAsLeaseHolder(key, ttlMillis, groupList, loader, token, stamp);
+            }
+            case LEASE_HELD_BY_OTHER -> {
+                // This process's holder registers its future right after its lookup; give it that moment.
+                running = inflight.get(key);
+                if (running == null && isOurs(found.holder())) {
+                    Thread.yield();
+                    running = inflight.get(key);
+                }
+                if (running != null) {
+                    stats.misses.increment();
+                    return join(key, running);
+                }
+            }
+            default -> throw new IllegalStateException(found.found().name());
         }
         stats.misses.increment();
         String ignore = unusable;
         return singleFlight(key, () -> loadShared(key, ttlMillis, groupList, loader, stamp, ignore));
     }
 
+    private String newToken() {
+        return tokenPrefix + tokens.incrementAndGet();
+    }
+
+    private boolean isOurs(String holder) {
+        return holder != null && holder.startsWith(tokenPrefix);
+    }
+
+    /**
+     * This caller took the lease in its lookup: it loads for the process (others join its future).
+     * If another thread of this process registered a load of the key first (its lease was removed by
+     * a delete or put, so this one could take a new one), this caller loads on its own: the older
+     * load will not be written.
+     */
+    private Optional<V> loadAsLeaseHolder(String key, long ttlMillis, List<String> groups, CacheLoader<V> loader,
+                                          String token, long stamp) {
+        CompletableFuture<Optional<V>> mine = new CompletableFuture<>();
+        boolean registered = inflight.putIfAbsent(key, mine) == null;
+        try {
+            List<String> gens;
+            try {
+                // Read before the loader runs: an invalidation during the load makes this load stale.
+                gens = groups.isEmpty() ? List.of() : backend.generations(name, groups);
+            } catch (StoreException e) {
+                storeError(e);
+                releaseQuietly(key, token, false);
+                Optional<V> result = runLoader(key, loader).value();
+                mine.complete(result);
+                return result;
+            }
+            Optional<V> result = loadAndStore(key, ttlMillis, groups, gens, loader, token, false, stamp);
+            mine.complete(result);
+            return result;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            if (registered) {
+                inflight.remove(key, mine);
+            }
+        }
+    }
+
     private NearCache.Entry<V> nearGet(String key) {
-        if (near == null || !invalidations.live()) {
+        if (near == null || !nearAnnounced || !invalidations.live()) {
             return null;
         }
         return near.get(key);
@@ -184,7 +261,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         V value = null;
         if (env.present()) {
             try {
-                value = reader.readValue(env.json());
+                value = reader.readValue(env.jsonReader());
             } catch (JsonProcessingException e) {
                 // Jackson's message quotes the value; cached values may be personal data, so it stays out.
                 throw new CacheValueException(name, key, "cannot be read as " + reader.getValueType().getTypeName()
@@ -209,28 +286,32 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
     }
 
     private void fillNear(String key, Read<V> read, long stamp) {
-        if (near != null && invalidations.live()) {
+        if (near != null && nearAnnounced && invalidations.live()) {
             near.fill(key, new NearCache.Entry<>(read.value(), read.expiresAt(), read.loadMillis(), read.groups()), stamp);
         }
     }
 
     // ---------------------------------------------------------------- loading
 
+    private Optional<V> join(String key, CompletableFuture<Optional<V>> running) {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof CacheLoadException failed) {
+                throw new CacheLoadException(name, key, failed.getCause());
+            }
+            if (e.getCause() instanceof RuntimeException other) {
+                throw other;
+            }
+            throw e;
+        }
+    }
+
     private Optional<V> singleFlight(String key, Supplier<Optional<V>> leader) {
         CompletableFuture<Optional<V>> mine = new CompletableFuture<>();
         CompletableFuture<Optional<V>> running = inflight.putIfAbsent(key, mine);
         if (running != null) {
-            try {
-                return running.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof CacheLoadException failed) {
-                    throw new CacheLoadException(name, key, failed.getCause());
-                }
-                if (e.getCause() instanceof RuntimeException other) {
-                    throw other;
-                }
-                throw e;
-            }
+            return join(key, running);
         }
         try {
             Optional<V> result = leader.get();
@@ -255,9 +336,9 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
             // Generations are read before the loader runs: an invalidation during the load then
             // makes this load's entry stale instead of letting it pass as fresh.
             List<String> gens = groups.isEmpty() ? List.of() : backend.generations(name, groups);
-            String token = invalidations.instance() + ":" + tokens.incrementAndGet();
+            String token = newToken();
             while (true) {
-                CacheBackend.Lookup found = backend.lookup(name, key, token, leaseMillis, ignore);
+                CacheBackend.Lookup found = backend.lookup(name, key, token, leaseMillis, ignore, true);
                 switch (found.found()) {
                     case VALUE -> {
                         Read<V> read = readOrNull(key, found.raw());
@@ -268,10 +349,11 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                         ignore = found.raw();
                     }
                     case LEASE_TAKEN -> {
-                        return loadAndStore(key, ttlMillis, groups, gens, loader, token, stamp);
+                        return loadAndStore(key, ttlMillis, groups, gens, loader, token, false, stamp);
                     }
                     case LEASE_HELD_BY_OTHER -> {
-                        if (!waited) {
+                        // Counted when another instance's loader is waited for (not this one's own).
+                        if (!waited && !isOurs(found.holder())) {
                             stats.leaseWaits.increment();
                             waited = true;
                         }
@@ -330,7 +412,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
     }
 
     private Optional<V> loadAndStore(String key, long ttlMillis, List<String> groups, List<String> gens,
-                                     CacheLoader<V> loader, String token, long stamp) {
+                                     CacheLoader<V> loader, String token, boolean refresh, long stamp) {
         Loaded<V> loaded;
         String raw;
         long ttl;
@@ -339,15 +421,16 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
             ttl = loaded.value().isPresent() ? ttlMillis : settings.negativeTtl().toMillis();
             raw = ttl > 0 ? encode(key, loaded, ttl, groups, gens) : null;
         } catch (RuntimeException e) {
-            releaseQuietly(key, token);
+            releaseQuietly(key, token, refresh);
             throw e;
         }
         if (raw == null) {
-            releaseQuietly(key, token);
+            releaseQuietly(key, token, refresh);
             return loaded.value();
         }
         try {
-            if (backend.storeLeased(name, key, token, raw, ttl, invalidations.message(name, Invalidations.KEY, key))) {
+            if (backend.storeLeased(name, key, token, refresh, raw, ttl, invalidations.message(name, Invalidations.KEY, key),
+                    invalidations.nearCachesMayHold(name))) {
                 fillNear(key, new Read<>(loaded.value().orElse(null), clock.millis() + ttl, loaded.loadMillis(), groups),
                         stamp);
             }
@@ -375,9 +458,9 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         return loaded.value();
     }
 
-    private void releaseQuietly(String key, String token) {
+    private void releaseQuietly(String key, String token, boolean refresh) {
         try {
-            backend.release(name, key, token);
+            backend.release(name, key, token, refresh);
         } catch (StoreException e) {
             storeError(e); // the lease expires by itself
         }
@@ -427,14 +510,14 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
     }
 
     private void refresh(String key, long ttlMillis, List<String> groups, CacheLoader<V> loader) {
-        String token = invalidations.instance() + ":" + tokens.incrementAndGet();
+        String token = newToken();
         if (!backend.tryLease(name, key, token, settings.lease().toMillis())) {
             return; // another instance is loading or refreshing it
         }
         stats.refreshes.increment();
         List<String> gens = groups.isEmpty() ? List.of() : backend.generations(name, groups);
         long stamp = near == null ? 0 : near.stamp(key);
-        loadAndStore(key, ttlMillis, groups, gens, loader, token, stamp);
+        loadAndStore(key, ttlMillis, groups, gens, loader, token, true, stamp);
         nearInvalidate(key);
     }
 
@@ -536,6 +619,11 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
             near.invalidateGroup(group);
             stats.invalidationsReceived.increment();
         }
+    }
+
+    @Override
+    public void onNearAnnounced() {
+        nearAnnounced = true;
     }
 
     @Override

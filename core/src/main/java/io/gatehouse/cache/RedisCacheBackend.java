@@ -18,11 +18,19 @@ import java.util.function.Consumer;
 
 /*
  * Key layout (prefix "gatehouse", cache "profile", key "u42", group "tenant-7"):
- *   gatehouse:cache:profile:{u42}               the entry (string, PX = its TTL)
- *   gatehouse:cache:profile:{u42}:lease         loader lease: a token, PX = gatehouse.cache.lease
+ *   gatehouse:cache:profile:{u42}               the entry (string, PX = its TTL), or while the key is
+ *                                               being loaded after a miss, the load lease
+ *                                               "L|<token>" (PX = gatehouse.cache.lease)
+ *   gatehouse:cache:profile:{u42}:lease         early-refresh lease: a token, PX = gatehouse.cache.lease
+ *   gatehouse:cache:profile:{u42}:waiting       "1" while a caller waits on a load lease, so the
+ *                                               holder's store publishes a wake-up (PX = lease left)
+ * The load lease lives in the value key so that a get-or-load is one plain command, hit or miss:
+ * SET value "L|<token>" NX PX <lease> GET returns the entry (a hit, nothing written), or nil (the
+ * caller now holds the lease), or another loader's placeholder. Plain GETs read a placeholder as a
+ * miss.
  *   gatehouse:cache-group:profile:{tenant-7}    the group's generation (string, PX = max TTL)
  *   channel gatehouse:cache                     invalidations and heartbeats of every cache
- * Entry and lease share the key as hash tag, so every script touches one slot. A group's members live
+ * Entry, lease and waiting mark share the key as hash tag, so every script touches one slot. A group's members live
  * in many slots, which is why groups are invalidated by generation rather than by deleting members.
  */
 final class RedisCacheBackend implements CacheBackend {
@@ -52,28 +60,62 @@ final class RedisCacheBackend implements CacheBackend {
         return keys.key("cache:" + cache, key, "lease");
     }
 
+    private String waitingKey(String cache, String key) {
+        return keys.key("cache:" + cache, key, "waiting");
+    }
+
     private String groupKey(String cache, String group) {
         return keys.key("cache-group:" + cache, group);
     }
 
+    /** The load lease: the value key holds this plus the holder's token while it loads. */
+    private static final String PLACEHOLDER = "L|";
+
     @Override
     public String get(String cache, String key) {
         String k = valueKey(cache, key);
-        return redis.sync(c -> c.get(k));
+        String v = redis.sync(c -> c.get(k));
+        return v == null || v.startsWith(PLACEHOLDER) ? null : v;
     }
 
     @Override
-    public Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore) {
-        List<Object> reply = redis.eval(LOOKUP, List.of(valueKey(cache, key), leaseKey(cache, key)),
+    public Lookup lookup(String cache, String key, String token, long leaseMillis, String ignore, boolean willWait) {
+        if (ignore == null && !willWait) {
+            // The common case, hit or miss: one plain command, no script.
+            String k = valueKey(cache, key);
+            String mine = PLACEHOLDER + token;
+            String before;
+            try {
+                before = redis.sync(c -> c.setGet(k, mine, SetArgs.Builder.nx().px(leaseMillis)));
+            } catch (StoreCommandException refused) {
+                // A write refused even where NX would write nothing: OOM (maxmemory with noeviction)
+                // or an ACL without SET. Reads may still work: serve a hit; a miss fails as before
+                // (the caller loads without caching).
+                String v = get(cache, key);
+                if (v == null) {
+                    throw refused;
+                }
+                return new Lookup(Found.VALUE, v, 0, null);
+            }
+            if (before == null || before.equals(mine)) {
+                return new Lookup(Found.LEASE_TAKEN, null, leaseMillis, null);
+            }
+            if (before.startsWith(PLACEHOLDER)) {
+                return new Lookup(Found.LEASE_HELD_BY_OTHER, null, 0, before.substring(PLACEHOLDER.length()));
+            }
+            return new Lookup(Found.VALUE, before, 0, null);
+        }
+        List<Object> reply = redis.eval(LOOKUP, List.of(valueKey(cache, key), waitingKey(cache, key)),
                 token, Long.toString(leaseMillis), ignore == null ? "" : ignore);
         long kind = (Long) reply.get(0);
         if (kind == 1) {
-            return new Lookup(Found.VALUE, (String) reply.get(1), 0);
+            return new Lookup(Found.VALUE, (String) reply.get(1), 0, null);
         }
         if (kind == 2) {
-            return new Lookup(Found.LEASE_TAKEN, null, leaseMillis);
+            return new Lookup(Found.LEASE_TAKEN, null, leaseMillis, null);
         }
-        return new Lookup(Found.LEASE_HELD_BY_OTHER, null, Math.max(0, (Long) reply.get(1)));
+        return new Lookup(Found.LEASE_HELD_BY_OTHER, null, Math.max(0, (Long) reply.get(1)),
+                reply.size() > 2 ? (String) reply.get(2) : null);
     }
 
     @Override
@@ -83,9 +125,12 @@ final class RedisCacheBackend implements CacheBackend {
     }
 
     @Override
-    public boolean storeLeased(String cache, String key, String token, String raw, long ttlMillis, String message) {
-        Long stored = redis.eval(STORE, List.of(valueKey(cache, key), leaseKey(cache, key)),
-                token, raw, Long.toString(ttlMillis), channel, message);
+    public boolean storeLeased(String cache, String key, String token, boolean refresh, String raw, long ttlMillis,
+                               String message, boolean notify) {
+        String value = valueKey(cache, key);
+        Long stored = redis.eval(STORE, List.of(value, refresh ? leaseKey(cache, key) : value, waitingKey(cache, key)),
+                refresh ? token : PLACEHOLDER + token, raw, Long.toString(ttlMillis), channel, message,
+                notify ? "1" : "0");
         return stored == 1L;
     }
 
@@ -107,8 +152,12 @@ final class RedisCacheBackend implements CacheBackend {
     }
 
     @Override
-    public void release(String cache, String key, String token) {
-        redis.eval(RELEASE, List.of(leaseKey(cache, key)), token);
+    public void release(String cache, String key, String token, boolean refresh) {
+        if (refresh) {
+            redis.eval(RELEASE, List.of(leaseKey(cache, key)), token);
+        } else {
+            redis.eval(RELEASE, List.of(valueKey(cache, key)), PLACEHOLDER + token);
+        }
     }
 
     @Override

@@ -1,21 +1,26 @@
--- Read-through miss: returns the cached value, or gives the caller the loader lease for the key.
--- Keys: KEYS[1] value key, KEYS[2] its lease key (same hash tag)
+-- Read-through, the careful way (the fast way is one plain SET value "L|token" NX PX lease GET):
+-- returns the cached value, or gives the caller the loader lease for the key, which is a placeholder
+-- "L|<token>" in the value key itself, or says another loader holds it. A caller told to wait leaves
+-- a "waiting" mark, so the holder's store.lua publishes a wake-up (unwaited loads publish nothing).
+-- Keys: KEYS[1] value key, KEYS[2] its waiting mark (same hash tag)
 -- Args: ARGV[1] the caller's lease token (unique per load), ARGV[2] lease time in milliseconds,
 --       ARGV[3] a value the caller found unusable (unreadable, or invalidated by group): treated as
 --       absent, so it gets replaced; empty for none
 -- Reply: {1, value} when a value is cached; {2} when the caller now holds the lease (it should load);
---        {3, pttl} when another loader holds it for pttl more milliseconds (wait for the value)
--- Example: KEYS gatehouse:cache:ex:{k1} gatehouse:cache:ex:{k1}:lease ARGV tok-1 5000 v|0|0|g1=1|1
+--        {3, pttl, holder} when another loader (token holder) holds it for pttl more milliseconds
+-- Example: KEYS gatehouse:cache:ex:{k1} gatehouse:cache:ex:{k1}:waiting ARGV tok-1 5000 v|0|0|g1=1|1
 local v = redis.call('GET', KEYS[1])
-if v and v ~= ARGV[3] then
+local mine = 'L|' .. ARGV[1]
+if v == mine then
+  return {2}
+end
+if (not v) or v == ARGV[3] then
+  redis.call('SET', KEYS[1], mine, 'PX', ARGV[2])
+  return {2}
+end
+if string.sub(v, 1, 2) ~= 'L|' then
   return {1, v}
 end
-local holder = redis.call('GET', KEYS[2])
-if not holder then
-  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-  return {2}
-end
-if holder == ARGV[1] then
-  return {2}
-end
-return {3, redis.call('PTTL', KEYS[2])}
+local pttl = redis.call('PTTL', KEYS[1])
+redis.call('SET', KEYS[2], '1', 'PX', math.max(pttl, 1))
+return {3, pttl, string.sub(v, 3)}

@@ -350,4 +350,85 @@ class CacheContractTest extends StoreContract {
         assertThat(loads).hasValue(1);
         assertThat(results).hasSize(threads).containsOnly(Optional.of(new Profile("k", "once", 1)));
     }
+
+    /** While a key loads, its lease sits where the value will be: a get meanwhile is a plain miss. */
+    @Test
+    void aGetWhileTheKeyLoadsIsAMissNotAnError() throws Exception {
+        Cache<Profile> cache = profiles();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread t = new Thread(() -> cache.getOrLoad("slow", Duration.ofMinutes(1), id -> {
+            entered.countDown();
+            release.await();
+            return Optional.of(new Profile(id, "loaded", 1));
+        }));
+        t.start();
+        assertThat(entered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        try {
+            assertThat(cache.get("slow")).isEmpty();
+            assertThat(cache.stats().errors()).isZero();
+        } finally {
+            release.countDown();
+            t.join();
+        }
+        assertThat(cache.get("slow")).contains(new Profile("slow", "loaded", 1));
+    }
+
+    /**
+     * The documented round trips, counted with MONITOR (which shows a script's own commands apart,
+     * as "lua"): a get is one plain GET; a get-or-load hit is one plain SET NX GET (which returns the
+     * entry and writes nothing), a miss two round trips (that SET, which took the load lease, then
+     * the leased write, a script), like a plain GET + SET.
+     */
+    @Test
+    void getIsOneGetAndGetOrLoadTakesOneRoundTripOnAHitAndTwoOnAMiss() throws Exception {
+        if (backend != io.gatehouse.testing.Backend.STANDALONE) {
+            return; // one MONITOR sees every command only on a single node
+        }
+        Cache<Profile> cache = profiles();
+        CacheLoader<Profile> loader = id -> Optional.of(new Profile(id, "loaded", 1));
+        java.net.URI url = java.net.URI.create(backend.deployment().url());
+        try (java.net.Socket socket = new java.net.Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(10_000);
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().write("MONITOR\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).isEqualTo("+OK");
+            assertThat(commandsOf(in, "miss", () -> cache.getOrLoad("rt", Duration.ofMinutes(1), loader)))
+                    .as("commands of a get-or-load miss").containsExactly("SET", "EVALSHA");
+            assertThat(commandsOf(in, "hit", () -> cache.getOrLoad("rt", Duration.ofMinutes(1), loader)))
+                    .as("commands of a get-or-load hit").containsExactly("SET");
+            assertThat(commandsOf(in, "get", () -> cache.get("rt")))
+                    .as("commands of a get hit").containsExactly("GET");
+        }
+    }
+
+    /** The commands clients sent while {@code action} ran (not a script's own, not heartbeats). */
+    private List<String> commandsOf(java.io.BufferedReader monitor, String name, Runnable action) throws Exception {
+        String start = "start-" + name;
+        String end = "end-" + name;
+        backend.connector().sync(c -> c.echo(start));
+        action.run();
+        backend.connector().sync(c -> c.echo(end));
+        List<String> commands = new ArrayList<>();
+        boolean started = false;
+        for (String line = monitor.readLine(); line != null; line = monitor.readLine()) {
+            // +1700000000.123456 [0 127.0.0.1:50000] "EVALSHA" "..." ...   ([0 lua] for a script's own)
+            int q = line.indexOf("] \"");
+            if (q < 0 || line.contains(" lua] ")) {
+                continue;
+            }
+            String command = line.substring(q + 3, line.indexOf('"', q + 3)).toUpperCase(java.util.Locale.ROOT);
+            if (command.equals("ECHO")) {
+                if (line.contains(start)) {
+                    started = true;
+                } else if (line.contains(end)) {
+                    return commands;
+                }
+            } else if (started && !command.equals("PUBLISH")) { // heartbeats
+                commands.add(command);
+            }
+        }
+        throw new AssertionError("MONITOR ended");
+    }
 }

@@ -247,4 +247,85 @@ class CacheInstancesContractTest extends StoreContract {
             }
         }
     }
+
+    /**
+     * How many messages a get-or-load miss of {@code key} publishes, seen by a subscriber of our own.
+     * After the load, a marker is published by a script on the key's own node (same key, same slot):
+     * Redis delivers a node's messages in order, so once the marker is here, the load's message is too.
+     */
+    private long messagesOfALoad(Cache<Profile> loader, String cache, String key) throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        String channel = backend.connector().keys().channel("cache");
+        String suffix = " " + cache + " k " + key;
+        String marker = "marker" + suffix;
+        String[] onTheKeysNode = {backend.connector().keys().key("cache:" + cache, key)};
+        try (AutoCloseable sub = backend.connector().subscribe(channel, m -> {
+            if (m.endsWith(suffix)) {
+                seen.add(m);
+            }
+        })) {
+            // The subscription is live once it receives a message: publish markers until one arrives.
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                backend.connector().sync(c -> c.<Long>eval("return redis.call('PUBLISH', ARGV[1], ARGV[2])",
+                        io.lettuce.core.ScriptOutputType.INTEGER, onTheKeysNode, channel, marker));
+                return seen.contains(marker);
+            });
+            seen.clear();
+            loader.getOrLoad(key, Duration.ofMinutes(1), id -> Optional.of(new Profile(id, "loaded", 1)));
+            backend.connector().sync(c -> c.<Long>eval("return redis.call('PUBLISH', ARGV[1], ARGV[2])",
+                    io.lettuce.core.ScriptOutputType.INTEGER, onTheKeysNode, channel, marker));
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(marker));
+            return seen.stream().filter(m -> !m.equals(marker)).count();
+        }
+    }
+
+    /**
+     * A loader's write publishes only when someone needs it: nobody waits on its lease, and no
+     * instance has a near cache for the cache, so no message; once another instance announces a near
+     * cache for it (heartbeat), loads publish so that instance drops an older near copy.
+     */
+    @Test
+    void aLoadPublishesOnlyWhenAWaiterOrANearCacheNeedsTheMessage() throws Exception {
+        if (!backend.isRedis()) {
+            return; // the in-memory store's messages are method calls: it always "publishes"
+        }
+        GatehouseConfig settings = GatehouseConfig.builder().set("gatehouse.cache.heartbeat", "20ms").build();
+        Cache<Profile> plain = instance(settings).cache("plain", Profile.class);
+        AtomicInteger n = new AtomicInteger();
+        // Right after start the instance cannot know yet whether others have near caches: it publishes.
+        // After three heartbeats it knows nobody does.
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> messagesOfALoad(plain, "plain", "quiet-" + n.incrementAndGet()) == 0);
+        instance(settings).builder("plain", Profile.class).nearCache(100, Duration.ofMinutes(1)).build();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> messagesOfALoad(plain, "plain", "heard-" + n.incrementAndGet()) == 1);
+    }
+
+    /**
+     * A key can vanish from Redis without a delete (eviction, failover). Its reload by an instance
+     * without a near cache must still reach the near cache of another instance that holds the old value.
+     */
+    @Test
+    void aReloadAfterAnEvictionReachesOtherInstancesNearCaches() throws Exception {
+        if (!backend.isRedis()) {
+            return; // nothing evicts from the in-memory store behind the caches' back
+        }
+        GatehouseConfig settings = GatehouseConfig.builder().set("gatehouse.cache.heartbeat", "20ms").build();
+        Cache<Profile> near = instance(settings).builder("profile", Profile.class)
+                .nearCache(100, Duration.ofMinutes(10)).build();
+        Cache<Profile> loader = instance(settings).cache("profile", Profile.class);
+        String key = "evicted";
+        near.put(key, new Profile(key, "old", 1), Duration.ofMinutes(5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            near.get(key);
+            return near.stats().nearHits() > 0;
+        });
+        String raw = backend.connector().keys().key("cache:profile", key);
+        backend.connector().sync(c -> c.del(raw)); // "evicted": no message
+        long received = near.stats().invalidationsReceived();
+        assertThat(loader.getOrLoad(key, Duration.ofMinutes(5), id -> Optional.of(new Profile(id, "new", 2))))
+                .contains(new Profile(key, "new", 2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> near.stats().invalidationsReceived() > received);
+        assertThat(near.get(key)).contains(new Profile(key, "new", 2));
+    }
 }
