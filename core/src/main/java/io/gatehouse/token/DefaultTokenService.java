@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -142,6 +143,12 @@ final class DefaultTokenService implements TokenService {
     @Override
     public VerifiedToken verifyRefresh(String refreshToken) {
         return codec.verify(refreshToken, TokenUse.REFRESH, true);
+    }
+
+    @Override
+    public Optional<UnverifiedRefresh> peekRefresh(String refreshToken) {
+        VerifiedToken t = codec.readUnverified(refreshToken, TokenUse.REFRESH);
+        return t == null ? Optional.empty() : Optional.of(new UnverifiedRefresh(t.subject(), t.sessionId(), t.familyId()));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Issues, verifies, refreshes and revokes tokens.
@@ -44,6 +45,17 @@ public interface TokenService extends AutoCloseable {
 
     /** As {@link #verify} for a refresh token (no revocation check: {@link #refresh} does that). */
     VerifiedToken verifyRefresh(String refreshToken);
+
+    /**
+     * The subject, session and family a refresh token <em>claims</em>, read <strong>without checking its
+     * signature</strong> or its revocation: a well-formed refresh token of this issuer and audience, inside
+     * its lifetime. Anyone can write such a token, so the answer authenticates nothing; it is only for
+     * choosing keys before {@link #refresh} authenticates the token (a rate-limit counter per family, say).
+     * Never base an authorization decision or a change of state on it. Costs a parse, no signature check.
+     *
+     * @return empty when the token is malformed, expired or not a refresh token of this service
+     */
+    Optional<UnverifiedRefresh> peekRefresh(String refreshToken);
 
     /**
      * Rotates a refresh token: returns a new access token and a new refresh token, retiring the one

@@ -11,6 +11,7 @@ import io.gatehouse.server.auth.LoginService;
 import io.gatehouse.server.auth.OAuthRoutes;
 import io.gatehouse.server.auth.OAuthService;
 import io.gatehouse.server.auth.RegistrationService;
+import io.gatehouse.server.auth.SessionLiveness;
 import io.gatehouse.server.auth.UserProfiles;
 import io.gatehouse.server.auth.AuthRoutes;
 import io.gatehouse.server.auth.AuthSettings;
@@ -86,20 +87,23 @@ public final class GatehouseServer implements AutoCloseable {
                     .policy(policy).build();
             // Authentication of protected routes (Bearer), of OAuth clients (Basic) and the admin check.
             TokenVerificationMetrics verifications = new TokenVerificationMetrics(metrics.registry());
-            BearerAuthenticator bearer = new BearerAuthenticator(services.tokens(), services.sessions(), verifications);
+            // Session liveness remembered between requests: introspection and refresh skip the store read.
+            SessionLiveness liveness = SessionLiveness.fromConfig(config, services.sessions(), services.clock());
+            BearerAuthenticator bearer = new BearerAuthenticator(services.tokens(), liveness, verifications);
             ClientRegistry clients = ClientRegistry.fromConfig(config, Clock.systemUTC());
             // The admin API's check (role admin, or a client with scope admin).
             AdminAccess admin = new AdminAccess(bearer, clients);
             // The flows behind the auth routes.
             UserProfiles profiles = new UserProfiles(services.caches(), users, authSettings.profileTtl());
-            LoginService logins = new LoginService(services, users, profiles, verifications);
+            LoginService logins = new LoginService(services, users, profiles, liveness, verifications);
             AccountService accounts = new AccountService(services, users, profiles);
             HealthService health = new HealthService(stores, database, services);
             HttpServer http = HttpServer.start(settings, metrics, List.of(
                     new AuthRoutes(new RegistrationService(services, users), logins, accounts, bearer,
                             settings.maxBodyBytes()),
                     new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
-                    new OAuthRoutes(logins, new OAuthService(services, verifications, authSettings.audience()), clients,
+                    new OAuthRoutes(logins, new OAuthService(services, liveness, verifications,
+                            authSettings.audience(), AuthSettings.introspectBatch(config)), clients,
                             services.tokens(), authSettings, settings.maxBodyBytes()),
                     new HealthRoutes(health),
                     new AdminRoutes(services, users, admin, settings.maxBodyBytes()),

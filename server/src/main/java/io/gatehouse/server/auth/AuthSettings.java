@@ -19,7 +19,9 @@ import java.util.Set;
  *       servers discover metadata from, so it follows the server's public URL unless set on its own;</li>
  *   <li>the rate-limit policies of the auth routes ({@value #REGISTER_IP}, {@value #REFRESH_FAMILY},
  *       {@value #INTROSPECT_CLIENT}) are added to {@code gatehouse.ratelimit.policies} with the defaults
- *       below unless their rate is configured ({@code login-ip} and {@code login-account} are built in).</li>
+ *       below unless their rate is configured ({@code login-ip} and {@code login-account} are built in);</li>
+ *   <li>{@code gatehouse.cache.users.near} defaults to {@code true}: the refresh flow's user-status read is a
+ *       local hit (invalidated across instances when a user changes, see docs/CACHE.md).</li>
  * </ul>
  *
  * @param publicUrl  {@code gatehouse.server.public-url}: scheme, host and port (no trailing slash) clients use
@@ -32,6 +34,10 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
     public static final String PUBLIC_URL = "gatehouse.server.public-url";
     public static final String ISSUER = "gatehouse.tokens.issuer";
     public static final String PROFILE_TTL = "gatehouse.server.profile-cache-ttl";
+    /** See {@link #introspectBatch}. */
+    public static final String INTROSPECT_BATCH = "gatehouse.server.introspect-limit-batch";
+    /** The near cache of the user profiles; the server turns it on unless configured. */
+    public static final String USERS_NEAR = "gatehouse.cache." + UserProfiles.CACHE + ".near";
     /** Registrations per client IP. */
     public static final String REGISTER_IP = "register-ip";
     /** Refreshes per refresh family, i.e. per login (a legitimate client refreshes once per access-token lifetime). */
@@ -74,6 +80,11 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
             }
         }
         b.set(POLICIES, String.join(",", names));
+        if (config.get(USERS_NEAR).isEmpty()) {
+            // The refresh flow reads the user's status on every refresh: a local hit, not a round trip. Every
+            // change of a user drops the profile (UserProfiles.drop), which every instance's near cache hears.
+            b.set(USERS_NEAR, "true");
+        }
         return b.build();
     }
 
@@ -85,6 +96,21 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
         }
         return new AuthSettings(publicUrl(config), config.string(ISSUER, publicUrl(config)),
                 config.string("gatehouse.tokens.audience", "gatehouse"), ttl);
+    }
+
+    /**
+     * {@value #INTROSPECT_BATCH} (default 1000): the most {@code introspect-client} units an instance takes from
+     * Redis at once and spends locally (also at most a thousandth of the policy's burst); 1 decides every
+     * introspection in Redis.
+     */
+    public static long introspectBatch(GatehouseConfig config) {
+        long n = config.number(INTROSPECT_BATCH, 1000);
+        if (n < 1 || n > 100_000) {
+            throw new ConfigException(INTROSPECT_BATCH, INTROSPECT_BATCH + " = " + n + " must be between 1 and"
+                    + " 100000: how many introspect-client rate-limit units one instance takes from Redis at once"
+                    + " (1: every introspection is decided in Redis; default 1000)");
+        }
+        return n;
     }
 
     private static String publicUrl(GatehouseConfig config) {

@@ -4,7 +4,6 @@ import io.gatehouse.server.http.Exchange;
 import io.gatehouse.server.http.Problem;
 import io.gatehouse.server.http.ProblemException;
 import io.gatehouse.session.Session;
-import io.gatehouse.session.SessionStore;
 import io.gatehouse.token.RejectReason;
 import io.gatehouse.token.TokenRejectedException;
 import io.gatehouse.token.TokenService;
@@ -23,7 +22,8 @@ import java.util.Optional;
  *       user not-before), all in memory;</li>
  *   <li>its session must still exist and is touched (sliding idle timeout). Ended sessions have their tokens
  *       revoked already, but sessions that <em>expire</em> are not reported to anyone, so only this lookup
- *       catches a token that outlives its session;</li>
+ *       catches a token that outlives its session (asked of the store every time, through
+ *       {@link SessionLiveness#touchInStore}, which remembers the answer for introspection);</li>
  *   <li>the session must belong to the token's subject.</li>
  * </ol>
  *
@@ -35,10 +35,11 @@ public final class BearerAuthenticator {
     static final String REALM = "realm=\"gatehouse\"";
 
     private final TokenService tokens;
-    private final SessionStore sessions;
+    private final SessionLiveness sessions;
     private final TokenVerificationMetrics metrics;
 
-    public BearerAuthenticator(TokenService tokens, SessionStore sessions, TokenVerificationMetrics metrics) {
+    /** @param sessions the sessions, touched in the store; the liveness cache remembers each answer */
+    public BearerAuthenticator(TokenService tokens, SessionLiveness sessions, TokenVerificationMetrics metrics) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.metrics = metrics;
@@ -72,7 +73,8 @@ public final class BearerAuthenticator {
             }
             throw invalidToken(describe(e.reason()));
         }
-        Optional<Session> session = sessions.touch(verified.sessionId());
+        // Always the store's touch: an unreachable store is a 503 here, never an answer from memory.
+        Optional<Session> session = sessions.touchInStore(verified.sessionId());
         if (session.isEmpty() || !session.get().userId().equals(verified.subject())) {
             metrics.sessionExpired();
             throw invalidToken("the session of this access token has ended");

@@ -24,6 +24,7 @@ import io.gatehouse.token.TokenPair;
 import io.gatehouse.token.TokenRejectedException;
 import io.gatehouse.token.TokenRequest;
 import io.gatehouse.token.TokenService;
+import io.gatehouse.token.UnverifiedRefresh;
 import io.gatehouse.token.VerifiedToken;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,16 +49,18 @@ import java.util.Optional;
  *   <li>the profile cached, {@code login_success} recorded (or {@code login_failure}, and a guard failure).</li>
  * </ol>
  *
- * <p>Refresh: the refresh token verified, {@code refresh-family} limit, the session still alive (expired
- * sessions are not revoked by anyone, so this is where their refresh tokens stop), the user still active,
- * then rotation. A rotated token presented again revokes its family (the token service) and ends its
- * session (here).
+ * <p>Refresh: the {@code refresh-family} limit (keyed by the family the token claims), the user still
+ * active, then rotation (which authenticates the token), then the session of the new pair touched: an ended
+ * or expired session revokes the family and the new pair is not handed out (expired sessions are not
+ * revoked by anyone, so this is where their refresh tokens stop). A rotated token presented again revokes
+ * its family (the token service) and ends its session (here). The order is explained in {@link #refresh}.
  */
 public final class LoginService {
     private final UserService users;
     private final UserProfiles profiles;
     private final TokenService tokens;
     private final SessionStore sessions;
+    private final SessionLiveness liveness;
     private final RateLimiter limiter;
     private final LoginGuard guard;
     private final SecurityEvents events;
@@ -67,8 +70,11 @@ public final class LoginService {
     private final RatePolicy loginAccount;
     private final RatePolicy refreshFamily;
 
-    public LoginService(Services services, UserService users, UserProfiles profiles, TokenVerificationMetrics metrics) {
+    /** @param liveness the sessions as refresh touches them: a round trip only when a last-seen write may be due */
+    public LoginService(Services services, UserService users, UserProfiles profiles, SessionLiveness liveness,
+                        TokenVerificationMetrics metrics) {
         this.users = users;
+        this.liveness = liveness;
         this.profiles = profiles;
         this.tokens = services.tokens();
         this.sessions = services.sessions();
@@ -169,27 +175,32 @@ public final class LoginService {
      * @throws AuthFailure {@code INVALID_REFRESH}, {@code REFRESH_REUSED}, {@code SUSPENDED} or {@code RATE_LIMITED}
      */
     public Issued refresh(String refreshToken) {
-        VerifiedToken old;
-        try {
-            old = tokens.verifyRefresh(refreshToken);
-        } catch (TokenRejectedException e) {
-            metrics.rejected(e.reason());
-            throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, describe(e.reason()));
+        // The order is chosen so that the one full signature check is the token service's (it skips it when
+        // the token's SHA-256 matches a hash it stored, see docs/TOKENS.md) and nothing that changes state is
+        // keyed by unauthenticated input, except the rate-limit counter of a family id, which only the
+        // token's holder knows:
+        //   1. read the claims without the signature (a parse), only to pick the rate-limit key;
+        //   2. the refresh-family limit;
+        //   3. the user still active (a read; a local hit of the users near cache). Before the rotation, so a
+        //      suspended user's refresh token is not used up; a refusal is said only of an authenticated token;
+        //   4. the rotation: authenticates the token (hash match or signature) and checks revocation;
+        //   5. the session of the rotated pair touched: if it has ended or belongs to someone else, the new
+        //      pair is never handed out and its family is revoked (nobody revokes the tokens of a session that
+        //      merely expired, so this is where they stop).
+        Optional<UnverifiedRefresh> claimed = tokens.peekRefresh(refreshToken);
+        if (claimed.isEmpty()) {
+            throw invalidRefresh(refreshToken);
         }
-        var decision = limiter.decide(refreshFamily, old.familyId());
+        UnverifiedRefresh peek = claimed.get();
+        var decision = limiter.decide(refreshFamily, peek.familyId());
         RateLimitResponse limits = RateLimitResponse.of(refreshFamily, decision, clock.instant());
         if (!decision.allowed()) {
             throw AuthFailure.rateLimited(limits);
         }
-        Optional<Session> session = sessions.touch(old.sessionId());
-        if (session.isEmpty() || !session.get().userId().equals(old.subject())) {
-            metrics.sessionExpired();
-            // Nobody revoked the tokens of a session that expired: do it, so the family is dead everywhere.
-            tokens.revokeFamily(old.familyId(), "session expired");
-            throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, "the session of this refresh token has ended");
-        }
-        Optional<User> user = profiles.get(old.subject());
+        Optional<User> user = profiles.get(peek.subject());
         if (user.isEmpty() || !user.get().active()) {
+            // Only a token we signed may learn that its user is suspended (or gone).
+            authenticate(refreshToken);
             throw AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended");
         }
         TokenPair pair;
@@ -202,15 +213,45 @@ public final class LoginService {
                 throw AuthFailure.of(AuthFailure.Kind.UNAVAILABLE, "the revocation state cannot be checked right now");
             }
             if (e.reason() == RejectReason.REFRESH_REUSED) {
-                // The family is revoked by the token service; the session is compromised as well.
-                sessions.end(old.sessionId());
+                // The family is revoked by the token service; the session is compromised as well. Reuse is
+                // only reported for a token whose signature was verified, so its session id is authentic.
+                sessions.end(peek.sessionId());
                 throw AuthFailure.of(AuthFailure.Kind.REFRESH_REUSED, "this refresh token was already used; every"
                         + " token of its session has been revoked");
             }
             throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, describe(e.reason()));
         }
+        // From here the claims are authentic: the rotation matched the token or verified its signature.
+        // Exact from memory while no last-seen write is due (SessionLiveness): the rotation checked the local
+        // revocation state, where every ended session's tokens are revoked; only expiry remains.
+        Optional<Session> session = liveness.touch(pair.sessionId());
+        if (session.isEmpty() || !session.get().userId().equals(peek.subject())) {
+            metrics.sessionExpired();
+            // Nobody revoked the tokens of a session that expired: do it, so the family (and the pair just
+            // rotated, which is not handed out) is dead everywhere.
+            tokens.revokeFamily(pair.familyId(), "session expired");
+            throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, "the session of this refresh token has ended");
+        }
         metrics.ok();
         return new Issued(pair, session.get(), pair.expiresIn(clock.instant()), limits.headers());
+    }
+
+    /** The full verification of a refresh token (signature and claims); throws its refusal as an AuthFailure. */
+    private VerifiedToken authenticate(String refreshToken) {
+        try {
+            return tokens.verifyRefresh(refreshToken);
+        } catch (TokenRejectedException e) {
+            metrics.rejected(e.reason());
+            throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, describe(e.reason()));
+        }
+    }
+
+    /** The refusal of a token that does not even parse as one of ours: the verification names the reason. */
+    private AuthFailure invalidRefresh(String refreshToken) {
+        authenticate(refreshToken);
+        // Unreachable in practice (the peek checks a subset of what the verification checks), but never a pass.
+        metrics.rejected(RejectReason.MALFORMED);
+        return AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, describe(RejectReason.MALFORMED));
     }
 
     private void failure(ClientInfo client, String account, String reason) {

@@ -1,5 +1,6 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.config.Purpose;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.ratelimit.RateLimiter;
@@ -23,22 +24,35 @@ import java.util.Map;
  * <p>Introspection answers {@code active: true} only for a token that verifies, is not revoked, and whose
  * session still exists: exactly what the server's own protected routes accept (a resource server that
  * introspects sees what Gatehouse sees). Everything else is {@code {"active": false}}, without a reason.
- * It reads the session without touching it: introspection is a question, not activity of the user.
+ * It reads the session without touching it: introspection is a question, not activity of the user. The
+ * session read is answered from {@link SessionLiveness} when the session was seen before.
  */
 public final class OAuthService {
     private final TokenService tokens;
     private final SessionStore sessions;
+    private final SessionLiveness liveness;
     private final RateLimiter limiter;
     private final RatePolicy introspectPolicy;
+    private final ReservedDecisions introspectLimit;
     private final TokenVerificationMetrics metrics;
     private final Clock clock;
     private final String audience;
 
-    public OAuthService(Services services, TokenVerificationMetrics metrics, String audience) {
+    /**
+     * @param introspectBatch the most {@code introspect-client} units taken from Redis at once
+     *                        ({@code gatehouse.server.introspect-limit-batch}; 1 decides every introspection in Redis)
+     */
+    public OAuthService(Services services, SessionLiveness liveness, TokenVerificationMetrics metrics, String audience,
+                        long introspectBatch) {
         this.tokens = services.tokens();
         this.sessions = services.sessions();
+        this.liveness = liveness;
         this.limiter = services.limiter();
         this.introspectPolicy = services.policies().policy(AuthSettings.INTROSPECT_CLIENT);
+        // On Redis, the per-client ceiling is taken from the shared state in batches (ReservedDecisions): one
+        // round trip per batch instead of per introspection. In memory a decision costs no I/O: one by one.
+        this.introspectLimit = new ReservedDecisions(limiter, introspectPolicy,
+                services.stores().redis(Purpose.RATE_LIMITS).isPresent() ? introspectBatch : 1, System::nanoTime);
         this.metrics = metrics;
         this.clock = services.clock();
         this.audience = audience;
@@ -51,8 +65,8 @@ public final class OAuthService {
      * @throws AuthFailure {@code RATE_LIMITED} when the client exceeds {@code introspect-client}
      */
     public Map<String, Object> introspect(OAuthClient client, String token) {
-        Decision d = limiter.decide(introspectPolicy, client.id());
-        if (!d.allowed()) {
+        Decision d = introspectLimit.decide(client.id());
+        if (d != null && !d.allowed()) {
             throw AuthFailure.rateLimited(RateLimitResponse.of(introspectPolicy, d, clock.instant()));
         }
         VerifiedToken t;
@@ -84,7 +98,9 @@ public final class OAuthService {
         boolean sessionAlive;
         try {
             String subject = t.subject();
-            sessionAlive = sessions.get(t.sessionId()).filter(s -> s.userId().equals(subject)).isPresent();
+            // Exact without a round trip for a session seen before (see SessionLiveness): the token passed the
+            // revocation check above, so its session was not ended; only expiry remains, and that is arithmetic.
+            sessionAlive = liveness.isAlive(t.sessionId(), subject);
         } catch (SessionInputException e) {
             sessionAlive = false;
         }

@@ -1,0 +1,140 @@
+package io.gatehouse.server.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.gatehouse.config.ConfigException;
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.session.Session;
+import io.gatehouse.session.SessionStore;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Answers "is this session still alive?" for introspection and refresh without a round trip to the session
+ * store when the answer is already known, exactly. The Bearer check still asks the store every time
+ * ({@link #touchInStore}): while the store is unreachable a protected route answers 503 (docs/SERVER.md),
+ * and that stays so; its answers feed this cache.
+ *
+ * <p>Why a remembered answer is exact: a session read at time {@code t} with idle deadline {@code E} and
+ * absolute expiry {@code A} cannot end before {@code min(E, A)} (its {@link Session#expiresAt}) unless it is
+ * <em>ended</em> (logout, end, end-all, eviction, reuse) — and every ending revokes the session's tokens
+ * ({@code SessionTokenRevocation}): at once in the local revocation state of the instance that ended it, within
+ * the revocation link's delay on the others. Every caller verifies the token (which checks that state) before
+ * asking here, so an ended session's tokens never get this far. What the store read adds is only expiry, and
+ * expiry is arithmetic on the remembered deadline. A touch on another instance only moves the deadline later,
+ * so the remembered one stays a safe lower bound (after it the store is asked again).
+ *
+ * <p>{@link #touch} (refresh) must still slide the idle timeout: the store writes last-seen at most once per
+ * {@code gatehouse.sessions.touch-interval}, and within the interval its touch is a read that writes nothing
+ * and returns the stored session. This answers exactly those reads from memory (while {@code now - lastSeen}
+ * is under the interval by the remembered last-seen, it is under it by the stored one, which can only be
+ * later) and calls the store's touch once a write may be due.
+ *
+ * <p>Bounded ({@value #SIZE_KEY}, default {@value #DEFAULT_SIZE} sessions, least recently used evicted; {@code 0}
+ * turns it off). Time is the injected clock's whole seconds, as the store counts them. Thread-safe.
+ */
+public final class SessionLiveness {
+    /** Configuration key of the bound in sessions. */
+    public static final String SIZE_KEY = "gatehouse.server.session-cache-size";
+    static final long DEFAULT_SIZE = 50_000;
+
+    private final SessionStore sessions;
+    private final Clock clock;
+    private final long touchIntervalSeconds;
+    private final Cache<String, Session> known;
+
+    /**
+     * @param maxSessions how many sessions are remembered at most (0: none, every question goes to the store)
+     */
+    public SessionLiveness(SessionStore sessions, Clock clock, long maxSessions) {
+        if (maxSessions < 0) {
+            throw new IllegalArgumentException("maxSessions must be 0 or more");
+        }
+        this.sessions = sessions;
+        this.clock = clock;
+        this.touchIntervalSeconds = sessions.settings().touchInterval().toSeconds();
+        this.known = maxSessions == 0 ? null : Caffeine.newBuilder().maximumSize(maxSessions).build();
+    }
+
+    /** From {@value #SIZE_KEY}. */
+    public static SessionLiveness fromConfig(GatehouseConfig config, SessionStore sessions, Clock clock) {
+        long size = config.number(SIZE_KEY, DEFAULT_SIZE);
+        if (size < 0) {
+            throw new ConfigException(SIZE_KEY, SIZE_KEY + " is the number of sessions whose liveness the server"
+                    + " remembers between requests (introspection, Bearer checks); it must be 0 (off) or more, not "
+                    + size + ". The default is " + DEFAULT_SIZE + ".");
+        }
+        return new SessionLiveness(sessions, clock, size);
+    }
+
+    /**
+     * Whether {@code sessionId} exists, has not expired and belongs to {@code userId}, without touching it
+     * (introspection). Only for the session of a token that passed {@code TokenService.verify} (see above).
+     *
+     * @throws io.gatehouse.session.SessionInputException for a malformed session id
+     */
+    public boolean isAlive(String sessionId, String userId) {
+        long now = nowSeconds();
+        Session s = remembered(sessionId, now);
+        if (s == null) {
+            s = remember(sessionId, sessions.get(sessionId));
+        }
+        return s != null && s.userId().equals(userId) && alive(s, now);
+    }
+
+    /**
+     * {@link SessionStore#touch}, answered from memory while no last-seen write is due. Only for the session
+     * of a token that passed {@code TokenService.verify} (see above).
+     *
+     * @throws io.gatehouse.session.SessionInputException for a malformed session id
+     */
+    public Optional<Session> touch(String sessionId) {
+        long now = nowSeconds();
+        Session s = remembered(sessionId, now);
+        if (s != null && now - s.lastSeenAt().getEpochSecond() < touchIntervalSeconds) {
+            return Optional.of(s);
+        }
+        return Optional.ofNullable(remember(sessionId, sessions.touch(sessionId)));
+    }
+
+    /**
+     * {@link SessionStore#touch} itself, always (the Bearer check: a protected route answers 503 while the
+     * session store is unreachable, rather than serve from memory); the answer is remembered for the others.
+     */
+    public Optional<Session> touchInStore(String sessionId) {
+        return Optional.ofNullable(remember(sessionId, sessions.touch(sessionId)));
+    }
+
+    /** The remembered session if it is still alive at {@code now}; a dead one is forgotten. */
+    private Session remembered(String sessionId, long now) {
+        if (known == null) {
+            return null;
+        }
+        Session s = known.getIfPresent(sessionId);
+        if (s != null && !alive(s, now)) {
+            known.invalidate(sessionId);
+            return null;
+        }
+        return s;
+    }
+
+    private Session remember(String sessionId, Optional<Session> read) {
+        if (known != null) {
+            if (read.isPresent()) {
+                known.put(sessionId, read.get());
+            } else {
+                known.invalidate(sessionId);
+            }
+        }
+        return read.orElse(null);
+    }
+
+    /** As the store decides: alive while {@code now} (whole seconds) is before the deadline. */
+    private static boolean alive(Session s, long now) {
+        return now < s.expiresAt().getEpochSecond();
+    }
+
+    private long nowSeconds() {
+        return Math.floorDiv(clock.millis(), 1000);
+    }
+}

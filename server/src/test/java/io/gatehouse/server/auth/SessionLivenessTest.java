@@ -1,0 +1,259 @@
+package io.gatehouse.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.server.Services;
+import io.gatehouse.server.user.Argon2Parameters;
+import io.gatehouse.server.user.PasswordHasher;
+import io.gatehouse.server.user.Registration;
+import io.gatehouse.server.user.User;
+import io.gatehouse.server.user.UserDatabase;
+import io.gatehouse.server.user.UserService;
+import io.gatehouse.session.Session;
+import io.gatehouse.store.Stores;
+import io.gatehouse.testing.Backend;
+import io.gatehouse.testing.MutableClock;
+import io.gatehouse.token.RejectReason;
+import io.gatehouse.token.TokenPair;
+import io.gatehouse.token.TokenRejectedException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The session-liveness cache behind introspection and the Bearer check, and the order of the refresh flow,
+ * on the in-memory store and on Redis, with a test clock. Sessions idle out after 10 minutes, last-seen is
+ * written at most once a minute, access tokens live 15 minutes.
+ */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(value = Backend.class, names = {"IN_MEMORY", "STANDALONE"})
+class SessionLivenessTest {
+    private static final String PASSWORD = "correct horse battery staple";
+    private static final String MAC_KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    private static final String DEVICE_KEY = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8,
+            9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+
+    @Parameter
+    Backend backend;
+
+    @TempDir
+    Path dataDir;
+
+    private final MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private UserDatabase database;
+    private Instance a;
+
+    /** One server's services, without HTTP. */
+    private final class Instance {
+        final Services services;
+        final SessionLiveness liveness;
+        final LoginService logins;
+        final OAuthService oauth;
+        final UserProfiles profiles;
+        final UserService users;
+
+        Instance() {
+            GatehouseConfig config = AuthSettings.withServerDefaults(backend.configBuilder()
+                    .set("gatehouse.sessions.idle-timeout", "10m")
+                    .set("gatehouse.sessions.touch-interval", "1m")
+                    .set("gatehouse.sessions.mac-key", MAC_KEY)
+                    .set("gatehouse.sessions.device-key", DEVICE_KEY)
+                    .set("gatehouse.data-dir", dataDir.resolve("instance-" + opened.size()).toString())
+                    .build());
+            Stores stores = Stores.open(config);
+            opened.add(stores);
+            services = Services.open(stores, clock);
+            opened.add(services);
+            users = UserService.builder().store(database.store()).clock(clock)
+                    .hasher(PasswordHasher.argon2(new Argon2Parameters(256, 1, 1, 32, 16))).build();
+            profiles = new UserProfiles(services.caches(), users, Duration.ofMinutes(10));
+            TokenVerificationMetrics metrics = new TokenVerificationMetrics(new SimpleMeterRegistry());
+            liveness = SessionLiveness.fromConfig(config, services.sessions(), clock);
+            logins = new LoginService(services, users, profiles, liveness, metrics);
+            oauth = new OAuthService(services, liveness, metrics, "gatehouse", AuthSettings.introspectBatch(config));
+        }
+
+        boolean active(String token) {
+            return Boolean.TRUE.equals(oauth.introspect(new OAuthClient("rs", java.util.Set.of(OAuthClient.INTROSPECT)),
+                    token).get("active"));
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        backend.flush();
+        database = UserDatabase.open(GatehouseConfig.builder()
+                .set(UserDatabase.URL_KEY, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1").build());
+        a = new Instance();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+        database.close();
+    }
+
+    private LoginService.Issued login(Instance on) {
+        String email = "ann-" + UUID.randomUUID() + "@example.com";
+        on.users.register(new Registration(email, PASSWORD, Optional.empty()));
+        return on.logins.login(new LoginService.LoginRequest(email, PASSWORD, new ClientInfo("192.0.2.7",
+                Optional.empty()), Optional.empty(), Optional.empty()));
+    }
+
+    @Test
+    void introspectionTurnsInactiveTheSecondTheSessionExpires() {
+        LoginService.Issued issued = login(a);
+        String access = issued.tokens().accessToken();
+        assertThat(a.active(access)).isTrue();
+        // The session idles out 10 minutes after login; the access token lives 15. Remembered answers are
+        // served up to the last second of the session and not one second beyond it.
+        clock.advance(Duration.ofMinutes(10).minusSeconds(1));
+        assertThat(a.active(access)).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(a.services.tokens().verify(access).subject()).isEqualTo(issued.session().userId());
+        assertThat(a.active(access)).isFalse();
+        assertThat(a.liveness.touch(issued.session().id())).isEmpty();
+    }
+
+    @Test
+    void aSessionEndedHereIsInactiveAtOnce() {
+        LoginService.Issued issued = login(a);
+        String access = issued.tokens().accessToken();
+        assertThat(a.active(access)).isTrue();
+        assertThat(a.liveness.touch(issued.session().id())).isPresent();
+        assertThat(a.services.sessions().end(issued.session().id())).isTrue();
+        assertThat(a.active(access)).isFalse();
+    }
+
+    @Test
+    void aSessionEndedOnAnotherInstanceIsInactiveThroughTheRevocation() {
+        Assumptions.assumeTrue(backend.isRedis(), "two instances share state only through Redis");
+        Instance b = new Instance();
+        LoginService.Issued issued = login(a);
+        String access = issued.tokens().accessToken();
+        assertThat(a.active(access)).isTrue();
+        assertThat(a.liveness.touch(issued.session().id())).isPresent();
+        assertThat(b.active(access)).isTrue();
+
+        assertThat(b.services.sessions().end(issued.session().id())).isTrue();
+
+        // Instance a remembers the session as alive for 10 more minutes; the revocation reaches it anyway.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !a.active(access));
+        assertThatThrownBy(() -> a.services.tokens().verify(access)).isInstanceOfSatisfying(
+                TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.REVOKED_SESSION));
+    }
+
+    @Test
+    void touchWritesLastSeenOncePerIntervalAndSlidesTheIdleTimeout() {
+        LoginService.Issued issued = login(a);
+        String sid = issued.session().id();
+        Session first = a.liveness.touch(sid).orElseThrow();
+        clock.advance(Duration.ofSeconds(59));
+        // Within the interval: nothing to write, the remembered session is the stored one.
+        assertThat(a.liveness.touch(sid)).contains(first);
+        assertThat(a.services.sessions().get(sid).orElseThrow().lastSeenAt()).isEqualTo(first.lastSeenAt());
+        clock.advance(Duration.ofSeconds(1));
+        Session touched = a.liveness.touch(sid).orElseThrow();
+        assertThat(touched.lastSeenAt()).isEqualTo(clock.instant());
+        assertThat(a.services.sessions().get(sid).orElseThrow().lastSeenAt()).isEqualTo(clock.instant());
+        // The idle deadline moved: 10 minutes after the touch, not after the login.
+        clock.advance(Duration.ofMinutes(9).plusSeconds(30));
+        assertThat(a.liveness.touch(sid)).isPresent();
+        assertThat(a.active(issued.tokens().accessToken())).isTrue();
+    }
+
+    @Test
+    void aForgedRefreshTokenChangesNothing() {
+        LoginService.Issued victim = login(a);
+        LoginService.Issued other = login(a);
+        String[] v = victim.tokens().refreshToken().split("\\.");
+        String[] o = other.tokens().refreshToken().split("\\.");
+        // The victim's header and claims, a signature that is not theirs: well-formed, unexpired, not signed.
+        String forged = v[0] + "." + v[1] + "." + o[2];
+
+        assertThatThrownBy(() -> a.logins.refresh(forged)).isInstanceOfSatisfying(AuthFailure.class,
+                e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+        // Suspended or not, a forged token learns nothing about the account.
+        a.users.suspend(victim.session().userId());
+        a.profiles.drop(victim.session().userId());
+        assertThatThrownBy(() -> a.logins.refresh(forged)).isInstanceOfSatisfying(AuthFailure.class,
+                e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+        a.users.reactivate(victim.session().userId());
+        a.profiles.drop(victim.session().userId());
+
+        // Nothing was rotated, revoked or ended: the victim's own token still rotates, and the session lives.
+        assertThat(a.services.sessions().get(victim.session().id())).isPresent();
+        assertThat(a.services.tokens().verify(victim.tokens().accessToken()).subject())
+                .isEqualTo(victim.session().userId());
+        TokenPair next = a.logins.refresh(victim.tokens().refreshToken()).tokens();
+        assertThat(next.familyId()).isEqualTo(victim.tokens().familyId());
+        assertThat(a.active(next.accessToken())).isTrue();
+    }
+
+    @Test
+    void aSuspendedUsersRefreshTokenIsRefusedAndNotUsedUp() {
+        LoginService.Issued issued = login(a);
+        String userId = issued.session().userId();
+        a.users.suspend(userId);
+        a.profiles.drop(userId);
+        assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken()))
+                .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.SUSPENDED));
+        a.users.reactivate(userId);
+        a.profiles.drop(userId);
+        assertThat(a.logins.refresh(issued.tokens().refreshToken()).tokens().sessionId()).isEqualTo(issued.session().id());
+    }
+
+    @Test
+    void theRefreshOfAnExpiredSessionRevokesItsFamily() {
+        LoginService.Issued issued = login(a);
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(a.services.sessions().get(issued.session().id())).isEmpty();
+
+        assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken()))
+                .isInstanceOfSatisfying(AuthFailure.class, e -> {
+                    assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH);
+                    assertThat(e.getMessage()).contains("session");
+                });
+        // The family is revoked: the login's access token (still inside its 15 minutes) is refused, and so
+        // is the refresh token, for good.
+        assertThatThrownBy(() -> a.services.tokens().verify(issued.tokens().accessToken()))
+                .isInstanceOfSatisfying(TokenRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.REVOKED_FAMILY));
+        assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken()))
+                .isInstanceOfSatisfying(AuthFailure.class,
+                        e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+    }
+
+    @Test
+    void aRefreshOnAnotherInstanceUsesTheSameFamilyAndSession() {
+        Assumptions.assumeTrue(backend.isRedis(), "two instances share state only through Redis");
+        Instance b = new Instance();
+        LoginService.Issued issued = login(a);
+        LoginService.Issued next = b.logins.refresh(issued.tokens().refreshToken());
+        assertThat(next.session().id()).isEqualTo(issued.session().id());
+        assertThat(next.tokens().familyId()).isEqualTo(issued.tokens().familyId());
+        assertThat(a.active(next.tokens().accessToken())).isTrue();
+        assertThat(a.oauth.introspect(new OAuthClient("rs", java.util.Set.of(OAuthClient.INTROSPECT)),
+                next.tokens().accessToken())).containsEntry("sub", issued.session().userId())
+                .containsEntry("sid", issued.session().id());
+    }
+}
