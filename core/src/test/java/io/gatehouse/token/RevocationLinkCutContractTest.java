@@ -121,15 +121,6 @@ class RevocationLinkCutContractTest extends RedisContract {
         return url.substring(0, scheme) + user + ":" + password + "@" + rest;
     }
 
-    private static RejectReason reasonOf(TokenService s, String token) {
-        try {
-            s.verify(token);
-            return null;
-        } catch (TokenRejectedException e) {
-            return e.reason();
-        }
-    }
-
     @Test
     void aRevocationMadeWhileBsLinkIsCutIsAppliedAfterItReconnects() {
         TokenService a = processA();
@@ -141,13 +132,13 @@ class RevocationLinkCutContractTest extends RedisContract {
         cutB();
         await().atMost(Duration.ofSeconds(15)).until(() -> b.revocationHealth().status() == HealthStatus.DEGRADED);
         a.revokeSession("sess-1", "logout", Instant.now().plus(Duration.ofDays(1)));
-        assertThat(reasonOf(a, pair.accessToken())).isEqualTo(RejectReason.REVOKED_SESSION);
-        assertThat(reasonOf(b, pair.accessToken())).as("B cannot know yet, and is within its budget").isNull();
+        assertThat(TestTokenServices.reasonOf(a, pair.accessToken())).isEqualTo(RejectReason.REVOKED_SESSION);
+        assertThat(TestTokenServices.reasonOf(b, pair.accessToken())).as("B cannot know yet, and is within its budget").isNull();
         assertThat(b.revocationHealth().status()).as("still cut").isEqualTo(HealthStatus.DEGRADED);
 
         healB();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestTokenServices.reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
         await().atMost(Duration.ofSeconds(10)).until(() -> b.revocationHealth().status() == HealthStatus.HEALTHY);
         assertThat(b.revocationHealth().resyncs()).as("resumed from its stream position, no reload needed").isEqualTo(1);
         assertThat(b.revocationStats().counts()).containsEntry(RevocationKind.SESSION, 1L);
@@ -162,7 +153,7 @@ class RevocationLinkCutContractTest extends RedisContract {
         TokenPair pair = a.issue(TokenRequest.of("user-1", "sess-1"));
         TokenPair revoked = a.issue(TokenRequest.of("user-1", "sess-2"));
         a.revokeSession("sess-2", "logout", Instant.now().plus(Duration.ofDays(1)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> reasonOf(b, revoked.accessToken()) == RejectReason.REVOKED_SESSION);
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestTokenServices.reasonOf(b, revoked.accessToken()) == RejectReason.REVOKED_SESSION);
 
         cutB();
         await().atMost(Duration.ofSeconds(15)).until(() -> b.revocationHealth().status() == HealthStatus.DEGRADED);
@@ -172,12 +163,12 @@ class RevocationLinkCutContractTest extends RedisContract {
         assertThatThrownBy(() -> b.refresh(pair.refreshToken())).isInstanceOf(StoreException.class);
         tickB.addAndGet(Duration.ofSeconds(2).toNanos());
 
-        assertThat(reasonOf(b, pair.accessToken())).isEqualTo(RejectReason.REVOCATION_UNKNOWN);
-        assertThat(reasonOf(b, revoked.accessToken())).as("known revocations still say what they are")
+        assertThat(TestTokenServices.reasonOf(b, pair.accessToken())).isEqualTo(RejectReason.REVOCATION_UNKNOWN);
+        assertThat(TestTokenServices.reasonOf(b, revoked.accessToken())).as("known revocations still say what they are")
                 .isEqualTo(RejectReason.REVOKED_SESSION);
         assertThat(b.revocationHealth().status()).isEqualTo(HealthStatus.UNHEALTHY);
         assertThat(b.revocationHealth().error()).isPresent();
-        assertThat(reasonOf(a, pair.accessToken())).as("A's link was never cut").isNull();
+        assertThat(TestTokenServices.reasonOf(a, pair.accessToken())).as("A's link was never cut").isNull();
         assertThat(a.revocationHealth().status()).isEqualTo(HealthStatus.HEALTHY);
         // past the budget a refresh is refused like any token whose revocation status cannot be known
         assertThatThrownBy(() -> b.refresh(pair.refreshToken())).isInstanceOf(TokenRejectedException.class)

@@ -72,15 +72,6 @@ class RevocationLinkFaultIntegrationTest {
         return process("redis://" + redis.node().host() + ":" + proxy.port(), clockB, tickB::get, settings, eventsB);
     }
 
-    private static RejectReason reasonOf(TokenService s, String token) {
-        try {
-            s.verify(token);
-            return null;
-        } catch (TokenRejectedException e) {
-            return e.reason();
-        }
-    }
-
     @Test
     void aRevocationMadeWhileTheLinkIsCutIsAppliedAfterItReconnects() throws Exception {
         TokenService a = processA(Map.of());
@@ -91,12 +82,12 @@ class RevocationLinkFaultIntegrationTest {
         proxy.cut();
         await().atMost(Duration.ofSeconds(10)).until(() -> b.revocationHealth().status() == HealthStatus.DEGRADED);
         a.revokeSession("sess-1", "logout", Instant.now().plus(Duration.ofDays(1)));
-        assertThat(reasonOf(a, pair.accessToken())).isEqualTo(RejectReason.REVOKED_SESSION);
-        assertThat(reasonOf(b, pair.accessToken())).as("B cannot know yet, and is within its budget").isNull();
+        assertThat(TestTokenServices.reasonOf(a, pair.accessToken())).isEqualTo(RejectReason.REVOKED_SESSION);
+        assertThat(TestTokenServices.reasonOf(b, pair.accessToken())).as("B cannot know yet, and is within its budget").isNull();
 
         proxy.heal();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
+        await().atMost(Duration.ofSeconds(15)).until(() -> TestTokenServices.reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
         await().atMost(Duration.ofSeconds(5)).until(() -> b.revocationHealth().status() == HealthStatus.HEALTHY);
         assertThat(b.revocationHealth().resyncs()).as("resumed from its position, no reload needed").isEqualTo(1);
         assertThat(eventsB.linkChanges).extracting(RevocationHealth::status)
@@ -119,7 +110,7 @@ class RevocationLinkFaultIntegrationTest {
         }
         proxy.heal();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
+        await().atMost(Duration.ofSeconds(15)).until(() -> TestTokenServices.reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
         assertThat(b.revocationHealth().resyncs()).isEqualTo(2);
         assertThat(b.revocationStats().counts()).containsEntry(RevocationKind.SESSION, 6L);
     }
@@ -131,7 +122,7 @@ class RevocationLinkFaultIntegrationTest {
         TokenPair pair = a.issue(TokenRequest.of("user-1", "sess-1"));
         TokenPair revoked = a.issue(TokenRequest.of("user-1", "sess-2"));
         a.revokeSession("sess-2", "logout", Instant.now().plus(Duration.ofDays(1)));
-        await().atMost(Duration.ofSeconds(5)).until(() -> reasonOf(b, revoked.accessToken()) == RejectReason.REVOKED_SESSION);
+        await().atMost(Duration.ofSeconds(5)).until(() -> TestTokenServices.reasonOf(b, revoked.accessToken()) == RejectReason.REVOKED_SESSION);
 
         proxy.cut();
         await().atMost(Duration.ofSeconds(10)).until(() -> b.revocationHealth().status() == HealthStatus.DEGRADED);
@@ -139,8 +130,8 @@ class RevocationLinkFaultIntegrationTest {
         assertThat(b.verify(pair.accessToken()).subject()).as("within the 30 s budget").isEqualTo("user-1");
         tickB.addAndGet(Duration.ofSeconds(2).toNanos());
 
-        assertThat(reasonOf(b, pair.accessToken())).isEqualTo(RejectReason.REVOCATION_UNKNOWN);
-        assertThat(reasonOf(b, revoked.accessToken())).as("known revocations still say what they are")
+        assertThat(TestTokenServices.reasonOf(b, pair.accessToken())).isEqualTo(RejectReason.REVOCATION_UNKNOWN);
+        assertThat(TestTokenServices.reasonOf(b, revoked.accessToken())).as("known revocations still say what they are")
                 .isEqualTo(RejectReason.REVOKED_SESSION);
         assertThat(b.revocationHealth().status()).isEqualTo(HealthStatus.UNHEALTHY);
         assertThat(b.revocationHealth().error()).isPresent();

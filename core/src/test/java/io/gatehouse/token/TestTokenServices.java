@@ -26,4 +26,14 @@ public final class TestTokenServices {
         }
         return tb.build();
     }
+
+    /** Why {@code s} refuses {@code token} as an access token, or null when it accepts it. */
+    static RejectReason reasonOf(TokenService s, String token) {
+        try {
+            s.verify(token);
+            return null;
+        } catch (TokenRejectedException e) {
+            return e.reason();
+        }
+    }
 }
