@@ -128,20 +128,10 @@ class CacheInstancesContractTest extends StoreContract {
         long seed = System.nanoTime();
         System.out.println("near-cache staleness test seed: " + seed + " on " + backend);
         Random random = new Random(seed);
-        GatehouseConfig settings = GatehouseConfig.builder().set("gatehouse.cache.heartbeat", "50ms").build();
-        // Near TTL far longer than the test: only invalidation can make a near copy go away.
-        Cache<Profile> a = instance(settings).builder("profile", Profile.class)
-                .nearCache(1000, Duration.ofMinutes(10)).build();
-        Cache<Profile> b = instance(settings).builder("profile", Profile.class)
-                .nearCache(1000, Duration.ofMinutes(10)).build();
         String key = "u42";
-        a.put(key, new Profile(key, "v", 0), Duration.ofMinutes(5), List.of("tenant"));
-        for (Cache<Profile> c : List.of(a, b)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                c.get(key);
-                return c.stats().nearHits() > 0; // the near cache is live and holds the value
-            });
-        }
+        List<Cache<Profile>> two = twoInstancesNearCaching(key);
+        Cache<Profile> a = two.get(0);
+        Cache<Profile> b = two.get(1);
         // Readers on both instances keep refilling their near caches while the writes happen, so a
         // read that started before a write races with that write's invalidation.
         AtomicBoolean stop = new AtomicBoolean();
@@ -204,19 +194,10 @@ class CacheInstancesContractTest extends StoreContract {
      */
     @Test
     void aWriterAlwaysReadsItsOwnWriteWhileReadersOnBothInstancesRefill() throws Exception {
-        GatehouseConfig settings = GatehouseConfig.builder().set("gatehouse.cache.heartbeat", "50ms").build();
-        Cache<Profile> a = instance(settings).builder("profile", Profile.class)
-                .nearCache(1000, Duration.ofMinutes(10)).build();
-        Cache<Profile> b = instance(settings).builder("profile", Profile.class)
-                .nearCache(1000, Duration.ofMinutes(10)).build();
         String key = "u42";
-        a.put(key, new Profile(key, "v", 0), Duration.ofMinutes(5), List.of("tenant"));
-        for (Cache<Profile> c : List.of(a, b)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                c.get(key);
-                return c.stats().nearHits() > 0;
-            });
-        }
+        List<Cache<Profile>> two = twoInstancesNearCaching(key);
+        Cache<Profile> a = two.get(0);
+        Cache<Profile> b = two.get(1);
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> readers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -327,5 +308,26 @@ class CacheInstancesContractTest extends StoreContract {
                 .contains(new Profile(key, "new", 2));
         await().atMost(Duration.ofSeconds(10)).until(() -> near.stats().invalidationsReceived() > received);
         assertThat(near.get(key)).contains(new Profile(key, "new", 2));
+    }
+
+    /**
+     * Two instances with a near cache on "profile" (near TTL far longer than any test here: only
+     * invalidation can make a near copy go away), {@code key} written by the first and held in both
+     * near caches.
+     */
+    private List<Cache<Profile>> twoInstancesNearCaching(String key) {
+        GatehouseConfig settings = GatehouseConfig.builder().set("gatehouse.cache.heartbeat", "50ms").build();
+        Cache<Profile> a = instance(settings).builder("profile", Profile.class)
+                .nearCache(1000, Duration.ofMinutes(10)).build();
+        Cache<Profile> b = instance(settings).builder("profile", Profile.class)
+                .nearCache(1000, Duration.ofMinutes(10)).build();
+        a.put(key, new Profile(key, "v", 0), Duration.ofMinutes(5), List.of("tenant"));
+        for (Cache<Profile> c : List.of(a, b)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                c.get(key);
+                return c.stats().nearHits() > 0; // the near cache is live and holds the value
+            });
+        }
+        return List.of(a, b);
     }
 }
