@@ -3,7 +3,7 @@ package io.gatehouse.spring.actuate;
 import io.gatehouse.Gatehouse;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.RateLimitListener;
-import io.gatehouse.redis.RedisCommandListener;
+import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.session.EndReason;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionListener;
