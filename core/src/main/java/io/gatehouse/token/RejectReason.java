@@ -49,4 +49,18 @@ public enum RejectReason {
     public String code() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * What a client may learn about a refused access token (the server's and the Spring starter's
+     * {@code error_description}): expired (so it refreshes) or revoked (so it logs in again); the finer
+     * reasons (bad signature, wrong issuer, ...) stay in metrics and logs.
+     */
+    public String clientDescription() {
+        return switch (this) {
+            case EXPIRED -> "the access token has expired";
+            case REVOKED_TOKEN, REVOKED_SESSION, REVOKED_FAMILY, REVOKED_USER, REFRESH_REUSED ->
+                    "the access token has been revoked";
+            default -> "the access token is not valid";
+        };
+    }
 }

@@ -114,11 +114,6 @@ public final class BearerAuthenticator {
      * again); the finer reasons (bad signature, wrong issuer, ...) stay in the metrics.
      */
     static String describe(RejectReason reason) {
-        return switch (reason) {
-            case EXPIRED -> "the access token has expired";
-            case REVOKED_TOKEN, REVOKED_SESSION, REVOKED_FAMILY, REVOKED_USER, REFRESH_REUSED ->
-                    "the access token has been revoked";
-            default -> "the access token is not valid";
-        };
+        return reason.clientDescription();
     }
 }

@@ -37,7 +37,7 @@ public final class GatehouseJwtDecoder implements JwtDecoder {
             if (e.reason() == RejectReason.REVOCATION_UNKNOWN) {
                 throw new RevocationUnknownException();
             }
-            throw new BadJwtException(Rejections.describe(e.reason()));
+            throw new BadJwtException(e.reason().clientDescription());
         }
         try {
             return toJwt(token, JWTParser.parse(token));
