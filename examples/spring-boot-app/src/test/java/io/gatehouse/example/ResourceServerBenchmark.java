@@ -83,7 +83,34 @@ public final class ResourceServerBenchmark {
             double mb = median(rb);
             System.out.printf("median: checked %.0f req/s, plain %.0f req/s, ratio %.3f (%d threads, %d s rounds)%n",
                     ma, mb, ma / mb, threads, seconds);
+
+            // The decoders alone, in this thread: one token again and again (Gatehouse's verify cache answers
+            // repeats without the signature check), and 20,000 distinct tokens in turn (more than the cache
+            // holds, so every call checks the signature, as Nimbus always does).
+            JwtDecoder dc = checked.getBean(JwtDecoder.class);
+            JwtDecoder dp = plain.getBean(JwtDecoder.class);
+            List<String> many = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                many.add(checked.getBean(Gatehouse.class).tokens().issue(TokenRequest.of("u" + i, "s" + i)).accessToken());
+            }
+            for (int r = 0; r < rounds; r++) {
+                System.out.printf("decode round %d: same token checked %.0f/s plain %.0f/s; distinct tokens checked %.0f/s plain %.0f/s%n",
+                        r + 1, decodes(dc, List.of(token), seconds), decodes(dp, List.of(token), seconds),
+                        decodes(dc, many, seconds), decodes(dp, many, seconds));
+            }
         }
+    }
+
+    private static double decodes(JwtDecoder decoder, List<String> tokens, int seconds) {
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        long n = 0;
+        int i = 0;
+        while (System.nanoTime() < end) {
+            decoder.decode(tokens.get(i));
+            i = i + 1 == tokens.size() ? 0 : i + 1;
+            n++;
+        }
+        return n / (double) seconds;
     }
 
     private static double median(List<Double> values) {
