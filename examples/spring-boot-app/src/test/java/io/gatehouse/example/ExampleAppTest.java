@@ -120,4 +120,13 @@ class ExampleAppTest {
         assertThat(health.body()).contains("\"gatehouse\"").contains("\"redis-0\"").contains("\"revocation\"")
                 .contains("\"rate-limits\"");
     }
+
+    @Test
+    void gatehouseMetersAreInTheApplicationsRegistry() {
+        String cookie = Http.sessionCookie(Http.postForm(url("/login"), "username=bob&password=bob-password")).orElseThrow();
+        HttpResponse<String> created = Http.get(url("/actuator/metrics/gatehouse.sessions.created"), "Cookie", cookie);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(created.body()).contains("\"COUNT\"");
+        assertThat(Http.get(url("/actuator/metrics/gatehouse.revocation.state.age"), "Cookie", cookie).statusCode()).isEqualTo(200);
+    }
 }

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatehouseMeters implements RedisCommandListener, TokenEventListener, SessionListener, RateLimitListener {
     private final MeterRegistry registry;
+    /** One timer per target and command, looked up without building a meter id per Redis command. */
+    private final java.util.Map<String, Timer> commandTimers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public GatehouseMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -43,8 +45,8 @@ public final class GatehouseMeters implements RedisCommandListener, TokenEventLi
 
     @Override
     public void completed(String target, String command, long nanos) {
-        Timer.builder("gatehouse.redis.commands").tag("target", target).tag("command", command)
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        commandTimers.computeIfAbsent(target + ' ' + command, k -> Timer.builder("gatehouse.redis.commands")
+                .tag("target", target).tag("command", command).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
