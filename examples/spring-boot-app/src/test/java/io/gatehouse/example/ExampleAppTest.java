@@ -86,7 +86,7 @@ class ExampleAppTest {
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(refused.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
-        assertThat(refused.body()).contains("\"policy\":\"example\"");
+        assertThat(refused.body()).contains("urn:gatehouse:problem:rate-limited").contains("\"policy\":\"example\"");
     }
 
     @Test

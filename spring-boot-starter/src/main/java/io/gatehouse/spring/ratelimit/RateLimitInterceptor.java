@@ -6,10 +6,12 @@ import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicies;
 import io.gatehouse.ratelimit.RatePolicy;
 import jakarta.servlet.http.HttpServletRequest;
+import io.gatehouse.spring.problem.Problems;
 import jakarta.servlet.http.HttpServletResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -17,7 +19,8 @@ import org.springframework.web.servlet.HandlerInterceptor;
 /**
  * Decides {@link RateLimited} handlers with the Gatehouse {@link RateLimiter} (one Redis script per request,
  * refused keys answered from memory until their retry-after) and writes the same headers as the server,
- * built by the core's {@link RateLimitResponse}, on allowed and refused requests alike.
+ * built by the core's {@link RateLimitResponse}, on allowed and refused requests alike; a refusal is the
+ * server's problem body ({@code urn:gatehouse:problem:rate-limited} with {@code policy} and {@code retry_after}).
  */
 public final class RateLimitInterceptor implements HandlerInterceptor {
     private final RateLimiter limiter;
@@ -49,10 +52,11 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
         if (decision.allowed()) {
             return true;
         }
-        response.setStatus(answer.status());
-        response.setContentType(RateLimitResponse.PROBLEM_TYPE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write(answer.problem().orElse(""));
+        RateLimitResponse.Refusal refusal = answer.refusal().orElseThrow();
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        refusal.policy().ifPresent(p -> extensions.put("policy", p));
+        extensions.put("retry_after", refusal.retryAfterSeconds());
+        Problems.write(response, answer.status(), "rate-limited", refusal.title(), refusal.detail(), extensions);
         return false;
     }
 

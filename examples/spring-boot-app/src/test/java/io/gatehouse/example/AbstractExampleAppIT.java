@@ -43,7 +43,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
  * HTTP sessions and a cache.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbstractExampleAppIntegrationTest {
+abstract class AbstractExampleAppIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ISSUER = "http://gatehouse.test";
     private static final String CLIENT_SECRET = "client-secret-" + HexFormat.of().formatHex(random(8));
@@ -55,7 +55,7 @@ abstract class AbstractExampleAppIntegrationTest {
     private ConfigurableApplicationContext appA;
     private ConfigurableApplicationContext appB;
 
-    AbstractExampleAppIntegrationTest(Topology topology) {
+    AbstractExampleAppIT(Topology topology) {
         this.topology = topology;
     }
 

@@ -3,8 +3,8 @@ package io.gatehouse.example;
 import io.gatehouse.testkit.Topology;
 
 /** The example application, two instances and the server on Redis Cluster. */
-class ClusterExampleAppIntegrationTest extends AbstractExampleAppIntegrationTest {
-    ClusterExampleAppIntegrationTest() {
+class ClusterExampleAppIT extends AbstractExampleAppIT {
+    ClusterExampleAppIT() {
         super(Topology.CLUSTER);
     }
 }
