@@ -132,6 +132,55 @@ public final class GatehouseConfig {
         return get(key).map(v -> parseDuration(key, v)).orElse(defaultValue);
     }
 
+    /** A duration above zero; the error names {@code key}. */
+    public Duration positiveDuration(String key, Duration defaultValue) {
+        Duration d = duration(key, defaultValue);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(key, key + " must be a positive duration, not " + d);
+        }
+        return d;
+    }
+
+    /** A duration of at least {@code min}; the error names {@code key}. */
+    public Duration durationAtLeast(String key, Duration defaultValue, Duration min) {
+        Duration d = duration(key, defaultValue);
+        if (d.compareTo(min) < 0) {
+            throw new ConfigException(key, key + " = " + d + " is too small: it must be at least " + min + ".");
+        }
+        return d;
+    }
+
+    /** A duration of zero (usually: off) or more; the error names {@code key}. */
+    public Duration nonNegativeDuration(String key, Duration defaultValue) {
+        Duration d = duration(key, defaultValue);
+        if (d.isNegative()) {
+            throw new ConfigException(key, key + " = " + d + " is negative; use 0 to turn it off.");
+        }
+        return d;
+    }
+
+    /** A whole number from {@code min} to {@code max}; the error names {@code key} and the range. */
+    public long numberInRange(String key, long defaultValue, long min, long max) {
+        long v = number(key, defaultValue);
+        if (v < min || v > max) {
+            throw new ConfigException(key, key + " = " + v + " must be between " + min + " and " + max);
+        }
+        return v;
+    }
+
+    /**
+     * {@code text} as a duration in the configuration's forms ({@code 250ms}, {@code 2s}, {@code 15m},
+     * {@code 12h}, {@code 30d}, ISO-8601 {@code PT2S}), or empty when it is none: the one duration parser,
+     * also used inside other values (a rate {@code 10/1m}).
+     */
+    public static Optional<Duration> parseDuration(String text) {
+        try {
+            return Optional.of(parseDuration("duration", text));
+        } catch (ConfigException e) {
+            return Optional.empty();
+        }
+    }
+
     /** A whole number. */
     public long number(String key, long defaultValue) {
         return get(key).map(v -> {
