@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testkit.RedisDeployment;
 import io.gatehouse.testkit.SharedRedis;
+import io.gatehouse.testkit.TlsRedis;
 import io.gatehouse.testkit.Topology;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -55,23 +57,31 @@ class ServerE2EIT {
 
     /**
      * The same contract exercise against every Redis topology users run: standalone, Sentinel (the URL
-     * names the sentinels and the master) and Cluster (seed nodes). The deployments are the testkit's
+     * names the sentinels and the master), Cluster (seed nodes) and TLS (a server started from the shipped
+     * {@code deploy/redis/redis.conf}, as the shipped ACL's {@code gatehouse} user, with a client certificate). The deployments are the testkit's
      * shared ones (started once per JVM); each run uses its own key prefix, so runs never see each other's
      * state and nothing needs flushing.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Topology.class, names = {"STANDALONE", "SENTINEL", "CLUSTER"})
+    @EnumSource(value = Topology.class, names = {"STANDALONE", "SENTINEL", "CLUSTER", "TLS"})
     void withRedisConfiguredTheContractHoldsAndHealthShowsTheTarget(Topology topology, @TempDir Path workDir)
             throws Exception {
-        String redisUrl = SharedRedis.get(topology).url();
+        RedisDeployment deployment = SharedRedis.get(topology);
+        String redisUrl = deployment.url();
         String password = "pw-" + HexFormat.of().formatHex(randomBytes()) + " secret";
         String opsSecret = HexFormat.of().formatHex(randomBytes()) + HexFormat.of().formatHex(randomBytes());
         Map<String, String> env = new HashMap<>(Map.of("GATEHOUSE_REDIS_URL", redisUrl,
-                "GATEHOUSE_REDIS_KEY_PREFIX", "e2e" + HexFormat.of().formatHex(randomBytes()),
+                // The shipped ACL confines the gatehouse user to gatehouse:* keys and channels.
+                "GATEHOUSE_REDIS_KEY_PREFIX", "gatehouse:e2e" + HexFormat.of().formatHex(randomBytes()),
                 "GATEHOUSE_SESSIONS_MAC_KEY", "ZTJlLW1hYy1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NQ==",
                 "GATEHOUSE_SESSIONS_DEVICE_KEY", "ZTJlLWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMg==",
                 // This machine is shared and loaded; the 1 s default can miss the first handshake.
                 "GATEHOUSE_REDIS_COMMAND_TIMEOUT", "5s", "GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s"));
+        if (deployment instanceof TlsRedis tls) {
+            env.put("GATEHOUSE_REDIS_TLS_CA_FILE", tls.caCertFile().toString());
+            env.put("GATEHOUSE_REDIS_TLS_CERT_FILE", tls.clientCertFile().toString());
+            env.put("GATEHOUSE_REDIS_TLS_KEY_FILE", tls.clientKeyFile().toString());
+        }
         env.put("GATEHOUSE_SERVER_CLIENTS", "ops");
         env.put("GATEHOUSE_SERVER_CLIENT_OPS_SECRET_HASH", "sha256:" + sha256Hex(opsSecret));
         env.put("GATEHOUSE_SERVER_CLIENT_OPS_SCOPES", "admin");
