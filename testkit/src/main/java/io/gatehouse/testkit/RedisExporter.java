@@ -1,16 +1,9 @@
 package io.gatehouse.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * A running {@code prometheus-redis-exporter} (Debian's redis_exporter) scraping a {@link TlsRedis}
@@ -20,16 +13,12 @@ import java.util.concurrent.TimeUnit;
 public final class RedisExporter implements AutoCloseable {
   static final String BINARY = "prometheus-redis-exporter";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private final Process process;
-  private final Path dir;
+  private final ServiceProcess process;
   private final int port;
 
-  private RedisExporter(Process process, Path dir, int port) {
+  private RedisExporter(ServiceProcess process, int port) {
     this.process = process;
-    this.dir = dir;
     this.port = port;
   }
 
@@ -40,7 +29,6 @@ public final class RedisExporter implements AutoCloseable {
    * @return the running exporter
    */
   public static RedisExporter start(TlsRedis redis) {
-    PidRegistry.reapOrphansOnce();
     Path dir = TempDirs.create();
     int port = FreePorts.next();
     List<String> command =
@@ -52,36 +40,10 @@ public final class RedisExporter implements AutoCloseable {
             "-tls-client-cert-file", redis.clientCertFile().toString(),
             "-tls-client-key-file", redis.clientKeyFile().toString(),
             "-web.listen-address", RedisNode.HOST + ":" + port);
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(LogTail.STDOUT_FILE).toFile());
-    builder.environment().put("REDIS_PASSWORD", redis.monitorPassword());
-    Process process;
-    try {
-      process = builder.start();
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      TempDirs.deleteRecursively(dir);
-      throw new UncheckedIOException("cannot start " + BINARY, e);
-    }
-    PidRegistry.register(process.toHandle(), dir);
-    RedisExporter exporter = new RedisExporter(process, dir, port);
-    try {
-      Poll.until(
-          BINARY + " on port " + port,
-          READY_TIMEOUT,
-          () -> {
-            if (!process.isAlive()) {
-              throw new IllegalStateException(BINARY + " exited: " + exporter.log());
-            }
-            return exporter.scrapeOrNull() == null ? "no /metrics yet" : null;
-          });
-    } catch (RuntimeException e) {
-      exporter.close();
-      throw e;
-    }
+    ServiceProcess process =
+        ServiceProcess.start(dir, command, Map.of("REDIS_PASSWORD", redis.monitorPassword()));
+    RedisExporter exporter = new RedisExporter(process, port);
+    process.awaitHttp(exporter.metricsUrl(), READY_TIMEOUT);
     return exporter;
   }
 
@@ -101,11 +63,7 @@ public final class RedisExporter implements AutoCloseable {
    * @throws IllegalStateException if it does not answer 200
    */
   public String scrape() {
-    String body = scrapeOrNull();
-    if (body == null) {
-      throw new IllegalStateException(BINARY + " did not answer /metrics: " + log());
-    }
-    return body;
+    return process.require(metricsUrl());
   }
 
   /**
@@ -114,43 +72,16 @@ public final class RedisExporter implements AutoCloseable {
    * @return stdout and stderr
    */
   public String log() {
-    try {
-      return Files.readString(dir.resolve(LogTail.STDOUT_FILE));
-    } catch (IOException e) {
-      return "";
-    }
+    return process.log();
   }
 
-  private String scrapeOrNull() {
-    try {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://" + RedisNode.HOST + ":" + port + "/metrics"))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? response.body() : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while scraping " + BINARY, e);
-    }
+  private String metricsUrl() {
+    return "http://" + RedisNode.HOST + ":" + port + "/metrics";
   }
 
   /** Stops it (SIGTERM, then SIGKILL) and deletes its directory. */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(2, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    PidRegistry.unregister(process.pid());
-    TempDirs.deleteRecursively(dir);
+    process.close();
   }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.server.metrics;
 
+import io.gatehouse.session.CleanupBatch;
 import io.gatehouse.session.Device;
 import io.gatehouse.session.NewSession;
 import io.gatehouse.session.Session;
@@ -106,7 +107,12 @@ final class TrackingSessionStore implements SessionStore {
 
     @Override
     public SessionCleanup cleanup(int batchSize) {
-        return delegate.cleanup(batchSize);
+        SessionCleanup pass = delegate.cleanup(batchSize);
+        return () -> {
+            CleanupBatch batch = pass.next();
+            metrics.cleaned(batch);
+            return batch;
+        };
     }
 
     @Override

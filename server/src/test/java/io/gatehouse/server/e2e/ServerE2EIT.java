@@ -71,13 +71,15 @@ class ServerE2EIT {
         String password = "pw-" + HexFormat.of().formatHex(randomBytes()) + " secret";
         String opsSecret = HexFormat.of().formatHex(randomBytes()) + HexFormat.of().formatHex(randomBytes());
         Map<String, String> env = new HashMap<>(Map.of("GATEHOUSE_REDIS_URL", redisUrl,
-                // The shipped ACL confines the gatehouse user to gatehouse:* keys and channels.
-                "GATEHOUSE_REDIS_KEY_PREFIX", "gatehouse:e2e" + HexFormat.of().formatHex(randomBytes()),
+                "GATEHOUSE_REDIS_KEY_PREFIX", "e2e" + HexFormat.of().formatHex(randomBytes()),
                 "GATEHOUSE_SESSIONS_MAC_KEY", "ZTJlLW1hYy1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NQ==",
                 "GATEHOUSE_SESSIONS_DEVICE_KEY", "ZTJlLWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMg==",
                 // This machine is shared and loaded; the 1 s default can miss the first handshake.
                 "GATEHOUSE_REDIS_COMMAND_TIMEOUT", "5s", "GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s"));
         if (deployment instanceof TlsRedis tls) {
+            // The shipped ACL confines the gatehouse user to gatehouse:* keys and channels: the default
+            // prefix. Only this test uses the TLS deployment in this JVM, so nothing else shares it.
+            env.remove("GATEHOUSE_REDIS_KEY_PREFIX");
             env.put("GATEHOUSE_REDIS_TLS_CA_FILE", tls.caCertFile().toString());
             env.put("GATEHOUSE_REDIS_TLS_CERT_FILE", tls.clientCertFile().toString());
             env.put("GATEHOUSE_REDIS_TLS_KEY_FILE", tls.clientKeyFile().toString());
@@ -112,6 +114,7 @@ class ServerE2EIT {
 
             String metrics = server.get("/metrics").body();
             assertThat(metrics).contains("gatehouse_redis_commands_seconds_bucket{command=\"EVALSHA\"");
+            assertThat(metrics).containsPattern("gatehouse_token_revocation_resyncs_total [1-9]");
             assertThat(metrics).containsPattern("gatehouse_redis_circuit_open\\{target=\"[^\"]+\"} 0(\\.0)?\n");
             assertThat(metrics).doesNotContain(opsSecret);
             server.stop();
