@@ -103,6 +103,26 @@ class ShippedAclIntegrationTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "PING", "INFO", "ROLE", "SUBSCRIBE __sentinel__:hello", "PUBLISH __sentinel__:hello x",
+        "REPLICAOF NO ONE", "CONFIG REWRITE", "CLIENT KILL ID 1", "MULTI", "EXEC", "SCRIPT KILL"
+      })
+  void sentinelMayRunWhatSentinelSendsToAMaster(String command, TlsRedis redis) {
+    List<String> dryRun = new ArrayList<>(List.of("ACL", "DRYRUN", TlsRedis.SENTINEL));
+    dryRun.addAll(List.of(command.split(" ")));
+    assertThat(redis.node().cli(dryRun.toArray(String[]::new))).as(command).isEqualTo("OK");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"GET gatehouse:x", "FLUSHALL", "SUBSCRIBE gatehouse:cache", "CONFIG SET save 1"})
+  void sentinelReadsNoKeysAndOtherChannels(String command, TlsRedis redis) {
+    List<String> dryRun = new ArrayList<>(List.of("ACL", "DRYRUN", TlsRedis.SENTINEL));
+    dryRun.addAll(List.of(command.split(" ")));
+    assertThat(redis.node().cli(dryRun.toArray(String[]::new))).as(command).contains("no permissions");
+  }
+
   @Test
   void theDefaultUserIsOff(TlsRedis redis) {
     assertThat(redis.node().cli("ACL", "GETUSER", "default")).contains("off");
