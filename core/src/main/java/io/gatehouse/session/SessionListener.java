@@ -18,10 +18,21 @@ public interface SessionListener {
     }
 
     /**
+     * A touch found the session alive (metrics count active sessions here). Called on every protected
+     * request: keep it cheap and never block.
+     */
+    default void sessionTouched(Session session) {
+    }
+
+    /**
      * Sessions ended. {@code sessionIds} are exactly the sessions this call ended (full ids, as
      * {@link Session#id()}); expired ones removed on the way are not included.
      */
     default void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {
+    }
+
+    /** A batch of a {@linkplain SessionStore#cleanup(int) cleanup pass} finished (metrics count its work here). */
+    default void cleanedUp(CleanupBatch batch) {
     }
 
     /** A device was marked trusted until {@code until}. */

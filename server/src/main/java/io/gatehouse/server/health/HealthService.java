@@ -2,8 +2,8 @@ package io.gatehouse.server.health;
 
 import io.gatehouse.config.Purpose;
 import io.gatehouse.event.EventStats;
-import io.gatehouse.server.Services;
-import io.gatehouse.server.user.UserDatabase;
+import io.gatehouse.Gatehouse;
+import io.gatehouse.user.UserDatabase;
 import io.gatehouse.store.HealthReport;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.Stores;
@@ -42,9 +42,9 @@ public final class HealthService {
 
     private final Stores stores;
     private final UserDatabase database;
-    private final Services services;
+    private final Gatehouse services;
 
-    public HealthService(Stores stores, UserDatabase database, Services services) {
+    public HealthService(Stores stores, UserDatabase database, Gatehouse services) {
         this.stores = stores;
         this.database = database;
         this.services = services;
@@ -132,8 +132,8 @@ public final class HealthService {
 
     /** The probe of the Redis target serving {@code purpose}, or empty when it is served in memory. */
     private Optional<TargetHealth> targetOf(HealthReport redis, Purpose purpose) {
-        return stores.redis(purpose).flatMap(c -> redis.targets().stream()
-                .filter(t -> t.target().equals(c.target())).findFirst());
+        return stores.target(purpose).flatMap(target -> redis.targets().stream()
+                .filter(t -> t.target().equals(target)).findFirst());
     }
 
     /** What each capability serves from while Redis is away; each part's status says whether it falls back now. */
@@ -148,8 +148,8 @@ public final class HealthService {
         link.error().ifPresent(e -> tokens.put("error", e));
         parts.put("tokens", tokens);
 
-        Map<String, Object> limits = part(services.limiter().health());
-        if (services.limiter().health() != HealthStatus.HEALTHY) {
+        Map<String, Object> limits = part(services.rateLimiter().health());
+        if (services.rateLimiter().health() != HealthStatus.HEALTHY) {
             limits.put("note", "Redis is unavailable: each policy's on-store-down mode decides (per-instance fallback, fail-open or fail-closed)");
         }
         parts.put("rate_limits", limits);

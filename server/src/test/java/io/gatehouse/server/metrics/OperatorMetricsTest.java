@@ -40,7 +40,7 @@ class OperatorMetricsTest {
     void sessionCleanupPassesAreCounted() {
         try (ServerMetrics metrics = new ServerMetrics()) {
             CapabilityMetrics capability = new CapabilityMetrics(metrics.registry());
-            SessionStore sessions = capability.track(SessionStore.builder().inMemory().build());
+            SessionStore sessions = SessionStore.builder().inMemory().listener(capability).build();
             sessions.create(NewSession.forUser("u1").build());
             sessions.cleanup(10).runToEnd();
             assertThat(metrics.scrape()).containsPattern("gatehouse_sessions_cleanup_users_total [1-9]")
