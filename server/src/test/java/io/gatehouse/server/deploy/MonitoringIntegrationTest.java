@@ -68,7 +68,8 @@ class MonitoringIntegrationTest {
                 "gatehouse.redis.tls.ca-file", redis.caCertFile().toString(),
                 "gatehouse.redis.tls.cert-file", redis.clientCertFile().toString(),
                 "gatehouse.redis.tls.key-file", redis.clientKeyFile().toString(),
-                "gatehouse.redis.command-timeout", "5s", "gatehouse.redis.connect-timeout", "10s",
+                // The shared machine can be very loaded; a TLS handshake may wait seconds for the CPU.
+                "gatehouse.redis.command-timeout", "15s", "gatehouse.redis.connect-timeout", "20s",
                 "gatehouse.sessions.mac-key", "bW9uaXRvcmluZy10ZXN0LW1hYy1rZXktMDEyMzQ1Njc4OQ==",
                 "gatehouse.sessions.device-key", "bW9uaXRvcmluZy10ZXN0LWRldmljZS1rZXktMDEyMzQ1Ng=="));
         // Every retired refresh token presented again is a reuse; one failure per address and account locks.
@@ -141,27 +142,29 @@ class MonitoringIntegrationTest {
         assertThat(activeAlerts()).as(prometheus.alerts()).doesNotContainAnyElementsOf(QUIET);
     }
 
-    /** Every PromQL expression of the shipped dashboards returns data after the traffic (no dead panel). */
+    /**
+     * Every PromQL expression of the shipped dashboards returns data after the traffic (no dead panel).
+     * Recorded series and rates need a few scrapes and rule evaluations after the first request of a
+     * route, hence the wait.
+     */
     @Test
     @Order(2)
     void everyDashboardExpressionReturnsData() throws IOException {
-        List<String> dead = new java.util.ArrayList<>();
-        int checked = 0;
+        List<String> expressions = new java.util.ArrayList<>();
         for (String dashboard : List.of("gatehouse.json", "redis.json")) {
             JsonNode root = JSON.readTree(GRAFANA.resolve(dashboard).toFile());
             for (JsonNode panel : root.path("panels")) {
                 for (JsonNode target : panel.path("targets")) {
                     // Grafana's own interval variable; a minute spans many of this test's 1 s scrapes.
-                    String expr = target.path("expr").asText().replace("$__rate_interval", "1m");
-                    checked++;
-                    if (results(expr).isEmpty()) {
-                        dead.add(dashboard + " / " + panel.path("title").asText() + ": " + expr);
-                    }
+                    expressions.add(dashboard + " / " + panel.path("title").asText() + ": "
+                            + target.path("expr").asText().replace("$__rate_interval", "1m"));
                 }
             }
         }
-        assertThat(checked).isGreaterThan(45);
-        assertThat(dead).isEmpty();
+        assertThat(expressions).hasSizeGreaterThan(45);
+        await("every dashboard expression answering").atMost(ALERT_WAIT).untilAsserted(() ->
+                assertThat(expressions.stream().filter(e -> results(e.substring(e.indexOf(": ") + 2)).isEmpty()))
+                        .as("expressions without data").isEmpty());
     }
 
     @Test
