@@ -81,8 +81,8 @@ class MonitoringIntegrationTest {
         server = TestServer.start(dataDir, config);
         prometheus = PrometheusServer.start(Map.of(
                 "prometheus.yml", prometheusConfig(server.server().port(), exporter.port()),
-                "rules.yml", RuleFiles.fast(PrometheusRulesTest.PROMETHEUS.resolve("rules.yml")),
-                "alerts.yml", RuleFiles.fast(PrometheusRulesTest.PROMETHEUS.resolve("alerts.yml"))));
+                "rules.yml", RuleFiles.fast(PrometheusRulesIntegrationTest.PROMETHEUS.resolve("rules.yml")),
+                "alerts.yml", RuleFiles.fast(PrometheusRulesIntegrationTest.PROMETHEUS.resolve("alerts.yml"))));
         // The counters must be scraped at zero before the traffic, or increase() has no first sample.
         await("both targets scraped").atMost(ALERT_WAIT).until(() ->
                 results("up == 1").size() == 2 && !results("gatehouse_lockouts_total").isEmpty()

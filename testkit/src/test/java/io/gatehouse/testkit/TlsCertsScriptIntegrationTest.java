@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code scripts/tls-certs}: what it makes, with which permissions, and that a re-run keeps the CA. */
-class TlsCertsScriptTest {
+class TlsCertsScriptIntegrationTest {
   private static final Path SCRIPT = Path.of("..", "scripts", "tls-certs");
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The deployment files no test can run here (no container engine, no systemd as PID 1): checked by their
  * own tools where installed, and held to the settings the rest of the suite tests.
  */
-class DeploymentFilesTest {
+class DeploymentFilesIntegrationTest {
     static final Path ROOT = Path.of("..");
     static final Path DEPLOY = ROOT.resolve("deploy");
     /** What a compose Redis may change on the command line: addresses, paths, certificates, replication. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The shipped Prometheus files through promtool: syntax ({@code check}), every alert's unit tests
  * ({@code test rules}), and every alert tested and given a runbook.
  */
-class PrometheusRulesTest {
+class PrometheusRulesIntegrationTest {
     static final Path PROMETHEUS = Path.of("..", "deploy", "prometheus");
 
     @Test
