@@ -1,6 +1,12 @@
 package io.gatehouse.redis;
 
+import io.gatehouse.store.StoreDurabilityException;
 import io.gatehouse.store.StoreException;
+import io.gatehouse.store.StoreUnavailableException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
@@ -75,6 +81,56 @@ public final class RedisConnection implements AutoCloseable {
                 .exceptionallyCompose(e -> LettuceErrors.isNoScript(e)
                         ? c.<T>eval(script.body(), script.reply().type, k, args)
                         : CompletableFuture.failedFuture(e)));
+    }
+
+    /**
+     * Runs a script, then {@code WAIT replicas timeout} right behind it on the same socket (one round
+     * trip: the two are pipelined), and completes once the script's effects are on {@code replicas}
+     * replicas; with fewer confirmations it fails with {@link StoreDurabilityException}. {@code WAIT}
+     * holds up every later command of its connection, so run this on a
+     * {@linkplain RedisConnector#openDedicated() dedicated connection}. On Cluster the pair goes to the
+     * master of the keys' slot directly (WAIT has no key to be routed by).
+     */
+    <T> CompletableFuture<T> evalReplicated(RedisScript script, List<String> keys, int replicas, Duration timeout,
+                                           String... args) {
+        KeySpace.requireSameSlot(keys);
+        String[] k = keys.toArray(new String[0]);
+        long waitMs = Math.max(1, timeout.toMillis());
+        CompletableFuture<Replicated<T>> done = call(script.name(), c -> {
+            RedisClusterAsyncCommands<String, String> node = k.length == 0 ? c : masterOf(k[0]);
+            return Replicated.<T>run(node, script, true, k, args, replicas, waitMs)
+                    .exceptionallyCompose(e -> LettuceErrors.isNoScript(e)
+                            ? Replicated.<T>run(node, script, false, k, args, replicas, waitMs)
+                            : CompletableFuture.failedFuture(e));
+        });
+        return done.thenApply(r -> {
+            if (r.confirmed() < replicas) {
+                throw new StoreDurabilityException(connector.target(), r.confirmed(), replicas, "Redis "
+                        + connector.target() + ": script " + script.name() + " was applied by the master but "
+                        + r.confirmed() + " of " + replicas + " replicas confirmed it within " + waitMs
+                        + " ms; not acknowledged (a failover now could undo it)");
+            }
+            return r.value();
+        });
+    }
+
+    /** The commands of the master serving {@code key}'s slot (Cluster), else the connection's own. */
+    private RedisClusterAsyncCommands<String, String> masterOf(String key) {
+        if (!(connection instanceof StatefulRedisClusterConnection<String, String> cluster)) {
+            return commands;
+        }
+        RedisClusterNode master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+        if (master == null) {
+            throw new StoreUnavailableException(connector.target(), "Redis " + connector.target()
+                    + " has no master for the slot of " + key + " now");
+        }
+        RedisURI uri = master.getUri();
+        return cluster.getConnection(uri.getHost(), uri.getPort()).async();
+    }
+
+    /** Awaits a replicated script call: the command timeout plus the replicas' wait. */
+    <T> T awaitReplicated(CompletableFuture<T> future, Duration waitTimeout) {
+        return await(future, connector.endpoint().commandTimeout().plus(waitTimeout));
     }
 
     private <T> CompletableFuture<T> call(String script,

@@ -1,5 +1,6 @@
 package io.gatehouse.redis;
 
+import io.gatehouse.config.Durability;
 import io.gatehouse.config.RedisEndpoint;
 import io.gatehouse.config.RedisMode;
 import io.gatehouse.store.TargetHealth;
@@ -45,6 +46,7 @@ public final class RedisConnector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisConnector.class);
 
     private final RedisEndpoint endpoint;
+    private final String purposes;
     private final String target;
     private final ClientResources resources;
     private final AbstractRedisClient client;
@@ -55,10 +57,12 @@ public final class RedisConnector implements AutoCloseable {
     private final KeySpace keys;
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+    private volatile RedisConnection durable;
 
-    private RedisConnector(RedisEndpoint endpoint, String target, ClientResources resources, AbstractRedisClient client,
-                           StatefulConnection<String, String> stateful) {
+    private RedisConnector(RedisEndpoint endpoint, String purposes, String target, ClientResources resources,
+                           AbstractRedisClient client, StatefulConnection<String, String> stateful) {
         this.endpoint = endpoint;
+        this.purposes = purposes;
         this.target = target;
         this.resources = resources;
         this.client = client;
@@ -100,6 +104,7 @@ public final class RedisConnector implements AutoCloseable {
         String target = purposes + "@" + endpoint.redactedUrl();
         ClientResources resources = LettuceClients.resources(target, commands);
         AbstractRedisClient client = null;
+        RedisConnector connector;
         try {
             StatefulConnection<String, String> stateful;
             if (endpoint.mode() == RedisMode.CLUSTER) {
@@ -115,10 +120,9 @@ public final class RedisConnector implements AutoCloseable {
                 single.setOptions(LettuceClients.clientOptions(endpoint));
                 stateful = single.connect(StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
             }
-            RedisConnector connector = new RedisConnector(endpoint, target, resources, client, stateful);
+            connector = new RedisConnector(endpoint, purposes, target, resources, client, stateful);
             connector.shared.sync(RedisClusterAsyncCommands::ping);
             log.info("Redis for {} connected: {}", purposes, endpoint.redactedUrl());
-            return connector;
         } catch (RuntimeException e) {
             if (client != null) {
                 client.shutdown(0, 2, TimeUnit.SECONDS);
@@ -126,6 +130,42 @@ public final class RedisConnector implements AutoCloseable {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw StartupErrors.explain(purposes, endpoint, keyName, e);
         }
+        try {
+            connector.checkDurability(keyName);
+        } catch (RuntimeException e) {
+            connector.close();
+            throw e;
+        }
+        return connector;
+    }
+
+    /**
+     * Reads persistence, eviction and replicas of the deployment when it holds tokens or sessions and
+     * warns, or refuses to start ({@code durability.check = strict}), if acknowledged writes could be
+     * lost. An INFO the ACL does not allow is reported, not fatal (unless strict).
+     */
+    private void checkDurability(UnaryOperator<String> keyName) {
+        Durability d = endpoint.durability();
+        if (d.check() == Durability.Check.OFF || !DeploymentCheck.guardsSecurityState(purposes)) {
+            return;
+        }
+        List<String> risks;
+        try {
+            risks = DeploymentCheck.risks(HealthProbe.infos(this, stateful).stream().map(HealthProbe::parse).toList(), d);
+        } catch (RuntimeException e) {
+            risks = List.of("cannot read INFO to check persistence and eviction: " + e.getMessage());
+        }
+        if (risks.isEmpty()) {
+            return;
+        }
+        String key = keyName.apply("durability.check");
+        if (d.check() == Durability.Check.STRICT) {
+            throw new io.gatehouse.config.ConfigException(key, "Redis for " + purposes + " at " + endpoint.redactedUrl()
+                    + " could lose acknowledged writes: " + String.join("; ", risks) + ". Fix the deployment, or set "
+                    + key + " = warn to start anyway.");
+        }
+        risks.forEach(r -> log.warn("Redis for {} at {} could lose acknowledged writes: {} (set {} = strict to refuse"
+                + " to start)", purposes, endpoint.redactedUrl(), r, key));
     }
 
     @SuppressWarnings("unchecked")
@@ -159,6 +199,49 @@ public final class RedisConnector implements AutoCloseable {
     /** Shorthand for {@code connection().evalAsync(script, keys, args)}. */
     public <T> CompletableFuture<T> evalAsync(RedisScript script, List<String> keys, String... args) {
         return shared.evalAsync(script, keys, args);
+    }
+
+    /**
+     * Runs a script that is a security write (a revocation, a refresh rotation, a session end, a
+     * lockout) with this deployment's {@link Durability}: in {@code async} mode as
+     * {@link #eval}; in {@code replicated} mode it returns only once {@code WAIT} confirmed the
+     * configured number of replicas, else it throws {@link io.gatehouse.store.StoreDurabilityException}
+     * (the master has applied it, but a failover could undo it).
+     */
+    public <T> T evalDurable(RedisScript script, List<String> keys, String... args) {
+        Durability d = endpoint.durability();
+        if (!d.replicated()) {
+            return shared.eval(script, keys, args);
+        }
+        RedisConnection c = durable();
+        return c.awaitReplicated(c.<T>evalReplicated(script, keys, d.replicas(), d.timeout(), args), d.timeout());
+    }
+
+    /** {@link #evalDurable} without waiting. */
+    public <T> CompletableFuture<T> evalDurableAsync(RedisScript script, List<String> keys, String... args) {
+        Durability d = endpoint.durability();
+        if (!d.replicated()) {
+            return shared.evalAsync(script, keys, args);
+        }
+        return durable().evalReplicated(script, keys, d.replicas(), d.timeout(), args);
+    }
+
+    /**
+     * The connection replicated writes use: its own, because {@code WAIT} holds up every command queued
+     * behind it on its connection, and ordinary commands must not wait for replicas.
+     */
+    private RedisConnection durable() {
+        RedisConnection c = durable;
+        if (c == null) {
+            synchronized (this) {
+                c = durable;
+                if (c == null) {
+                    c = openDedicated();
+                    durable = c;
+                }
+            }
+        }
+        return c;
     }
 
     /**
@@ -270,6 +353,11 @@ public final class RedisConnector implements AutoCloseable {
         return breaker.state();
     }
 
+    /** The purposes served, comma-separated ({@code tokens,sessions}). */
+    public String purposes() {
+        return purposes;
+    }
+
     /** The purposes served and the redacted URL, as used in errors and health. */
     public String target() {
         return target;
@@ -287,6 +375,9 @@ public final class RedisConnector implements AutoCloseable {
     public void close() {
         breaker.shutdown();
         scheduler.shutdownNow();
+        if (durable != null) {
+            durable.close();
+        }
         if (pubSub != null) {
             pubSub.close();
         }

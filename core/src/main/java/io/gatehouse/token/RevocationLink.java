@@ -1,6 +1,7 @@
 package io.gatehouse.token;
 
 import io.gatehouse.store.HealthStatus;
+import io.gatehouse.store.StoreDurabilityException;
 import io.gatehouse.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,7 +90,14 @@ final class RevocationLink implements AutoCloseable {
 
     /** Writes revocations through the log and applies them here at once. */
     void append(List<Revocation> entries) {
-        revocationLog.append(entries, clock.millis());
+        try {
+            revocationLog.append(entries, clock.millis());
+        } catch (StoreDurabilityException e) {
+            // The master has it but too few replicas confirmed: the caller hears so, and this instance
+            // refuses the revoked tokens anyway (a failover could only undo the revocation elsewhere).
+            entries.forEach(state::applyLocal);
+            throw e;
+        }
         entries.forEach(state::applyLocal);
     }
 
