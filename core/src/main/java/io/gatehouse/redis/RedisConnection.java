@@ -8,6 +8,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class RedisConnection implements AutoCloseable {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private final boolean dedicated;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     RedisConnection(RedisConnector connector, StatefulConnection<String, String> connection,
                     RedisClusterAsyncCommands<String, String> commands, boolean dedicated) {
@@ -96,6 +98,7 @@ public final class RedisConnection implements AutoCloseable {
         KeySpace.requireSameSlot(keys);
         String[] k = keys.toArray(new String[0]);
         long waitMs = Math.max(1, timeout.toMillis());
+        inFlight.incrementAndGet();
         CompletableFuture<Replicated<T>> done = call(script.name(), c -> {
             RedisClusterAsyncCommands<String, String> node = k.length == 0 ? c : masterOf(k[0]);
             return Replicated.<T>run(node, script, true, k, args, replicas, waitMs)
@@ -103,7 +106,7 @@ public final class RedisConnection implements AutoCloseable {
                             ? Replicated.<T>run(node, script, false, k, args, replicas, waitMs)
                             : CompletableFuture.failedFuture(e));
         });
-        return done.thenApply(r -> {
+        return done.whenComplete((r, e) -> inFlight.decrementAndGet()).thenApply(r -> {
             if (r.confirmed() < replicas) {
                 throw new StoreDurabilityException(connector.target(), r.confirmed(), replicas, "Redis "
                         + connector.target() + ": script " + script.name() + " was applied by the master but "
@@ -182,10 +185,23 @@ public final class RedisConnection implements AutoCloseable {
         return connection.isOpen();
     }
 
+    /** Replicated writes sent on this connection and not answered yet. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Asks the server to close this connection (QUIT); Lettuce reconnects, resolving the master anew. */
+    void reconnect() {
+        if (connection instanceof StatefulRedisConnection<String, String> single && connection.isOpen()) {
+            single.async().quit().exceptionally(e -> null);
+        }
+    }
+
     /** Closes a dedicated connection; the shared one is closed with its connector. */
     @Override
     public void close() {
         if (dedicated) {
+            connector.forget(this);
             connection.closeAsync();
         }
     }

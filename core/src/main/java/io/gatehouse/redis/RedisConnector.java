@@ -57,7 +57,11 @@ public final class RedisConnector implements AutoCloseable {
     private final KeySpace keys;
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
-    private volatile RedisConnection durable;
+    /** Connections for replicated writes (see {@link #durable()}). */
+    private static final int DURABLE_CONNECTIONS = 4;
+    private volatile RedisConnection[] durable;
+    private final java.util.Set<RedisConnection> dedicated = ConcurrentHashMap.newKeySet();
+    private volatile SentinelWatch sentinelWatch;
 
     private RedisConnector(RedisEndpoint endpoint, String purposes, String target, ClientResources resources,
                            AbstractRedisClient client, StatefulConnection<String, String> stateful) {
@@ -122,6 +126,12 @@ public final class RedisConnector implements AutoCloseable {
             }
             connector = new RedisConnector(endpoint, purposes, target, resources, client, stateful);
             connector.shared.sync(RedisClusterAsyncCommands::ping);
+            if (endpoint.mode() == RedisMode.SENTINEL) {
+                RedisConnector c = connector;
+                connector.sentinelWatch = new SentinelWatch((RedisClient) client,
+                        LettuceClients.uris(endpoint).get(0).getSentinels(), endpoint.sentinelMaster().orElseThrow(),
+                        c::followFailover);
+            }
             log.info("Redis for {} connected: {}", purposes, endpoint.redactedUrl());
         } catch (RuntimeException e) {
             if (client != null) {
@@ -227,21 +237,32 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     /**
-     * The connection replicated writes use: its own, because {@code WAIT} holds up every command queued
-     * behind it on its connection, and ordinary commands must not wait for replicas.
+     * The least busy of the connections replicated writes use. They have their own, because {@code WAIT}
+     * holds up every command queued behind it on its connection (ordinary commands must not wait for
+     * replicas), and several, so that while a replica is missing one write waiting out its
+     * {@code WAIT} timeout does not make the others queue past the command timeout.
      */
     private RedisConnection durable() {
-        RedisConnection c = durable;
-        if (c == null) {
+        RedisConnection[] pool = durable;
+        if (pool == null) {
             synchronized (this) {
-                c = durable;
-                if (c == null) {
-                    c = openDedicated();
-                    durable = c;
+                pool = durable;
+                if (pool == null) {
+                    pool = new RedisConnection[DURABLE_CONNECTIONS];
+                    for (int i = 0; i < pool.length; i++) {
+                        pool[i] = openDedicated();
+                    }
+                    durable = pool;
                 }
             }
         }
-        return c;
+        RedisConnection best = pool[0];
+        for (RedisConnection c : pool) {
+            if (c.inFlight() < best.inFlight()) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     /**
@@ -258,10 +279,31 @@ public final class RedisConnector implements AutoCloseable {
             } else {
                 c = ((RedisClient) client).connect(StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
             }
-            return new RedisConnection(this, c, commandsOf(c), true);
+            RedisConnection opened = new RedisConnection(this, c, commandsOf(c), true);
+            dedicated.add(opened);
+            return opened;
         } catch (RuntimeException e) {
             throw LettuceErrors.translate(target, null, e);
         }
+    }
+
+    /**
+     * The Sentinels switched the master: make every connection reconnect now (QUIT; Lettuce reconnects
+     * and asks the Sentinels for the master), rather than stay on the demoted node. Calls in flight fail
+     * as unavailable and may be retried.
+     */
+    private void followFailover(String newMaster) {
+        log.warn("Redis for {}: Sentinel switched the master to {}; reconnecting", purposes, newMaster);
+        shared.reconnect();
+        dedicated.forEach(RedisConnection::reconnect);
+        StatefulRedisPubSubConnection<String, String> ps = pubSub;
+        if (ps != null) {
+            ps.async().quit();
+        }
+    }
+
+    void forget(RedisConnection connection) {
+        dedicated.remove(connection);
     }
 
     /**
@@ -375,8 +417,13 @@ public final class RedisConnector implements AutoCloseable {
     public void close() {
         breaker.shutdown();
         scheduler.shutdownNow();
+        if (sentinelWatch != null) {
+            sentinelWatch.close();
+        }
         if (durable != null) {
-            durable.close();
+            for (RedisConnection c : durable) {
+                c.close();
+            }
         }
         if (pubSub != null) {
             pubSub.close();
