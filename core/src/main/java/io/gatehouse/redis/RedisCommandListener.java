@@ -18,4 +18,16 @@ public interface RedisCommandListener {
      * @param nanos   from the command's write to its completion (the reply decoded)
      */
     void completed(String target, String command, long nanos);
+
+    /**
+     * A call failed (not counting calls refused at once by an open circuit): for an error counter by
+     * kind, such as {@link io.gatehouse.store.StoreFullException} (out of memory) or
+     * {@link io.gatehouse.store.StoreDurabilityException} (replicas did not confirm). Same rules as
+     * {@link #completed}: cheap, never blocks or throws.
+     *
+     * @param target the connector's target
+     * @param error  what the caller got
+     */
+    default void failed(String target, io.gatehouse.store.StoreException error) {
+    }
 }

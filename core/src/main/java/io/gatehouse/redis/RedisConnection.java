@@ -108,10 +108,12 @@ public final class RedisConnection implements AutoCloseable {
         });
         return done.whenComplete((r, e) -> inFlight.decrementAndGet()).thenApply(r -> {
             if (r.confirmed() < replicas) {
-                throw new StoreDurabilityException(connector.target(), r.confirmed(), replicas, "Redis "
+                StoreDurabilityException e = new StoreDurabilityException(connector.target(), r.confirmed(), replicas, "Redis "
                         + connector.target() + ": script " + script.name() + " was applied by the master but "
                         + r.confirmed() + " of " + replicas + " replicas confirmed it within " + waitMs
                         + " ms; not acknowledged (a failover now could undo it)");
+                connector.failed(e);
+                throw e;
             }
             return r.value();
         });
@@ -155,6 +157,7 @@ public final class RedisConnection implements AutoCloseable {
             }
             StoreException translated = LettuceErrors.translate(connector.target(), script, error);
             breaker.onFailure(translated);
+            connector.failed(translated);
             throw translated;
         });
     }
@@ -173,6 +176,7 @@ public final class RedisConnection implements AutoCloseable {
             future.cancel(true);
             StoreException translated = LettuceErrors.translate(connector.target(), null, e);
             connector.breaker().onFailure(translated);
+            connector.failed(translated);
             throw translated;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package io.gatehouse.redis;
 import io.gatehouse.config.Durability;
 import io.gatehouse.config.RedisEndpoint;
 import io.gatehouse.config.RedisMode;
+import io.gatehouse.store.StoreException;
 import io.gatehouse.store.TargetHealth;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -47,6 +48,7 @@ public final class RedisConnector implements AutoCloseable {
 
     private final RedisEndpoint endpoint;
     private final String purposes;
+    private final RedisCommandListener commands;
     private final String target;
     private final ClientResources resources;
     private final AbstractRedisClient client;
@@ -64,8 +66,10 @@ public final class RedisConnector implements AutoCloseable {
     private volatile SentinelWatch sentinelWatch;
 
     private RedisConnector(RedisEndpoint endpoint, String purposes, String target, ClientResources resources,
-                           AbstractRedisClient client, StatefulConnection<String, String> stateful) {
+                           AbstractRedisClient client, StatefulConnection<String, String> stateful,
+                           RedisCommandListener commands) {
         this.endpoint = endpoint;
+        this.commands = commands;
         this.purposes = purposes;
         this.target = target;
         this.resources = resources;
@@ -124,7 +128,7 @@ public final class RedisConnector implements AutoCloseable {
                 single.setOptions(LettuceClients.clientOptions(endpoint));
                 stateful = single.connect(StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
             }
-            connector = new RedisConnector(endpoint, purposes, target, resources, client, stateful);
+            connector = new RedisConnector(endpoint, purposes, target, resources, client, stateful, commands);
             connector.shared.sync(RedisClusterAsyncCommands::ping);
             if (endpoint.mode() == RedisMode.SENTINEL) {
                 RedisConnector c = connector;
@@ -407,6 +411,15 @@ public final class RedisConnector implements AutoCloseable {
 
     CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** Tells the listener about a failed call; a misbehaving listener never fails the caller. */
+    void failed(StoreException error) {
+        try {
+            commands.failed(target, error);
+        } catch (RuntimeException e) {
+            log.debug("Redis command listener failed", e);
+        }
     }
 
     Duration commandTimeout() {

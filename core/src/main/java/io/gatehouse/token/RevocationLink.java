@@ -3,6 +3,7 @@ package io.gatehouse.token;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.StoreDurabilityException;
 import io.gatehouse.store.StoreException;
+import io.gatehouse.store.StoreFullException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,9 +104,9 @@ final class RevocationLink implements AutoCloseable {
     void append(List<Revocation> entries) {
         try {
             revocationLog.append(entries, clock.millis());
-        } catch (StoreDurabilityException e) {
-            // The master has it but too few replicas confirmed: the caller hears so, and this instance
-            // refuses the revoked tokens anyway (a failover could only undo the revocation elsewhere).
+        } catch (StoreDurabilityException | StoreFullException e) {
+            // Not acknowledged (too few replicas confirmed it, or Redis is out of memory and refused it):
+            // the caller hears so, and this instance refuses the revoked tokens anyway (fail closed here).
             entries.forEach(state::applyLocal);
             throw e;
         }
