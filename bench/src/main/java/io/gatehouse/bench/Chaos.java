@@ -271,12 +271,17 @@ public final class Chaos {
             env.put("GATEHOUSE_PASSWORD_ARGON2_ITERATIONS", "1");
             env.put("GATEHOUSE_SESSIONS_MAC_KEY", "Y2hhb3MtbWFjLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1");
             env.put("GATEHOUSE_SESSIONS_DEVICE_KEY", "Y2hhb3MtZGV2aWNlLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDEy");
-            env.put("GATEHOUSE_REDIS_COMMAND_TIMEOUT", "1s");
+            // Generous for a shared, loaded machine: the connection handshake is bounded by the command
+            // timeout too, and replicas starved of CPU confirm late.
+            env.put("GATEHOUSE_REDIS_COMMAND_TIMEOUT", "2s");
+            env.put("GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s");
+            env.put("GATEHOUSE_REDIS_DURABILITY_TIMEOUT", "1s");
             for (String policy : List.of("LOGIN_IP", "LOGIN_ACCOUNT", "API_USER", "API_IP", "REGISTER_IP", "REFRESH_FAMILY")) {
                 env.put("GATEHOUSE_RATELIMIT_POLICY_" + policy + "_RATE", "1000000/1m");
             }
             env.putAll(redisEnv);
-            Path log = dir.resolve("server.log");
+            // One log per start: the fresh instance that checks the logouts runs in the same directory.
+            Path log = Files.createTempFile(dir, "server-", ".log");
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             Process p = pb.start();
             p.getOutputStream().close();
