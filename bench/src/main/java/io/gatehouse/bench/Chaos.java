@@ -260,7 +260,21 @@ public final class Chaos {
             this.port = port;
         }
 
+        /** Starts it, up to 3 attempts: on a loaded machine a first connection handshake may time out. */
         static Server start(Path jar, Path dir, Map<String, String> redisEnv) throws IOException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return startOnce(jar, dir, redisEnv);
+                } catch (IllegalStateException e) {
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                    System.err.println("server start failed, retrying: " + e.getMessage().lines().findFirst().orElse(""));
+                }
+            }
+        }
+
+        private static Server startOnce(Path jar, Path dir, Map<String, String> redisEnv) throws IOException {
             Files.createDirectories(dir);
             String java = ProcessHandle.current().info().command().orElse("java");
             ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString()).directory(dir.toFile());
