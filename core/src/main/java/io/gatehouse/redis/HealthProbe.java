@@ -1,6 +1,7 @@
 package io.gatehouse.redis;
 
 import io.gatehouse.config.Durability;
+import io.gatehouse.store.CircuitState;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.store.TargetHealth;

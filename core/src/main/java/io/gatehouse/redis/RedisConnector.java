@@ -1,6 +1,8 @@
 package io.gatehouse.redis;
 
 import io.gatehouse.config.Durability;
+import io.gatehouse.store.CircuitState;
+import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.config.RedisEndpoint;
 import io.gatehouse.config.RedisMode;
 import io.gatehouse.store.StoreException;

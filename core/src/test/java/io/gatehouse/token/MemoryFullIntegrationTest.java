@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisCommandListener;
+import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.store.StoreFullException;
@@ -69,7 +69,7 @@ class MemoryFullIntegrationTest {
                         .as("refused here anyway").isEqualTo(RejectReason.REVOKED_SESSION);
                 assertThat(errors).containsKey("StoreFullException");
                 assertThat(connector.circuitState()).as("reads still work: the circuit stays closed")
-                        .isEqualTo(io.gatehouse.redis.CircuitState.CLOSED);
+                        .isEqualTo(io.gatehouse.store.CircuitState.CLOSED);
                 assertThat(redis.node().cli("INFO", "stats")).contains("evicted_keys:0");
                 assertThat(redis.node().cli("DBSIZE")).as("nothing evicted").isEqualTo(
                         Long.toString(50 + Long.parseLong(dbsizeBefore)));

@@ -8,7 +8,7 @@ import io.gatehouse.config.Purpose;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
-import io.gatehouse.redis.CircuitState;
+import io.gatehouse.store.CircuitState;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.testkit.FaultProxy;

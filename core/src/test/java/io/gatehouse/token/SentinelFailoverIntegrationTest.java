@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.CircuitState;
+import io.gatehouse.store.CircuitState;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.testkit.RedisNode;
 import io.gatehouse.testkit.SentinelDeployment;

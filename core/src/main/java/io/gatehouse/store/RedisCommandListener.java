@@ -1,4 +1,4 @@
-package io.gatehouse.redis;
+package io.gatehouse.store;
 
 /**
  * Told the latency of every Redis command a connector completes, for metrics. The library has no
@@ -13,7 +13,7 @@ public interface RedisCommandListener {
     RedisCommandListener NONE = (target, command, nanos) -> { };
 
     /**
-     * @param target  the connector's target, {@link RedisConnector#target()} (purposes and redacted URL)
+     * @param target  the connector's target, {@code RedisConnector.target()} (purposes and redacted URL)
      * @param command the command's name, upper case ({@code EVALSHA}, {@code GET}, ...)
      * @param nanos   from the command's write to its completion (the reply decoded)
      */
@@ -21,13 +21,13 @@ public interface RedisCommandListener {
 
     /**
      * A call failed (not counting calls refused at once by an open circuit): for an error counter by
-     * kind, such as {@link io.gatehouse.store.StoreFullException} (out of memory) or
-     * {@link io.gatehouse.store.StoreDurabilityException} (replicas did not confirm). Same rules as
+     * kind, such as {@link StoreFullException} (out of memory) or
+     * {@link StoreDurabilityException} (replicas did not confirm). Same rules as
      * {@link #completed}: cheap, never blocks or throws.
      *
      * @param target the connector's target
      * @param error  what the caller got
      */
-    default void failed(String target, io.gatehouse.store.StoreException error) {
+    default void failed(String target, StoreException error) {
     }
 }
