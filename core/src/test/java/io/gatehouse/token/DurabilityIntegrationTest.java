@@ -91,7 +91,10 @@ class DurabilityIntegrationTest {
     @Test
     void onSentinelTheReplicaHasTheRevocationWhenTheCallReturns() {
         SentinelDeployment sentinel = SharedRedis.sentinel();
-        TokenService replicated = service(sentinel, REPLICATED);
+        // A generous wait: here the replica is there and must confirm, however loaded the machine.
+        Map<String, String> settings = new java.util.HashMap<>(REPLICATED);
+        settings.put("gatehouse.redis.tokens.durability.timeout", "3s");
+        TokenService replicated = service(sentinel, settings);
         TokenPair pair = replicated.issue(TokenRequest.of("user-1", "sess-r"));
         for (int i = 0; i < 20; i++) {
             replicated.revokeSession("sess-r" + i, "logout", Instant.now().plus(Duration.ofHours(1)));

@@ -34,6 +34,7 @@ final class RevocationLoad implements AutoCloseable {
     private final ConcurrentLinkedQueue<Throwable> foreign = new ConcurrentLinkedQueue<>();
     private final ConcurrentSkipListSet<Long> completions = new ConcurrentSkipListSet<>();
     private final AtomicLong longestCallNanos = new AtomicLong();
+    private final AtomicLong longestRevokeNanos = new AtomicLong();
     private final AtomicLong sequence = new AtomicLong();
     private final Thread[] threads;
 
@@ -53,7 +54,12 @@ final class RevocationLoad implements AutoCloseable {
             long start = System.nanoTime();
             try {
                 TokenPair pair = service.issue(TokenRequest.of("user-" + session, session));
-                service.revokeSession(session, "logout", Instant.now().plus(Duration.ofHours(1)));
+                long revokeStart = System.nanoTime();
+                try {
+                    service.revokeSession(session, "logout", Instant.now().plus(Duration.ofHours(1)));
+                } finally {
+                    longestRevokeNanos.accumulateAndGet(System.nanoTime() - revokeStart, Math::max);
+                }
                 long done = System.nanoTime();
                 acknowledged.add(new Acknowledged(session, pair.accessToken(), done));
                 completions.add(done);
@@ -108,6 +114,11 @@ final class RevocationLoad implements AutoCloseable {
 
     List<Throwable> foreign() {
         return List.copyOf(foreign);
+    }
+
+    /** The longest single revocation call (one Redis script call), failed or not. */
+    Duration longestRevocation() {
+        return Duration.ofNanos(longestRevokeNanos.get());
     }
 
     Duration longestCall() {

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SlowRedisIntegrationTest {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
-    private static final Duration SLACK = Duration.ofMillis(300);
+    /** Scheduling slack on a shared 2-core machine; the bound is about waiting, not speed. */
+    private static final Duration SLACK = Duration.ofMillis(500);
 
     @TempDir
     Path dir;
@@ -40,8 +41,9 @@ class SlowRedisIntegrationTest {
                 RevocationLoad slow = new RevocationLoad(tokens, "slow", 4);
                 slow.awaitMore(20, Duration.ofSeconds(30));
                 slow.close();
-                System.out.printf("100 ms latency: %d acknowledged, failures %s, longest call %d ms%n",
-                        slow.acknowledged().size(), slow.failures(), slow.longestCall().toMillis());
+                System.out.printf("100 ms latency: %d acknowledged, failures %s, longest call %d ms, longest revocation %d ms%n",
+                        slow.acknowledged().size(), slow.failures(), slow.longestCall().toMillis(),
+                        slow.longestRevocation().toMillis());
                 assertThat(slow.failures()).as("100 ms each way is well within the command timeout").isEmpty();
                 assertThat(slow.foreign()).isEmpty();
                 proxy.heal();
@@ -55,13 +57,12 @@ class SlowRedisIntegrationTest {
                 await().atMost(Duration.ofSeconds(15)).until(() -> paused.acknowledged().size() > before + 10);
                 Duration outage = paused.longestGap(pausedAt, System.nanoTime());
                 paused.close();
-                System.out.printf("CLIENT PAUSE 5 s: %d acknowledged, failures %s, longest call %d ms, longest time"
+                System.out.printf("CLIENT PAUSE 5 s: %d acknowledged, failures %s, longest call %d ms, longest revocation %d ms, longest time"
                                 + " without an acknowledged write %d ms%n", paused.acknowledged().size(), paused.failures(),
-                        paused.longestCall().toMillis(), outage.toMillis());
+                        paused.longestCall().toMillis(), paused.longestRevocation().toMillis(), outage.toMillis());
                 assertThat(paused.foreign()).isEmpty();
                 assertThat(paused.failures()).containsKey("StoreTimeoutException");
-                // An issue and a logout: each waits at most the command timeout.
-                assertThat(paused.longestCall()).isLessThanOrEqualTo(COMMAND_TIMEOUT.multipliedBy(2).plus(SLACK));
+                assertThat(paused.longestRevocation()).isLessThanOrEqualTo(COMMAND_TIMEOUT.plus(SLACK));
                 // Back within 2 s of the pause's end.
                 assertThat(outage).isLessThanOrEqualTo(Duration.ofSeconds(7));
             }
