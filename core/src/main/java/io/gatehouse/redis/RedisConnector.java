@@ -1,10 +1,11 @@
 package io.gatehouse.redis;
 
+import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.Durability;
-import io.gatehouse.store.CircuitState;
-import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.config.RedisEndpoint;
 import io.gatehouse.config.RedisMode;
+import io.gatehouse.store.CircuitState;
+import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.store.TargetHealth;
 import io.lettuce.core.AbstractRedisClient;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +66,7 @@ public final class RedisConnector implements AutoCloseable {
     /** Connections for replicated writes (see {@link #durable()}). */
     private static final int DURABLE_CONNECTIONS = 4;
     private volatile RedisConnection[] durable;
-    private final java.util.Set<RedisConnection> dedicated = ConcurrentHashMap.newKeySet();
+    private final Set<RedisConnection> dedicated = ConcurrentHashMap.newKeySet();
     private volatile SentinelWatch sentinelWatch;
 
     private RedisConnector(RedisEndpoint endpoint, String purposes, String target, ClientResources resources,
@@ -176,7 +178,7 @@ public final class RedisConnector implements AutoCloseable {
         }
         String key = keyName.apply("durability.check");
         if (d.check() == Durability.Check.STRICT) {
-            throw new io.gatehouse.config.ConfigException(key, "Redis for " + purposes + " at " + endpoint.redactedUrl()
+            throw new ConfigException(key, "Redis for " + purposes + " at " + endpoint.redactedUrl()
                     + " could lose acknowledged writes: " + String.join("; ", risks) + ". Fix the deployment, or set "
                     + key + " = warn to start anyway.");
         }
