@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class DeploymentCheckUnitTest {
+class DeploymentCheckTest {
     private static final Durability REPLICATED_2 = new Durability(Durability.Mode.REPLICATED, 2, Duration.ofMillis(100),
             Durability.Check.WARN);
 
