@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * security event recorded during the window is stored exactly once.
  */
 class PartitionIntegrationTest {
-    private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
     /** Scheduling slack on a shared 2-core machine; the bound is about waiting, not speed. */
     private static final Duration SLACK = Duration.ofMillis(500);
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * queueing, and everything recovers by itself when the pause ends).
  */
 class SlowRedisIntegrationTest {
-    private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
     /** Scheduling slack on a shared 2-core machine; the bound is about waiting, not speed. */
     private static final Duration SLACK = Duration.ofMillis(500);
 
