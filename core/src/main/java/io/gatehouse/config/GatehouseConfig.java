@@ -260,7 +260,33 @@ public final class GatehouseConfig {
         }
         return Optional.of(new RedisEndpoint(parsed.mode(), parsed.tls(), parsed.nodes(), parsed.master(),
                 parsed.database(), username, password, connectTimeout, commandTimeout, ca, cert, key,
-                flag(redisKey(p, "tls.verify-peer"), true), prefix, retry));
+                flag(redisKey(p, "tls.verify-peer"), true), prefix, retry, readDurability(p)));
+    }
+
+    private Durability readDurability(Purpose p) {
+        String modeKey = redisKey(p, "durability");
+        Durability.Mode mode = switch (string(modeKey, "async").toLowerCase(Locale.ROOT)) {
+            case "async" -> Durability.Mode.ASYNC;
+            case "replicated" -> Durability.Mode.REPLICATED;
+            default -> throw new ConfigException(modeKey, modeKey + " = '" + string(modeKey, "")
+                    + "' must be async or replicated");
+        };
+        String replicasKey = redisKey(p, "durability.replicas");
+        long replicas = number(replicasKey, Durability.ASYNC.replicas());
+        if (replicas < 1 || replicas > 16) {
+            throw new ConfigException(replicasKey, replicasKey + " = " + replicas + " must be between 1 and 16");
+        }
+        String timeoutKey = redisKey(p, "durability.timeout");
+        Duration timeout = positive(timeoutKey, Durability.ASYNC.timeout());
+        String checkKey = redisKey(p, "durability.check");
+        Durability.Check check = switch (string(checkKey, "warn").toLowerCase(Locale.ROOT)) {
+            case "off" -> Durability.Check.OFF;
+            case "warn" -> Durability.Check.WARN;
+            case "strict" -> Durability.Check.STRICT;
+            default -> throw new ConfigException(checkKey, checkKey + " = '" + string(checkKey, "")
+                    + "' must be off, warn or strict");
+        };
+        return new Durability(mode, (int) replicas, timeout, check);
     }
 
     /**
