@@ -3,7 +3,6 @@ package io.gatehouse;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.cache.Caches;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
 import io.gatehouse.event.SecurityEvents;
 import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.ratelimit.RateLimitListener;
@@ -319,9 +318,7 @@ public final class Gatehouse implements AutoCloseable {
                 opened.add(limiter);
                 LoginGuard guard = LoginGuard.builder().stores(s).clock(clock).listener(rateLimitListener).build();
 
-                Caches.Builder cb = Caches.builder().config(c).clock(clock);
-                s.redis(Purpose.CACHE).ifPresent(cb::redis);
-                Caches caches = cb.build();
+                Caches caches = Caches.builder().stores(s).clock(clock).build();
                 opened.add(caches);
 
                 UserDatabase database = null;

@@ -79,6 +79,7 @@ public final class GatehouseServer implements AutoCloseable {
             capabilityMetrics.bind(gatehouse.events());
             capabilityMetrics.bind(gatehouse.tokens());
             capabilityMetrics.bind(gatehouse.sessions());
+            metrics.bind(gatehouse.caches());
             Stores stores = gatehouse.stores();
             UserDatabase database = gatehouse.userDatabase().orElseThrow();
             UserService users = gatehouse.users();

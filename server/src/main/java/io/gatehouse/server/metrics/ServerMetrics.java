@@ -1,5 +1,6 @@
 package io.gatehouse.server.metrics;
 
+import io.gatehouse.cache.Caches;
 import io.gatehouse.server.http.RequestObserver;
 import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
@@ -15,6 +16,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.helidon.http.HeaderNames;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,10 +28,13 @@ import java.util.concurrent.TimeUnit;
 public final class ServerMetrics implements RequestObserver, RouteGroup, AutoCloseable {
     /** Prometheus text exposition format 0.0.4. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** Requests slower than this count against the latency SLO (deploy/prometheus/rules.yml). */
+    static final Duration SLO_LATENCY = Duration.ofMillis(250);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final RedisMetrics redis = new RedisMetrics(registry);
+    private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
 
     public ServerMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -58,6 +64,8 @@ public final class ServerMetrics implements RequestObserver, RouteGroup, AutoClo
                 .tag("status", Integer.toString(status))
                 .tag("outcome", outcome(status))
                 .publishPercentileHistogram()
+                // The latency SLO's threshold as an exact bucket (le="0.25"), see deploy/prometheus.
+                .serviceLevelObjectives(SLO_LATENCY)
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry)
@@ -75,8 +83,15 @@ public final class ServerMetrics implements RequestObserver, RouteGroup, AutoClo
         };
     }
 
+    /** Counters of every cache made by {@code caches}, now and later, labelled by cache name. */
+    public void bind(Caches caches) {
+        CacheMetrics metrics = new CacheMetrics(caches, registry);
+        beforeScrape.add(metrics::registerNew);
+    }
+
     /** The current values in the Prometheus text format. */
     public String scrape() {
+        beforeScrape.forEach(Runnable::run);
         return registry.scrape();
     }
 
