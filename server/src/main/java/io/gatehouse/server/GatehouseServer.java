@@ -70,10 +70,13 @@ public final class GatehouseServer implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             config = AuthSettings.withServerDefaults(config);
+            StartupChecks.check(config);
             HttpSettings settings = HttpSettings.fromConfig(config);
             AuthSettings authSettings = AuthSettings.from(config);
             PasswordPolicy policy = PasswordPolicy.fromConfig(config);
             Argon2Parameters argon2 = Argon2Parameters.fromConfig(config);
+            // Before anything writes there (key file, event spool, H2): the directory is the owner's alone.
+            opened.add(DataDirectory.createPrivate(config.dataDir()));
             ServerMetrics metrics = new ServerMetrics();
             opened.add(metrics);
             Stores stores = Stores.open(config, metrics.redis());
@@ -83,6 +86,7 @@ public final class GatehouseServer implements AutoCloseable {
             opened.add(services);
             UserDatabase database = UserDatabase.open(config);
             opened.add(database);
+            DataDirectory.restrictFiles(config.dataDir());
             UserService users = UserService.builder().store(database.store()).hasher(PasswordHasher.argon2(argon2))
                     .policy(policy).build();
             // Authentication of protected routes (Bearer), of OAuth clients (Basic) and the admin check.

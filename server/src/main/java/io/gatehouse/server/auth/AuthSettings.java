@@ -66,6 +66,10 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
         if (config.get(ISSUER).isEmpty()) {
             b.set(ISSUER, publicUrl);
         }
+        if (publicUrl.startsWith("https:") && config.get(HttpSettings.HSTS_KEY).isEmpty()) {
+            // Clients reach the server over https: browsers must never fall back to http (a year, RFC 6797).
+            b.set(HttpSettings.HSTS_KEY, "365d");
+        }
         Set<String> names = new LinkedHashSet<>();
         for (String n : config.string(POLICIES, "").split(",")) {
             if (!n.isBlank()) {
