@@ -29,8 +29,13 @@ import java.util.Set;
  * @param audience   the tokens' {@code aud} ({@code gatehouse.tokens.audience}, default {@code gatehouse})
  * @param profileTtl {@code gatehouse.server.profile-cache-ttl}, default 10 minutes: how long the user profile
  *                   cached at login is served without reading the database
+ * @param passwordGrant {@value #PASSWORD_GRANT}, default true: whether {@code /oauth2/token} accepts (and the
+ *                   metadata advertises) the resource owner password grant. RFC 9700 §2.4 says it MUST NOT be
+ *                   used: it exists for first-party form logins; turn it off when none uses it
  */
-public record AuthSettings(String publicUrl, String issuer, String audience, Duration profileTtl) {
+public record AuthSettings(String publicUrl, String issuer, String audience, Duration profileTtl,
+                           boolean passwordGrant) {
+    public static final String PASSWORD_GRANT = "gatehouse.server.oauth.password-grant";
     public static final String PUBLIC_URL = "gatehouse.server.public-url";
     public static final String ISSUER = "gatehouse.tokens.issuer";
     public static final String PROFILE_TTL = "gatehouse.server.profile-cache-ttl";
@@ -99,7 +104,7 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
             throw new ConfigException(PROFILE_TTL, PROFILE_TTL + " must be a positive duration such as 10m");
         }
         return new AuthSettings(publicUrl(config), config.string(ISSUER, publicUrl(config)),
-                config.string("gatehouse.tokens.audience", "gatehouse"), ttl);
+                config.string("gatehouse.tokens.audience", "gatehouse"), ttl, config.flag(PASSWORD_GRANT, true));
     }
 
     /**
