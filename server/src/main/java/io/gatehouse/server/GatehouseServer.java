@@ -6,6 +6,7 @@ import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.server.admin.AdminRoutes;
 import io.gatehouse.server.auth.AccountRoutes;
 import io.gatehouse.server.auth.AccountService;
+import io.gatehouse.server.auth.ApiLimits;
 import io.gatehouse.server.auth.AdminAccess;
 import io.gatehouse.server.auth.LoginService;
 import io.gatehouse.server.auth.OAuthRoutes;
@@ -25,6 +26,7 @@ import io.gatehouse.server.http.HttpSettings;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.metrics.ServerMetrics;
 import io.gatehouse.server.user.Argon2Parameters;
+import io.gatehouse.server.user.HashingGate;
 import io.gatehouse.server.user.PasswordHasher;
 import io.gatehouse.server.user.PasswordPolicy;
 import io.gatehouse.server.user.UserDatabase;
@@ -87,14 +89,17 @@ public final class GatehouseServer implements AutoCloseable {
             UserDatabase database = UserDatabase.open(config);
             opened.add(database);
             DataDirectory.restrictFiles(config.dataDir());
-            UserService users = UserService.builder().store(database.store()).hasher(PasswordHasher.argon2(argon2))
-                    .policy(policy).build();
+            // One bound on concurrent Argon2id work for every route (login, register, password change, clients).
+            PasswordHasher hasher = HashingGate.fromConfig(config, PasswordHasher.argon2(argon2));
+            UserService users = UserService.builder().store(database.store()).hasher(hasher).policy(policy).build();
             // Authentication of protected routes (Bearer), of OAuth clients (Basic) and the admin check.
             TokenVerificationMetrics verifications = new TokenVerificationMetrics(metrics.registry());
             // Session liveness remembered between requests: introspection and refresh skip the store read.
             SessionLiveness liveness = SessionLiveness.fromConfig(config, services.sessions(), services.clock());
-            BearerAuthenticator bearer = new BearerAuthenticator(services.tokens(), liveness, verifications);
-            ClientRegistry clients = ClientRegistry.fromConfig(config, Clock.systemUTC());
+            BearerAuthenticator bearer = new BearerAuthenticator(services.tokens(), liveness, verifications,
+                    new ApiLimits(services.limiter(), services.policies(), services.clock()));
+            // Failed client authentications count like failed logins (per client id and address).
+            ClientRegistry clients = ClientRegistry.fromConfig(config, Clock.systemUTC()).guarded(services.loginGuard());
             // The admin API's check (role admin, or a client with scope admin).
             AdminAccess admin = new AdminAccess(bearer, clients);
             // The flows behind the auth routes.

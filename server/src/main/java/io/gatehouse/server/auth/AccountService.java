@@ -4,7 +4,14 @@ import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
 import io.gatehouse.server.Services;
+import io.gatehouse.ratelimit.LockoutStatus;
+import io.gatehouse.ratelimit.LoginGuard;
+import io.gatehouse.ratelimit.RateLimitResponse;
+import io.gatehouse.ratelimit.RateLimiter;
+import io.gatehouse.ratelimit.RatePolicy;
+import io.gatehouse.server.user.InvalidUserInputException;
 import io.gatehouse.server.user.PasswordChange;
+import io.gatehouse.server.user.UnknownUserException;
 import io.gatehouse.server.user.UserService;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionInputException;
@@ -36,10 +43,16 @@ public final class AccountService {
     private final SessionStore sessions;
     private final SecurityEvents events;
     private final Clock clock;
+    private final LoginGuard guard;
+    private final RateLimiter limiter;
+    private final RatePolicy accountFailures;
 
     public AccountService(Services services, UserService users, UserProfiles profiles) {
         this.users = users;
         this.profiles = profiles;
+        this.guard = services.loginGuard();
+        this.limiter = services.limiter();
+        this.accountFailures = services.policies().policy(AuthSettings.LOGIN_ACCOUNT);
         this.tokens = services.tokens();
         this.sessions = services.sessions();
         this.events = services.events();
@@ -84,10 +97,29 @@ public final class AccountService {
      * ended, the cached profile dropped, {@code password_changed} recorded; the caller's session stays and
      * gets a new token pair.
      *
+     * <p>A wrong current password counts as a failed login of the account (the {@link LoginGuard} lockout and
+     * the {@code login-account} failure budget), so a stolen access token is not a free password oracle; a
+     * locked-out address is refused before any hashing.
+     *
      * @throws io.gatehouse.server.user.InvalidUserInputException wrong current password, or a new one against the policy
      */
     public PasswordChanged changePassword(Caller caller, ClientInfo client, String currentPassword, String newPassword) {
-        PasswordChange change = users.changePassword(caller.userId(), currentPassword, newPassword);
+        String account = profiles.get(caller.userId()).map(u -> LoginService.accountSubject(u.email()))
+                .orElseThrow(() -> new UnknownUserException(caller.userId()));
+        LockoutStatus lockout = guard.check(client.limitKey(), account);
+        if (lockout.locked()) {
+            throw AuthAnswers.rateLimited(RateLimitResponse.lockedOut(lockout));
+        }
+        PasswordChange change;
+        try {
+            change = users.changePassword(caller.userId(), currentPassword, newPassword);
+        } catch (InvalidUserInputException e) {
+            if (e.errors().stream().anyMatch(f -> f.field().equals("current_password"))) {
+                guard.failure(client.limitKey(), account);
+                limiter.decide(accountFailures, account);
+            }
+            throw e;
+        }
         tokens.revokeUser(caller.userId(), "password changed");
         List<String> ended = sessions.endAllBut(caller.sessionId());
         profiles.drop(caller.userId());

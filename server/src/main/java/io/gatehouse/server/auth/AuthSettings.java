@@ -51,10 +51,14 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
     public static final String INTROSPECT_CLIENT = "introspect-client";
     /** Built-in policy of the core: login attempts per client IP. */
     public static final String LOGIN_IP = "login-ip";
-    /** Built-in policy of the core: login attempts per account name. */
+    /** Built-in policy of the core: wrong passwords per account name (the server spends it on failures only). */
     public static final String LOGIN_ACCOUNT = "login-account";
 
     static final List<String[]> POLICY_DEFAULTS = List.of(
+            // Wrong passwords per account (successes spend nothing): 10 at once, then 100 a day, so a guesser
+            // spread over many addresses stays far below NIST SP 800-63B's 100 consecutive failures per account
+            // within a day, and the owner keeps logging in from known devices (LoginService).
+            new String[] {LOGIN_ACCOUNT, "100/1d", "10"},
             new String[] {REGISTER_IP, "30/1m"},
             new String[] {REFRESH_FAMILY, "60/1m"},
             new String[] {INTROSPECT_CLIENT, "600000/1m"});
@@ -86,6 +90,10 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
             String rateKey = "gatehouse.ratelimit.policy." + p[0] + ".rate";
             if (config.get(rateKey).isEmpty()) {
                 b.set(rateKey, p[1]);
+                String burstKey = "gatehouse.ratelimit.policy." + p[0] + ".burst";
+                if (p.length > 2 && config.get(burstKey).isEmpty()) {
+                    b.set(burstKey, p[2]);
+                }
             }
         }
         b.set(POLICIES, String.join(",", names));

@@ -183,7 +183,7 @@ public final class OAuthRoutes implements RouteGroup {
         }
         OAuthClient client;
         try {
-            client = clients.authenticate(credentials.get());
+            client = clients.authenticate(credentials.get(), ClientInfo.of(req));
         } catch (InvalidClientException e) {
             throw new OAuthException(OAuthError.invalidClient(e.getMessage()));
         }

@@ -2,6 +2,7 @@ package io.gatehouse.server.http;
 
 import io.gatehouse.server.user.EmailTakenException;
 import io.gatehouse.server.user.FieldError;
+import io.gatehouse.server.user.HashingBusyException;
 import io.gatehouse.server.user.InvalidUserInputException;
 import io.gatehouse.server.user.UnknownUserException;
 import io.gatehouse.server.user.UserStoreException;
@@ -40,6 +41,10 @@ final class Errors {
         }
         if (t instanceof UnknownUserException) {
             return new ProblemException(Problem.of(404, "Not Found", "no such user"));
+        }
+        if (t instanceof HashingBusyException) {
+            return new ProblemException(Problem.typed("busy", 503, "Service Unavailable",
+                    "the server is busy checking passwords; retry shortly"), Map.of("Retry-After", "1"));
         }
         if (t instanceof UserStoreException || t instanceof StoreException) {
             log.warn("backend unavailable: {}", t.toString());

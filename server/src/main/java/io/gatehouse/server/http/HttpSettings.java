@@ -17,8 +17,10 @@ import java.util.List;
  * @param hstsMaxAge   {@code gatehouse.server.hsts-max-age}: a positive value sends {@code Strict-Transport-Security};
  *                     default one year when {@code gatehouse.server.public-url} is https, else 0 (off)
  * @param cors         cross-origin settings
+ * @param clientAddress which proxies' forwarding headers are believed ({@value ClientAddress#KEY})
  */
-public record HttpSettings(String host, int port, long maxBodyBytes, Duration hstsMaxAge, Cors cors) {
+public record HttpSettings(String host, int port, long maxBodyBytes, Duration hstsMaxAge, Cors cors,
+                           ClientAddress clientAddress) {
     public static final String HOST_KEY = "gatehouse.server.host";
     public static final String PORT_KEY = "gatehouse.server.port";
     public static final String MAX_BODY_KEY = "gatehouse.server.max-body-size";
@@ -90,7 +92,8 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration hs
                 list(config.string(prefix + "allowed-headers", "Authorization,Content-Type,X-Request-Id")),
                 list(config.string(prefix + "exposed-headers", DEFAULT_EXPOSED_HEADERS)),
                 credentials, config.duration(prefix + "max-age", Duration.ofMinutes(10)));
-        return new HttpSettings(host, (int) port, maxBody, hsts, cors);
+        return new HttpSettings(host, (int) port, maxBody, hsts, cors,
+                ClientAddress.parse(config.string(ClientAddress.KEY, "")));
     }
 
     private static List<String> list(String csv) {

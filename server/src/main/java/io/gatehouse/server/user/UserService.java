@@ -169,6 +169,11 @@ public final class UserService {
         return find(userId).orElseThrow(() -> new UnknownUserException(userId));
     }
 
+    /** The user registered under this email (any case or normal form), if any. */
+    public Optional<User> findByEmail(String email) {
+        return email == null || email.isBlank() ? Optional.empty() : store.findByEmail(email).map(UserStore.Entry::user);
+    }
+
     /** The user with this id. */
     public Optional<User> find(String userId) {
         return store.findById(userId).map(UserStore.Entry::user);
