@@ -9,6 +9,7 @@ import io.gatehouse.server.auth.AccountService;
 import io.gatehouse.server.auth.ApiLimits;
 import io.gatehouse.server.auth.AdminAccess;
 import io.gatehouse.server.auth.LoginService;
+import io.gatehouse.server.auth.MonitorAccess;
 import io.gatehouse.server.auth.OAuthRoutes;
 import io.gatehouse.server.auth.OAuthService;
 import io.gatehouse.server.auth.RegistrationService;
@@ -100,6 +101,8 @@ public final class GatehouseServer implements AutoCloseable {
                     new ApiLimits(services.limiter(), services.policies(), services.clock()));
             // Failed client authentications count like failed logins (per client id and address).
             ClientRegistry clients = ClientRegistry.fromConfig(config, Clock.systemUTC()).guarded(services.loginGuard());
+            // Health details and metrics: a client with scope monitor, unless configured public.
+            MonitorAccess monitor = MonitorAccess.fromConfig(config, clients);
             // The admin API's check (role admin, or a client with scope admin).
             AdminAccess admin = new AdminAccess(bearer, clients);
             // The flows behind the auth routes.
@@ -114,9 +117,9 @@ public final class GatehouseServer implements AutoCloseable {
                     new OAuthRoutes(logins, new OAuthService(services, liveness, verifications,
                             authSettings.audience(), AuthSettings.introspectBatch(config)), clients,
                             services.tokens(), authSettings, settings.maxBodyBytes()),
-                    new HealthRoutes(health),
+                    new HealthRoutes(health, monitor::protect),
                     new AdminRoutes(services, users, admin, settings.maxBodyBytes()),
-                    metrics,
+                    metrics.routes(monitor::protect),
                     new OpenApiRoute()));
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),

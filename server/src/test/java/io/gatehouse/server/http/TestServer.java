@@ -32,7 +32,9 @@ public final class TestServer implements AutoCloseable {
                 .set("gatehouse.password.argon2.memory-kib", "256")
                 .set("gatehouse.password.argon2.iterations", "1")
                 // The same key for every test server: instances sharing a Redis must read each other's keys.
-                .set("gatehouse.tokens.keys.encryption-key", KEY_ENCRYPTION_KEY);
+                .set("gatehouse.tokens.keys.encryption-key", KEY_ENCRYPTION_KEY)
+                // Tests read health details and metrics without credentials; MonitorAccessTest checks the default.
+                .set("gatehouse.server.monitor-access", "public");
         extra.forEach(b::set);
         return new TestServer(GatehouseServer.start(b.build()));
     }
