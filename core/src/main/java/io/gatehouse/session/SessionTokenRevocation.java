@@ -13,9 +13,11 @@ import java.util.Locale;
  * limit evictions all revoke through the token service, and the local revocation check of every
  * process rejects the session's access and refresh tokens at once.
  *
- * <p>The session revocation is kept for the refresh-token lifetime ({@code gatehouse.tokens.refresh-ttl},
- * plus the access-token lifetime): no token issued for the session can outlive that, so the entry can
- * then expire with nothing left to reject.
+ * <p>The session revocation is kept while a token of the session could still be accepted: the shorter of the
+ * session's absolute lifetime ({@code gatehouse.sessions.absolute-timeout}) and the refresh-token lifetime,
+ * plus the access-token lifetime and the clock skew. Past the session's absolute lifetime a refresh is refused
+ * anyway (its session no longer exists) and every access token has expired, so keeping the entry for the
+ * 30 days of a refresh token would only grow every instance's revocation state.
  */
 public final class SessionTokenRevocation implements SessionListener {
     private final TokenService tokens;
@@ -30,9 +32,17 @@ public final class SessionTokenRevocation implements SessionListener {
 
     /** Keeps each revocation for the token lifetimes configured in {@code config}. */
     public static SessionTokenRevocation of(TokenService tokens, GatehouseConfig config, Clock clock) {
-        Duration keep = config.duration("gatehouse.tokens.refresh-ttl", Duration.ofDays(30))
-                .plus(config.duration("gatehouse.tokens.access-ttl", Duration.ofMinutes(15)));
+        Duration refresh = config.duration("gatehouse.tokens.refresh-ttl", Duration.ofDays(30));
+        Duration session = SessionSettings.from(config).absoluteLifetime();
+        Duration keep = (session.compareTo(refresh) < 0 ? session : refresh)
+                .plus(config.duration("gatehouse.tokens.access-ttl", Duration.ofMinutes(15)))
+                .plus(config.duration("gatehouse.tokens.clock-skew", Duration.ofSeconds(30)));
         return new SessionTokenRevocation(tokens, keep, clock);
+    }
+
+    /** How long each session revocation is kept. */
+    Duration keepFor() {
+        return keepFor;
     }
 
     @Override
