@@ -2,7 +2,11 @@ package io.gatehouse.server;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import io.gatehouse.Gatehouse;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
+import io.gatehouse.ratelimit.RatePolicies;
+import io.gatehouse.server.metrics.CapabilityMetrics;
 import io.gatehouse.server.admin.AdminRoutes;
 import io.gatehouse.server.auth.AccountRoutes;
 import io.gatehouse.server.auth.AccountService;
@@ -14,7 +18,7 @@ import io.gatehouse.server.auth.OAuthRoutes;
 import io.gatehouse.server.auth.OAuthService;
 import io.gatehouse.server.auth.RegistrationService;
 import io.gatehouse.server.auth.SessionLiveness;
-import io.gatehouse.server.auth.UserProfiles;
+import io.gatehouse.user.UserProfiles;
 import io.gatehouse.server.auth.AuthRoutes;
 import io.gatehouse.server.auth.AuthSettings;
 import io.gatehouse.server.auth.BearerAuthenticator;
@@ -26,12 +30,8 @@ import io.gatehouse.server.http.HttpServer;
 import io.gatehouse.server.http.HttpSettings;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.metrics.ServerMetrics;
-import io.gatehouse.server.user.Argon2Parameters;
-import io.gatehouse.server.user.HashingGate;
-import io.gatehouse.server.user.PasswordHasher;
-import io.gatehouse.server.user.PasswordPolicy;
-import io.gatehouse.server.user.UserDatabase;
-import io.gatehouse.server.user.UserService;
+import io.gatehouse.user.UserDatabase;
+import io.gatehouse.user.UserService;
 import io.gatehouse.store.Stores;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,18 +50,13 @@ public final class GatehouseServer implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final HttpServer http;
     private final ServerMetrics metrics;
-    private final Services services;
-    private final UserService users;
-    private final UserProfiles profiles;
+    private final Gatehouse gatehouse;
 
-    private GatehouseServer(List<AutoCloseable> resources, HttpServer http, ServerMetrics metrics, Services services,
-                            UserService users, UserProfiles profiles) {
+    private GatehouseServer(List<AutoCloseable> resources, HttpServer http, ServerMetrics metrics, Gatehouse gatehouse) {
         this.resources = resources;
         this.http = http;
         this.metrics = metrics;
-        this.services = services;
-        this.users = users;
-        this.profiles = profiles;
+        this.gatehouse = gatehouse;
     }
 
     /**
@@ -76,56 +71,63 @@ public final class GatehouseServer implements AutoCloseable {
             StartupChecks.check(config);
             HttpSettings settings = HttpSettings.fromConfig(config);
             AuthSettings authSettings = AuthSettings.from(config);
-            PasswordPolicy policy = PasswordPolicy.fromConfig(config);
-            Argon2Parameters argon2 = Argon2Parameters.fromConfig(config);
             // Before anything writes there (key file, event spool, H2): the directory is the owner's alone.
             opened.add(DataDirectory.createPrivate(config.dataDir()));
             ServerMetrics metrics = new ServerMetrics();
             opened.add(metrics);
-            Stores stores = Stores.open(config, metrics.redis());
-            opened.add(stores);
-            metrics.redis().bindCircuits(stores);
-            Services services = Services.open(stores, Clock.systemUTC(), metrics.registry());
-            opened.add(services);
-            UserDatabase database = UserDatabase.open(config);
-            opened.add(database);
+            CapabilityMetrics capabilityMetrics = new CapabilityMetrics(metrics.registry());
+            Gatehouse gatehouse = Gatehouse.builder().config(config).redisListener(metrics.redis())
+                    .tokenListener(capabilityMetrics).sessionListener(capabilityMetrics)
+                    .rateLimitListener(capabilityMetrics).build();
+            opened.add(gatehouse);
             DataDirectory.restrictFiles(config.dataDir());
-            // One bound on concurrent Argon2id work for every route (login, register, password change, clients).
-            PasswordHasher hasher = HashingGate.fromConfig(config, PasswordHasher.argon2(argon2));
-            UserService users = UserService.builder().store(database.store()).hasher(hasher).policy(policy).build();
+            metrics.redis().bindCircuits(gatehouse.stores());
+            capabilityMetrics.bind(gatehouse.events());
+            capabilityMetrics.bind(gatehouse.tokens());
+            capabilityMetrics.bind(gatehouse.sessions());
+            Stores stores = gatehouse.stores();
+            UserDatabase database = gatehouse.userDatabase().orElseThrow();
+            UserService users = gatehouse.users();
+            Clock clock = gatehouse.clock();
+            RatePolicies policies = gatehouse.policies();
             // Authentication of protected routes (Bearer), of OAuth clients (Basic) and the admin check.
             TokenVerificationMetrics verifications = new TokenVerificationMetrics(metrics.registry());
             // Session liveness remembered between requests: introspection and refresh skip the store read.
-            SessionLiveness liveness = SessionLiveness.fromConfig(config, services.sessions(), services.clock());
-            BearerAuthenticator bearer = new BearerAuthenticator(services.tokens(), liveness, verifications,
-                    new ApiLimits(services.limiter(), services.policies(), services.clock()));
+            SessionLiveness liveness = SessionLiveness.fromConfig(config, gatehouse.sessions(), clock);
+            BearerAuthenticator bearer = new BearerAuthenticator(gatehouse.tokens(), liveness, verifications,
+                    new ApiLimits(gatehouse.rateLimiter(), policies, clock));
             // Failed client authentications count like failed logins (per client id and address).
-            ClientRegistry clients = ClientRegistry.fromConfig(config, Clock.systemUTC()).guarded(services.loginGuard());
+            ClientRegistry clients = ClientRegistry.fromConfig(config, clock).guarded(gatehouse.loginGuard());
             // Health details and metrics: a client with scope monitor, unless configured public.
             MonitorAccess monitor = MonitorAccess.fromConfig(config, clients);
             // The admin API's check (role admin, or a client with scope admin).
             AdminAccess admin = new AdminAccess(bearer, clients);
             // The flows behind the auth routes.
-            UserProfiles profiles = new UserProfiles(services.caches(), users, authSettings.profileTtl());
-            LoginService logins = new LoginService(services, users, profiles, liveness, verifications);
-            AccountService accounts = new AccountService(services, users, profiles);
-            HealthService health = new HealthService(stores, database, services);
+            UserProfiles profiles = gatehouse.profiles();
+            LoginService logins = new LoginService(gatehouse, liveness, verifications);
+            AccountService accounts = new AccountService(gatehouse, clock);
+            HealthService health = new HealthService(stores, database, gatehouse);
+            // On Redis the per-client introspection ceiling is taken in batches (one round trip per batch);
+            // in memory a decision costs no I/O, so one by one.
+            long introspectBatch = stores.redis(Purpose.RATE_LIMITS).isPresent() ? AuthSettings.introspectBatch(config) : 1;
+            OAuthService oauth = new OAuthService(gatehouse.tokens(), gatehouse.sessions(), gatehouse.rateLimiter(),
+                    policies.policy(AuthSettings.INTROSPECT_CLIENT), clock, liveness, verifications,
+                    authSettings.audience(), introspectBatch);
+            RegistrationService registration = new RegistrationService(users, gatehouse.rateLimiter(),
+                    policies.policy(AuthSettings.REGISTER_IP), gatehouse.events(), clock);
             HttpServer http = HttpServer.start(settings, metrics, List.of(
-                    new AuthRoutes(new RegistrationService(services, users), logins, accounts, bearer,
-                            settings.maxBodyBytes()),
+                    new AuthRoutes(registration, logins, accounts, bearer, settings.maxBodyBytes()),
                     new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
-                    new OAuthRoutes(logins, new OAuthService(services, liveness, verifications,
-                            authSettings.audience(), AuthSettings.introspectBatch(config)), clients,
-                            services.tokens(), authSettings, settings.maxBodyBytes()),
+                    new OAuthRoutes(logins, oauth, clients, gatehouse.tokens(), authSettings, settings.maxBodyBytes()),
                     new HealthRoutes(health, monitor::protect),
-                    new AdminRoutes(services, users, admin, settings.maxBodyBytes()),
+                    new AdminRoutes(gatehouse, admin, settings.maxBodyBytes()),
                     metrics.routes(monitor::protect),
                     new OpenApiRoute()));
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
                     kv("user_database", database.url()), kv("issuer", authSettings.issuer()),
                     kv("oauth_clients", clients.toString()));
-            return new GatehouseServer(List.copyOf(opened), http, metrics, services, users, profiles);
+            return new GatehouseServer(List.copyOf(opened), http, metrics, gatehouse);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -148,18 +150,8 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     /** The core capabilities behind the routes (for tests that check state behind the HTTP answers). */
-    public Services services() {
-        return services;
-    }
-
-    /** The user rules over the user database. */
-    public UserService users() {
-        return users;
-    }
-
-    /** The cached user profiles: whoever changes a user drops its profile here. */
-    public UserProfiles profiles() {
-        return profiles;
+    public Gatehouse gatehouse() {
+        return gatehouse;
     }
 
     /** Stops accepting requests, then closes the database and the stores. */

@@ -41,7 +41,7 @@ class TokenEventsIntegrationTest {
     @Test
     void tokenRevokedAndRefreshReuseAreRecordedAsEvents() {
         try (AuthClient api = AuthClient.start(store, dataDir, Map.of("gatehouse.tokens.refresh.grace", "0s"))) {
-            SecurityEvents events = api.server.server().services().events();
+            SecurityEvents events = api.server.server().gatehouse().events();
             String email = api.registerUser();
             JsonNode first = api.login(email);
             String userId = TestServer.json(api.get("/api/v1/me", first.path("access_token").asText())).path("id").asText();

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.server.user.Argon2Parameters;
-import io.gatehouse.server.user.HashingBusyException;
-import io.gatehouse.server.user.HashingGate;
-import io.gatehouse.server.user.PasswordHasher;
+import io.gatehouse.user.Argon2Parameters;
+import io.gatehouse.user.HashingBusyException;
+import io.gatehouse.user.HashingGate;
+import io.gatehouse.user.PasswordHasher;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
