@@ -3,13 +3,11 @@ package io.gatehouse.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatehouse.testkit.SharedRedis;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
@@ -33,17 +31,10 @@ class AbuseIntegrationTest {
     @TempDir
     Path dataDir;
 
-    @BeforeEach
-    void emptyRedis() {
-        if (store == AuthClient.Store.REDIS) {
-            SharedRedis.standalone().flushAll();
-        }
-    }
-
     private AuthClient start(Map<String, String> settings) {
         Map<String, String> c = new HashMap<>(settings);
         c.putIfAbsent("gatehouse.server.trusted-proxies", "127.0.0.1/32, ::1/128");
-        return AuthClient.start(store, dataDir, c);
+        return AuthClient.startFresh(store, dataDir, c);
     }
 
     private static HttpResponse<String> login(AuthClient api, String from, String email, String password, String device) {
@@ -104,10 +95,7 @@ class AbuseIntegrationTest {
             // A client-written hop left of the proxy's is not believed: the proxy vouched for 192.0.2.1 only.
             assertThat(login(api, "192.0.2.99, 192.0.2.1", email, AuthClient.PASSWORD, null).statusCode()).isEqualTo(429);
         }
-        if (store == AuthClient.Store.REDIS) {
-            SharedRedis.standalone().flushAll();
-        }
-        try (AuthClient api = AuthClient.start(store, dataDir.resolve("untrusted"),
+        try (AuthClient api = AuthClient.startFresh(store, dataDir.resolve("untrusted"),
                 Map.of("gatehouse.ratelimit.policy.login-ip.rate", "1/1h"))) {
             String other = api.registerUser();
             assertThat(login(api, "192.0.2.1", other, AuthClient.PASSWORD, null).statusCode()).isEqualTo(200);

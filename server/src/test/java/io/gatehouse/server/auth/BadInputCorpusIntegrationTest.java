@@ -8,7 +8,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.http.TestServer;
-import io.gatehouse.testkit.SharedRedis;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -47,9 +46,6 @@ class BadInputCorpusIntegrationTest {
 
     @Test
     void noRouteAnswersBadInputWithA5xxOrAStackTrace() {
-        if (store == AuthClient.Store.REDIS) {
-            SharedRedis.standalone().flushAll();
-        }
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -65,7 +61,7 @@ class BadInputCorpusIntegrationTest {
         c.put("gatehouse.ratelimit.policy.api-ip.rate", "1000000/1m");
         List<String> failures = new ArrayList<>();
         int sent = 0;
-        try (AuthClient api = AuthClient.start(store, dataDir, c)) {
+        try (AuthClient api = AuthClient.startFresh(store, dataDir, c)) {
             String email = api.registerUser();
             String issuer = TestServer.json(api.get("/.well-known/oauth-authorization-server", null)).path("issuer").asText();
             String kid = TestServer.json(api.get("/.well-known/jwks.json", null)).path("keys").path(0).path("kid").asText();

@@ -9,12 +9,10 @@ import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
 import io.gatehouse.server.http.TestServer;
-import io.gatehouse.testkit.SharedRedis;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
@@ -31,16 +29,9 @@ class TokenEventsIntegrationTest {
     @TempDir
     Path dataDir;
 
-    @BeforeEach
-    void emptyRedis() {
-        if (store == AuthClient.Store.REDIS) {
-            SharedRedis.standalone().flushAll();
-        }
-    }
-
     @Test
     void tokenRevokedAndRefreshReuseAreRecordedAsEvents() {
-        try (AuthClient api = AuthClient.start(store, dataDir, Map.of("gatehouse.tokens.refresh.grace", "0s"))) {
+        try (AuthClient api = AuthClient.startFresh(store, dataDir, Map.of("gatehouse.tokens.refresh.grace", "0s"))) {
             SecurityEvents events = api.server.server().gatehouse().events();
             String email = api.registerUser();
             JsonNode first = api.login(email);
