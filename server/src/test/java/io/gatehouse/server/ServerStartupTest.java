@@ -88,6 +88,14 @@ class ServerStartupTest {
                 .contains("gatehouse.development.plaintext-keys");
     }
 
+    @Test
+    void anHttpIssuerBeyondLoopbackIsWarnedAbout() throws Exception {
+        start(Map.of("GATEHOUSE_SERVER_PORT", "0", "GATEHOUSE_SERVER_HOST", "0.0.0.0"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> read("out.log").contains("Gatehouse listening"));
+        assertThat(read("out.log").lines().filter(l -> l.contains("\"level\":\"WARN\""))
+                .filter(l -> l.contains("plain http"))).hasSize(1);
+    }
+
     private Process start(Map<String, String> env) {
         return start(env, "out.log");
     }
