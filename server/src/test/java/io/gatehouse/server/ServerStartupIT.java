@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The server as a process ({@code java io.gatehouse.server.Main} on the test class path, configured through
  * {@code GATEHOUSE_*} variables): what an operator sees when it cannot start, and the data directory it leaves.
  */
-class ServerStartupTest {
+class ServerStartupIT {
     @TempDir
     Path dir;
     private final List<Process> started = new java.util.ArrayList<>();

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class InMemoryEventStoreUnitTest {
+class InMemoryEventStoreTest {
 
     @Test
     void inMemoryEventsAreCapped(@TempDir Path dir) {

@@ -6,7 +6,7 @@ import io.gatehouse.testing.MutableClock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class InMemoryLockoutStoreUnitTest {
+class InMemoryLockoutStoreTest {
 
     @Test
     void forgottenLockoutCountersLeaveMemory() {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Health details and metrics are for monitoring clients; liveness and readiness stay public. */
-class MonitorAccessIntegrationTest {
+class MonitorAccessTest {
     private static final ClientCredentials PROMETHEUS = new ClientCredentials("prometheus", ClientRegistry.generateSecret());
     private static final ClientCredentials GATEWAY = new ClientCredentials("gateway", ClientRegistry.generateSecret());
 

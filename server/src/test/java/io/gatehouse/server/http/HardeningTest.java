@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Defaults that close review findings: HSTS, CORS exposed headers, the password grant switch, long email keys. */
-class HardeningIntegrationTest {
+class HardeningTest {
     @TempDir
     Path dir;
 

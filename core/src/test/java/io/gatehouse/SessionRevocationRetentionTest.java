@@ -10,7 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SessionRevocationRetentionUnitTest {
+class SessionRevocationRetentionTest {
 
     @Test
     void sessionRevocationsAreKeptNoLongerThanASessionCanLive(@TempDir Path dir) {
