@@ -22,6 +22,7 @@ import io.gatehouse.server.auth.AuthSettings;
 import io.gatehouse.server.auth.BearerAuthenticator;
 import io.gatehouse.server.auth.ClientRegistry;
 import io.gatehouse.server.auth.TokenVerificationMetrics;
+import io.gatehouse.server.console.Console;
 import io.gatehouse.server.health.HealthRoutes;
 import io.gatehouse.server.health.HealthService;
 import io.gatehouse.server.http.HttpServer;
@@ -105,7 +106,7 @@ public final class GatehouseServer implements AutoCloseable {
                     authSettings.audience(), introspectBatch);
             RegistrationService registration = new RegistrationService(users, gatehouse.rateLimiter(),
                     policies.policy(AuthSettings.REGISTER_IP), gatehouse.events(), clock);
-            HttpServer http = HttpServer.start(settings, metrics, List.of(
+            List<io.gatehouse.server.http.RouteGroup> groups = new ArrayList<>(List.of(
                     new AuthRoutes(registration, logins, accounts, bearer, settings.maxBodyBytes()),
                     new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
                     new OAuthRoutes(logins, oauth, clients, gatehouse.tokens(), authSettings, settings.maxBodyBytes()),
@@ -113,6 +114,10 @@ public final class GatehouseServer implements AutoCloseable {
                     new AdminRoutes(gatehouse, admin, settings.maxBodyBytes()),
                     metrics,
                     new OpenApiRoute()));
+            // The web console (docs/CONSOLE.md): pages at /account/ and /admin/ over the same services.
+            groups.addAll(Console.routes(gatehouse, logins, registration, liveness, health, authSettings.publicUrl(),
+                    settings.maxBodyBytes()));
+            HttpServer http = HttpServer.start(settings, metrics, groups);
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
                     kv("user_database", database.url()), kv("issuer", authSettings.issuer()),
