@@ -22,6 +22,7 @@ import io.gatehouse.server.http.ProblemException;
 import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.user.User;
+import io.gatehouse.user.UserPage;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -109,13 +110,31 @@ final class AdminApi implements RouteGroup {
 
     // ------------------------------------------------------------------ users
 
-    /** {@code ?q=} an email or a user id (exact), {@code offset}, {@code limit}. */
+    /** {@code ?q=} part of an email, full name or id (blank: everyone), {@code offset}, {@code limit} (default 20). */
     private void users(ServerRequest req, ServerResponse res) {
         gate.requireAdmin(req, false);
         String q = req.query().first("q").asOptional().map(String::strip).orElse("");
-        List<Map<String, Object>> found = q.isEmpty() ? List.of()
-                : input(() -> accounts.find(q)).stream().map(ConsoleViews::user).toList();
-        Json.send(res, 200, Map.of("users", found, "offset", 0, "more", false));
+        int offset = number(req, "offset", 0);
+        int limit = number(req, "limit", 20);
+        UserPage page = input(() -> gh.users().search(q, offset, limit));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("users", page.users().stream().map(ConsoleViews::user).toList());
+        out.put("total", page.total());
+        out.put("offset", page.offset());
+        out.put("next_offset", page.hasMore() ? page.nextOffset() : null);
+        Json.send(res, 200, out);
+    }
+
+    private static int number(ServerRequest req, String name, int otherwise) {
+        String text = req.query().first(name).asOptional().orElse("");
+        if (text.isEmpty()) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw Json.invalidField(name, "must be a whole number");
+        }
     }
 
     private void user(ServerRequest req, ServerResponse res) {

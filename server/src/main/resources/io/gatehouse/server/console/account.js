@@ -9,7 +9,7 @@
     rate_limit_exceeded: "Too many attempts" };
 
   function what(s) {
-    return el("span", {}, s.browser + " on " + s.os, el("br"), el("span", { class: "muted", text: s.device + (s.device_name ? " · " + s.device_name : "") }));
+    return el("span", {}, gh.agent(s), el("br"), el("span", { class: "muted", text: s.device + (s.device_name ? " · " + s.device_name : "") }));
   }
 
   async function sessions() {
@@ -21,6 +21,7 @@
         s.ip || "", time(s.created_at), time(s.last_seen_at),
         el("button", { type: "button", class: "secondary", "aria-label": "Sign out " + s.browser + " on " + s.os + (s.current ? " (this browser)" : ""),
           on: { click: () => endSession(s) } }, "Sign out")]), "Sessions"));
+    performance.mark("gatehouse:sessions-rendered");
   }
 
   async function endSession(s) {

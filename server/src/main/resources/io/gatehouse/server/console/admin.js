@@ -13,11 +13,17 @@
       el("td", { class: "wrap", text: [e.reason, ...Object.entries(e.details || {}).map(([k, v]) => k + "=" + v)].filter(Boolean).join(" · ") })]), caption);
   }
 
-  async function search(q) {
-    const { users } = await api("GET", "/admin/api/users?q=" + encodeURIComponent(q));
-    fill("users", users.length === 0 ? el("p", { text: "No user with this email or id." }) : table(["Email", "Name", "Status", "Roles", ""],
+  let searchQ = "";
+  async function search(q, offset) {
+    searchQ = q;
+    const page = await api("GET", "/admin/api/users?q=" + encodeURIComponent(q) + "&offset=" + (offset || 0));
+    const users = page.users;
+    const more = page.next_offset === null ? null : el("button", { type: "button", id: "users-next", class: "secondary",
+      on: { click: () => act(null, () => search(searchQ, page.next_offset)) } }, "Next " + users.length);
+    fill("users", users.length === 0 ? el("p", { text: "No user matches." }) : table(["Email", "Name", "Status", "Roles", ""],
       users.map(u => [el("td", { class: "wrap", text: u.email }), u.full_name || "", u.status, u.roles.join(", "),
-        el("button", { type: "button", class: "secondary", on: { click: () => openUser(u.id) } }, "Open")]), "Users found"));
+        el("button", { type: "button", class: "secondary open-user", "aria-label": "Open " + u.email, on: { click: () => act(null, () => openUser(u.id)) } }, "Open")]), "Users found"),
+      el("p", { class: "muted", text: (page.offset + 1) + "–" + (page.offset + users.length) + " of " + page.total }), more);
   }
 
   async function openUser(id) {
@@ -45,17 +51,17 @@
         el("button", { type: "button", id: "user-roles", class: "secondary",
           on: { click: doIt("Roles set.", "/roles", () => ({ roles: roles.value.split(",").map(s => s.trim()).filter(Boolean) })) } }, "Set roles")),
       el("h3", { text: "Sessions" }),
-      d.sessions.length ? table(["Browser", "IP", "Signed in", "Last active"], d.sessions.map(s => [s.browser + " on " + s.os + " (" + s.device + ")", s.ip || "", time(s.created_at), time(s.last_seen_at)]), "User sessions") : el("p", { text: "None." }),
+      d.sessions.length ? table(["Browser", "IP", "Signed in", "Last active"], d.sessions.map(s => [gh.agent(s) + " (" + s.device + ")", s.ip || "", time(s.created_at), time(s.last_seen_at)]), "User sessions") : el("p", { text: "None." }),
       el("h3", { text: "Devices" }),
-      d.devices.length ? table(["Device", "Last seen", "Trusted"], d.devices.map(v => [v.browser + " on " + v.os, time(v.last_seen_at), v.trusted ? "yes" : "no"]), "User devices") : el("p", { text: "None." }),
+      d.devices.length ? table(["Device", "Last seen", "Trusted"], d.devices.map(v => [gh.agent(v), time(v.last_seen_at), v.trusted ? "yes" : "no"]), "User devices") : el("p", { text: "None." }),
       el("h3", { text: "Recent events" }), eventsTable(d.events, "User events"));
     box.classList.remove("hidden");
   }
 
   async function lockouts() {
-    const { lockouts } = await api("GET", "/admin/api/lockouts");
-    fill("lockouts", lockouts.length === 0 ? el("p", { text: "Nobody is locked out." }) : table(["Account", "IP", "For", ""],
-      lockouts.map(l => [el("td", { class: "wrap", text: l.account }), l.ip, l.permanent ? "until unlocked" : l.retry_after_seconds + " s",
+    const locked = (await api("GET", "/admin/api/lockouts")).lockouts;
+    fill("lockouts", locked.length === 0 ? el("p", { text: "Nobody is locked out." }) : table(["Account", "IP", "For", ""],
+      locked.map(l => [el("td", { class: "wrap", text: l.account }), l.ip, l.permanent ? "until unlocked" : l.retry_after_seconds + " s",
         el("button", { type: "button", class: "secondary unlock", on: { click: async () => {
           if (await act("Unlocked.", () => api("POST", "/admin/api/lockouts/unlock", { account: l.account, ip: l.ip }))) await lockouts();
         } } }, "Unlock")]), "Lockouts"));
@@ -109,7 +115,7 @@
     fill("ev-type", el("option", { value: "", text: "any" }), ...TYPES.map(t => el("option", { value: t, text: t })));
     await act(null, async () => {
       await gh.me();
-      await Promise.all([lockouts(), events(false), chartsLoad(), limits(), facts("revocations", "/admin/api/revocations", "Revocations"),
+      await Promise.all([search(""), lockouts(), events(false), chartsLoad(), limits(), facts("revocations", "/admin/api/revocations", "Revocations"),
         facts("health", "/admin/api/health", "Health")]);
     });
     document.getElementById("user-search").addEventListener("submit", ev => { ev.preventDefault(); act(null, () => search(formData(ev.target).q)); });

@@ -60,6 +60,10 @@ const gh = (() => {
     });
     return m;
   }
+  // "Firefox 128 on Windows 10", or the raw user agent when the parser does not know it.
+  function agent(s) {
+    return s.browser === "Unknown" && s.user_agent ? s.user_agent : s.browser + " on " + s.os;
+  }
   function formData(form) { return Object.fromEntries(new FormData(form).entries()); }
-  return { api, el, time, say, table, fill, act, me, formData };
+  return { api, el, time, say, table, fill, act, me, formData, agent };
 })();
