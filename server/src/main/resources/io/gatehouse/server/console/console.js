@@ -44,7 +44,7 @@ const gh = (() => {
       el("tbody", {}, ...rows.map(r => el("tr", {}, ...r.map(c => c instanceof Node && c.tagName === "TD" ? c : el("td", {}, c))))));
     return el("div", { class: "table" }, t);
   }
-  function fill(id, ...nodes) { const e = document.getElementById(id); e.replaceChildren(...nodes); return e; }
+  function fill(id, ...nodes) { const e = document.getElementById(id); e.replaceChildren(...nodes.filter(n => n !== null && n !== undefined)); return e; }
   async function act(label, fn) {
     try { const r = await fn(); if (label) say(label); return r; } catch (e) { say(e.message, true); return null; }
   }
