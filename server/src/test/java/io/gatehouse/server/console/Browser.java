@@ -138,9 +138,10 @@ final class Browser implements AutoCloseable {
             Files.createDirectories(SHOTS);
             for (var size : List.of(DESKTOP, PHONE)) {
                 driver.manage().window().setSize(size);
-                // The full page: as tall as the document at this width.
+                // As much of the page as a reader takes in: the document's height at this width, at most two screens.
                 Number height = (Number) script("return document.documentElement.scrollHeight");
-                driver.manage().window().setSize(new Dimension(size.width, Math.min(4000, Math.max(size.height, height.intValue()))));
+                driver.manage().window().setSize(new Dimension(size.width,
+                        Math.min(2 * size.height, Math.max(size.height, height.intValue()))));
                 byte[] png = driver.getScreenshotAs(OutputType.BYTES);
                 Files.write(SHOTS.resolve(name + "-" + (size == DESKTOP ? "desktop" : "phone") + ".png"), png);
             }
