@@ -1,6 +1,7 @@
 package io.gatehouse.server.console;
 
 import io.gatehouse.event.SecurityEvent;
+import io.gatehouse.server.admin.AdminRoutes;
 import io.gatehouse.session.Device;
 import io.gatehouse.session.Session;
 import io.gatehouse.user.User;
@@ -53,18 +54,11 @@ final class ConsoleViews {
         return m;
     }
 
+    /** The admin API's rendering of an event, with the parsed browser and without the session id. */
     Map<String, Object> event(SecurityEvent e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", e.id());
-        m.put("time", e.time().toString());
-        m.put("type", e.type().code());
-        m.put("severity", e.severity().name().toLowerCase(Locale.ROOT));
-        m.put("user", e.user().orElse(null));
-        m.put("ip", e.ip().orElse(null));
+        Map<String, Object> m = new LinkedHashMap<>(AdminRoutes.event(e));
+        m.remove("session");
         m.put("browser", e.userAgent().isPresent() ? browsers.describe(e.userAgent()).get("browser") : null);
-        m.put("user_agent", e.userAgent().orElse(null));
-        m.put("reason", e.reason().orElse(null));
-        m.put("details", e.details());
         return m;
     }
 

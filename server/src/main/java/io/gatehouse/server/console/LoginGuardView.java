@@ -45,7 +45,13 @@ final class LoginGuardView {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (List<String> key : seen) {
-            LockoutStatus s = gh.loginGuard().check(key.get(1), key.get(0));
+            LockoutStatus s;
+            try {
+                // A per-address lockout names no account: ask with one no one can type (not an email).
+                s = gh.loginGuard().check(key.get(1), key.get(0).isEmpty() ? "-" : key.get(0));
+            } catch (IllegalArgumentException e) {
+                continue; // an event without a usable address or account: nothing the guard can say
+            }
             if (s.locked()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("account", key.get(0));

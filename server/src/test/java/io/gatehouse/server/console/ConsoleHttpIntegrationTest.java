@@ -98,6 +98,18 @@ class ConsoleHttpIntegrationTest {
     }
 
     @Test
+    void signingOutEndsTheGatehouseSessionAndClearsTheCookie() {
+        ApiUser user = newUser();
+        Signed s = signIn(user);
+        HttpResponse<String> r = post("/account/api/signout", Map.of("Cookie", s.cookie(), "X-CSRF-Token", s.csrf(),
+                "Origin", origin));
+        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(r.headers().firstValue("Set-Cookie")).get().asString().startsWith("gatehouse-console=;").contains("Max-Age=0");
+        assertThat(server.server().gatehouse().sessions().list(user.id())).isEmpty();
+        assertThat(get("/account/api/me", s.cookie()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void anHttpsPublicUrlGivesAHostPrefixedSecureCookie(@TempDir Path dataDir) {
         try (TestServer https = TestServer.start(dataDir, Map.of("gatehouse.server.public-url", "https://auth.example.com"))) {
             ApiUser user = ApiUser.register(https, "s-" + UUID.randomUUID() + "@example.com", PASSWORD, "Sec Ure");
