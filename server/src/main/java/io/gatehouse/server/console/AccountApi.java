@@ -3,6 +3,8 @@ package io.gatehouse.server.console;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.event.EventQuery;
+import io.gatehouse.event.EventType;
+import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
 import io.gatehouse.server.auth.AuthAnswers;
 import io.gatehouse.server.auth.AuthFailure;
@@ -20,6 +22,10 @@ import io.gatehouse.user.Registration;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +39,8 @@ import java.util.Optional;
 final class AccountApi implements RouteGroup {
     static final String BASE = "/account/api";
     private static final int ACTIVITY = 50;
+    private static final int FAILURES_SCANNED = 1000;
+    private static final Duration FAILURES_WINDOW = Duration.ofDays(30);
 
     private final ConsoleGate gate;
     private final ConsoleViews views;
@@ -41,10 +49,11 @@ final class AccountApi implements RouteGroup {
     private final Accounts accounts;
     private final SessionStore sessions;
     private final SecurityEvents events;
+    private final Clock clock;
     private final long maxBodyBytes;
 
     AccountApi(ConsoleGate gate, ConsoleViews views, LoginService logins, RegistrationService registration,
-               Accounts accounts, SessionStore sessions, SecurityEvents events, long maxBodyBytes) {
+               Accounts accounts, SessionStore sessions, SecurityEvents events, Clock clock, long maxBodyBytes) {
         this.gate = gate;
         this.views = views;
         this.logins = logins;
@@ -52,6 +61,7 @@ final class AccountApi implements RouteGroup {
         this.accounts = accounts;
         this.sessions = sessions;
         this.events = events;
+        this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -173,10 +183,20 @@ final class AccountApi implements RouteGroup {
         res.status(204).send();
     }
 
+    /**
+     * The user's last events, and the failed sign-ins and lockouts of their account name: those are recorded
+     * without a user (the name typed may belong to nobody), so they are found among the most recent
+     * {@value #FAILURES_SCANNED} failures and lockouts of the last {@link #FAILURES_WINDOW}.
+     */
     private void activity(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, false);
-        var page = events.query(EventQuery.lastOf(u.id(), ACTIVITY));
-        Json.send(res, 200, Map.of("events", page.events().stream().map(views::event).toList()));
+        List<SecurityEvent> mine = new ArrayList<>(events.query(EventQuery.lastOf(u.id(), ACTIVITY)).events());
+        String account = LoginService.accountSubject(u.user().email());
+        EventQuery failures = EventQuery.builder().types(EventType.LOGIN_FAILURE, EventType.LOCKOUT)
+                .from(clock.instant().minus(FAILURES_WINDOW)).limit(FAILURES_SCANNED).build();
+        events.query(failures).events().stream().filter(e -> account.equals(e.details().get("account"))).forEach(mine::add);
+        mine.sort(Comparator.comparing(SecurityEvent::time).thenComparing(SecurityEvent::id).reversed());
+        Json.send(res, 200, Map.of("events", mine.stream().limit(ACTIVITY).map(views::event).toList()));
     }
 
     /** {@code {current_password, new_password}}: other sessions end; this one stays signed in. */

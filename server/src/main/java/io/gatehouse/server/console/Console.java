@@ -23,7 +23,7 @@ public final class Console {
         ConsoleViews views = new ConsoleViews(new Browsers());
         return List.of(new ConsolePages(gate),
                 new AccountApi(gate, views, logins, registration, gatehouse.accounts(), gatehouse.sessions(),
-                        gatehouse.events(), maxBodyBytes),
+                        gatehouse.events(), gatehouse.clock(), maxBodyBytes),
                 new AdminApi(gate, views, gatehouse, health, maxBodyBytes));
     }
 }

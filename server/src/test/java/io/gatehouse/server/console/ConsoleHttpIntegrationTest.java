@@ -6,6 +6,8 @@ import io.gatehouse.server.http.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -170,6 +172,24 @@ class ConsoleHttpIntegrationTest {
         assertThat(get("/account/api/me", "gatehouse-console=" + apiSession + "~" + "A".repeat(43)).statusCode()).isEqualTo(401);
         assertThat(get("/account/api/me", "gatehouse-console=" + sessionId + "~" + "A".repeat(43)).statusCode()).isEqualTo(401);
         assertThat(get("/account/api/me", s.cookie()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theActivityShowsFailedSignInsOfTheAccountButNotOfOthers() {
+        ApiUser user = newUser();
+        ApiUser other = newUser();
+        assertThat(signInResponse(server, origin, user, "wrong password").statusCode()).isEqualTo(401);
+        assertThat(signInResponse(server, origin, other, "wrong password").statusCode()).isEqualTo(401);
+        Signed s = signIn(user);
+        var events = TestServer.json(get("/account/api/activity", s.cookie())).path("events");
+        List<String> failures = new ArrayList<>();
+        events.forEach(e -> {
+            if (e.path("type").asText().equals("login_failure")) {
+                failures.add(e.path("details").path("account").asText());
+            }
+        });
+        assertThat(failures).containsExactly(user.email.toLowerCase());
+        assertThat(events.get(0).path("type").asText()).as("newest first").isEqualTo("login_success");
     }
 
     @Test
