@@ -115,8 +115,10 @@ public final class GatehouseServer implements AutoCloseable {
                     metrics,
                     new OpenApiRoute()));
             // The web console (docs/CONSOLE.md): pages at /account/ and /admin/ over the same services.
-            groups.addAll(Console.routes(gatehouse, logins, registration, liveness, health, authSettings.publicUrl(),
-                    settings.maxBodyBytes()));
+            if (Console.enabled(config)) {
+                groups.addAll(Console.routes(gatehouse, logins, registration, liveness, health, authSettings.publicUrl(),
+                        settings.maxBodyBytes()));
+            }
             HttpServer http = HttpServer.start(settings, metrics, groups);
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),

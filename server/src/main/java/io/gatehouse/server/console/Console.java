@@ -13,8 +13,20 @@ public final class Console {
     private Console() {
     }
 
-    /** Path prefixes of the console (not part of the JSON API's OpenAPI document). */
-    public static final List<String> PREFIXES = List.of("/account/", "/admin/", "/console/");
+    /** {@code gatehouse.server.console}, default true: serve the console (false: its paths are 404). */
+    public static final String ENABLED_KEY = "gatehouse.server.console";
+
+    private static final List<String> ROOTS = List.of("/account", "/admin", "/console");
+
+    /** Whether a route template is the console's (not part of the JSON API's OpenAPI document). */
+    public static boolean owns(String template) {
+        return ROOTS.stream().anyMatch(r -> template.equals(r) || template.startsWith(r + "/"));
+    }
+
+    /** Whether {@code config} turns the console on ({@value #ENABLED_KEY}, default true). */
+    public static boolean enabled(io.gatehouse.config.GatehouseConfig config) {
+        return config.flag(ENABLED_KEY, true);
+    }
 
     public static List<RouteGroup> routes(Gatehouse gatehouse, LoginService logins, RegistrationService registration,
                                           SessionLiveness liveness, HealthService health, String publicUrl,

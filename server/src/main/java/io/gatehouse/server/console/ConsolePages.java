@@ -48,14 +48,15 @@ final class ConsolePages implements RouteGroup {
         routes.get("/account/", (req, res) -> page(req, res, false));
         routes.get("/admin/", (req, res) -> page(req, res, true));
         routes.get("/account/signin", (req, res) -> send(res, 200, "signin.html"));
+        routes.get("/account", (req, res) -> redirect(res, "/account/"));
+        routes.get("/admin", (req, res) -> redirect(res, "/admin/"));
         routes.get("/console/{asset}", this::asset);
     }
 
     private void page(ServerRequest req, ServerResponse res, boolean admin) {
         var user = gate.user(req);
         if (user.isEmpty()) {
-            res.header(HeaderNames.LOCATION, "/account/signin" + (admin ? "?next=admin" : ""));
-            res.status(Status.SEE_OTHER_303).send();
+            redirect(res, "/account/signin" + (admin ? "?next=admin" : ""));
             return;
         }
         if (admin && !user.get().isAdmin()) {
@@ -63,6 +64,11 @@ final class ConsolePages implements RouteGroup {
             return;
         }
         send(res, 200, admin ? "admin.html" : "account.html");
+    }
+
+    private static void redirect(ServerResponse res, String to) {
+        res.header(HeaderNames.LOCATION, to);
+        res.status(Status.SEE_OTHER_303).send();
     }
 
     private void asset(ServerRequest req, ServerResponse res) {

@@ -88,6 +88,18 @@ class ConsoleHttpIntegrationTest {
     }
 
     @Test
+    void pathsWithoutTheSlashRedirectAndTheConsoleCanBeTurnedOff(@TempDir Path dataDir) {
+        assertThat(server.get("/account").headers().firstValue("Location")).hasValue("/account/");
+        assertThat(server.get("/admin").headers().firstValue("Location")).hasValue("/admin/");
+        try (TestServer off = TestServer.start(dataDir, Map.of(Console.ENABLED_KEY, "false"))) {
+            for (String path : new String[] {"/account/", "/account/signin", "/admin/", "/console/console.js", "/account/api/me"}) {
+                assertThat(off.get(path).statusCode()).as(path).isEqualTo(404);
+            }
+            assertThat(off.get("/health/live").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void signingInSetsOneHttpOnlyStrictCookieAndHandsOutNoToken() {
         ApiUser user = newUser();
         HttpResponse<String> r = signInResponse(server, origin, user, PASSWORD);
