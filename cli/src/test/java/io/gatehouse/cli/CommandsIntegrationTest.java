@@ -196,6 +196,11 @@ class CommandsIntegrationTest {
         Session s = gh.sessions().create(NewSession.forUser("carol-id").build());
         TokenPair fresh = gh.tokens().issue(TokenRequest.of("carol-id", s.id()));
 
+        JsonNode dry = ok("sessions", "cleanup", "--dry-run", "-o", "json").json();
+        assertThat(dry.get("entries_expired").asInt()).isEqualTo(2);
+        assertThat(dry.get("entries_removed").asInt()).isZero();
+        assertThat(run("sessions", "cleanup", "--batch", "0").code()).isEqualTo(2);
+
         JsonNode r = ok("sessions", "cleanup", "--batch", "1", "-o", "json").json();
         assertThat(r.get("entries_removed").asInt()).isEqualTo(2);
         assertThat(r.get("users_visited").asInt()).isGreaterThanOrEqualTo(2);

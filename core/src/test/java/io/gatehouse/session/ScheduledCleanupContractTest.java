@@ -61,4 +61,18 @@ class ScheduledCleanupContractTest extends StoreContract {
         assertThatThrownBy(() -> ScheduledCleanup.interval(GatehouseConfig.builder().set(ScheduledCleanup.INTERVAL_KEY, "10ms").build()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(ScheduledCleanup.INTERVAL_KEY);
     }
+
+    @Test
+    void aDryRunCountsWhatACleanupWouldRemoveAndRemovesNothing() {
+        SessionStore sessions = store();
+        sessions.create(NewSession.forUser("u1").build());
+        sessions.create(NewSession.forUser("u1").build());
+        sessions.create(NewSession.forUser("u2").build());
+        clock.advance(sessions.settings().idleTimeout().plusSeconds(1));
+
+        assertThat(sessions.cleanup(1, true).runToEnd().entriesRemoved()).isEqualTo(3);
+        assertThat(sessions.cleanup(1, true).runToEnd().entriesRemoved()).as("nothing was removed").isEqualTo(3);
+        assertThat(sessions.cleanup(1).runToEnd().entriesRemoved()).isEqualTo(3);
+        assertThat(sessions.cleanup(1, true).runToEnd().entriesRemoved()).isZero();
+    }
 }
