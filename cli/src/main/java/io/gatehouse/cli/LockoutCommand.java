@@ -4,6 +4,7 @@ import static io.gatehouse.cli.Output.map;
 
 import io.gatehouse.ratelimit.ActiveLockout;
 import io.gatehouse.ratelimit.LockoutStatus;
+import io.gatehouse.user.EmailAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +26,10 @@ final class LockoutCommand {
 
     @Command(name = "status", description = "The lockouts in force on ACCOUNT (and, with --ip, whether a login from IP "
             + "would be refused now). Exit 1 when it is locked.")
-    int status(@Parameters(paramLabel = "ACCOUNT") String account,
+    int status(@Parameters(paramLabel = "ACCOUNT") String typed,
                @Option(names = "--ip", paramLabel = "IP") Optional<String> ip) {
         Cli cli = main.cli();
+        String account = subject(typed);
         List<Map<String, Object>> locks = cli.gatehouse().loginGuard().lockedNow(100_000).stream()
                 .filter(l -> l.account().filter(account::equals).isPresent()
                         || (ip.isPresent() && l.ip().equals(ip) && l.account().isEmpty()))
@@ -48,8 +50,9 @@ final class LockoutCommand {
     }
 
     @Command(name = "unlock", description = "Lifts every lockout of ACCOUNT (from any address) and/or of --ip.")
-    int unlock(@Parameters(paramLabel = "ACCOUNT", arity = "0..1") Optional<String> account,
+    int unlock(@Parameters(paramLabel = "ACCOUNT", arity = "0..1") Optional<String> typed,
                @Option(names = "--ip", paramLabel = "IP") Optional<String> ip) {
+        Optional<String> account = typed.map(LockoutCommand::subject);
         if (account.isEmpty() && ip.isEmpty()) {
             throw CliException.usage("give an ACCOUNT, --ip IP, or both");
         }
@@ -67,6 +70,11 @@ final class LockoutCommand {
         List<Map<String, Object>> rows = cli.gatehouse().loginGuard().lockedNow(max).stream().map(LockoutCommand::row).toList();
         cli.output().rows(rows, "dimension", "account", "ip", "permanent", "retry_after_s");
         return ExitCode.OK;
+    }
+
+    /** The login counts an email by its key (case and width folded), exactly as the server's login does. */
+    static String subject(String account) {
+        return account.indexOf('@') >= 0 ? EmailAddress.key(account) : account;
     }
 
     static Map<String, Object> row(ActiveLockout l) {

@@ -100,7 +100,7 @@ final class Output {
     void item(String text, Object json) {
         if (json()) {
             try {
-                out.println(JSON.writeValueAsString(json));
+                out.println(JSON.writeValueAsString(normalise(json)));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

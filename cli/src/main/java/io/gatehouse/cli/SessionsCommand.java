@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
         footer = {"  gatehouse sessions list ann@example.com",
                 "  gatehouse sessions end AAAAAAAAAAAAAAAAAAAAAA.ann-id",
                 "  gatehouse sessions end-all ann@example.com --except AAAAAAAAAAAAAAAAAAAAAA.ann-id",
-                "  gatehouse sessions cleanup --batch 1000"})
+                "  gatehouse sessions cleanup --dry-run", "  gatehouse sessions cleanup --batch 1000"})
 final class SessionsCommand {
     @ParentCommand
     Main main;
@@ -70,9 +70,15 @@ final class SessionsCommand {
 
     @Command(name = "cleanup", description = "Removes expired sessions and trust records of every user now, batch by batch "
             + "(SCAN over every master). Ctrl-C stops after the current batch; running it again starts a new pass.")
-    int cleanup(@Option(names = "--batch", defaultValue = "1000", description = "Users per batch, 1..10000 (default 1000).") int batch) {
+    int cleanup(@Option(names = "--batch", defaultValue = "1000", description = "Users per batch, 1..10000 (default 1000).") int batch,
+                @Option(names = "--dry-run", description = "Only count what would be removed.") boolean dryRun) {
         Cli cli = main.cli();
-        SessionCleanup pass = cli.gatehouse().sessions().cleanup(batch);
+        SessionCleanup pass;
+        try {
+            pass = cli.gatehouse().sessions().cleanup(batch, dryRun);
+        } catch (SessionInputException e) {
+            throw CliException.usage("--batch: " + e.getMessage());
+        }
         long users = 0;
         long removed = 0;
         boolean done;
@@ -87,9 +93,10 @@ final class SessionsCommand {
             } while (!b.done() && !stop.requested());
             done = b.done();
         }
-        cli.output().done((done ? "cleanup done: " : "cleanup interrupted after a whole batch: ") + users
-                        + " user(s) visited, " + removed + " expired entries removed",
-                map("users_visited", users, "entries_removed", removed, "complete", done));
+        cli.output().done((dryRun ? "dry run, nothing removed: " : "") + (done ? "cleanup done: " : "cleanup interrupted after a whole batch: ")
+                        + users + " user(s) visited, " + removed + " expired entries " + (dryRun ? "to remove" : "removed"),
+                map("users_visited", users, "entries_removed", dryRun ? 0 : removed, "entries_expired", removed,
+                        "dry_run", dryRun, "complete", done));
         return ExitCode.OK;
     }
 

@@ -71,7 +71,7 @@ final class TokensCommand {
 
     @Command(name = "revoke-token", description = "Revokes the token read from standard input (never from the command line, "
             + "where it would stay in the shell history and the process list).")
-    int revokeToken(@Parameters(paramLabel = "-", description = "Must be '-': the token comes from stdin.") String dash,
+    int revokeToken(@Parameters(paramLabel = "STDIN", description = "Must be '-': the token comes from stdin.") String dash,
                     @Option(names = "--reason", required = true, paramLabel = "TEXT") String reason) throws IOException {
         if (!"-".equals(dash)) {
             throw CliException.usage("give '-' and pass the token on stdin, never on the command line");

@@ -7,6 +7,7 @@ import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.ratelimit.RatePolicies;
 import io.gatehouse.server.metrics.CapabilityMetrics;
+import io.gatehouse.session.ScheduledCleanup;
 import io.gatehouse.server.admin.AdminRoutes;
 import io.gatehouse.server.auth.AccountRoutes;
 import io.gatehouse.server.auth.AccountService;
@@ -33,6 +34,7 @@ import io.gatehouse.user.UserDatabase;
 import io.gatehouse.user.UserService;
 import io.gatehouse.store.Stores;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -80,6 +82,13 @@ public final class GatehouseServer implements AutoCloseable {
             capabilityMetrics.bind(gatehouse.events());
             capabilityMetrics.bind(gatehouse.tokens());
             capabilityMetrics.bind(gatehouse.sessions());
+            // Expired sessions removed every gatehouse.sessions.cleanup-interval by one instance of the deployment.
+            for (Duration every : ScheduledCleanup.interval(config).stream().toList()) {
+                ScheduledCleanup cleanup = new ScheduledCleanup(gatehouse.sessions(),
+                        gatehouse.stores().redis(Purpose.SESSIONS), every).start();
+                opened.add(cleanup);
+                capabilityMetrics.bind(cleanup);
+            }
             Stores stores = gatehouse.stores();
             UserDatabase database = gatehouse.userDatabase().orElseThrow();
             UserService users = gatehouse.users();
