@@ -191,6 +191,17 @@ class ConsoleBrowserIntegrationTest {
         signIn(admin, "?next=admin");
         browser.visible(By.cssSelector("#events table"));
         browser.visible(By.cssSelector("#chart-hours svg"));
+        browser.visible(By.cssSelector("#chart-days svg rect"));
+        browser.textAppears(By.id("health"), "database");
+        browser.textAppears(By.id("revocations"), "total");
+
+        // A rate-limit status without consuming, then a reset (recorded as an admin action).
+        new Select(browser.visible(By.id("limit-policy"))).selectByValue("login-account");
+        browser.driver.findElement(By.id("limit-subject")).sendKeys(locked.email.toLowerCase());
+        browser.driver.findElement(By.cssSelector("#limit-status button[type=submit]")).click();
+        browser.textAppears(By.id("limit-result"), "remaining");
+        browser.driver.findElement(By.id("limit-reset")).click();
+        browser.textAppears(By.id("status"), "Reset.");
         accessible("admin");
         browser.screenshots("admin");
 
