@@ -112,6 +112,23 @@ class ConsoleHttpIntegrationTest {
     }
 
     @Test
+    void signingOutAllOtherSessionsKeepsThisOne() {
+        ApiUser user = newUser();
+        Signed here = signIn(user);
+        Signed elsewhere = signIn(user);
+        String token = user.login("curl/8");
+        HttpResponse<String> r = post("/account/api/sessions/end-others", Map.of("Cookie", here.cookie(),
+                "X-CSRF-Token", here.csrf(), "Origin", origin));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(TestServer.json(r).path("sessions_ended").asInt()).isEqualTo(2);
+        assertThat(get("/account/api/me", here.cookie()).statusCode()).isEqualTo(200);
+        assertThat(get("/account/api/me", elsewhere.cookie()).statusCode()).isEqualTo(401);
+        assertThat(user.me(token)).isEqualTo(401);
+        assertThat(TestServer.json(get("/account/api/sessions", here.cookie())).path("sessions")).singleElement()
+                .satisfies(s -> assertThat(s.path("current").asBoolean()).isTrue());
+    }
+
+    @Test
     void signingOutEndsTheGatehouseSessionAndClearsTheCookie() {
         ApiUser user = newUser();
         Signed s = signIn(user);
