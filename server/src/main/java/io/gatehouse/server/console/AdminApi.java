@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.Gatehouse;
+import io.gatehouse.InvalidInputException;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.event.EventCounts;
 import io.gatehouse.event.EventPage;
@@ -294,7 +295,7 @@ final class AdminApi implements RouteGroup {
     private EventPage page(EventQuery q) {
         try {
             return gh.events().query(q);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw Json.invalidField("cursor", "is not a cursor this API returned");
         }
     }
@@ -380,7 +381,11 @@ final class AdminApi implements RouteGroup {
         Json.send(res, 200, Map.of("hours", hours, "days", days));
     }
 
-    /** Runs a core call whose {@link IllegalArgumentException} means the input was refused: 400. */
+    /**
+     * Runs a core call with input from the client. Core refuses input with {@link InvalidInputException}
+     * (400 by the server's error mapping); a few checks (a search's negative offset) still throw
+     * {@link IllegalArgumentException}, which is answered 400 here too.
+     */
     private static <T> T input(java.util.function.Supplier<T> call) {
         try {
             return call.get();

@@ -1,6 +1,7 @@
 package io.gatehouse.server.console;
 
 import io.gatehouse.Gatehouse;
+import io.gatehouse.InvalidInputException;
 import io.gatehouse.event.EventQuery;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
@@ -49,7 +50,7 @@ final class LoginGuardView {
             try {
                 // A per-address lockout names no account: ask with one no one can type (not an email).
                 s = gh.loginGuard().check(key.get(1), key.get(0).isEmpty() ? "-" : key.get(0));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException | IllegalArgumentException e) {
                 continue; // an event without a usable address or account: nothing the guard can say
             }
             if (s.locked()) {
