@@ -1,6 +1,7 @@
 package io.gatehouse.cli;
 
 import io.gatehouse.Gatehouse;
+import io.gatehouse.InvalidInputException;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.store.StoreException;
@@ -198,7 +199,7 @@ final class Cli implements AutoCloseable {
         if (e instanceof UnknownUserException) {
             return ExitCode.NOT_FOUND;
         }
-        if (e instanceof IllegalArgumentException || e instanceof InvalidUserInputException) {
+        if (e instanceof InvalidInputException || e instanceof IllegalArgumentException || e instanceof InvalidUserInputException) {
             return ExitCode.USAGE;
         }
         return ExitCode.NOT_FOUND;

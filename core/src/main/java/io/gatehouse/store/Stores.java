@@ -114,7 +114,7 @@ public final class Stores implements AutoCloseable {
      */
     public List<KeyFamily> keyFamilies(int samplePerFamily) {
         if (samplePerFamily < 0) {
-            throw new IllegalArgumentException("the sample must be 0 or more keys per family");
+            throw new io.gatehouse.InvalidInputException("the sample must be 0 or more keys per family");
         }
         List<KeyFamily> out = new ArrayList<>();
         for (RedisConnector c : connectors) {
