@@ -1,6 +1,7 @@
 package io.gatehouse.cli;
 
 import io.gatehouse.Gatehouse;
+import io.gatehouse.InvalidInputException;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.store.StoreException;
@@ -32,7 +33,9 @@ final class Cli implements AutoCloseable {
     private Path configFile;
     private Output.Format format = Output.Format.TABLE;
     private boolean verbose;
+    private static final String SPOOL_KEY = "gatehouse.events.spool.dir";
     private GatehouseConfig config;
+    private Path spool;
     private Gatehouse gatehouse;
 
     /**
@@ -101,9 +104,23 @@ final class Cli implements AutoCloseable {
             if (file == null && Files.exists(Path.of(GatehouseConfig.DEFAULT_FILE))) {
                 file = Path.of(GatehouseConfig.DEFAULT_FILE);
             }
-            config = file == null ? GatehouseConfig.of(Map.of(), env) : GatehouseConfig.load(file, env);
+            config = ownSpool(file == null ? GatehouseConfig.of(Map.of(), env) : GatehouseConfig.load(file, env));
         }
         return config;
+    }
+
+    /**
+     * The event log's spool directory is one process's (a running server holds its own under the data
+     * directory): the CLI spools into a directory of its own per run, removed at the end when empty. The
+     * events it records are flushed to the store when it closes.
+     */
+    private GatehouseConfig ownSpool(GatehouseConfig c) {
+        try {
+            spool = Files.createTempDirectory("gatehouse-cli-events-");
+        } catch (java.io.IOException e) {
+            throw new ConfigException(SPOOL_KEY, "cannot create a spool directory for the CLI's events: " + e.getMessage());
+        }
+        return c.toBuilder().set(SPOOL_KEY, spool.toString()).build();
     }
 
     /** Everything, opened from {@link #config()} on first use. */
@@ -129,6 +146,20 @@ final class Cli implements AutoCloseable {
     public void close() {
         if (gatehouse != null && opener == OPEN) {
             gatehouse.close();
+        }
+        if (spool != null) {
+            try {
+                Path events = spool.resolve("spool.jsonl");
+                if (!Files.exists(events) || Files.size(events) == 0) {
+                    Files.deleteIfExists(events);
+                    Files.deleteIfExists(spool.resolve("spool.lock"));
+                    Files.delete(spool);
+                } else {
+                    err.println("gatehouse: events not yet stored are kept in " + spool);
+                }
+            } catch (java.io.IOException e) {
+                // a spool left behind is harmless
+            }
         }
         out.flush();
         err.flush();
@@ -168,7 +199,7 @@ final class Cli implements AutoCloseable {
         if (e instanceof UnknownUserException) {
             return ExitCode.NOT_FOUND;
         }
-        if (e instanceof IllegalArgumentException || e instanceof InvalidUserInputException) {
+        if (e instanceof InvalidInputException || e instanceof IllegalArgumentException || e instanceof InvalidUserInputException) {
             return ExitCode.USAGE;
         }
         return ExitCode.NOT_FOUND;

@@ -149,7 +149,7 @@ final class EventsCommand {
             for (String code : types) {
                 try {
                     t.add(EventType.of(code));
-                } catch (IllegalArgumentException e) {
+                } catch (io.gatehouse.InvalidInputException e) {
                     throw CliException.usage("--type " + code + " is not an event type");
                 }
             }

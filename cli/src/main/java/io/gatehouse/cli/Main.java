@@ -66,6 +66,9 @@ public final class Main {
         // backup: registered here by the backup command group (io.gatehouse.cli.backup).
         cmd.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // Session ids are base64url and may begin with '-': one that is no known option is taken as the
+        // argument it is (and `--` before an argument always works).
+        cmd.setUnmatchedOptionsArePositionalParams(true);
         cmd.setExecutionExceptionHandler(cli::handle);
         cmd.setParameterExceptionHandler(cli::handleUsage);
         cmd.setOut(cli.out());

@@ -6,15 +6,10 @@ import io.gatehouse.Gatehouse;
 import io.gatehouse.cache.CacheStats;
 import io.gatehouse.event.EventCounts;
 import io.gatehouse.event.Severity;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.token.RevocationKind;
 import io.gatehouse.token.RevocationStats;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -67,10 +62,10 @@ final class StatsCommand implements java.util.concurrent.Callable<Integer> {
                     "hit_ratio", e.getValue().hitRatio()));
         }
         doc.put("caches_this_process", caches);
-        List<Map<String, Object>> families = new ArrayList<>();
-        for (RedisConnector c : gh.stores().connectors()) {
-            families.addAll(families(c));
-        }
+        List<Map<String, Object>> families = gh.stores().keyFamilies(sample).stream()
+                .map(f -> map("target", f.target(), "family", f.family(), "keys", f.keys(), "sampled", f.sampled(),
+                        "bytes_estimated", f.estimatedBytes()))
+                .toList();
         doc.put("key_families", families);
         Output out = cli.output();
         if (out.json()) {
@@ -83,33 +78,5 @@ final class StatsCommand implements java.util.concurrent.Callable<Integer> {
             out.rows(families, "target", "family", "keys", "sampled", "bytes_estimated");
         }
         return ExitCode.OK;
-    }
-
-    private List<Map<String, Object>> families(RedisConnector c) {
-        String prefix = c.keys().prefix() + ":";
-        Map<String, long[]> byFamily = new TreeMap<>(); // keys, sampled, sampled bytes
-        ScanCursor cursor = ScanCursor.INITIAL;
-        do {
-            ScanCursor from = cursor;
-            KeyScanCursor<String> page = c.sync(x -> x.scan(from, ScanArgs.Builder.matches(prefix + "*").limit(1000)));
-            for (String key : page.getKeys()) {
-                int end = key.indexOf(':', prefix.length());
-                String family = end < 0 ? key : key.substring(0, end);
-                long[] f = byFamily.computeIfAbsent(family, k -> new long[3]);
-                f[0]++;
-                if (f[1] < sample) {
-                    Long bytes = c.sync(x -> x.memoryUsage(key));
-                    if (bytes != null) {
-                        f[1]++;
-                        f[2] += bytes;
-                    }
-                }
-            }
-            cursor = page;
-        } while (!cursor.isFinished());
-        List<Map<String, Object>> rows = new ArrayList<>();
-        byFamily.forEach((family, f) -> rows.add(map("target", c.target(), "family", family, "keys", f[0], "sampled", f[1],
-                "bytes_estimated", f[1] == 0 ? 0 : f[2] * f[0] / f[1])));
-        return rows;
     }
 }

@@ -163,7 +163,7 @@ class CliE2EIT {
         String listed = gatehouse("sessions", "list", "two.sessions@example.com", "--output", "json");
         assertThat(JSON.readTree(listed).findValuesAsText("id")).hasSize(2);
 
-        gatehouse("sessions", "end", first.path("session_id").asText());
+        gatehouse("sessions", "end", "--", first.path("session_id").asText());
         long exited = System.nanoTime();
         assertThat(refusedAfter(first, exited)).isLessThan(Duration.ofMillis(100));
         assertThat(me(second)).isEqualTo(200);

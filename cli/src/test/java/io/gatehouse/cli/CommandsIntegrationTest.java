@@ -170,15 +170,15 @@ class CommandsIntegrationTest {
         assertThat(list.findValuesAsText("id")).containsExactlyInAnyOrder(s1, s2, s3);
         assertThat(list.findValuesAsText("ip")).containsOnly("192.0.2.7");
 
-        assertThat(ok("sessions", "end", s1).out()).contains("ended session");
+        assertThat(ok("sessions", "end", "--", s1).out()).contains("ended session");
         assertThat(works(a1)).isFalse();
         assertThat(works(a2)).isTrue();
 
-        Result again = run("sessions", "end", s1);
+        Result again = run("sessions", "end", "--", s1);
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("no live session");
 
-        JsonNode all = ok("sessions", "end-all", ann.id(), "--except", s3, "-o", "json").json();
+        JsonNode all = ok("sessions", "end-all", ann.id(), "--except=" + s3, "-o", "json").json();
         assertThat(all.get("sessions_ended").asInt()).isEqualTo(1);
         assertThat(works(a2)).isFalse();
         assertThat(works(a3)).isTrue();

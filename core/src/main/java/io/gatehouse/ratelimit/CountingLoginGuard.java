@@ -135,7 +135,7 @@ final class CountingLoginGuard implements LoginGuard {
     @Override
     public List<ActiveLockout> lockedNow(int max) {
         if (max < 1) {
-            throw new IllegalArgumentException("max must be at least 1");
+            throw new io.gatehouse.InvalidInputException("max must be at least 1");
         }
         return store.locked(max);
     }

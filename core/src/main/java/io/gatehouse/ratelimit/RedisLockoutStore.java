@@ -2,10 +2,7 @@ package io.gatehouse.ratelimit;
 
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.redis.RedisScript;
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,11 +73,8 @@ final class RedisLockoutStore implements LockoutStore {
         long now = timeSource == TimeSource.REDIS ? redisMillis() : clock.millis();
         for (String kind : List.of("lock", "lockip")) {
             String prefix = redis.keys().prefix() + ":" + kind + ":{";
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                ScanCursor from = cursor;
-                KeyScanCursor<String> page = redis.sync(c -> c.scan(from, ScanArgs.Builder.matches(prefix + "*").limit(500)));
-                for (String key : page.getKeys()) {
+            redis.scan(prefix + "*", keys -> {
+                for (String key : keys) {
                     int close = key.indexOf("}:", prefix.length());
                     if (close < 0 || key.endsWith("}:epoch") || out.size() >= max) {
                         continue;
@@ -93,8 +87,8 @@ final class RedisLockoutStore implements LockoutStore {
                         out.add(l);
                     }
                 }
-                cursor = page;
-            } while (!cursor.isFinished() && out.size() < max);
+                return out.size() < max;
+            });
         }
         return out;
     }

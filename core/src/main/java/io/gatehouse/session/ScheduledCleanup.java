@@ -2,7 +2,9 @@ package io.gatehouse.session;
 
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.Stores;
 import io.lettuce.core.SetArgs;
 import java.time.Duration;
 import java.util.Objects;
@@ -39,10 +41,13 @@ public final class ScheduledCleanup implements AutoCloseable {
     private final AtomicLong entriesRemoved = new AtomicLong();
     private ScheduledExecutorService scheduler;
 
-    /** A cleanup that runs only when {@link #runOnce()} is called (tests, tools); {@link #start()} schedules it. */
-    public ScheduledCleanup(SessionStore sessions, Optional<RedisConnector> redis, Duration interval) {
+    /**
+     * A cleanup of {@code sessions}, leased on the Redis of {@code stores}' sessions purpose; it runs only
+     * when {@link #runOnce()} is called (tests, tools) until {@link #start()} schedules it.
+     */
+    public ScheduledCleanup(SessionStore sessions, Stores stores, Duration interval) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
-        this.redis = Objects.requireNonNull(redis, "redis");
+        this.redis = stores.redis(Purpose.SESSIONS);
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("the cleanup interval must be positive");
         }

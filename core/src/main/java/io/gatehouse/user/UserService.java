@@ -1,5 +1,6 @@
 package io.gatehouse.user;
 
+import io.gatehouse.InvalidInputException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -178,18 +179,18 @@ public final class UserService {
      *
      * @param offset matching users to skip (0 for the first page)
      * @param limit  page size, 1..{@value #MAX_PAGE}
-     * @throws IllegalArgumentException for a negative offset, a limit out of range or a query over 254 characters
+     * @throws InvalidInputException for a negative offset, a limit out of range or a query over 254 characters
      */
     public UserPage search(String query, int offset, int limit) {
         Objects.requireNonNull(query, "query");
         if (offset < 0) {
-            throw new IllegalArgumentException("offset must be 0 or more, was " + offset);
+            throw new InvalidInputException("offset must be 0 or more, was " + offset);
         }
         if (limit < 1 || limit > MAX_PAGE) {
-            throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ", was " + limit);
+            throw new InvalidInputException("limit must be 1.." + MAX_PAGE + ", was " + limit);
         }
         if (query.length() > EmailAddress.MAX_LENGTH) {
-            throw new IllegalArgumentException("query must be at most " + EmailAddress.MAX_LENGTH + " characters");
+            throw new InvalidInputException("query must be at most " + EmailAddress.MAX_LENGTH + " characters");
         }
         return store.search(query.isBlank() ? "" : EmailAddress.key(query), offset, limit);
     }

@@ -180,6 +180,6 @@ class LoginGuardContractTest extends StoreContract {
         g.failure("10.0.0.3", "carol");
         clock.advance(Duration.ofMinutes(1));
         assertThat(g.lockedNow(100)).as("a lockout that ran out").isEmpty();
-        assertThatThrownBy(() -> g.lockedNow(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> g.lockedNow(0)).isInstanceOf(io.gatehouse.InvalidInputException.class);
     }
 }

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.Stores;
 import io.gatehouse.testing.MutableClock;
 import io.gatehouse.testing.StoreContract;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The server's scheduled cleanup: removes expired sessions, one instance per deployment and interval. */
@@ -23,8 +22,8 @@ class ScheduledCleanupContractTest extends StoreContract {
         return backend.isRedis() ? b.redis(backend.connector()).build() : b.inMemory().build();
     }
 
-    private Optional<RedisConnector> redis() {
-        return backend.isRedis() ? Optional.of(backend.connector()) : Optional.empty();
+    private Stores stores() {
+        return backend.isRedis() ? Stores.open(backend.config()) : Stores.inMemory();
     }
 
     @Test
@@ -35,8 +34,9 @@ class ScheduledCleanupContractTest extends StoreContract {
         clock.advance(sessions.settings().idleTimeout().plusSeconds(1));
         Session live = sessions.create(NewSession.forUser("u3").build());
 
-        ScheduledCleanup first = new ScheduledCleanup(sessions, redis(), Duration.ofHours(1));
-        ScheduledCleanup second = new ScheduledCleanup(sessions, redis(), Duration.ofHours(1));
+        Stores stores = stores();
+        ScheduledCleanup first = new ScheduledCleanup(sessions, stores, Duration.ofHours(1));
+        ScheduledCleanup second = new ScheduledCleanup(sessions, stores, Duration.ofHours(1));
         CleanupBatch b = first.runOnce().orElseThrow();
         assertThat(b.entriesRemoved()).isEqualTo(2);
         assertThat(first.entriesRemoved()).isEqualTo(2);
@@ -50,6 +50,7 @@ class ScheduledCleanupContractTest extends StoreContract {
         } else {
             assertThat(second.runOnce()).as("in memory every instance is its own deployment").isPresent();
         }
+        stores.close();
     }
 
     @Test

@@ -203,8 +203,8 @@ class UserServiceTest {
         assertThat(users.search("ANN", 0, 10).users()).containsExactly(ann);
         assertThat(users.search("\uFF21nn", 0, 10).users()).as("full-width folds like email keys").containsExactly(ann);
         assertThat(users.search("  ", 0, 10).total()).isEqualTo(2);
-        assertThatThrownBy(() -> users.search("a", -1, 10)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> users.search("a", 0, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> users.search("a", 0, UserService.MAX_PAGE + 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> users.search("a", -1, 10)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> users.search("a", 0, 0)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> users.search("a", 0, UserService.MAX_PAGE + 1)).isInstanceOf(io.gatehouse.InvalidInputException.class);
     }
 }

@@ -84,8 +84,7 @@ public final class GatehouseServer implements AutoCloseable {
             capabilityMetrics.bind(gatehouse.sessions());
             // Expired sessions removed every gatehouse.sessions.cleanup-interval by one instance of the deployment.
             for (Duration every : ScheduledCleanup.interval(config).stream().toList()) {
-                ScheduledCleanup cleanup = new ScheduledCleanup(gatehouse.sessions(),
-                        gatehouse.stores().redis(Purpose.SESSIONS), every).start();
+                ScheduledCleanup cleanup = new ScheduledCleanup(gatehouse.sessions(), gatehouse.stores(), every).start();
                 opened.add(cleanup);
                 capabilityMetrics.bind(cleanup);
             }
