@@ -13,7 +13,7 @@ record EventSettings(Duration retention, int queueCapacity, int batchSize, int g
                      long spoolMaxBytes, Duration retryInterval, Duration lateWindow, int rateLimitSample,
                      int maxScan, Optional<URI> webhookUrl, Severity webhookMinSeverity, int webhookMaxAttempts,
                      Duration webhookInitialBackoff, Duration webhookMaxBackoff, Duration webhookTimeout,
-                     Optional<ArchiveSettings> archive) {
+                     Optional<ArchiveSettings> archive, int memoryMaxEvents) {
 
     static final String PREFIX = "gatehouse.events.";
 
@@ -50,8 +50,11 @@ record EventSettings(Duration retention, int queueCapacity, int batchSize, int g
                     (int) range(c, "archive.batch-size", 500, 1, 10_000), (int) range(c, "archive.pool-size", 2, 1, 64),
                     (int) range(c, "archive.queue-capacity", 65_536, 16, 10_000_000));
         });
+        // The in-memory store (no Redis): at most this many events in the global stream, and as many again
+        // across the per-user streams together.
+        int memoryMax = (int) range(c, "memory.max-events", 100_000, 1000, 10_000_000);
         return new EventSettings(retention, queue, batch, shards, spool, spoolMax, retry, late, sample, maxScan,
-                webhook, min, attempts, initial, maxBackoff, timeout, archive);
+                webhook, min, attempts, initial, maxBackoff, timeout, archive, memoryMax);
     }
 
     private static URI uri(String s) {

@@ -7,11 +7,14 @@ import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.ratelimit.RatePolicies;
 import io.gatehouse.server.metrics.CapabilityMetrics;
+import io.gatehouse.session.ScheduledCleanup;
 import io.gatehouse.server.admin.AdminRoutes;
 import io.gatehouse.server.auth.AccountRoutes;
 import io.gatehouse.server.auth.AccountService;
+import io.gatehouse.server.auth.ApiLimits;
 import io.gatehouse.server.auth.AdminAccess;
 import io.gatehouse.server.auth.LoginService;
+import io.gatehouse.server.auth.MonitorAccess;
 import io.gatehouse.server.auth.OAuthRoutes;
 import io.gatehouse.server.auth.OAuthService;
 import io.gatehouse.server.auth.RegistrationService;
@@ -22,6 +25,7 @@ import io.gatehouse.server.auth.AuthSettings;
 import io.gatehouse.server.auth.BearerAuthenticator;
 import io.gatehouse.server.auth.ClientRegistry;
 import io.gatehouse.server.auth.TokenVerificationMetrics;
+import io.gatehouse.server.console.Console;
 import io.gatehouse.server.health.HealthRoutes;
 import io.gatehouse.server.health.HealthService;
 import io.gatehouse.server.http.HttpServer;
@@ -32,6 +36,7 @@ import io.gatehouse.user.UserDatabase;
 import io.gatehouse.user.UserService;
 import io.gatehouse.store.Stores;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -66,8 +71,11 @@ public final class GatehouseServer implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             config = AuthSettings.withServerDefaults(config);
+            StartupChecks.check(config);
             HttpSettings settings = HttpSettings.fromConfig(config);
             AuthSettings authSettings = AuthSettings.from(config);
+            // Before anything writes there (key file, event spool, H2): the directory is the owner's alone.
+            opened.add(DataDirectory.createPrivate(config.dataDir()));
             ServerMetrics metrics = new ServerMetrics();
             opened.add(metrics);
             CapabilityMetrics capabilityMetrics = new CapabilityMetrics(metrics.registry());
@@ -75,11 +83,18 @@ public final class GatehouseServer implements AutoCloseable {
                     .tokenListener(capabilityMetrics).sessionListener(capabilityMetrics)
                     .rateLimitListener(capabilityMetrics).build();
             opened.add(gatehouse);
+            DataDirectory.restrictFiles(config.dataDir());
             metrics.redis().bindCircuits(gatehouse.stores());
             capabilityMetrics.bind(gatehouse.events());
             capabilityMetrics.bind(gatehouse.tokens());
             capabilityMetrics.bind(gatehouse.sessions());
             metrics.bind(gatehouse.caches());
+            // Expired sessions removed every gatehouse.sessions.cleanup-interval by one instance of the deployment.
+            for (Duration every : ScheduledCleanup.interval(config).stream().toList()) {
+                ScheduledCleanup cleanup = new ScheduledCleanup(gatehouse.sessions(), gatehouse.stores(), every).start();
+                opened.add(cleanup);
+                capabilityMetrics.bind(cleanup);
+            }
             Stores stores = gatehouse.stores();
             UserDatabase database = gatehouse.userDatabase().orElseThrow();
             UserService users = gatehouse.users();
@@ -89,14 +104,18 @@ public final class GatehouseServer implements AutoCloseable {
             TokenVerificationMetrics verifications = new TokenVerificationMetrics(metrics.registry());
             // Session liveness remembered between requests: introspection and refresh skip the store read.
             SessionLiveness liveness = SessionLiveness.fromConfig(config, gatehouse.sessions(), clock);
-            BearerAuthenticator bearer = new BearerAuthenticator(gatehouse.tokens(), liveness, verifications);
-            ClientRegistry clients = ClientRegistry.fromConfig(config, clock);
+            BearerAuthenticator bearer = new BearerAuthenticator(gatehouse.tokens(), liveness, verifications,
+                    new ApiLimits(gatehouse.rateLimiter(), policies, clock));
+            // Failed client authentications count like failed logins (per client id and address).
+            ClientRegistry clients = ClientRegistry.fromConfig(config, clock).guarded(gatehouse.loginGuard());
+            // Health details and metrics: a client with scope monitor, unless configured public.
+            MonitorAccess monitor = MonitorAccess.fromConfig(config, clients);
             // The admin API's check (role admin, or a client with scope admin).
             AdminAccess admin = new AdminAccess(bearer, clients);
             // The flows behind the auth routes.
             UserProfiles profiles = gatehouse.profiles();
             LoginService logins = new LoginService(gatehouse, liveness, verifications);
-            AccountService accounts = new AccountService(gatehouse.accounts(), gatehouse.sessions(), clock);
+            AccountService accounts = new AccountService(gatehouse, clock);
             HealthService health = new HealthService(stores, database, gatehouse);
             // On Redis the per-client introspection ceiling is taken in batches (one round trip per batch);
             // in memory a decision costs no I/O, so one by one.
@@ -106,14 +125,20 @@ public final class GatehouseServer implements AutoCloseable {
                     authSettings.audience(), introspectBatch);
             RegistrationService registration = new RegistrationService(users, gatehouse.rateLimiter(),
                     policies.policy(AuthSettings.REGISTER_IP), gatehouse.events(), clock);
-            HttpServer http = HttpServer.start(settings, metrics, List.of(
+            List<io.gatehouse.server.http.RouteGroup> groups = new ArrayList<>(List.of(
                     new AuthRoutes(registration, logins, accounts, bearer, settings.maxBodyBytes()),
                     new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
                     new OAuthRoutes(logins, oauth, clients, gatehouse.tokens(), authSettings, settings.maxBodyBytes()),
-                    new HealthRoutes(health),
+                    new HealthRoutes(health, monitor::protect),
                     new AdminRoutes(gatehouse, admin, settings.maxBodyBytes()),
-                    metrics,
+                    metrics.routes(monitor::protect),
                     new OpenApiRoute()));
+            // The web console (docs/CONSOLE.md): pages at /account/ and /admin/ over the same services.
+            if (Console.enabled(config)) {
+                groups.addAll(Console.routes(gatehouse, logins, registration, liveness, health, authSettings.publicUrl(),
+                        settings.maxBodyBytes()));
+            }
+            HttpServer http = HttpServer.start(settings, metrics, groups);
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
                     kv("user_database", database.url()), kv("issuer", authSettings.issuer()),

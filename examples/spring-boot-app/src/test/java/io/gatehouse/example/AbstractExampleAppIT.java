@@ -65,6 +65,7 @@ abstract class AbstractExampleAppIT {
         String prefix = "spring" + HexFormat.of().formatHex(random(4));
         String macKey = Base64.getEncoder().encodeToString(random(32));
         String deviceKey = Base64.getEncoder().encodeToString(random(32));
+        String keyEncryption = Base64.getEncoder().encodeToString(random(32));
         workDir = Files.createTempDirectory("gatehouse-spring-it");
         Map<String, String> env = new HashMap<>();
         env.put("GATEHOUSE_REDIS_URL", redisUrl);
@@ -74,6 +75,7 @@ abstract class AbstractExampleAppIT {
         env.put("GATEHOUSE_SESSIONS_MAC_KEY", macKey);
         env.put("GATEHOUSE_SESSIONS_DEVICE_KEY", deviceKey);
         env.put("GATEHOUSE_TOKENS_ISSUER", ISSUER);
+        env.put("GATEHOUSE_TOKENS_KEYS_ENCRYPTION_KEY", keyEncryption);
         env.put("GATEHOUSE_SERVER_PUBLIC_URL", ISSUER);
         // 200 logins from one address in a minute, and a refresh token reused at once counts as reuse.
         env.put("GATEHOUSE_RATELIMIT_POLICY_LOGIN_IP_RATE", "100000/1m");
@@ -92,7 +94,7 @@ abstract class AbstractExampleAppIT {
                 "gatehouse.redis.url=" + redisUrl, "gatehouse.redis.key-prefix=" + prefix,
                 "gatehouse.redis.command-timeout=5s", "gatehouse.redis.connect-timeout=10s",
                 "gatehouse.sessions.mac-key=" + macKey, "gatehouse.sessions.device-key=" + deviceKey,
-                "gatehouse.tokens.issuer=" + ISSUER};
+                "gatehouse.tokens.issuer=" + ISSUER, "gatehouse.tokens.keys.encryption-key=" + keyEncryption};
         // Two instances started one after the other: together they would only compete for two cores.
         // Each instance has its own data directory (its event spool).
         appA = new SpringApplicationBuilder(ExampleApplication.class, BlockingProductSource.class).properties(props)

@@ -7,6 +7,7 @@ import io.gatehouse.session.SessionLimitExceededException;
 import io.gatehouse.token.TokenRejectedException;
 import io.gatehouse.user.EmailTakenException;
 import io.gatehouse.user.FieldError;
+import io.gatehouse.user.HashingBusyException;
 import io.gatehouse.user.InvalidUserInputException;
 import io.gatehouse.user.UnknownUserException;
 import io.gatehouse.user.UserStoreException;
@@ -77,6 +78,10 @@ final class Errors {
             return new ProblemException(Problem.typed("not-durable", 503, "Service Unavailable",
                     "the change was not confirmed by enough replicas and is not acknowledged; retry later"),
                     Map.of("Retry-After", "1"));
+        }
+        if (t instanceof HashingBusyException) {
+            return new ProblemException(Problem.typed("busy", 503, "Service Unavailable",
+                    "the server is busy checking passwords; retry shortly"), Map.of("Retry-After", "1"));
         }
         if (t instanceof UserStoreException || t instanceof StoreException || t instanceof CacheException) {
             log.warn("backend unavailable: {}", t.toString());

@@ -15,10 +15,12 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The server's meter registry. {@code http_server_requests_seconds} is labelled by method, route
@@ -97,10 +99,15 @@ public final class ServerMetrics implements RequestObserver, RouteGroup, AutoClo
 
     @Override
     public void register(Routes routes) {
-        routes.get("/metrics", (req, res) -> {
+        routes(UnaryOperator.identity()).register(routes);
+    }
+
+    /** {@code GET /metrics} behind {@code access} (the monitor access check). */
+    public RouteGroup routes(UnaryOperator<Handler> access) {
+        return routes -> routes.get("/metrics", access.apply((req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
             res.send(scrape());
-        });
+        }));
     }
 
     @Override
