@@ -51,7 +51,7 @@ class RefreshForgeryContractTest extends StoreContract {
 
     private TokenService service(String signing) {
         TokenService s = TestTokenServices.on(backend, dataDir.resolve(signing), clock, events,
-                Map.of("gatehouse.tokens.refresh.signing", signing));
+                Map.of("gatehouse.tokens.refresh.format", "jwt", "gatehouse.tokens.refresh.signing", signing));
         services.add(s);
         return s;
     }
