@@ -135,11 +135,14 @@ final class DefaultTokenService implements TokenService {
         Instant accessExp = now.plus(settings.accessTtl());
         String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), request.subject(), request.sessionId(), family,
                 now, accessExp, request.roles(), request.permissions());
-        return new TokenPair(access, refresh, accessExp, refreshExp, request.sessionId(), family);
+        return new TokenPair(access, refresh, accessExp, refreshExp, request.sessionId(), family, request.subject());
     }
 
     @Override
     public VerifiedToken verify(String accessToken) {
+        if (OpaqueRefreshToken.looksOpaque(accessToken)) {
+            throw new TokenRejectedException(RejectReason.WRONG_TOKEN_USE, "a refresh token where an access token is expected");
+        }
         VerifiedToken t = codec.verify(accessToken, TokenUse.ACCESS, true);
         RevocationStatus s = link.check(t);
         if (s != RevocationStatus.VALID) {
@@ -294,7 +297,7 @@ final class DefaultTokenService implements TokenService {
         if (r.outcome() == RefreshStore.Outcome.REUSED) {
             onReuse(presented, r.firstReuse());
             throw new TokenRejectedException(RejectReason.REFRESH_REUSED,
-                    "refresh token was already rotated; family and session revoked");
+                    "refresh token was already rotated; family and session revoked", presented.sessionId());
         }
         RevocationStatus status = link.check(presented);
         if (status != RevocationStatus.VALID) {
@@ -326,14 +329,25 @@ final class DefaultTokenService implements TokenService {
         }
         TokenRequest stored = new TokenRequest(presented.subject(), presented.sessionId(), presented.roles(),
                 presented.permissions());
-        TokenRequest minted = mint.apply(stored);
+        TokenRequest minted;
+        try {
+            minted = mint.apply(stored);
+        } catch (RuntimeException e) {
+            if (r.outcome() == RefreshStore.Outcome.ROTATED) {
+                // The caller refused (a suspended user, say) after the family rotated to a successor nobody
+                // gets: revoke the family, so a retry stops at the local check and never looks like reuse.
+                revokeFamily(presented.familyId(), "refresh refused");
+            }
+            throw e;
+        }
         if (!minted.subject().equals(stored.subject()) || !minted.sessionId().equals(stored.sessionId())) {
             throw new IllegalArgumentException("a refresh may change the roles and permissions, not the subject or session");
         }
         Instant accessExp = now.plus(settings.accessTtl());
         String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), minted.subject(), minted.sessionId(),
                 presented.familyId(), now, accessExp, minted.roles(), minted.permissions());
-        return new TokenPair(access, refresh, accessExp, refreshExp, presented.sessionId(), presented.familyId());
+        return new TokenPair(access, refresh, accessExp, refreshExp, presented.sessionId(), presented.familyId(),
+                presented.subject());
     }
 
     /** The family id of an opaque token, or the refusal of a malformed one (no store call). */

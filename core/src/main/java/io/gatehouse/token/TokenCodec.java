@@ -331,6 +331,13 @@ final class TokenCodec {
         if (sub == null || jti == null || sid == null || fam == null) {
             throw reject(RejectReason.MISSING_CLAIM, "sub, jti, sid and fam are required");
         }
+        if (!Revocation.isValidId(sub) || !Revocation.isValidId(jti) || !Revocation.isValidId(sid)
+                || !Revocation.isValidId(fam)) {
+            // We never sign such ids (they could not be keys of the revocation state or a refresh family), so
+            // only a forgery has them: read without the signature this is null, and the full verification
+            // refuses it at the signature, before this line.
+            throw reject(RejectReason.MALFORMED, "sub, jti, sid or fam holds characters an id cannot have");
+        }
         return new Checked(new VerifiedToken(actual, kid, jti, sub, sid, fam, iat.toInstant(), exp.toInstant(),
                 list(c, CLAIM_ROLES), list(c, CLAIM_PERMISSIONS)),
                 Math.max(iat.getTime(), nbf == null ? Long.MIN_VALUE : nbf.getTime()));

@@ -59,7 +59,7 @@ class OpaqueRefreshContractTest extends StoreContract {
         TokenPair pair = tokens.issue(TokenRequest.of("user-1", "sess-1").roles("admin"));
 
         assertThat(pair.refreshToken()).startsWith("ghr1." + pair.familyId() + ".").hasSize(OpaqueRefreshToken.LENGTH);
-        assertThat(reasonOf(() -> tokens.verify(pair.refreshToken()))).isEqualTo(RejectReason.MALFORMED);
+        assertThat(reasonOf(() -> tokens.verify(pair.refreshToken()))).isEqualTo(RejectReason.WRONG_TOKEN_USE);
         TokenPair next = tokens.refresh(pair.refreshToken());
         VerifiedToken access = tokens.verify(next.accessToken());
         assertThat(access.subject()).isEqualTo("user-1");

@@ -95,7 +95,8 @@ public final class GatehouseServer implements AutoCloseable {
             AdminAccess admin = new AdminAccess(bearer, clients);
             // The flows behind the auth routes.
             UserProfiles profiles = new UserProfiles(services.caches(), users, authSettings.profileTtl());
-            LoginService logins = new LoginService(services, users, profiles, liveness, verifications);
+            LoginService logins = new LoginService(services, users, profiles, liveness, verifications,
+                    AuthSettings.introspectBatch(config));
             AccountService accounts = new AccountService(services, users, profiles);
             HealthService health = new HealthService(stores, database, services);
             HttpServer http = HttpServer.start(settings, metrics, List.of(
