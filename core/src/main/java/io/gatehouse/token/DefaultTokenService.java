@@ -212,9 +212,11 @@ final class DefaultTokenService implements TokenService {
     private TokenPair refreshOpaque(String token, RefreshLimit limit, RefreshStore.FamilyLimit familyLimit,
                                     UnaryOperator<TokenRequest> mint) {
         String familyId = opaqueFamily(token);
-        if (state.find(RevocationKind.FAMILY, familyId).isPresent()) {
-            // Known locally (no round trip): a family revoked here stays dead whatever the token.
-            throw new TokenRejectedException(RejectReason.REVOKED_FAMILY, "revocation check: family revoked");
+        RevocationStatus before = link.checkFamily(familyId);
+        if (before != RevocationStatus.VALID) {
+            // Known locally, no round trip: a revoked family stays dead whatever the token, and past the
+            // staleness budget (fail-closed) nothing is rotated that could not be checked afterwards.
+            throw new TokenRejectedException(before.reason(), "revocation check: " + before);
         }
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         String presentedHash = hash(token);

@@ -87,6 +87,20 @@ final class RevocationLink implements AutoCloseable {
         return s;
     }
 
+    /**
+     * The status of a refresh family alone, with the staleness policy: what can be known of an opaque refresh
+     * token before the store has named its session and user.
+     */
+    RevocationStatus checkFamily(String familyId) {
+        if (state.find(RevocationKind.FAMILY, familyId).isPresent()) {
+            return RevocationStatus.REVOKED_FAMILY;
+        }
+        if (policy == StalePolicy.FAIL_CLOSED && remote && ticker.getAsLong() - lastContactNanos > budgetNanos) {
+            return RevocationStatus.UNKNOWN;
+        }
+        return RevocationStatus.VALID;
+    }
+
     /** Writes revocations through the log and applies them here at once. */
     void append(List<Revocation> entries) {
         revocationLog.append(entries, clock.millis());
