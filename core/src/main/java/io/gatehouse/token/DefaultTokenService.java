@@ -123,18 +123,19 @@ final class DefaultTokenService implements TokenService {
     public TokenPair issue(TokenRequest request) {
         Revocation.requireId(RevocationKind.USER, request.subject());
         Revocation.requireId(RevocationKind.SESSION, request.sessionId());
-        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+        Instant issued = link.issueInstant(request.subject(), clock.instant());
+        Instant now = Instant.ofEpochSecond(issued.getEpochSecond());
         String family = TokenCodec.randomId();
         Instant refreshExp = now.plus(settings.refreshTtl());
         String refresh = opaque() ? OpaqueRefreshToken.mint(family)
                 : codec.sign(TokenUse.REFRESH, TokenCodec.randomId(), request.subject(), request.sessionId(), family,
-                        now, refreshExp, request.roles(), request.permissions());
-        FamilyClaims claims = new FamilyClaims(request.subject(), request.sessionId(), now, request.roles(),
+                        issued, refreshExp, request.roles(), request.permissions());
+        FamilyClaims claims = new FamilyClaims(request.subject(), request.sessionId(), issued, request.roles(),
                 request.permissions());
         refreshStore.open(family, hash(refresh), claims.toJson(), clock.millis(), familyTtlMs());
         Instant accessExp = now.plus(settings.accessTtl());
         String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), request.subject(), request.sessionId(), family,
-                now, accessExp, request.roles(), request.permissions());
+                issued, accessExp, request.roles(), request.permissions());
         return new TokenPair(access, refresh, accessExp, refreshExp, request.sessionId(), family, request.subject());
     }
 
@@ -218,7 +219,6 @@ final class DefaultTokenService implements TokenService {
             // staleness budget (fail-closed) nothing is rotated that could not be checked afterwards.
             throw new TokenRejectedException(before.reason(), "revocation check: " + before);
         }
-        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         String presentedHash = hash(token);
         Successor next = successor(token, familyId, OpaqueRefreshToken.mint(familyId));
         RefreshStore.Rotation r = refreshStore.rotate(familyId, presentedHash, next.hash(), next.sealed(), clock.millis(),
@@ -233,8 +233,8 @@ final class DefaultTokenService implements TokenService {
             throw new IllegalStateException("refresh family " + familyId + " of an opaque token has no claims");
         }
         FamilyClaims claims = FamilyClaims.fromJson(r.claims());
-        VerifiedToken presented = opaqueToken(presentedHash, familyId, claims, now.plus(settings.refreshTtl()));
-        return finish(r, presented, next, now, mint);
+        VerifiedToken presented = opaqueToken(presentedHash, familyId, claims, clock.instant().plus(settings.refreshTtl()));
+        return finish(r, presented, next, mint);
     }
 
     /*
@@ -253,11 +253,12 @@ final class DefaultTokenService implements TokenService {
             old = verified(refreshToken);
             verified = true;
         }
-        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+        Instant issued = link.issueInstant(old.subject(), clock.instant());
         long nowMs = clock.millis();
         String successor = opaque() ? OpaqueRefreshToken.mint(old.familyId())
-                : codec.sign(TokenUse.REFRESH, TokenCodec.randomId(), old.subject(), old.sessionId(), old.familyId(), now,
-                        now.plus(settings.refreshTtl()), old.roles(), old.permissions());
+                : codec.sign(TokenUse.REFRESH, TokenCodec.randomId(), old.subject(), old.sessionId(), old.familyId(),
+                        issued, Instant.ofEpochSecond(issued.getEpochSecond()).plus(settings.refreshTtl()), old.roles(),
+                        old.permissions());
         Successor next = successor(refreshToken, old.familyId(), successor);
         String claims = new FamilyClaims(old.subject(), old.sessionId(), old.issuedAt(), old.roles(), old.permissions())
                 .toJson();
@@ -281,7 +282,7 @@ final class DefaultTokenService implements TokenService {
         if (r.outcome() == RefreshStore.Outcome.LIMITED) {
             throw new RefreshLimitedException(limit, Duration.ofMillis(r.retryAfterMs()));
         }
-        return finish(r, old, next, now, mint);
+        return finish(r, old, next, mint);
     }
 
     /** The successor of a presented token, sealed for the grace window with a key only its holder can derive. */
@@ -294,7 +295,7 @@ final class DefaultTokenService implements TokenService {
     }
 
     /** After an authenticated rotation (ROTATED, GRACE, REUSED): the revocation check, then the new pair. */
-    private TokenPair finish(RefreshStore.Rotation r, VerifiedToken presented, Successor next, Instant now,
+    private TokenPair finish(RefreshStore.Rotation r, VerifiedToken presented, Successor next,
                              UnaryOperator<TokenRequest> mint) {
         if (r.outcome() == RefreshStore.Outcome.REUSED) {
             onReuse(presented, r.firstReuse());
@@ -311,6 +312,8 @@ final class DefaultTokenService implements TokenService {
             }
             throw new TokenRejectedException(status.reason(), "revocation check: " + status);
         }
+        Instant issued = link.issueInstant(presented.subject(), clock.instant());
+        Instant now = Instant.ofEpochSecond(issued.getEpochSecond());
         String refresh;
         Instant refreshExp;
         if (r.outcome() == RefreshStore.Outcome.ROTATED) {
@@ -347,7 +350,7 @@ final class DefaultTokenService implements TokenService {
         }
         Instant accessExp = now.plus(settings.accessTtl());
         String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), minted.subject(), minted.sessionId(),
-                presented.familyId(), now, accessExp, minted.roles(), minted.permissions());
+                presented.familyId(), issued, accessExp, minted.roles(), minted.permissions());
         return new TokenPair(access, refresh, accessExp, refreshExp, presented.sessionId(), presented.familyId(),
                 presented.subject());
     }
@@ -496,6 +499,11 @@ final class DefaultTokenService implements TokenService {
     @Override
     public RevocationStats revocationStats() {
         return state.stats(link.lastContact());
+    }
+
+    @Override
+    public java.time.Duration tokenLifetimeBound() {
+        return settings.refreshTtl().plus(settings.accessTtl());
     }
 
     @Override

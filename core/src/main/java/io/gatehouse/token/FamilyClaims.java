@@ -15,8 +15,8 @@ import java.util.Map;
  *
  * @param subject     {@code sub}
  * @param sessionId   {@code sid}
- * @param issuedAt    the login (or, for a family upgraded from JWT refresh tokens, the last JWT's {@code iat}):
- *                    compared with a user's "not before" instant like a token's {@code iat}
+ * @param issuedAt    the login (or, for a family upgraded from JWT refresh tokens, the last JWT's issue time), in
+ *                    milliseconds: compared with a user's "not before" instant like a token's {@code iat_ms}
  * @param roles       {@code roles} of the tokens minted at refresh (the caller may mint others)
  * @param permissions {@code permissions}, likewise
  */
@@ -31,7 +31,7 @@ record FamilyClaims(String subject, String sessionId, Instant issuedAt, List<Str
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("s", subject);
         m.put("i", sessionId);
-        m.put("t", issuedAt.getEpochSecond());
+        m.put("t", issuedAt.toEpochMilli());
         if (!roles.isEmpty()) {
             m.put("r", roles);
         }
@@ -51,7 +51,7 @@ record FamilyClaims(String subject, String sessionId, Instant issuedAt, List<Str
             if (subject == null || session == null) {
                 throw new ParseException("subject or session missing", 0);
             }
-            return new FamilyClaims(subject, session, Instant.ofEpochSecond(at), list(m, "r"), list(m, "p"));
+            return new FamilyClaims(subject, session, Instant.ofEpochMilli(at), list(m, "r"), list(m, "p"));
         } catch (ParseException | RuntimeException e) {
             throw new IllegalStateException("a refresh family's stored claims do not parse: " + e.getMessage());
         }

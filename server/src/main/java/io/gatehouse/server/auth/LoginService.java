@@ -1,5 +1,6 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.user.UserProfiles;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
@@ -12,11 +13,11 @@ import io.gatehouse.ratelimit.MultiDecision;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicy;
-import io.gatehouse.server.Services;
-import io.gatehouse.server.user.AuthenticationResult;
-import io.gatehouse.server.user.EmailAddress;
-import io.gatehouse.server.user.User;
-import io.gatehouse.server.user.UserService;
+import io.gatehouse.Gatehouse;
+import io.gatehouse.user.AuthenticationResult;
+import io.gatehouse.user.EmailAddress;
+import io.gatehouse.user.User;
+import io.gatehouse.user.UserService;
 import io.gatehouse.session.NewSession;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionLimitExceededException;
@@ -51,11 +52,13 @@ import java.util.Optional;
  *   <li>the profile cached, {@code login_success} recorded (or {@code login_failure}, and a guard failure).</li>
  * </ol>
  *
- * <p>Refresh: the {@code refresh-family} limit (keyed by the family the token claims), the user still
- * active, then rotation (which authenticates the token), then the session of the new pair touched: an ended
- * or expired session revokes the family and the new pair is not handed out (expired sessions are not
- * revoked by anyone, so this is where their refresh tokens stop). A rotated token presented again revokes
- * its family (the token service) and ends its session (here). The order is explained in {@link #refresh}.
+ * <p>Refresh: the {@code refresh-ip} limit (per client address), then the rotation (which authenticates
+ * the token and counts the {@code refresh-family} limit for an authenticated token only), the user read for
+ * the authenticated subject (suspended: refused; else the access token gets the current roles), then the
+ * session of the new pair touched: an ended or expired session revokes the family and the new pair is not
+ * handed out (expired sessions are not revoked by anyone, so this is where their refresh tokens stop). A
+ * rotated token presented again revokes its family (the token service) and ends its session (here). The order
+ * is explained in {@link #refresh}.
  */
 public final class LoginService {
     private final UserService users;
@@ -80,29 +83,29 @@ public final class LoginService {
      * @param liveness         the sessions as refresh touches them: a round trip only when a last-seen write may be due
      * @param reservationBatch the most {@code refresh-ip} units taken from Redis at once ({@link AuthSettings#introspectBatch})
      */
-    public LoginService(Services services, UserService users, UserProfiles profiles, SessionLiveness liveness,
-                        TokenVerificationMetrics metrics, long reservationBatch) {
-        this.users = users;
+    public LoginService(Gatehouse gatehouse, SessionLiveness liveness, TokenVerificationMetrics metrics,
+                        long reservationBatch) {
+        this.users = gatehouse.users();
         this.liveness = liveness;
-        this.profiles = profiles;
-        this.tokens = services.tokens();
-        this.sessions = services.sessions();
-        this.limiter = services.limiter();
-        this.guard = services.loginGuard();
-        this.events = services.events();
+        this.profiles = gatehouse.profiles();
+        this.tokens = gatehouse.tokens();
+        this.sessions = gatehouse.sessions();
+        this.limiter = gatehouse.rateLimiter();
+        this.guard = gatehouse.loginGuard();
+        this.events = gatehouse.events();
         this.metrics = metrics;
-        this.clock = services.clock();
-        this.loginIp = services.policies().policy(AuthSettings.LOGIN_IP);
-        this.loginAccount = services.policies().policy(AuthSettings.LOGIN_ACCOUNT);
-        this.refreshFamily = services.policies().policy(AuthSettings.REFRESH_FAMILY);
+        this.clock = gatehouse.clock();
+        this.loginIp = gatehouse.policies().policy(AuthSettings.LOGIN_IP);
+        this.loginAccount = gatehouse.policies().policy(AuthSettings.LOGIN_ACCOUNT);
+        this.refreshFamily = gatehouse.policies().policy(AuthSettings.REFRESH_FAMILY);
         // Counted inside the rotation script (only for an authenticated token): its rate as a fixed window.
         this.familyLimit = new RefreshLimit((int) Math.min(Integer.MAX_VALUE, refreshFamily.limit().count()),
                 refreshFamily.limit().period());
-        this.tokensOnRedis = services.stores().redis(io.gatehouse.config.Purpose.TOKENS).isPresent();
-        this.refreshIp = services.policies().policy(AuthSettings.REFRESH_IP);
+        this.tokensOnRedis = gatehouse.stores().redis(io.gatehouse.config.Purpose.TOKENS).isPresent();
+        this.refreshIp = gatehouse.policies().policy(AuthSettings.REFRESH_IP);
         // In batches on Redis, like the introspect-client ceiling (one round trip per batch); in memory one by one.
         this.refreshIpLimit = new ReservedDecisions(limiter, refreshIp,
-                services.stores().redis(io.gatehouse.config.Purpose.RATE_LIMITS).isPresent() ? reservationBatch : 1,
+                gatehouse.stores().redis(io.gatehouse.config.Purpose.RATE_LIMITS).isPresent() ? reservationBatch : 1,
                 System::nanoTime);
     }
 

@@ -1,17 +1,19 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.user.UserProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.server.Services;
-import io.gatehouse.server.user.Argon2Parameters;
-import io.gatehouse.server.user.PasswordHasher;
-import io.gatehouse.server.user.Registration;
-import io.gatehouse.server.user.User;
-import io.gatehouse.server.user.UserDatabase;
-import io.gatehouse.server.user.UserService;
+import io.gatehouse.Gatehouse;
+import io.gatehouse.user.Argon2Parameters;
+import io.gatehouse.user.PasswordHasher;
+import io.gatehouse.user.Registration;
+import io.gatehouse.user.User;
+import io.gatehouse.user.UserDatabase;
+import io.gatehouse.user.UserService;
+import io.gatehouse.account.Actor;
 import io.gatehouse.session.Session;
 import io.gatehouse.store.Stores;
 import io.gatehouse.testing.Backend;
@@ -59,15 +61,15 @@ class SessionLivenessTest {
     private final MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
     private final List<AutoCloseable> opened = new ArrayList<>();
     private UserDatabase database;
+    private String databaseUrl;
     private Instance a;
 
     /** One server's services, without HTTP. */
     private final class Instance {
-        final Services services;
+        final Gatehouse services;
         final SessionLiveness liveness;
         final LoginService logins;
         final OAuthService oauth;
-        final UserProfiles profiles;
         final UserService users;
 
         Instance() {
@@ -77,18 +79,20 @@ class SessionLivenessTest {
                     .set("gatehouse.sessions.mac-key", MAC_KEY)
                     .set("gatehouse.sessions.device-key", DEVICE_KEY)
                     .set("gatehouse.data-dir", dataDir.resolve("instance-" + opened.size()).toString())
+                    // Every instance on the one user database (in memory, kept open by the test).
+                    .set(UserDatabase.URL_KEY, databaseUrl)
+                    .set("gatehouse.password.argon2.memory-kib", "256")
+                    .set("gatehouse.password.argon2.iterations", "1")
                     .build());
-            Stores stores = Stores.open(config);
-            opened.add(stores);
-            services = Services.open(stores, clock);
+            services = Gatehouse.builder().config(config).clock(clock).build();
             opened.add(services);
-            users = UserService.builder().store(database.store()).clock(clock)
-                    .hasher(PasswordHasher.argon2(new Argon2Parameters(256, 1, 1, 32, 16))).build();
-            profiles = new UserProfiles(services.caches(), users, Duration.ofMinutes(10));
+            users = services.users();
             TokenVerificationMetrics metrics = new TokenVerificationMetrics(new SimpleMeterRegistry());
             liveness = SessionLiveness.fromConfig(config, services.sessions(), clock);
-            logins = new LoginService(services, users, profiles, liveness, metrics, 1);
-            oauth = new OAuthService(services, liveness, metrics, "gatehouse", AuthSettings.introspectBatch(config));
+            logins = new LoginService(services, liveness, metrics, 1);
+            oauth = new OAuthService(services.tokens(), services.sessions(), services.rateLimiter(),
+                    services.policies().policy(AuthSettings.INTROSPECT_CLIENT), clock, liveness, metrics, "gatehouse",
+                    backend.isRedis() ? AuthSettings.introspectBatch(config) : 1);
         }
 
         boolean active(String token) {
@@ -100,8 +104,8 @@ class SessionLivenessTest {
     @BeforeEach
     void start() {
         backend.flush();
-        database = UserDatabase.open(GatehouseConfig.builder()
-                .set(UserDatabase.URL_KEY, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1").build());
+        databaseUrl = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        database = UserDatabase.open(GatehouseConfig.builder().set(UserDatabase.URL_KEY, databaseUrl).build());
         a = new Instance();
     }
 
@@ -195,11 +199,11 @@ class SessionLivenessTest {
                 e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
         // Suspended or not, a forged token learns nothing about the account.
         a.users.suspend(victim.session().userId());
-        a.profiles.drop(victim.session().userId());
+        a.services.profiles().drop(victim.session().userId());
         assertThatThrownBy(() -> a.logins.refresh(forged, CLIENT)).isInstanceOfSatisfying(AuthFailure.class,
                 e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
         a.users.reactivate(victim.session().userId());
-        a.profiles.drop(victim.session().userId());
+        a.services.profiles().drop(victim.session().userId());
 
         // Nothing was rotated, revoked or ended: the victim's own token still rotates, and the session lives.
         assertThat(a.services.sessions().get(victim.session().id())).isPresent();
@@ -215,13 +219,13 @@ class SessionLivenessTest {
         LoginService.Issued issued = login(a);
         String userId = issued.session().userId();
         a.users.suspend(userId);
-        a.profiles.drop(userId);
+        a.services.profiles().drop(userId);
         assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken(), CLIENT))
                 .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.SUSPENDED));
         // The user is read only once the rotation has authenticated the token (a forged token costs no
         // database read), so the refusal comes after the rotation: the family is revoked, the login is over.
         a.users.reactivate(userId);
-        a.profiles.drop(userId);
+        a.services.profiles().drop(userId);
         assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken(), CLIENT))
                 .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
     }
@@ -249,12 +253,32 @@ class SessionLivenessTest {
         LoginService.Issued issued = login(a);
         String userId = issued.session().userId();
         assertThat(a.services.tokens().verify(issued.tokens().accessToken()).roles()).doesNotContain("auditor");
-        a.users.setRoles(userId, java.util.Set.of("user", "auditor"));
-        a.profiles.drop(userId);
+        a.services.accounts().setRoles(userId, java.util.Set.of("user", "auditor"), Actor.operator("test"));
 
         LoginService.Issued next = a.logins.refresh(issued.tokens().refreshToken(), CLIENT);
 
         assertThat(a.services.tokens().verify(next.tokens().accessToken()).roles()).contains("auditor");
+    }
+
+    @Test
+    void removedRoleTakesEffectAtOnceForEveryTokenOfTheUser() {
+        LoginService.Issued issued = login(a);
+        String userId = issued.session().userId();
+        a.services.accounts().setRoles(userId, java.util.Set.of("user", "auditor"), Actor.operator("test"));
+        LoginService.Issued auditor = a.logins.refresh(issued.tokens().refreshToken(), CLIENT);
+        assertThat(a.services.tokens().verify(auditor.tokens().accessToken()).roles()).contains("auditor");
+
+        a.services.accounts().setRoles(userId, java.util.Set.of("user"), Actor.operator("test"));
+
+        // The access token that says "auditor" is revoked now, not at its expiry, and so is the refresh token
+        // that would mint another one: the user logs in again and gets the roles they have.
+        assertThatThrownBy(() -> a.services.tokens().verify(auditor.tokens().accessToken()))
+                .isInstanceOfSatisfying(TokenRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.REVOKED_USER));
+        assertThatThrownBy(() -> a.logins.refresh(auditor.tokens().refreshToken(), CLIENT))
+                .isInstanceOfSatisfying(AuthFailure.class,
+                        e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+        assertThat(a.active(auditor.tokens().accessToken())).isFalse();
     }
 
     @Test
