@@ -49,6 +49,7 @@ local now = tonumber(ARGV[4])
 local current = ARGV[1] == f[1]
 local retry = not current and ARGV[1] == f[2] and now - tonumber(f[3]) <= tonumber(ARGV[5])
 local limit = tonumber(ARGV[9])
+local counted = nil
 if limit > 0 and (current or retry) then
   local window = tonumber(ARGV[10])
   local started = tonumber(f[7] or '0')
@@ -60,18 +61,28 @@ if limit > 0 and (current or retry) then
   if count >= limit then
     return { 'limited', tostring(started + window - now) }
   end
-  redis.call('HSET', KEYS[1], 'n', count + 1, 'w', started)
+  counted = { 'n', count + 1, 'w', started }
+  if not current then
+    redis.call('HSET', KEYS[1], unpack(counted))
+  end
 end
 if current then
+  local fields = { 'cur', ARGV[2], 'prev', ARGV[1], 'rot', ARGV[4] }
   if f[2] then
-    redis.call('HSET', KEYS[1], 'old', string.sub(string.sub(f[2], 1, 16) .. (f[8] or ''), 1, 64))
+    fields[#fields + 1] = 'old'
+    fields[#fields + 1] = string.sub(string.sub(f[2], 1, 16) .. (f[8] or ''), 1, 64)
   end
   if ARGV[8] ~= '' then
     claims = ARGV[8]
-    redis.call('HSET', KEYS[1], 'cur', ARGV[2], 'prev', ARGV[1], 'rot', ARGV[4], 'c', claims)
-  else
-    redis.call('HSET', KEYS[1], 'cur', ARGV[2], 'prev', ARGV[1], 'rot', ARGV[4])
+    fields[#fields + 1] = 'c'
+    fields[#fields + 1] = claims
   end
+  if counted then
+    for i = 1, #counted do
+      fields[#fields + 1] = counted[i]
+    end
+  end
+  redis.call('HSET', KEYS[1], unpack(fields))
   redis.call('PEXPIRE', KEYS[1], ARGV[6])
   if tonumber(ARGV[5]) > 0 then
     redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[5])
