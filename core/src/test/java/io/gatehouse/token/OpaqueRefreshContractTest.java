@@ -44,22 +44,13 @@ class OpaqueRefreshContractTest extends StoreContract {
         return s;
     }
 
-    private static RejectReason reasonOf(Runnable r) {
-        try {
-            r.run();
-        } catch (TokenRejectedException e) {
-            return e.reason();
-        }
-        throw new AssertionError("expected a TokenRejectedException");
-    }
-
     @Test
     void theDefaultRefreshTokenIsOpaqueAndNoResourceServerCanTakeItForAnAccessToken() {
         TokenService tokens = service(Map.of());
         TokenPair pair = tokens.issue(TokenRequest.of("user-1", "sess-1").roles("admin"));
 
         assertThat(pair.refreshToken()).startsWith("ghr1." + pair.familyId() + ".").hasSize(OpaqueRefreshToken.LENGTH);
-        assertThat(reasonOf(() -> tokens.verify(pair.refreshToken()))).isEqualTo(RejectReason.WRONG_TOKEN_USE);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.verify(pair.refreshToken()))).isEqualTo(RejectReason.WRONG_TOKEN_USE);
         TokenPair next = tokens.refresh(pair.refreshToken());
         VerifiedToken access = tokens.verify(next.accessToken());
         assertThat(access.subject()).isEqualTo("user-1");
@@ -84,7 +75,7 @@ class OpaqueRefreshContractTest extends StoreContract {
         forgeries.put("a family with braces", "ghr1.{aaaaaaaaaaaaaaaaaaa}." + secret);
         long signaturesBefore = ((DefaultTokenService) tokens).signatureVerifications();
 
-        forgeries.forEach((what, forged) -> assertThat(reasonOf(() -> tokens.refresh(forged))).as(what)
+        forgeries.forEach((what, forged) -> assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(forged))).as(what)
                 .isIn(RejectReason.REFRESH_UNKNOWN, RejectReason.MALFORMED));
 
         assertThat(((DefaultTokenService) tokens).signatureVerifications()).isEqualTo(signaturesBefore);
@@ -103,7 +94,7 @@ class OpaqueRefreshContractTest extends StoreContract {
         TokenPair pair = tokens.issue(TokenRequest.of("user-1", "sess-1"));
         for (int i = 0; i < 80; i++) {
             String forged = OpaqueRefreshToken.mint(pair.familyId());
-            assertThat(reasonOf(() -> tokens.refresh(forged, limit, UnaryOperator.identity())))
+            assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(forged, limit, UnaryOperator.identity())))
                     .isEqualTo(RejectReason.REFRESH_UNKNOWN);
         }
 
@@ -155,10 +146,10 @@ class OpaqueRefreshContractTest extends StoreContract {
         clock.advance(Duration.ofSeconds(2));
         tokens.revokeUser("user-1", "password-change");
 
-        assertThat(reasonOf(() -> tokens.refresh(pair.refreshToken()))).isEqualTo(RejectReason.REVOKED_USER);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(pair.refreshToken()))).isEqualTo(RejectReason.REVOKED_USER);
         clock.advance(Duration.ofSeconds(11));
         // after the grace window, a retry is stopped by the family revocation, not taken for reuse
-        assertThat(reasonOf(() -> tokens.refresh(pair.refreshToken()))).isEqualTo(RejectReason.REVOKED_FAMILY);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(pair.refreshToken()))).isEqualTo(RejectReason.REVOKED_FAMILY);
         assertThat(events.reuses).isEmpty();
     }
 
@@ -204,6 +195,6 @@ class OpaqueRefreshContractTest extends StoreContract {
         TokenPair after = upgraded.refresh(next.refreshToken());
         assertThat(upgraded.verify(after.accessToken()).roles()).containsExactly("admin");
         clock.advance(Duration.ofSeconds(11));
-        assertThat(reasonOf(() -> upgraded.refresh(next.refreshToken()))).isEqualTo(RejectReason.REFRESH_REUSED);
+        assertThat(TestTokenServices.reasonOf(() -> upgraded.refresh(next.refreshToken()))).isEqualTo(RejectReason.REFRESH_REUSED);
     }
 }

@@ -56,15 +56,6 @@ class RefreshForgeryContractTest extends StoreContract {
         return s;
     }
 
-    private static RejectReason reasonOf(Runnable r) {
-        try {
-            r.run();
-        } catch (TokenRejectedException e) {
-            return e.reason();
-        }
-        throw new AssertionError("expected a TokenRejectedException");
-    }
-
     /** Forgeries with exactly the claims (family, jti, session, subject) and header of a real refresh token. */
     private static Map<String, String> forgeriesOf(String realRefreshToken, String ourKid) throws Exception {
         SignedJWT real = SignedJWT.parse(realRefreshToken);
@@ -99,7 +90,7 @@ class RefreshForgeryContractTest extends StoreContract {
         int eventsBefore = events.revoked.size();
         forgeriesOf(realToken, tokens.activeKeyId()).forEach((what, forged) -> {
             assertThat(forged).isNotEqualTo(realToken);
-            assertThat(reasonOf(() -> tokens.refresh(forged))).as(phase + ": " + what)
+            assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(forged))).as(phase + ": " + what)
                     .isIn(RejectReason.BAD_SIGNATURE, RejectReason.UNSIGNED, RejectReason.MALFORMED);
         });
         assertThat(events.reuses).as(phase + ": no reuse alarm").isEmpty();
@@ -144,14 +135,14 @@ class RefreshForgeryContractTest extends StoreContract {
         TokenPair first = tokens.issue(TokenRequest.of("user-1", "sess-1"));
         tokens.refresh(first.refreshToken());
         clock.advance(Duration.ofSeconds(11));
-        assertThat(reasonOf(() -> tokens.refresh(first.refreshToken()))).isEqualTo(RejectReason.REFRESH_REUSED);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(first.refreshToken()))).isEqualTo(RejectReason.REFRESH_REUSED);
         assertThat(events.reuses).hasSize(1);
         int revokedEvents = events.revoked.size();
         long revocations = tokens.revocationStats().total();
 
         // the family and session are revoked now: a forgery must not learn that, nor repeat the alarm
         forgeriesOf(first.refreshToken(), tokens.activeKeyId()).forEach((what, forged) ->
-                assertThat(reasonOf(() -> tokens.refresh(forged))).as(what)
+                assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(forged))).as(what)
                         .isIn(RejectReason.BAD_SIGNATURE, RejectReason.UNSIGNED, RejectReason.MALFORMED));
 
         assertThat(events.reuses).hasSize(1);
@@ -195,13 +186,13 @@ class RefreshForgeryContractTest extends StoreContract {
         TokenPair second = tokens.refresh(first.refreshToken());
         TokenPair third = tokens.refresh(second.refreshToken());
 
-        assertThat(reasonOf(() -> tokens.refresh(first.refreshToken()))).isEqualTo(RejectReason.REFRESH_REUSED);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(first.refreshToken()))).isEqualTo(RejectReason.REFRESH_REUSED);
 
         assertThat(events.reuses).singleElement().satisfies(r -> {
             assertThat(r.familyId()).isEqualTo(first.familyId());
             assertThat(r.firstDetection()).isTrue();
         });
-        assertThat(reasonOf(() -> tokens.verify(third.accessToken())))
+        assertThat(TestTokenServices.reasonOf(() -> tokens.verify(third.accessToken())))
                 .isIn(RejectReason.REVOKED_FAMILY, RejectReason.REVOKED_SESSION);
     }
 
@@ -217,11 +208,11 @@ class RefreshForgeryContractTest extends StoreContract {
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(TokenCodec.REFRESH_TYPE).keyID(tokens.activeKeyId()).build();
 
         // the real answers would be refresh_unknown and revoked_session: a forgery gets bad_signature
-        assertThat(reasonOf(() -> tokens.refresh(uncheckedSign(header, unknownFamily, stranger))))
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(uncheckedSign(header, unknownFamily, stranger))))
                 .isEqualTo(RejectReason.BAD_SIGNATURE);
-        assertThat(reasonOf(() -> tokens.refresh(uncheckedSign(header, claimsOf(revoked.refreshToken()), stranger))))
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(uncheckedSign(header, claimsOf(revoked.refreshToken()), stranger))))
                 .isEqualTo(RejectReason.BAD_SIGNATURE);
-        assertThat(reasonOf(() -> tokens.refresh(revoked.refreshToken()))).isEqualTo(RejectReason.REVOKED_SESSION);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(revoked.refreshToken()))).isEqualTo(RejectReason.REVOKED_SESSION);
     }
 
     @Test
