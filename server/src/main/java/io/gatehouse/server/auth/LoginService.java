@@ -81,7 +81,8 @@ public final class LoginService {
 
     /**
      * @param liveness         the sessions as refresh touches them: a round trip only when a last-seen write may be due
-     * @param reservationBatch the most {@code refresh-ip} units taken from Redis at once ({@link AuthSettings#introspectBatch})
+     * @param reservationBatch the most {@code refresh-ip} units taken from Redis at once ({@link AuthSettings#introspectBatch};
+     *                         1 when rate limits are in memory)
      */
     public LoginService(Gatehouse gatehouse, SessionLiveness liveness, TokenVerificationMetrics metrics,
                         long reservationBatch) {
@@ -101,12 +102,10 @@ public final class LoginService {
         // Counted inside the rotation script (only for an authenticated token): its rate as a fixed window.
         this.familyLimit = new RefreshLimit((int) Math.min(Integer.MAX_VALUE, refreshFamily.limit().count()),
                 refreshFamily.limit().period());
-        this.tokensOnRedis = gatehouse.stores().redis(io.gatehouse.config.Purpose.TOKENS).isPresent();
+        this.tokensOnRedis = gatehouse.stores().target(io.gatehouse.config.Purpose.TOKENS).isPresent();
         this.refreshIp = gatehouse.policies().policy(AuthSettings.REFRESH_IP);
         // In batches on Redis, like the introspect-client ceiling (one round trip per batch); in memory one by one.
-        this.refreshIpLimit = new ReservedDecisions(limiter, refreshIp,
-                gatehouse.stores().redis(io.gatehouse.config.Purpose.RATE_LIMITS).isPresent() ? reservationBatch : 1,
-                System::nanoTime);
+        this.refreshIpLimit = new ReservedDecisions(limiter, refreshIp, reservationBatch, System::nanoTime);
     }
 
     /**
