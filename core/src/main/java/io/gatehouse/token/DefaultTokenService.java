@@ -185,12 +185,6 @@ final class DefaultTokenService implements TokenService {
     }
 
     @Override
-    public Optional<UnverifiedRefresh> peekRefresh(String refreshToken) {
-        VerifiedToken t = codec.readUnverified(refreshToken, TokenUse.REFRESH);
-        return t == null ? Optional.empty() : Optional.of(new UnverifiedRefresh(t.subject(), t.sessionId(), t.familyId()));
-    }
-
-    @Override
     public TokenPair refresh(String refreshToken) {
         return refresh(refreshToken, RefreshLimit.NONE, UnaryOperator.identity());
     }

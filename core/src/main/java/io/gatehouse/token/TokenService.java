@@ -60,18 +60,6 @@ public interface TokenService extends AutoCloseable {
     Optional<VerifiedToken> activeRefresh(String refreshToken);
 
     /**
-     * The subject, session and family a refresh token <em>claims</em>, read <strong>without checking its
-     * signature</strong> or its revocation: a well-formed refresh token of this issuer and audience, inside
-     * its lifetime. Anyone can write such a token, so the answer authenticates nothing; it is only for
-     * choosing keys before {@link #refresh} authenticates the token (a rate-limit counter per family, say).
-     * Never base an authorization decision or a change of state on it. Costs a parse, no signature check.
-     *
-     * @return empty when the token is malformed, expired or not a JWT refresh token of this service (always
-     *         empty for an opaque refresh token, which carries no claims)
-     */
-    Optional<UnverifiedRefresh> peekRefresh(String refreshToken);
-
-    /**
      * Rotates a refresh token: returns a new access token and a new refresh token, retiring the one
      * presented. A retry with the same token inside the grace window (anchored at the first rotation)
      * returns the same new refresh token. A retired token presented after that is reuse: its family and
