@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ParameterizedClass(name = "on {0}")
 @EnumSource(value = Backend.class, names = {"IN_MEMORY", "STANDALONE"})
-class SessionLivenessTest {
+class SessionLivenessContractTest {
     private static final String PASSWORD = "correct horse battery staple";
     private static final ClientInfo CLIENT = new ClientInfo("192.0.2.7", Optional.empty());
     private static final String MAC_KEY = Base64.getEncoder().encodeToString(new byte[32]);
