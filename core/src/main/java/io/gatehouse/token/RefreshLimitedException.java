@@ -1,9 +1,10 @@
 package io.gatehouse.token;
 
+import io.gatehouse.GatehouseException;
 import java.time.Duration;
 
 /** A refresh refused by its family's {@link RefreshLimit}: nothing changed; the same token works after {@link #retryAfter()}. */
-public final class RefreshLimitedException extends RuntimeException {
+public final class RefreshLimitedException extends GatehouseException {
     private static final long serialVersionUID = 1L;
 
     private final transient RefreshLimit limit;
