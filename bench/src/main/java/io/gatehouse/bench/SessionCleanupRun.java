@@ -60,6 +60,8 @@ public final class SessionCleanupRun {
                             + "slowlog entries over 10 ms: %s; cleanup/dry-run time ratio %.2f%n",
                     seconds, pass.entriesRemoved(), pass.entriesRemoved() / seconds, pass.usersVisited(), cpu,
                     100 * cpu / seconds, slow, seconds / drySeconds);
+            // Which calls were slow: the command and its first arguments of the five latest entries.
+            System.out.println("SLOWLOG GET 5:\n" + redis.cli("SLOWLOG", "GET", "5"));
         }
     }
 
