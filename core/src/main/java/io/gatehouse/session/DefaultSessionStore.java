@@ -354,7 +354,11 @@ final class DefaultSessionStore implements SessionStore {
                 cursor = page.cursor();
                 done = page.finished();
                 int removed = backend.pruneAll(page.userIds(), expiry(now()), dryRun);
-                return new CleanupBatch(page.userIds().size(), removed, done);
+                CleanupBatch batch = new CleanupBatch(page.userIds().size(), removed, done);
+                if (!dryRun) {
+                    DefaultSessionStore.this.notify(l -> l.cleanedUp(batch));
+                }
+                return batch;
             }
         };
     }
