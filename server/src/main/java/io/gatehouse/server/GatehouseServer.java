@@ -88,13 +88,13 @@ public final class GatehouseServer implements AutoCloseable {
             capabilityMetrics.bind(gatehouse.events());
             capabilityMetrics.bind(gatehouse.tokens());
             capabilityMetrics.bind(gatehouse.sessions());
-            metrics.bind(gatehouse.caches());
             // Expired sessions removed every gatehouse.sessions.cleanup-interval by one instance of the deployment.
             for (Duration every : ScheduledCleanup.interval(config).stream().toList()) {
                 ScheduledCleanup cleanup = new ScheduledCleanup(gatehouse.sessions(), gatehouse.stores(), every).start();
                 opened.add(cleanup);
                 capabilityMetrics.bind(cleanup);
             }
+            metrics.bind(gatehouse.caches());
             Stores stores = gatehouse.stores();
             UserDatabase database = gatehouse.userDatabase().orElseThrow();
             UserService users = gatehouse.users();
