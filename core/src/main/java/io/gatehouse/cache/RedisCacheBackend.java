@@ -8,6 +8,7 @@ import io.lettuce.core.SetArgs;
 import java.util.ArrayList;
 import java.util.List;
 import io.gatehouse.store.StoreCommandException;
+import io.gatehouse.store.StoreFullException;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.store.StoreTimeoutException;
 import java.util.concurrent.CompletableFuture;
@@ -87,7 +88,7 @@ final class RedisCacheBackend implements CacheBackend {
             String before;
             try {
                 before = redis.sync(c -> c.setGet(k, mine, SetArgs.Builder.nx().px(leaseMillis)));
-            } catch (StoreCommandException refused) {
+            } catch (StoreCommandException | StoreFullException refused) {
                 // A write refused even where NX would write nothing: OOM (maxmemory with noeviction)
                 // or an ACL without SET. Reads may still work: serve a hit; a miss fails as before
                 // (the caller loads without caching).
