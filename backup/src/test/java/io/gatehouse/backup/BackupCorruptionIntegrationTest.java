@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
+import io.gatehouse.testkit.GpgKeys;
 import io.gatehouse.testkit.RedisDeployment;
 import io.gatehouse.testkit.SharedRedis;
 import io.gatehouse.testkit.Topology;
@@ -65,12 +66,12 @@ class BackupCorruptionIntegrationTest {
     }
 
     private Backups backups(Path secretKey) {
-        return Backups.builder().config(config).target(target).publicKey(keys.publicKey).secretKey(secretKey)
+        return Backups.builder().config(config).target(target).publicKey(keys.publicKey()).secretKey(secretKey)
                 .workDir(tmp).build();
     }
 
     private Manifest create() {
-        return backups(keys.secretKey).create(Optional.empty()).get(0);
+        return backups(keys.secretKey()).create(Optional.empty()).get(0);
     }
 
     /** Verify fails naming the file and check; restore is refused the same way; the emptied target stays empty. */
@@ -100,7 +101,7 @@ class BackupCorruptionIntegrationTest {
     @Test
     void intactBackupVerifies() {
         Manifest m = create();
-        VerifyReport report = backups(keys.secretKey).verify(m.id());
+        VerifyReport report = backups(keys.secretKey()).verify(m.id());
         assertThat(report.failures()).isEmpty();
         assertThat(report.checks()).anySatisfy(c -> assertThat(c).contains("redis-check-rdb ok"));
     }
@@ -112,13 +113,13 @@ class BackupCorruptionIntegrationTest {
         byte[] b = object(m.id(), name);
         b[b.length / 2] ^= 0x01;
         replace(m.id(), name, b);
-        caught(backups(keys.secretKey), m.id(), name, "SHA-256 check failed");
+        caught(backups(keys.secretKey()), m.id(), name, "SHA-256 check failed");
     }
 
     @Test
     void wrongSecretKeyIsCaught() {
         Manifest m = create();
-        caught(backups(otherKeys.secretKey), m.id(), m.files().get(0).name(), "decrypt failed");
+        caught(backups(otherKeys.secretKey()), m.id(), m.files().get(0).name(), "decrypt failed");
     }
 
     @Test
@@ -127,7 +128,7 @@ class BackupCorruptionIntegrationTest {
         String name = m.files().get(0).name();
         byte[] b = object(m.id(), name);
         replace(m.id(), name, Arrays.copyOf(b, b.length - 100));
-        caught(backups(keys.secretKey), m.id(), name, "size check failed");
+        caught(backups(keys.secretKey()), m.id(), name, "size check failed");
     }
 
     @Test
@@ -140,7 +141,7 @@ class BackupCorruptionIntegrationTest {
         String edited = json.replaceFirst("\"sessions\" : " + sessions, "\"sessions\" : " + (sessions + 5));
         assertThat(edited).isNotEqualTo(json);
         replace(m.id(), Manifest.NAME, edited.getBytes(StandardCharsets.UTF_8));
-        caught(backups(keys.secretKey), m.id(), name, "key count check failed");
+        caught(backups(keys.secretKey()), m.id(), name, "key count check failed");
     }
 
     @Test
@@ -150,13 +151,13 @@ class BackupCorruptionIntegrationTest {
         String json = new String(object(m.id(), Manifest.NAME), StandardCharsets.UTF_8);
         String edited = json.replace(m.files().get(0).sha256(), "0".repeat(64));
         replace(m.id(), Manifest.NAME, edited.getBytes(StandardCharsets.UTF_8));
-        caught(backups(keys.secretKey), m.id(), name, "SHA-256 check failed");
+        caught(backups(keys.secretKey()), m.id(), name, "SHA-256 check failed");
     }
 
     @Test
     void restoreRefusesExistingKeysUnlessReplace() {
         Manifest m = create();
-        Backups b = backups(keys.secretKey);
+        Backups b = backups(keys.secretKey());
         var to = config.redis(Purpose.TOKENS).orElseThrow();
         assertThatThrownBy(() -> b.restore(m.id(), to, false, false))
                 .isInstanceOf(BackupException.class).hasMessageContaining("already exist").hasMessageContaining("--replace");

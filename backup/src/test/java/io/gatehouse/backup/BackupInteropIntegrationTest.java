@@ -3,6 +3,7 @@ package io.gatehouse.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.testkit.GpgKeys;
 import io.gatehouse.testkit.RedisDeployment;
 import io.gatehouse.testkit.SharedRedis;
 import io.gatehouse.testkit.Topology;
@@ -33,7 +34,7 @@ class BackupInteropIntegrationTest {
         try (GpgKeys keys = GpgKeys.generate("interop")) {
             Path dir = tmp.resolve("backups");
             Manifest m;
-            try (Backups b = Backups.builder().config(config).target(BackupTarget.local(dir)).publicKey(keys.publicKey)
+            try (Backups b = Backups.builder().config(config).target(BackupTarget.local(dir)).publicKey(keys.publicKey())
                     .workDir(tmp).build()) {
                 m = b.create(Optional.empty()).get(0);
             }
@@ -41,7 +42,7 @@ class BackupInteropIntegrationTest {
             assertThat(Files.exists(dir.resolve(m.id()).resolve("manifest.json"))).isTrue();
 
             // As a person would import their key on the recovery machine.
-            keys.gpg("--import", keys.secretKey.toString());
+            keys.gpg("--import", keys.secretKey().toString());
             Path zst = tmp.resolve("dump.rdb.zst");
             keys.gpg("--output", zst.toString(), "--decrypt", stored.toString());
             Path loadDir = Files.createDirectories(tmp.resolve("load"));

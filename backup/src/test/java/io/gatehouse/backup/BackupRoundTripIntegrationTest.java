@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.testkit.GpgKeys;
 import io.gatehouse.testkit.RedisDeployment;
 import io.gatehouse.testkit.SharedRedis;
 import io.gatehouse.testkit.Topology;
@@ -58,7 +59,7 @@ class BackupRoundTripIntegrationTest {
         long beforeAt = System.nanoTime();
 
         try (Backups backups = Backups.builder().config(config).target(s3.target("rt-" + topology.name().toLowerCase()))
-                .publicKey(keys.publicKey).secretKey(keys.secretKey).workDir(tmp).build()) {
+                .publicKey(keys.publicKey()).secretKey(keys.secretKey()).workDir(tmp).build()) {
             List<Manifest> made = backups.create(Optional.empty());
             assertThat(made).hasSize(1);
             Manifest m = made.get(0);
