@@ -251,7 +251,7 @@ public final class Backups implements AutoCloseable {
                         + (loaded.report.failures().size() > 1 ? " (and " + (loaded.report.failures().size() - 1)
                         + " more failed checks)" : ""));
             }
-            try (RedisConnector connector = RedisConnector.connect(to)) {
+            try (RedisConnector connector = RedisConnector.connect(patient(to))) {
                 Copier copier = new Copier(connector, progress);
                 long existing = copier.countExisting(loaded.scratches);
                 if (dryRun) {
@@ -266,6 +266,17 @@ public final class Backups implements AutoCloseable {
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             }
         }
+    }
+
+    /**
+     * The target with a command timeout fit for pipelined batches of large {@code RESTORE}s rather than
+     * for request latency (the default is 1 s).
+     */
+    private static RedisEndpoint patient(RedisEndpoint e) {
+        java.time.Duration min = java.time.Duration.ofSeconds(60);
+        return e.commandTimeout().compareTo(min) >= 0 ? e : new RedisEndpoint(e.mode(), e.tls(), e.nodes(),
+                e.sentinelMaster(), e.database(), e.username(), e.password(), e.connectTimeout(), min, e.caFile(),
+                e.certFile(), e.keyFile(), e.verifyPeer(), e.keyPrefix(), e.retryInterval());
     }
 
     /** A downloaded, checked backup whose snapshots are loaded in scratch servers. */

@@ -81,6 +81,7 @@ public final class GatehouseServer implements AutoCloseable {
             metrics.redis().bindCircuits(stores);
             Services services = Services.open(stores, Clock.systemUTC(), metrics.registry());
             opened.add(services);
+            io.gatehouse.server.backup.BackupJob.start(config, stores, metrics.registry()).ifPresent(opened::add);
             UserDatabase database = UserDatabase.open(config);
             opened.add(database);
             UserService users = UserService.builder().store(database.store()).hasher(PasswordHasher.argon2(argon2))
