@@ -1,8 +1,7 @@
 package io.gatehouse.backup;
 
+import io.gatehouse.Gatehouse;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.config.RedisEndpoint;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
@@ -10,7 +9,6 @@ import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.session.NewSession;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionStore;
-import io.gatehouse.store.Stores;
 import io.gatehouse.testkit.RedisDeployment;
 import io.gatehouse.testkit.RedisNode;
 import io.gatehouse.token.TokenPair;
@@ -36,18 +34,19 @@ final class Fixture implements AutoCloseable {
     static final String IP = "198.51.100.9";
     static final String LOCKED = "victim@example.com";
 
-    final Stores stores;
+    final Gatehouse gatehouse;
     final TokenService tokens;
     final SessionStore sessions;
     final LoginGuard guard;
     final SecurityEvents events;
 
     private Fixture(GatehouseConfig config) {
-        this.stores = Stores.open(config);
-        this.tokens = TokenService.builder().stores(stores).build();
-        this.sessions = SessionStore.builder().stores(stores).build();
-        this.guard = LoginGuard.builder().stores(stores).build();
-        this.events = SecurityEvents.builder().stores(stores).build();
+        // Users live in the SQL user database, not in Redis: not part of a Redis backup.
+        this.gatehouse = Gatehouse.builder().config(config).withoutUsers().build();
+        this.tokens = gatehouse.tokens();
+        this.sessions = gatehouse.sessions();
+        this.guard = gatehouse.loginGuard();
+        this.events = gatehouse.events();
     }
 
     static GatehouseConfig config(RedisDeployment redis, Path dataDir) {
@@ -84,10 +83,6 @@ final class Fixture implements AutoCloseable {
         return new State(session, live, revoked, rotated);
     }
 
-    RedisEndpoint endpoint() {
-        return stores.config().redis(Purpose.TOKENS).orElseThrow();
-    }
-
     /** Every key on every master with its remaining TTL in ms (-1: none), read with SCAN (test only). */
     static Map<String, Long> ttls(RedisDeployment redis) {
         Map<String, Long> out = new TreeMap<>();
@@ -110,9 +105,7 @@ final class Fixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        events.close();
-        tokens.close();
-        stores.close();
+    public void close() {
+        gatehouse.close();
     }
 }

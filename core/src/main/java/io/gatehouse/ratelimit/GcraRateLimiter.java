@@ -85,6 +85,29 @@ final class GcraRateLimiter implements RateLimiter {
 
     @Override
     public Decision decide(RatePolicy policy, String subject, long cost) {
+        Decision d = decideOne(policy, subject, cost);
+        decided(d);
+        return d;
+    }
+
+    @Override
+    public MultiDecision decideAll(List<Check> checks) {
+        MultiDecision m = decideMany(checks);
+        for (Decision d : m.decisions()) {
+            decided(d);
+        }
+        return m;
+    }
+
+    private void decided(Decision d) {
+        try {
+            listener.decided(d);
+        } catch (RuntimeException ex) {
+            log.warn("rate-limit listener failed", ex);
+        }
+    }
+
+    private Decision decideOne(RatePolicy policy, String subject, long cost) {
         if (deny != null && policy != null && subject != null && cost >= 1 && cost <= policy.limit().burst()) {
             Decision local = deny.check(policy.name(), subject, cost, clock.millis());
             if (local != null) {
@@ -105,8 +128,7 @@ final class GcraRateLimiter implements RateLimiter {
         return d;
     }
 
-    @Override
-    public MultiDecision decideAll(List<Check> checks) {
+    private MultiDecision decideMany(List<Check> checks) {
         if (checks.isEmpty()) {
             throw new IllegalArgumentException("decideAll needs at least one check");
         }

@@ -14,6 +14,13 @@ public interface RateLimitListener {
     RateLimitListener NONE = new RateLimitListener() {
     };
 
+    /**
+     * Every decision that consumed (allowed or refused, whatever answered it: Redis, memory, the local
+     * deny cache, the fallback); peeks are not reported. On the hot path: keep it cheap (metrics count here).
+     */
+    default void decided(Decision decision) {
+    }
+
     /** A subject went over a policy's limit. */
     default void exceeded(String subject, Decision decision) {
     }

@@ -134,6 +134,12 @@ final class DefaultSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> touch(String sessionId) {
+        Optional<Session> touched = touchStored(sessionId);
+        touched.ifPresent(t -> notify(l -> l.sessionTouched(t)));
+        return touched;
+    }
+
+    private Optional<Session> touchStored(String sessionId) {
         SessionIds.Parsed id = SessionIds.parse(sessionId);
         long now = now();
         Optional<StoredSession> found = load(id, now);

@@ -18,6 +18,13 @@ public interface SessionListener {
     }
 
     /**
+     * A touch found the session alive (metrics count active sessions here). Called on every protected
+     * request: keep it cheap and never block.
+     */
+    default void sessionTouched(Session session) {
+    }
+
+    /**
      * Sessions ended. {@code sessionIds} are exactly the sessions this call ended (full ids, as
      * {@link Session#id()}); expired ones removed on the way are not included.
      */

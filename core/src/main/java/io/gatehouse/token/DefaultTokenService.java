@@ -118,15 +118,16 @@ final class DefaultTokenService implements TokenService {
     public TokenPair issue(TokenRequest request) {
         Revocation.requireId(RevocationKind.USER, request.subject());
         Revocation.requireId(RevocationKind.SESSION, request.sessionId());
-        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+        Instant issued = link.issueInstant(request.subject(), clock.instant());
+        Instant now = Instant.ofEpochSecond(issued.getEpochSecond());
         String family = TokenCodec.randomId();
         Instant refreshExp = now.plus(settings.refreshTtl());
         String refresh = codec.sign(TokenUse.REFRESH, TokenCodec.randomId(), request.subject(), request.sessionId(), family,
-                now, refreshExp, request.roles(), request.permissions());
+                issued, refreshExp, request.roles(), request.permissions());
         refreshStore.open(family, hash(refresh), clock.millis(), familyTtlMs());
         Instant accessExp = now.plus(settings.accessTtl());
         String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), request.subject(), request.sessionId(), family,
-                now, accessExp, request.roles(), request.permissions());
+                issued, accessExp, request.roles(), request.permissions());
         return new TokenPair(access, refresh, accessExp, refreshExp, request.sessionId(), family);
     }
 
@@ -164,11 +165,12 @@ final class DefaultTokenService implements TokenService {
             old = verified(refreshToken);
             verified = true;
         }
-        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+        Instant issued = link.issueInstant(old.subject(), clock.instant());
+        Instant now = Instant.ofEpochSecond(issued.getEpochSecond());
         long nowMs = clock.millis();
         Instant refreshExp = now.plus(settings.refreshTtl());
         String successor = codec.sign(TokenUse.REFRESH, TokenCodec.randomId(), old.subject(), old.sessionId(),
-                old.familyId(), now, refreshExp, old.roles(), old.permissions());
+                old.familyId(), issued, refreshExp, old.roles(), old.permissions());
         byte[] sealKey = SealedBox.sha256(SUCCESSOR_KEY_LABEL, refreshToken);
         String sealed = SealedBox.seal(sealKey, successor, old.familyId());
         String presentedHash = hash(refreshToken);
@@ -210,7 +212,7 @@ final class DefaultTokenService implements TokenService {
         }
         Instant accessExp = now.plus(settings.accessTtl());
         String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), old.subject(), old.sessionId(), old.familyId(),
-                now, accessExp, old.roles(), old.permissions());
+                issued, accessExp, old.roles(), old.permissions());
         return new TokenPair(access, refresh, accessExp, refreshExp, old.sessionId(), old.familyId());
     }
 
@@ -331,6 +333,11 @@ final class DefaultTokenService implements TokenService {
     @Override
     public RevocationStats revocationStats() {
         return state.stats(link.lastContact());
+    }
+
+    @Override
+    public java.time.Duration tokenLifetimeBound() {
+        return settings.refreshTtl().plus(settings.accessTtl());
     }
 
     @Override

@@ -49,7 +49,7 @@ final class LocalRevocationState {
     private List<Revocation> writtenDuringResync;
 
     /** The status from the maps alone (staleness is the link's business). */
-    RevocationStatus check(String jti, String sessionId, String familyId, String subject, long issuedAtSecond) {
+    RevocationStatus check(String jti, String sessionId, String familyId, String subject, long issuedAtMillis) {
         Maps m = maps;
         if (m.tokens.containsKey(jti)) {
             return RevocationStatus.REVOKED_TOKEN;
@@ -61,11 +61,19 @@ final class LocalRevocationState {
             return RevocationStatus.REVOKED_FAMILY;
         }
         Entry user = m.users.get(subject);
-        // iat has whole seconds: a token of the revocation's own second may predate it, so it is revoked too.
-        if (user != null && issuedAtSecond * 1000 <= user.at()) {
+        // Issue times have milliseconds (iat_ms); a token of the revocation's own millisecond may predate it,
+        // so it is revoked too. Tokens from before iat_ms carry whole seconds and are compared from the
+        // start of their second, as they always were.
+        if (user != null && issuedAtMillis <= user.at()) {
             return RevocationStatus.REVOKED_USER;
         }
         return RevocationStatus.VALID;
+    }
+
+    /** The user's not-before in epoch milliseconds, or {@link Long#MIN_VALUE} + 1 when there is none. */
+    long userNotBefore(String subject) {
+        Entry user = maps.users.get(subject);
+        return user == null ? Long.MIN_VALUE + 1 : user.at();
     }
 
     /** Applies an entry from the stream (or a resync). */

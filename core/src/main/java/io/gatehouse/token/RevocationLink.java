@@ -79,12 +79,23 @@ final class RevocationLink implements AutoCloseable {
 
     /** The local status with the staleness policy applied. */
     RevocationStatus check(VerifiedToken t) {
-        RevocationStatus s = state.check(t.tokenId(), t.sessionId(), t.familyId(), t.subject(), t.issuedAt().getEpochSecond());
+        RevocationStatus s = state.check(t.tokenId(), t.sessionId(), t.familyId(), t.subject(), t.issuedAt().toEpochMilli());
         if (s == RevocationStatus.VALID && policy == StalePolicy.FAIL_CLOSED && remote
                 && ticker.getAsLong() - lastContactNanos > budgetNanos) {
             return RevocationStatus.UNKNOWN;
         }
         return s;
+    }
+
+    /**
+     * The issue instant of a token for {@code subject} wanted at {@code now}: millisecond precision, and
+     * strictly after the user's not-before as this process knows it, so a token issued right after
+     * "revoke every token of the user" (logout everywhere, password change) is never caught by it.
+     */
+    Instant issueInstant(String subject, Instant now) {
+        long ms = now.toEpochMilli();
+        long notBefore = state.userNotBefore(subject);
+        return Instant.ofEpochMilli(Math.max(ms, notBefore + 1));
     }
 
     /** Writes revocations through the log and applies them here at once. */

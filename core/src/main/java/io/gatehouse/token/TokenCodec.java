@@ -41,6 +41,11 @@ final class TokenCodec {
     static final String CLAIM_FAMILY = "fam";
     static final String CLAIM_USE = "token_use";
     /**
+     * The issue time in epoch milliseconds ({@code iat} has whole seconds): compared with a user's
+     * not-before, so "revoke every token of the user" needs no wait for the next second.
+     */
+    static final String CLAIM_ISSUED_MS = "iat_ms";
+    /**
      * The JOSE {@code typ} of refresh tokens. Access tokens say {@code JWT}, which is what an off-the-shelf
      * resource server requires; refresh tokens are signed with the same keys, so a different {@code typ} is
      * what makes such a server refuse a refresh token presented as an access token.
@@ -106,6 +111,7 @@ final class TokenCodec {
                 .claim(CLAIM_SESSION, sessionId)
                 .claim(CLAIM_FAMILY, familyId)
                 .claim(CLAIM_USE, use.claim())
+                .claim(CLAIM_ISSUED_MS, issuedAt.toEpochMilli())
                 .claim(CLAIM_ROLES, roles)
                 .claim(CLAIM_PERMISSIONS, permissions)
                 .build();
@@ -155,6 +161,22 @@ final class TokenCodec {
             }
         }
         return c.token();
+    }
+
+    /**
+     * {@code iat_ms} when present (it must fall within the {@code iat} second), else {@code iat}: tokens
+     * issued before the claim existed keep second precision.
+     */
+    private static Instant issuedAt(JWTClaimsSet c, Date iat) {
+        Object ms = c.getClaim(CLAIM_ISSUED_MS);
+        if (ms == null) {
+            return iat.toInstant();
+        }
+        if (!(ms instanceof Number n) || n instanceof Double || n instanceof Float
+                || Math.floorDiv(n.longValue(), 1000L) != Math.floorDiv(iat.getTime(), 1000L)) {
+            throw reject(RejectReason.MISSING_CLAIM, CLAIM_ISSUED_MS + " is not a whole number within the iat second");
+        }
+        return Instant.ofEpochMilli(n.longValue());
     }
 
     /** A full verification's result and the instant (the later of iat and nbf) from which the token is valid. */
@@ -324,7 +346,8 @@ final class TokenCodec {
         if (sub == null || jti == null || sid == null || fam == null) {
             throw reject(RejectReason.MISSING_CLAIM, "sub, jti, sid and fam are required");
         }
-        return new Checked(new VerifiedToken(actual, kid, jti, sub, sid, fam, iat.toInstant(), exp.toInstant(),
+        Instant issuedAt = issuedAt(c, iat);
+        return new Checked(new VerifiedToken(actual, kid, jti, sub, sid, fam, issuedAt, exp.toInstant(),
                 list(c, CLAIM_ROLES), list(c, CLAIM_PERMISSIONS)),
                 Math.max(iat.getTime(), nbf == null ? Long.MIN_VALUE : nbf.getTime()));
     }

@@ -98,8 +98,9 @@ public interface TokenService extends AutoCloseable {
 
     /**
      * Revokes every token of a user issued up to now, in O(1): a per-user "not before" instant compared
-     * with {@code iat}. Precision is one second: a token issued in the same wall-clock second as the
-     * revocation is revoked too.
+     * with the issue time ({@code iat_ms}, milliseconds). A token issued in the revocation's own
+     * millisecond is revoked too, and this process issues later tokens of the user strictly after the
+     * not-before, so a login right after the revocation gets tokens that work (no wait needed).
      */
     void revokeUser(String subject, String reason);
 
@@ -111,6 +112,12 @@ public interface TokenService extends AutoCloseable {
 
     /** The state of the link that keeps the local revocation state current. */
     RevocationHealth revocationHealth();
+
+    /**
+     * The longest any token issued now can stay valid (refresh lifetime plus access lifetime): a
+     * revocation of a session or family can expire after this, with nothing left to reject.
+     */
+    java.time.Duration tokenLifetimeBound();
 
     /** The public keys as a JWKS document ({@code {"keys":[...]}}), each with {@code kid}, {@code alg}, {@code use}. */
     String jwks();

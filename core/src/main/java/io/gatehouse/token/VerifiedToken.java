@@ -12,7 +12,7 @@ import java.util.List;
  * @param subject     {@code sub}
  * @param sessionId   {@code sid}
  * @param familyId    {@code fam}, the refresh family it was issued in
- * @param issuedAt    {@code iat} (whole seconds)
+ * @param issuedAt    {@code iat_ms} (milliseconds), or {@code iat} (whole seconds) for tokens issued before it
  * @param expiresAt   {@code exp}
  * @param roles       {@code roles}
  * @param permissions {@code permissions}

@@ -3,6 +3,7 @@ package io.gatehouse.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.Gatehouse;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.testing.MutableClock;
 import io.gatehouse.testing.StoreContract;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Ending a session, in any way, makes its tokens fail the local revocation check. */
+/** Ending a session, in any way, makes its tokens fail the local revocation check (as {@link Gatehouse} wires it). */
 class SessionTokenRevocationContractTest extends StoreContract {
     private final MutableClock clock = MutableClock.at("2026-11-21T10:00:00Z");
     @TempDir
@@ -38,17 +39,11 @@ class SessionTokenRevocationContractTest extends StoreContract {
                 .set("gatehouse.sessions.max-per-user", "2")
                 .set("gatehouse.sessions.limit-policy", "evict-oldest")
                 .build();
-        TokenService.Builder tb = TokenService.builder().config(config).clock(clock);
-        SessionStore.Builder sb = SessionStore.builder().config(config).clock(clock);
-        if (backend.isRedis()) {
-            tb.redis(backend.connector());
-            sb.redis(backend.connector());
-        } else {
-            sb.inMemory();
-        }
-        tokens = tb.build();
-        open.add(tokens);
-        sessions = sb.listener(SessionTokenRevocation.of(tokens, config, clock)).build();
+        // Through the one entry point, as a library user would: no wiring here.
+        Gatehouse gatehouse = Gatehouse.builder().config(config).clock(clock).withoutUsers().build();
+        open.add(gatehouse);
+        tokens = gatehouse.tokens();
+        sessions = gatehouse.sessions();
     }
 
     @AfterEach

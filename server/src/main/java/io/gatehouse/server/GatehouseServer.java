@@ -2,7 +2,11 @@ package io.gatehouse.server;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import io.gatehouse.Gatehouse;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
+import io.gatehouse.ratelimit.RatePolicies;
+import io.gatehouse.server.metrics.CapabilityMetrics;
 import io.gatehouse.server.admin.AdminRoutes;
 import io.gatehouse.server.auth.AccountRoutes;
 import io.gatehouse.server.auth.AccountService;
@@ -12,7 +16,7 @@ import io.gatehouse.server.auth.OAuthRoutes;
 import io.gatehouse.server.auth.OAuthService;
 import io.gatehouse.server.auth.RegistrationService;
 import io.gatehouse.server.auth.SessionLiveness;
-import io.gatehouse.server.auth.UserProfiles;
+import io.gatehouse.user.UserProfiles;
 import io.gatehouse.server.auth.AuthRoutes;
 import io.gatehouse.server.auth.AuthSettings;
 import io.gatehouse.server.auth.BearerAuthenticator;
@@ -24,11 +28,8 @@ import io.gatehouse.server.http.HttpServer;
 import io.gatehouse.server.http.HttpSettings;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.metrics.ServerMetrics;
-import io.gatehouse.server.user.Argon2Parameters;
-import io.gatehouse.server.user.PasswordHasher;
-import io.gatehouse.server.user.PasswordPolicy;
-import io.gatehouse.server.user.UserDatabase;
-import io.gatehouse.server.user.UserService;
+import io.gatehouse.user.UserDatabase;
+import io.gatehouse.user.UserService;
 import io.gatehouse.store.Stores;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -47,18 +48,13 @@ public final class GatehouseServer implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final HttpServer http;
     private final ServerMetrics metrics;
-    private final Services services;
-    private final UserService users;
-    private final UserProfiles profiles;
+    private final Gatehouse gatehouse;
 
-    private GatehouseServer(List<AutoCloseable> resources, HttpServer http, ServerMetrics metrics, Services services,
-                            UserService users, UserProfiles profiles) {
+    private GatehouseServer(List<AutoCloseable> resources, HttpServer http, ServerMetrics metrics, Gatehouse gatehouse) {
         this.resources = resources;
         this.http = http;
         this.metrics = metrics;
-        this.services = services;
-        this.users = users;
-        this.profiles = profiles;
+        this.gatehouse = gatehouse;
     }
 
     /**
@@ -72,49 +68,57 @@ public final class GatehouseServer implements AutoCloseable {
             config = AuthSettings.withServerDefaults(config);
             HttpSettings settings = HttpSettings.fromConfig(config);
             AuthSettings authSettings = AuthSettings.from(config);
-            PasswordPolicy policy = PasswordPolicy.fromConfig(config);
-            Argon2Parameters argon2 = Argon2Parameters.fromConfig(config);
             ServerMetrics metrics = new ServerMetrics();
             opened.add(metrics);
-            Stores stores = Stores.open(config, metrics.redis());
-            opened.add(stores);
-            metrics.redis().bindCircuits(stores);
-            Services services = Services.open(stores, Clock.systemUTC(), metrics.registry());
-            opened.add(services);
+            CapabilityMetrics capabilityMetrics = new CapabilityMetrics(metrics.registry());
+            Gatehouse gatehouse = Gatehouse.builder().config(config).redisListener(metrics.redis())
+                    .tokenListener(capabilityMetrics).sessionListener(capabilityMetrics)
+                    .rateLimitListener(capabilityMetrics).build();
+            opened.add(gatehouse);
+            metrics.redis().bindCircuits(gatehouse.stores());
+            capabilityMetrics.bind(gatehouse.events());
+            capabilityMetrics.bind(gatehouse.tokens());
+            capabilityMetrics.bind(gatehouse.sessions());
+            Stores stores = gatehouse.stores();
             io.gatehouse.server.backup.BackupJob.start(config, stores, metrics.registry()).ifPresent(opened::add);
-            UserDatabase database = UserDatabase.open(config);
-            opened.add(database);
-            UserService users = UserService.builder().store(database.store()).hasher(PasswordHasher.argon2(argon2))
-                    .policy(policy).build();
+            UserDatabase database = gatehouse.userDatabase().orElseThrow();
+            UserService users = gatehouse.users();
+            Clock clock = gatehouse.clock();
+            RatePolicies policies = gatehouse.policies();
             // Authentication of protected routes (Bearer), of OAuth clients (Basic) and the admin check.
             TokenVerificationMetrics verifications = new TokenVerificationMetrics(metrics.registry());
             // Session liveness remembered between requests: introspection and refresh skip the store read.
-            SessionLiveness liveness = SessionLiveness.fromConfig(config, services.sessions(), services.clock());
-            BearerAuthenticator bearer = new BearerAuthenticator(services.tokens(), liveness, verifications);
-            ClientRegistry clients = ClientRegistry.fromConfig(config, Clock.systemUTC());
+            SessionLiveness liveness = SessionLiveness.fromConfig(config, gatehouse.sessions(), clock);
+            BearerAuthenticator bearer = new BearerAuthenticator(gatehouse.tokens(), liveness, verifications);
+            ClientRegistry clients = ClientRegistry.fromConfig(config, clock);
             // The admin API's check (role admin, or a client with scope admin).
             AdminAccess admin = new AdminAccess(bearer, clients);
             // The flows behind the auth routes.
-            UserProfiles profiles = new UserProfiles(services.caches(), users, authSettings.profileTtl());
-            LoginService logins = new LoginService(services, users, profiles, liveness, verifications);
-            AccountService accounts = new AccountService(services, users, profiles);
-            HealthService health = new HealthService(stores, database, services);
+            UserProfiles profiles = gatehouse.profiles();
+            LoginService logins = new LoginService(gatehouse, liveness, verifications);
+            AccountService accounts = new AccountService(gatehouse.accounts(), gatehouse.sessions(), clock);
+            HealthService health = new HealthService(stores, database, gatehouse);
+            // On Redis the per-client introspection ceiling is taken in batches (one round trip per batch);
+            // in memory a decision costs no I/O, so one by one.
+            long introspectBatch = stores.redis(Purpose.RATE_LIMITS).isPresent() ? AuthSettings.introspectBatch(config) : 1;
+            OAuthService oauth = new OAuthService(gatehouse.tokens(), gatehouse.sessions(), gatehouse.rateLimiter(),
+                    policies.policy(AuthSettings.INTROSPECT_CLIENT), clock, liveness, verifications,
+                    authSettings.audience(), introspectBatch);
+            RegistrationService registration = new RegistrationService(users, gatehouse.rateLimiter(),
+                    policies.policy(AuthSettings.REGISTER_IP), gatehouse.events(), clock);
             HttpServer http = HttpServer.start(settings, metrics, List.of(
-                    new AuthRoutes(new RegistrationService(services, users), logins, accounts, bearer,
-                            settings.maxBodyBytes()),
+                    new AuthRoutes(registration, logins, accounts, bearer, settings.maxBodyBytes()),
                     new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
-                    new OAuthRoutes(logins, new OAuthService(services, liveness, verifications,
-                            authSettings.audience(), AuthSettings.introspectBatch(config)), clients,
-                            services.tokens(), authSettings, settings.maxBodyBytes()),
+                    new OAuthRoutes(logins, oauth, clients, gatehouse.tokens(), authSettings, settings.maxBodyBytes()),
                     new HealthRoutes(health),
-                    new AdminRoutes(services, users, admin, settings.maxBodyBytes()),
+                    new AdminRoutes(gatehouse, admin, settings.maxBodyBytes()),
                     metrics,
                     new OpenApiRoute()));
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
                     kv("user_database", database.url()), kv("issuer", authSettings.issuer()),
                     kv("oauth_clients", clients.toString()));
-            return new GatehouseServer(List.copyOf(opened), http, metrics, services, users, profiles);
+            return new GatehouseServer(List.copyOf(opened), http, metrics, gatehouse);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -137,18 +141,8 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     /** The core capabilities behind the routes (for tests that check state behind the HTTP answers). */
-    public Services services() {
-        return services;
-    }
-
-    /** The user rules over the user database. */
-    public UserService users() {
-        return users;
-    }
-
-    /** The cached user profiles: whoever changes a user drops its profile here. */
-    public UserProfiles profiles() {
-        return profiles;
+    public Gatehouse gatehouse() {
+        return gatehouse;
     }
 
     /** Stops accepting requests, then closes the database and the stores. */

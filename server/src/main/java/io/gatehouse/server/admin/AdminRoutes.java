@@ -9,14 +9,16 @@ import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.Severity;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.RatePolicy;
-import io.gatehouse.server.Services;
+import io.gatehouse.Gatehouse;
+import io.gatehouse.account.Accounts;
+import io.gatehouse.server.auth.ClientInfo;
 import io.gatehouse.server.auth.AdminAccess;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.Problem;
 import io.gatehouse.server.http.ProblemException;
 import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
-import io.gatehouse.server.user.UserService;
+import io.gatehouse.user.UserService;
 import io.gatehouse.session.Session;
 import io.gatehouse.token.Revocation;
 import io.gatehouse.token.RevocationHealth;
@@ -57,14 +59,16 @@ import java.util.Optional;
 public final class AdminRoutes implements RouteGroup {
     static final String BASE = "/api/v1/admin";
 
-    private final Services services;
+    private final Gatehouse services;
+    private final Accounts accounts;
     private final UserService users;
     private final AdminAccess access;
     private final long maxBodyBytes;
 
-    public AdminRoutes(Services services, UserService users, AdminAccess access, long maxBodyBytes) {
-        this.services = services;
-        this.users = users;
+    public AdminRoutes(Gatehouse gatehouse, AdminAccess access, long maxBodyBytes) {
+        this.services = gatehouse;
+        this.accounts = gatehouse.accounts();
+        this.users = gatehouse.users();
         this.access = access;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -94,15 +98,12 @@ public final class AdminRoutes implements RouteGroup {
         if (reason.isEmpty() || reason.length() > Revocation.MAX_REASON_LENGTH || reason.chars().anyMatch(c -> c < 0x20)) {
             throw Json.invalidField("reason", "must be 1 to " + Revocation.MAX_REASON_LENGTH + " characters on one line");
         }
-        Instant at = services.clock().instant();
-        services.tokens().revokeUser(userId, reason);
-        List<String> ended = services.sessions().endAll(userId);
-        record(req, admin, "revoke_user_tokens", userId, reason, Map.of("sessions_ended", Integer.toString(ended.size())));
+        Accounts.Revoked revoked = accounts.revokeUser(userId, reason, admin.actor(ClientInfo.of(req)));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("user_id", userId);
         out.put("reason", reason);
-        out.put("not_before", at.toString());
-        out.put("sessions_ended", ended.size());
+        out.put("not_before", revoked.notBefore().toString());
+        out.put("sessions_ended", revoked.sessionsEnded());
         Json.send(res, 200, out);
     }
 
@@ -117,8 +118,7 @@ public final class AdminRoutes implements RouteGroup {
     private void endSessions(ServerRequest req, ServerResponse res) {
         AdminAccess.Admin admin = access.require(req);
         String userId = existingUser(req);
-        List<String> ended = services.sessions().endAll(userId);
-        record(req, admin, "end_user_sessions", userId, null, Map.of("sessions_ended", Integer.toString(ended.size())));
+        List<String> ended = accounts.endSessions(userId, Optional.empty(), admin.actor(ClientInfo.of(req)));
         Json.send(res, 200, Map.of("user_id", userId, "sessions_ended", ended.size()));
     }
 
@@ -128,11 +128,9 @@ public final class AdminRoutes implements RouteGroup {
         String sid = req.path().pathParameters().get("sid");
         // Only a session of this user: a session id of someone else is "not found" here, as it would be
         // if it did not exist (no probing of other users' sessions through a mistyped path).
-        Optional<Session> s = input(() -> services.sessions().get(sid));
-        if (s.isEmpty() || !s.get().userId().equals(userId) || !services.sessions().end(sid)) {
+        if (!accounts.endSession(userId, sid, admin.actor(ClientInfo.of(req)))) {
             throw new ProblemException(Problem.typed("not-found", 404, "Not Found", "this user has no such live session"));
         }
-        record(req, admin, "end_user_session", userId, null, Map.of());
         res.status(204).send();
     }
 
@@ -215,7 +213,7 @@ public final class AdminRoutes implements RouteGroup {
         access.require(req);
         RatePolicy policy = policy(req);
         String subject = subject(req);
-        Decision d = input(() -> services.limiter().peek(policy, subject));
+        Decision d = input(() -> services.rateLimiter().peek(policy, subject));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("policy", policy.name());
         out.put("subject", subject);
@@ -233,7 +231,7 @@ public final class AdminRoutes implements RouteGroup {
         RatePolicy policy = policy(req);
         String subject = subject(req);
         input(() -> {
-            services.limiter().reset(policy, subject);
+            services.rateLimiter().reset(policy, subject);
             return null;
         });
         record(req, admin, "reset_rate_limit", null, null, Map.of("policy", policy.name(), "subject", subject));
@@ -265,18 +263,10 @@ public final class AdminRoutes implements RouteGroup {
         if (account.isEmpty() && ip.isEmpty()) {
             throw Json.invalidField("account", "give an account, an ip, or both");
         }
-        account.ifPresent(a -> input(() -> {
-            services.loginGuard().unlockAccount(a);
+        input(() -> {
+            accounts.unlock(account, ip, admin.actor(ClientInfo.of(req)));
             return null;
-        }));
-        ip.ifPresent(i -> input(() -> {
-            services.loginGuard().unlockIp(i);
-            return null;
-        }));
-        Map<String, String> details = new LinkedHashMap<>();
-        account.ifPresent(a -> details.put("account", a));
-        ip.ifPresent(i -> details.put("ip", i));
-        record(req, admin, "unlock", null, null, details);
+        });
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("account", account.orElse(null));
         out.put("ip", ip.orElse(null));
@@ -409,16 +399,9 @@ public final class AdminRoutes implements RouteGroup {
             e.user(user);
         }
         admin.user().ifPresent(c -> e.session(c.sessionId()));
-        clientIp(req).ifPresent(e::ip);
+        e.ip(ClientInfo.of(req).ip());
         req.headers().first(io.helidon.http.HeaderNames.USER_AGENT).ifPresent(e::userAgent);
         services.events().record(e.build());
-    }
-
-    private static Optional<String> clientIp(ServerRequest req) {
-        if (req.remotePeer().address() instanceof java.net.InetSocketAddress a && a.getAddress() != null) {
-            return Optional.of(a.getAddress().getHostAddress());
-        }
-        return Optional.empty();
     }
 
     /** Runs a core call whose {@link IllegalArgumentException} means the client's input was refused: 400. */

@@ -1,5 +1,6 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.user.UserProfiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.Problem;

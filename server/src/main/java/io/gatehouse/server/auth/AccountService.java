@@ -1,71 +1,47 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.event.EventType;
-import io.gatehouse.event.SecurityEvent;
-import io.gatehouse.event.SecurityEvents;
-import io.gatehouse.server.Services;
-import io.gatehouse.server.user.PasswordChange;
-import io.gatehouse.server.user.UserService;
+import io.gatehouse.account.Accounts;
+import io.gatehouse.account.Actor;
+import io.gatehouse.session.Device;
 import io.gatehouse.session.Session;
-import io.gatehouse.session.SessionInputException;
 import io.gatehouse.session.SessionStore;
 import io.gatehouse.session.TrustedDevice;
 import io.gatehouse.token.TokenPair;
-import io.gatehouse.token.TokenRequest;
-import io.gatehouse.token.TokenService;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What a logged-in user does to their own account: log out (here or everywhere), change the password,
- * end one of their sessions, trust or untrust a device. Every method acts for the {@link Caller} only.
- *
- * <p>Why some answers wait for the next second: "revoke every token of the user" is a not-before instant
- * with one-second precision (tokens carry {@code iat} in whole seconds), so a token issued in the same
- * second as the revocation is revoked too. Logout-all and password change therefore return only once the
- * clock has passed into the next second, so a login (or the new pair of a password change) that follows
- * the answer is never caught by the revocation it just caused. The wait is under a second, on a virtual
- * thread, for rare requests.
+ * What a logged-in user does to their own account, through the core's {@link Accounts} (the same actions
+ * the admin routes and the CLI call): log out (here or everywhere), change the password, end one of their
+ * sessions, trust or untrust a device. Every method acts for the {@link Caller} only; this class only turns
+ * the caller and the client into an {@link Actor}.
  */
 public final class AccountService {
-    private final UserService users;
-    private final UserProfiles profiles;
-    private final TokenService tokens;
+    private final Accounts accounts;
     private final SessionStore sessions;
-    private final SecurityEvents events;
     private final Clock clock;
 
-    public AccountService(Services services, UserService users, UserProfiles profiles) {
-        this.users = users;
-        this.profiles = profiles;
-        this.tokens = services.tokens();
-        this.sessions = services.sessions();
-        this.events = services.events();
-        this.clock = services.clock();
+    public AccountService(Accounts accounts, SessionStore sessions, Clock clock) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.clock = clock;
     }
 
     /** Ends the caller's session: its access and refresh tokens are revoked at once (session end → token service). */
     public void logout(Caller caller, ClientInfo client) {
-        sessions.end(caller.sessionId());
-        profiles.drop(caller.userId());
-        events.record(event(EventType.LOGOUT, caller, client).build());
+        accounts.logout(caller.userId(), caller.sessionId(), actor(caller, client));
     }
 
     /**
      * Ends every session of the user and revokes every token issued so far (not-before), including tokens
-     * of sessions that already expired.
+     * of sessions that already expired. A login right after this gets tokens that work (no wait).
      *
      * @return how many sessions were ended
      */
     public int logoutAll(Caller caller, ClientInfo client) {
-        List<String> ended = sessions.endAll(caller.userId());
-        tokens.revokeUser(caller.userId(), "logout everywhere");
-        profiles.drop(caller.userId());
-        events.record(event(EventType.LOGOUT_ALL, caller, client).detail("sessions", Integer.toString(ended.size())).build());
-        awaitNextSecond();
-        return ended.size();
+        return accounts.revokeUser(caller.userId(), "logout everywhere", actor(caller, client)).sessionsEnded();
     }
 
     /**
@@ -84,19 +60,12 @@ public final class AccountService {
      * ended, the cached profile dropped, {@code password_changed} recorded; the caller's session stays and
      * gets a new token pair.
      *
-     * @throws io.gatehouse.server.user.InvalidUserInputException wrong current password, or a new one against the policy
+     * @throws io.gatehouse.user.InvalidUserInputException wrong current password, or a new one against the policy
      */
     public PasswordChanged changePassword(Caller caller, ClientInfo client, String currentPassword, String newPassword) {
-        PasswordChange change = users.changePassword(caller.userId(), currentPassword, newPassword);
-        tokens.revokeUser(caller.userId(), "password changed");
-        List<String> ended = sessions.endAllBut(caller.sessionId());
-        profiles.drop(caller.userId());
-        events.record(event(EventType.PASSWORD_CHANGED, caller, client)
-                .detail("sessions_ended", Integer.toString(ended.size())).build());
-        awaitNextSecond();
-        TokenPair pair = tokens.issue(new TokenRequest(caller.userId(), caller.sessionId(),
-                change.user().roles().stream().sorted().toList(), List.of()));
-        return new PasswordChanged(pair, change.changedAt(), ended.size(), pair.expiresIn(clock.instant()));
+        Accounts.PasswordChanged c = accounts.changePassword(caller.userId(), caller.sessionId(), currentPassword,
+                newPassword, actor(caller, client));
+        return new PasswordChanged(c.tokens(), c.changedAt(), c.sessionsEnded(), c.tokens().expiresIn(clock.instant()));
     }
 
     /** The caller's live sessions, most recently seen first. */
@@ -110,54 +79,26 @@ public final class AccountService {
      * @return false when there is no such session of the caller (someone else's is "not found" too)
      */
     public boolean endSession(Caller caller, ClientInfo client, String sessionId) {
-        Optional<Session> s;
-        try {
-            s = sessions.get(sessionId);
-        } catch (SessionInputException e) {
-            return false;
-        }
-        if (s.isEmpty() || !s.get().userId().equals(caller.userId())) {
-            return false;
-        }
-        boolean ended = sessions.end(sessionId);
-        if (ended && sessionId.equals(caller.sessionId())) {
-            events.record(event(EventType.LOGOUT, caller, client).build());
-        }
-        return ended;
+        return accounts.endSession(caller.userId(), sessionId, actor(caller, client));
     }
 
     /** The caller's devices (live sessions grouped by device) and trusted devices. */
-    public List<io.gatehouse.session.Device> devices(Caller caller) {
+    public List<Device> devices(Caller caller) {
         return sessions.devices(caller.userId());
     }
 
     /** Trusts the device of the caller's session; empty when the session has no device id. */
     public Optional<TrustedDevice> trustCurrentDevice(Caller caller) {
-        return caller.session().deviceId().map(d -> sessions.trustDevice(caller.userId(), d));
+        return caller.session().deviceId()
+                .map(d -> accounts.trustDevice(caller.userId(), d, Actor.self(caller.userId(), caller.sessionId())));
     }
 
     /** Withdraws trust from one of the caller's devices; whether it was trusted. */
     public boolean untrustDevice(Caller caller, String deviceId) {
-        try {
-            return sessions.untrustDevice(caller.userId(), deviceId);
-        } catch (SessionInputException e) {
-            return false;
-        }
+        return accounts.untrustDevice(caller.userId(), deviceId, Actor.self(caller.userId(), caller.sessionId()));
     }
 
-    private static SecurityEvent.Builder event(EventType type, Caller caller, ClientInfo client) {
-        SecurityEvent.Builder e = SecurityEvent.builder(type).user(caller.userId()).session(caller.sessionId())
-                .ip(client.ip());
-        client.userAgent().ifPresent(e::userAgent);
-        return e;
-    }
-
-    private void awaitNextSecond() {
-        long wait = 1000 - Math.floorMod(clock.millis(), 1000L) + 1;
-        try {
-            Thread.sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private static Actor actor(Caller caller, ClientInfo client) {
+        return Actor.self(caller.userId(), caller.sessionId()).from(Optional.of(client.ip()), client.userAgent());
     }
 }

@@ -34,6 +34,16 @@ public final class AdminAccess {
         public String actor() {
             return user.map(c -> "user:" + c.userId()).orElseGet(() -> "client:" + client.orElseThrow().id());
         }
+
+        /** This administrator as the actor of a core account action, seen from {@code from}. */
+        public io.gatehouse.account.Actor actor(ClientInfo from) {
+            io.gatehouse.account.Actor a = user
+                    .map(c -> new io.gatehouse.account.Actor(io.gatehouse.account.Actor.Kind.ADMIN, c.userId(),
+                            Optional.of(c.sessionId()), Optional.empty(), Optional.empty()))
+                    .orElseGet(() -> new io.gatehouse.account.Actor(io.gatehouse.account.Actor.Kind.CLIENT,
+                            client.orElseThrow().id(), Optional.empty(), Optional.empty(), Optional.empty()));
+            return a.from(Optional.of(from.ip()), from.userAgent());
+        }
     }
 
     /**

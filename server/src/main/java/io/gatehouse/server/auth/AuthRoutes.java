@@ -6,7 +6,7 @@ import io.gatehouse.server.http.Exchange;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
-import io.gatehouse.server.user.Registration;
+import io.gatehouse.user.Registration;
 import io.gatehouse.token.TokenPair;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;

@@ -1,5 +1,6 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.user.UserProfiles;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
@@ -10,11 +11,11 @@ import io.gatehouse.ratelimit.MultiDecision;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicy;
-import io.gatehouse.server.Services;
-import io.gatehouse.server.user.AuthenticationResult;
-import io.gatehouse.server.user.EmailAddress;
-import io.gatehouse.server.user.User;
-import io.gatehouse.server.user.UserService;
+import io.gatehouse.Gatehouse;
+import io.gatehouse.user.AuthenticationResult;
+import io.gatehouse.user.EmailAddress;
+import io.gatehouse.user.User;
+import io.gatehouse.user.UserService;
 import io.gatehouse.session.NewSession;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionLimitExceededException;
@@ -71,21 +72,20 @@ public final class LoginService {
     private final RatePolicy refreshFamily;
 
     /** @param liveness the sessions as refresh touches them: a round trip only when a last-seen write may be due */
-    public LoginService(Services services, UserService users, UserProfiles profiles, SessionLiveness liveness,
-                        TokenVerificationMetrics metrics) {
-        this.users = users;
+    public LoginService(Gatehouse gatehouse, SessionLiveness liveness, TokenVerificationMetrics metrics) {
+        this.users = gatehouse.users();
         this.liveness = liveness;
-        this.profiles = profiles;
-        this.tokens = services.tokens();
-        this.sessions = services.sessions();
-        this.limiter = services.limiter();
-        this.guard = services.loginGuard();
-        this.events = services.events();
+        this.profiles = gatehouse.profiles();
+        this.tokens = gatehouse.tokens();
+        this.sessions = gatehouse.sessions();
+        this.limiter = gatehouse.rateLimiter();
+        this.guard = gatehouse.loginGuard();
+        this.events = gatehouse.events();
         this.metrics = metrics;
-        this.clock = services.clock();
-        this.loginIp = services.policies().policy(AuthSettings.LOGIN_IP);
-        this.loginAccount = services.policies().policy(AuthSettings.LOGIN_ACCOUNT);
-        this.refreshFamily = services.policies().policy(AuthSettings.REFRESH_FAMILY);
+        this.clock = gatehouse.clock();
+        this.loginIp = gatehouse.policies().policy(AuthSettings.LOGIN_IP);
+        this.loginAccount = gatehouse.policies().policy(AuthSettings.LOGIN_ACCOUNT);
+        this.refreshFamily = gatehouse.policies().policy(AuthSettings.REFRESH_FAMILY);
     }
 
     /**

@@ -1,11 +1,9 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.config.Purpose;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicy;
-import io.gatehouse.server.Services;
 import io.gatehouse.session.SessionInputException;
 import io.gatehouse.session.SessionStore;
 import io.gatehouse.token.RejectReason;
@@ -39,22 +37,25 @@ public final class OAuthService {
     private final String audience;
 
     /**
+     * @param introspectPolicy the {@value AuthSettings#INTROSPECT_CLIENT} policy
      * @param introspectBatch the most {@code introspect-client} units taken from Redis at once
-     *                        ({@code gatehouse.server.introspect-limit-batch}; 1 decides every introspection in Redis)
+     *                        ({@code gatehouse.server.introspect-limit-batch}; 1 decides every introspection in
+     *                        Redis, and is what the caller passes when rate limits are in memory)
      */
-    public OAuthService(Services services, SessionLiveness liveness, TokenVerificationMetrics metrics, String audience,
+    public OAuthService(TokenService tokens, SessionStore sessions, RateLimiter limiter, RatePolicy introspectPolicy,
+                        Clock clock, SessionLiveness liveness, TokenVerificationMetrics metrics, String audience,
                         long introspectBatch) {
-        this.tokens = services.tokens();
-        this.sessions = services.sessions();
+        this.tokens = tokens;
+        this.sessions = sessions;
         this.liveness = liveness;
-        this.limiter = services.limiter();
-        this.introspectPolicy = services.policies().policy(AuthSettings.INTROSPECT_CLIENT);
+        this.limiter = limiter;
+        this.introspectPolicy = introspectPolicy;
         // On Redis, the per-client ceiling is taken from the shared state in batches (ReservedDecisions): one
         // round trip per batch instead of per introspection. In memory a decision costs no I/O: one by one.
         this.introspectLimit = new ReservedDecisions(limiter, introspectPolicy,
-                services.stores().redis(Purpose.RATE_LIMITS).isPresent() ? introspectBatch : 1, System::nanoTime);
+                introspectBatch, System::nanoTime);
         this.metrics = metrics;
-        this.clock = services.clock();
+        this.clock = clock;
         this.audience = audience;
     }
 

@@ -7,10 +7,9 @@ import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicy;
-import io.gatehouse.server.Services;
-import io.gatehouse.server.user.Registration;
-import io.gatehouse.server.user.User;
-import io.gatehouse.server.user.UserService;
+import io.gatehouse.user.Registration;
+import io.gatehouse.user.User;
+import io.gatehouse.user.UserService;
 import java.time.Clock;
 import java.util.Map;
 
@@ -22,12 +21,14 @@ public final class RegistrationService {
     private final SecurityEvents events;
     private final Clock clock;
 
-    public RegistrationService(Services services, UserService users) {
+    /** @param perIp the {@value AuthSettings#REGISTER_IP} policy */
+    public RegistrationService(UserService users, RateLimiter limiter, RatePolicy perIp, SecurityEvents events,
+                               Clock clock) {
         this.users = users;
-        this.limiter = services.limiter();
-        this.perIp = services.policies().policy(AuthSettings.REGISTER_IP);
-        this.events = services.events();
-        this.clock = services.clock();
+        this.limiter = limiter;
+        this.perIp = perIp;
+        this.events = events;
+        this.clock = clock;
     }
 
     /**
@@ -43,8 +44,8 @@ public final class RegistrationService {
      * Registers a user.
      *
      * @throws AuthFailure {@code RATE_LIMITED}
-     * @throws io.gatehouse.server.user.InvalidUserInputException invalid fields
-     * @throws io.gatehouse.server.user.EmailTakenException       the email is taken
+     * @throws io.gatehouse.user.InvalidUserInputException invalid fields
+     * @throws io.gatehouse.user.EmailTakenException       the email is taken
      */
     public Registered register(Registration registration, ClientInfo client) {
         Decision d = limiter.decide(perIp, client.ip());

@@ -1,6 +1,6 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.server.user.User;
+import io.gatehouse.user.User;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -2,8 +2,8 @@ package io.gatehouse.server.health;
 
 import io.gatehouse.config.Purpose;
 import io.gatehouse.event.EventStats;
-import io.gatehouse.server.Services;
-import io.gatehouse.server.user.UserDatabase;
+import io.gatehouse.Gatehouse;
+import io.gatehouse.user.UserDatabase;
 import io.gatehouse.store.HealthReport;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.Stores;
@@ -42,9 +42,9 @@ public final class HealthService {
 
     private final Stores stores;
     private final UserDatabase database;
-    private final Services services;
+    private final Gatehouse services;
 
-    public HealthService(Stores stores, UserDatabase database, Services services) {
+    public HealthService(Stores stores, UserDatabase database, Gatehouse services) {
         this.stores = stores;
         this.database = database;
         this.services = services;
@@ -148,8 +148,8 @@ public final class HealthService {
         link.error().ifPresent(e -> tokens.put("error", e));
         parts.put("tokens", tokens);
 
-        Map<String, Object> limits = part(services.limiter().health());
-        if (services.limiter().health() != HealthStatus.HEALTHY) {
+        Map<String, Object> limits = part(services.rateLimiter().health());
+        if (services.rateLimiter().health() != HealthStatus.HEALTHY) {
             limits.put("note", "Redis is unavailable: each policy's on-store-down mode decides (per-instance fallback, fail-open or fail-closed)");
         }
         parts.put("rate_limits", limits);

@@ -1,10 +1,10 @@
 package io.gatehouse.server.http;
 
-import io.gatehouse.server.user.EmailTakenException;
-import io.gatehouse.server.user.FieldError;
-import io.gatehouse.server.user.InvalidUserInputException;
-import io.gatehouse.server.user.UnknownUserException;
-import io.gatehouse.server.user.UserStoreException;
+import io.gatehouse.user.EmailTakenException;
+import io.gatehouse.user.FieldError;
+import io.gatehouse.user.InvalidUserInputException;
+import io.gatehouse.user.UnknownUserException;
+import io.gatehouse.user.UserStoreException;
 import io.gatehouse.store.StoreException;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;

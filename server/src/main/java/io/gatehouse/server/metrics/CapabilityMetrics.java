@@ -4,9 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.event.EventStats;
 import io.gatehouse.event.SecurityEvents;
+import io.gatehouse.ratelimit.Decision;
+import io.gatehouse.ratelimit.DecisionSource;
 import io.gatehouse.ratelimit.LockoutStatus;
 import io.gatehouse.ratelimit.RateLimitListener;
-import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.session.EndReason;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionListener;
@@ -28,9 +29,9 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
- * The meters of the core capabilities, fed by their listener hooks (this class sits next to the
- * {@link io.gatehouse.server.audit.SecurityEventBridge}, not inside it: events and metrics are separate
- * concerns that hear the same notifications) and by gauges read at scrape time. Every meter name and tag
+ * The meters of the core capabilities, fed by their listener hooks (registered with
+ * {@link io.gatehouse.Gatehouse.Builder}, beside the core's own event bridge: events and metrics are
+ * separate concerns that hear the same notifications) and by gauges read at scrape time. Every meter name and tag
  * is listed in {@code docs/SERVER.md}.
  *
  * <p>Active sessions: the session store keeps no global index (one key per user, by design), so no
@@ -48,7 +49,10 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
     private final Counter reuseRepeated;
     private final Counter sessionsCreated;
     private final Map<EndReason, Counter> sessionsEnded = new EnumMap<>(EndReason.class);
-    /** Set by {@link #track}, which knows the idle timeout; null until then. */
+    private static final DecisionSource[] SOURCES = DecisionSource.values();
+    /** Per policy: [allowed ? 0 : 1][source ordinal], created on first use (policy names are configured, bounded). */
+    private final Map<String, Counter[][]> decisions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Set by {@link #bind(SessionStore)}, which knows the idle timeout; null until then. */
     private volatile Cache<String, Boolean> active;
 
     public CapabilityMetrics(MeterRegistry registry) {
@@ -110,8 +114,33 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
                 .increment();
     }
 
-    /** Called by the tracking session store when a touch found the session alive. */
-    void touched(String sessionId) {
+    @Override
+    public void sessionTouched(Session session) {
+        touched(session.id());
+    }
+
+    @Override
+    public void decided(Decision d) {
+        decisions.computeIfAbsent(d.policy(), this::decisionCounters)[d.allowed() ? 0 : 1][d.source().ordinal()]
+                .increment();
+    }
+
+    private Counter[][] decisionCounters(String policy) {
+        Counter[][] c = new Counter[2][SOURCES.length];
+        for (int outcome = 0; outcome < 2; outcome++) {
+            for (DecisionSource s : SOURCES) {
+                c[outcome][s.ordinal()] = Counter.builder("gatehouse.ratelimit.decisions")
+                        .description("Rate-limit decisions by policy, outcome and who decided")
+                        .tag("policy", policy)
+                        .tag("outcome", outcome == 0 ? "allowed" : "refused")
+                        .tag("source", label(s))
+                        .register(registry);
+            }
+        }
+        return c;
+    }
+
+    private void touched(String sessionId) {
         Cache<String, Boolean> a = active;
         if (a != null) {
             a.put(sessionId, Boolean.TRUE);
@@ -120,13 +149,8 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
 
     // ------------------------------------------------------------------ decorators and scrape-time gauges
 
-    /** {@code limiter} counting every decision in {@code gatehouse.ratelimit.decisions}. */
-    public RateLimiter meter(RateLimiter limiter) {
-        return new MeteredRateLimiter(limiter, registry);
-    }
-
-    /** {@code sessions} telling {@code gatehouse.sessions.active} about touches. */
-    public SessionStore track(SessionStore sessions) {
+    /** {@code gatehouse.sessions.active}: sessions seen alive within the idle timeout of {@code sessions}. */
+    public void bind(SessionStore sessions) {
         Cache<String, Boolean> a = Caffeine.newBuilder().expireAfterAccess(sessions.settings().idleTimeout())
                 .maximumSize(ACTIVE_CAP).build();
         Gauge.builder("gatehouse.sessions.active", a, c -> {
@@ -136,7 +160,6 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
                 .description("Sessions this instance created or touched within the idle timeout and has not seen end")
                 .register(registry);
         active = a;
-        return new TrackingSessionStore(sessions, this);
     }
 
     /** Gauges of the revocation state this instance mirrors and of the link that keeps it current. */

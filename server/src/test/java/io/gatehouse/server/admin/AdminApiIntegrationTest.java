@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatehouse.server.Services;
+import io.gatehouse.Gatehouse;
 import io.gatehouse.server.auth.ClientRegistry;
 import io.gatehouse.server.http.TestServer;
 import io.gatehouse.session.NewSession;
@@ -41,7 +41,7 @@ class AdminApiIntegrationTest {
     @TempDir
     static Path dataDir;
     private static TestServer server;
-    private static Services services;
+    private static Gatehouse services;
     private static String adminToken;
     private static String adminId;
 
@@ -59,7 +59,7 @@ class AdminApiIntegrationTest {
                 "gatehouse.server.client.ops.scopes", "admin",
                 "gatehouse.server.client.gw.secret-hash", ClientRegistry.hashSecret(GW_SECRET),
                 "gatehouse.server.client.gw.scopes", "introspect"));
-        services = server.server().services();
+        services = server.server().gatehouse();
         adminId = register("root@example.com");
         Session s = services.sessions().create(NewSession.forUser(adminId).build());
         adminToken = services.tokens().issue(TokenRequest.of(adminId, s.id()).roles("user", "admin")).accessToken();
@@ -207,7 +207,7 @@ class AdminApiIntegrationTest {
         var policy = services.policies().policy("login-account");
         String subject = "rl@example.com";
         for (int i = 0; i < 3; i++) {
-            services.limiter().decide(policy, subject);
+            services.rateLimiter().decide(policy, subject);
         }
         String path = "/api/v1/admin/rate-limits/login-account?subject=" + subject;
         JsonNode before = TestServer.json(call("GET", path, bearer(), null));

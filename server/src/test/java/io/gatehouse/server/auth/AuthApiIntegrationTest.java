@@ -93,8 +93,8 @@ class AuthApiIntegrationTest {
             assertThat(p.path("type").asText()).isEqualTo("urn:gatehouse:problem:invalid-credentials");
             assertThat(p.path("detail").asText()).isEqualTo("the email or the password is not correct");
         }
-        api.server.server().services().events().flush(Duration.ofSeconds(10));
-        EventPage failures = api.server.server().services().events().query(EventQuery.builder()
+        api.server.server().gatehouse().events().flush(Duration.ofSeconds(10));
+        EventPage failures = api.server.server().gatehouse().events().query(EventQuery.builder()
                 .types(EventType.LOGIN_FAILURE).limit(500).build());
         assertThat(failures.events()).anySatisfy(e -> {
             assertThat(e.details()).containsEntry("account", email.toLowerCase());
@@ -172,7 +172,7 @@ class AuthApiIntegrationTest {
             Problems.assertProblem(me, 401);
             assertThat(me.headers().firstValue("WWW-Authenticate")).get().asString()
                     .startsWith("Bearer realm=\"gatehouse\", error=\"invalid_token\"");
-            assertThat(noGrace.server.server().services().sessions().get(first.path("session_id").asText())).isEmpty();
+            assertThat(noGrace.server.server().gatehouse().sessions().get(first.path("session_id").asText())).isEmpty();
         }
     }
 
@@ -210,7 +210,7 @@ class AuthApiIntegrationTest {
             Problems.assertProblem(api.postJson("/api/v1/auth/refresh",
                     "{\"refresh_token\":\"" + t.path("refresh_token").asText() + "\"}", null), 401);
         }
-        assertThat(api.server.server().services().sessions().list(userId(a))).isEmpty();
+        assertThat(api.server.server().gatehouse().sessions().list(userId(a))).isEmpty();
         JsonNode again = api.login(email);
         assertThat(api.get("/api/v1/me", again.path("access_token").asText()).statusCode()).isEqualTo(200);
     }
@@ -255,11 +255,11 @@ class AuthApiIntegrationTest {
         JsonNode t = api.login(email);
         String id = userId(t);
         // Change the user behind the cache's back: /me still shows the cached profile...
-        api.server.server().users().setRoles(id, java.util.Set.of("user", "auditor"));
+        api.server.server().gatehouse().users().setRoles(id, java.util.Set.of("user", "auditor"));
         assertThat(TestServer.json(api.get("/api/v1/me", t.path("access_token").asText())).path("roles").toString())
                 .isEqualTo("[\"user\"]");
         // ...until whoever changed it drops the profile, as every change must.
-        api.server.server().profiles().drop(id);
+        api.server.server().gatehouse().profiles().drop(id);
         assertThat(TestServer.json(api.get("/api/v1/me", t.path("access_token").asText())).path("roles").toString())
                 .isEqualTo("[\"auditor\",\"user\"]");
     }
@@ -336,8 +336,8 @@ class AuthApiIntegrationTest {
         String email = api.registerUser();
         JsonNode t = api.login(email);
         String id = userId(t);
-        api.server.server().users().suspend(id);
-        api.server.server().profiles().drop(id);
+        api.server.server().gatehouse().users().suspend(id);
+        api.server.server().gatehouse().profiles().drop(id);
         JsonNode p = Problems.assertProblem(api.postJson("/api/v1/auth/login",
                 "{\"email\":\"" + email + "\",\"password\":\"" + AuthClient.PASSWORD + "\"}", null), 403);
         assertThat(p.path("type").asText()).isEqualTo("urn:gatehouse:problem:account-suspended");
@@ -353,8 +353,8 @@ class AuthApiIntegrationTest {
     }
 
     private static List<SecurityEvent> events(String userId, EventType type) {
-        api.server.server().services().events().flush(Duration.ofSeconds(10));
-        return api.server.server().services().events().query(EventQuery.builder().user(userId).types(type).limit(50)
+        api.server.server().gatehouse().events().flush(Duration.ofSeconds(10));
+        return api.server.server().gatehouse().events().query(EventQuery.builder().user(userId).types(type).limit(50)
                 .build()).events();
     }
 }

@@ -175,7 +175,7 @@ class OAuthIntegrationTest {
         Problems.assertProblem(api.get("/api/v1/me", next.path("access_token").asText()), 401);
         Problems.assertProblem(api.postJson("/api/v1/auth/refresh",
                 "{\"refresh_token\":\"" + next.path("refresh_token").asText() + "\"}", null), 401);
-        assertThat(api.server.server().services().sessions().get(t.path("session_id").asText())).isEmpty();
+        assertThat(api.server.server().gatehouse().sessions().get(t.path("session_id").asText())).isEmpty();
 
         // Unknown and invalid tokens: 200 all the same.
         assertThat(api.form("/oauth2/revoke", Map.of("token", "whatever"), GATEWAY.toBasicHeader()).statusCode())

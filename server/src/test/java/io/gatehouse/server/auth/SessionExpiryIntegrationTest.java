@@ -27,10 +27,10 @@ class SessionExpiryIntegrationTest {
             assertThat(api.get("/api/v1/me", access).statusCode()).isEqualTo(200);
 
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    api.server.server().services().sessions().get(t.path("session_id").asText()).isEmpty());
+                    api.server.server().gatehouse().sessions().get(t.path("session_id").asText()).isEmpty());
 
             // The token itself still verifies (not expired, not revoked); the session is what is gone.
-            assertThat(api.server.server().services().tokens().verify(access).subject()).isNotBlank();
+            assertThat(api.server.server().gatehouse().tokens().verify(access).subject()).isNotBlank();
             JsonNode p = Problems.assertProblem(api.get("/api/v1/me", access), 401);
             assertThat(p.path("detail").asText()).contains("session");
             assertThat(TestServer.json(api.form("/oauth2/introspect", Map.of("token", access),

@@ -1,17 +1,18 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.user.UserProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.server.Services;
-import io.gatehouse.server.user.Argon2Parameters;
-import io.gatehouse.server.user.PasswordHasher;
-import io.gatehouse.server.user.Registration;
-import io.gatehouse.server.user.User;
-import io.gatehouse.server.user.UserDatabase;
-import io.gatehouse.server.user.UserService;
+import io.gatehouse.Gatehouse;
+import io.gatehouse.user.Argon2Parameters;
+import io.gatehouse.user.PasswordHasher;
+import io.gatehouse.user.Registration;
+import io.gatehouse.user.User;
+import io.gatehouse.user.UserDatabase;
+import io.gatehouse.user.UserService;
 import io.gatehouse.session.Session;
 import io.gatehouse.store.Stores;
 import io.gatehouse.testing.Backend;
@@ -58,15 +59,15 @@ class SessionLivenessTest {
     private final MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
     private final List<AutoCloseable> opened = new ArrayList<>();
     private UserDatabase database;
+    private String databaseUrl;
     private Instance a;
 
     /** One server's services, without HTTP. */
     private final class Instance {
-        final Services services;
+        final Gatehouse services;
         final SessionLiveness liveness;
         final LoginService logins;
         final OAuthService oauth;
-        final UserProfiles profiles;
         final UserService users;
 
         Instance() {
@@ -76,18 +77,20 @@ class SessionLivenessTest {
                     .set("gatehouse.sessions.mac-key", MAC_KEY)
                     .set("gatehouse.sessions.device-key", DEVICE_KEY)
                     .set("gatehouse.data-dir", dataDir.resolve("instance-" + opened.size()).toString())
+                    // Every instance on the one user database (in memory, kept open by the test).
+                    .set(UserDatabase.URL_KEY, databaseUrl)
+                    .set("gatehouse.password.argon2.memory-kib", "256")
+                    .set("gatehouse.password.argon2.iterations", "1")
                     .build());
-            Stores stores = Stores.open(config);
-            opened.add(stores);
-            services = Services.open(stores, clock);
+            services = Gatehouse.builder().config(config).clock(clock).build();
             opened.add(services);
-            users = UserService.builder().store(database.store()).clock(clock)
-                    .hasher(PasswordHasher.argon2(new Argon2Parameters(256, 1, 1, 32, 16))).build();
-            profiles = new UserProfiles(services.caches(), users, Duration.ofMinutes(10));
+            users = services.users();
             TokenVerificationMetrics metrics = new TokenVerificationMetrics(new SimpleMeterRegistry());
             liveness = SessionLiveness.fromConfig(config, services.sessions(), clock);
-            logins = new LoginService(services, users, profiles, liveness, metrics);
-            oauth = new OAuthService(services, liveness, metrics, "gatehouse", AuthSettings.introspectBatch(config));
+            logins = new LoginService(services, liveness, metrics);
+            oauth = new OAuthService(services.tokens(), services.sessions(), services.rateLimiter(),
+                    services.policies().policy(AuthSettings.INTROSPECT_CLIENT), clock, liveness, metrics, "gatehouse",
+                    backend.isRedis() ? AuthSettings.introspectBatch(config) : 1);
         }
 
         boolean active(String token) {
@@ -99,8 +102,8 @@ class SessionLivenessTest {
     @BeforeEach
     void start() {
         backend.flush();
-        database = UserDatabase.open(GatehouseConfig.builder()
-                .set(UserDatabase.URL_KEY, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1").build());
+        databaseUrl = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        database = UserDatabase.open(GatehouseConfig.builder().set(UserDatabase.URL_KEY, databaseUrl).build());
         a = new Instance();
     }
 
@@ -194,11 +197,11 @@ class SessionLivenessTest {
                 e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
         // Suspended or not, a forged token learns nothing about the account.
         a.users.suspend(victim.session().userId());
-        a.profiles.drop(victim.session().userId());
+        a.services.profiles().drop(victim.session().userId());
         assertThatThrownBy(() -> a.logins.refresh(forged)).isInstanceOfSatisfying(AuthFailure.class,
                 e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
         a.users.reactivate(victim.session().userId());
-        a.profiles.drop(victim.session().userId());
+        a.services.profiles().drop(victim.session().userId());
 
         // Nothing was rotated, revoked or ended: the victim's own token still rotates, and the session lives.
         assertThat(a.services.sessions().get(victim.session().id())).isPresent();
@@ -214,11 +217,11 @@ class SessionLivenessTest {
         LoginService.Issued issued = login(a);
         String userId = issued.session().userId();
         a.users.suspend(userId);
-        a.profiles.drop(userId);
+        a.services.profiles().drop(userId);
         assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken()))
                 .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.SUSPENDED));
         a.users.reactivate(userId);
-        a.profiles.drop(userId);
+        a.services.profiles().drop(userId);
         assertThat(a.logins.refresh(issued.tokens().refreshToken()).tokens().sessionId()).isEqualTo(issued.session().id());
     }
 

@@ -35,7 +35,7 @@ class HealthDegradedIntegrationTest {
                      "gatehouse.sessions.device-key", "aGVhbHRoLXRlc3QtZGV2aWNlLWtleS0wMTIzNDU2Nzg5YWJj",
                      "gatehouse.tokens.revocation.staleness-budget", "10m",
                      "gatehouse.tokens.revocation.on-stale", "fail-open"))) {
-            var services = server.server().services();
+            var services = server.server().gatehouse();
             Cache<String> profiles = services.caches().cache("profiles", String.class);
             profiles.put("u1", "Ann", Duration.ofMinutes(5));
             assertThat(profiles.get("u1")).hasValue("Ann");
@@ -69,7 +69,7 @@ class HealthDegradedIntegrationTest {
             // fallback decides) and a security event (spooled to disk).
             await().atMost(WAIT).untilAsserted(() -> {
                 assertThat(profiles.get("u1")).isEmpty();
-                assertThat(services.limiter().decide(services.policies().policy("api-ip"), "203.0.113.7").source())
+                assertThat(services.rateLimiter().decide(services.policies().policy("api-ip"), "203.0.113.7").source())
                         .isEqualTo(DecisionSource.FALLBACK);
             });
             services.events().record(SecurityEvent.builder(EventType.ADMIN_ACTION).user("u1").reason("while down").build());
@@ -103,7 +103,7 @@ class HealthDegradedIntegrationTest {
 
             // The limiter reports its fallback until a decision reaches Redis again (traffic does that).
             await().atMost(WAIT).untilAsserted(() -> {
-                services.limiter().decide(services.policies().policy("api-ip"), "203.0.113.8");
+                services.rateLimiter().decide(services.policies().policy("api-ip"), "203.0.113.8");
                 JsonNode h = TestServer.json(server.get("/health"));
                 assertThat(h.path("status").asText()).as(h.toString()).isEqualTo("healthy");
             });

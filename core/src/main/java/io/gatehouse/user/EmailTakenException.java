@@ -1,0 +1,10 @@
+package io.gatehouse.user;
+
+/** Another user already has this email (compared after normalisation); nothing was changed. */
+public final class EmailTakenException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public EmailTakenException() {
+        super("a user with this email already exists");
+    }
+}

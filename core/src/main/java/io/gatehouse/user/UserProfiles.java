@@ -1,0 +1,72 @@
+package io.gatehouse.user;
+
+import io.gatehouse.cache.Cache;
+import io.gatehouse.cache.Caches;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import io.gatehouse.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The user profiles cached in the {@value #CACHE} cache (Redis when the cache purpose has one): written at
+ * login with a TTL ({@code gatehouse.server.profile-cache-ttl}), read by {@code GET /api/v1/me} and the
+ * refresh flow (loaded from the database on a miss, one loader per key across instances), dropped at
+ * logout and whenever the user changes (password, status, roles: whoever changes a user calls {@link #drop}).
+ */
+public final class UserProfiles {
+    /** The cache's name: keys {@code gatehouse:cache:{users}:...} (see docs/CACHE.md). */
+    public static final String CACHE = "users";
+    private static final Logger log = LoggerFactory.getLogger(UserProfiles.class);
+
+    private final Cache<Profile> cache;
+    private final UserService users;
+    private final Duration ttl;
+
+    /**
+     * The cached form: plain strings and lists, so any instance (and any later version that ignores unknown
+     * fields) reads it. Never the password hash: a {@link User} does not hold it.
+     */
+    record Profile(String id, String email, String fullName, String status, List<String> roles, String createdAt,
+                   String passwordChangedAt) {
+        static Profile of(User u) {
+            return new Profile(u.id(), u.email(), u.fullName().orElse(null), u.status().label(),
+                    u.roles().stream().sorted().toList(), u.createdAt().toString(), u.passwordChangedAt().toString());
+        }
+
+        User toUser() {
+            return new User(id, email, Optional.ofNullable(fullName), UserStatus.fromLabel(status), Set.copyOf(roles),
+                    Instant.parse(createdAt), Instant.parse(passwordChangedAt));
+        }
+    }
+
+    public UserProfiles(Caches caches, UserService users, Duration ttl) {
+        this.cache = caches.cache(CACHE, Profile.class);
+        this.users = users;
+        this.ttl = ttl;
+    }
+
+    /** Caches {@code user} (at login, where it was just read from the database). */
+    public void put(User user) {
+        try {
+            cache.put(user.id(), Profile.of(user), ttl);
+        } catch (StoreException e) {
+            // The cache is an optimisation: a login must not fail because Redis could not take the profile
+            // (the next read loads it from the database).
+            log.warn("could not cache the profile at login: {}", e.toString());
+        }
+    }
+
+    /** The user, from the cache or else the database. */
+    public Optional<User> get(String userId) {
+        return cache.getOrLoad(userId, ttl, id -> users.find(id).map(Profile::of)).map(Profile::toUser);
+    }
+
+    /** Forgets the cached profile here and in every instance's near cache. */
+    public void drop(String userId) {
+        cache.delete(userId);
+    }
+}

@@ -1,0 +1,13 @@
+package io.gatehouse.user;
+
+/**
+ * The user database failed (unreachable, timed out, or refused a statement for a reason that is not
+ * the caller's input). The HTTP layer answers 503: it is the server's problem, not the client's.
+ */
+public final class UserStoreException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UserStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
