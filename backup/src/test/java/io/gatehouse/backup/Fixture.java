@@ -50,7 +50,13 @@ final class Fixture implements AutoCloseable {
     }
 
     static GatehouseConfig config(RedisDeployment redis, Path dataDir) {
+        // A master delays a diskless snapshot by repl-diskless-sync-delay (5 s) to wait for more replicas;
+        // the tests take many snapshots and have no replica to wait for.
+        redis.masters().forEach(m -> m.cli("CONFIG", "SET", "repl-diskless-sync-delay", "0"));
         return GatehouseConfig.builder().redisUrl(redis.url()).dataDir(dataDir)
+                // Generous: the tests share two cores with the rest of a build.
+                .set("gatehouse.redis.connect-timeout", "10s")
+                .set("gatehouse.redis.command-timeout", "5s")
                 .set("gatehouse.tokens.keys.store", "redis")
                 .set("gatehouse.tokens.keys.encryption-key", "YmFja3VwLXRlc3Qta2V5LWVuY3J5cHRpb24tMzJieXQ=")
                 .set("gatehouse.tokens.revocation.read-block", "200ms")
