@@ -45,9 +45,12 @@ final class Copier {
     private record Entry(String key, long pttl, byte[] dump) {
     }
 
-    /** Counts keys that already exist in the target; writes nothing. */
+    /** Counts keys that already exist in the target; writes nothing. An empty target needs no pass. */
     long countExisting(List<Scratch> sources) {
         reset();
+        if (await(target.async(c -> c.dbsize())) == 0) {
+            return 0;
+        }
         for (Scratch s : sources) {
             forEachBatch(s, batch -> {
                 List<CompletableFuture<Long>> f = new ArrayList<>();
@@ -62,12 +65,16 @@ final class Copier {
         return existing;
     }
 
-    /** Writes every live key; {@code replace} overwrites existing ones. */
+    /**
+     * Writes every live key; {@code replace} overwrites existing ones. A batch's RESTOREs are awaited
+     * only after the next batch has been read, so reading the scratch server and writing the target overlap.
+     */
     void copy(List<Scratch> sources, boolean replace) {
         reset();
+        List<CompletableFuture<String>> previous = new ArrayList<>();
         for (Scratch s : sources) {
             forEachBatch(s, batch -> {
-                List<CompletableFuture<String>> f = new ArrayList<>();
+                List<CompletableFuture<String>> f = new ArrayList<>(batch.size());
                 for (Entry e : batch) {
                     RestoreArgs args = RestoreArgs.Builder.ttl(Math.max(0, e.pttl()));
                     if (replace) {
@@ -75,13 +82,20 @@ final class Copier {
                     }
                     f.add(target.async(c -> c.restore(e.key(), e.dump(), args)));
                 }
-                for (CompletableFuture<String> x : f) {
-                    await(x);
-                    restored++;
-                }
-                progress.report("restore keys", restored, total);
+                drain(previous);
+                previous.addAll(f);
             }, true);
         }
+        drain(previous);
+    }
+
+    private void drain(List<CompletableFuture<String>> pending) {
+        for (CompletableFuture<String> x : pending) {
+            await(x);
+            restored++;
+        }
+        pending.clear();
+        progress.report("restore keys", restored, total);
     }
 
     /** Counts what a dry run would write. */
