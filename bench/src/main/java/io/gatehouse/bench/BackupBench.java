@@ -22,11 +22,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Backup and restore of N sessions + N revocations against the same-run baseline
@@ -210,26 +206,17 @@ public final class BackupBench {
         void run(long i) throws Exception;
     }
 
+    /** Runs task(0..n-1) on THREADS threads of their own (round trips overlap; the common pool has one thread here). */
     private static void parallel(long n, Task task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r);
-            t.setDaemon(true);
-            return t;
-        });
-        AtomicLong next = new AtomicLong();
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            done.add(pool.submit(() -> {
-                for (long i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                    task.run(i);
-                }
-                return null;
-            }));
-        }
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(THREADS);
         try {
-            for (Future<?> f : done) {
-                f.get();
-            }
+            pool.submit(() -> java.util.stream.LongStream.range(0, n).parallel().forEach(i -> {
+                try {
+                    task.run(i);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            })).get();
         } finally {
             pool.shutdownNow();
         }
