@@ -28,8 +28,7 @@ final class KeyFamilies {
             Map.entry("ev", "events"),
             Map.entry("cache", "cache"),
             Map.entry("cache-group", "cache"),
-            Map.entry("user", "users"),
-            Map.entry("users", "users"));
+            Map.entry("backup", "backup-lease"));
     private static final String OTHER = "other";
     private static final int BUDGET = 200_000;
     private static final String SCRIPT = load();
