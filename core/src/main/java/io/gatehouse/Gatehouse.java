@@ -9,7 +9,7 @@ import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.ratelimit.RateLimitListener;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicies;
-import io.gatehouse.redis.RedisCommandListener;
+import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.session.SessionListener;
 import io.gatehouse.session.SessionStore;
 import io.gatehouse.store.Stores;

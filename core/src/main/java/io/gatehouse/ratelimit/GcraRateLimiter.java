@@ -1,6 +1,6 @@
 package io.gatehouse.ratelimit;
 
-import io.gatehouse.redis.CircuitState;
+import io.gatehouse.store.CircuitState;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.StoreException;

@@ -1,5 +1,6 @@
 package io.gatehouse.redis;
 
+import io.gatehouse.store.CircuitState;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.store.StoreTimeoutException;
 import io.gatehouse.store.StoreUnavailableException;

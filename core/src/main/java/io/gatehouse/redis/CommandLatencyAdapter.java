@@ -1,5 +1,6 @@
 package io.gatehouse.redis;
 
+import io.gatehouse.store.RedisCommandListener;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import java.net.SocketAddress;

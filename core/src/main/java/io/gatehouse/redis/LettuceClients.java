@@ -1,5 +1,6 @@
 package io.gatehouse.redis;
 
+import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.config.HostAndPort;
 import io.gatehouse.config.RedisEndpoint;
 import io.lettuce.core.ClientOptions;

@@ -1,5 +1,7 @@
 package io.gatehouse.redis;
 
+import io.gatehouse.store.CircuitState;
+import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.config.RedisEndpoint;
 import io.gatehouse.config.RedisMode;
 import io.gatehouse.store.TargetHealth;

@@ -5,8 +5,11 @@
  * ({@link io.gatehouse.redis.RedisScript}), a circuit breaker that makes calls to a dead server fail in
  * microseconds, and health probes.
  *
- * <p>This package is public so that the capability packages ({@code token}, {@code session}, ...) can
- * use it; applications use those capabilities instead. Lettuce types appear in the command functions
+ * <p><b>Internal: may change without notice.</b> It is public only so that the capability packages
+ * ({@code token}, {@code session}, ...) can use it; applications, the server and the CLI use
+ * {@link io.gatehouse.Gatehouse} and the capabilities instead (the server's {@code ArchitectureTest}
+ * fails if anything outside core imports it or Lettuce). What outside code may see of Redis is in
+ * {@code io.gatehouse.store}: {@code Stores}, health, {@code CircuitState}, {@code RedisCommandListener}. Lettuce types appear in the command functions
  * passed to {@link io.gatehouse.redis.RedisConnection#async}, but never in an exception: every failure
  * reaches the caller as an {@link io.gatehouse.store.StoreException}.
  */

@@ -3,7 +3,6 @@ package io.gatehouse.store;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.config.RedisEndpoint;
-import io.gatehouse.redis.RedisCommandListener;
 import io.gatehouse.redis.RedisConnector;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,6 +88,23 @@ public final class Stores implements AutoCloseable {
             targets.add(TargetHealth.inMemory(memory + "@in-memory"));
         }
         return HealthReport.of(targets);
+    }
+
+    /** The label of the Redis deployment serving {@code purpose} (purposes and redacted URL); empty in memory. */
+    public Optional<String> target(Purpose purpose) {
+        return redis(purpose).map(RedisConnector::target);
+    }
+
+    /**
+     * The circuit-breaker state of every Redis deployment in use, by target label (its purposes and
+     * redacted URL, never a password); empty in memory. For metrics and health outside core.
+     */
+    public java.util.Map<String, java.util.function.Supplier<CircuitState>> circuits() {
+        java.util.Map<String, java.util.function.Supplier<CircuitState>> out = new java.util.LinkedHashMap<>();
+        for (RedisConnector c : connectors) {
+            out.put(c.target(), c::circuitState);
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** Every Redis deployment in use, once each (purposes sharing an endpoint share a connector). */

@@ -1,5 +1,6 @@
 package io.gatehouse.redis;
 
+import io.gatehouse.store.CircuitState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.GatehouseConfig;

@@ -1,13 +1,13 @@
 package io.gatehouse.server.backup;
 
+import io.gatehouse.backup.BackupException;
+import io.gatehouse.backup.BackupLease;
 import io.gatehouse.backup.Backups;
 import io.gatehouse.backup.Manifest;
 import io.gatehouse.backup.Retention;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.Stores;
-import io.lettuce.core.SetArgs;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -17,7 +17,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes a backup of every deployment on a schedule: {@code gatehouse.backup.schedule} is an interval
  * ({@code 6h}) or a daily UTC time ({@code daily@02:30}); off when unset. Every instance runs the
- * timer, and the one that sets the lease key ({@code SET NX PX}, held for 90% of the period) takes the
- * backup, so a fleet takes one per period and a crashed instance's lease runs out by itself. After a
+ * timer, and the one that takes the {@link BackupLease} (held for 90% of the period) takes the backup. After a
  * backup, the retention schedule prunes old ones when {@code gatehouse.backup.retention} is set.
  *
  * <p>Metrics: {@code gatehouse_backup_last_success_timestamp_seconds} (0 until this instance has taken
@@ -41,21 +39,18 @@ public final class BackupJob implements AutoCloseable {
     static final String SCHEDULE = "gatehouse.backup.schedule";
 
     private final GatehouseConfig config;
-    private final RedisConnector leaseStore;
-    private final String leaseKey;
+    private final BackupLease lease;
     private final Duration period;
     private final Clock clock;
-    private final String owner = UUID.randomUUID().toString();
     private final AtomicLong lastSuccessSeconds = new AtomicLong();
     private final AtomicLong lastBytes = new AtomicLong();
     private final AtomicLong lastMillis = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private ScheduledExecutorService timer;
 
-    BackupJob(GatehouseConfig config, RedisConnector leaseStore, Duration period, Clock clock, MeterRegistry registry) {
+    BackupJob(GatehouseConfig config, BackupLease lease, Duration period, Clock clock, MeterRegistry registry) {
         this.config = config;
-        this.leaseStore = leaseStore;
-        this.leaseKey = leaseStore.keys().key("backup", "lease");
+        this.lease = lease;
         this.period = period;
         this.clock = clock;
         Gauge.builder("gatehouse.backup.last.success.timestamp", lastSuccessSeconds, AtomicLong::get)
@@ -101,11 +96,13 @@ public final class BackupJob implements AutoCloseable {
             }
             initialDelay = period;
         }
-        List<RedisConnector> connectors = stores.connectors();
-        if (connectors.isEmpty()) {
-            throw new ConfigException(SCHEDULE, SCHEDULE + " is set but no Redis deployment is configured to back up");
+        BackupLease lease;
+        try {
+            lease = BackupLease.in(stores);
+        } catch (BackupException e) {
+            throw new ConfigException(SCHEDULE, e.getMessage());
         }
-        BackupJob job = new BackupJob(config, connectors.get(0), period, clock, registry);
+        BackupJob job = new BackupJob(config, lease, period, clock, registry);
         job.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-backup");
             t.setDaemon(true);
@@ -119,9 +116,7 @@ public final class BackupJob implements AutoCloseable {
     /** Takes the lease and a backup; false when another instance holds the lease for this period. */
     boolean runIfLeader() {
         try {
-            String ok = leaseStore.sync(c -> c.set(leaseKey, owner,
-                    SetArgs.Builder.nx().px(Math.max(1000, period.toMillis() * 9 / 10))));
-            if (!"OK".equals(ok)) {
+            if (!lease.tryAcquire(period.multipliedBy(9).dividedBy(10))) {
                 return false;
             }
             long t0 = System.nanoTime();

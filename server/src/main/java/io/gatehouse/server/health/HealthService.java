@@ -132,8 +132,8 @@ public final class HealthService {
 
     /** The probe of the Redis target serving {@code purpose}, or empty when it is served in memory. */
     private Optional<TargetHealth> targetOf(HealthReport redis, Purpose purpose) {
-        return stores.redis(purpose).flatMap(c -> redis.targets().stream()
-                .filter(t -> t.target().equals(c.target())).findFirst());
+        return stores.target(purpose).flatMap(target -> redis.targets().stream()
+                .filter(t -> t.target().equals(target)).findFirst());
     }
 
     /** What each capability serves from while Redis is away; each part's status says whether it falls back now. */

@@ -1,8 +1,7 @@
 package io.gatehouse.server.metrics;
 
-import io.gatehouse.redis.CircuitState;
-import io.gatehouse.redis.RedisCommandListener;
-import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.CircuitState;
+import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.store.Stores;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,11 +42,12 @@ public final class RedisMetrics implements RedisCommandListener {
 
     /** Gauges the circuit state of every deployment {@code stores} connects to. */
     public void bindCircuits(Stores stores) {
-        for (RedisConnector c : stores.connectors()) {
-            Gauge.builder("gatehouse.redis.circuit.open", c, x -> x.circuitState() == CircuitState.OPEN ? 1 : 0)
-                    .description("1 while the target's circuit breaker is open (calls fail fast), else 0")
-                    .tag("target", c.target())
-                    .register(registry);
-        }
+        stores.circuits().forEach((target, state) ->
+                Gauge.builder("gatehouse.redis.circuit.open", state, x -> x.get() == CircuitState.OPEN ? 1 : 0)
+                        .description("1 while the target's circuit breaker is open (calls fail fast), else 0")
+                        .tag("target", target)
+                        // The supplier lives only here: a weak reference (the default) would let it be collected.
+                        .strongReference(true)
+                        .register(registry));
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.server.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.backup.BackupLease;
 import io.gatehouse.backup.BackupTarget;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
@@ -37,8 +38,8 @@ class BackupJobIntegrationTest {
             try (Stores a = Stores.open(config); Stores b = Stores.open(config)) {
                 SimpleMeterRegistry ra = new SimpleMeterRegistry();
                 SimpleMeterRegistry rb = new SimpleMeterRegistry();
-                BackupJob first = new BackupJob(config, a.connectors().get(0), Duration.ofHours(1), Clock.systemUTC(), ra);
-                BackupJob second = new BackupJob(config, b.connectors().get(0), Duration.ofHours(1), Clock.systemUTC(), rb);
+                BackupJob first = new BackupJob(config, BackupLease.in(a), Duration.ofHours(1), Clock.systemUTC(), ra);
+                BackupJob second = new BackupJob(config, BackupLease.in(b), Duration.ofHours(1), Clock.systemUTC(), rb);
 
                 assertThat(first.runIfLeader()).isTrue();
                 assertThat(second.runIfLeader()).as("the lease is held for this period").isFalse();
@@ -51,7 +52,7 @@ class BackupJobIntegrationTest {
                 redis.masters().get(0).cli("DEL", "gatehouse:backup:{lease}");
                 GatehouseConfig broken = config.toBuilder().set("gatehouse.backup.public-key", tmp.resolve("missing.asc").toString()).build();
                 SimpleMeterRegistry rc = new SimpleMeterRegistry();
-                BackupJob failing = new BackupJob(broken, a.connectors().get(0), Duration.ofHours(1), Clock.systemUTC(), rc);
+                BackupJob failing = new BackupJob(broken, BackupLease.in(a), Duration.ofHours(1), Clock.systemUTC(), rc);
                 assertThat(failing.runIfLeader()).isFalse();
                 assertThat(rc.get("gatehouse.backup.failures").functionCounter().count()).isEqualTo(1.0);
             }

@@ -1,4 +1,4 @@
-package io.gatehouse.redis;
+package io.gatehouse.store;
 
 /**
  * Told the latency of every Redis command a connector completes, for metrics. The library has no
@@ -13,7 +13,7 @@ public interface RedisCommandListener {
     RedisCommandListener NONE = (target, command, nanos) -> { };
 
     /**
-     * @param target  the connector's target, {@link RedisConnector#target()} (purposes and redacted URL)
+     * @param target  the connector's target, {@code RedisConnector.target()} (purposes and redacted URL)
      * @param command the command's name, upper case ({@code EVALSHA}, {@code GET}, ...)
      * @param nanos   from the command's write to its completion (the reply decoded)
      */

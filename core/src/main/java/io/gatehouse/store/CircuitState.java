@@ -1,4 +1,4 @@
-package io.gatehouse.redis;
+package io.gatehouse.store;
 
 import java.util.Locale;
 
