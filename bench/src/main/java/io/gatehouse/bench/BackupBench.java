@@ -206,17 +206,23 @@ public final class BackupBench {
         void run(long i) throws Exception;
     }
 
-    /** Runs task(0..n-1) on THREADS threads of their own (round trips overlap; the common pool has one thread here). */
+    /** Runs task(0..n-1) on exactly THREADS threads (a fork-join pool would add threads while they block). */
     private static void parallel(long n, Task task) throws Exception {
-        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(THREADS);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(THREADS);
+        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
         try {
-            pool.submit(() -> java.util.stream.LongStream.range(0, n).parallel().forEach(i -> {
-                try {
+            pool.invokeAll(java.util.Collections.nCopies(THREADS, () -> {
+                for (long i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
                     task.run(i);
+                }
+                return null;
+            })).forEach(f -> {
+                try {
+                    f.get();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            })).get();
+            });
         } finally {
             pool.shutdownNow();
         }
