@@ -1,7 +1,8 @@
 package io.gatehouse.cache;
 
+import io.gatehouse.GatehouseException;
 /** A cache operation failed for a reason of the cache's own (not the store's). */
-public abstract class CacheException extends RuntimeException {
+public abstract class CacheException extends GatehouseException {
     private static final long serialVersionUID = 1L;
 
     private final String cache;

@@ -1,11 +1,12 @@
 package io.gatehouse.config;
 
+import io.gatehouse.GatehouseException;
 /**
  * A setting is missing, malformed, or names something that cannot be used (an unreachable host, a
  * certificate file that does not exist, a password Redis refuses). The message is one paragraph that
  * names the setting and the cause, written to be printed as it is at startup.
  */
-public class ConfigException extends RuntimeException {
+public class ConfigException extends GatehouseException {
     private static final long serialVersionUID = 1L;
 
     private final String key;

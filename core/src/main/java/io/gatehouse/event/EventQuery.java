@@ -1,5 +1,6 @@
 package io.gatehouse.event;
 
+import io.gatehouse.InvalidInputException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -126,7 +127,7 @@ public final class EventQuery {
         /** Page size, 1 to {@value EventQuery#MAX_LIMIT} (default 50). */
         public Builder limit(int limit) {
             if (limit < 1 || limit > MAX_LIMIT) {
-                throw new IllegalArgumentException("a page limit must be 1 to " + MAX_LIMIT + ", not " + limit);
+                throw new InvalidInputException("a page limit must be 1 to " + MAX_LIMIT + ", not " + limit);
             }
             this.limit = limit;
             return this;
@@ -140,7 +141,7 @@ public final class EventQuery {
 
         public EventQuery build() {
             if (from != null && to != null && !from.isBefore(to)) {
-                throw new IllegalArgumentException("an event query's from (" + from + ") must be before its to (" + to + ")");
+                throw new InvalidInputException("an event query's from (" + from + ") must be before its to (" + to + ")");
             }
             return new EventQuery(this);
         }

@@ -1,5 +1,6 @@
 package io.gatehouse.event;
 
+import io.gatehouse.InvalidInputException;
 import java.util.Locale;
 
 /**
@@ -49,7 +50,7 @@ public enum EventType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown security event type '" + code + "'");
+        throw new InvalidInputException("unknown security event type '" + code + "'");
     }
 
     @Override

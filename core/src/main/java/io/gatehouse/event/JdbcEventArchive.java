@@ -1,5 +1,6 @@
 package io.gatehouse.event;
 
+import io.gatehouse.InvalidInputException;
 import io.gatehouse.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -148,7 +149,7 @@ final class JdbcEventArchive implements EventArchive {
     public List<SecurityEvent> query(String user, Instant from, Instant to, int limit) {
         SecurityEvent.builder(EventType.REGISTER).user(user);  // the same rules as a recorded user id
         if (!from.isBefore(to) || limit < 1 || limit > 10_000) {
-            throw new IllegalArgumentException("an archive query needs from before to and a limit of 1 to 10,000");
+            throw new InvalidInputException("an archive query needs from before to and a limit of 1 to 10,000");
         }
         if (!tableReady && !tableExists()) {
             return List.of();

@@ -1,5 +1,6 @@
 package io.gatehouse.event;
 
+import io.gatehouse.InvalidInputException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -193,7 +194,7 @@ public final class SecurityEvent {
         /** The client address as text (IPv4 or IPv6; at most 64 characters). */
         public Builder ip(String ip) {
             if (ip == null || ip.isEmpty() || ip.length() > 64 || !IP.matcher(ip).matches()) {
-                throw new IllegalArgumentException("an IP address must be 1 to 64 characters of an IPv4 or IPv6 address");
+                throw new InvalidInputException("an IP address must be 1 to 64 characters of an IPv4 or IPv6 address");
             }
             this.ip = ip;
             return this;
@@ -243,12 +244,12 @@ public final class SecurityEvent {
 
         private static String identifier(String what, String s) {
             if (s == null || s.isEmpty() || s.length() > 256) {
-                throw new IllegalArgumentException("a " + what + " id must be 1 to 256 characters");
+                throw new InvalidInputException("a " + what + " id must be 1 to 256 characters");
             }
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 if (c == '{' || c == '}' || c <= ' ' || c == 0x7f) {
-                    throw new IllegalArgumentException("a " + what + " id may not contain braces, spaces or control characters");
+                    throw new InvalidInputException("a " + what + " id may not contain braces, spaces or control characters");
                 }
             }
             return s;

@@ -1,5 +1,6 @@
 package io.gatehouse.event;
 
+import io.gatehouse.InvalidInputException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,7 @@ abstract class StreamEventStore implements EventStore {
     @Override
     public long export(Instant from, Instant to, OutputStream out) throws IOException {
         if (!from.isBefore(to)) {
-            throw new IllegalArgumentException("an export's from (" + from + ") must be before its to (" + to + ")");
+            throw new InvalidInputException("an export's from (" + from + ") must be before its to (" + to + ")");
         }
         List<String> streams = streams(Optional.empty());
         long lower = Math.max(cutoffMs(), from.toEpochMilli());
@@ -103,7 +104,7 @@ abstract class StreamEventStore implements EventStore {
 
     static void checkDays(LocalDate from, LocalDate to) {
         if (from.isAfter(to) || ChronoUnit.DAYS.between(from, to) > 3660) {
-            throw new IllegalArgumentException("count days from " + from + " to " + to
+            throw new InvalidInputException("count days from " + from + " to " + to
                     + ": from must not be after to, and the range at most 10 years");
         }
     }
@@ -241,8 +242,8 @@ abstract class StreamEventStore implements EventStore {
             return p;
         }
 
-        private static IllegalArgumentException invalid() {
-            return new IllegalArgumentException("invalid event cursor: pass back the nextCursor of a page of the same query");
+        private static InvalidInputException invalid() {
+            return new InvalidInputException("invalid event cursor: pass back the nextCursor of a page of the same query");
         }
     }
 }

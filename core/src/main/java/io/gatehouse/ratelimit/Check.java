@@ -1,5 +1,6 @@
 package io.gatehouse.ratelimit;
 
+import io.gatehouse.InvalidInputException;
 /**
  * One limit of a request: a policy, the subject it is counted against (an IP, a user id, an account
  * name) and the units the request costs.
@@ -37,12 +38,12 @@ public record Check(RatePolicy policy, String subject, long cost) {
 
     static void requireSubject(String subject) {
         if (subject == null || subject.isEmpty() || subject.length() > 256) {
-            throw new IllegalArgumentException("a rate-limit subject must be 1 to 256 characters");
+            throw new InvalidInputException("a rate-limit subject must be 1 to 256 characters");
         }
         for (int i = 0; i < subject.length(); i++) {
             char c = subject.charAt(i);
             if (c == '{' || c == '}' || c <= ' ' || c == 0x7f || Character.isWhitespace(c) || Character.isISOControl(c)) {
-                throw new IllegalArgumentException("a rate-limit subject may not contain braces, whitespace or control characters");
+                throw new InvalidInputException("a rate-limit subject may not contain braces, whitespace or control characters");
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.gatehouse.ratelimit;
 
+import io.gatehouse.InvalidInputException;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.store.StoreTimeoutException;
 import io.gatehouse.store.StoreUnavailableException;
@@ -144,12 +145,12 @@ final class CountingLoginGuard implements LoginGuard {
 
     private static void requireSafe(String what, String s) {
         if (s == null || s.isEmpty() || s.length() > 256) {
-            throw new IllegalArgumentException("a login " + what + " must be 1 to 256 characters");
+            throw new InvalidInputException("a login " + what + " must be 1 to 256 characters");
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '{' || c == '}' || c <= ' ' || c == 0x7f || Character.isWhitespace(c) || Character.isISOControl(c)) {
-                throw new IllegalArgumentException("a login " + what + " may not contain braces, whitespace or control characters");
+                throw new InvalidInputException("a login " + what + " may not contain braces, whitespace or control characters");
             }
         }
     }

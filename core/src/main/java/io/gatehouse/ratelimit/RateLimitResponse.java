@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What an HTTP server answers for rate-limit decisions and lockouts, without any HTTP library: a status,
- * headers, and for refusals an RFC 9457 problem body ({@code application/problem+json}).
+ * What a rate-limit decision or a lockout means for an HTTP answer, as plain data: a status, the
+ * rate-limit header fields, and for refusals a {@link Refusal} (title, detail, policy, retry-after) that
+ * the adapter renders in its own error format (the server as an RFC 9457 problem, a Spring application
+ * through its own handler). No HTTP library and no JSON here.
  *
  * <p>Headers, for allowed and refused requests alike:
  * <ul>
@@ -25,14 +27,25 @@ import java.util.Optional;
  *
  * @param status  200 when allowed, 429 when refused (403 for a permanent lockout)
  * @param headers header name to value, in a stable order
- * @param problem the problem-details JSON when refused
+ * @param refusal what to tell the client when refused (empty when allowed)
  */
-public record RateLimitResponse(int status, Map<String, String> headers, Optional<String> problem) {
-    /** The media type of {@link #problem()}. */
-    public static final String PROBLEM_TYPE = "application/problem+json";
+public record RateLimitResponse(int status, Map<String, String> headers, Optional<Refusal> refusal) {
 
     public RateLimitResponse {
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /**
+     * Why a request was refused, for the client.
+     *
+     * @param title             a short title ({@code Too Many Requests}, {@code Forbidden})
+     * @param detail            one sentence for the client; never names the subject (IP, account)
+     * @param policy            the policy that refused, for rate limits (empty for lockouts)
+     * @param retryAfterSeconds when to retry (0 for a permanent lockout)
+     * @param lockout           whether a login lockout refused (rather than a rate-limit policy)
+     */
+    public record Refusal(String title, String detail, Optional<String> policy, long retryAfterSeconds,
+                          boolean lockout) {
     }
 
     /** The answer for one policy's decision; {@code now} dates {@code X-RateLimit-Reset}. */
@@ -77,10 +90,9 @@ public record RateLimitResponse(int status, Map<String, String> headers, Optiona
         }
         long retry = Math.max(1, tight.retryAfterSeconds());
         h.put("Retry-After", Long.toString(retry));
-        String body = "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
-                + "\"detail\":" + jsonString("Rate limit " + tight.policy() + " exceeded; retry in " + retry + " s.")
-                + ",\"policy\":" + jsonString(tight.policy()) + ",\"retry_after\":" + retry + "}";
-        return new RateLimitResponse(429, h, Optional.of(body));
+        return new RateLimitResponse(429, h, Optional.of(new Refusal("Too Many Requests",
+                "Rate limit " + tight.policy() + " exceeded; retry in " + retry + " s.", Optional.of(tight.policy()),
+                retry, false)));
     }
 
     /**
@@ -94,13 +106,13 @@ public record RateLimitResponse(int status, Map<String, String> headers, Optiona
         }
         Map<String, String> h = new LinkedHashMap<>();
         if (status.permanent()) {
-            return new RateLimitResponse(403, h, Optional.of("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
-                    + "\"detail\":\"Too many failed login attempts. Contact support to restore access.\"}"));
+            return new RateLimitResponse(403, h, Optional.of(new Refusal("Forbidden",
+                    "Too many failed login attempts. Contact support to restore access.", Optional.empty(), 0, true)));
         }
         long retry = Math.max(1, status.retryAfterSeconds());
         h.put("Retry-After", Long.toString(retry));
-        return new RateLimitResponse(429, h, Optional.of("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
-                + "\"detail\":\"Too many failed login attempts; retry in " + retry + " s.\",\"retry_after\":" + retry + "}"));
+        return new RateLimitResponse(429, h, Optional.of(new Refusal("Too Many Requests",
+                "Too many failed login attempts; retry in " + retry + " s.", Optional.empty(), retry, true)));
     }
 
     private static Decision refusalOrTightest(List<Decision> decisions) {
@@ -119,29 +131,6 @@ public record RateLimitResponse(int status, Map<String, String> headers, Optiona
                 sb.append('\\');
             }
             sb.append(c);
-        }
-        return sb.append('"').toString();
-    }
-
-    /** A JSON string literal (no JSON library in core; these strings are short and built here). */
-    static String jsonString(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
         }
         return sb.append('"').toString();
     }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,7 +179,7 @@ final class DefaultSessionStore implements SessionStore {
                 return Optional.of(toSession(id.userId(), codec.parseSession(id.userId(), updated).orElseThrow(), Optional.empty()));
             }
         }
-        throw new ConcurrentModificationException("the session's attributes kept changing under " + UPDATE_ATTEMPTS + " attempts");
+        throw new SessionConflictException("the session's attributes kept changing under " + UPDATE_ATTEMPTS + " attempts");
     }
 
     // ---- end

@@ -1,7 +1,8 @@
 package io.gatehouse.session;
 
+import io.gatehouse.GatehouseException;
 /** A new session was refused because the user has {@link #limit()} live sessions and the policy is {@link LimitPolicy#REFUSE}. */
-public final class SessionLimitExceededException extends RuntimeException {
+public final class SessionLimitExceededException extends GatehouseException {
     private static final long serialVersionUID = 1L;
 
     private final String userId;

@@ -45,7 +45,11 @@ public interface SessionStore {
      */
     Optional<Session> touch(String sessionId);
 
-    /** Sets and removes attributes; empty if the session is gone. */
+    /**
+     * Sets and removes attributes; empty if the session is gone.
+     *
+     * @throws SessionConflictException when other writers changed the session under every attempt (nothing changed)
+     */
     Optional<Session> updateAttributes(String sessionId, Map<String, String> set, Set<String> remove);
 
     /** Ends one session; whether it existed. */

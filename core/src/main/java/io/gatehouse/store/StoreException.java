@@ -1,11 +1,12 @@
 package io.gatehouse.store;
 
+import io.gatehouse.GatehouseException;
 /**
  * A store operation failed. Subclasses say how: the store cannot be reached
  * ({@link StoreUnavailableException}), it did not answer in time ({@link StoreTimeoutException}), or it
  * refused the command ({@link StoreCommandException}, {@link StoreScriptException}).
  */
-public abstract class StoreException extends RuntimeException {
+public abstract class StoreException extends GatehouseException {
     private static final long serialVersionUID = 1L;
 
     private final String target;

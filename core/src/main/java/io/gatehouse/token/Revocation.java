@@ -1,5 +1,6 @@
 package io.gatehouse.token;
 
+import io.gatehouse.InvalidInputException;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -24,7 +25,7 @@ public record Revocation(RevocationKind kind, String id, Instant at, Instant unt
         Objects.requireNonNull(reason, "reason");
         requireId(kind, id);
         if (reason.length() > MAX_REASON_LENGTH || reason.indexOf('\n') >= 0 || reason.indexOf('\r') >= 0) {
-            throw new IllegalArgumentException("a revocation reason must be at most " + MAX_REASON_LENGTH
+            throw new InvalidInputException("a revocation reason must be at most " + MAX_REASON_LENGTH
                     + " characters on one line");
         }
     }
@@ -52,13 +53,13 @@ public record Revocation(RevocationKind kind, String id, Instant at, Instant unt
     /** Ids become parts of Redis keys and stream fields: the same characters as KeySpace allows. */
     static void requireId(RevocationKind kind, String id) {
         if (id == null || id.isEmpty() || id.length() > 512) {
-            throw new IllegalArgumentException("a " + kind.name().toLowerCase(java.util.Locale.ROOT)
+            throw new InvalidInputException("a " + kind.name().toLowerCase(java.util.Locale.ROOT)
                     + " id must be 1 to 512 characters");
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
             if (c == '{' || c == '}' || c <= ' ' || c == 0x7f) {
-                throw new IllegalArgumentException("a " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                throw new InvalidInputException("a " + kind.name().toLowerCase(java.util.Locale.ROOT)
                         + " id may not contain braces, spaces or control characters");
             }
         }

@@ -1,7 +1,8 @@
 package io.gatehouse.token;
 
+import io.gatehouse.GatehouseException;
 /** A token was refused; {@link #reason()} says why. The message never contains the token. */
-public final class TokenRejectedException extends RuntimeException {
+public final class TokenRejectedException extends GatehouseException {
     private static final long serialVersionUID = 1L;
 
     private final RejectReason reason;

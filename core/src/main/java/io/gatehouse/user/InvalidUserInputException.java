@@ -1,10 +1,11 @@
 package io.gatehouse.user;
 
+import io.gatehouse.GatehouseException;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** The input breaks a rule (email syntax, password policy, role name); nothing was changed. */
-public final class InvalidUserInputException extends RuntimeException {
+public final class InvalidUserInputException extends GatehouseException {
     private static final long serialVersionUID = 1L;
     private final transient List<FieldError> errors;
 

@@ -1,7 +1,8 @@
 package io.gatehouse.user;
 
+import io.gatehouse.GatehouseException;
 /** No user has this id; nothing was changed. */
-public final class UnknownUserException extends RuntimeException {
+public final class UnknownUserException extends GatehouseException {
     private static final long serialVersionUID = 1L;
 
     public UnknownUserException(String userId) {

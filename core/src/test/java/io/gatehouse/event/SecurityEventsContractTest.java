@@ -291,7 +291,7 @@ class SecurityEventsContractTest extends StoreContract {
         assertThat(both.of(EventType.LOGIN_SUCCESS)).isEqualTo(3);
         assertThat(both.of(Severity.INFO)).isEqualTo(3);
         assertThat(both.of(Severity.WARNING)).isEqualTo(5);
-        assertThatThrownBy(() -> events.counts(d2, d1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> events.counts(d2, d1)).isInstanceOf(io.gatehouse.InvalidInputException.class);
     }
 
     @Test
@@ -330,20 +330,20 @@ class SecurityEventsContractTest extends StoreContract {
         record(EventType.LOGIN_SUCCESS, "frank");
         flush();
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("a{b}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("braces");
+                .isInstanceOf(io.gatehouse.InvalidInputException.class).hasMessageContaining("braces");
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("has space"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(io.gatehouse.InvalidInputException.class);
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).ip("not an ip"))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(io.gatehouse.InvalidInputException.class);
         assertThatThrownBy(() -> events.query(EventQuery.builder().cursor("garbage!").build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");
+                .isInstanceOf(io.gatehouse.InvalidInputException.class).hasMessageContaining("cursor");
         String userCursor = events.query(EventQuery.builder().user("frank").limit(1).build()).nextCursor()
                 .orElseGet(() -> new StreamEventStore.Position(1).encode("frank"));
         assertThatThrownBy(() -> events.query(EventQuery.builder().user("other").cursor(userCursor).build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");
+                .isInstanceOf(io.gatehouse.InvalidInputException.class).hasMessageContaining("cursor");
         assertThatThrownBy(() -> EventQuery.builder().from(START).to(START).build())
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EventQuery.builder().limit(0)).isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> EventQuery.builder().limit(0)).isInstanceOf(io.gatehouse.InvalidInputException.class);
         // Attacker-controlled text is cut and stripped of control characters, not refused.
         SecurityEvent e = events.record(SecurityEvent.builder(EventType.LOGIN_FAILURE).user("frank")
                 .userAgent("x".repeat(2000) + "\n").reason("line1\nline2").build());

@@ -141,15 +141,15 @@ class LoginGuardContractTest extends StoreContract {
         }
         assertThat(ghost).isEqualTo(real);
         assertThat(RateLimitResponse.lockedOut(ghost.get(3))).isEqualTo(RateLimitResponse.lockedOut(real.get(3)));
-        assertThat(RateLimitResponse.lockedOut(real.get(3)).problem().orElseThrow()).doesNotContain("alice");
+        assertThat(RateLimitResponse.lockedOut(real.get(3)).refusal().orElseThrow().detail()).doesNotContain("alice");
     }
 
     @Test
     void refusesBadInputWithTypedErrors() {
         LoginGuard g = guard(LockoutPolicy.defaults());
-        assertThatThrownBy(() -> g.failure("10.0.0.1", "a b")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> g.failure("{x}", "alice")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> g.check("10.0.0.1", "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> g.failure("10.0.0.1", "a b")).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> g.failure("{x}", "alice")).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> g.check("10.0.0.1", "")).isInstanceOf(io.gatehouse.InvalidInputException.class);
         if (backend.isRedis()) {
             Long size = backend.connector().sync(c -> c.dbsize());
             assertThat(size).isZero();

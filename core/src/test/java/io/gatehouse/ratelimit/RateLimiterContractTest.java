@@ -104,7 +104,7 @@ class RateLimiterContractTest extends StoreContract {
                 .hasMessageContaining("exceeds the burst");
         assertThatThrownBy(() -> limiter.decide(p, "u1", 0)).isInstanceOf(IllegalArgumentException.class);
         for (String bad : new String[] {"a{b}", "with space", "tab\t", "", "ctl\u0001"}) {
-            assertThatThrownBy(() -> limiter.decide(p, bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> limiter.decide(p, bad)).as(bad).isInstanceOf(io.gatehouse.InvalidInputException.class);
         }
         assertThatThrownBy(() -> RatePolicy.of("Bad Name", Limit.perSecond(1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> limiter.decideAll(Check.of(p, "u1"), Check.of(p, "u1"))).isInstanceOf(IllegalArgumentException.class)

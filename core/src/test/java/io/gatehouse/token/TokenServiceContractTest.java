@@ -300,11 +300,11 @@ class TokenServiceContractTest extends StoreContract {
     @Test
     void badRevocationInputIsRefusedAndChangesNothing() {
         Instant until = clock.instant().plusSeconds(60);
-        assertThatThrownBy(() -> tokens.revokeSession("bad{id}", "x", until)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> tokens.revokeSession("has space", "x", until)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> tokens.revokeSessions(List.of("ok", ""), "x", until)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> tokens.revokeUser("u", "x".repeat(201))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> tokens.issue(TokenRequest.of("user{1}", "s"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tokens.revokeSession("bad{id}", "x", until)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> tokens.revokeSession("has space", "x", until)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> tokens.revokeSessions(List.of("ok", ""), "x", until)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> tokens.revokeUser("u", "x".repeat(201))).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> tokens.issue(TokenRequest.of("user{1}", "s"))).isInstanceOf(io.gatehouse.InvalidInputException.class);
 
         assertThat(tokens.revocationStats().total()).isZero();
     }

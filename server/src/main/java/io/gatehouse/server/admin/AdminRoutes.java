@@ -10,6 +10,7 @@ import io.gatehouse.event.Severity;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.RatePolicy;
 import io.gatehouse.Gatehouse;
+import io.gatehouse.InvalidInputException;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.server.auth.ClientInfo;
 import io.gatehouse.server.auth.AdminAccess;
@@ -284,7 +285,7 @@ public final class AdminRoutes implements RouteGroup {
         for (String t : req.query().all("type", List::of)) {
             try {
                 q.types(EventType.of(t));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw Json.invalidField("type", "unknown event type '" + clip(t) + "'");
             }
         }
@@ -313,13 +314,13 @@ public final class AdminRoutes implements RouteGroup {
         EventQuery query;
         try {
             query = q.build();
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw Json.invalidField("from", "must be before to");
         }
         EventPage page;
         try {
             page = services.events().query(query);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw Json.invalidField("cursor", "is not a cursor this API returned");
         }
         record(req, admin, "query_events", user.orElse(null), null, Map.of());
@@ -404,12 +405,12 @@ public final class AdminRoutes implements RouteGroup {
         services.events().record(e.build());
     }
 
-    /** Runs a core call whose {@link IllegalArgumentException} means the client's input was refused: 400. */
+    /**
+     * Runs a core call whose input came from the client. A refused input is an {@link InvalidInputException},
+     * which the server's one error mapping answers with 400 and the exception's client-safe message; this
+     * only marks the calls that may refuse it.
+     */
     private static <T> T input(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.typed("validation", 400, "Invalid request", e.getMessage()));
-        }
+        return call.get();
     }
 }

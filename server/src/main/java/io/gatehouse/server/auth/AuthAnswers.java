@@ -1,7 +1,5 @@
 package io.gatehouse.server.auth;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.OAuthError;
@@ -48,21 +46,16 @@ final class AuthAnswers {
         };
     }
 
-    /** The rate-limit module's answer (status, {@code Retry-After}, {@code RateLimit*} headers, problem body) as a problem. */
+    /** The rate-limit module's answer (status, {@code Retry-After}, {@code RateLimit*} headers, refusal) as a problem. */
     static ProblemException rateLimited(RateLimitResponse response) {
-        Map<String, Object> body;
-        try {
-            body = Json.MAPPER.readValue(response.problem().orElseThrow(), new TypeReference<LinkedHashMap<String, Object>>() { });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the rate-limit problem body is not JSON", e);
+        RateLimitResponse.Refusal r = response.refusal().orElseThrow();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        r.policy().ifPresent(p -> extra.put("policy", p));
+        if (r.retryAfterSeconds() > 0) {
+            extra.put("retry_after", r.retryAfterSeconds());
         }
-        String type = String.valueOf(body.remove("type"));
-        String title = String.valueOf(body.remove("title"));
-        body.remove("status");
-        Object detail = body.remove("detail");
-        String kind = response.status() == 403 ? "account-locked" : "rate-limited";
-        Problem p = new Problem("about:blank".equals(type) ? "urn:gatehouse:problem:" + kind : type, title,
-                response.status(), detail == null ? null : detail.toString(), body);
+        String kind = r.lockout() && response.status() == 403 ? "account-locked" : "rate-limited";
+        Problem p = new Problem("urn:gatehouse:problem:" + kind, r.title(), response.status(), r.detail(), extra);
         return new ProblemException(p, response.headers());
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * neighbours, JSON-like and non-ASCII characters, and control characters (which the builder replaces).
  * Seeded: each seed is printed, and a failure names it.
  */
-class EventCodecUnitTest {
+class EventCodecTest {
     private static final String ALPHABET = "aZ9 _-.:|=,;{}[]\"\\/\u00e9\u4e2d\ud83d\ude00\u001d\u001e\u001f\t\n\u007f";
 
     static LongStream seeds() {
@@ -34,7 +34,7 @@ class EventCodecUnitTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void anyEventRoundTrips(long seed) {
-        System.out.println("EventCodecUnitTest seed=" + seed);
+        System.out.println("EventCodecTest seed=" + seed);
         Random r = new Random(seed);
         for (int i = 0; i < 500; i++) {
             EventType type = EventType.values()[r.nextInt(EventType.values().length)];

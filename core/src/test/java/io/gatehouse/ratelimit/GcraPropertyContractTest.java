@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       the same sequence.</li>
  * </ol>
  */
-class GcraPropertyTest {
+class GcraPropertyContractTest {
     private static final int ARRIVALS = 400;
 
     static Stream<Arguments> boundCases() {
@@ -80,7 +80,7 @@ class GcraPropertyTest {
     @ParameterizedTest(name = "{0} seed {1}")
     @MethodSource("boundCases")
     void allowedUnitsInAnyWindowStayWithinBurstPlusRateTimesWindow(Backend backend, long seed) {
-        System.out.println("GcraPropertyTest bound: backend " + backend + " seed " + seed);
+        System.out.println("GcraPropertyContractTest bound: backend " + backend + " seed " + seed);
         Scenario s = Scenario.of(seed);
         MutableClock clock = MutableClock.at("2026-03-01T00:00:00Z");
         RatePolicy p = RatePolicy.of("prop", s.limit());
@@ -113,7 +113,7 @@ class GcraPropertyTest {
     @ParameterizedTest(name = "{0} seed {1}")
     @MethodSource("agreementCases")
     void inMemoryAndLuaAgreeDecisionByDecision(Backend backend, long seed) {
-        System.out.println("GcraPropertyTest agreement: backend " + backend + " seed " + seed);
+        System.out.println("GcraPropertyContractTest agreement: backend " + backend + " seed " + seed);
         Scenario s = Scenario.of(seed);
         MutableClock memClock = MutableClock.at("2026-03-01T00:00:00Z");
         MutableClock redisClock = MutableClock.at("2026-03-01T00:00:00Z");

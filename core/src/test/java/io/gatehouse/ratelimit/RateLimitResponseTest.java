@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** HTTP mapping: status, draft-ietf-httpapi-ratelimit-headers fields, legacy headers, RFC 9457 bodies. */
-class RateLimitResponseUnitTest {
+/** HTTP meaning as plain data: status, draft-ietf-httpapi-ratelimit-headers fields, legacy headers, refusals. */
+class RateLimitResponseTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final RatePolicy LOGIN_IP = RatePolicy.of("login-ip", Limit.of(10, Duration.ofMinutes(1)));
     private static final RatePolicy LOGIN_ACCOUNT = RatePolicy.of("login-account", Limit.of(5, Duration.ofMinutes(1)));
@@ -19,7 +19,7 @@ class RateLimitResponseUnitTest {
         Decision d = new Decision("login-ip", true, 10, 3, Duration.ZERO, Duration.ofMillis(11_200), DecisionSource.REDIS);
         RateLimitResponse r = RateLimitResponse.of(LOGIN_IP, d, NOW);
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.problem()).isEmpty();
+        assertThat(r.refusal()).isEmpty();
         assertThat(r.headers()).containsExactly(
                 java.util.Map.entry("RateLimit-Policy", "\"login-ip\";q=10;w=60"),
                 java.util.Map.entry("RateLimit", "\"login-ip\";r=3;t=12"),
@@ -37,8 +37,8 @@ class RateLimitResponseUnitTest {
                 .containsEntry("RateLimit", "\"login-ip\";r=0;t=60")
                 .containsEntry("X-RateLimit-Remaining", "0")
                 .containsEntry("X-RateLimit-Reset", Long.toString(NOW.getEpochSecond() + 5));
-        assertThat(r.problem()).contains("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
-                + "\"detail\":\"Rate limit login-ip exceeded; retry in 5 s.\",\"policy\":\"login-ip\",\"retry_after\":5}");
+        assertThat(r.refusal()).contains(new RateLimitResponse.Refusal("Too Many Requests",
+                "Rate limit login-ip exceeded; retry in 5 s.", java.util.Optional.of("login-ip"), 5, false));
     }
 
     @Test
@@ -58,7 +58,7 @@ class RateLimitResponseUnitTest {
                 .containsEntry("RateLimit", "\"login-ip\";r=7;t=18, \"login-account\";r=0;t=60")
                 .containsEntry("X-RateLimit-Limit", "5")
                 .containsEntry("Retry-After", "12");
-        assertThat(r.problem().orElseThrow()).contains("\"policy\":\"login-account\"");
+        assertThat(r.refusal().orElseThrow().policy()).contains("login-account");
     }
 
     @Test
@@ -66,8 +66,8 @@ class RateLimitResponseUnitTest {
         RateLimitResponse temp = RateLimitResponse.lockedOut(new LockoutStatus(true, false, Duration.ofMillis(59_001)));
         assertThat(temp.status()).isEqualTo(429);
         assertThat(temp.headers()).containsExactly(java.util.Map.entry("Retry-After", "60"));
-        assertThat(temp.problem().orElseThrow()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,"
-                + "\"detail\":\"Too many failed login attempts; retry in 60 s.\",\"retry_after\":60}");
+        assertThat(temp.refusal()).contains(new RateLimitResponse.Refusal("Too Many Requests",
+                "Too many failed login attempts; retry in 60 s.", java.util.Optional.empty(), 60, true));
         RateLimitResponse permanent = RateLimitResponse.lockedOut(new LockoutStatus(true, true, Duration.ZERO));
         assertThat(permanent.status()).isEqualTo(403);
         assertThat(permanent.headers()).doesNotContainKey("Retry-After");
@@ -75,8 +75,7 @@ class RateLimitResponseUnitTest {
     }
 
     @Test
-    void stringsAreEscaped() {
-        assertThat(RateLimitResponse.jsonString("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
+    void structuredFieldStringsAreEscaped() {
         assertThat(RateLimitResponse.sfString("x\"y")).isEqualTo("\"x\\\"y\"");
         assertThatThrownBy(() -> RateLimitResponse.sfString("é")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -6,7 +6,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The local deny cache's bound and its retry-after arithmetic. */
-class DenyCacheUnitTest {
+class DenyCacheTest {
     private static final RatePolicy POLICY = RatePolicy.of("login-ip", Limit.of(10, Duration.ofSeconds(10)));
 
     private static Decision refusal(long retryMillis) {

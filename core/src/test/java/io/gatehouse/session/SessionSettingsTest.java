@@ -8,7 +8,7 @@ import io.gatehouse.config.GatehouseConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class SessionSettingsUnitTest {
+class SessionSettingsTest {
 
     private static GatehouseConfig config(String... kv) {
         GatehouseConfig.Builder b = GatehouseConfig.builder();

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-class TokenSettingsUnitTest {
+class TokenSettingsTest {
 
     private static TokenSettings settings(Map<String, String> values) {
         GatehouseConfig.Builder b = GatehouseConfig.builder();

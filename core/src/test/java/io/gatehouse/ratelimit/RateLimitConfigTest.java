@@ -9,7 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Policies, limiter and lockout settings read from configuration; bad values name their key. */
-class RateLimitConfigUnitTest {
+class RateLimitConfigTest {
 
     private static GatehouseConfig.Builder config() {
         return GatehouseConfig.builder();

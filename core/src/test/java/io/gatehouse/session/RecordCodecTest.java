@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** The stored form: round trips, and any single altered character is caught by the MAC (seeded property tests). */
-class RecordCodecUnitTest {
+class RecordCodecTest {
     private static final SessionKeys KEYS = new SessionKeys(Base64.getDecoder().decode(SessionStoreIntegrationTest.MAC_KEY),
             Base64.getDecoder().decode(SessionStoreIntegrationTest.DEVICE_KEY));
     private final RecordCodec codec = new RecordCodec(KEYS);
@@ -20,7 +20,7 @@ class RecordCodecUnitTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1L, 42L, 20260302L, 987654321L})
     void entriesRoundTripAndEveryAlteredCharacterIsRejected(long seed) {
-        System.out.println("RecordCodecUnitTest seed " + seed);
+        System.out.println("RecordCodecTest seed " + seed);
         Random r = new Random(seed);
         for (int round = 0; round < 200; round++) {
             String user = "u" + r.nextInt(1_000_000);

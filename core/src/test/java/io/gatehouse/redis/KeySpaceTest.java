@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class KeySpaceUnitTest {
+class KeySpaceTest {
     private final KeySpace keys = new KeySpace("gatehouse");
 
     @Test

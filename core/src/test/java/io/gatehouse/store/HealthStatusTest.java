@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class HealthStatusUnitTest {
+class HealthStatusTest {
     @Test
     void aggregate() {
         assertThat(HealthStatus.aggregate(List.of())).isEqualTo(HEALTHY);

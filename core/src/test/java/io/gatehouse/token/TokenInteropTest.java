@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * by kid and alg, check typ JWT, iss and exp. Played here by Nimbus's stock DefaultJWTProcessor, as
  * Spring Security's NimbusJwtDecoder uses it. Every algorithm round-trips through our own verify too.
  */
-class TokenInteropUnitTest {
+class TokenInteropTest {
 
     private static TokenService service(SigningAlgorithm alg) {
         GatehouseConfig config = GatehouseConfig.builder()

@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ParameterizedClass(name = "on {0}")
 @EnumSource(value = Backend.class, names = {"IN_MEMORY", "STANDALONE"})
-class SessionLivenessTest {
+class SessionLivenessContractTest {
     private static final String PASSWORD = "correct horse battery staple";
     private static final String MAC_KEY = Base64.getEncoder().encodeToString(new byte[32]);
     private static final String DEVICE_KEY = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8,

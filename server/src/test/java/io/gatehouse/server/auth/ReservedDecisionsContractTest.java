@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ParameterizedClass(name = "on {0}")
 @EnumSource(value = Backend.class, names = {"IN_MEMORY", "STANDALONE"})
-class ReservedDecisionsTest {
+class ReservedDecisionsContractTest {
     /** Burst 5,000: batches of 5 (a thousandth of the burst). */
     private static final RatePolicy POLICY = RatePolicy.of("introspect-client", Limit.of(5_000, Duration.ofHours(1)));
 
