@@ -3,7 +3,6 @@ package io.gatehouse;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.cache.Caches;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
 import io.gatehouse.event.SecurityEvents;
 import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.ratelimit.RateLimitListener;
@@ -16,6 +15,7 @@ import io.gatehouse.store.Stores;
 import io.gatehouse.token.TokenEventListener;
 import io.gatehouse.token.TokenService;
 import io.gatehouse.user.Argon2Parameters;
+import io.gatehouse.user.HashingGate;
 import io.gatehouse.user.PasswordHasher;
 import io.gatehouse.user.PasswordPolicy;
 import io.gatehouse.user.UserDatabase;
@@ -307,7 +307,7 @@ public final class Gatehouse implements AutoCloseable {
                 opened.add(tokens);
 
                 SessionStore.Builder sb = SessionStore.builder().stores(s).clock(clock)
-                        .listener(new SessionTokenRevocation(tokens, clock)).listener(bridge);
+                        .listener(SessionTokenRevocation.of(tokens, c, clock)).listener(bridge);
                 sessionListeners.forEach(sb::listener);
                 SessionStore sessions = sb.build();
 
@@ -319,9 +319,7 @@ public final class Gatehouse implements AutoCloseable {
                 opened.add(limiter);
                 LoginGuard guard = LoginGuard.builder().stores(s).clock(clock).listener(rateLimitListener).build();
 
-                Caches.Builder cb = Caches.builder().config(c).clock(clock);
-                s.redis(Purpose.CACHE).ifPresent(cb::redis);
-                Caches caches = cb.build();
+                Caches caches = Caches.builder().stores(s).clock(clock).build();
                 opened.add(caches);
 
                 UserDatabase database = null;
@@ -331,7 +329,8 @@ public final class Gatehouse implements AutoCloseable {
                     database = UserDatabase.open(c);
                     opened.add(database);
                     users = UserService.builder().store(database.store())
-                            .hasher(PasswordHasher.argon2(Argon2Parameters.fromConfig(c)))
+                            // One bound on concurrent Argon2id work, whatever calls it (HashingGate).
+                            .hasher(HashingGate.fromConfig(c, PasswordHasher.argon2(Argon2Parameters.fromConfig(c))))
                             .policy(PasswordPolicy.fromConfig(c)).clock(clock).build();
                     profiles = new UserProfiles(caches, users, c.duration(PROFILE_TTL, Duration.ofMinutes(10)));
                 }

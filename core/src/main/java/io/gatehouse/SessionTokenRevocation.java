@@ -3,7 +3,9 @@ package io.gatehouse;
 import io.gatehouse.session.EndReason;
 import io.gatehouse.session.SessionListener;
 import io.gatehouse.token.TokenService;
+import io.gatehouse.config.GatehouseConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,23 +15,42 @@ import java.util.Locale;
  * session's access and refresh tokens at once. {@link Gatehouse} registers it on the session store; a
  * session store built without it would end sessions whose tokens keep working.
  *
- * <p>The session revocation is kept for {@link TokenService#tokenLifetimeBound()}: no token issued for
- * the session can outlive that, so the entry can then expire with nothing left to reject.
+ * <p>The session revocation is kept while a token of the session could still be accepted: the shorter of
+ * {@link TokenService#tokenLifetimeBound()} and the session's absolute lifetime
+ * ({@code gatehouse.sessions.absolute-timeout}) plus the access-token lifetime and the clock skew. Past the
+ * session's absolute lifetime a refresh is refused anyway (its session no longer exists) and every access token
+ * has expired, so keeping the entry for the 30 days of a refresh token would only grow every instance's
+ * revocation state.
  */
 final class SessionTokenRevocation implements SessionListener {
     private final TokenService tokens;
+    private final Duration keepFor;
     private final Clock clock;
 
-    SessionTokenRevocation(TokenService tokens, Clock clock) {
+    private SessionTokenRevocation(TokenService tokens, Duration keepFor, Clock clock) {
         this.tokens = tokens;
+        this.keepFor = keepFor;
         this.clock = clock;
+    }
+
+    static SessionTokenRevocation of(TokenService tokens, GatehouseConfig config, Clock clock) {
+        Duration session = config.duration("gatehouse.sessions.absolute-timeout", Duration.ofHours(12))
+                .plus(config.duration("gatehouse.tokens.access-ttl", Duration.ofMinutes(15)))
+                .plus(config.duration("gatehouse.tokens.clock-skew", Duration.ofSeconds(30)));
+        Duration bound = tokens.tokenLifetimeBound();
+        return new SessionTokenRevocation(tokens, session.compareTo(bound) < 0 ? session : bound, clock);
+    }
+
+    /** How long each session revocation is kept. */
+    Duration keepFor() {
+        return keepFor;
     }
 
     @Override
     public void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {
         if (!sessionIds.isEmpty()) {
             tokens.revokeSessions(sessionIds, "session " + reason.name().toLowerCase(Locale.ROOT),
-                    clock.instant().plus(tokens.tokenLifetimeBound()));
+                    clock.instant().plus(keepFor));
         }
     }
 }

@@ -55,7 +55,7 @@ public final class Caches implements AutoCloseable {
             return t;
         });
         scheduler.setRemoveOnCancelPolicy(true);
-        Duration heartbeat = positive(config, PREFIX + "heartbeat", Duration.ofSeconds(1), Duration.ofMillis(10));
+        Duration heartbeat = config.durationAtLeast(PREFIX + "heartbeat", Duration.ofSeconds(1), Duration.ofMillis(10));
         this.invalidations = new Invalidations(UUID.randomUUID().toString().substring(0, 8), backend, heartbeat, scheduler);
         invalidations.start();
         invalidations.startHeartbeats();
@@ -64,9 +64,7 @@ public final class Caches implements AutoCloseable {
 
     /** The store of the {@link Purpose#CACHE} purpose (Redis, or in memory), settings from {@code stores.config()}. */
     public static Caches open(Stores stores) {
-        Builder b = builder().config(stores.config());
-        stores.redis(Purpose.CACHE).ifPresent(b::redis);
-        return b.build();
+        return builder().stores(stores).build();
     }
 
     /** Everything in this process, default settings. */
@@ -102,16 +100,16 @@ public final class Caches implements AutoCloseable {
 
     CacheSettings defaults(String name) {
         String own = PREFIX + name + ".";
-        Duration lease = positive(config, PREFIX + "lease", Duration.ofSeconds(10), Duration.ofMillis(100));
-        Duration leaseWait = nonNegative(config, PREFIX + "lease-wait", Duration.ofSeconds(5));
-        Duration maxTtl = positive(config, PREFIX + "max-ttl", Duration.ofDays(30), Duration.ofSeconds(1));
+        Duration lease = config.durationAtLeast(PREFIX + "lease", Duration.ofSeconds(10), Duration.ofMillis(100));
+        Duration leaseWait = config.nonNegativeDuration(PREFIX + "lease-wait", Duration.ofSeconds(5));
+        Duration maxTtl = config.durationAtLeast(PREFIX + "max-ttl", Duration.ofDays(30), Duration.ofSeconds(1));
         double beta = beta(config, PREFIX + "early-refresh-beta", 1.0);
-        Duration negative = nonNegative(config, own + "negative-ttl",
-                nonNegative(config, PREFIX + "negative-ttl", Duration.ZERO));
+        Duration negative = config.nonNegativeDuration(own + "negative-ttl",
+                config.nonNegativeDuration(PREFIX + "negative-ttl", Duration.ZERO));
         long nearSize = positiveNumber(config, own + "near-max-size",
                 positiveNumber(config, PREFIX + "near-max-size", 10_000));
-        Duration nearTtl = positive(config, own + "near-ttl",
-                positive(config, PREFIX + "near-ttl", Duration.ofSeconds(5), Duration.ofMillis(1)), Duration.ofMillis(1));
+        Duration nearTtl = config.durationAtLeast(own + "near-ttl",
+                config.durationAtLeast(PREFIX + "near-ttl", Duration.ofSeconds(5), Duration.ofMillis(1)), Duration.ofMillis(1));
         boolean near = config.flag(own + "near", false);
         return new CacheSettings(lease, leaseWait, maxTtl, beta, negative, near ? nearSize : 0, nearTtl);
     }
@@ -150,22 +148,6 @@ public final class Caches implements AutoCloseable {
 
     // ---------------------------------------------------------------- configuration helpers
 
-    private static Duration positive(GatehouseConfig config, String key, Duration def, Duration min) {
-        Duration d = config.duration(key, def);
-        if (d.compareTo(min) < 0) {
-            throw new ConfigException(key, key + " = " + d + " is too small: it must be at least " + min + ".");
-        }
-        return d;
-    }
-
-    private static Duration nonNegative(GatehouseConfig config, String key, Duration def) {
-        Duration d = config.duration(key, def);
-        if (d.isNegative()) {
-            throw new ConfigException(key, key + " = " + d + " is negative; use 0 to turn it off.");
-        }
-        return d;
-    }
-
     private static long positiveNumber(GatehouseConfig config, String key, long def) {
         long n = config.number(key, def);
         if (n < 1) {
@@ -195,7 +177,9 @@ public final class Caches implements AutoCloseable {
     public static final class Builder {
         private RedisConnector redis;
         private CacheBackend backend;
-        private GatehouseConfig config = GatehouseConfig.builder().build();
+        // Resolved by build(): explicit settings win over those of stores(), whatever the call order.
+        private GatehouseConfig config;
+        private Stores stores;
         private Clock clock = Clock.systemUTC();
         private ObjectMapper mapper;
 
@@ -205,6 +189,12 @@ public final class Caches implements AutoCloseable {
         /** Keep the caches in this Redis (not closed by {@link Caches#close()}); default: in memory. */
         public Builder redis(RedisConnector connector) {
             this.redis = Objects.requireNonNull(connector, "connector");
+            return this;
+        }
+
+        /** The Redis deployment of {@link Purpose#CACHE} in {@code stores} (in memory if none) and its configuration. */
+        public Builder stores(Stores stores) {
+            this.stores = Objects.requireNonNull(stores, "stores");
             return this;
         }
 
@@ -237,6 +227,10 @@ public final class Caches implements AutoCloseable {
         }
 
         public Caches build() {
+            GatehouseConfig config = this.config != null ? this.config
+                    : stores != null ? stores.config() : GatehouseConfig.builder().build();
+            RedisConnector redis = this.redis != null || stores == null ? this.redis
+                    : stores.redis(Purpose.CACHE).orElse(null);
             CacheBackend b = backend != null ? backend
                     : redis != null ? new RedisCacheBackend(redis) : new InMemoryCacheBackend(clock);
             ObjectMapper m = mapper != null ? mapper

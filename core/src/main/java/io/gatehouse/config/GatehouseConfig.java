@@ -132,6 +132,55 @@ public final class GatehouseConfig {
         return get(key).map(v -> parseDuration(key, v)).orElse(defaultValue);
     }
 
+    /** A duration above zero; the error names {@code key}. */
+    public Duration positiveDuration(String key, Duration defaultValue) {
+        Duration d = duration(key, defaultValue);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(key, key + " must be a positive duration, not " + d);
+        }
+        return d;
+    }
+
+    /** A duration of at least {@code min}; the error names {@code key}. */
+    public Duration durationAtLeast(String key, Duration defaultValue, Duration min) {
+        Duration d = duration(key, defaultValue);
+        if (d.compareTo(min) < 0) {
+            throw new ConfigException(key, key + " = " + d + " is too small: it must be at least " + min + ".");
+        }
+        return d;
+    }
+
+    /** A duration of zero (usually: off) or more; the error names {@code key}. */
+    public Duration nonNegativeDuration(String key, Duration defaultValue) {
+        Duration d = duration(key, defaultValue);
+        if (d.isNegative()) {
+            throw new ConfigException(key, key + " = " + d + " is negative; use 0 to turn it off.");
+        }
+        return d;
+    }
+
+    /** A whole number from {@code min} to {@code max}; the error names {@code key} and the range. */
+    public long numberInRange(String key, long defaultValue, long min, long max) {
+        long v = number(key, defaultValue);
+        if (v < min || v > max) {
+            throw new ConfigException(key, key + " = " + v + " must be between " + min + " and " + max);
+        }
+        return v;
+    }
+
+    /**
+     * {@code text} as a duration in the configuration's forms ({@code 250ms}, {@code 2s}, {@code 15m},
+     * {@code 12h}, {@code 30d}, ISO-8601 {@code PT2S}), or empty when it is none: the one duration parser,
+     * also used inside other values (a rate {@code 10/1m}).
+     */
+    public static Optional<Duration> parseDuration(String text) {
+        try {
+            return Optional.of(parseDuration("duration", text));
+        } catch (ConfigException e) {
+            return Optional.empty();
+        }
+    }
+
     /** A whole number. */
     public long number(String key, long defaultValue) {
         return get(key).map(v -> {
@@ -211,7 +260,33 @@ public final class GatehouseConfig {
         }
         return Optional.of(new RedisEndpoint(parsed.mode(), parsed.tls(), parsed.nodes(), parsed.master(),
                 parsed.database(), username, password, connectTimeout, commandTimeout, ca, cert, key,
-                flag(redisKey(p, "tls.verify-peer"), true), prefix, retry));
+                flag(redisKey(p, "tls.verify-peer"), true), prefix, retry, readDurability(p)));
+    }
+
+    private Durability readDurability(Purpose p) {
+        String modeKey = redisKey(p, "durability");
+        Durability.Mode mode = switch (string(modeKey, "async").toLowerCase(Locale.ROOT)) {
+            case "async" -> Durability.Mode.ASYNC;
+            case "replicated" -> Durability.Mode.REPLICATED;
+            default -> throw new ConfigException(modeKey, modeKey + " = '" + string(modeKey, "")
+                    + "' must be async or replicated");
+        };
+        String replicasKey = redisKey(p, "durability.replicas");
+        long replicas = number(replicasKey, Durability.ASYNC.replicas());
+        if (replicas < 1 || replicas > 16) {
+            throw new ConfigException(replicasKey, replicasKey + " = " + replicas + " must be between 1 and 16");
+        }
+        String timeoutKey = redisKey(p, "durability.timeout");
+        Duration timeout = positive(timeoutKey, Durability.ASYNC.timeout());
+        String checkKey = redisKey(p, "durability.check");
+        Durability.Check check = switch (string(checkKey, "warn").toLowerCase(Locale.ROOT)) {
+            case "off" -> Durability.Check.OFF;
+            case "warn" -> Durability.Check.WARN;
+            case "strict" -> Durability.Check.STRICT;
+            default -> throw new ConfigException(checkKey, checkKey + " = '" + string(checkKey, "")
+                    + "' must be off, warn or strict");
+        };
+        return new Durability(mode, (int) replicas, timeout, check);
     }
 
     /**

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param verifyPeer     whether the server certificate and host name are verified (TLS)
  * @param keyPrefix      the first segment of every key, {@code gatehouse} by default
  * @param retryInterval  how often a target whose circuit is open is probed for recovery
+ * @param durability     when security writes count as acknowledged (purposes that differ in it do not
+ *                       share a connection)
  */
 public record RedisEndpoint(
         RedisMode mode,
@@ -40,7 +42,8 @@ public record RedisEndpoint(
         Optional<Path> keyFile,
         boolean verifyPeer,
         String keyPrefix,
-        Duration retryInterval) {
+        Duration retryInterval,
+        Durability durability) {
 
     public RedisEndpoint {
         nodes = List.copyOf(nodes);
@@ -70,6 +73,6 @@ public record RedisEndpoint(
     @Override
     public String toString() {
         return "RedisEndpoint[" + redactedUrl() + ", connectTimeout=" + connectTimeout
-                + ", commandTimeout=" + commandTimeout + ", keyPrefix=" + keyPrefix + "]";
+                + ", commandTimeout=" + commandTimeout + ", keyPrefix=" + keyPrefix + ", durability=" + durability + "]";
     }
 }

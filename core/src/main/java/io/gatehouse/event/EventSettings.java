@@ -13,19 +13,19 @@ record EventSettings(Duration retention, int queueCapacity, int batchSize, int g
                      long spoolMaxBytes, Duration retryInterval, Duration lateWindow, int rateLimitSample,
                      int maxScan, Optional<URI> webhookUrl, Severity webhookMinSeverity, int webhookMaxAttempts,
                      Duration webhookInitialBackoff, Duration webhookMaxBackoff, Duration webhookTimeout,
-                     Optional<ArchiveSettings> archive) {
+                     Optional<ArchiveSettings> archive, int memoryMaxEvents) {
 
     static final String PREFIX = "gatehouse.events.";
 
     static EventSettings from(GatehouseConfig c) {
-        Duration retention = positive(c, "retention", Duration.ofDays(90));
+        Duration retention = c.positiveDuration(PREFIX + "retention", Duration.ofDays(90));
         int queue = (int) range(c, "queue-capacity", 65_536, 16, 10_000_000);
         int batch = (int) range(c, "batch-size", 1024, 1, 10_000);
         int shards = (int) range(c, "global-shards", 4, 1, 256);
         Path spool = Path.of(c.string(PREFIX + "spool.dir", c.dataDir().resolve("events").toString()));
         long spoolMax = range(c, "spool.max-bytes", 1L << 30, 1024, Long.MAX_VALUE);
-        Duration retry = positive(c, "retry-interval", Duration.ofMillis(500));
-        Duration late = positive(c, "late-window", Duration.ofHours(1));
+        Duration retry = c.positiveDuration(PREFIX + "retry-interval", Duration.ofMillis(500));
+        Duration late = c.positiveDuration(PREFIX + "late-window", Duration.ofHours(1));
         int sample = (int) range(c, "rate-limit-sample", 10, 1, 1_000_000);
         int maxScan = (int) range(c, "query.max-scan", 20_000, 100, 10_000_000);
         Optional<URI> webhook = c.get(PREFIX + "webhook.url").filter(s -> !s.isBlank()).map(s -> uri(s));
@@ -38,9 +38,9 @@ record EventSettings(Duration retention, int queueCapacity, int batchSize, int g
                     + "' is not a severity; use info, warning or critical");
         }
         int attempts = (int) range(c, "webhook.max-attempts", 6, 1, 100);
-        Duration initial = positive(c, "webhook.initial-backoff", Duration.ofSeconds(1));
-        Duration maxBackoff = positive(c, "webhook.max-backoff", Duration.ofMinutes(1));
-        Duration timeout = positive(c, "webhook.timeout", Duration.ofSeconds(5));
+        Duration initial = c.positiveDuration(PREFIX + "webhook.initial-backoff", Duration.ofSeconds(1));
+        Duration maxBackoff = c.positiveDuration(PREFIX + "webhook.max-backoff", Duration.ofMinutes(1));
+        Duration timeout = c.positiveDuration(PREFIX + "webhook.timeout", Duration.ofSeconds(5));
         Optional<ArchiveSettings> archive = c.get(PREFIX + "archive.url").filter(s -> !s.isBlank()).map(url -> {
             if (!url.startsWith("jdbc:")) {
                 throw new ConfigException(PREFIX + "archive.url", PREFIX + "archive.url must be a JDBC URL such as "
@@ -50,8 +50,11 @@ record EventSettings(Duration retention, int queueCapacity, int batchSize, int g
                     (int) range(c, "archive.batch-size", 500, 1, 10_000), (int) range(c, "archive.pool-size", 2, 1, 64),
                     (int) range(c, "archive.queue-capacity", 65_536, 16, 10_000_000));
         });
+        // The in-memory store (no Redis): at most this many events in the global stream, and as many again
+        // across the per-user streams together.
+        int memoryMax = (int) range(c, "memory.max-events", 100_000, 1000, 10_000_000);
         return new EventSettings(retention, queue, batch, shards, spool, spoolMax, retry, late, sample, maxScan,
-                webhook, min, attempts, initial, maxBackoff, timeout, archive);
+                webhook, min, attempts, initial, maxBackoff, timeout, archive, memoryMax);
     }
 
     private static URI uri(String s) {
@@ -65,14 +68,6 @@ record EventSettings(Duration retention, int queueCapacity, int batchSize, int g
             throw new ConfigException(PREFIX + "webhook.url", PREFIX + "webhook.url must be an http:// or https:// URL "
                     + "(a Slack incoming webhook, for example); '" + e.getInput() + "' is not: " + e.getReason());
         }
-    }
-
-    private static Duration positive(GatehouseConfig c, String name, Duration def) {
-        Duration d = c.duration(PREFIX + name, def);
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigException(PREFIX + name, PREFIX + name + " must be a positive duration, not " + d);
-        }
-        return d;
     }
 
     private static long range(GatehouseConfig c, String name, long def, long min, long max) {

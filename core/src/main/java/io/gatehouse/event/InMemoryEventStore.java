@@ -18,15 +18,22 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * Events in this process's memory, for a single instance and for tests. It imitates the Redis layout
  * (a stream per user and one global stream, stream ids that never go below event times, idempotent
  * appends, trimming by time on write) so the shared reading code and the contract tests apply unchanged.
+ *
+ * <p>Bounded as well as trimmed by time, since retention alone lets a flood of events (failed logins are
+ * free to cause) fill the heap: the global stream keeps the newest {@code gatehouse.events.memory.max-events}
+ * (N), and the user streams together hold at most N (past it, the least recently written user streams are
+ * dropped whole, down to 90%): at most 2N events in all.
  */
 final class InMemoryEventStore extends StreamEventStore {
     private static final String GLOBAL = "g";
 
     private final Map<String, MemStream> streams = new ConcurrentHashMap<>();
     private final Map<LocalDate, Map<String, Long>> counts = new ConcurrentHashMap<>();
+    private final int maxGlobal;
 
     InMemoryEventStore(EventSettings settings, Clock clock) {
         super(settings, clock);
+        this.maxGlobal = settings.memoryMaxEvents();
     }
 
     @Override
@@ -38,13 +45,25 @@ final class InMemoryEventStore extends StreamEventStore {
                 expired++;
                 continue;
             }
-            if (stream(GLOBAL).append(e, cutoff)) {
+            if (stream(GLOBAL).append(e, cutoff, maxGlobal)) {
                 Map<String, Long> day = counts.computeIfAbsent(LocalDate.ofInstant(e.time(), ZoneOffset.UTC),
                         d -> new ConcurrentHashMap<>());
                 day.merge("t:" + e.type().code(), 1L, Long::sum);
                 day.merge("s:" + EventJson.severity(e.severity()), 1L, Long::sum);
             }
-            e.user().ifPresent(u -> stream("u:" + u).append(e, cutoff));
+            e.user().ifPresent(u -> stream("u:" + u).append(e, cutoff, maxGlobal));
+        }
+        long userEvents = eventCount() - stream(GLOBAL).size;
+        if (userEvents > maxGlobal) {
+            // Down to 90% at once, so this sort is rare.
+            for (Map.Entry<String, MemStream> en : streams.entrySet().stream().filter(x -> !x.getKey().equals(GLOBAL))
+                    .sorted(java.util.Comparator.comparingLong(x -> x.getValue().lastWriteMs)).toList()) {
+                if (userEvents <= maxGlobal * 9L / 10) {
+                    break;
+                }
+                streams.remove(en.getKey());
+                userEvents -= en.getValue().size;
+            }
         }
         // What Redis does with key TTLs: streams not written to for a whole retention period go away.
         LocalDate oldestDay = LocalDate.ofInstant(Instant.ofEpochMilli(cutoff), ZoneOffset.UTC);
@@ -91,6 +110,11 @@ final class InMemoryEventStore extends StreamEventStore {
         }
     }
 
+    /** Events held across all streams (tests). */
+    synchronized long eventCount() {
+        return streams.values().stream().mapToLong(st -> st.size).sum();
+    }
+
     @Override
     public String describe() {
         return "in-memory";
@@ -100,8 +124,9 @@ final class InMemoryEventStore extends StreamEventStore {
     private final class MemStream {
         private final NavigableMap<StreamId, SecurityEvent> entries = new ConcurrentSkipListMap<>();
         private volatile long lastWriteMs;
+        private int size;
 
-        synchronized boolean append(SecurityEvent e, long cutoff) {
+        synchronized boolean append(SecurityEvent e, long cutoff, int max) {
             long t = e.time().toEpochMilli();
             for (SecurityEvent later : entries.tailMap(new StreamId(t, 0), true).values()) {
                 if (later.id().equals(e.id())) {
@@ -112,7 +137,16 @@ final class InMemoryEventStore extends StreamEventStore {
                     ? new StreamId(t, 0)
                     : new StreamId(entries.lastKey().ms(), entries.lastKey().seq() + 1);
             entries.put(id, e);
-            entries.headMap(new StreamId(cutoff, 0), false).clear();
+            size++;
+            NavigableMap<StreamId, SecurityEvent> expired = entries.headMap(new StreamId(cutoff, 0), false);
+            if (!expired.isEmpty()) {
+                size -= expired.size();
+                expired.clear();
+            }
+            while (size > max) {
+                entries.pollFirstEntry();
+                size--;
+            }
             lastWriteMs = clock.millis();
             return true;
         }

@@ -83,8 +83,11 @@ public interface SecurityEvents extends AutoCloseable {
 
     /** Assembles an event log. */
     final class Builder {
-        private GatehouseConfig config = GatehouseConfig.builder().build();
+        // Resolved by build(): explicit settings win over those of stores(), whatever the call order.
+        private GatehouseConfig config;
+        private Stores stores;
         private RedisConnector redis;
+        private boolean inMemory;
         private Clock clock = Clock.systemUTC();
         private EventArchive archive;
 
@@ -93,8 +96,7 @@ public interface SecurityEvents extends AutoCloseable {
 
         /** The configuration and the Redis deployment of {@link Purpose#EVENTS}. */
         public Builder stores(Stores stores) {
-            this.config = stores.config();
-            this.redis = stores.redis(Purpose.EVENTS).orElse(null);
+            this.stores = Objects.requireNonNull(stores, "stores");
             return this;
         }
 
@@ -106,13 +108,15 @@ public interface SecurityEvents extends AutoCloseable {
 
         /** Stores events in this Redis deployment (the caller keeps ownership and closes it). */
         public Builder redis(RedisConnector redis) {
-            this.redis = Objects.requireNonNull(redis);
+            this.redis = Objects.requireNonNull(redis, "redis");
+            this.inMemory = false;
             return this;
         }
 
         /** Stores events in memory (single process; lost on exit). */
         public Builder inMemory() {
             this.redis = null;
+            this.inMemory = true;
             return this;
         }
 
@@ -133,6 +137,10 @@ public interface SecurityEvents extends AutoCloseable {
 
         /** Starts the writer thread and replays a spool left by a previous run. */
         public SecurityEvents build() {
+            GatehouseConfig config = this.config != null ? this.config
+                    : stores != null ? stores.config() : GatehouseConfig.builder().build();
+            RedisConnector redis = this.redis != null || inMemory || stores == null ? this.redis
+                    : stores.redis(Purpose.EVENTS).orElse(null);
             EventSettings settings = EventSettings.from(config);
             EventStore store = redis != null
                     ? new RedisEventStore(redis, settings, clock)

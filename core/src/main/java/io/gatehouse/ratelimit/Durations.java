@@ -1,37 +1,15 @@
 package io.gatehouse.ratelimit;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /** The short duration forms of the configuration ({@code 250ms}, {@code 2s}, {@code 15m}, {@code 1h}, {@code 1d}). */
 final class Durations {
     private Durations() {
     }
 
-    /** The duration, or null if {@code text} is not one. */
+    /** The duration, or null if {@code text} is not one (the configuration's one parser). */
     static Duration parse(String text) {
-        String v = text.trim().toLowerCase(Locale.ROOT);
-        int split = 0;
-        while (split < v.length() && (Character.isDigit(v.charAt(split)) || v.charAt(split) == '_')) {
-            split++;
-        }
-        if (split == 0) {
-            return null;
-        }
-        long amount;
-        try {
-            amount = Long.parseLong(v.substring(0, split).replace("_", ""));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-        return switch (v.substring(split).trim()) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m", "min" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            case "d" -> Duration.ofDays(amount);
-            default -> null;
-        };
+        return io.gatehouse.config.GatehouseConfig.parseDuration(text).orElse(null);
     }
 
     static String format(Duration d) {

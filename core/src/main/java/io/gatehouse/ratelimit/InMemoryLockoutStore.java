@@ -5,10 +5,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Login-failure counters in this process, with the arithmetic of lockout.lua. */
+/**
+ * Login-failure counters in this process, with the arithmetic of lockout.lua. Redis forgets a counter through
+ * its key TTL; here every {@value #SWEEP_EVERY}th update sweeps the counters past their expiry, so the map
+ * holds at most what the last failure-reset period (plus lockouts) produced, not every address ever seen.
+ */
 final class InMemoryLockoutStore implements LockoutStore {
+    static final int SWEEP_EVERY = 256;
+
     private final Clock clock;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private long updates;
 
     InMemoryLockoutStore(Clock clock) {
         this.clock = clock;
@@ -32,6 +39,9 @@ final class InMemoryLockoutStore implements LockoutStore {
     private synchronized GroupState applyNow(boolean fail, String kind, String tag, List<String> names, int[] maxFailures,
                                              LockoutPolicy policy) {
         long now = clock.millis();
+        if (++updates % SWEEP_EVERY == 0) {
+            counters.values().removeIf(c -> !c.permanent && now >= c.expiresAt);
+        }
         int n = names.size();
         GroupState s = new GroupState(now, new long[n], new boolean[n], new boolean[n]);
         for (int i = 0; i < n; i++) {
@@ -76,6 +86,11 @@ final class InMemoryLockoutStore implements LockoutStore {
     public synchronized void unlock(String kind, String tag) {
         String prefix = kind + '\u0000' + tag + '\u0000';
         counters.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+
+    /** How many counters are held (tests). */
+    synchronized int size() {
+        return counters.size();
     }
 
     private static final class Counter {

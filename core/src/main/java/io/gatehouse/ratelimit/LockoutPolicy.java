@@ -52,9 +52,9 @@ public record LockoutPolicy(int accountMaxFailures, int ipAccountMaxFailures, in
                 count(config, "account.max-failures", d.accountMaxFailures),
                 count(config, "ip-account.max-failures", d.ipAccountMaxFailures),
                 count(config, "ip.max-failures", d.ipMaxFailures),
-                positive(config, "wait-increment", d.waitIncrement),
-                positive(config, "max-wait", d.maxWait),
-                positive(config, "failure-reset", d.failureReset),
+                config.positiveDuration(PREFIX + "wait-increment", d.waitIncrement),
+                config.positiveDuration(PREFIX + "max-wait", d.maxWait),
+                config.positiveDuration(PREFIX + "failure-reset", d.failureReset),
                 count(config, "permanent-after", d.permanentAfter),
                 config.flag(PREFIX + "reset-ip-on-success", d.resetIpOnSuccess));
     }
@@ -65,14 +65,6 @@ public record LockoutPolicy(int accountMaxFailures, int ipAccountMaxFailures, in
             throw new ConfigException(PREFIX + setting, PREFIX + setting + " = " + v + " must be 0 (off) to 1000000");
         }
         return (int) v;
-    }
-
-    private static Duration positive(GatehouseConfig config, String setting, Duration def) {
-        Duration v = config.duration(PREFIX + setting, def);
-        if (v.toMillis() < 1) {
-            throw new ConfigException(PREFIX + setting, PREFIX + setting + " must be a positive duration, not " + v);
-        }
-        return v;
     }
 
     /** The wait of the {@code n}-th temporary lockout of a counter. */

@@ -5,6 +5,7 @@ import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.Stores;
 import java.time.Clock;
+import java.util.Objects;
 
 /**
  * Brute-force protection for login: consecutive-failure counters per account, per IP and account, and
@@ -43,53 +44,74 @@ public interface LoginGuard {
 
     /** Builds a {@link LoginGuard}: in memory unless given Redis. */
     final class Builder {
+        // Resolved by build(): what was set explicitly wins over the configuration, whatever the call order.
         RedisConnector redis;
         Clock clock = Clock.systemUTC();
-        TimeSource timeSource = TimeSource.REDIS;
-        LockoutPolicy policy = LockoutPolicy.defaults();
+        TimeSource timeSource;
+        LockoutPolicy policy;
         RateLimitListener listener = RateLimitListener.NONE;
+        private Stores stores;
+        private GatehouseConfig config;
+        private TimeSource explicitTimeSource;
+        private LockoutPolicy explicitPolicy;
 
         private Builder() {
         }
 
+        /** Counts in this Redis deployment (else in memory). */
         public Builder redis(RedisConnector connector) {
-            this.redis = connector;
+            this.redis = Objects.requireNonNull(connector, "connector");
             return this;
         }
 
         /** Counts where {@code stores} puts {@link Purpose#RATE_LIMITS}, with {@code gatehouse.lockout.*} settings. */
         public Builder stores(Stores stores) {
-            this.redis = stores.redis(Purpose.RATE_LIMITS).orElse(null);
-            return config(stores.config());
+            this.stores = Objects.requireNonNull(stores, "stores");
+            return this;
         }
 
+        /** Reads {@code gatehouse.lockout.*} and the rate limits' time source from here. */
         public Builder config(GatehouseConfig config) {
-            this.policy = LockoutPolicy.fromConfig(config);
-            this.timeSource = RateLimitSettings.read(config).timeSource();
+            this.config = Objects.requireNonNull(config, "config");
             return this;
         }
 
+        /** The lockout policy (default from the configuration). */
         public Builder policy(LockoutPolicy policy) {
-            this.policy = policy;
+            this.explicitPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
+        /** The clock of the in-memory store and of {@link TimeSource#CLIENT}. */
         public Builder clock(Clock clock) {
-            this.clock = clock;
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /** Whose clock decides (default from the configuration: Redis's). */
         public Builder timeSource(TimeSource source) {
-            this.timeSource = source;
+            this.explicitTimeSource = Objects.requireNonNull(source, "source");
             return this;
         }
 
+        /** Hears lockouts. */
         public Builder listener(RateLimitListener listener) {
-            this.listener = listener;
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
+        /**
+         * Builds the guard: in memory unless {@link #redis} or {@link #stores} give Redis.
+         *
+         * @throws io.gatehouse.config.ConfigException for a bad {@code gatehouse.lockout.*} setting
+         */
         public LoginGuard build() {
+            GatehouseConfig c = config != null ? config : stores != null ? stores.config() : GatehouseConfig.builder().build();
+            if (redis == null && stores != null) {
+                redis = stores.redis(Purpose.RATE_LIMITS).orElse(null);
+            }
+            policy = explicitPolicy != null ? explicitPolicy : LockoutPolicy.fromConfig(c);
+            timeSource = explicitTimeSource != null ? explicitTimeSource : RateLimitSettings.read(c).timeSource();
             return new CountingLoginGuard(this);
         }
     }

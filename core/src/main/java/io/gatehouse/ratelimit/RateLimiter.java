@@ -7,7 +7,7 @@ import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.Stores;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
+import java.util.Objects;
 
 /**
  * Rate limits decided by GCRA, in Redis (shared by every instance) or in memory.
@@ -68,76 +68,100 @@ public interface RateLimiter extends AutoCloseable {
 
     /** Builds a {@link RateLimiter}: in memory unless given a Redis connector or stores with one. */
     final class Builder {
+        // Resolved by build(): what was set explicitly wins over the configuration, whatever the call order.
         RedisConnector redis;
         Clock clock = Clock.systemUTC();
-        TimeSource timeSource = TimeSource.REDIS;
-        CrossSlotMode crossSlot = CrossSlotMode.OPTIMISTIC;
-        boolean denyCache = true;
-        int denyCacheMaxEntries = 100_000;
+        TimeSource timeSource;
+        CrossSlotMode crossSlot;
+        boolean denyCache;
+        int denyCacheMaxEntries;
         RateLimitListener listener = RateLimitListener.NONE;
+        private Stores stores;
+        private GatehouseConfig config;
+        private TimeSource explicitTimeSource;
+        private CrossSlotMode explicitCrossSlot;
+        private Boolean explicitDenyCache;
+        private Integer explicitDenyCacheMaxEntries;
 
         private Builder() {
         }
 
         /** Decide in this Redis deployment (else in memory). */
         public Builder redis(RedisConnector connector) {
-            this.redis = connector;
+            this.redis = Objects.requireNonNull(connector, "connector");
             return this;
         }
 
-        /** Decide where {@code stores} puts {@link Purpose#RATE_LIMITS}, and read its configuration. */
+        /**
+         * Decide where {@code stores} puts {@link Purpose#RATE_LIMITS}, and read its configuration (unless
+         * {@link #redis} or {@link #config} say otherwise).
+         */
         public Builder stores(Stores stores) {
-            Optional<RedisConnector> r = stores.redis(Purpose.RATE_LIMITS);
-            this.redis = r.orElse(null);
-            return config(stores.config());
+            this.stores = Objects.requireNonNull(stores, "stores");
+            return this;
         }
 
-        /** Reads {@code gatehouse.ratelimit.*} (time source, cross-slot mode, deny cache). */
+        /** Reads {@code gatehouse.ratelimit.*} (time source, cross-slot mode, deny cache) from here. */
         public Builder config(GatehouseConfig config) {
-            RateLimitSettings s = RateLimitSettings.read(config);
-            this.timeSource = s.timeSource();
-            this.crossSlot = s.crossSlot();
-            this.denyCache = s.denyCache();
-            this.denyCacheMaxEntries = s.denyCacheMaxEntries();
+            this.config = Objects.requireNonNull(config, "config");
             return this;
         }
 
         /** The clock of the in-memory limiter, the local deny cache and of {@link TimeSource#CLIENT}. */
         public Builder clock(Clock clock) {
-            this.clock = clock;
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /** Whose clock decides (default from the configuration: Redis's). */
         public Builder timeSource(TimeSource source) {
-            this.timeSource = source;
+            this.explicitTimeSource = Objects.requireNonNull(source, "source");
             return this;
         }
 
+        /** How checks on keys of several Cluster slots are decided (default from the configuration). */
         public Builder crossSlot(CrossSlotMode mode) {
-            this.crossSlot = mode;
+            this.explicitCrossSlot = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
         /** Whether refused keys are answered locally until their retry-after passes (default true). */
         public Builder denyCache(boolean enabled) {
-            this.denyCache = enabled;
+            this.explicitDenyCache = enabled;
             return this;
         }
 
+        /** The most keys the local deny cache holds (at least 1). */
         public Builder denyCacheMaxEntries(int max) {
-            if (max < 1) {
+            this.explicitDenyCacheMaxEntries = max;
+            return this;
+        }
+
+        /** Hears every decision, refusals and lockouts. */
+        public Builder listener(RateLimitListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Builds the limiter: in memory unless {@link #redis} or {@link #stores} give Redis.
+         *
+         * @throws io.gatehouse.config.ConfigException for a bad {@code gatehouse.ratelimit.*} setting
+         * @throws IllegalArgumentException for a deny cache of fewer than 1 entry
+         */
+        public RateLimiter build() {
+            GatehouseConfig c = config != null ? config : stores != null ? stores.config() : GatehouseConfig.builder().build();
+            RateLimitSettings s = RateLimitSettings.read(c);
+            if (redis == null && stores != null) {
+                redis = stores.redis(Purpose.RATE_LIMITS).orElse(null);
+            }
+            timeSource = explicitTimeSource != null ? explicitTimeSource : s.timeSource();
+            crossSlot = explicitCrossSlot != null ? explicitCrossSlot : s.crossSlot();
+            denyCache = explicitDenyCache != null ? explicitDenyCache : s.denyCache();
+            denyCacheMaxEntries = explicitDenyCacheMaxEntries != null ? explicitDenyCacheMaxEntries : s.denyCacheMaxEntries();
+            if (denyCacheMaxEntries < 1) {
                 throw new IllegalArgumentException("the deny cache needs room for at least 1 entry");
             }
-            this.denyCacheMaxEntries = max;
-            return this;
-        }
-
-        public Builder listener(RateLimitListener listener) {
-            this.listener = listener;
-            return this;
-        }
-
-        public RateLimiter build() {
             return new GcraRateLimiter(this);
         }
     }

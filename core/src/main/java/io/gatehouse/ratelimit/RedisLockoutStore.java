@@ -42,7 +42,10 @@ final class RedisLockoutStore implements LockoutStore {
             args[6 + i] = Integer.toString(maxFailures[i]);
         }
         int n = counters.size();
-        return redis.<List<Object>>evalAsync(LOCKOUT, keys, args).thenApply(reply -> parse(reply, n));
+        // Only a recorded failure is a security write (durable per gatehouse.redis.rate-limits.durability).
+        CompletableFuture<List<Object>> pending = fail ? redis.evalDurableAsync(LOCKOUT, keys, args)
+                : redis.evalAsync(LOCKOUT, keys, args);
+        return pending.thenApply(reply -> parse(reply, n));
     }
 
     @Override

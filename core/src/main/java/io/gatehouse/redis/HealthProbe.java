@@ -1,5 +1,6 @@
 package io.gatehouse.redis;
 
+import io.gatehouse.config.Durability;
 import io.gatehouse.store.CircuitState;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.StoreException;
@@ -34,24 +35,17 @@ final class HealthProbe {
             connector.sync(c -> c.ping());
             Duration rtt = Duration.ofNanos(System.nanoTime() - start);
 
-            List<String> infos = new ArrayList<>();
-            if (stateful instanceof StatefulRedisClusterConnection<String, String> cluster) {
-                for (RedisClusterNode node : cluster.getPartitions()) {
-                    if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                        infos.add(connector.sync(c -> cluster.getConnection(node.getNodeId()).async().info()));
-                    }
-                }
-            } else {
-                infos.add(connector.sync(c -> c.info()));
-            }
+            List<String> infos = infos(connector, stateful);
             long clients = 0;
             long ops = 0;
             long memory = 0;
             long uptime = 0;
             TreeSet<String> versions = new TreeSet<>();
             TreeSet<String> roles = new TreeSet<>();
+            List<Map<String, String>> parsed = new ArrayList<>();
             for (String info : infos) {
                 Map<String, String> m = parse(info);
+                parsed.add(m);
                 clients += number(m, "connected_clients");
                 ops += number(m, "instantaneous_ops_per_sec");
                 memory += number(m, "used_memory");
@@ -60,13 +54,35 @@ final class HealthProbe {
                 Optional.ofNullable(m.get("role")).ifPresent(roles::add);
             }
             HealthStatus status = rtt.compareTo(SLOW) > 0 ? HealthStatus.DEGRADED : HealthStatus.HEALTHY;
-            List<String> notes = status == HealthStatus.DEGRADED ? List.of("PING took " + rtt.toMillis() + " ms") : List.of();
+            List<String> notes = new ArrayList<>();
+            if (status == HealthStatus.DEGRADED) {
+                notes.add("PING took " + rtt.toMillis() + " ms");
+            }
+            if (connector.endpoint().durability().check() != Durability.Check.OFF
+                    && DeploymentCheck.guardsSecurityState(connector.purposes())) {
+                DeploymentCheck.risks(parsed, connector.endpoint().durability()).forEach(r -> notes.add("durability: " + r));
+            }
             return new TargetHealth(target, status, circuit, Optional.of(rtt),
                     Optional.of(String.join(",", versions)), Optional.of(String.join(",", roles)),
                     clients, ops, memory, uptime, infos.size(), Optional.empty(), notes);
         } catch (StoreException e) {
             return down(target, connector.circuitState().label(), e.getMessage());
         }
+    }
+
+    /** The full {@code INFO} of every master: one, or each Cluster master. */
+    static List<String> infos(RedisConnector connector, StatefulConnection<String, String> stateful) {
+        List<String> infos = new ArrayList<>();
+        if (stateful instanceof StatefulRedisClusterConnection<String, String> cluster) {
+            for (RedisClusterNode node : cluster.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    infos.add(connector.sync(c -> cluster.getConnection(node.getNodeId()).async().info()));
+                }
+            }
+        } else {
+            infos.add(connector.sync(c -> c.info()));
+        }
+        return infos;
     }
 
     private static TargetHealth down(String target, String circuit, String error) {

@@ -2,6 +2,7 @@ package io.gatehouse.redis;
 
 import io.gatehouse.store.StoreCommandException;
 import io.gatehouse.store.StoreException;
+import io.gatehouse.store.StoreFullException;
 import io.gatehouse.store.StoreScriptException;
 import io.gatehouse.store.StoreTimeoutException;
 import io.gatehouse.store.StoreUnavailableException;
@@ -39,8 +40,11 @@ final class LettuceErrors {
         if (e instanceof RedisCommandExecutionException) {
             String code = message.contains(" ") ? message.substring(0, message.indexOf(' ')) : message;
             switch (code) {
-                case "LOADING", "MASTERDOWN", "CLUSTERDOWN", "READONLY", "TRYAGAIN", "BUSY":
+                case "LOADING", "MASTERDOWN", "CLUSTERDOWN", "READONLY", "TRYAGAIN", "BUSY", "MOVED", "ASK":
                     return new StoreUnavailableException(target, "Redis " + target + " cannot serve now: " + message);
+                case "OOM":
+                    return new StoreFullException(target, "Redis " + target + " is out of memory and refused "
+                            + (script != null ? "script " + script : "a write") + " (nothing written): " + message);
                 default:
                     break;
             }

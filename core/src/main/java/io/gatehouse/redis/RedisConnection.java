@@ -1,7 +1,14 @@
 package io.gatehouse.redis;
 
+import io.gatehouse.store.StoreDurabilityException;
 import io.gatehouse.store.StoreException;
+import io.gatehouse.store.StoreUnavailableException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -28,6 +36,7 @@ public final class RedisConnection implements AutoCloseable {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private final boolean dedicated;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     RedisConnection(RedisConnector connector, StatefulConnection<String, String> connection,
                     RedisClusterAsyncCommands<String, String> commands, boolean dedicated) {
@@ -77,6 +86,59 @@ public final class RedisConnection implements AutoCloseable {
                         : CompletableFuture.failedFuture(e)));
     }
 
+    /**
+     * Runs a script, then {@code WAIT replicas timeout} right behind it on the same socket (one round
+     * trip: the two are pipelined), and completes once the script's effects are on {@code replicas}
+     * replicas; with fewer confirmations it fails with {@link StoreDurabilityException}. {@code WAIT}
+     * holds up every later command of its connection, so run this on a
+     * {@linkplain RedisConnector#openDedicated() dedicated connection}. On Cluster the pair goes to the
+     * master of the keys' slot directly (WAIT has no key to be routed by).
+     */
+    <T> CompletableFuture<T> evalReplicated(RedisScript script, List<String> keys, int replicas, Duration timeout,
+                                           String... args) {
+        KeySpace.requireSameSlot(keys);
+        String[] k = keys.toArray(new String[0]);
+        long waitMs = Math.max(1, timeout.toMillis());
+        inFlight.incrementAndGet();
+        CompletableFuture<Replicated<T>> done = call(script.name(), c -> {
+            RedisClusterAsyncCommands<String, String> node = k.length == 0 ? c : masterOf(k[0]);
+            return Replicated.<T>run(node, script, true, k, args, replicas, waitMs)
+                    .exceptionallyCompose(e -> LettuceErrors.isNoScript(e)
+                            ? Replicated.<T>run(node, script, false, k, args, replicas, waitMs)
+                            : CompletableFuture.failedFuture(e));
+        });
+        return done.whenComplete((r, e) -> inFlight.decrementAndGet()).thenApply(r -> {
+            if (r.confirmed() < replicas) {
+                StoreDurabilityException e = new StoreDurabilityException(connector.target(), r.confirmed(), replicas, "Redis "
+                        + connector.target() + ": script " + script.name() + " was applied by the master but "
+                        + r.confirmed() + " of " + replicas + " replicas confirmed it within " + waitMs
+                        + " ms; not acknowledged (a failover now could undo it)");
+                connector.failed(e);
+                throw e;
+            }
+            return r.value();
+        });
+    }
+
+    /** The commands of the master serving {@code key}'s slot (Cluster), else the connection's own. */
+    private RedisClusterAsyncCommands<String, String> masterOf(String key) {
+        if (!(connection instanceof StatefulRedisClusterConnection<String, String> cluster)) {
+            return commands;
+        }
+        RedisClusterNode master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+        if (master == null) {
+            throw new StoreUnavailableException(connector.target(), "Redis " + connector.target()
+                    + " has no master for the slot of " + key + " now");
+        }
+        RedisURI uri = master.getUri();
+        return cluster.getConnection(uri.getHost(), uri.getPort()).async();
+    }
+
+    /** Awaits a replicated script call: the command timeout plus the replicas' wait. */
+    <T> T awaitReplicated(CompletableFuture<T> future, Duration waitTimeout) {
+        return await(future, connector.endpoint().commandTimeout().plus(waitTimeout));
+    }
+
     private <T> CompletableFuture<T> call(String script,
                                           Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
         CircuitBreaker breaker = connector.breaker();
@@ -96,6 +158,7 @@ public final class RedisConnection implements AutoCloseable {
             }
             StoreException translated = LettuceErrors.translate(connector.target(), script, error);
             breaker.onFailure(translated);
+            connector.failed(translated);
             throw translated;
         });
     }
@@ -114,6 +177,7 @@ public final class RedisConnection implements AutoCloseable {
             future.cancel(true);
             StoreException translated = LettuceErrors.translate(connector.target(), null, e);
             connector.breaker().onFailure(translated);
+            connector.failed(translated);
             throw translated;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -126,10 +190,23 @@ public final class RedisConnection implements AutoCloseable {
         return connection.isOpen();
     }
 
+    /** Replicated writes sent on this connection and not answered yet. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Asks the server to close this connection (QUIT); Lettuce reconnects, resolving the master anew. */
+    void reconnect() {
+        if (connection instanceof StatefulRedisConnection<String, String> single && connection.isOpen()) {
+            single.async().quit().exceptionally(e -> null);
+        }
+    }
+
     /** Closes a dedicated connection; the shared one is closed with its connector. */
     @Override
     public void close() {
         if (dedicated) {
+            connector.forget(this);
             connection.closeAsync();
         }
     }

@@ -1,9 +1,12 @@
 package io.gatehouse.redis;
 
-import io.gatehouse.store.CircuitState;
-import io.gatehouse.store.RedisCommandListener;
+import io.gatehouse.config.ConfigException;
+import io.gatehouse.config.Durability;
 import io.gatehouse.config.RedisEndpoint;
 import io.gatehouse.config.RedisMode;
+import io.gatehouse.store.CircuitState;
+import io.gatehouse.store.RedisCommandListener;
+import io.gatehouse.store.StoreException;
 import io.gatehouse.store.TargetHealth;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +51,8 @@ public final class RedisConnector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisConnector.class);
 
     private final RedisEndpoint endpoint;
+    private final String purposes;
+    private final RedisCommandListener commands;
     private final String target;
     private final ClientResources resources;
     private final AbstractRedisClient client;
@@ -57,10 +63,18 @@ public final class RedisConnector implements AutoCloseable {
     private final KeySpace keys;
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+    /** Connections for replicated writes (see {@link #durable()}). */
+    private static final int DURABLE_CONNECTIONS = 4;
+    private volatile RedisConnection[] durable;
+    private final Set<RedisConnection> dedicated = ConcurrentHashMap.newKeySet();
+    private volatile SentinelWatch sentinelWatch;
 
-    private RedisConnector(RedisEndpoint endpoint, String target, ClientResources resources, AbstractRedisClient client,
-                           StatefulConnection<String, String> stateful) {
+    private RedisConnector(RedisEndpoint endpoint, String purposes, String target, ClientResources resources,
+                           AbstractRedisClient client, StatefulConnection<String, String> stateful,
+                           RedisCommandListener commands) {
         this.endpoint = endpoint;
+        this.commands = commands;
+        this.purposes = purposes;
         this.target = target;
         this.resources = resources;
         this.client = client;
@@ -102,6 +116,7 @@ public final class RedisConnector implements AutoCloseable {
         String target = purposes + "@" + endpoint.redactedUrl();
         ClientResources resources = LettuceClients.resources(target, commands);
         AbstractRedisClient client = null;
+        RedisConnector connector;
         try {
             StatefulConnection<String, String> stateful;
             if (endpoint.mode() == RedisMode.CLUSTER) {
@@ -117,10 +132,15 @@ public final class RedisConnector implements AutoCloseable {
                 single.setOptions(LettuceClients.clientOptions(endpoint));
                 stateful = single.connect(StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
             }
-            RedisConnector connector = new RedisConnector(endpoint, target, resources, client, stateful);
+            connector = new RedisConnector(endpoint, purposes, target, resources, client, stateful, commands);
             connector.shared.sync(RedisClusterAsyncCommands::ping);
+            if (endpoint.mode() == RedisMode.SENTINEL) {
+                RedisConnector c = connector;
+                connector.sentinelWatch = new SentinelWatch((RedisClient) client,
+                        LettuceClients.uris(endpoint).get(0).getSentinels(), endpoint.sentinelMaster().orElseThrow(),
+                        c::followFailover);
+            }
             log.info("Redis for {} connected: {}", purposes, endpoint.redactedUrl());
-            return connector;
         } catch (RuntimeException e) {
             if (client != null) {
                 client.shutdown(0, 2, TimeUnit.SECONDS);
@@ -128,6 +148,42 @@ public final class RedisConnector implements AutoCloseable {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw StartupErrors.explain(purposes, endpoint, keyName, e);
         }
+        try {
+            connector.checkDurability(keyName);
+        } catch (RuntimeException e) {
+            connector.close();
+            throw e;
+        }
+        return connector;
+    }
+
+    /**
+     * Reads persistence, eviction and replicas of the deployment when it holds tokens or sessions and
+     * warns, or refuses to start ({@code durability.check = strict}), if acknowledged writes could be
+     * lost. An INFO the ACL does not allow is reported, not fatal (unless strict).
+     */
+    private void checkDurability(UnaryOperator<String> keyName) {
+        Durability d = endpoint.durability();
+        if (d.check() == Durability.Check.OFF || !DeploymentCheck.guardsSecurityState(purposes)) {
+            return;
+        }
+        List<String> risks;
+        try {
+            risks = DeploymentCheck.risks(HealthProbe.infos(this, stateful).stream().map(HealthProbe::parse).toList(), d);
+        } catch (RuntimeException e) {
+            risks = List.of("cannot read INFO to check persistence and eviction: " + e.getMessage());
+        }
+        if (risks.isEmpty()) {
+            return;
+        }
+        String key = keyName.apply("durability.check");
+        if (d.check() == Durability.Check.STRICT) {
+            throw new ConfigException(key, "Redis for " + purposes + " at " + endpoint.redactedUrl()
+                    + " could lose acknowledged writes: " + String.join("; ", risks) + ". Fix the deployment, or set "
+                    + key + " = warn to start anyway.");
+        }
+        risks.forEach(r -> log.warn("Redis for {} at {} could lose acknowledged writes: {} (set {} = strict to refuse"
+                + " to start)", purposes, endpoint.redactedUrl(), r, key));
     }
 
     @SuppressWarnings("unchecked")
@@ -164,6 +220,60 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     /**
+     * Runs a script that is a security write (a revocation, a refresh rotation, a session end, a
+     * lockout) with this deployment's {@link Durability}: in {@code async} mode as
+     * {@link #eval}; in {@code replicated} mode it returns only once {@code WAIT} confirmed the
+     * configured number of replicas, else it throws {@link io.gatehouse.store.StoreDurabilityException}
+     * (the master has applied it, but a failover could undo it).
+     */
+    public <T> T evalDurable(RedisScript script, List<String> keys, String... args) {
+        Durability d = endpoint.durability();
+        if (!d.replicated()) {
+            return shared.eval(script, keys, args);
+        }
+        RedisConnection c = durable();
+        return c.awaitReplicated(c.<T>evalReplicated(script, keys, d.replicas(), d.timeout(), args), d.timeout());
+    }
+
+    /** {@link #evalDurable} without waiting. */
+    public <T> CompletableFuture<T> evalDurableAsync(RedisScript script, List<String> keys, String... args) {
+        Durability d = endpoint.durability();
+        if (!d.replicated()) {
+            return shared.evalAsync(script, keys, args);
+        }
+        return durable().evalReplicated(script, keys, d.replicas(), d.timeout(), args);
+    }
+
+    /**
+     * The least busy of the connections replicated writes use. They have their own, because {@code WAIT}
+     * holds up every command queued behind it on its connection (ordinary commands must not wait for
+     * replicas), and several, so that while a replica is missing one write waiting out its
+     * {@code WAIT} timeout does not make the others queue past the command timeout.
+     */
+    private RedisConnection durable() {
+        RedisConnection[] pool = durable;
+        if (pool == null) {
+            synchronized (this) {
+                pool = durable;
+                if (pool == null) {
+                    pool = new RedisConnection[DURABLE_CONNECTIONS];
+                    for (int i = 0; i < pool.length; i++) {
+                        pool[i] = openDedicated();
+                    }
+                    durable = pool;
+                }
+            }
+        }
+        RedisConnection best = pool[0];
+        for (RedisConnection c : pool) {
+            if (c.inFlight() < best.inFlight()) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /**
      * Opens a connection of its own, for commands that block on the server ({@code XREAD BLOCK}). The
      * caller closes it. It shares this target's circuit breaker.
      */
@@ -177,10 +287,31 @@ public final class RedisConnector implements AutoCloseable {
             } else {
                 c = ((RedisClient) client).connect(StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
             }
-            return new RedisConnection(this, c, commandsOf(c), true);
+            RedisConnection opened = new RedisConnection(this, c, commandsOf(c), true);
+            dedicated.add(opened);
+            return opened;
         } catch (RuntimeException e) {
             throw LettuceErrors.translate(target, null, e);
         }
+    }
+
+    /**
+     * The Sentinels switched the master: make every connection reconnect now (QUIT; Lettuce reconnects
+     * and asks the Sentinels for the master), rather than stay on the demoted node. Calls in flight fail
+     * as unavailable and may be retried.
+     */
+    private void followFailover(String newMaster) {
+        log.warn("Redis for {}: Sentinel switched the master to {}; reconnecting", purposes, newMaster);
+        shared.reconnect();
+        dedicated.forEach(RedisConnection::reconnect);
+        StatefulRedisPubSubConnection<String, String> ps = pubSub;
+        if (ps != null) {
+            ps.async().quit();
+        }
+    }
+
+    void forget(RedisConnection connection) {
+        dedicated.remove(connection);
     }
 
     /**
@@ -272,6 +403,11 @@ public final class RedisConnector implements AutoCloseable {
         return breaker.state();
     }
 
+    /** The purposes served, comma-separated ({@code tokens,sessions}). */
+    public String purposes() {
+        return purposes;
+    }
+
     /** The purposes served and the redacted URL, as used in errors and health. */
     public String target() {
         return target;
@@ -279,6 +415,15 @@ public final class RedisConnector implements AutoCloseable {
 
     CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** Tells the listener about a failed call; a misbehaving listener never fails the caller. */
+    void failed(StoreException error) {
+        try {
+            commands.failed(target, error);
+        } catch (RuntimeException e) {
+            log.debug("Redis command listener failed", e);
+        }
     }
 
     Duration commandTimeout() {
@@ -289,6 +434,14 @@ public final class RedisConnector implements AutoCloseable {
     public void close() {
         breaker.shutdown();
         scheduler.shutdownNow();
+        if (sentinelWatch != null) {
+            sentinelWatch.close();
+        }
+        if (durable != null) {
+            for (RedisConnection c : durable) {
+                c.close();
+            }
+        }
         if (pubSub != null) {
             pubSub.close();
         }

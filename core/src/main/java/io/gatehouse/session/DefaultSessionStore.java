@@ -358,7 +358,9 @@ final class DefaultSessionStore implements SessionStore {
                 for (String user : page.userIds()) {
                     removed += backend.prune(user, expiry(now)).removed();
                 }
-                return new CleanupBatch(page.userIds().size(), removed, done);
+                CleanupBatch batch = new CleanupBatch(page.userIds().size(), removed, done);
+                DefaultSessionStore.this.notify(l -> l.cleanedUp(batch));
+                return batch;
             }
         };
     }

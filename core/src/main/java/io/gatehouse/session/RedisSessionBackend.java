@@ -73,7 +73,8 @@ final class RedisSessionBackend implements SessionBackend {
 
     @Override
     public List<String> end(String userId, EndMode mode, String random, Expiry x) {
-        List<Object> reply = redis.eval(END, List.of(userKey(userId)), mode.name().toLowerCase(java.util.Locale.ROOT),
+        // A session end is a security write: durable per gatehouse.redis.sessions.durability.
+        List<Object> reply = redis.evalDurable(END, List.of(userKey(userId)), mode.name().toLowerCase(java.util.Locale.ROOT),
                 random == null ? "-" : random, Long.toString(x.now()), Long.toString(x.idle()), Long.toString(x.absolute()));
         List<String> ids = new ArrayList<>(reply.size());
         reply.forEach(o -> ids.add((String) o));

@@ -31,6 +31,10 @@ public interface SessionListener {
     default void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {
     }
 
+    /** A batch of a {@linkplain SessionStore#cleanup(int) cleanup pass} finished (metrics count its work here). */
+    default void cleanedUp(CleanupBatch batch) {
+    }
+
     /** A device was marked trusted until {@code until}. */
     default void deviceTrusted(String userId, String deviceId, Instant until) {
     }

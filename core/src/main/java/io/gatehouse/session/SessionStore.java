@@ -97,8 +97,10 @@ public interface SessionStore {
 
     /** Assembles a {@link SessionStore}. */
     final class Builder {
-        private GatehouseConfig config = GatehouseConfig.builder().build();
-        private Optional<RedisConnector> redis = Optional.empty();
+        // Resolved by build(): explicit settings win over those of stores(), whatever the call order.
+        private GatehouseConfig config;
+        private Stores stores;
+        private Optional<RedisConnector> redis;
         private Clock clock = Clock.systemUTC();
         private final List<SessionListener> listeners = new ArrayList<>();
 
@@ -113,14 +115,13 @@ public interface SessionStore {
 
         /** Takes the configuration and the Redis deployment of {@link Purpose#SESSIONS} (in memory if none). */
         public Builder stores(Stores stores) {
-            this.config = stores.config();
-            this.redis = stores.redis(Purpose.SESSIONS);
+            this.stores = Objects.requireNonNull(stores, "stores");
             return this;
         }
 
         /** Serves sessions from this Redis deployment. */
         public Builder redis(RedisConnector connector) {
-            this.redis = Optional.of(connector);
+            this.redis = Optional.of(Objects.requireNonNull(connector, "connector"));
             return this;
         }
 
@@ -147,6 +148,10 @@ public interface SessionStore {
          * on Redis when {@code gatehouse.sessions.mac-key} or {@code device-key} is missing.
          */
         public SessionStore build() {
+            GatehouseConfig config = this.config != null ? this.config
+                    : stores != null ? stores.config() : GatehouseConfig.builder().build();
+            Optional<RedisConnector> redis = this.redis != null ? this.redis
+                    : stores != null ? stores.redis(Purpose.SESSIONS) : Optional.empty();
             SessionSettings settings = SessionSettings.from(config);
             SessionKeys keys = SessionKeys.from(config, redis.isPresent());
             SessionBackend backend = redis.<SessionBackend>map(RedisSessionBackend::new)

@@ -18,4 +18,16 @@ public interface RedisCommandListener {
      * @param nanos   from the command's write to its completion (the reply decoded)
      */
     void completed(String target, String command, long nanos);
+
+    /**
+     * A call failed (not counting calls refused at once by an open circuit): for an error counter by
+     * kind, such as {@link StoreFullException} (out of memory) or
+     * {@link StoreDurabilityException} (replicas did not confirm). Same rules as
+     * {@link #completed}: cheap, never blocks or throws.
+     *
+     * @param target the connector's target
+     * @param error  what the caller got
+     */
+    default void failed(String target, StoreException error) {
+    }
 }

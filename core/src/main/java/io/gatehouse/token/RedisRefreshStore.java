@@ -30,14 +30,14 @@ final class RedisRefreshStore implements RefreshStore {
 
     @Override
     public void open(String familyId, String tokenHash, long nowMs, long ttlMs) {
-        redis.eval(OPEN, List.of(family(familyId)), tokenHash, Long.toString(ttlMs));
+        redis.evalDurable(OPEN, List.of(family(familyId)), tokenHash, Long.toString(ttlMs));
     }
 
     @Override
     public Rotation rotate(String familyId, String presentedHash, String newHash, String sealedSuccessor, long nowMs,
                            long graceMs, long ttlMs, boolean signatureVerified) {
         String key = family(familyId);
-        List<Object> reply = redis.eval(ROTATE, List.of(key, key + ":succ"), presentedHash, newHash, sealedSuccessor,
+        List<Object> reply = redis.evalDurable(ROTATE, List.of(key, key + ":succ"), presentedHash, newHash, sealedSuccessor,
                 Long.toString(nowMs), Long.toString(graceMs), Long.toString(ttlMs), signatureVerified ? "1" : "0");
         String verdict = (String) reply.get(0);
         return switch (verdict) {

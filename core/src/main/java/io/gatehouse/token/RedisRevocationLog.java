@@ -94,7 +94,12 @@ final class RedisRevocationLog implements RevocationLog {
             args[i++] = Long.toString(r.until().toEpochMilli());
             args[i++] = r.reason();
         }
-        redis.eval(REVOKE, keys, args);
+        if (entries.isEmpty()) {
+            redis.eval(REVOKE, keys, args);
+        } else {
+            // Revocations are security writes: durable per gatehouse.redis.tokens.durability.
+            redis.evalDurable(REVOKE, keys, args);
+        }
     }
 
     @Override

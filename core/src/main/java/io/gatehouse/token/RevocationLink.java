@@ -1,7 +1,9 @@
 package io.gatehouse.token;
 
 import io.gatehouse.store.HealthStatus;
+import io.gatehouse.store.StoreDurabilityException;
 import io.gatehouse.store.StoreException;
+import io.gatehouse.store.StoreFullException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +102,14 @@ final class RevocationLink implements AutoCloseable {
 
     /** Writes revocations through the log and applies them here at once. */
     void append(List<Revocation> entries) {
-        revocationLog.append(entries, clock.millis());
+        try {
+            revocationLog.append(entries, clock.millis());
+        } catch (StoreDurabilityException | StoreFullException e) {
+            // Not acknowledged (too few replicas confirmed it, or Redis is out of memory and refused it):
+            // the caller hears so, and this instance refuses the revoked tokens anyway (fail closed here).
+            entries.forEach(state::applyLocal);
+            throw e;
+        }
         entries.forEach(state::applyLocal);
     }
 

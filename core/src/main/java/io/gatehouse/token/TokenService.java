@@ -146,8 +146,10 @@ public interface TokenService extends AutoCloseable {
 
     /** Assembles a {@link TokenService}. */
     final class Builder {
+        // Resolved by build(): explicit settings win over those of stores(), whatever the call order.
         GatehouseConfig config;
         RedisConnector redis;
+        private Stores stores;
         Clock clock = Clock.systemUTC();
         TokenEventListener listener = TokenEventListener.NONE;
         java.util.function.LongSupplier ticker = System::nanoTime;
@@ -169,8 +171,7 @@ public interface TokenService extends AutoCloseable {
 
         /** Uses the tokens store of {@code stores}: Redis if configured, else in memory. Also sets the config. */
         public Builder stores(Stores stores) {
-            this.config = stores.config();
-            this.redis = stores.redis(io.gatehouse.config.Purpose.TOKENS).orElse(null);
+            this.stores = Objects.requireNonNull(stores, "stores");
             return this;
         }
 
@@ -198,8 +199,14 @@ public interface TokenService extends AutoCloseable {
          * @throws io.gatehouse.config.ConfigException for a bad {@code gatehouse.tokens.*} value
          */
         public TokenService build() {
-            if (config == null) {
+            if (config == null && stores == null) {
                 throw new IllegalStateException("TokenService.builder() needs config(...) or stores(...)");
+            }
+            if (config == null) {
+                config = stores.config();
+            }
+            if (redis == null && stores != null) {
+                redis = stores.redis(io.gatehouse.config.Purpose.TOKENS).orElse(null);
             }
             return DefaultTokenService.create(this);
         }

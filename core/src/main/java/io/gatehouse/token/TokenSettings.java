@@ -61,18 +61,18 @@ record TokenSettings(
             default -> throw new ConfigException(PREFIX + "refresh.signing", PREFIX + "refresh.signing = '"
                     + c.string(PREFIX + "refresh.signing", "") + "' is neither asymmetric (default) nor hmac");
         };
-        Duration access = positive(c, PREFIX + "access-ttl", Duration.ofMinutes(15));
-        Duration refresh = positive(c, PREFIX + "refresh-ttl", Duration.ofDays(30));
+        Duration access = c.positiveDuration(PREFIX + "access-ttl", Duration.ofMinutes(15));
+        Duration refresh = c.positiveDuration(PREFIX + "refresh-ttl", Duration.ofDays(30));
         if (refresh.compareTo(access) < 0) {
             throw new ConfigException(PREFIX + "refresh-ttl", PREFIX + "refresh-ttl (" + refresh
                     + ") is shorter than " + PREFIX + "access-ttl (" + access + "); a refresh token must outlive the access token it renews");
         }
-        Duration skew = nonNegative(c, PREFIX + "clock-skew", Duration.ofSeconds(30));
+        Duration skew = c.nonNegativeDuration(PREFIX + "clock-skew", Duration.ofSeconds(30));
         if (skew.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new ConfigException(PREFIX + "clock-skew", PREFIX + "clock-skew = " + skew
                     + " is more than 5 minutes; a skew that large accepts expired tokens for too long");
         }
-        Duration grace = nonNegative(c, PREFIX + "refresh.grace", Duration.ofSeconds(10));
+        Duration grace = c.nonNegativeDuration(PREFIX + "refresh.grace", Duration.ofSeconds(10));
         long maxLen = c.number(PREFIX + "max-token-length", 8192);
         if (maxLen < 256 || maxLen > 65536) {
             throw new ConfigException(PREFIX + "max-token-length", PREFIX + "max-token-length = " + maxLen
@@ -87,8 +87,8 @@ record TokenSettings(
                     + c.string(PREFIX + "keys.store", "") + "' must be auto, file, redis or memory");
         };
         Path file = Path.of(c.string(PREFIX + "keys.file", c.dataDir().resolve("token-keys.json").toString()));
-        Duration rotateEvery = positive(c, PREFIX + "keys.rotate-every", Duration.ofDays(30));
-        Duration reload = positive(c, PREFIX + "keys.reload-interval", Duration.ofMinutes(1));
+        Duration rotateEvery = c.positiveDuration(PREFIX + "keys.rotate-every", Duration.ofDays(30));
+        Duration reload = c.positiveDuration(PREFIX + "keys.reload-interval", Duration.ofMinutes(1));
         Optional<byte[]> encryption = c.get(PREFIX + "keys.encryption-key").filter(s -> !s.isBlank()).map(s -> {
             byte[] key;
             try {
@@ -102,20 +102,20 @@ record TokenSettings(
             }
             return key;
         });
-        Duration budget = positive(c, PREFIX + "revocation.staleness-budget", Duration.ofSeconds(30));
+        Duration budget = c.positiveDuration(PREFIX + "revocation.staleness-budget", Duration.ofSeconds(30));
         StalePolicy policy = switch (c.string(PREFIX + "revocation.on-stale", "fail-closed").toLowerCase(Locale.ROOT)) {
             case "fail-closed" -> StalePolicy.FAIL_CLOSED;
             case "fail-open" -> StalePolicy.FAIL_OPEN;
             default -> throw new ConfigException(PREFIX + "revocation.on-stale", PREFIX + "revocation.on-stale = '"
                     + c.string(PREFIX + "revocation.on-stale", "") + "' must be fail-closed (default) or fail-open");
         };
-        Duration retention = positive(c, PREFIX + "revocation.stream-retention", Duration.ofHours(1));
+        Duration retention = c.positiveDuration(PREFIX + "revocation.stream-retention", Duration.ofHours(1));
         long maxStream = c.number(PREFIX + "revocation.stream-max-length", 1_000_000);
         if (maxStream < 1) {
             throw new ConfigException(PREFIX + "revocation.stream-max-length", PREFIX
                     + "revocation.stream-max-length must be at least 1");
         }
-        Duration block = positive(c, PREFIX + "revocation.read-block", Duration.ofSeconds(1));
+        Duration block = c.positiveDuration(PREFIX + "revocation.read-block", Duration.ofSeconds(1));
         if (block.compareTo(budget) >= 0) {
             throw new ConfigException(PREFIX + "revocation.read-block", PREFIX + "revocation.read-block (" + block
                     + ") must be shorter than " + PREFIX + "revocation.staleness-budget (" + budget + ")");
@@ -133,21 +133,5 @@ record TokenSettings(
     /** The longest a token issued now can live: how long a retired key must keep verifying. */
     Duration maxTokenLifetime() {
         return refreshTtl.plus(clockSkew);
-    }
-
-    private static Duration positive(GatehouseConfig c, String key, Duration def) {
-        Duration d = c.duration(key, def);
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigException(key, key + " must be a positive duration, not " + d);
-        }
-        return d;
-    }
-
-    private static Duration nonNegative(GatehouseConfig c, String key, Duration def) {
-        Duration d = c.duration(key, def);
-        if (d.isNegative()) {
-            throw new ConfigException(key, key + " must not be negative, not " + d);
-        }
-        return d;
     }
 }

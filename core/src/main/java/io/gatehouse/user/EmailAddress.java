@@ -46,7 +46,9 @@ public final class EmailAddress {
         if (email.isEmpty()) {
             return Optional.of(raw.isEmpty() ? "is required" : "must not be blank");
         }
-        if (email.length() > MAX_LENGTH) {
+        // The key is what the database stores under a unique index: NFKC can expand a character (U+FDFA is 18),
+        // so an address of fitting length can have a key that does not fit.
+        if (email.length() > MAX_LENGTH || key(email).length() > MAX_LENGTH) {
             return Optional.of("must be at most " + MAX_LENGTH + " characters");
         }
         if (email.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)

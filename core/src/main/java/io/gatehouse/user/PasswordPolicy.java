@@ -14,8 +14,9 @@ import java.util.Optional;
  *
  * @param minLength {@code gatehouse.password.min-length}, at least 8
  * @param maxLength {@code gatehouse.password.max-length}, at least {@code minLength} and at most 4096
+ * @param common    passwords refused as too common ({@link CommonPasswords}, {@code gatehouse.password.common-list})
  */
-public record PasswordPolicy(int minLength, int maxLength) {
+public record PasswordPolicy(int minLength, int maxLength, CommonPasswords common) {
     public static final String MIN_LENGTH_KEY = "gatehouse.password.min-length";
     public static final String MAX_LENGTH_KEY = "gatehouse.password.max-length";
 
@@ -28,9 +29,9 @@ public record PasswordPolicy(int minLength, int maxLength) {
         }
     }
 
-    /** 8 to 256 code points. */
+    /** 8 to 256 code points, not on the bundled list of common passwords. */
     public static PasswordPolicy defaults() {
-        return new PasswordPolicy(8, 256);
+        return new PasswordPolicy(8, 256, CommonPasswords.bundled());
     }
 
     /** The policy configured by {@value #MIN_LENGTH_KEY} and {@value #MAX_LENGTH_KEY}. */
@@ -45,7 +46,7 @@ public record PasswordPolicy(int minLength, int maxLength) {
             throw new ConfigException(MAX_LENGTH_KEY, MAX_LENGTH_KEY + " = " + max + " must be between "
                     + MIN_LENGTH_KEY + " (" + min + ") and 4096");
         }
-        return new PasswordPolicy((int) min, (int) max);
+        return new PasswordPolicy((int) min, (int) max, CommonPasswords.fromConfig(config));
     }
 
     /** The normalised form that is hashed and verified. */
@@ -68,6 +69,9 @@ public record PasswordPolicy(int minLength, int maxLength) {
         }
         if (normalized.isBlank()) {
             return Optional.of("must not be only spaces");
+        }
+        if (common.contains(password)) {
+            return Optional.of("is one of the most common passwords, which attackers try first; choose another");
         }
         return Optional.empty();
     }

@@ -92,7 +92,9 @@ public final class UserDatabase implements AutoCloseable {
     /** The embedded default: an H2 file {@code users.mv.db} under the data directory. */
     static String defaultUrl(Path dataDir) {
         // DB_CLOSE_ON_EXIT=FALSE: the server closes the pool in its own shutdown hook; H2's would race it.
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("users") + ";DB_CLOSE_ON_EXIT=FALSE";
+        // TRACE_LEVEL_FILE=0: H2's trace file records failed statements with their values (emails, hashes).
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("users")
+                + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0";
     }
 
     /** The store over this database. */

@@ -105,6 +105,38 @@ class GatehouseConfigTest {
     }
 
     @Test
+    void durabilityIsPerPurposeAndAsyncByDefault() {
+        GatehouseConfig c = GatehouseConfig.builder().redisUrl("redis://h:1")
+                .set("gatehouse.redis.tokens.durability", "replicated")
+                .set("gatehouse.redis.tokens.durability.replicas", "2")
+                .set("gatehouse.redis.durability.timeout", "80ms")
+                .set("gatehouse.redis.sessions.durability.check", "strict")
+                .build();
+        Durability tokens = c.redis(Purpose.TOKENS).orElseThrow().durability();
+        assertThat(tokens).isEqualTo(new Durability(Durability.Mode.REPLICATED, 2, Duration.ofMillis(80),
+                Durability.Check.WARN));
+        assertThat(c.redis(Purpose.SESSIONS).orElseThrow().durability().check()).isEqualTo(Durability.Check.STRICT);
+        assertThat(c.redis(Purpose.CACHE).orElseThrow().durability())
+                .isEqualTo(new Durability(Durability.Mode.ASYNC, 1, Duration.ofMillis(80), Durability.Check.WARN));
+        assertThat(c.redis(Purpose.TOKENS)).as("a different durability is a different connection")
+                .isNotEqualTo(c.redis(Purpose.CACHE));
+        assertThat(GatehouseConfig.builder().redisUrl("redis://h:1").build().redis(Purpose.TOKENS).orElseThrow()
+                .durability()).isEqualTo(Durability.ASYNC);
+    }
+
+    @Test
+    void badDurabilityNamesItsKey() {
+        assertError(Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.tokens.durability", "sync"),
+                "gatehouse.redis.tokens.durability", "async or replicated");
+        assertError(Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.durability.replicas", "0"),
+                "gatehouse.redis.durability.replicas", "between 1 and 16");
+        assertError(Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.durability.timeout", "0ms"),
+                "gatehouse.redis.durability.timeout", "positive");
+        assertError(Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.durability.check", "loud"),
+                "gatehouse.redis.durability.check", "off, warn or strict");
+    }
+
+    @Test
     void certificateWithoutKeyIsRefused(@TempDir Path dir) throws Exception {
         Path cert = Files.writeString(dir.resolve("c.pem"), "x");
         assertError(Map.of("gatehouse.redis.url", "rediss://h", "gatehouse.redis.tls.cert-file", cert.toString()),

@@ -77,6 +77,14 @@ public enum Backend {
         });
     }
 
+    /**
+     * Keys on every master, counted by the testkit's own client (on {@link #TLS} its administrator),
+     * since the shipped ACL rightly refuses {@code DBSIZE} to the Gatehouse user.
+     */
+    public long keyCount() {
+        return deployment().masters().stream().mapToLong(n -> Long.parseLong(n.cli("DBSIZE"))).sum();
+    }
+
     /** Empties every data node, so each test starts from nothing. */
     public void flush() {
         if (topology != null) {

@@ -34,6 +34,14 @@ class EmailAddressTest {
     }
 
     @Test
+    void addressesWhoseKeyIsTooLongAreRefused() {
+        // U+FDFA is one character that NFKC turns into 18: a 26-character address with a 264-character key.
+        String email = "\uFDFA".repeat(14) + "@example.com";
+        assertThat(EmailAddress.key(email).length()).isGreaterThan(EmailAddress.MAX_LENGTH);
+        assertThatThrownBy(() -> EmailAddress.canonical(email)).isInstanceOf(InvalidUserInputException.class);
+    }
+
+    @Test
     void canonicalFormIsTrimmedNfcAndKeepsCase() {
         // "e" + COMBINING ACUTE ACCENT composes to "é" under NFC.
         assertThat(EmailAddress.canonical("  Rene\u0301@Example.com\t")).isEqualTo("Ren\u00E9@Example.com");

@@ -10,8 +10,10 @@ import io.gatehouse.server.metrics.CapabilityMetrics;
 import io.gatehouse.server.admin.AdminRoutes;
 import io.gatehouse.server.auth.AccountRoutes;
 import io.gatehouse.server.auth.AccountService;
+import io.gatehouse.server.auth.ApiLimits;
 import io.gatehouse.server.auth.AdminAccess;
 import io.gatehouse.server.auth.LoginService;
+import io.gatehouse.server.auth.MonitorAccess;
 import io.gatehouse.server.auth.OAuthRoutes;
 import io.gatehouse.server.auth.OAuthService;
 import io.gatehouse.server.auth.RegistrationService;
@@ -66,8 +68,11 @@ public final class GatehouseServer implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             config = AuthSettings.withServerDefaults(config);
+            StartupChecks.check(config);
             HttpSettings settings = HttpSettings.fromConfig(config);
             AuthSettings authSettings = AuthSettings.from(config);
+            // Before anything writes there (key file, event spool, H2): the directory is the owner's alone.
+            opened.add(DataDirectory.createPrivate(config.dataDir()));
             ServerMetrics metrics = new ServerMetrics();
             opened.add(metrics);
             CapabilityMetrics capabilityMetrics = new CapabilityMetrics(metrics.registry());
@@ -75,10 +80,12 @@ public final class GatehouseServer implements AutoCloseable {
                     .tokenListener(capabilityMetrics).sessionListener(capabilityMetrics)
                     .rateLimitListener(capabilityMetrics).build();
             opened.add(gatehouse);
+            DataDirectory.restrictFiles(config.dataDir());
             metrics.redis().bindCircuits(gatehouse.stores());
             capabilityMetrics.bind(gatehouse.events());
             capabilityMetrics.bind(gatehouse.tokens());
             capabilityMetrics.bind(gatehouse.sessions());
+            metrics.bind(gatehouse.caches());
             Stores stores = gatehouse.stores();
             io.gatehouse.server.backup.BackupJob.start(config, stores, metrics.registry()).ifPresent(opened::add);
             UserDatabase database = gatehouse.userDatabase().orElseThrow();
@@ -89,14 +96,18 @@ public final class GatehouseServer implements AutoCloseable {
             TokenVerificationMetrics verifications = new TokenVerificationMetrics(metrics.registry());
             // Session liveness remembered between requests: introspection and refresh skip the store read.
             SessionLiveness liveness = SessionLiveness.fromConfig(config, gatehouse.sessions(), clock);
-            BearerAuthenticator bearer = new BearerAuthenticator(gatehouse.tokens(), liveness, verifications);
-            ClientRegistry clients = ClientRegistry.fromConfig(config, clock);
+            BearerAuthenticator bearer = new BearerAuthenticator(gatehouse.tokens(), liveness, verifications,
+                    new ApiLimits(gatehouse.rateLimiter(), policies, clock));
+            // Failed client authentications count like failed logins (per client id and address).
+            ClientRegistry clients = ClientRegistry.fromConfig(config, clock).guarded(gatehouse.loginGuard());
+            // Health details and metrics: a client with scope monitor, unless configured public.
+            MonitorAccess monitor = MonitorAccess.fromConfig(config, clients);
             // The admin API's check (role admin, or a client with scope admin).
             AdminAccess admin = new AdminAccess(bearer, clients);
             // The flows behind the auth routes.
             UserProfiles profiles = gatehouse.profiles();
             LoginService logins = new LoginService(gatehouse, liveness, verifications);
-            AccountService accounts = new AccountService(gatehouse.accounts(), gatehouse.sessions(), clock);
+            AccountService accounts = new AccountService(gatehouse, clock);
             HealthService health = new HealthService(stores, database, gatehouse);
             // On Redis the per-client introspection ceiling is taken in batches (one round trip per batch);
             // in memory a decision costs no I/O, so one by one.
@@ -110,9 +121,9 @@ public final class GatehouseServer implements AutoCloseable {
                     new AuthRoutes(registration, logins, accounts, bearer, settings.maxBodyBytes()),
                     new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
                     new OAuthRoutes(logins, oauth, clients, gatehouse.tokens(), authSettings, settings.maxBodyBytes()),
-                    new HealthRoutes(health),
+                    new HealthRoutes(health, monitor::protect),
                     new AdminRoutes(gatehouse, admin, settings.maxBodyBytes()),
-                    metrics,
+                    metrics.routes(monitor::protect),
                     new OpenApiRoute()));
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),

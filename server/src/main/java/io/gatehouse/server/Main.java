@@ -26,7 +26,7 @@ public final class Main {
             server = GatehouseServer.start(GatehouseConfig.fromEnvironment());
         } catch (ConfigException e) {
             // One paragraph naming the setting at fault: no stack trace of client internals.
-            log.error("Gatehouse cannot start: {}", e.getMessage());
+            log.error("Gatehouse cannot start: {}", oneLine(e.getMessage()));
             System.exit(2);
             return;
         }
@@ -37,5 +37,10 @@ public final class Main {
             stopped.countDown();
         }, "gatehouse-shutdown"));
         stopped.await();
+    }
+
+    /** Drivers put line breaks in their messages (H2's lock error): a startup error stays one line. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
     }
 }

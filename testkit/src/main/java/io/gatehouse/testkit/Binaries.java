@@ -30,6 +30,9 @@ final class Binaries {
     if (name.equals(OPENSSL)) {
       return "install it with apt-get install openssl";
     }
+    if (name.startsWith("prometheus") || name.equals("promtool")) {
+      return "run ./scripts/test, which installs prometheus and prometheus-redis-exporter with apt-get";
+    }
     return "run ./scripts/test, which installs redis-server, redis-sentinel and redis-tools"
         + " with apt-get";
   }

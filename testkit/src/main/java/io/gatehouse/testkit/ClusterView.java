@@ -15,8 +15,13 @@ final class ClusterView {
 
   private ClusterView() {}
 
-  /** Null when converged, otherwise what is still missing. */
+  /** Null when converged, otherwise what is still missing (every node a master). */
   static String problem(List<RedisNode> nodes) {
+    return problem(nodes, nodes.size());
+  }
+
+  /** Null when every node agrees on {@code masters} masters owning all slots. */
+  static String problem(List<RedisNode> nodes, int masters) {
     Map<String, String> reference = null;
     for (RedisNode node : nodes) {
       String state = Replies.infoFields(node.cli("CLUSTER", "INFO")).get("cluster_state");
@@ -28,8 +33,8 @@ final class ClusterView {
       if (problem != null) {
         return node + ": " + problem;
       }
-      if (slotsByMaster.size() != nodes.size()) {
-        return node + " knows " + slotsByMaster.size() + " masters, expected " + nodes.size();
+      if (slotsByMaster.size() != masters) {
+        return node + " knows " + slotsByMaster.size() + " masters, expected " + masters;
       }
       if (reference == null) {
         reference = slotsByMaster;
@@ -38,6 +43,25 @@ final class ClusterView {
       }
     }
     return null;
+  }
+
+  /**
+   * The ports of the nodes a CLUSTER NODES reply names as masters with slots and not failed, for
+   * finding the masters after a failover.
+   */
+  static java.util.Set<Integer> masterPorts(String reply) {
+    java.util.Set<Integer> ports = new java.util.TreeSet<>();
+    for (String line : reply.split("\\R")) {
+      String[] fields = line.trim().split(" ");
+      if (fields.length < 9 || !fields[2].contains("master") || fields[2].contains("fail")) {
+        continue;
+      }
+      String address = fields[1];
+      int colon = address.lastIndexOf(':');
+      int at = address.indexOf('@');
+      ports.add(Integer.parseInt(address.substring(colon + 1, at > colon ? at : address.length())));
+    }
+    return ports;
   }
 
   /** Fills master id to slot ranges from a CLUSTER NODES reply; returns a problem or null. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +35,16 @@ final class CommandRunner {
 
   /** Runs {@code command}; a command still running after {@code timeout} is killed and reported. */
   static Result run(List<String> command, Duration timeout) {
+    return run(command, Map.of(), timeout);
+  }
+
+  /** Like {@link #run(List, Duration)} with extra environment variables (for secrets kept off argv). */
+  static Result run(List<String> command, Map<String, String> environment, Duration timeout) {
     Process process;
     try {
-      process = new ProcessBuilder(command).start();
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
+      process = builder.start();
       process.getOutputStream().close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + describe(command), e);

@@ -7,16 +7,21 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-/** A Redis Cluster of 3 masters without replicas, each with its own cluster bus port. */
+/**
+ * A Redis Cluster of 3 masters, without replicas ({@link #start()}) or with some per master
+ * ({@link #start(int)}), each node with its own cluster bus port.
+ */
 public final class RedisClusterDeployment implements RedisDeployment {
   private static final int MASTERS = 3;
   private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CONVERGE_TIMEOUT = Duration.ofSeconds(20);
 
   private final List<RedisNode> nodes;
+  private final boolean replicated;
 
-  private RedisClusterDeployment(List<RedisNode> nodes) {
+  private RedisClusterDeployment(List<RedisNode> nodes, boolean replicated) {
     this.nodes = Collections.unmodifiableList(new ArrayList<>(nodes));
+    this.replicated = replicated;
   }
 
   /**
@@ -28,15 +33,29 @@ public final class RedisClusterDeployment implements RedisDeployment {
    * @return the running cluster
    */
   public static RedisClusterDeployment start() {
+    return start(0);
+  }
+
+  /**
+   * Starts 3 masters with {@code replicasPerMaster} replicas each ({@code --cluster-replicas}), for
+   * tests that kill a master and watch its replica take over (after the 5 s node timeout).
+   *
+   * @param replicasPerMaster replicas of each master, 0 or more
+   * @return the running cluster
+   */
+  public static RedisClusterDeployment start(int replicasPerMaster) {
     List<Callable<RedisNode>> starts = new ArrayList<>();
-    for (int i = 0; i < MASTERS; i++) {
+    for (int i = 0; i < MASTERS * (1 + replicasPerMaster); i++) {
       starts.add(() -> PortRetry.withFreshPorts(() -> RedisNode.start(clusterNode())));
     }
     List<RedisNode> nodes = Parallel.call(starts);
     try {
-      create(nodes);
-      Poll.until("cluster convergence", CONVERGE_TIMEOUT, () -> ClusterView.problem(nodes));
-      return new RedisClusterDeployment(nodes);
+      create(nodes, replicasPerMaster);
+      Poll.until("cluster convergence", CONVERGE_TIMEOUT, () -> ClusterView.problem(nodes, MASTERS));
+      if (replicasPerMaster > 0) {
+        Poll.until("replicas to sync", CONVERGE_TIMEOUT, () -> replicaProblem(nodes));
+      }
+      return new RedisClusterDeployment(nodes, replicasPerMaster > 0);
     } catch (RuntimeException e) {
       Parallel.close(nodes);
       throw e;
@@ -54,7 +73,17 @@ public final class RedisClusterDeployment implements RedisDeployment {
             "cluster-node-timeout 5000");
   }
 
-  private static void create(List<RedisNode> nodes) {
+  private static String replicaProblem(List<RedisNode> nodes) {
+    for (RedisNode node : nodes) {
+      java.util.Map<String, String> info = Replies.infoFields(node.cli("INFO", "replication"));
+      if ("slave".equals(info.get("role")) && !"up".equals(info.get("master_link_status"))) {
+        return node + " master_link_status:" + info.get("master_link_status");
+      }
+    }
+    return null;
+  }
+
+  private static void create(List<RedisNode> nodes, int replicasPerMaster) {
     List<String> command = new ArrayList<>();
     command.add(Binaries.locate(Binaries.REDIS_CLI).toString());
     command.add("--cluster");
@@ -62,7 +91,8 @@ public final class RedisClusterDeployment implements RedisDeployment {
     for (RedisNode node : nodes) {
       command.add(node.host() + ":" + node.port());
     }
-    command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+    command.addAll(
+        List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
     CommandRunner.Result result = CommandRunner.run(command, CREATE_TIMEOUT);
     if (!result.ok()) {
       StringBuilder logs = new StringBuilder();
@@ -96,7 +126,7 @@ public final class RedisClusterDeployment implements RedisDeployment {
   @Override
   public void flushAll() {
     List<Runnable> flushes = new ArrayList<>();
-    for (RedisNode node : nodes) {
+    for (RedisNode node : masters()) {
       flushes.add(() -> node.cli("FLUSHALL"));
     }
     Parallel.run(flushes);
@@ -105,10 +135,40 @@ public final class RedisClusterDeployment implements RedisDeployment {
   /**
    * {@inheritDoc}
    *
-   * @return the 3 masters; {@link RedisNode#cli} on one of them does not follow MOVED redirects
+   * @return the 3 masters (with replicas: the current ones, as the cluster reports them after a
+   *     failover); {@link RedisNode#cli} on one of them does not follow MOVED redirects
    */
   @Override
   public List<RedisNode> masters() {
+    if (!replicated) {
+      return nodes;
+    }
+    for (RedisNode node : nodes) {
+      if (!node.isAlive()) {
+        continue;
+      }
+      try {
+        java.util.Set<Integer> ports = ClusterView.masterPorts(node.cli("CLUSTER", "NODES"));
+        List<RedisNode> masters = new ArrayList<>();
+        for (RedisNode candidate : nodes) {
+          if (ports.contains(candidate.port())) {
+            masters.add(candidate);
+          }
+        }
+        return masters;
+      } catch (RuntimeException e) {
+        // Ask the next node.
+      }
+    }
+    throw new IllegalStateException("no node of " + this + " answers CLUSTER NODES");
+  }
+
+  /**
+   * Every node, masters and replicas, in start order.
+   *
+   * @return all data nodes
+   */
+  public List<RedisNode> nodes() {
     return nodes;
   }
 

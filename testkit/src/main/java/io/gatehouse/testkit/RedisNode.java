@@ -44,6 +44,9 @@ public final class RedisNode implements AutoCloseable {
     PidRegistry.reapOrphansOnce();
     RedisNode node = new RedisNode(spec, TempDirs.create());
     try {
+      for (var file : spec.files().entrySet()) {
+        Files.writeString(node.dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+      }
       Files.writeString(node.configFile(), spec.render(node.dir), StandardCharsets.UTF_8);
       synchronized (node) {
         node.launch();

@@ -8,8 +8,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
- * A master, one replica and 3 sentinels monitoring them as {@code gatehouse} (quorum 2,
- * down-after 1000 ms, failover-timeout 5000 ms), so killing the master fails over in about 2 s.
+ * A master, one replica (or more, {@link #start(int)}) and 3 sentinels monitoring them as
+ * {@code gatehouse} (quorum 2, down-after 1000 ms, failover-timeout 5000 ms), so killing the master
+ * fails over in about 2 s.
  */
 public final class SentinelDeployment implements RedisDeployment {
   static final String MASTER_NAME = "gatehouse";
@@ -17,12 +18,15 @@ public final class SentinelDeployment implements RedisDeployment {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
 
   private final RedisNode initialMaster;
-  private final RedisNode initialReplica;
+  private final List<RedisNode> dataNodes;
   private final List<RedisNode> sentinels;
 
-  private SentinelDeployment(RedisNode master, RedisNode replica, List<RedisNode> sentinels) {
+  private SentinelDeployment(RedisNode master, List<RedisNode> replicas, List<RedisNode> sentinels) {
     this.initialMaster = master;
-    this.initialReplica = replica;
+    List<RedisNode> all = new ArrayList<>();
+    all.add(master);
+    all.addAll(replicas);
+    this.dataNodes = List.copyOf(all);
     this.sentinels = List.copyOf(sentinels);
   }
 
@@ -33,25 +37,47 @@ public final class SentinelDeployment implements RedisDeployment {
    * @return the running deployment
    */
   public static SentinelDeployment start() {
+    return start(1);
+  }
+
+  /**
+   * Starts a master, {@code replicas} replicas and 3 sentinels, and returns once every replication
+   * link is up and every sentinel sees the replicas and the 2 other sentinels. With 2 replicas a
+   * failover leaves a replica behind at once (the Sentinels reconfigure it), which a test of
+   * replicated writes needs.
+   *
+   * @param replicas how many replicas, at least 1
+   * @return the running deployment
+   */
+  public static SentinelDeployment start(int replicas) {
+    if (replicas < 1) {
+      throw new IllegalArgumentException("replicas must be at least 1");
+    }
     List<RedisNode> started = new ArrayList<>();
     try {
       RedisNode master = PortRetry.withFreshPorts(() -> RedisNode.start(dataNode()));
       started.add(master);
-      RedisNode replica =
-          PortRetry.withFreshPorts(
-              () ->
-                  RedisNode.start(
-                      dataNode().withConfig("replicaof " + RedisNode.HOST + " " + master.port())));
-      started.add(replica);
+      List<RedisNode> replicaNodes = new ArrayList<>();
+      for (int i = 0; i < replicas; i++) {
+        RedisNode replica =
+            PortRetry.withFreshPorts(
+                () ->
+                    RedisNode.start(
+                        dataNode().withConfig("replicaof " + RedisNode.HOST + " " + master.port())));
+        started.add(replica);
+        replicaNodes.add(replica);
+      }
       List<RedisNode> sentinels =
-          PortRetry.withFreshPorts(() -> startSentinels(master.port(), replica.port()));
+          PortRetry.withFreshPorts(() -> startSentinels(master.port(), replicaNodes));
       started.addAll(sentinels);
-      SentinelDeployment deployment = new SentinelDeployment(master, replica, sentinels);
+      SentinelDeployment deployment = new SentinelDeployment(master, replicaNodes, sentinels);
       Poll.until("replication link", READY_TIMEOUT, deployment::replicationProblem);
       // "online" alone does not prove that writes reach the replica yet (see dataNode()); a
       // propagated probe does, without leaving a key behind.
       master.cli("PUBLISH", "gatehouse-testkit:probe", "replication");
-      deployment.awaitReplication(master, replica);
+      for (RedisNode replica : replicaNodes) {
+        deployment.awaitReplication(master, replica);
+      }
       Poll.until("sentinels to see each other", READY_TIMEOUT, deployment::sentinelProblem);
       return deployment;
     } catch (RuntimeException e) {
@@ -73,7 +99,7 @@ public final class SentinelDeployment implements RedisDeployment {
    * replica up front ({@code known-sentinel}, {@code known-replica}); otherwise discovery waits for
    * hello messages (every 2 s) and the master's INFO (every 10 s).
    */
-  private static List<RedisNode> startSentinels(int masterPort, int replicaPort) {
+  private static List<RedisNode> startSentinels(int masterPort, List<RedisNode> replicas) {
     int[] ports = new int[SENTINELS];
     String[] ids = new String[SENTINELS];
     for (int i = 0; i < SENTINELS; i++) {
@@ -88,7 +114,10 @@ public final class SentinelDeployment implements RedisDeployment {
       config.add("sentinel monitor " + MASTER_NAME + " " + RedisNode.HOST + " " + masterPort + " 2");
       config.add("sentinel down-after-milliseconds " + MASTER_NAME + " 1000");
       config.add("sentinel failover-timeout " + MASTER_NAME + " 5000");
-      config.add("sentinel known-replica " + MASTER_NAME + " " + RedisNode.HOST + " " + replicaPort);
+      for (RedisNode replica : replicas) {
+        config.add(
+            "sentinel known-replica " + MASTER_NAME + " " + RedisNode.HOST + " " + replica.port());
+      }
       for (int other = 0; other < SENTINELS; other++) {
         if (other != i) {
           config.add(
@@ -103,13 +132,20 @@ public final class SentinelDeployment implements RedisDeployment {
   }
 
   private String replicationProblem() {
-    Map<String, String> replica = Replies.infoFields(initialReplica.cli("INFO", "replication"));
-    if (!"up".equals(replica.get("master_link_status"))) {
-      return "replica master_link_status:" + replica.get("master_link_status");
+    for (RedisNode replica : dataNodes.subList(1, dataNodes.size())) {
+      Map<String, String> info = Replies.infoFields(replica.cli("INFO", "replication"));
+      if (!"up".equals(info.get("master_link_status"))) {
+        return replica + " master_link_status:" + info.get("master_link_status");
+      }
     }
     Map<String, String> master = Replies.infoFields(initialMaster.cli("INFO", "replication"));
-    String slave = master.getOrDefault("slave0", "");
-    return slave.contains("state=online") ? null : "master reports slave0:" + slave;
+    for (int i = 0; i < dataNodes.size() - 1; i++) {
+      String slave = master.getOrDefault("slave" + i, "");
+      if (!slave.contains("state=online")) {
+        return "master reports slave" + i + ":" + slave;
+      }
+    }
+    return null;
   }
 
   /**
@@ -119,7 +155,9 @@ public final class SentinelDeployment implements RedisDeployment {
    */
   void awaitReplication() {
     RedisNode master = master();
-    awaitReplication(master, other(master));
+    for (RedisNode replica : replicas()) {
+      awaitReplication(master, replica);
+    }
   }
 
   private void awaitReplication(RedisNode master, RedisNode replica) {
@@ -141,15 +179,11 @@ public final class SentinelDeployment implements RedisDeployment {
     return Long.parseLong(value);
   }
 
-  private RedisNode other(RedisNode node) {
-    return node == initialMaster ? initialReplica : initialMaster;
-  }
-
   private String sentinelProblem() {
     for (RedisNode sentinel : sentinels) {
       Map<String, String> view = Replies.pairs(sentinel.cli("SENTINEL", "MASTER", MASTER_NAME));
       if (!"2".equals(view.get("num-other-sentinels"))
-          || !"1".equals(view.get("num-slaves"))
+          || !String.valueOf(dataNodes.size() - 1).equals(view.get("num-slaves"))
           || !"master".equals(view.get("flags"))) {
         return sentinel + " reports flags " + view.get("flags") + ", num-other-sentinels "
             + view.get("num-other-sentinels") + ", num-slaves " + view.get("num-slaves");
@@ -183,11 +217,10 @@ public final class SentinelDeployment implements RedisDeployment {
         String[] address =
             sentinel.cli("SENTINEL", "get-master-addr-by-name", MASTER_NAME).split("\\R");
         int port = Integer.parseInt(address[address.length - 1].trim());
-        if (port == initialReplica.port()) {
-          return initialReplica;
-        }
-        if (port == initialMaster.port()) {
-          return initialMaster;
+        for (RedisNode node : dataNodes) {
+          if (node.port() == port) {
+            return node;
+          }
         }
       } catch (RuntimeException e) {
         // Try the next sentinel.
@@ -197,12 +230,24 @@ public final class SentinelDeployment implements RedisDeployment {
   }
 
   /**
-   * The data node that is not {@link #master()}.
+   * The first data node that is not {@link #master()}.
    *
    * @return the current replica (after a failover: the old master, possibly dead)
    */
   public RedisNode replica() {
-    return other(master());
+    return replicas().get(0);
+  }
+
+  /**
+   * The data nodes that are not {@link #master()}, in start order.
+   *
+   * @return the current replicas (after a failover including the old master, possibly dead)
+   */
+  public List<RedisNode> replicas() {
+    RedisNode master = master();
+    List<RedisNode> out = new ArrayList<>(dataNodes);
+    out.remove(master);
+    return out;
   }
 
   /**
@@ -245,9 +290,10 @@ public final class SentinelDeployment implements RedisDeployment {
   public void flushAll() {
     RedisNode master = master();
     master.cli("FLUSHALL");
-    RedisNode replica = other(master);
-    if (replica.isAlive()) {
-      awaitReplication(master, replica);
+    for (RedisNode replica : dataNodes) {
+      if (replica != master && replica.isAlive()) {
+        awaitReplication(master, replica);
+      }
     }
   }
 
@@ -265,8 +311,7 @@ public final class SentinelDeployment implements RedisDeployment {
   @Override
   public void close() {
     List<RedisNode> all = new ArrayList<>(sentinels);
-    all.add(initialMaster);
-    all.add(initialReplica);
+    all.addAll(dataNodes);
     Parallel.close(all);
   }
 

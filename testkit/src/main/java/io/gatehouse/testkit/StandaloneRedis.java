@@ -17,8 +17,21 @@ public final class StandaloneRedis implements RedisDeployment {
    * @return the running server
    */
   public static StandaloneRedis start() {
+    return start(new String[0]);
+  }
+
+  /**
+   * Starts a private server with extra config lines after the defaults (no persistence), for
+   * example {@code "appendonly yes", "appendfsync always"} or {@code "maxmemory 2mb"}. They are
+   * kept across {@link RedisNode#restart()}.
+   *
+   * @param config redis.conf lines
+   * @return the running server
+   */
+  public static StandaloneRedis start(String... config) {
     return new StandaloneRedis(
-        PortRetry.withFreshPorts(() -> RedisNode.start(NodeSpec.server(FreePorts.next()))));
+        PortRetry.withFreshPorts(
+            () -> RedisNode.start(NodeSpec.server(FreePorts.next()).withConfig(config))));
   }
 
   /**

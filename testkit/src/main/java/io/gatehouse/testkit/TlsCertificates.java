@@ -1,17 +1,18 @@
 package io.gatehouse.testkit;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test certificates made with the {@code openssl} CLI: an EC P-256 CA, a server certificate for
- * {@code 127.0.0.1}/{@code localhost} and a client certificate signed by it, and an unrelated
- * second CA. Keys are unencrypted PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), which Netty requires.
+ * Test certificates made by the shipped {@code scripts/tls-certs} (copied onto the classpath by the
+ * build): an EC P-256 CA, a server certificate for {@code 127.0.0.1}/{@code localhost} and a client
+ * certificate signed by it, and an unrelated second CA. Keys are unencrypted PKCS#8 PEM ({@code
+ * BEGIN PRIVATE KEY}), which Netty requires.
  *
  * @param caCert the CA that signed the server and client certificates
  * @param serverCert server certificate
@@ -23,97 +24,41 @@ import java.util.List;
 record TlsCertificates(
     Path caCert, Path serverCert, Path serverKey, Path clientCert, Path clientKey, Path otherCaCert) {
 
-  private static final Duration OPENSSL_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(60);
+  private static final String SCRIPT = "/io/gatehouse/testkit/deploy/tls-certs";
 
-  /** Extension sections referenced by name below; {@code prompt = no} keeps openssl off stdin. */
-  private static final String CONFIG =
-      String.join(
-          "\n",
-          "[req]",
-          "distinguished_name = dn",
-          "prompt = no",
-          "[dn]",
-          "CN = unused",
-          "[ca_ext]",
-          "basicConstraints = critical,CA:TRUE",
-          "keyUsage = critical,keyCertSign,cRLSign",
-          "subjectKeyIdentifier = hash",
-          "[server_ext]",
-          "basicConstraints = critical,CA:FALSE",
-          "keyUsage = critical,digitalSignature,keyAgreement",
-          "extendedKeyUsage = serverAuth",
-          "subjectAltName = IP:127.0.0.1,DNS:localhost",
-          "subjectKeyIdentifier = hash",
-          "authorityKeyIdentifier = keyid",
-          "[client_ext]",
-          "basicConstraints = critical,CA:FALSE",
-          "keyUsage = critical,digitalSignature,keyAgreement",
-          "extendedKeyUsage = clientAuth",
-          "subjectKeyIdentifier = hash",
-          "authorityKeyIdentifier = keyid",
-          "");
-
-  /** Generates everything in {@code dir}; the two CAs first, then both leaves, each pair at once. */
+  /** Generates everything in {@code dir}: the deployment's CA and leaves, and the unrelated CA. */
   static TlsCertificates generate(Path dir) {
-    Path config = dir.resolve("openssl.cnf");
-    try {
-      Files.writeString(config, CONFIG);
+    Binaries.locate(Binaries.OPENSSL); // fails with installation advice before the script would
+    Path script = dir.resolve("tls-certs");
+    try (InputStream in = TlsCertificates.class.getResourceAsStream(SCRIPT)) {
+      if (in == null) {
+        throw new IllegalStateException(SCRIPT + " is not on the classpath (the testkit build copies it)");
+      }
+      Files.write(script, in.readAllBytes());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + config, e);
+      throw new UncheckedIOException("cannot write " + script, e);
     }
-    TlsCertificates files =
-        new TlsCertificates(
-            dir.resolve("ca.crt"),
-            dir.resolve("server.crt"),
-            dir.resolve("server.key"),
-            dir.resolve("client.crt"),
-            dir.resolve("client.key"),
-            dir.resolve("other-ca.crt"));
-    Path caKey = dir.resolve("ca.key");
-    Parallel.run(
-        List.of(
-            () -> issue(config, "Gatehouse Test CA", "ca_ext", files.caCert, caKey, null, null),
-            () ->
-                issue(
-                    config,
-                    "Gatehouse Unrelated Test CA",
-                    "ca_ext",
-                    files.otherCaCert,
-                    dir.resolve("other-ca.key"),
-                    null,
-                    null)));
+    Path main = dir.resolve("main");
+    Path other = dir.resolve("other");
     Parallel.run(
         List.of(
             () ->
-                issue(
-                    config, "localhost", "server_ext", files.serverCert, files.serverKey,
-                    files.caCert, caKey),
-            () ->
-                issue(
-                    config, "gatehouse-test-client", "client_ext", files.clientCert,
-                    files.clientKey, files.caCert, caKey)));
-    return files;
+                run(script, main, "--server", "server=IP:127.0.0.1,DNS:localhost", "--client", "client"),
+            () -> run(script, other, "--client", "unused")));
+    return new TlsCertificates(
+        main.resolve("ca.crt"),
+        main.resolve("server.crt"),
+        main.resolve("server.key"),
+        main.resolve("client.crt"),
+        main.resolve("client.key"),
+        other.resolve("ca.crt"));
   }
 
-  /**
-   * One {@code openssl req -x509} run makes a new key and its certificate: self-signed when
-   * {@code signerCert} is null, otherwise signed by it ({@code -CA}, OpenSSL 3).
-   */
-  private static void issue(
-      Path config, String commonName, String extensions, Path cert, Path key, Path signerCert,
-      Path signerKey) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Binaries.locate(Binaries.OPENSSL).toString(), "req", "-x509", "-new",
-                "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-noenc",
-                "-keyout", key.toString(), "-out", cert.toString(),
-                "-subj", "/CN=" + commonName, "-days", "3650", "-sha256",
-                "-config", config.toString(), "-extensions", extensions));
-    if (signerCert != null) {
-      command.addAll(List.of("-CA", signerCert.toString(), "-CAkey", signerKey.toString()));
-    }
-    CommandRunner.Result result = CommandRunner.run(command, OPENSSL_TIMEOUT);
+  private static void run(Path script, Path out, String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString(), out.toString()));
+    command.addAll(List.of(args));
+    CommandRunner.Result result = CommandRunner.run(command, SCRIPT_TIMEOUT);
     if (!result.ok()) {
       throw new IllegalStateException("certificate generation failed: " + result.describe());
     }

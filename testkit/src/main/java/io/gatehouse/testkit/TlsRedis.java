@@ -2,27 +2,39 @@ package io.gatehouse.testkit;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One {@code redis-server} reachable only over TLS ({@code port 0}, {@code tls-port P}), client
- * certificates optional, with ACL users {@code default off} and
- * {@code gatehouse on >PASSWORD ~gatehouse:* &gatehouse:* +@all}. Certificates are generated per
+ * One {@code redis-server} started from the shipped {@code deploy/redis/redis.conf} and
+ * {@code deploy/redis/users.acl} (only ports, paths and certificate files changed): TLS only
+ * ({@code port 0}, {@code tls-port P}) with client certificates required, {@code default} off, the
+ * least-privilege users {@code gatehouse}, {@code ops}, {@code monitor} and {@code sentinel} with
+ * random passwords,
+ * plus one test-only user {@code testkit} ({@code +@all}) that {@link #flushAll()} and {@link
+ * RedisNode#cli} use for housekeeping the shipped users may not do. Certificates are generated per
  * deployment with {@code openssl} into the deployment's own temporary directory.
  */
 public final class TlsRedis implements RedisDeployment {
   static final String USERNAME = "gatehouse";
+  static final String OPS = "ops";
+  static final String MONITOR = "monitor";
+  static final String SENTINEL = "sentinel";
+  /** The test-only administrator; not in the shipped ACL. */
+  static final String ADMIN = "testkit";
 
   private final RedisNode node;
   private final Path certDir;
   private final TlsCertificates certificates;
-  private final String password;
+  private final Map<String, String> passwords;
 
-  private TlsRedis(RedisNode node, Path certDir, TlsCertificates certificates, String password) {
+  private TlsRedis(
+      RedisNode node, Path certDir, TlsCertificates certificates, Map<String, String> passwords) {
     this.node = node;
     this.certDir = certDir;
     this.certificates = certificates;
-    this.password = password;
+    this.passwords = passwords;
   }
 
   /**
@@ -39,11 +51,14 @@ public final class TlsRedis implements RedisDeployment {
     PidRegistry.registerDir(certDir);
     try {
       TlsCertificates certificates = TlsCertificates.generate(certDir);
-      String password = RandomHex.of(16);
+      Map<String, String> passwords = new LinkedHashMap<>();
+      for (String user : List.of(USERNAME, OPS, MONITOR, SENTINEL, ADMIN)) {
+        passwords.put(user, RandomHex.of(16));
+      }
       RedisNode node =
           PortRetry.withFreshPorts(
-              () -> RedisNode.start(spec(FreePorts.next(), certificates, password)));
-      return new TlsRedis(node, certDir, certificates, password);
+              () -> RedisNode.start(spec(FreePorts.next(), certificates, passwords)));
+      return new TlsRedis(node, certDir, certificates, Map.copyOf(passwords));
     } catch (RuntimeException e) {
       deleteCertDir(certDir);
       throw e;
@@ -55,19 +70,38 @@ public final class TlsRedis implements RedisDeployment {
     PidRegistry.unregisterDir(certDir);
   }
 
-  private static NodeSpec spec(int port, TlsCertificates certificates, String password) {
-    List<String> cliArgs = new ArrayList<>(tlsArgs(certificates));
-    cliArgs.addAll(List.of("--user", USERNAME, "--pass", password, "--no-auth-warning"));
-    return NodeSpec.server(port)
+  private static NodeSpec spec(
+      int port, TlsCertificates certificates, Map<String, String> passwords) {
+    Map<String, String> shipped = new LinkedHashMap<>(passwords);
+    shipped.remove(ADMIN);
+    String acl =
+        ShippedRedisConfig.users(shipped)
+            + "user " + ADMIN + " on #" + ShippedRedisConfig.sha256Hex(passwords.get(ADMIN))
+            + " ~* &* +@all\n";
+    return NodeSpec.shippedTlsServer(port, acl, cliArgs(certificates, ADMIN, passwords.get(ADMIN)))
         .withConfig(
             "tls-cert-file " + NodeSpec.quote(certificates.serverCert()),
             "tls-key-file " + NodeSpec.quote(certificates.serverKey()),
-            "tls-ca-cert-file " + NodeSpec.quote(certificates.caCert()),
-            "tls-auth-clients optional",
-            // ACL rules must come from a file: as command-line flags Redis rejects the spaces.
-            "user default off",
-            "user " + USERNAME + " on >" + password + " ~gatehouse:* &gatehouse:* +@all")
-        .withTls(cliArgs);
+            "tls-ca-cert-file " + NodeSpec.quote(certificates.caCert()));
+  }
+
+  private static List<String> cliArgs(TlsCertificates certificates, String user, String password) {
+    List<String> args = new ArrayList<>(tlsArgs(certificates));
+    args.addAll(List.of("--user", user, "--pass", password, "--no-auth-warning"));
+    return args;
+  }
+
+  /** redis-cli flags for TLS with the client certificate as {@code user} (its password in argv). */
+  List<String> cliArgsAs(String user) {
+    return cliArgs(certificates, user, password(user));
+  }
+
+  String password(String user) {
+    String password = passwords.get(user);
+    if (password == null) {
+      throw new IllegalArgumentException("no user " + user);
+    }
+    return password;
   }
 
   /** redis-cli flags for TLS with the client certificate, without any user (for tests). */
@@ -107,7 +141,34 @@ public final class TlsRedis implements RedisDeployment {
    * @return the password
    */
   public String password() {
-    return password;
+    return password(USERNAME);
+  }
+
+  /**
+   * The random password of the shipped {@code ops} user (backups, replication).
+   *
+   * @return the password
+   */
+  public String opsPassword() {
+    return password(OPS);
+  }
+
+  /**
+   * The random password of the shipped read-only {@code monitor} user (redis_exporter).
+   *
+   * @return the password
+   */
+  public String monitorPassword() {
+    return password(MONITOR);
+  }
+
+  /**
+   * redis-cli's TLS flags for this deployment (CA, client certificate and key), without a user.
+   *
+   * @return the flags
+   */
+  public List<String> redisCliTlsArgs() {
+    return tlsArgs(certificates);
   }
 
   /**
@@ -159,7 +220,7 @@ public final class TlsRedis implements RedisDeployment {
    */
   @Override
   public String url() {
-    return "rediss://" + USERNAME + ":" + password + "@" + node.host() + ":" + node.port();
+    return "rediss://" + USERNAME + ":" + password() + "@" + node.host() + ":" + node.port();
   }
 
   /** {@inheritDoc} */

@@ -15,7 +15,9 @@ class TlsRedisIntegrationTest {
   @Test
   void gatehouseUserWorksOverTls(TlsRedis redis) {
     RedisNode node = redis.node();
-    assertThat(node.cli("PING")).isEqualTo("PONG");
+    assertThat(RedisCli.checked(node.port(), redis.cliArgsAs("gatehouse"), "PING")).isEqualTo("PONG");
+    assertThat(RedisCli.checked(node.port(), redis.cliArgsAs("gatehouse"), "SET", "gatehouse:x", "1"))
+        .isEqualTo("OK");
     assertThat(redis.username()).isEqualTo("gatehouse");
     assertThat(redis.url())
         .isEqualTo("rediss://gatehouse:" + redis.password() + "@127.0.0.1:" + node.port());
@@ -28,7 +30,8 @@ class TlsRedisIntegrationTest {
 
   @Test
   void keysOutsideTheGatehousePrefixAreForbidden(TlsRedis redis) {
-    assertThatThrownBy(() -> redis.node().cli("SET", "other:key", "1"))
+    assertThatThrownBy(
+            () -> RedisCli.checked(redis.node().port(), redis.cliArgsAs("gatehouse"), "SET", "other:key", "1"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("NOPERM");
   }

@@ -1,12 +1,21 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.Gatehouse;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.account.Actor;
+import io.gatehouse.ratelimit.LockoutStatus;
+import io.gatehouse.ratelimit.LoginGuard;
+import io.gatehouse.ratelimit.RateLimitResponse;
+import io.gatehouse.ratelimit.RateLimiter;
+import io.gatehouse.ratelimit.RatePolicy;
 import io.gatehouse.session.Device;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionStore;
 import io.gatehouse.session.TrustedDevice;
 import io.gatehouse.token.TokenPair;
+import io.gatehouse.user.InvalidUserInputException;
+import io.gatehouse.user.UnknownUserException;
+import io.gatehouse.user.UserProfiles;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -22,11 +31,19 @@ public final class AccountService {
     private final Accounts accounts;
     private final SessionStore sessions;
     private final Clock clock;
+    private final UserProfiles profiles;
+    private final LoginGuard guard;
+    private final RateLimiter limiter;
+    private final RatePolicy accountFailures;
 
-    public AccountService(Accounts accounts, SessionStore sessions, Clock clock) {
-        this.accounts = accounts;
-        this.sessions = sessions;
+    public AccountService(Gatehouse gatehouse, Clock clock) {
+        this.accounts = gatehouse.accounts();
+        this.sessions = gatehouse.sessions();
         this.clock = clock;
+        this.profiles = gatehouse.profiles();
+        this.guard = gatehouse.loginGuard();
+        this.limiter = gatehouse.rateLimiter();
+        this.accountFailures = gatehouse.policies().policy(AuthSettings.LOGIN_ACCOUNT);
     }
 
     /** Ends the caller's session: its access and refresh tokens are revoked at once (session end → token service). */
@@ -60,11 +77,30 @@ public final class AccountService {
      * ended, the cached profile dropped, {@code password_changed} recorded; the caller's session stays and
      * gets a new token pair.
      *
+     * <p>A wrong current password counts as a failed login of the account (the {@link LoginGuard} lockout and
+     * the {@code login-account} failure budget), so a stolen access token is not a free password oracle; a
+     * locked-out address is refused before any hashing.
+     *
      * @throws io.gatehouse.user.InvalidUserInputException wrong current password, or a new one against the policy
      */
     public PasswordChanged changePassword(Caller caller, ClientInfo client, String currentPassword, String newPassword) {
-        Accounts.PasswordChanged c = accounts.changePassword(caller.userId(), caller.sessionId(), currentPassword,
-                newPassword, actor(caller, client));
+        String account = profiles.get(caller.userId()).map(u -> LoginService.accountSubject(u.email()))
+                .orElseThrow(() -> new UnknownUserException(caller.userId()));
+        LockoutStatus lockout = guard.check(client.limitKey(), account);
+        if (lockout.locked()) {
+            throw AuthAnswers.rateLimited(RateLimitResponse.lockedOut(lockout));
+        }
+        Accounts.PasswordChanged c;
+        try {
+            c = accounts.changePassword(caller.userId(), caller.sessionId(), currentPassword, newPassword,
+                    actor(caller, client));
+        } catch (InvalidUserInputException e) {
+            if (e.errors().stream().anyMatch(f -> f.field().equals("current_password"))) {
+                guard.failure(client.limitKey(), account);
+                limiter.decide(accountFailures, account);
+            }
+            throw e;
+        }
         return new PasswordChanged(c.tokens(), c.changedAt(), c.sessionsEnded(), c.tokens().expiresIn(clock.instant()));
     }
 

@@ -62,7 +62,7 @@ public final class AdminAccess {
         if (basic.isPresent()) {
             OAuthClient client;
             try {
-                client = clients.authenticate(basic.get());
+                client = clients.authenticate(basic.get(), ClientInfo.of(req));
             } catch (InvalidClientException e) {
                 throw unauthorized(e.getMessage());
             }

@@ -30,8 +30,13 @@ import java.util.Set;
  * @param audience   the tokens' {@code aud} ({@code gatehouse.tokens.audience}, default {@code gatehouse})
  * @param profileTtl {@code gatehouse.server.profile-cache-ttl}, default 10 minutes: how long the user profile
  *                   cached at login is served without reading the database
+ * @param passwordGrant {@value #PASSWORD_GRANT}, default true: whether {@code /oauth2/token} accepts (and the
+ *                   metadata advertises) the resource owner password grant. RFC 9700 §2.4 says it MUST NOT be
+ *                   used: it exists for first-party form logins; turn it off when none uses it
  */
-public record AuthSettings(String publicUrl, String issuer, String audience, Duration profileTtl) {
+public record AuthSettings(String publicUrl, String issuer, String audience, Duration profileTtl,
+                           boolean passwordGrant) {
+    public static final String PASSWORD_GRANT = "gatehouse.server.oauth.password-grant";
     public static final String PUBLIC_URL = "gatehouse.server.public-url";
     public static final String ISSUER = "gatehouse.tokens.issuer";
     public static final String PROFILE_TTL = "gatehouse.server.profile-cache-ttl";
@@ -47,10 +52,14 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
     public static final String INTROSPECT_CLIENT = "introspect-client";
     /** Built-in policy of the core: login attempts per client IP. */
     public static final String LOGIN_IP = "login-ip";
-    /** Built-in policy of the core: login attempts per account name. */
+    /** Built-in policy of the core: wrong passwords per account name (the server spends it on failures only). */
     public static final String LOGIN_ACCOUNT = "login-account";
 
     static final List<String[]> POLICY_DEFAULTS = List.of(
+            // Wrong passwords per account (successes spend nothing): 10 at once, then 100 a day, so a guesser
+            // spread over many addresses stays far below NIST SP 800-63B's 100 consecutive failures per account
+            // within a day, and the owner keeps logging in from known devices (LoginService).
+            new String[] {LOGIN_ACCOUNT, "100/1d", "10"},
             new String[] {REGISTER_IP, "30/1m"},
             new String[] {REFRESH_FAMILY, "60/1m"},
             new String[] {INTROSPECT_CLIENT, "600000/1m"});
@@ -67,6 +76,10 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
         if (config.get(ISSUER).isEmpty()) {
             b.set(ISSUER, publicUrl);
         }
+        if (publicUrl.startsWith("https:") && config.get(HttpSettings.HSTS_KEY).isEmpty()) {
+            // Clients reach the server over https: browsers must never fall back to http (a year, RFC 6797).
+            b.set(HttpSettings.HSTS_KEY, "365d");
+        }
         Set<String> names = new LinkedHashSet<>();
         for (String n : config.string(POLICIES, "").split(",")) {
             if (!n.isBlank()) {
@@ -78,6 +91,10 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
             String rateKey = "gatehouse.ratelimit.policy." + p[0] + ".rate";
             if (config.get(rateKey).isEmpty()) {
                 b.set(rateKey, p[1]);
+                String burstKey = "gatehouse.ratelimit.policy." + p[0] + ".burst";
+                if (p.length > 2 && config.get(burstKey).isEmpty()) {
+                    b.set(burstKey, p[2]);
+                }
             }
         }
         b.set(POLICIES, String.join(",", names));
@@ -96,7 +113,7 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
             throw new ConfigException(PROFILE_TTL, PROFILE_TTL + " must be a positive duration such as 10m");
         }
         return new AuthSettings(publicUrl(config), config.string(ISSUER, publicUrl(config)),
-                config.string("gatehouse.tokens.audience", "gatehouse"), ttl);
+                config.string("gatehouse.tokens.audience", "gatehouse"), ttl, config.flag(PASSWORD_GRANT, true));
     }
 
     /**

@@ -37,22 +37,30 @@ public final class BearerAuthenticator {
     private final TokenService tokens;
     private final SessionLiveness sessions;
     private final TokenVerificationMetrics metrics;
+    private final ApiLimits limits;
 
-    /** @param sessions the sessions, touched in the store; the liveness cache remembers each answer */
-    public BearerAuthenticator(TokenService tokens, SessionLiveness sessions, TokenVerificationMetrics metrics) {
+    /**
+     * @param sessions the sessions, touched in the store; the liveness cache remembers each answer
+     * @param limits   the per-user and per-address ceilings every authenticated request passes
+     */
+    public BearerAuthenticator(TokenService tokens, SessionLiveness sessions, TokenVerificationMetrics metrics,
+                               ApiLimits limits) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.metrics = metrics;
+        this.limits = limits;
     }
 
     /**
-     * The caller of {@code req}; also records the user id for the request's log lines.
+     * The caller of {@code req}; also records the user id for the request's log lines, and spends one unit of
+     * the {@code api-user} and {@code api-ip} limits.
      *
-     * @throws ProblemException 401 as described above
+     * @throws ProblemException 401 as described above, 429 when a limit is spent
      */
     public Caller authenticate(ServerRequest req) {
         Caller caller = authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         Exchange.of(req).userId(caller.userId());
+        limits.check(caller.userId(), ClientInfo.of(req));
         return caller;
     }
 

@@ -3,6 +3,9 @@ package io.gatehouse.server.auth;
 import com.password4j.Argon2Function;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.ratelimit.LockoutStatus;
+import io.gatehouse.ratelimit.LoginGuard;
+import io.gatehouse.ratelimit.RateLimitResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -67,6 +70,8 @@ public final class ClientRegistry {
     private final Map<String, Entry> clients;
     private final Duration argon2CacheTtl;
     private final Clock clock;
+    /** Counts failed authentications, or null when not {@link #guarded}. */
+    private final LoginGuard guard;
     /** Client id → the SHA-256 of a secret whose Argon2id verification succeeded, until when. */
     private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
     /** Compared against when the id is unknown, so unknown and known ids cost the same. */
@@ -78,10 +83,11 @@ public final class ClientRegistry {
     private record Remembered(byte[] sha256, Instant until) {
     }
 
-    private ClientRegistry(Map<String, Entry> clients, Duration argon2CacheTtl, Clock clock) {
+    private ClientRegistry(Map<String, Entry> clients, Duration argon2CacheTtl, Clock clock, LoginGuard guard) {
         this.clients = Map.copyOf(clients);
         this.argon2CacheTtl = argon2CacheTtl;
         this.clock = clock;
+        this.guard = guard;
     }
 
     /**
@@ -138,14 +144,47 @@ public final class ClientRegistry {
             throw new ConfigException(CACHE_TTL, CACHE_TTL + " must not be negative; 0 verifies Argon2id secrets on"
                     + " every request");
         }
-        return new ClientRegistry(clients, ttl, clock);
+        return new ClientRegistry(clients, ttl, clock, null);
     }
 
     /** A registry with these clients and SHA-256 secrets (tests, embedding). */
     public static ClientRegistry of(Map<OAuthClient, String> clientsWithSecrets, Clock clock) {
         Map<String, Entry> clients = new LinkedHashMap<>();
         clientsWithSecrets.forEach((c, secret) -> clients.put(c.id(), new Entry(c, sha256(secret), null)));
-        return new ClientRegistry(clients, DEFAULT_ARGON2_CACHE, clock);
+        return new ClientRegistry(clients, DEFAULT_ARGON2_CACHE, clock, null);
+    }
+
+    /**
+     * This registry with failed authentications counted by {@code guard}, per client id and address, like
+     * failed logins: an Argon2id client secret cannot be guessed faster than a password, and a locked-out
+     * pair is refused with 429 before any hashing.
+     */
+    public ClientRegistry guarded(LoginGuard guard) {
+        return new ClientRegistry(clients, argon2CacheTtl, clock, java.util.Objects.requireNonNull(guard));
+    }
+
+    /**
+     * The client these credentials authenticate, for a request from {@code client}; failures are counted when
+     * the registry is {@link #guarded}.
+     *
+     * @throws InvalidClientException unknown client or wrong secret (deliberately the same message)
+     * @throws io.gatehouse.server.http.ProblemException 429 while this client id is locked out for the address
+     */
+    public OAuthClient authenticate(ClientCredentials credentials, ClientInfo client) {
+        if (guard == null) {
+            return authenticate(credentials);
+        }
+        String subject = "client:" + LoginService.accountSubject(credentials.id());
+        LockoutStatus lockout = guard.check(client.limitKey(), subject);
+        if (lockout.locked()) {
+            throw AuthAnswers.rateLimited(RateLimitResponse.lockedOut(lockout));
+        }
+        try {
+            return authenticate(credentials);
+        } catch (InvalidClientException e) {
+            guard.failure(client.limitKey(), subject);
+            throw e;
+        }
     }
 
     /**

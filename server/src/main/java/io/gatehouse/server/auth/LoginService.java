@@ -4,10 +4,8 @@ import io.gatehouse.user.UserProfiles;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
-import io.gatehouse.ratelimit.Check;
 import io.gatehouse.ratelimit.LockoutStatus;
 import io.gatehouse.ratelimit.LoginGuard;
-import io.gatehouse.ratelimit.MultiDecision;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicy;
@@ -42,9 +40,14 @@ import java.util.Optional;
  *
  * <p>Login, in this order, each step refusing before the next costs anything:
  * <ol>
- *   <li>rate limits {@code login-ip} (per client address) and {@code login-account} (per account name),
- *       decided together (a refused request consumes neither);</li>
- *   <li>the {@link LoginGuard} lockout (same answer whether the account exists);</li>
+ *   <li>the rate limit {@code login-ip} (every attempt per client address, an IPv6 /64 as one);</li>
+ *   <li>the {@link LoginGuard} lockout (same answer whether the account exists), checked before anything
+ *       of the account is spent;</li>
+ *   <li>the account-wide failure budget {@code login-account}: spent by wrong passwords only, never by a
+ *       successful login. While it is exhausted, attempts are refused before the password is checked,
+ *       except from a device known to the account (a trusted device, or the device of one of its live
+ *       sessions, by the client's fingerprint): an attacker guessing from elsewhere cannot lock the owner
+ *       out of the devices they use;</li>
  *   <li>the password (one Argon2id verification, also for unknown emails: same time);</li>
  *   <li>a session with the client's address, user agent and device, then an access/refresh pair for it;</li>
  *   <li>the profile cached, {@code login_success} recorded (or {@code login_failure}, and a guard failure).</li>
@@ -123,16 +126,22 @@ public final class LoginService {
      */
     public Issued login(LoginRequest request) {
         ClientInfo client = request.client();
+        String ipKey = client.limitKey();
         String account = accountSubject(request.email());
-        MultiDecision decision = limiter.decideAll(Check.of(loginIp, client.ip()), Check.of(loginAccount, account));
-        RateLimitResponse limits = RateLimitResponse.of(List.of(loginIp, loginAccount), decision, clock.instant());
-        if (!decision.allowed()) {
+        var perIp = limiter.decide(loginIp, ipKey);
+        RateLimitResponse limits = RateLimitResponse.of(loginIp, perIp, clock.instant());
+        if (!perIp.allowed()) {
             throw AuthFailure.rateLimited(limits);
         }
-        LockoutStatus lockout = guard.check(client.ip(), account);
+        LockoutStatus lockout = guard.check(ipKey, account);
         if (lockout.locked()) {
             failure(client, account, "locked_out");
             throw AuthFailure.rateLimited(RateLimitResponse.lockedOut(lockout));
+        }
+        var budget = limiter.peek(loginAccount, account);
+        if (!budget.allowed() && !fromKnownDevice(request)) {
+            failure(client, account, "account_throttled");
+            throw AuthFailure.rateLimited(RateLimitResponse.of(loginAccount, budget, clock.instant()));
         }
         AuthenticationResult result = users.authenticate(request.email(), request.password());
         if (result instanceof AuthenticationResult.Rejected rejected) {
@@ -140,12 +149,13 @@ public final class LoginService {
                 failure(client, account, "suspended");
                 throw AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended");
             }
-            guard.failure(client.ip(), account);
+            guard.failure(ipKey, account);
+            limiter.decide(loginAccount, account);
             failure(client, account, "bad_credentials");
             throw AuthFailure.of(AuthFailure.Kind.INVALID_CREDENTIALS, "the email or the password is not correct");
         }
         User user = ((AuthenticationResult.Authenticated) result).user();
-        guard.success(client.ip(), account);
+        guard.success(ipKey, account);
         NewSession.Builder ns = NewSession.forUser(user.id()).ip(client.ip());
         client.userAgent().ifPresent(ns::userAgent);
         request.fingerprint().ifPresent(ns::fingerprint);
@@ -167,6 +177,23 @@ public final class LoginService {
         session.deviceId().ifPresent(d -> e.detail("device", d));
         events.record(e.build());
         return new Issued(pair, session, pair.expiresIn(clock.instant()), limits.headers());
+    }
+
+    /** Whether the client's fingerprint is a device the account trusts or has a live session on. */
+    private boolean fromKnownDevice(LoginRequest request) {
+        if (request.fingerprint().isEmpty() || request.email() == null || request.email().isBlank()) {
+            return false;
+        }
+        Optional<User> user = users.findByEmail(request.email());
+        if (user.isEmpty()) {
+            return false;
+        }
+        String fingerprint = request.fingerprint().get();
+        if (sessions.isTrusted(user.get().id(), fingerprint)) {
+            return true;
+        }
+        String device = sessions.deviceId(fingerprint);
+        return sessions.devices(user.get().id()).stream().anyMatch(d -> d.deviceId().equals(device));
     }
 
     /**

@@ -69,6 +69,10 @@ public final class OAuthRoutes implements RouteGroup {
         Form form = Form.read(req, maxBodyBytes);
         authenticateClient(req, form, false);
         String grant = form.require("grant_type");
+        if (grant.equals("password") && !settings.passwordGrant()) {
+            throw new OAuthException(OAuthError.unsupportedGrantType("the password grant is turned off here ("
+                    + AuthSettings.PASSWORD_GRANT + "); grant_type must be refresh_token"));
+        }
         LoginService.Issued issued = switch (grant) {
             case "password" -> logins.login(new LoginService.LoginRequest(form.require("username"),
                     form.require("password"), ClientInfo.of(req), Optional.empty(), Optional.empty()));
@@ -113,7 +117,8 @@ public final class OAuthRoutes implements RouteGroup {
         m.put("jwks_uri", base + "/.well-known/jwks.json");
         m.put("revocation_endpoint", base + "/oauth2/revoke");
         m.put("introspection_endpoint", base + "/oauth2/introspect");
-        m.put("grant_types_supported", List.of("password", "refresh_token"));
+        m.put("grant_types_supported", settings.passwordGrant() ? List.of("password", "refresh_token")
+                : List.of("refresh_token"));
         // No authorization endpoint: no response type is supported (RFC 8414 §2 lists the member as required).
         m.put("response_types_supported", List.of());
         List<String> tokenAuth = new ArrayList<>(AUTH_METHODS);
@@ -178,7 +183,7 @@ public final class OAuthRoutes implements RouteGroup {
         }
         OAuthClient client;
         try {
-            client = clients.authenticate(credentials.get());
+            client = clients.authenticate(credentials.get(), ClientInfo.of(req));
         } catch (InvalidClientException e) {
             throw new OAuthException(OAuthError.invalidClient(e.getMessage()));
         }

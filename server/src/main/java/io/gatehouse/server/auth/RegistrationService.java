@@ -48,7 +48,7 @@ public final class RegistrationService {
      * @throws io.gatehouse.user.EmailTakenException       the email is taken
      */
     public Registered register(Registration registration, ClientInfo client) {
-        Decision d = limiter.decide(perIp, client.ip());
+        Decision d = limiter.decide(perIp, client.limitKey());
         RateLimitResponse limits = RateLimitResponse.of(perIp, d, clock.instant());
         if (!d.allowed()) {
             throw AuthFailure.rateLimited(limits);

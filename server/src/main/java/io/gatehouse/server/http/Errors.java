@@ -7,10 +7,13 @@ import io.gatehouse.session.SessionLimitExceededException;
 import io.gatehouse.token.TokenRejectedException;
 import io.gatehouse.user.EmailTakenException;
 import io.gatehouse.user.FieldError;
+import io.gatehouse.user.HashingBusyException;
 import io.gatehouse.user.InvalidUserInputException;
 import io.gatehouse.user.UnknownUserException;
 import io.gatehouse.user.UserStoreException;
+import io.gatehouse.store.StoreDurabilityException;
 import io.gatehouse.store.StoreException;
+import io.gatehouse.store.StoreFullException;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import java.util.LinkedHashMap;
@@ -63,6 +66,22 @@ final class Errors {
         }
         if (t instanceof UnknownUserException) {
             return new ProblemException(Problem.of(404, "Not Found", "no such user"));
+        }
+        if (t instanceof StoreFullException) {
+            log.warn("store full: {}", t.toString());
+            return new ProblemException(Problem.typed("store-full", 503, "Service Unavailable",
+                    "the store is out of memory and refused the write; nothing was changed, retry later"),
+                    Map.of("Retry-After", "5"));
+        }
+        if (t instanceof StoreDurabilityException) {
+            log.warn("write not confirmed by replicas: {}", t.toString());
+            return new ProblemException(Problem.typed("not-durable", 503, "Service Unavailable",
+                    "the change was not confirmed by enough replicas and is not acknowledged; retry later"),
+                    Map.of("Retry-After", "1"));
+        }
+        if (t instanceof HashingBusyException) {
+            return new ProblemException(Problem.typed("busy", 503, "Service Unavailable",
+                    "the server is busy checking passwords; retry shortly"), Map.of("Retry-After", "1"));
         }
         if (t instanceof UserStoreException || t instanceof StoreException || t instanceof CacheException) {
             log.warn("backend unavailable: {}", t.toString());

@@ -19,9 +19,11 @@ public final class Exchange {
     private final String requestId;
     private volatile String route = UNMATCHED;
     private volatile String userId;
+    private final String clientIp;
 
-    Exchange(String requestId) {
+    Exchange(String requestId, String clientIp) {
         this.requestId = requestId;
+        this.clientIp = clientIp;
     }
 
     /** The exchange of {@code req}; every request passing the filter has one. */
@@ -31,6 +33,11 @@ public final class Exchange {
 
     public String requestId() {
         return requestId;
+    }
+
+    /** The client's address: the TCP peer, or what trusted proxies forwarded (see {@link ClientAddress}). */
+    public String clientIp() {
+        return clientIp;
     }
 
     /** The route template ({@code /api/v1/sessions/{id}}), or {@value #UNMATCHED}. */

@@ -1,8 +1,12 @@
 package io.gatehouse.server.http;
 
+import io.gatehouse.config.ConfigException;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,6 +26,9 @@ public final class HttpServer implements AutoCloseable {
 
     /** Builds the routing from {@code groups} and starts listening. */
     public static HttpServer start(HttpSettings settings, RequestObserver observer, List<RouteGroup> groups) {
+        if (settings.port() != 0) {
+            requireFree(settings);
+        }
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter(new RequestFilter(settings, observer));
         Routes routes = new Routes(routing);
@@ -46,7 +53,29 @@ public final class HttpServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
+        if (!server.isRunning() || server.port() < 0) {
+            // Helidon logs the bind failure and returns a server without a listener; a process that stays
+            // up then serves nothing while looking healthy to its supervisor.
+            server.stop();
+            throw cannotListen(settings);
+        }
         return new HttpServer(server, routes.list());
+    }
+
+    /** Helidon logs a taken port as an error with a stack trace: find out first and say it in one line. */
+    private static void requireFree(HttpSettings settings) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(settings.host(), settings.port()));
+        } catch (IOException e) {
+            throw cannotListen(settings);
+        }
+    }
+
+    private static ConfigException cannotListen(HttpSettings settings) {
+        return new ConfigException(HttpSettings.PORT_KEY, "Cannot listen on " + settings.host() + ":"
+                + settings.port() + " (address in use or not available); free it or set "
+                + HttpSettings.HOST_KEY + " / " + HttpSettings.PORT_KEY);
     }
 
     /** The port it listens on (the chosen one when configured as 0). */

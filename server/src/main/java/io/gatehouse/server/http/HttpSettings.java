@@ -14,15 +14,24 @@ import java.util.List;
  *                     behind a proxy on another host
  * @param port         {@code gatehouse.server.port}, default 8080; 0 picks a free port (logged at startup)
  * @param maxBodyBytes {@code gatehouse.server.max-body-size}, default 65536: larger request bodies get 413
- * @param hstsMaxAge   {@code gatehouse.server.hsts-max-age}, default 0 (off): when TLS terminates in front of
- *                     Gatehouse, a positive value sends {@code Strict-Transport-Security}
+ * @param hstsMaxAge   {@code gatehouse.server.hsts-max-age}: a positive value sends {@code Strict-Transport-Security};
+ *                     default one year when {@code gatehouse.server.public-url} is https, else 0 (off)
  * @param cors         cross-origin settings
+ * @param clientAddress which proxies' forwarding headers are believed ({@value ClientAddress#KEY})
  */
-public record HttpSettings(String host, int port, long maxBodyBytes, Duration hstsMaxAge, Cors cors) {
+public record HttpSettings(String host, int port, long maxBodyBytes, Duration hstsMaxAge, Cors cors,
+                           ClientAddress clientAddress) {
     public static final String HOST_KEY = "gatehouse.server.host";
     public static final String PORT_KEY = "gatehouse.server.port";
     public static final String MAX_BODY_KEY = "gatehouse.server.max-body-size";
     public static final String HSTS_KEY = "gatehouse.server.hsts-max-age";
+    /**
+     * The response headers a browser page may read by default: the request id, and exactly the rate-limit
+     * headers the server sends (IETF draft {@code RateLimit}/{@code RateLimit-Policy}, the common
+     * {@code X-RateLimit-*}, {@code Retry-After}) and the Bearer challenge.
+     */
+    static final String DEFAULT_EXPOSED_HEADERS = "X-Request-Id,Retry-After,RateLimit,RateLimit-Policy,"
+            + "X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset,WWW-Authenticate";
 
     /**
      * CORS: off unless origins are listed.
@@ -81,10 +90,10 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration hs
         Cors cors = new Cors(origins,
                 list(config.string(prefix + "allowed-methods", "GET,POST,DELETE,OPTIONS")),
                 list(config.string(prefix + "allowed-headers", "Authorization,Content-Type,X-Request-Id")),
-                list(config.string(prefix + "exposed-headers",
-                        "X-Request-Id,Retry-After,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset")),
+                list(config.string(prefix + "exposed-headers", DEFAULT_EXPOSED_HEADERS)),
                 credentials, config.duration(prefix + "max-age", Duration.ofMinutes(10)));
-        return new HttpSettings(host, (int) port, maxBody, hsts, cors);
+        return new HttpSettings(host, (int) port, maxBody, hsts, cors,
+                ClientAddress.parse(config.string(ClientAddress.KEY, "")));
     }
 
     private static List<String> list(String csv) {

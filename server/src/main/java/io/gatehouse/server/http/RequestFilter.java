@@ -8,6 +8,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -24,6 +25,8 @@ import org.slf4j.MDC;
  */
 final class RequestFilter implements Filter {
     static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+    private static final HeaderName FORWARDED = HeaderNames.create("Forwarded");
+    private static final HeaderName X_FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
     private static final Logger access = LoggerFactory.getLogger("io.gatehouse.server.access");
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
@@ -41,7 +44,8 @@ final class RequestFilter implements Filter {
         long start = System.nanoTime();
         String requestId = req.headers().first(REQUEST_ID)
                 .filter(id -> CLIENT_ID.matcher(id).matches()).orElseGet(() -> UUID.randomUUID().toString());
-        Exchange exchange = new Exchange(requestId);
+        Exchange exchange = new Exchange(requestId, settings.clientAddress().resolve(peer(req),
+                req.headers().values(FORWARDED), req.headers().values(X_FORWARDED_FOR)));
         req.context().register(exchange);
         MDC.put(Exchange.MDC_REQUEST_ID, requestId);
         String method = METHODS.contains(req.prologue().method().text()) ? req.prologue().method().text() : "OTHER";
@@ -64,6 +68,16 @@ final class RequestFilter implements Filter {
             MDC.remove(Exchange.MDC_REQUEST_ID);
             MDC.remove(Exchange.MDC_USER_ID);
         }
+    }
+
+    /** The TCP peer as an address literal, without an IPv6 scope. */
+    private static String peer(RoutingRequest req) {
+        if (req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            String ip = inet.getAddress().getHostAddress();
+            int scope = ip.indexOf('%');
+            return scope >= 0 ? ip.substring(0, scope) : ip;
+        }
+        return "0.0.0.0";
     }
 
     private void securityHeaders(RoutingResponse res) {

@@ -8,6 +8,7 @@ import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.DecisionSource;
 import io.gatehouse.ratelimit.LockoutStatus;
 import io.gatehouse.ratelimit.RateLimitListener;
+import io.gatehouse.session.CleanupBatch;
 import io.gatehouse.session.EndReason;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionListener;
@@ -49,6 +50,8 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
     private final Counter reuseRepeated;
     private final Counter sessionsCreated;
     private final Map<EndReason, Counter> sessionsEnded = new EnumMap<>(EndReason.class);
+    private final Counter cleanupUsers;
+    private final Counter cleanupRemoved;
     private static final DecisionSource[] SOURCES = DecisionSource.values();
     /** Per policy: [allowed ? 0 : 1][source ordinal], created on first use (policy names are configured, bounded). */
     private final Map<String, Counter[][]> decisions = new java.util.concurrent.ConcurrentHashMap<>();
@@ -62,6 +65,17 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
                     .description("Revocations written by this instance, by kind")
                     .tag("kind", label(k)).register(registry));
         }
+        // Every lockout series exists from the start at 0, so Prometheus's increase() sees the first one.
+        for (String dimension : List.of("account", "ip-account", "ip")) {
+            for (boolean permanent : new boolean[] {false, true}) {
+                lockouts(dimension, permanent);
+            }
+        }
+        cleanupUsers = Counter.builder("gatehouse.sessions.cleanup.users")
+                .description("Users examined by session cleanup passes run in this process").register(registry);
+        cleanupRemoved = Counter.builder("gatehouse.sessions.cleanup.removed")
+                .description("Expired session entries removed by session cleanup passes run in this process")
+                .register(registry);
         reuseFirst = reuse(registry, true);
         reuseRepeated = reuse(registry, false);
         sessionsCreated = Counter.builder("gatehouse.sessions.started")
@@ -110,8 +124,12 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
 
     @Override
     public void lockedOut(String dimension, String ip, String account, LockoutStatus status) {
-        registry.counter("gatehouse.lockouts", "dimension", dimension, "permanent", Boolean.toString(status.permanent()))
-                .increment();
+        lockouts(dimension, status.permanent()).increment();
+    }
+
+    private Counter lockouts(String dimension, boolean permanent) {
+        return Counter.builder("gatehouse.lockouts").description("Login lockouts started, by counter dimension")
+                .tag("dimension", dimension).tag("permanent", Boolean.toString(permanent)).register(registry);
     }
 
     @Override
@@ -149,6 +167,12 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
 
     // ------------------------------------------------------------------ decorators and scrape-time gauges
 
+    @Override
+    public void cleanedUp(CleanupBatch batch) {
+        cleanupUsers.increment(batch.usersVisited());
+        cleanupRemoved.increment(batch.entriesRemoved());
+    }
+
     /** {@code gatehouse.sessions.active}: sessions seen alive within the idle timeout of {@code sessions}. */
     public void bind(SessionStore sessions) {
         Cache<String, Boolean> a = Caffeine.newBuilder().expireAfterAccess(sessions.settings().idleTimeout())
@@ -174,8 +198,11 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
                 .description("Revocation link: 0 healthy, 1 degraded (stale but within budget or fail-open), 2 unhealthy")
                 .register(registry);
         Gauge.builder("gatehouse.token.revocation.age", tokens, t -> t.revocationHealth().age().toNanos() / 1e9)
-                .description("How old this instance's revocation state may be")
+                .description("Revocation link lag: how old this instance's revocation state may be")
                 .baseUnit("seconds").register(registry);
+        FunctionCounter.builder("gatehouse.token.revocation.resyncs", tokens, t -> t.revocationHealth().resyncs())
+                .description("Full reloads of the revocation state (the first load counts; more mean the stream lost entries)")
+                .register(registry);
     }
 
     /** Counters and gauges of the security-event pipeline ({@link EventStats}). */

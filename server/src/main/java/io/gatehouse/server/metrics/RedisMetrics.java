@@ -2,6 +2,12 @@ package io.gatehouse.server.metrics;
 
 import io.gatehouse.store.CircuitState;
 import io.gatehouse.store.RedisCommandListener;
+import io.gatehouse.store.StoreDurabilityException;
+import io.gatehouse.store.StoreException;
+import io.gatehouse.store.StoreFullException;
+import io.gatehouse.store.StoreScriptException;
+import io.gatehouse.store.StoreTimeoutException;
+import io.gatehouse.store.StoreUnavailableException;
 import io.gatehouse.store.Stores;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Redis meters: {@code gatehouse.redis.commands} (a latency histogram per target and command, fed by
- * the connectors' {@link RedisCommandListener}) and {@code gatehouse.redis.circuit.open} (1 while a
+ * the connectors' {@link RedisCommandListener}), {@code gatehouse.redis.errors} (failed calls per target
+ * and kind: {@code full} when Redis is out of memory, {@code durability} when replicas did not confirm a
+ * security write, {@code timeout}, {@code unavailable}, {@code script}, {@code command}) and {@code gatehouse.redis.circuit.open} (1 while a
  * target's circuit breaker is open, else 0). Targets are the connectors' {@code purposes@redacted-url}
  * labels: one per configured deployment, never a password.
  */
@@ -38,6 +46,28 @@ public final class RedisMetrics implements RedisCommandListener {
                         .maximumExpectedValue(Duration.ofSeconds(2))
                         .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void failed(String target, StoreException error) {
+        registry.counter("gatehouse.redis.errors", "target", target, "error", kind(error)).increment();
+    }
+
+    /** A short, bounded label: full (out of memory), durability, timeout, unavailable, script, command. */
+    static String kind(StoreException e) {
+        if (e instanceof StoreFullException) {
+            return "full";
+        }
+        if (e instanceof StoreDurabilityException) {
+            return "durability";
+        }
+        if (e instanceof StoreTimeoutException) {
+            return "timeout";
+        }
+        if (e instanceof StoreUnavailableException) {
+            return "unavailable";
+        }
+        return e instanceof StoreScriptException ? "script" : "command";
     }
 
     /** Gauges the circuit state of every deployment {@code stores} connects to. */

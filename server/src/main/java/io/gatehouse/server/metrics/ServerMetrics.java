@@ -1,5 +1,6 @@
 package io.gatehouse.server.metrics;
 
+import io.gatehouse.cache.Caches;
 import io.gatehouse.server.http.RequestObserver;
 import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
@@ -14,8 +15,12 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The server's meter registry. {@code http_server_requests_seconds} is labelled by method, route
@@ -25,10 +30,13 @@ import java.util.concurrent.TimeUnit;
 public final class ServerMetrics implements RequestObserver, RouteGroup, AutoCloseable {
     /** Prometheus text exposition format 0.0.4. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** Requests slower than this count against the latency SLO (deploy/prometheus/rules.yml). */
+    static final Duration SLO_LATENCY = Duration.ofMillis(250);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final RedisMetrics redis = new RedisMetrics(registry);
+    private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
 
     public ServerMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -58,6 +66,8 @@ public final class ServerMetrics implements RequestObserver, RouteGroup, AutoClo
                 .tag("status", Integer.toString(status))
                 .tag("outcome", outcome(status))
                 .publishPercentileHistogram()
+                // The latency SLO's threshold as an exact bucket (le="0.25"), see deploy/prometheus.
+                .serviceLevelObjectives(SLO_LATENCY)
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry)
@@ -75,17 +85,29 @@ public final class ServerMetrics implements RequestObserver, RouteGroup, AutoClo
         };
     }
 
+    /** Counters of every cache made by {@code caches}, now and later, labelled by cache name. */
+    public void bind(Caches caches) {
+        CacheMetrics metrics = new CacheMetrics(caches, registry);
+        beforeScrape.add(metrics::registerNew);
+    }
+
     /** The current values in the Prometheus text format. */
     public String scrape() {
+        beforeScrape.forEach(Runnable::run);
         return registry.scrape();
     }
 
     @Override
     public void register(Routes routes) {
-        routes.get("/metrics", (req, res) -> {
+        routes(UnaryOperator.identity()).register(routes);
+    }
+
+    /** {@code GET /metrics} behind {@code access} (the monitor access check). */
+    public RouteGroup routes(UnaryOperator<Handler> access) {
+        return routes -> routes.get("/metrics", access.apply((req, res) -> {
             res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
             res.send(scrape());
-        });
+        }));
     }
 
     @Override

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testkit.RedisDeployment;
 import io.gatehouse.testkit.SharedRedis;
+import io.gatehouse.testkit.TlsRedis;
 import io.gatehouse.testkit.Topology;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -55,15 +57,17 @@ class ServerE2EIT {
 
     /**
      * The same contract exercise against every Redis topology users run: standalone, Sentinel (the URL
-     * names the sentinels and the master) and Cluster (seed nodes). The deployments are the testkit's
+     * names the sentinels and the master), Cluster (seed nodes) and TLS (a server started from the shipped
+     * {@code deploy/redis/redis.conf}, as the shipped ACL's {@code gatehouse} user, with a client certificate). The deployments are the testkit's
      * shared ones (started once per JVM); each run uses its own key prefix, so runs never see each other's
      * state and nothing needs flushing.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Topology.class, names = {"STANDALONE", "SENTINEL", "CLUSTER"})
+    @EnumSource(value = Topology.class, names = {"STANDALONE", "SENTINEL", "CLUSTER", "TLS"})
     void withRedisConfiguredTheContractHoldsAndHealthShowsTheTarget(Topology topology, @TempDir Path workDir)
             throws Exception {
-        String redisUrl = SharedRedis.get(topology).url();
+        RedisDeployment deployment = SharedRedis.get(topology);
+        String redisUrl = deployment.url();
         String password = "pw-" + HexFormat.of().formatHex(randomBytes()) + " secret";
         String opsSecret = HexFormat.of().formatHex(randomBytes()) + HexFormat.of().formatHex(randomBytes());
         Map<String, String> env = new HashMap<>(Map.of("GATEHOUSE_REDIS_URL", redisUrl,
@@ -72,6 +76,14 @@ class ServerE2EIT {
                 "GATEHOUSE_SESSIONS_DEVICE_KEY", "ZTJlLWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMg==",
                 // This machine is shared and loaded; the 1 s default can miss the first handshake.
                 "GATEHOUSE_REDIS_COMMAND_TIMEOUT", "5s", "GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s"));
+        if (deployment instanceof TlsRedis tls) {
+            // The shipped ACL confines the gatehouse user to gatehouse:* keys and channels: the default
+            // prefix. Only this test uses the TLS deployment in this JVM, so nothing else shares it.
+            env.remove("GATEHOUSE_REDIS_KEY_PREFIX");
+            env.put("GATEHOUSE_REDIS_TLS_CA_FILE", tls.caCertFile().toString());
+            env.put("GATEHOUSE_REDIS_TLS_CERT_FILE", tls.clientCertFile().toString());
+            env.put("GATEHOUSE_REDIS_TLS_KEY_FILE", tls.clientKeyFile().toString());
+        }
         env.put("GATEHOUSE_SERVER_CLIENTS", "ops");
         env.put("GATEHOUSE_SERVER_CLIENT_OPS_SECRET_HASH", "sha256:" + sha256Hex(opsSecret));
         env.put("GATEHOUSE_SERVER_CLIENT_OPS_SCOPES", "admin");
@@ -102,6 +114,7 @@ class ServerE2EIT {
 
             String metrics = server.get("/metrics").body();
             assertThat(metrics).contains("gatehouse_redis_commands_seconds_bucket{command=\"EVALSHA\"");
+            assertThat(metrics).containsPattern("gatehouse_token_revocation_resyncs_total [1-9]");
             assertThat(metrics).containsPattern("gatehouse_redis_circuit_open\\{target=\"[^\"]+\"} 0(\\.0)?\n");
             assertThat(metrics).doesNotContain(opsSecret);
             server.stop();

@@ -55,6 +55,8 @@ final class ServerProcess implements AutoCloseable {
         environment.put("GATEHOUSE_SERVER_PORT", "0");
         environment.put("GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB", "1024");
         environment.put("GATEHOUSE_PASSWORD_ARGON2_ITERATIONS", "1");
+        environment.put("GATEHOUSE_SERVER_MONITOR_ACCESS", "public");
+        environment.put("GATEHOUSE_TOKENS_KEYS_ENCRYPTION_KEY", "dGVzdC1rZXktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=");
         environment.putAll(env);
         Process process;
         Path log;

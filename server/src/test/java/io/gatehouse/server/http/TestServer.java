@@ -15,6 +15,9 @@ import java.util.UUID;
 
 /** An in-process server on a free port with an in-memory H2 and cheap Argon2id, plus an HTTP client for it. */
 public final class TestServer implements AutoCloseable {
+    /** The signing-key encryption key of test servers (32 bytes, base64). */
+    public static final String KEY_ENCRYPTION_KEY = "dGVzdC1rZXktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=";
+
     private final GatehouseServer server;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -27,7 +30,11 @@ public final class TestServer implements AutoCloseable {
                 .set("gatehouse.server.port", "0")
                 .set("gatehouse.db.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
                 .set("gatehouse.password.argon2.memory-kib", "256")
-                .set("gatehouse.password.argon2.iterations", "1");
+                .set("gatehouse.password.argon2.iterations", "1")
+                // The same key for every test server: instances sharing a Redis must read each other's keys.
+                .set("gatehouse.tokens.keys.encryption-key", KEY_ENCRYPTION_KEY)
+                // Tests read health details and metrics without credentials; MonitorAccessTest checks the default.
+                .set("gatehouse.server.monitor-access", "public");
         extra.forEach(b::set);
         return new TestServer(GatehouseServer.start(b.build()));
     }
