@@ -49,6 +49,11 @@ public final class BenchRedis implements AutoCloseable {
         throw new IllegalStateException("INFO memory has no used_memory");
     }
 
+    /** A redis-cli command against this Redis; its output. */
+    public String cli(String... args) {
+        return redis.node().cli(args);
+    }
+
     @Override
     public void close() {
         redis.close();

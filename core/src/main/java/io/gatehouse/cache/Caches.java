@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,6 +126,11 @@ public final class Caches implements AutoCloseable {
             invalidations.registerNear(name);
         }
         return cache;
+    }
+
+    /** The cache called {@code name} made here already, whatever its value type (operators' tooling). */
+    public Optional<Cache<?>> named(String name) {
+        return Optional.ofNullable(caches.get(name));
     }
 
     /** The counters of every cache made here, by name (sorted), for health reports and metrics. */

@@ -132,6 +132,29 @@ final class CountingLoginGuard implements LoginGuard {
         }
     }
 
+    @Override
+    public List<ActiveLockout> lockedNow(int max) {
+        if (max < 1) {
+            throw new io.gatehouse.InvalidInputException("max must be at least 1");
+        }
+        return store.locked(max);
+    }
+
+    /** The lockout a counter stands for, from its kind, tag and counter name (null for an unknown name). */
+    static ActiveLockout describe(String kind, String tag, String counter, LockoutStatus status) {
+        if (IP_KIND.equals(kind) && counter.equals("ip")) {
+            return new ActiveLockout("ip", java.util.Optional.empty(), java.util.Optional.of(tag), status.permanent(), status.retryAfter());
+        }
+        if (ACCOUNT_KIND.equals(kind) && counter.equals("account")) {
+            return new ActiveLockout("account", java.util.Optional.of(tag), java.util.Optional.empty(), status.permanent(), status.retryAfter());
+        }
+        if (ACCOUNT_KIND.equals(kind) && counter.startsWith("ip:")) {
+            return new ActiveLockout("ip-account", java.util.Optional.of(tag), java.util.Optional.of(counter.substring(3)),
+                    status.permanent(), status.retryAfter());
+        }
+        return null;
+    }
+
     private <T> T withStore(Function<LockoutStore, T> op) {
         try {
             return op.apply(store);

@@ -93,6 +93,21 @@ final class InMemoryLockoutStore implements LockoutStore {
         return counters.size();
     }
 
+    @Override
+    public synchronized List<ActiveLockout> locked(int max) {
+        long now = clock.millis();
+        List<ActiveLockout> out = new java.util.ArrayList<>();
+        for (var e : counters.entrySet()) {
+            LockoutStatus status = LockoutStatus.of(e.getValue().lockedUntil, e.getValue().permanent, now);
+            String[] parts = e.getKey().split("\u0000", 3);
+            ActiveLockout l = status.locked() ? CountingLoginGuard.describe(parts[0], parts[1], parts[2], status) : null;
+            if (l != null && out.size() < max) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
     private static final class Counter {
         long failures;
         long lockouts;

@@ -25,6 +25,9 @@ interface LockoutStore {
     /** Voids every counter of a tag (administrator unlock). */
     void unlock(String kind, String tag);
 
+    /** Up to {@code max} counters locked now, found by walking the store (operators' tooling). */
+    List<ActiveLockout> locked(int max);
+
     /** What {@link #apply} saw: per counter, locked-until (ms), permanent, and whether this call locked it. */
     record GroupState(long now, long[] lockedUntil, boolean[] permanent, boolean[] newlyLocked) {
         LockoutStatus status(int i) {

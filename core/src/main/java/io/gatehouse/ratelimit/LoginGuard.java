@@ -38,6 +38,13 @@ public interface LoginGuard {
     /** Administrator: lifts the per-IP lockout of an address. */
     void unlockIp(String ip);
 
+    /**
+     * Operators' tooling: the lockouts in force now, at most {@code max} of them, in no particular order.
+     * On Redis this walks the lockout keys with {@code SCAN} on every master (allowed in offline tooling
+     * only): never call it on a request path.
+     */
+    java.util.List<ActiveLockout> lockedNow(int max);
+
     static Builder builder() {
         return new Builder();
     }

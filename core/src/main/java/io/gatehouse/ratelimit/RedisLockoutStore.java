@@ -2,6 +2,7 @@ package io.gatehouse.ratelimit;
 
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.redis.RedisScript;
+import io.lettuce.core.KeyValue;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,50 @@ final class RedisLockoutStore implements LockoutStore {
     public void clear(String kind, String tag, List<String> counters) {
         String[] keys = counters.stream().map(c -> redis.keys().key(kind, tag, c)).toArray(String[]::new);
         redis.sync(c -> c.del(keys));
+    }
+
+    @Override
+    public List<ActiveLockout> locked(int max) {
+        List<ActiveLockout> out = new ArrayList<>();
+        long now = timeSource == TimeSource.REDIS ? redisMillis() : clock.millis();
+        for (String kind : List.of("lock", "lockip")) {
+            String prefix = redis.keys().prefix() + ":" + kind + ":{";
+            redis.scan(prefix + "*", keys -> {
+                for (String key : keys) {
+                    int close = key.indexOf("}:", prefix.length());
+                    if (close < 0 || key.endsWith("}:epoch") || out.size() >= max) {
+                        continue;
+                    }
+                    String tag = key.substring(prefix.length(), close);
+                    String counter = key.substring(close + 2);
+                    LockoutStatus status = read(kind, tag, key, now);
+                    ActiveLockout l = status.locked() ? CountingLoginGuard.describe(kind, tag, counter, status) : null;
+                    if (l != null) {
+                        out.add(l);
+                    }
+                }
+                return out.size() < max;
+            });
+        }
+        return out;
+    }
+
+    /** A counter's status, honouring the tag's epoch exactly as lockout.lua does. */
+    private LockoutStatus read(String kind, String tag, String key, long now) {
+        String epochKey = redis.keys().key(kind, tag, "epoch");
+        List<KeyValue<String, String>> h = redis.sync(c -> c.hmget(key, "u", "p", "e"));
+        String epoch = redis.sync(c -> c.get(epochKey));
+        String e = h.get(2).getValueOrElse(null);
+        if (e == null || !e.equals(epoch == null ? "0" : epoch)) {
+            return LockoutStatus.OPEN;
+        }
+        long until = Long.parseLong(h.get(0).getValueOrElse("0"));
+        return LockoutStatus.of(until, "1".equals(h.get(1).getValueOrElse("0")), now);
+    }
+
+    private long redisMillis() {
+        List<String> t = redis.sync(c -> c.time());
+        return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
     }
 
     @Override

@@ -204,6 +204,23 @@ public final class RedisConnector implements AutoCloseable {
         return shared.sync(command);
     }
 
+    /**
+     * Offline tooling only (the developers' guide allows SCAN there, never on a request path): walks every
+     * key matching {@code match} with SCAN, on every master of a Cluster, handing each page to
+     * {@code page} until the walk ends or {@code page} returns false.
+     */
+    public void scan(String match, java.util.function.Predicate<List<String>> page) {
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(match).limit(1000);
+        boolean more;
+        do {
+            io.lettuce.core.ScanCursor from = cursor;
+            io.lettuce.core.KeyScanCursor<String> keys = sync(c -> c.scan(from, args));
+            more = page.test(keys.getKeys());
+            cursor = keys;
+        } while (more && !cursor.isFinished());
+    }
+
     /** Shorthand for {@code connection().async(command)}. */
     public <T> CompletableFuture<T> async(Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
         return shared.async(command);

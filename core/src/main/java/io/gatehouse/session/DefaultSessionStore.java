@@ -337,7 +337,7 @@ final class DefaultSessionStore implements SessionStore {
     // ---- cleanup
 
     @Override
-    public SessionCleanup cleanup(int batchSize) {
+    public SessionCleanup cleanup(int batchSize, boolean dryRun) {
         if (batchSize < 1 || batchSize > 10_000) {
             throw new SessionInputException("a cleanup batch is 1 to 10000 users");
         }
@@ -353,13 +353,11 @@ final class DefaultSessionStore implements SessionStore {
                 SessionBackend.ScanPage page = backend.scan(cursor, batchSize);
                 cursor = page.cursor();
                 done = page.finished();
-                int removed = 0;
-                long now = now();
-                for (String user : page.userIds()) {
-                    removed += backend.prune(user, expiry(now)).removed();
-                }
+                int removed = backend.pruneAll(page.userIds(), expiry(now()), dryRun);
                 CleanupBatch batch = new CleanupBatch(page.userIds().size(), removed, done);
-                DefaultSessionStore.this.notify(l -> l.cleanedUp(batch));
+                if (!dryRun) {
+                    DefaultSessionStore.this.notify(l -> l.cleanedUp(batch));
+                }
                 return batch;
             }
         };

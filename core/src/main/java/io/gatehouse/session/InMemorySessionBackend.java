@@ -147,12 +147,12 @@ final class InMemorySessionBackend implements SessionBackend {
     }
 
     @Override
-    public Pruned prune(String userId, Expiry x) {
+    public Pruned prune(String userId, Expiry x, boolean dryRun) {
         AtomicReference<Pruned> result = new AtomicReference<>(new Pruned(0, List.of()));
         users.computeIfPresent(userId, (k, u) -> {
             if (u.deadline <= x.now()) {
                 result.set(new Pruned(u.entries.size(), List.of()));
-                return null;
+                return dryRun ? u : null;
             }
             List<String> left = new ArrayList<>();
             long max = Long.MIN_VALUE;
@@ -164,6 +164,9 @@ final class InMemorySessionBackend implements SessionBackend {
                 }
             }
             result.set(new Pruned(u.entries.size() - left.size(), List.copyOf(left)));
+            if (dryRun) {
+                return u;
+            }
             return left.isEmpty() ? null : new UserEntries(List.copyOf(left), max);
         });
         return result.get();

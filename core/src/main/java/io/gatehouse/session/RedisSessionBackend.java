@@ -88,9 +88,9 @@ final class RedisSessionBackend implements SessionBackend {
     }
 
     @Override
-    public Pruned prune(String userId, Expiry x) {
+    public Pruned prune(String userId, Expiry x, boolean dryRun) {
         List<Object> reply = redis.eval(PRUNE, List.of(userKey(userId)), Long.toString(x.now()), Long.toString(x.idle()),
-                Long.toString(x.absolute()));
+                Long.toString(x.absolute()), dryRun ? "dry" : "apply");
         int removed = ((Long) reply.get(0)).intValue();
         String rest = (String) reply.get(1);
         List<String> entries = new ArrayList<>();
@@ -102,6 +102,35 @@ final class RedisSessionBackend implements SessionBackend {
             }
         }
         return new Pruned(removed, entries);
+    }
+
+    /** One script call per user, all sent before any reply is awaited: a batch costs about one round trip. */
+    @Override
+    public int pruneAll(List<String> userIds, Expiry x, boolean dryRun) {
+        String[] args = {Long.toString(x.now()), Long.toString(x.idle()), Long.toString(x.absolute()), dryRun ? "dry" : "apply"};
+        List<CompletableFuture<List<Object>>> pending = new ArrayList<>(userIds.size());
+        for (String user : userIds) {
+            pending.add(redis.evalAsync(PRUNE, List.of(userKey(user)), args));
+        }
+        int removed = 0;
+        long timeout = redis.endpoint().commandTimeout().toNanos() * 2;
+        for (CompletableFuture<List<Object>> p : pending) {
+            try {
+                removed += ((Long) p.get(timeout, java.util.concurrent.TimeUnit.NANOSECONDS).get(0)).intValue();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof io.gatehouse.store.StoreException se) {
+                    throw se;
+                }
+                throw new io.gatehouse.store.StoreUnavailableException(redis.target(), "session cleanup failed: " + e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new io.gatehouse.store.StoreTimeoutException(redis.target(), "Redis " + redis.target()
+                        + " did not answer a session cleanup script in time");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.gatehouse.store.StoreUnavailableException(redis.target(), "interrupted during session cleanup");
+            }
+        }
+        return removed;
     }
 
     @Override

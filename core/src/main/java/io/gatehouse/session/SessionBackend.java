@@ -47,7 +47,21 @@ interface SessionBackend {
     boolean trust(String userId, String device, String entry, long now, long deadline);
 
     /** Removes expired entries and returns the rest. */
-    Pruned prune(String userId, Expiry expiry);
+    default Pruned prune(String userId, Expiry expiry) {
+        return prune(userId, expiry, false);
+    }
+
+    /** Removes expired entries and returns the rest; with {@code dryRun} only counts them and changes nothing. */
+    Pruned prune(String userId, Expiry expiry, boolean dryRun);
+
+    /** {@link #prune} for each of {@code userIds} (a cleanup batch); returns how many entries went in all. */
+    default int pruneAll(List<String> userIds, Expiry expiry, boolean dryRun) {
+        int removed = 0;
+        for (String user : userIds) {
+            removed += prune(user, expiry, dryRun).removed();
+        }
+        return removed;
+    }
 
     CompletableFuture<Void> putUserAgent(String hash, String text, long ttlSeconds);
 

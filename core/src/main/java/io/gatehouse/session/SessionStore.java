@@ -86,7 +86,15 @@ public interface SessionStore {
     boolean isTrusted(String userId, String fingerprint);
 
     /** Starts a cleanup pass over every user, {@code batchSize} users per step (offline tooling only). */
-    SessionCleanup cleanup(int batchSize);
+    default SessionCleanup cleanup(int batchSize) {
+        return cleanup(batchSize, false);
+    }
+
+    /**
+     * Starts a cleanup pass; with {@code dryRun} it only counts the expired entries it would remove
+     * (a CLI's {@code --dry-run}) and changes nothing.
+     */
+    SessionCleanup cleanup(int batchSize, boolean dryRun);
 
     /** The settings in force. */
     SessionSettings settings();

@@ -107,6 +107,40 @@ public final class Stores implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(out);
     }
 
+    /**
+     * Operators' tooling ({@code gatehouse stats}): every key family on every Redis target, counted with
+     * SCAN (every master of a Cluster; never KEYS) and measured with {@code MEMORY USAGE} on the first
+     * {@code samplePerFamily} keys of each. Walks the whole key space: not for request paths. Empty in memory.
+     */
+    public List<KeyFamily> keyFamilies(int samplePerFamily) {
+        if (samplePerFamily < 0) {
+            throw new io.gatehouse.InvalidInputException("the sample must be 0 or more keys per family");
+        }
+        List<KeyFamily> out = new ArrayList<>();
+        for (RedisConnector c : connectors) {
+            String prefix = c.keys().prefix() + ":";
+            Map<String, long[]> byFamily = new java.util.TreeMap<>(); // keys, sampled, sampled bytes
+            c.scan(prefix + "*", keys -> {
+                for (String key : keys) {
+                    int end = key.indexOf(':', prefix.length());
+                    long[] f = byFamily.computeIfAbsent(end < 0 ? key : key.substring(0, end), k -> new long[3]);
+                    f[0]++;
+                    if (f[1] < samplePerFamily) {
+                        Long bytes = c.sync(x -> x.memoryUsage(key));
+                        if (bytes != null) {
+                            f[1]++;
+                            f[2] += bytes;
+                        }
+                    }
+                }
+                return true;
+            });
+            byFamily.forEach((family, f) -> out.add(new KeyFamily(c.target(), family, f[0], f[1],
+                    f[1] == 0 ? 0 : f[2] * f[0] / f[1])));
+        }
+        return out;
+    }
+
     /** Every Redis deployment in use, once each (purposes sharing an endpoint share a connector). */
     public List<RedisConnector> connectors() {
         return connectors;

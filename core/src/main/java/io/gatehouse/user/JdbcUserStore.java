@@ -7,7 +7,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -64,6 +68,75 @@ final class JdbcUserStore implements UserStore {
     @Override
     public Optional<Entry> findById(String id) {
         return find("WHERE id = ?", id);
+    }
+
+    @Override
+    public UserPage search(String needle, int offset, int limit) {
+        // LIKE with an escape character both databases accept; the needle's own wildcards match literally.
+        String pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        String where = needle.isEmpty() ? "" : "WHERE email_key LIKE ? ESCAPE '\\' OR LOWER(full_name) LIKE ? ESCAPE '\\' "
+                + "OR id LIKE ? ESCAPE '\\' ";
+        return inTransaction("search users", c -> {
+            long total;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM users " + where)) {
+                bindPattern(ps, needle, pattern);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<User> page = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(SELECT + where + "ORDER BY email_key OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                int i = bindPattern(ps, needle, pattern);
+                ps.setInt(i + 1, offset);
+                ps.setInt(i + 2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        page.add(user(rs, Set.of()));
+                    }
+                }
+            }
+            Map<String, Set<String>> roles = roles(c, page.stream().map(User::id).toList());
+            List<User> withRoles = page.stream().map(u -> new User(u.id(), u.email(), u.fullName(), u.status(),
+                    roles.getOrDefault(u.id(), Set.of()), u.createdAt(), u.passwordChangedAt())).toList();
+            return new UserPage(withRoles, total, offset, limit);
+        });
+    }
+
+    private static int bindPattern(PreparedStatement ps, String needle, String pattern) throws SQLException {
+        if (needle.isEmpty()) {
+            return 0;
+        }
+        for (int i = 1; i <= 3; i++) {
+            ps.setString(i, pattern);
+        }
+        return 3;
+    }
+
+    private static Map<String, Set<String>> roles(Connection c, List<String> ids) throws SQLException {
+        Map<String, Set<String>> roles = new HashMap<>();
+        if (ids.isEmpty()) {
+            return roles;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement("SELECT user_id, role FROM user_roles WHERE user_id IN ("
+                + marks + ") ORDER BY role")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    roles.computeIfAbsent(rs.getString(1), k -> new LinkedHashSet<>()).add(rs.getString(2));
+                }
+            }
+        }
+        return roles;
+    }
+
+    private static User user(ResultSet rs, Set<String> roles) throws SQLException {
+        return new User(rs.getString("id"), rs.getString("email"), Optional.ofNullable(rs.getString("full_name")),
+                UserStatus.fromLabel(rs.getString("status")), roles,
+                instant(rs, "created_at"), instant(rs, "password_changed_at"));
     }
 
     @Override
@@ -149,20 +222,10 @@ final class JdbcUserStore implements UserStore {
                         return Optional.empty();
                     }
                     id = rs.getString("id");
-                    partial = new Entry(new User(id, rs.getString("email"), Optional.ofNullable(rs.getString("full_name")),
-                            UserStatus.fromLabel(rs.getString("status")), Set.of(),
-                            instant(rs, "created_at"), instant(rs, "password_changed_at")), rs.getString("password_hash"));
+                    partial = new Entry(user(rs, Set.of()), rs.getString("password_hash"));
                 }
             }
-            Set<String> roles = new LinkedHashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT role FROM user_roles WHERE user_id = ? ORDER BY role")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        roles.add(rs.getString(1));
-                    }
-                }
-            }
+            Set<String> roles = roles(c, List.of(id)).getOrDefault(id, Set.of());
             User u = partial.user();
             return Optional.of(new Entry(new User(u.id(), u.email(), u.fullName(), u.status(), roles, u.createdAt(),
                     u.passwordChangedAt()), partial.passwordHash()));

@@ -89,12 +89,18 @@ public final class UserDatabase implements AutoCloseable {
         return new UserDatabase(ds, redact(url));
     }
 
-    /** The embedded default: an H2 file {@code users.mv.db} under the data directory. */
+    /**
+     * The embedded default: an H2 file {@code users.mv.db} under the data directory, in H2's mixed mode
+     * ({@code AUTO_SERVER=TRUE}): the first process to open it (the server) serves it over a loopback TCP
+     * port recorded in the lock file, and a second one (the CLI while the server runs) connects through it
+     * instead of failing on the file lock. H2 refuses mixed mode with {@code DB_CLOSE_ON_EXIT=FALSE}, so
+     * H2's own shutdown hook closes the file; statements still running in the server's shutdown then fail
+     * cleanly (the pool is closed right after).
+     */
     static String defaultUrl(Path dataDir) {
-        // DB_CLOSE_ON_EXIT=FALSE: the server closes the pool in its own shutdown hook; H2's would race it.
         // TRACE_LEVEL_FILE=0: H2's trace file records failed statements with their values (emails, hashes).
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("users")
-                + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0";
+                + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0";
     }
 
     /** The store over this database. */

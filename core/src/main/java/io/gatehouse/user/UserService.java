@@ -1,5 +1,6 @@
 package io.gatehouse.user;
 
+import io.gatehouse.InvalidInputException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,6 +27,8 @@ public final class UserService {
     public static final String DEFAULT_ROLE = "user";
     private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
     private static final int MAX_FULL_NAME = 200;
+    /** The largest page {@link #search(String, int, int)} returns. */
+    public static final int MAX_PAGE = 1000;
 
     private final UserStore store;
     private final PasswordHasher hasher;
@@ -167,6 +170,29 @@ public final class UserService {
             throw new UnknownUserException(userId);
         }
         return find(userId).orElseThrow(() -> new UnknownUserException(userId));
+    }
+
+    /**
+     * Finds users for operators and the console: those whose email, full name or id contains
+     * {@code query}, ignoring case and width the way {@linkplain EmailAddress#key(String) email keys} do
+     * (a blank query lists everyone), ordered by email, one page at a time.
+     *
+     * @param offset matching users to skip (0 for the first page)
+     * @param limit  page size, 1..{@value #MAX_PAGE}
+     * @throws InvalidInputException for a negative offset, a limit out of range or a query over 254 characters
+     */
+    public UserPage search(String query, int offset, int limit) {
+        Objects.requireNonNull(query, "query");
+        if (offset < 0) {
+            throw new InvalidInputException("offset must be 0 or more, was " + offset);
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new InvalidInputException("limit must be 1.." + MAX_PAGE + ", was " + limit);
+        }
+        if (query.length() > EmailAddress.MAX_LENGTH) {
+            throw new InvalidInputException("query must be at most " + EmailAddress.MAX_LENGTH + " characters");
+        }
+        return store.search(query.isBlank() ? "" : EmailAddress.key(query), offset, limit);
     }
 
     /** The user whose email has the same {@linkplain EmailAddress#key(String) key} as {@code email}. */

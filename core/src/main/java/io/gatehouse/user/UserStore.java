@@ -25,6 +25,16 @@ public interface UserStore {
     Optional<Entry> findById(String id);
 
     /**
+     * The users whose email key, lower-cased full name or id contains {@code needle} (already in lower
+     * case; empty matches every user), in order of email key, with the number of matches in all.
+     * Roles are read for the page's users only.
+     *
+     * @param offset matching users to skip, at least 0
+     * @param limit  page size, at least 1
+     */
+    UserPage search(String needle, int offset, int limit);
+
+    /**
      * Replaces the hash only if it is still {@code expectedHash} (a rehash at login must not undo a
      * concurrent password change); the password-change instant stays as it is.
      *

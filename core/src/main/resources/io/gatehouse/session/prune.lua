@@ -1,8 +1,9 @@
 -- Removes a user's expired entries (sessions past their idle or absolute deadline, trust past its end),
 -- shortens the key's TTL to the latest remaining expiry, and returns what is left. Used by listing and cleanup.
 -- Keys: KEYS[1] the user's entries, <prefix>:s:{<userId>}
--- Args: ARGV[1] now (epoch s), ARGV[2] idle timeout (s), ARGV[3] absolute lifetime (s)
--- Reply: {number of entries removed, remaining entries (string, each preceded by "\n")}
+-- Args: ARGV[1] now (epoch s), ARGV[2] idle timeout (s), ARGV[3] absolute lifetime (s),
+--       ARGV[4] "dry" to only count what would be removed (optional; a cleanup's --dry-run)
+-- Reply: {number of entries removed (or removable), remaining entries (string, each preceded by "\n")}
 -- Example: KEYS gatehouse:s:{u1} ARGV 1700000000 1800 43200
 local blob = redis.call('GET', KEYS[1])
 if not blob then return {0, ''} end
@@ -27,6 +28,7 @@ for entry in string.gmatch(blob, '\n([^\n]+)') do
 end
 if removed == 0 then return {0, blob} end
 local rest = table.concat(out)
+if ARGV[4] == 'dry' then return {removed, rest} end
 if rest == '' then
   redis.call('DEL', KEYS[1])
 else

@@ -154,4 +154,31 @@ class LoginGuardContractTest extends StoreContract {
             assertThat(backend.keyCount()).isZero();
         }
     }
+
+    @Test
+    void listsTheLockoutsInForceNowAndNotThoseLiftedOrOver() {
+        LoginGuard g = guard(policy(2, 2, 2, 0));
+        g.failure("10.0.0.1", "alice");
+        g.failure("10.0.0.1", "alice");     // locks alice (account), alice from 10.0.0.1, and 10.0.0.1
+        g.failure("10.0.0.2", "bob");        // counted, not locked
+
+        assertThat(g.lockedNow(100)).extracting(l -> l.dimension() + " " + l.account().orElse("-") + " " + l.ip().orElse("-"))
+                .containsExactlyInAnyOrder("account alice -", "ip-account alice 10.0.0.1", "ip - 10.0.0.1");
+        assertThat(g.lockedNow(100)).allSatisfy(l -> {
+            assertThat(l.permanent()).isFalse();
+            assertThat(l.retryAfter()).isEqualTo(Duration.ofMinutes(1));
+        });
+        assertThat(g.lockedNow(1)).hasSize(1);
+
+        g.unlockIp("10.0.0.1");
+        assertThat(g.lockedNow(100)).extracting(ActiveLockout::dimension).containsExactlyInAnyOrder("account", "ip-account");
+        g.unlockAccount("alice");
+        assertThat(g.lockedNow(100)).isEmpty();
+
+        g.failure("10.0.0.3", "carol");
+        g.failure("10.0.0.3", "carol");
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(g.lockedNow(100)).as("a lockout that ran out").isEmpty();
+        assertThatThrownBy(() -> g.lockedNow(0)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+    }
 }

@@ -194,4 +194,17 @@ class UserServiceTest {
         assertThatThrownBy(() -> users.setRoles(ann.id(), Set.of("Admin Role"))).isInstanceOf(InvalidUserInputException.class);
         assertThatThrownBy(() -> users.suspend("no-such-id")).isInstanceOf(UnknownUserException.class);
     }
+
+    @Test
+    void searchIgnoresCaseAndWidthAndChecksItsPage() {
+        User ann = register("Ann@Example.com");
+        users.register(new Registration("bob@example.org", PASSWORD, Optional.of("Bob")));
+
+        assertThat(users.search("ANN", 0, 10).users()).containsExactly(ann);
+        assertThat(users.search("\uFF21nn", 0, 10).users()).as("full-width folds like email keys").containsExactly(ann);
+        assertThat(users.search("  ", 0, 10).total()).isEqualTo(2);
+        assertThatThrownBy(() -> users.search("a", -1, 10)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> users.search("a", 0, 0)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> users.search("a", 0, UserService.MAX_PAGE + 1)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+    }
 }

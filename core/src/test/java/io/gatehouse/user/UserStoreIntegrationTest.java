@@ -175,4 +175,36 @@ class UserStoreIntegrationTest {
         assertThat(store.findById(ann.id()).orElseThrow().user()).isEqualTo(ann);
         assertThat(db.check(java.time.Duration.ofSeconds(2)).up()).isTrue();
     }
+
+    @Test
+    void searchesByEmailNameOrIdInEmailOrderOnePageAtATime() {
+        User carol = new User(UUID.randomUUID().toString(), "carol@example.org", Optional.of("Carol 100% Real"),
+                UserStatus.SUSPENDED, Set.of("user", "admin"), T0, T0);
+        User ann = user("ann@example.com", Set.of("user"));
+        User bob = new User(UUID.randomUUID().toString(), "bob@example.com", Optional.empty(), UserStatus.ACTIVE,
+                Set.of(), T0, T0);
+        store.insert(carol, "h");
+        store.insert(ann, "h");
+        store.insert(bob, "h");
+
+        UserPage first = store.search("", 0, 2);
+        assertThat(first.users()).containsExactly(ann, bob);
+        assertThat(first.total()).isEqualTo(3);
+        assertThat(first.hasMore()).isTrue();
+        UserPage second = store.search("", first.nextOffset(), 2);
+        assertThat(second.users()).containsExactly(carol);
+        assertThat(second.hasMore()).isFalse();
+
+        assertThat(store.search("example.com", 0, 10).users()).containsExactly(ann, bob);
+        assertThat(store.search("ann example", 0, 10).users()).as("full name, lower-cased").containsExactly(ann);
+        assertThat(store.search(carol.id().substring(0, 8), 0, 10).users()).containsExactly(carol);
+        // LIKE wildcards in the query match literally.
+        assertThat(store.search("100%", 0, 10).users()).containsExactly(carol);
+        assertThat(store.search("_", 0, 10).users()).isEmpty();
+        assertThat(store.search("%%", 0, 10).total()).isZero();
+        UserPage none = store.search("nobody", 0, 10);
+        assertThat(none.users()).isEmpty();
+        assertThat(none.total()).isZero();
+        assertThat(store.search("", 5, 10).users()).as("past the end").isEmpty();
+    }
 }

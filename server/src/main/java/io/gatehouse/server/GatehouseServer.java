@@ -7,6 +7,7 @@ import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.ratelimit.RatePolicies;
 import io.gatehouse.server.metrics.CapabilityMetrics;
+import io.gatehouse.session.ScheduledCleanup;
 import io.gatehouse.server.admin.AdminRoutes;
 import io.gatehouse.server.auth.AccountRoutes;
 import io.gatehouse.server.auth.AccountService;
@@ -24,6 +25,7 @@ import io.gatehouse.server.auth.AuthSettings;
 import io.gatehouse.server.auth.BearerAuthenticator;
 import io.gatehouse.server.auth.ClientRegistry;
 import io.gatehouse.server.auth.TokenVerificationMetrics;
+import io.gatehouse.server.console.Console;
 import io.gatehouse.server.health.HealthRoutes;
 import io.gatehouse.server.health.HealthService;
 import io.gatehouse.server.http.HttpServer;
@@ -34,6 +36,7 @@ import io.gatehouse.user.UserDatabase;
 import io.gatehouse.user.UserService;
 import io.gatehouse.store.Stores;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -86,6 +89,12 @@ public final class GatehouseServer implements AutoCloseable {
             capabilityMetrics.bind(gatehouse.tokens());
             capabilityMetrics.bind(gatehouse.sessions());
             metrics.bind(gatehouse.caches());
+            // Expired sessions removed every gatehouse.sessions.cleanup-interval by one instance of the deployment.
+            for (Duration every : ScheduledCleanup.interval(config).stream().toList()) {
+                ScheduledCleanup cleanup = new ScheduledCleanup(gatehouse.sessions(), gatehouse.stores(), every).start();
+                opened.add(cleanup);
+                capabilityMetrics.bind(cleanup);
+            }
             Stores stores = gatehouse.stores();
             io.gatehouse.server.backup.BackupJob.start(config, stores, metrics.registry()).ifPresent(opened::add);
             UserDatabase database = gatehouse.userDatabase().orElseThrow();
@@ -117,7 +126,7 @@ public final class GatehouseServer implements AutoCloseable {
                     authSettings.audience(), introspectBatch);
             RegistrationService registration = new RegistrationService(users, gatehouse.rateLimiter(),
                     policies.policy(AuthSettings.REGISTER_IP), gatehouse.events(), clock);
-            HttpServer http = HttpServer.start(settings, metrics, List.of(
+            List<io.gatehouse.server.http.RouteGroup> groups = new ArrayList<>(List.of(
                     new AuthRoutes(registration, logins, accounts, bearer, settings.maxBodyBytes()),
                     new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
                     new OAuthRoutes(logins, oauth, clients, gatehouse.tokens(), authSettings, settings.maxBodyBytes()),
@@ -125,6 +134,12 @@ public final class GatehouseServer implements AutoCloseable {
                     new AdminRoutes(gatehouse, admin, settings.maxBodyBytes()),
                     metrics.routes(monitor::protect),
                     new OpenApiRoute()));
+            // The web console (docs/CONSOLE.md): pages at /account/ and /admin/ over the same services.
+            if (Console.enabled(config)) {
+                groups.addAll(Console.routes(gatehouse, logins, registration, liveness, health, authSettings.publicUrl(),
+                        settings.maxBodyBytes()));
+            }
+            HttpServer http = HttpServer.start(settings, metrics, groups);
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
                     kv("user_database", database.url()), kv("issuer", authSettings.issuer()),

@@ -6,7 +6,9 @@ import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * What every backup subcommand shares: the configuration (file or environment) with optional
@@ -14,9 +16,8 @@ import picocli.CommandLine.Option;
  * settings, 1 for a failed backup, restore or check, no stack trace.
  */
 abstract class BackupOptions implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file (default: $GATEHOUSE_CONFIG or ./gatehouse.properties; GATEHOUSE_* variables override it).")
-    Path configFile;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--target", paramLabel = "DIR|s3://BUCKET/PREFIX", description = "Overrides gatehouse.backup.target.")
     String target;
@@ -31,7 +32,9 @@ abstract class BackupOptions implements Callable<Integer> {
     boolean quiet;
 
     GatehouseConfig config() {
-        GatehouseConfig c = configFile != null ? GatehouseConfig.load(configFile, System.getenv())
+        // --config is the root command's option (inherited by every command); its value is read from there.
+        Object file = spec.root().findOption("--config") == null ? null : spec.root().findOption("--config").getValue();
+        GatehouseConfig c = file != null ? GatehouseConfig.load((Path) file, System.getenv())
                 : GatehouseConfig.fromEnvironment();
         GatehouseConfig.Builder b = c.toBuilder();
         if (target != null) {

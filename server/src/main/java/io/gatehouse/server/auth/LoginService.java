@@ -125,6 +125,16 @@ public final class LoginService {
      * @throws AuthFailure {@code RATE_LIMITED}, {@code INVALID_CREDENTIALS}, {@code SUSPENDED} or {@code SESSION_LIMIT}
      */
     public Issued login(LoginRequest request) {
+        return login(request, Map.of());
+    }
+
+    /**
+     * A login whose session carries {@code sessionAttributes} besides the device name (the web console keeps
+     * the hash of its cookie secret there, so any instance can check the cookie).
+     *
+     * @throws AuthFailure as {@link #login(LoginRequest)}
+     */
+    public Issued login(LoginRequest request, Map<String, String> sessionAttributes) {
         ClientInfo client = request.client();
         String ipKey = client.limitKey();
         String account = accountSubject(request.email());
@@ -160,6 +170,7 @@ public final class LoginService {
         client.userAgent().ifPresent(ns::userAgent);
         request.fingerprint().ifPresent(ns::fingerprint);
         request.deviceName().ifPresent(n -> ns.attribute("device_name", n));
+        ns.attributes(sessionAttributes);
         Session session;
         try {
             session = sessions.create(ns.build());

@@ -19,6 +19,7 @@ import io.gatehouse.token.Revocation;
 import io.gatehouse.token.RevocationKind;
 import io.gatehouse.token.TokenEventListener;
 import io.gatehouse.token.TokenService;
+import io.gatehouse.session.ScheduledCleanup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -184,6 +185,18 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
                 .description("Sessions this instance created or touched within the idle timeout and has not seen end")
                 .register(registry);
         active = a;
+    }
+
+    /** Counters of the scheduled session cleanup ({@code gatehouse.sessions.cleanup-interval}) on this instance. */
+    public void bind(ScheduledCleanup cleanup) {
+        FunctionCounter.builder("gatehouse.sessions.cleanup.runs", cleanup, ScheduledCleanup::runs)
+                .description("Cleanup passes this instance ran").register(registry);
+        FunctionCounter.builder("gatehouse.sessions.cleanup.skipped", cleanup, ScheduledCleanup::skipped)
+                .description("Cleanup ticks skipped because another instance held the lease").register(registry);
+        FunctionCounter.builder("gatehouse.sessions.cleanup.users", cleanup, ScheduledCleanup::usersVisited)
+                .description("Users whose session records the cleanup examined").register(registry);
+        FunctionCounter.builder("gatehouse.sessions.cleanup.removed", cleanup, ScheduledCleanup::entriesRemoved)
+                .description("Expired sessions and trust records the cleanup removed").register(registry);
     }
 
     /** Gauges of the revocation state this instance mirrors and of the link that keeps it current. */

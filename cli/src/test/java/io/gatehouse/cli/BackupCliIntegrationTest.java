@@ -1,8 +1,7 @@
-package io.gatehouse.cli.backup;
+package io.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.cli.Main;
 import io.gatehouse.testkit.GpgKeys;
 import io.gatehouse.testkit.RedisDeployment;
 import io.gatehouse.testkit.RedisNode;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code gatehouse backup create | list | verify | restore | prune} as an operator runs them, exit codes included. */
 class BackupCliIntegrationTest {
@@ -33,7 +31,8 @@ class BackupCliIntegrationTest {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new Main()).execute(args);
+            int exit = Main.run(args, new Cli(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true),
+                    java.io.InputStream.nullInputStream(), System.getenv(), Cli.OPEN));
             return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);

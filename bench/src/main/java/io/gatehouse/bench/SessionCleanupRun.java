@@ -1,0 +1,124 @@
+package io.gatehouse.bench;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.session.CleanupBatch;
+import io.gatehouse.session.NewSession;
+import io.gatehouse.session.SessionStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code sessions cleanup} over N sessions of which half are expired (not JMH: one pass is one long
+ * operation). Users each get one session at T0 and one after the idle timeout, so half the sessions are
+ * expired and every user key is rewritten by the pass. Prints the pass time, sessions removed per second,
+ * Redis CPU (INFO cpu delta) and the SLOWLOG entries over 10 ms; the same-run reference is a dry run over
+ * the same keys (the same SCAN and script calls, no writes).
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.SessionCleanupRun 1000000</pre>
+ */
+public final class SessionCleanupRun {
+    private SessionCleanupRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int users = sessions / 2;
+        try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = redis.connect()) {
+            Moving clock = new Moving(Instant.now());
+            GatehouseConfig config = redis.config().toBuilder()
+                    .set("gatehouse.sessions.mac-key", "Wm9vb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb28=")
+                    .set("gatehouse.sessions.device-key", "RGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGU=").build();
+            SessionStore store = SessionStore.builder().config(config).redis(connector).clock(clock).build();
+            fill(store, users);
+            clock.advance(store.settings().idleTimeout().plusSeconds(1));
+            fill(store, users);
+            redis.cli("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+            redis.cli("SLOWLOG", "RESET");
+
+            long t0 = System.nanoTime();
+            CleanupBatch dry = store.cleanup(1000, true).runToEnd();
+            double drySeconds = (System.nanoTime() - t0) / 1e9;
+
+            double cpu0 = redisCpu(redis);
+            long t1 = System.nanoTime();
+            CleanupBatch pass = store.cleanup(1000).runToEnd();
+            double seconds = (System.nanoTime() - t1) / 1e9;
+            double cpu = redisCpu(redis) - cpu0;
+            String slow = redis.cli("SLOWLOG", "LEN").strip();
+            System.out.printf("sessions=%d users=%d expired=%d%n", sessions, users, dry.entriesRemoved());
+            System.out.printf("dry run: %.2fs (%,.0f users/s)%n", drySeconds, users / drySeconds);
+            System.out.printf("cleanup: %.2fs, %d removed, %,.0f sessions removed/s, %d users visited, redis cpu %.2fs (%.0f%% of one core), "
+                            + "slowlog entries over 10 ms: %s; cleanup/dry-run time ratio %.2f%n",
+                    seconds, pass.entriesRemoved(), pass.entriesRemoved() / seconds, pass.usersVisited(), cpu,
+                    100 * cpu / seconds, slow, seconds / drySeconds);
+        }
+    }
+
+    private static void fill(SessionStore store, int users) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> parts = new ArrayList<>();
+            int per = (users + 15) / 16;
+            for (int t = 0; t < 16; t++) {
+                int from = t * per;
+                int to = Math.min(users, from + per);
+                parts.add(pool.submit(() -> {
+                    for (int u = from; u < to; u++) {
+                        store.create(NewSession.forUser("u" + u).build());
+                    }
+                }));
+            }
+            for (Future<?> f : parts) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A clock the run moves past the idle timeout, so the first half of the sessions expire. */
+    private static final class Moving extends Clock {
+        private volatile Instant now;
+
+        Moving(Instant start) {
+            this.now = start;
+        }
+
+        void advance(java.time.Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    private static double redisCpu(BenchRedis redis) {
+        double total = 0;
+        for (String line : redis.cli("INFO", "cpu").split("\r?\n")) {
+            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return total;
+    }
+}
