@@ -88,11 +88,6 @@ final class InMemoryLockoutStore implements LockoutStore {
         counters.keySet().removeIf(k -> k.startsWith(prefix));
     }
 
-    /** How many counters are held (tests). */
-    synchronized int size() {
-        return counters.size();
-    }
-
     @Override
     public synchronized List<ActiveLockout> locked(int max) {
         long now = clock.millis();
@@ -106,6 +101,11 @@ final class InMemoryLockoutStore implements LockoutStore {
             }
         }
         return out;
+    }
+
+    /** How many counters are held (tests). */
+    synchronized int size() {
+        return counters.size();
     }
 
     private static final class Counter {

@@ -99,8 +99,7 @@ public final class UserDatabase implements AutoCloseable {
      */
     static String defaultUrl(Path dataDir) {
         // TRACE_LEVEL_FILE=0: H2's trace file records failed statements with their values (emails, hashes).
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("users")
-                + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0";
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("users") + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0";
     }
 
     /** The store over this database. */

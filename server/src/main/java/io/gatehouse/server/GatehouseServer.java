@@ -88,13 +88,13 @@ public final class GatehouseServer implements AutoCloseable {
             capabilityMetrics.bind(gatehouse.events());
             capabilityMetrics.bind(gatehouse.tokens());
             capabilityMetrics.bind(gatehouse.sessions());
-            metrics.bind(gatehouse.caches());
             // Expired sessions removed every gatehouse.sessions.cleanup-interval by one instance of the deployment.
             for (Duration every : ScheduledCleanup.interval(config).stream().toList()) {
                 ScheduledCleanup cleanup = new ScheduledCleanup(gatehouse.sessions(), gatehouse.stores(), every).start();
                 opened.add(cleanup);
                 capabilityMetrics.bind(cleanup);
             }
+            metrics.bind(gatehouse.caches());
             Stores stores = gatehouse.stores();
             io.gatehouse.server.backup.BackupJob.start(config, stores, metrics.registry()).ifPresent(opened::add);
             UserDatabase database = gatehouse.userDatabase().orElseThrow();
@@ -115,12 +115,13 @@ public final class GatehouseServer implements AutoCloseable {
             AdminAccess admin = new AdminAccess(bearer, clients);
             // The flows behind the auth routes.
             UserProfiles profiles = gatehouse.profiles();
-            LoginService logins = new LoginService(gatehouse, liveness, verifications);
             AccountService accounts = new AccountService(gatehouse, clock);
             HealthService health = new HealthService(stores, database, gatehouse);
             // On Redis the per-client introspection ceiling is taken in batches (one round trip per batch);
             // in memory a decision costs no I/O, so one by one.
             long introspectBatch = stores.redis(Purpose.RATE_LIMITS).isPresent() ? AuthSettings.introspectBatch(config) : 1;
+            // refresh-ip is taken in batches the same way.
+            LoginService logins = new LoginService(gatehouse, liveness, verifications, introspectBatch);
             OAuthService oauth = new OAuthService(gatehouse.tokens(), gatehouse.sessions(), gatehouse.rateLimiter(),
                     policies.policy(AuthSettings.INTROSPECT_CLIENT), clock, liveness, verifications,
                     authSettings.audience(), introspectBatch);

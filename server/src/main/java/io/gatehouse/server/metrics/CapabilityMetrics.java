@@ -193,10 +193,7 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
                 .description("Cleanup passes this instance ran").register(registry);
         FunctionCounter.builder("gatehouse.sessions.cleanup.skipped", cleanup, ScheduledCleanup::skipped)
                 .description("Cleanup ticks skipped because another instance held the lease").register(registry);
-        FunctionCounter.builder("gatehouse.sessions.cleanup.users", cleanup, ScheduledCleanup::usersVisited)
-                .description("Users whose session records the cleanup examined").register(registry);
-        FunctionCounter.builder("gatehouse.sessions.cleanup.removed", cleanup, ScheduledCleanup::entriesRemoved)
-                .description("Expired sessions and trust records the cleanup removed").register(registry);
+        // Users visited and entries removed: gatehouse.sessions.cleanup.users/.removed, counted by cleanedUp.
     }
 
     /** Gauges of the revocation state this instance mirrors and of the link that keeps it current. */
