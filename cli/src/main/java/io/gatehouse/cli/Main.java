@@ -63,7 +63,7 @@ public final class Main {
         cmd.addSubcommand(new CacheCommand());
         cmd.addSubcommand(new EventsCommand());
         cmd.addSubcommand(new UsersCommand());
-        // backup: registered here by the backup command group (io.gatehouse.cli.backup).
+        cmd.addSubcommand(new io.gatehouse.cli.backup.BackupCommand());
         cmd.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         // Session ids are base64url and may begin with '-': one that is no known option is taken as the

@@ -96,6 +96,7 @@ public final class GatehouseServer implements AutoCloseable {
             }
             metrics.bind(gatehouse.caches());
             Stores stores = gatehouse.stores();
+            io.gatehouse.server.backup.BackupJob.start(config, stores, metrics.registry()).ifPresent(opened::add);
             UserDatabase database = gatehouse.userDatabase().orElseThrow();
             UserService users = gatehouse.users();
             Clock clock = gatehouse.clock();

@@ -1,0 +1,106 @@
+package io.gatehouse.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.testkit.GpgKeys;
+import io.gatehouse.testkit.RedisDeployment;
+import io.gatehouse.testkit.SharedRedis;
+import io.gatehouse.testkit.Topology;
+import io.gatehouse.token.TokenRejectedException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The disaster drill on every topology: state made through the library, backed up to a real S3 API,
+ * every master flushed, restored; then fresh library instances still refuse the revoked token,
+ * accept the live session, rotate the refresh family, see the lockout and the events, and every key
+ * has its TTL back within a second.
+ */
+class BackupRoundTripIntegrationTest {
+    static GpgKeys keys;
+    static S3Server s3;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        keys = GpgKeys.generate("roundtrip");
+        s3 = S3Server.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        s3.close();
+        keys.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Topology.class, names = {"STANDALONE", "SENTINEL", "CLUSTER"})
+    void restoresWhatTheLibraryWrote(Topology topology) throws Exception {
+        RedisDeployment redis = SharedRedis.get(topology);
+        redis.flushAll();
+        GatehouseConfig config = Fixture.config(redis, tmp);
+        Fixture.State state;
+        try (Fixture f = Fixture.open(config)) {
+            state = f.populate();
+        }
+        Map<String, Long> before = Fixture.ttls(redis);
+        long beforeAt = System.nanoTime();
+
+        try (Backups backups = Backups.builder().config(config).target(s3.target("rt-" + topology.name().toLowerCase()))
+                .publicKey(keys.publicKey()).secretKey(keys.secretKey()).workDir(tmp).build()) {
+            List<Manifest> made = backups.create(Optional.empty());
+            assertThat(made).hasSize(1);
+            Manifest m = made.get(0);
+            assertThat(m.files()).hasSize(topology == Topology.CLUSTER ? 3 : 1);
+            if (topology == Topology.SENTINEL) {
+                assertThat(m.files().get(0).role()).as("read from the replica").isEqualTo("slave");
+            }
+            assertThat(m.totalKeys()).as("%s vs %s", m.keys(), before).isEqualTo(before.size());
+            assertThat(m.keys()).containsKeys("sessions", "refresh-families", "revocations", "lockouts", "events",
+                    "signing-keys");
+            assertThat(backups.list()).extracting(Manifest::id).contains(m.id());
+
+            redis.flushAll();
+            assertThat(Fixture.ttls(redis)).isEmpty();
+
+            RestoreReport report = backups.restore(m.id(), config.redis(io.gatehouse.config.Purpose.TOKENS).orElseThrow(),
+                    false, false);
+            assertThat(report.restored()).as("restored of %s", before).isEqualTo(before.size());
+            assertThat(report.expiredSkipped()).isZero();
+        }
+
+        Map<String, Long> after = Fixture.ttls(redis);
+        long elapsedMs = (System.nanoTime() - beforeAt) / 1_000_000;
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        before.forEach((key, ttl) -> {
+            if (ttl < 0) {
+                assertThat(after.get(key)).as(key).isEqualTo(ttl);
+            } else {
+                assertThat((double) after.get(key)).as("TTL of " + key).isCloseTo(ttl - elapsedMs, within(1000.0 + elapsedMs));
+                assertThat(after.get(key)).as("TTL of " + key).isLessThanOrEqualTo(ttl).isGreaterThan(ttl - elapsedMs - 1000);
+            }
+        });
+
+        try (Fixture fresh = Fixture.open(config)) {
+            assertThatThrownBy(() -> fresh.tokens.verify(state.revoked().accessToken()))
+                    .isInstanceOf(TokenRejectedException.class);
+            assertThat(fresh.tokens.verify(state.live().accessToken())).isNotNull();
+            assertThat(fresh.sessions.get(state.session().id())).isPresent();
+            assertThat(fresh.tokens.refresh(state.rotated().refreshToken()).accessToken()).isNotBlank();
+            assertThat(fresh.guard.check(Fixture.IP, Fixture.LOCKED).locked()).isTrue();
+            assertThat(fresh.events.query(io.gatehouse.event.EventQuery.lastOf("alice", 10)).events()).isNotEmpty();
+        }
+    }
+}
