@@ -36,14 +36,14 @@ import org.HdrHistogram.Recorder;
  * <p>The two modes run side by side on one Redis (two services), interleaved round by round so that a
  * change of load on the shared machine hits both alike. Each measurement is followed by a same-moment
  * calibration: bare Nimbus ES256 JWT signatures on the same number of threads. A refresh with asymmetric
- * refresh tokens signs two ES256 JWTs, so {@code refreshes / signatures} cannot exceed 0.5 in that mode
- * (1.0 in hmac mode, which signs one); the ratio is the figure that travels between machines. The load
- * average is printed with every line.
+ * JWT refresh tokens signs two ES256 JWTs, so {@code refreshes / signatures} cannot exceed 0.5 in that mode
+ * (1.0 with opaque or hmac refresh tokens, which sign one: the access token); the ratio is the figure that
+ * travels between machines. The load average is printed with every line.
  *
- * <p>Modes: {@code asymmetric} (the default: both tokens ES256), {@code hmac} (HS256 refresh tokens) and
- * {@code asymmetric+verify}, the same-run baseline: asymmetric with the presented token's signature also
- * verified before each refresh, which is what a refresh cost before rotate.lua's hash match made that
- * verification unnecessary.
+ * <p>Modes: {@code opaque} (the default: opaque refresh tokens, one ES256 signature per refresh),
+ * {@code asymmetric} (ES256 JWT refresh tokens, the default before opaque ones), {@code hmac} (HS256 JWT
+ * refresh tokens), and any JWT mode with {@code +verify}: the presented token's signature also verified
+ * before each refresh, the cost before rotate.lua's hash match made that verification unnecessary.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.RefreshRotationThroughput [seconds] [threads,...] [rounds] [modes,...]</pre>
  */
@@ -58,15 +58,18 @@ public final class RefreshRotationThroughput {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         int[] threadCounts = Arrays.stream((args.length > 1 ? args[1] : "1,4,16").split(",")).mapToInt(Integer::parseInt).toArray();
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        List<String> modes = List.of((args.length > 3 ? args[3] : "asymmetric,hmac,asymmetric+verify").split(","));
+        List<String> modes = List.of((args.length > 3 ? args[3] : "opaque,asymmetric,hmac").split(","));
         System.out.printf("JDK %s, %d s per measurement, threads %s, %d rounds, load average at start %s%n",
                 Runtime.version(), seconds, Arrays.toString(threadCounts), rounds, loadAverage());
         try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = BenchTokens.connect(redis)) {
             Map<String, TokenService> services = new LinkedHashMap<>();
             try {
                 for (String mode : modes) {
-                    GatehouseConfig config = redis.config().toBuilder()
-                            .set("gatehouse.tokens.refresh.signing", mode.replace(VERIFY_SUFFIX, "")).build();
+                    String base = mode.replace(VERIFY_SUFFIX, "");
+                    GatehouseConfig config = base.equals("opaque")
+                            ? redis.config().toBuilder().set("gatehouse.tokens.refresh.format", "opaque").build()
+                            : redis.config().toBuilder().set("gatehouse.tokens.refresh.format", "jwt")
+                                    .set("gatehouse.tokens.refresh.signing", base).build();
                     services.put(mode, TokenService.builder().config(config).redis(connector).build());
                 }
                 for (var e : services.entrySet()) {

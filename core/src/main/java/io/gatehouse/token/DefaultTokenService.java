@@ -4,15 +4,18 @@ import io.gatehouse.config.ConfigException;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.redis.RedisScript;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +23,17 @@ import org.slf4j.LoggerFactory;
  * The token service: wires the key set, the codec, the refresh store and the revocation link.
  *
  * Refresh, step by step (docs/TOKENS.md has the why):
- *   1. read the refresh token's claims (every check but the signature) and check the local revocation
- *      state; anything off -> the full verification, which names the reason;
- *   2. mint the would-be successor and seal it with a key derived from the presented token
- *      (SHA-256("gatehouse/successor", token)), which only a holder of that token can derive;
- *   3. rotate.lua, keyed by SHA-256 of the presented token: ROTATED (we return our successor), GRACE
- *      (another request rotated first, less than `grace` ago: unseal and return its successor, so every
- *      retry gets the same refresh token), REUSED (revoke family and session, emit the event) or UNKNOWN.
- *      A presented hash equal to a stored one authenticates the token; UNMATCHED (a hash we never stored,
- *      nothing changed) -> verify the signature (a forged token is refused here), then ask again as verified.
+ *   opaque token (the default): its family id from the text, the local family-revocation check, then
+ *      rotate.lua keyed by SHA-256 of the token. Only a hash equal to a stored one does anything; the
+ *      family's claims come back from the script, then the local revocation check and the access token.
+ *   JWT token: read its claims without the signature and check the local revocation state (anything off
+ *      -> the full verification, which names the reason), then rotate.lua the same way; a hash we never
+ *      stored (UNMATCHED, nothing changed) -> verify the signature, then ask again as verified.
+ *   Both: the would-be successor (in the configured format) is minted before the script and sealed with
+ *   a key derived from the presented token (SHA-256("gatehouse/successor", token)), which only a holder
+ *   of that token can derive: ROTATED returns it, GRACE (another request rotated first, less than `grace`
+ *   ago) opens the stored one, so every retry gets the same refresh token; REUSED revokes family and
+ *   session and emits the event; LIMITED (the family's RefreshLimit, counted for matched hashes only).
  */
 final class DefaultTokenService implements TokenService {
     private static final Logger log = LoggerFactory.getLogger(DefaultTokenService.class);
@@ -122,17 +127,23 @@ final class DefaultTokenService implements TokenService {
         Instant now = Instant.ofEpochSecond(issued.getEpochSecond());
         String family = TokenCodec.randomId();
         Instant refreshExp = now.plus(settings.refreshTtl());
-        String refresh = codec.sign(TokenUse.REFRESH, TokenCodec.randomId(), request.subject(), request.sessionId(), family,
-                issued, refreshExp, request.roles(), request.permissions());
-        refreshStore.open(family, hash(refresh), clock.millis(), familyTtlMs());
+        String refresh = opaque() ? OpaqueRefreshToken.mint(family)
+                : codec.sign(TokenUse.REFRESH, TokenCodec.randomId(), request.subject(), request.sessionId(), family,
+                        issued, refreshExp, request.roles(), request.permissions());
+        FamilyClaims claims = new FamilyClaims(request.subject(), request.sessionId(), issued, request.roles(),
+                request.permissions());
+        refreshStore.open(family, hash(refresh), claims.toJson(), clock.millis(), familyTtlMs());
         Instant accessExp = now.plus(settings.accessTtl());
         String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), request.subject(), request.sessionId(), family,
                 issued, accessExp, request.roles(), request.permissions());
-        return new TokenPair(access, refresh, accessExp, refreshExp, request.sessionId(), family);
+        return new TokenPair(access, refresh, accessExp, refreshExp, request.sessionId(), family, request.subject());
     }
 
     @Override
     public VerifiedToken verify(String accessToken) {
+        if (OpaqueRefreshToken.looksOpaque(accessToken)) {
+            throw new TokenRejectedException(RejectReason.WRONG_TOKEN_USE, "a refresh token where an access token is expected");
+        }
         VerifiedToken t = codec.verify(accessToken, TokenUse.ACCESS, true);
         RevocationStatus s = link.check(t);
         if (s != RevocationStatus.VALID) {
@@ -143,22 +154,93 @@ final class DefaultTokenService implements TokenService {
 
     @Override
     public VerifiedToken verifyRefresh(String refreshToken) {
-        return codec.verify(refreshToken, TokenUse.REFRESH, true);
+        if (!OpaqueRefreshToken.looksOpaque(refreshToken)) {
+            return codec.verify(refreshToken, TokenUse.REFRESH, true);
+        }
+        String familyId = opaqueFamily(refreshToken);
+        String presented = hash(refreshToken);
+        RefreshStore.Family f = refreshStore.read(familyId, clock.millis());
+        if (f == null || !(presented.equals(f.currentHash()) || presented.equals(f.previousHash())) || f.claims() == null) {
+            throw new TokenRejectedException(RejectReason.REFRESH_UNKNOWN, "no refresh family holds this token");
+        }
+        return opaqueToken(presented, familyId, FamilyClaims.fromJson(f.claims()),
+                Instant.ofEpochMilli(clock.millis() + Math.max(0, f.ttlMs())));
     }
 
     @Override
-    public Optional<UnverifiedRefresh> peekRefresh(String refreshToken) {
-        VerifiedToken t = codec.readUnverified(refreshToken, TokenUse.REFRESH);
-        return t == null ? Optional.empty() : Optional.of(new UnverifiedRefresh(t.subject(), t.sessionId(), t.familyId()));
+    public Optional<VerifiedToken> activeRefresh(String refreshToken) {
+        VerifiedToken t;
+        try {
+            t = verifyRefresh(refreshToken);
+        } catch (TokenRejectedException e) {
+            return Optional.empty();
+        }
+        // A retired token is not active even though it still authenticates a grace retry: presented again
+        // after the window it is reuse. A JWT costs a store read here too, for the same reason.
+        RefreshStore.Family f = refreshStore.read(t.familyId(), clock.millis());
+        if (f == null || !hash(refreshToken).equals(f.currentHash()) || link.check(t) != RevocationStatus.VALID) {
+            return Optional.empty();
+        }
+        return Optional.of(t);
     }
 
     @Override
     public TokenPair refresh(String refreshToken) {
-        // The signature of the presented token is not verified up front: rotate.lua compares its SHA-256 with
-        // the hashes of the tokens we issued to its family, and an equal hash proves the token is, byte for
-        // byte, one we signed (docs/TOKENS.md, "Why a refresh skips the signature check"). Every other case
-        // (claims off, revoked, a hash we never stored, an unknown family) verifies the signature before it
-        // answers or changes anything, so a forged token is refused exactly as verify() refuses it.
+        return refresh(refreshToken, RefreshLimit.NONE, UnaryOperator.identity());
+    }
+
+    @Override
+    public TokenPair refresh(String refreshToken, RefreshLimit limit, UnaryOperator<TokenRequest> mint) {
+        Objects.requireNonNull(limit, "limit");
+        Objects.requireNonNull(mint, "mint");
+        RefreshStore.FamilyLimit familyLimit = new RefreshStore.FamilyLimit(limit.limit(), limit.window().toMillis());
+        return OpaqueRefreshToken.looksOpaque(refreshToken) ? refreshOpaque(refreshToken, limit, familyLimit, mint)
+                : refreshJwt(refreshToken, limit, familyLimit, mint);
+    }
+
+    /*
+     * An opaque token is authenticated by rotate.lua alone: its SHA-256 equal to the family's current (or,
+     * for a grace retry or a reuse, last retired) hash. Anything else is 'unmatched' or 'unknown' with
+     * nothing changed, and is refused here with no signature check and no other store call: a forged or
+     * truncated token costs one hash and one script that writes nothing. The claims come from the family.
+     */
+    private TokenPair refreshOpaque(String token, RefreshLimit limit, RefreshStore.FamilyLimit familyLimit,
+                                    UnaryOperator<TokenRequest> mint) {
+        String familyId = opaqueFamily(token);
+        RevocationStatus before = link.checkFamily(familyId);
+        if (before != RevocationStatus.VALID) {
+            // Known locally, no round trip: a revoked family stays dead whatever the token, and past the
+            // staleness budget (fail-closed) nothing is rotated that could not be checked afterwards.
+            throw new TokenRejectedException(before.reason(), "revocation check: " + before);
+        }
+        String presentedHash = hash(token);
+        Successor next = successor(token, familyId, OpaqueRefreshToken.mint(familyId));
+        RefreshStore.Rotation r = refreshStore.rotate(familyId, presentedHash, next.hash(), next.sealed(), clock.millis(),
+                settings.grace().toMillis(), familyTtlMs(), false, "", familyLimit);
+        if (r.outcome() == RefreshStore.Outcome.UNKNOWN || r.outcome() == RefreshStore.Outcome.UNMATCHED) {
+            throw new TokenRejectedException(RejectReason.REFRESH_UNKNOWN, "no refresh family holds this token");
+        }
+        if (r.outcome() == RefreshStore.Outcome.LIMITED) {
+            throw new RefreshLimitedException(limit, Duration.ofMillis(r.retryAfterMs()));
+        }
+        if (r.claims() == null) {
+            throw new IllegalStateException("refresh family " + familyId + " of an opaque token has no claims");
+        }
+        FamilyClaims claims = FamilyClaims.fromJson(r.claims());
+        VerifiedToken presented = opaqueToken(presentedHash, familyId, claims, clock.instant().plus(settings.refreshTtl()));
+        return finish(r, presented, next, mint);
+    }
+
+    /*
+     * A JWT refresh token (issued with refresh.format=jwt, or before the upgrade to opaque tokens). Its
+     * signature is not verified up front: rotate.lua compares its SHA-256 with the hashes of the tokens we
+     * issued to its family, and an equal hash proves the token is, byte for byte, one we signed
+     * (docs/TOKENS.md, "Why a refresh skips the signature check"). Every other case (claims off, revoked, a
+     * hash we never stored, an unknown family) verifies the signature before it answers or changes anything.
+     * The successor has the configured format: after an upgrade, the chain goes on with opaque tokens.
+     */
+    private TokenPair refreshJwt(String refreshToken, RefreshLimit limit, RefreshStore.FamilyLimit familyLimit,
+                                 UnaryOperator<TokenRequest> mint) {
         boolean verified = false;
         VerifiedToken old = codec.readUnverified(refreshToken, TokenUse.REFRESH);
         if (old == null || link.check(old) != RevocationStatus.VALID) {
@@ -166,54 +248,124 @@ final class DefaultTokenService implements TokenService {
             verified = true;
         }
         Instant issued = link.issueInstant(old.subject(), clock.instant());
-        Instant now = Instant.ofEpochSecond(issued.getEpochSecond());
         long nowMs = clock.millis();
-        Instant refreshExp = now.plus(settings.refreshTtl());
-        String successor = codec.sign(TokenUse.REFRESH, TokenCodec.randomId(), old.subject(), old.sessionId(),
-                old.familyId(), issued, refreshExp, old.roles(), old.permissions());
-        byte[] sealKey = SealedBox.sha256(SUCCESSOR_KEY_LABEL, refreshToken);
-        String sealed = SealedBox.seal(sealKey, successor, old.familyId());
+        String successor = opaque() ? OpaqueRefreshToken.mint(old.familyId())
+                : codec.sign(TokenUse.REFRESH, TokenCodec.randomId(), old.subject(), old.sessionId(), old.familyId(),
+                        issued, Instant.ofEpochSecond(issued.getEpochSecond()).plus(settings.refreshTtl()), old.roles(),
+                        old.permissions());
+        Successor next = successor(refreshToken, old.familyId(), successor);
+        String claims = new FamilyClaims(old.subject(), old.sessionId(), old.issuedAt(), old.roles(), old.permissions())
+                .toJson();
         String presentedHash = hash(refreshToken);
-        String successorHash = hash(successor);
         long graceMs = settings.grace().toMillis();
-        RefreshStore.Rotation r = refreshStore.rotate(old.familyId(), presentedHash, successorHash, sealed, nowMs,
-                graceMs, familyTtlMs(), verified);
+        RefreshStore.Rotation r = refreshStore.rotate(old.familyId(), presentedHash, next.hash(), next.sealed(), nowMs,
+                graceMs, familyTtlMs(), verified, claims, familyLimit);
         if (!verified && (r.outcome() == RefreshStore.Outcome.UNMATCHED || r.outcome() == RefreshStore.Outcome.UNKNOWN)) {
             // The hash authenticated nothing and nothing was changed. A forged token stops here with the
             // reason verify() gives; an authentic one is an older generation (reuse) or of a lost family.
             old = verified(refreshToken);
             verified = true;
             if (r.outcome() == RefreshStore.Outcome.UNMATCHED) {
-                r = refreshStore.rotate(old.familyId(), presentedHash, successorHash, sealed, nowMs, graceMs,
-                        familyTtlMs(), true);
+                r = refreshStore.rotate(old.familyId(), presentedHash, next.hash(), next.sealed(), nowMs, graceMs,
+                        familyTtlMs(), true, claims, familyLimit);
             }
         }
+        if (r.outcome() == RefreshStore.Outcome.UNKNOWN) {
+            throw new TokenRejectedException(RejectReason.REFRESH_UNKNOWN, "refresh family not found");
+        }
+        if (r.outcome() == RefreshStore.Outcome.LIMITED) {
+            throw new RefreshLimitedException(limit, Duration.ofMillis(r.retryAfterMs()));
+        }
+        return finish(r, old, next, mint);
+    }
+
+    /** The successor of a presented token, sealed for the grace window with a key only its holder can derive. */
+    private record Successor(String token, String hash, byte[] sealKey, String sealed) {
+    }
+
+    private static Successor successor(String presented, String familyId, String token) {
+        byte[] sealKey = SealedBox.sha256(SUCCESSOR_KEY_LABEL, presented);
+        return new Successor(token, hash(token), sealKey, SealedBox.seal(sealKey, token, familyId));
+    }
+
+    /** After an authenticated rotation (ROTATED, GRACE, REUSED): the revocation check, then the new pair. */
+    private TokenPair finish(RefreshStore.Rotation r, VerifiedToken presented, Successor next,
+                             UnaryOperator<TokenRequest> mint) {
+        if (r.outcome() == RefreshStore.Outcome.REUSED) {
+            onReuse(presented, r.firstReuse());
+            throw new TokenRejectedException(RejectReason.REFRESH_REUSED,
+                    "refresh token was already rotated; family and session revoked", presented.sessionId());
+        }
+        RevocationStatus status = link.check(presented);
+        if (status != RevocationStatus.VALID) {
+            if (status != RevocationStatus.UNKNOWN && r.outcome() == RefreshStore.Outcome.ROTATED) {
+                // The session or the user was revoked, not the family, and the family has just rotated to a
+                // successor nobody will get: revoke the family, so a retry of this token stops here (local)
+                // instead of reaching the store after the grace window and raising a false reuse alarm.
+                revokeFamily(presented.familyId(), "refresh after " + status.reason().code());
+            }
+            throw new TokenRejectedException(status.reason(), "revocation check: " + status);
+        }
+        Instant issued = link.issueInstant(presented.subject(), clock.instant());
+        Instant now = Instant.ofEpochSecond(issued.getEpochSecond());
         String refresh;
-        switch (r.outcome()) {
-            case ROTATED -> refresh = successor;
-            case GRACE -> {
-                try {
-                    refresh = SealedBox.open(sealKey, r.sealedSuccessor(), old.familyId());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalStateException("the sealed successor of family " + old.familyId() + " does not open", e);
-                }
-                // Authentic without a signature check: it opened (AES-GCM) with a key only a holder of the
-                // presented, hash-matched token can derive, bound to this family. Only its expiry is needed.
-                VerifiedToken again = codec.readUnverified(refresh, TokenUse.REFRESH);
-                refreshExp = (again != null ? again : codec.verify(refresh, TokenUse.REFRESH, true)).expiresAt();
+        Instant refreshExp;
+        if (r.outcome() == RefreshStore.Outcome.ROTATED) {
+            refresh = next.token();
+            refreshExp = now.plus(settings.refreshTtl());
+        } else if (r.outcome() == RefreshStore.Outcome.GRACE) {
+            try {
+                refresh = SealedBox.open(next.sealKey(), r.sealedSuccessor(), presented.familyId());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("the sealed successor of family " + presented.familyId() + " does not open", e);
             }
-            case REUSED -> {
-                onReuse(old, r.firstReuse());
-                throw new TokenRejectedException(RejectReason.REFRESH_REUSED,
-                        "refresh token was already rotated; family and session revoked");
+            // Authentic without a signature check: it opened (AES-GCM) with a key only a holder of the
+            // presented, hash-matched token can derive, bound to this family. Only its expiry is needed.
+            VerifiedToken again = OpaqueRefreshToken.looksOpaque(refresh) ? null : codec.readUnverified(refresh, TokenUse.REFRESH);
+            refreshExp = again != null ? again.expiresAt() : now.plus(settings.refreshTtl());
+        } else {
+            throw new IllegalStateException("unexpected rotation outcome " + r.outcome());
+        }
+        TokenRequest stored = new TokenRequest(presented.subject(), presented.sessionId(), presented.roles(),
+                presented.permissions());
+        TokenRequest minted;
+        try {
+            minted = mint.apply(stored);
+        } catch (RuntimeException e) {
+            if (r.outcome() == RefreshStore.Outcome.ROTATED) {
+                // The caller refused (a suspended user, say) after the family rotated to a successor nobody
+                // gets: revoke the family, so a retry stops at the local check and never looks like reuse.
+                revokeFamily(presented.familyId(), "refresh refused");
             }
-            case UNKNOWN -> throw new TokenRejectedException(RejectReason.REFRESH_UNKNOWN, "refresh family not found");
-            default -> throw new IllegalStateException("unexpected rotation outcome " + r.outcome());
+            throw e;
+        }
+        if (!minted.subject().equals(stored.subject()) || !minted.sessionId().equals(stored.sessionId())) {
+            throw new IllegalArgumentException("a refresh may change the roles and permissions, not the subject or session");
         }
         Instant accessExp = now.plus(settings.accessTtl());
-        String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), old.subject(), old.sessionId(), old.familyId(),
-                issued, accessExp, old.roles(), old.permissions());
-        return new TokenPair(access, refresh, accessExp, refreshExp, old.sessionId(), old.familyId());
+        String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), minted.subject(), minted.sessionId(),
+                presented.familyId(), issued, accessExp, minted.roles(), minted.permissions());
+        return new TokenPair(access, refresh, accessExp, refreshExp, presented.sessionId(), presented.familyId(),
+                presented.subject());
+    }
+
+    /** The family id of an opaque token, or the refusal of a malformed one (no store call). */
+    private String opaqueFamily(String token) {
+        String familyId = token.length() > settings.maxTokenLength() ? null : OpaqueRefreshToken.familyOf(token);
+        if (familyId == null) {
+            throw new TokenRejectedException(RejectReason.MALFORMED, "not a well-formed opaque refresh token");
+        }
+        return familyId;
+    }
+
+    /** An authenticated opaque token as a VerifiedToken: its id is derived from its hash (never the secret). */
+    private static VerifiedToken opaqueToken(String hash, String familyId, FamilyClaims c, Instant expiresAt) {
+        return new VerifiedToken(TokenUse.REFRESH, "", hash.substring(0, 32), c.subject(), c.sessionId(), familyId,
+                c.issuedAt(), expiresAt, c.roles(), c.permissions());
+    }
+
+    private boolean opaque() {
+        return settings.refreshFormat() == TokenSettings.RefreshFormat.OPAQUE;
     }
 
     /** The full verification of a refresh token plus the local revocation check; throws the reason. */
@@ -258,6 +410,14 @@ final class DefaultTokenService implements TokenService {
 
     @Override
     public boolean revoke(String token, String reason) {
+        if (OpaqueRefreshToken.looksOpaque(token)) {
+            try {
+                revokeFamily(verifyRefresh(token).familyId(), reason);
+                return true;
+            } catch (TokenRejectedException e) {
+                return false;
+            }
+        }
         for (TokenUse use : TokenUse.values()) {
             VerifiedToken t;
             try {
@@ -376,6 +536,11 @@ final class DefaultTokenService implements TokenService {
         long now = clock.millis();
         state.sweep(now);
         revocationLog.cleanup(now);
+    }
+
+    /** For tests in this package: signatures verified so far (a forged opaque token must cost none). */
+    long signatureVerifications() {
+        return codec.signatureVerifications();
     }
 
     /** For tests in this package: the key set (to sign deliberately bad tokens with a real key). */

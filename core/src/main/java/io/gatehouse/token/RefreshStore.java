@@ -22,19 +22,45 @@ interface RefreshStore {
          * The presented hash is neither the current nor the last retired one and the caller had not verified
          * the token's signature: nothing was changed. The caller verifies the signature and asks again.
          */
-        UNMATCHED
+        UNMATCHED,
+        /** The presented token matched, but its family used up its rotations of the window: nothing changed. */
+        LIMITED
     }
 
     /**
      * @param outcome         what happened
      * @param sealedSuccessor for {@link Outcome#GRACE}: the successor, sealed with a key derived from the presented token
      * @param firstReuse      for {@link Outcome#REUSED}: whether this call is the one that marked the family
+     * @param claims          for ROTATED, GRACE and REUSED: the family's stored claims (JSON of {@link FamilyClaims}),
+     *                        or null for a family opened before claims were stored
+     * @param retryAfterMs    for {@link Outcome#LIMITED}: how long until the family's window ends
      */
-    record Rotation(Outcome outcome, String sealedSuccessor, boolean firstReuse) {
+    record Rotation(Outcome outcome, String sealedSuccessor, boolean firstReuse, String claims, long retryAfterMs) {
+        static Rotation of(Outcome outcome) {
+            return new Rotation(outcome, null, false, null, 0);
+        }
     }
 
-    /** Stores a new family whose current refresh token has hash {@code tokenHash}. */
-    void open(String familyId, String tokenHash, long nowMs, long ttlMs);
+    /**
+     * A cap on the rotations and grace retries of one family per window, counted inside the rotation and
+     * only for a presented token whose hash matched (a forged token cannot spend it).
+     *
+     * @param limit    at most this many per window; 0 for no limit
+     * @param windowMs the window
+     */
+    record FamilyLimit(int limit, long windowMs) {
+        static final FamilyLimit NONE = new FamilyLimit(0, 1);
+    }
+
+    /** A family as introspection sees it: hashes of its current and last retired token, its claims, its lifetime. */
+    record Family(String currentHash, String previousHash, String claims, long ttlMs) {
+    }
+
+    /** Stores a new family whose current refresh token has hash {@code tokenHash}, with its claims (JSON). */
+    void open(String familyId, String tokenHash, String claims, long nowMs, long ttlMs);
+
+    /** The family, or null when it is unknown, expired or marked reused. Reads only. */
+    Family read(String familyId, long nowMs);
 
     /**
      * Atomically: if {@code presentedHash} is current, make {@code newHash} current, remember the presented
@@ -46,7 +72,10 @@ interface RefreshStore {
      * byte, so the caller need not have verified its signature. Any other hash authenticates nothing: unless
      * {@code signatureVerified}, the answer is {@link Outcome#UNMATCHED} and nothing changes, so a forged
      * token naming a real family can never mark it reused.
+     *
+     * @param claims the family's claims to store with the new token (JSON), or "" to keep the stored ones
+     * @param limit  the family's rotation limit, counted only for a matched hash
      */
     Rotation rotate(String familyId, String presentedHash, String newHash, String sealedSuccessor, long nowMs,
-                    long graceMs, long ttlMs, boolean signatureVerified);
+                    long graceMs, long ttlMs, boolean signatureVerified, String claims, FamilyLimit limit);
 }

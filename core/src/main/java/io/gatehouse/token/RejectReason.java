@@ -42,7 +42,7 @@ public enum RejectReason {
     REVOCATION_UNKNOWN,
     /** A retired refresh token was presented after the grace window: its family and session are now revoked. */
     REFRESH_REUSED,
-    /** The refresh family is not known (expired, or never stored). */
+    /** The refresh family is not known (expired, or never stored), or an opaque refresh token matches none of its hashes. */
     REFRESH_UNKNOWN;
 
     /** {@code bad_signature}, {@code revoked_session}, ... */

@@ -50,6 +50,20 @@ public record Revocation(RevocationKind kind, String id, Instant at, Instant unt
         return new Revocation(RevocationKind.USER, subject, notBefore, until, reason);
     }
 
+    /** Whether {@code id} can be a revocation id (and so a Redis key part): see {@link #requireId}. */
+    static boolean isValidId(String id) {
+        if (id == null || id.isEmpty() || id.length() > 512) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c == '{' || c == '}' || c <= ' ' || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Ids become parts of Redis keys and stream fields: the same characters as KeySpace allows. */
     static void requireId(RevocationKind kind, String id) {
         if (id == null || id.isEmpty() || id.length() > 512) {

@@ -90,6 +90,20 @@ final class RevocationLink implements AutoCloseable {
     }
 
     /**
+     * The status of a refresh family alone, with the staleness policy: what can be known of an opaque refresh
+     * token before the store has named its session and user.
+     */
+    RevocationStatus checkFamily(String familyId) {
+        if (state.find(RevocationKind.FAMILY, familyId).isPresent()) {
+            return RevocationStatus.REVOKED_FAMILY;
+        }
+        if (policy == StalePolicy.FAIL_CLOSED && remote && ticker.getAsLong() - lastContactNanos > budgetNanos) {
+            return RevocationStatus.UNKNOWN;
+        }
+        return RevocationStatus.VALID;
+    }
+
+    /**
      * The issue instant of a token for {@code subject} wanted at {@code now}: millisecond precision, and
      * strictly after the user's not-before as this process knows it, so a token issued right after
      * "revoke every token of the user" (logout everywhere, password change) is never caught by it.

@@ -69,6 +69,7 @@ final class TokenCodec {
      * Null when {@code gatehouse.tokens.verify-cache-size} is 0.
      */
     private final Cache<String, Verified> verified;
+    private final java.util.concurrent.atomic.LongAdder signatureVerifications = new java.util.concurrent.atomic.LongAdder();
 
     /** A cached verification: the claims, the key that verified them, and the instants they are valid between. */
     private record Verified(VerifiedToken token, SigningKey key, long validFromMillis, long expiresMillis) {
@@ -283,7 +284,13 @@ final class TokenCodec {
         }
     }
 
-    private static boolean verifies(SignedJWT jwt, JWSVerifier verifier) {
+    /** How many signatures this codec has verified (tests check that a forged opaque token costs none). */
+    long signatureVerifications() {
+        return signatureVerifications.sum();
+    }
+
+    private boolean verifies(SignedJWT jwt, JWSVerifier verifier) {
+        signatureVerifications.increment();
         try {
             return jwt.verify(verifier);
         } catch (JOSEException | RuntimeException e) {
@@ -345,6 +352,13 @@ final class TokenCodec {
         String fam = string(c, CLAIM_FAMILY);
         if (sub == null || jti == null || sid == null || fam == null) {
             throw reject(RejectReason.MISSING_CLAIM, "sub, jti, sid and fam are required");
+        }
+        if (!Revocation.isValidId(sub) || !Revocation.isValidId(jti) || !Revocation.isValidId(sid)
+                || !Revocation.isValidId(fam)) {
+            // We never sign such ids (they could not be keys of the revocation state or a refresh family), so
+            // only a forgery has them: read without the signature this is null, and the full verification
+            // refuses it at the signature, before this line.
+            throw reject(RejectReason.MALFORMED, "sub, jti, sid or fam holds characters an id cannot have");
         }
         Instant issuedAt = issuedAt(c, iat);
         return new Checked(new VerifiedToken(actual, kid, jti, sub, sid, fam, issuedAt, exp.toInstant(),

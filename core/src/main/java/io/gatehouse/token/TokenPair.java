@@ -6,14 +6,15 @@ import java.time.Instant;
  * An access token and a refresh token issued together.
  *
  * @param accessToken      the signed access JWT
- * @param refreshToken     the refresh JWT; only its SHA-256 is stored
+ * @param refreshToken     the refresh token (opaque by default, or a JWT); only its SHA-256 is stored
  * @param accessExpiresAt  the access token's {@code exp}
  * @param refreshExpiresAt the refresh token's {@code exp}
  * @param sessionId        the session ({@code sid})
  * @param familyId         the refresh family ({@code fam})
+ * @param subject          the user ({@code sub})
  */
 public record TokenPair(String accessToken, String refreshToken, Instant accessExpiresAt, Instant refreshExpiresAt,
-                        String sessionId, String familyId) {
+                        String sessionId, String familyId, String subject) {
 
     /** Seconds until the access token expires, from {@code now} ({@code expires_in} of OAuth). */
     public long expiresIn(Instant now) {
@@ -23,6 +24,6 @@ public record TokenPair(String accessToken, String refreshToken, Instant accessE
     @Override
     public String toString() {
         // Tokens are secrets: never in a log line.
-        return "TokenPair[session=" + sessionId + ", family=" + familyId + ", accessExpiresAt=" + accessExpiresAt + "]";
+        return "TokenPair[subject=" + subject + ", family=" + familyId + ", accessExpiresAt=" + accessExpiresAt + "]";
     }
 }

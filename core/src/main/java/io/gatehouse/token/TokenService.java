@@ -43,19 +43,21 @@ public interface TokenService extends AutoCloseable {
      */
     VerifiedToken verify(String accessToken);
 
-    /** As {@link #verify} for a refresh token (no revocation check: {@link #refresh} does that). */
+    /**
+     * Authenticates a refresh token without rotating it and without the revocation check ({@link #refresh}
+     * does both): a JWT by its signature and claims; an opaque token by a read of its family (its hash
+     * equal to the current or last retired one; one round trip on Redis). For revocation (RFC 7009).
+     *
+     * @throws TokenRejectedException with the reason ({@code refresh_unknown} for an opaque token no family holds)
+     */
     VerifiedToken verifyRefresh(String refreshToken);
 
     /**
-     * The subject, session and family a refresh token <em>claims</em>, read <strong>without checking its
-     * signature</strong> or its revocation: a well-formed refresh token of this issuer and audience, inside
-     * its lifetime. Anyone can write such a token, so the answer authenticates nothing; it is only for
-     * choosing keys before {@link #refresh} authenticates the token (a rate-limit counter per family, say).
-     * Never base an authorization decision or a change of state on it. Costs a parse, no signature check.
-     *
-     * @return empty when the token is malformed, expired or not a refresh token of this service
+     * The refresh token if it is active now (RFC 7662 introspection): authentic, the <em>current</em> token of
+     * a family that exists and is not marked reused (a retired token is not active, even inside the grace
+     * window), and not revoked. One read of the family (a round trip on Redis), in both formats.
      */
-    Optional<UnverifiedRefresh> peekRefresh(String refreshToken);
+    Optional<VerifiedToken> activeRefresh(String refreshToken);
 
     /**
      * Rotates a refresh token: returns a new access token and a new refresh token, retiring the one
@@ -68,6 +70,18 @@ public interface TokenService extends AutoCloseable {
      * @throws io.gatehouse.store.StoreException when Redis cannot be reached (rotation needs it)
      */
     TokenPair refresh(String refreshToken);
+
+    /**
+     * {@link #refresh(String)} with a per-family limit and the claims of the new access token chosen by the
+     * caller once the token is authenticated.
+     *
+     * @param limit counted inside the rotation for an authenticated token only
+     * @param mint  given the claims the family was issued with (subject, session, roles, permissions), returns
+     *              those of the new access token (the user's current roles, say); it may throw to refuse (the
+     *              rotation has happened then: the successor is never handed out). Same subject and session.
+     * @throws RefreshLimitedException when the family used up its limit (nothing changed)
+     */
+    TokenPair refresh(String refreshToken, RefreshLimit limit, java.util.function.UnaryOperator<TokenRequest> mint);
 
     /**
      * The revocation status of a verified token from the local state only (a few hash lookups).

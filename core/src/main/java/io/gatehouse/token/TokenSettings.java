@@ -15,6 +15,7 @@ record TokenSettings(
         String issuer,
         String audience,
         SigningAlgorithm algorithm,
+        RefreshFormat refreshFormat,
         RefreshSigning refreshSigning,
         Duration accessTtl,
         Duration refreshTtl,
@@ -35,7 +36,10 @@ record TokenSettings(
 
     static final String PREFIX = "gatehouse.tokens.";
 
-    /** How refresh tokens are signed: with the access-token key pair, or with a MAC key only Gatehouse holds. */
+    /** What a refresh token is: 256 random bits authenticated by their stored hash, or a signed JWT. */
+    enum RefreshFormat { OPAQUE, JWT }
+
+    /** How JWT refresh tokens are signed: with the access-token key pair, or with a MAC key only Gatehouse holds. */
     enum RefreshSigning { ASYMMETRIC, HMAC }
 
     /** Where the signing key set lives. */
@@ -54,6 +58,12 @@ record TokenSettings(
             case "EDDSA", "ED25519" -> SigningAlgorithm.EDDSA;
             default -> throw new ConfigException(PREFIX + "algorithm", PREFIX + "algorithm = '"
                     + c.string(PREFIX + "algorithm", "") + "' is not supported; use ES256 (default), RS256 or EdDSA");
+        };
+        RefreshFormat refreshFormat = switch (c.string(PREFIX + "refresh.format", "opaque").toLowerCase(Locale.ROOT)) {
+            case "opaque" -> RefreshFormat.OPAQUE;
+            case "jwt" -> RefreshFormat.JWT;
+            default -> throw new ConfigException(PREFIX + "refresh.format", PREFIX + "refresh.format = '"
+                    + c.string(PREFIX + "refresh.format", "") + "' is neither opaque (default) nor jwt");
         };
         RefreshSigning refreshSigning = switch (c.string(PREFIX + "refresh.signing", "asymmetric").toLowerCase(Locale.ROOT)) {
             case "hmac" -> RefreshSigning.HMAC;
@@ -125,7 +135,7 @@ record TokenSettings(
             throw new ConfigException(PREFIX + "verify-cache-size", PREFIX + "verify-cache-size = " + verifyCache
                     + " must be between 0 (off) and 10000000 access tokens");
         }
-        return new TokenSettings(issuer, audience, alg, refreshSigning, access, refresh, skew, grace, (int) maxLen,
+        return new TokenSettings(issuer, audience, alg, refreshFormat, refreshSigning, access, refresh, skew, grace, (int) maxLen,
                 store, file, rotateEvery, reload, encryption, budget, policy, retention, maxStream, block,
                 (int) verifyCache);
     }

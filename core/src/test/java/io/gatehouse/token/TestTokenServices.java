@@ -36,4 +36,14 @@ public final class TestTokenServices {
             return e.reason();
         }
     }
+
+    /** Why {@code call} was refused; fails when it was not. */
+    static RejectReason reasonOf(Runnable call) {
+        try {
+            call.run();
+        } catch (TokenRejectedException e) {
+            return e.reason();
+        }
+        throw new AssertionError("expected a TokenRejectedException");
+    }
 }

@@ -33,6 +33,7 @@ class TokenInteropTest {
                 .set("gatehouse.tokens.algorithm", alg.name())
                 .set("gatehouse.tokens.keys.store", "memory")
                 .set("gatehouse.tokens.issuer", "https://auth.example.test")
+                .set("gatehouse.tokens.refresh.format", "jwt")
                 .build();
         return TokenService.builder().config(config).build();
     }
@@ -79,7 +80,7 @@ class TokenInteropTest {
 
     @ParameterizedTest
     @EnumSource(value = SigningAlgorithm.class, names = {"ES256", "RS256"})
-    void aStockJwtProcessorRefusesOurRefreshTokensThoughTheySignWithTheSameKeys(SigningAlgorithm alg) throws Exception {
+    void aStockJwtProcessorRefusesOurJwtRefreshTokensThoughTheySignWithTheSameKeys(SigningAlgorithm alg) throws Exception {
         try (TokenService tokens = service(alg)) {
             String refresh = tokens.issue(TokenRequest.of("user-1", "sess-1")).refreshToken();
             assertThat(SignedJWT.parse(refresh).getHeader().getType()).isEqualTo(TokenCodec.REFRESH_TYPE);

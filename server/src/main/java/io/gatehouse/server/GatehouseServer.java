@@ -25,6 +25,7 @@ import io.gatehouse.server.auth.AuthSettings;
 import io.gatehouse.server.auth.BearerAuthenticator;
 import io.gatehouse.server.auth.ClientRegistry;
 import io.gatehouse.server.auth.TokenVerificationMetrics;
+import io.gatehouse.server.console.Console;
 import io.gatehouse.server.health.HealthRoutes;
 import io.gatehouse.server.health.HealthService;
 import io.gatehouse.server.http.HttpServer;
@@ -113,18 +114,19 @@ public final class GatehouseServer implements AutoCloseable {
             AdminAccess admin = new AdminAccess(bearer, clients);
             // The flows behind the auth routes.
             UserProfiles profiles = gatehouse.profiles();
-            LoginService logins = new LoginService(gatehouse, liveness, verifications);
             AccountService accounts = new AccountService(gatehouse, clock);
             HealthService health = new HealthService(stores, database, gatehouse);
             // On Redis the per-client introspection ceiling is taken in batches (one round trip per batch);
             // in memory a decision costs no I/O, so one by one.
             long introspectBatch = stores.redis(Purpose.RATE_LIMITS).isPresent() ? AuthSettings.introspectBatch(config) : 1;
+            // refresh-ip is taken in batches the same way.
+            LoginService logins = new LoginService(gatehouse, liveness, verifications, introspectBatch);
             OAuthService oauth = new OAuthService(gatehouse.tokens(), gatehouse.sessions(), gatehouse.rateLimiter(),
                     policies.policy(AuthSettings.INTROSPECT_CLIENT), clock, liveness, verifications,
                     authSettings.audience(), introspectBatch);
             RegistrationService registration = new RegistrationService(users, gatehouse.rateLimiter(),
                     policies.policy(AuthSettings.REGISTER_IP), gatehouse.events(), clock);
-            HttpServer http = HttpServer.start(settings, metrics, List.of(
+            List<io.gatehouse.server.http.RouteGroup> groups = new ArrayList<>(List.of(
                     new AuthRoutes(registration, logins, accounts, bearer, settings.maxBodyBytes()),
                     new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
                     new OAuthRoutes(logins, oauth, clients, gatehouse.tokens(), authSettings, settings.maxBodyBytes()),
@@ -132,6 +134,12 @@ public final class GatehouseServer implements AutoCloseable {
                     new AdminRoutes(gatehouse, admin, settings.maxBodyBytes()),
                     metrics.routes(monitor::protect),
                     new OpenApiRoute()));
+            // The web console (docs/CONSOLE.md): pages at /account/ and /admin/ over the same services.
+            if (Console.enabled(config)) {
+                groups.addAll(Console.routes(gatehouse, logins, registration, liveness, health, authSettings.publicUrl(),
+                        settings.maxBodyBytes()));
+            }
+            HttpServer http = HttpServer.start(settings, metrics, groups);
             opened.add(http);
             log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
                     kv("user_database", database.url()), kv("issuer", authSettings.issuer()),

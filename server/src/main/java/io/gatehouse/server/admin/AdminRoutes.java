@@ -160,8 +160,13 @@ public final class AdminRoutes implements RouteGroup {
 
     private void revocations(ServerRequest req, ServerResponse res) {
         access.require(req);
-        RevocationStats stats = services.tokens().revocationStats();
-        RevocationHealth link = services.tokens().revocationHealth();
+        Json.send(res, 200, revocationsBody(services.tokens()));
+    }
+
+    /** Revocation statistics and the revocation link's state (the admin API and the admin console). */
+    public static Map<String, Object> revocationsBody(io.gatehouse.token.TokenService tokens) {
+        RevocationStats stats = tokens.revocationStats();
+        RevocationHealth link = tokens.revocationHealth();
         Map<String, Object> counts = new LinkedHashMap<>();
         stats.counts().forEach((k, v) -> counts.put(k.name().toLowerCase(Locale.ROOT), v));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -178,7 +183,7 @@ public final class AdminRoutes implements RouteGroup {
         l.put("resyncs", link.resyncs());
         link.error().ifPresent(e -> l.put("error", e));
         out.put("link", l);
-        Json.send(res, 200, out);
+        return out;
     }
 
     private static Map<String, Object> revocation(Revocation r) {
@@ -198,8 +203,13 @@ public final class AdminRoutes implements RouteGroup {
 
     private void policies(ServerRequest req, ServerResponse res) {
         access.require(req);
+        Json.send(res, 200, Map.of("policies", policiesBody(services.policies())));
+    }
+
+    /** The configured rate-limit policies (the admin API and the admin console). */
+    public static List<Map<String, Object>> policiesBody(io.gatehouse.ratelimit.RatePolicies policies) {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (RatePolicy p : services.policies().all()) {
+        for (RatePolicy p : policies.all()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", p.name());
             m.put("limit", p.limit().toString());
@@ -207,7 +217,7 @@ public final class AdminRoutes implements RouteGroup {
             m.put("on_store_down", p.onStoreDown().name().toLowerCase(Locale.ROOT).replace('_', '-'));
             list.add(m);
         }
-        Json.send(res, 200, Map.of("policies", list));
+        return list;
     }
 
     private void peek(ServerRequest req, ServerResponse res) {
@@ -215,6 +225,11 @@ public final class AdminRoutes implements RouteGroup {
         RatePolicy policy = policy(req);
         String subject = subject(req);
         Decision d = input(() -> services.rateLimiter().peek(policy, subject));
+        Json.send(res, 200, peekBody(policy, subject, d));
+    }
+
+    /** A rate-limit status without consuming (the admin API and the admin console). */
+    public static Map<String, Object> peekBody(RatePolicy policy, String subject, Decision d) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("policy", policy.name());
         out.put("subject", subject);
@@ -224,7 +239,7 @@ public final class AdminRoutes implements RouteGroup {
         out.put("retry_after_seconds", d.retryAfterSeconds());
         out.put("reset_after_seconds", d.resetAfterSeconds());
         out.put("source", d.source().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        Json.send(res, 200, out);
+        return out;
     }
 
     private void reset(ServerRequest req, ServerResponse res) {
@@ -248,7 +263,8 @@ public final class AdminRoutes implements RouteGroup {
         }
     }
 
-    private static String subject(ServerRequest req) {
+    /** The {@code subject} query parameter (1 to 512 characters), else 400. */
+    public static String subject(ServerRequest req) {
         String subject = req.query().first("subject").asOptional().orElse("").strip();
         if (subject.isEmpty() || subject.length() > 512) {
             throw Json.invalidField("subject", "the query parameter subject (1 to 512 characters) is required");
@@ -279,9 +295,30 @@ public final class AdminRoutes implements RouteGroup {
 
     private void events(ServerRequest req, ServerResponse res) {
         AdminAccess.Admin admin = access.require(req);
+        EventQuery query = eventQuery(req);
+        Optional<String> user = query.user();
+        EventPage page;
+        try {
+            page = services.events().query(query);
+        } catch (InvalidInputException e) {
+            throw Json.invalidField("cursor", "is not a cursor this API returned");
+        }
+        record(req, admin, "query_events", user.orElse(null), null, Map.of());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("events", page.events().stream().map(AdminRoutes::event).toList());
+        out.put("next_cursor", page.nextCursor().orElse(null));
+        Json.send(res, 200, out);
+    }
+
+    /**
+     * The event query of {@code req}'s parameters: user, type (repeatable), min_severity, from, to, limit,
+     * cursor (the admin API and the admin console's explorer).
+     *
+     * @throws ProblemException 400 naming the parameter at fault
+     */
+    public static EventQuery eventQuery(ServerRequest req) {
         EventQuery.Builder q = EventQuery.builder();
-        Optional<String> user = req.query().first("user").asOptional();
-        user.ifPresent(u -> input(() -> q.user(u)));
+        req.query().first("user").asOptional().ifPresent(u -> input(() -> q.user(u)));
         for (String t : req.query().all("type", List::of)) {
             try {
                 q.types(EventType.of(t));
@@ -311,23 +348,11 @@ public final class AdminRoutes implements RouteGroup {
             q.limit(n);
         });
         req.query().first("cursor").asOptional().ifPresent(q::cursor);
-        EventQuery query;
         try {
-            query = q.build();
+            return q.build();
         } catch (InvalidInputException e) {
             throw Json.invalidField("from", "must be before to");
         }
-        EventPage page;
-        try {
-            page = services.events().query(query);
-        } catch (InvalidInputException e) {
-            throw Json.invalidField("cursor", "is not a cursor this API returned");
-        }
-        record(req, admin, "query_events", user.orElse(null), null, Map.of());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("events", page.events().stream().map(AdminRoutes::event).toList());
-        out.put("next_cursor", page.nextCursor().orElse(null));
-        Json.send(res, 200, out);
     }
 
     private void counts(ServerRequest req, ServerResponse res) {
@@ -351,7 +376,7 @@ public final class AdminRoutes implements RouteGroup {
         Json.send(res, 200, out);
     }
 
-    static Map<String, Object> event(SecurityEvent e) {
+    public static Map<String, Object> event(SecurityEvent e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", e.id());
         m.put("time", e.time().toString());

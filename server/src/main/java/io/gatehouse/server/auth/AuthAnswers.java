@@ -9,12 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Renders {@link AuthFailure}s: problem details for the JSON API, RFC 6749 errors for the OAuth endpoints. */
-final class AuthAnswers {
+public final class AuthAnswers {
     private AuthAnswers() {
     }
 
     /** The problem of the JSON API for {@code failure}. */
-    static ProblemException problem(AuthFailure failure) {
+    public static ProblemException problem(AuthFailure failure) {
         return switch (failure.kind()) {
             case INVALID_CREDENTIALS -> new ProblemException(Problem.typed("invalid-credentials", 401, "Unauthorized",
                     "the email or the password is not correct"));

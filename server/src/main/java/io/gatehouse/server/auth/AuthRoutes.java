@@ -92,7 +92,7 @@ public final class AuthRoutes implements RouteGroup {
     /** JSON {@code {refresh_token}} → 200 new pair; 401 not good or reused (family revoked); 403 suspended; 429. */
     private void refresh(ServerRequest req, ServerResponse res) {
         ObjectNode body = Json.readObject(req, maxBodyBytes);
-        LoginService.Issued issued = logins.refresh(Json.requiredString(body, "refresh_token"));
+        LoginService.Issued issued = logins.refresh(Json.requiredString(body, "refresh_token"), ClientInfo.of(req));
         Exchange.of(req).userId(issued.session().userId());
         issued.rateLimitHeaders().forEach(res::header);
         Json.send(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));

@@ -48,6 +48,11 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
     public static final String REGISTER_IP = "register-ip";
     /** Refreshes per refresh family, i.e. per login (a legitimate client refreshes once per access-token lifetime). */
     public static final String REFRESH_FAMILY = "refresh-family";
+    /**
+     * Refreshes per client address, decided before anything else of a refresh (the token is not read yet), so
+     * a flood of forged or stolen-and-retired tokens from one address stops here.
+     */
+    public static final String REFRESH_IP = "refresh-ip";
     /** Introspections per client: a ceiling against runaway resource servers, far above normal use. */
     public static final String INTROSPECT_CLIENT = "introspect-client";
     /** Built-in policy of the core: login attempts per client IP. */
@@ -62,6 +67,7 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
             new String[] {LOGIN_ACCOUNT, "100/1d", "10"},
             new String[] {REGISTER_IP, "30/1m"},
             new String[] {REFRESH_FAMILY, "60/1m"},
+            new String[] {REFRESH_IP, "600/1m"},
             new String[] {INTROSPECT_CLIENT, "600000/1m"});
     private static final String POLICIES = "gatehouse.ratelimit.policies";
 

@@ -4,6 +4,9 @@ import io.gatehouse.user.UserProfiles;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
+import io.gatehouse.ratelimit.Check;
+import io.gatehouse.ratelimit.Decision;
+import io.gatehouse.ratelimit.DecisionSource;
 import io.gatehouse.ratelimit.LockoutStatus;
 import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.ratelimit.RateLimitResponse;
@@ -23,8 +26,8 @@ import io.gatehouse.token.TokenPair;
 import io.gatehouse.token.TokenRejectedException;
 import io.gatehouse.token.TokenRequest;
 import io.gatehouse.token.TokenService;
-import io.gatehouse.token.UnverifiedRefresh;
-import io.gatehouse.token.VerifiedToken;
+import io.gatehouse.token.RefreshLimit;
+import io.gatehouse.token.RefreshLimitedException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,11 +56,13 @@ import java.util.Optional;
  *   <li>the profile cached, {@code login_success} recorded (or {@code login_failure}, and a guard failure).</li>
  * </ol>
  *
- * <p>Refresh: the {@code refresh-family} limit (keyed by the family the token claims), the user still
- * active, then rotation (which authenticates the token), then the session of the new pair touched: an ended
- * or expired session revokes the family and the new pair is not handed out (expired sessions are not
- * revoked by anyone, so this is where their refresh tokens stop). A rotated token presented again revokes
- * its family (the token service) and ends its session (here). The order is explained in {@link #refresh}.
+ * <p>Refresh: the {@code refresh-ip} limit (per client address), then the rotation (which authenticates
+ * the token and counts the {@code refresh-family} limit for an authenticated token only), the user read for
+ * the authenticated subject (suspended: refused; else the access token gets the current roles), then the
+ * session of the new pair touched: an ended or expired session revokes the family and the new pair is not
+ * handed out (expired sessions are not revoked by anyone, so this is where their refresh tokens stop). A
+ * rotated token presented again revokes its family (the token service) and ends its session (here). The order
+ * is explained in {@link #refresh}.
  */
 public final class LoginService {
     private final UserService users;
@@ -73,9 +78,18 @@ public final class LoginService {
     private final RatePolicy loginIp;
     private final RatePolicy loginAccount;
     private final RatePolicy refreshFamily;
+    private final RefreshLimit familyLimit;
+    private final RatePolicy refreshIp;
+    private final ReservedDecisions refreshIpLimit;
+    private final boolean tokensOnRedis;
 
-    /** @param liveness the sessions as refresh touches them: a round trip only when a last-seen write may be due */
-    public LoginService(Gatehouse gatehouse, SessionLiveness liveness, TokenVerificationMetrics metrics) {
+    /**
+     * @param liveness         the sessions as refresh touches them: a round trip only when a last-seen write may be due
+     * @param reservationBatch the most {@code refresh-ip} units taken from Redis at once ({@link AuthSettings#introspectBatch};
+     *                         1 when rate limits are in memory)
+     */
+    public LoginService(Gatehouse gatehouse, SessionLiveness liveness, TokenVerificationMetrics metrics,
+                        long reservationBatch) {
         this.users = gatehouse.users();
         this.liveness = liveness;
         this.profiles = gatehouse.profiles();
@@ -89,6 +103,13 @@ public final class LoginService {
         this.loginIp = gatehouse.policies().policy(AuthSettings.LOGIN_IP);
         this.loginAccount = gatehouse.policies().policy(AuthSettings.LOGIN_ACCOUNT);
         this.refreshFamily = gatehouse.policies().policy(AuthSettings.REFRESH_FAMILY);
+        // Counted inside the rotation script (only for an authenticated token): its rate as a fixed window.
+        this.familyLimit = new RefreshLimit((int) Math.min(Integer.MAX_VALUE, refreshFamily.limit().count()),
+                refreshFamily.limit().period());
+        this.tokensOnRedis = gatehouse.stores().target(io.gatehouse.config.Purpose.TOKENS).isPresent();
+        this.refreshIp = gatehouse.policies().policy(AuthSettings.REFRESH_IP);
+        // In batches on Redis, like the introspect-client ceiling (one round trip per batch); in memory one by one.
+        this.refreshIpLimit = new ReservedDecisions(limiter, refreshIp, reservationBatch, System::nanoTime);
     }
 
     /**
@@ -125,6 +146,16 @@ public final class LoginService {
      * @throws AuthFailure {@code RATE_LIMITED}, {@code INVALID_CREDENTIALS}, {@code SUSPENDED} or {@code SESSION_LIMIT}
      */
     public Issued login(LoginRequest request) {
+        return login(request, Map.of());
+    }
+
+    /**
+     * A login whose session carries {@code sessionAttributes} besides the device name (the web console keeps
+     * the hash of its cookie secret there, so any instance can check the cookie).
+     *
+     * @throws AuthFailure as {@link #login(LoginRequest)}
+     */
+    public Issued login(LoginRequest request, Map<String, String> sessionAttributes) {
         ClientInfo client = request.client();
         String ipKey = client.limitKey();
         String account = accountSubject(request.email());
@@ -160,6 +191,7 @@ public final class LoginService {
         client.userAgent().ifPresent(ns::userAgent);
         request.fingerprint().ifPresent(ns::fingerprint);
         request.deviceName().ifPresent(n -> ns.attribute("device_name", n));
+        ns.attributes(sessionAttributes);
         Session session;
         try {
             session = sessions.create(ns.build());
@@ -199,40 +231,33 @@ public final class LoginService {
     /**
      * Rotates a refresh token.
      *
+     * @param client the caller's address: the {@code refresh-ip} limit's key
      * @throws AuthFailure {@code INVALID_REFRESH}, {@code REFRESH_REUSED}, {@code SUSPENDED} or {@code RATE_LIMITED}
      */
-    public Issued refresh(String refreshToken) {
-        // The order is chosen so that the one full signature check is the token service's (it skips it when
-        // the token's SHA-256 matches a hash it stored, see docs/TOKENS.md) and nothing that changes state is
-        // keyed by unauthenticated input, except the rate-limit counter of a family id, which only the
-        // token's holder knows:
-        //   1. read the claims without the signature (a parse), only to pick the rate-limit key;
-        //   2. the refresh-family limit;
-        //   3. the user still active (a read; a local hit of the users near cache). Before the rotation, so a
-        //      suspended user's refresh token is not used up; a refusal is said only of an authenticated token;
-        //   4. the rotation: authenticates the token (hash match or signature) and checks revocation;
-        //   5. the session of the rotated pair touched: if it has ended or belongs to someone else, the new
-        //      pair is never handed out and its family is revoked (nobody revokes the tokens of a session that
-        //      merely expired, so this is where they stop).
-        Optional<UnverifiedRefresh> claimed = tokens.peekRefresh(refreshToken);
-        if (claimed.isEmpty()) {
-            throw invalidRefresh(refreshToken);
-        }
-        UnverifiedRefresh peek = claimed.get();
-        var decision = limiter.decide(refreshFamily, peek.familyId());
-        RateLimitResponse limits = RateLimitResponse.of(refreshFamily, decision, clock.instant());
-        if (!decision.allowed()) {
-            throw AuthFailure.rateLimited(limits);
-        }
-        Optional<User> user = profiles.get(peek.subject());
-        if (user.isEmpty() || !user.get().active()) {
-            // Only a token we signed may learn that its user is suspended (or gone).
-            authenticate(refreshToken);
-            throw AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended");
+    public Issued refresh(String refreshToken, ClientInfo client) {
+        // Nothing the token says keys shared state before the token is authenticated (security review #13,
+        // item 5: forged tokens naming a victim's family used to spend the victim's limit):
+        //   1. the refresh-ip limit, keyed by the caller's address (taken in batches, ReservedDecisions);
+        //   2. the rotation (TokenService.refresh), which authenticates the token by its hash and counts the
+        //      refresh-family limit inside the same script, for a matched token only; a forged or retired
+        //      token changes nothing there and costs no database read and no signature check;
+        //   3. the user, read for the authenticated subject: suspended or gone -> refused and the family
+        //      revoked; else the new access token carries the user's current roles (item 8), not the login's;
+        //   4. the session of the new pair touched: if it has ended or belongs to someone else, the pair is
+        //      never handed out and its family is revoked (nobody revokes the tokens of a session that merely
+        //      expired, so this is where they stop).
+        Decision ip = refreshIpLimit.decide(client.ip());
+        if (ip != null && !ip.allowed()) {
+            throw AuthFailure.rateLimited(RateLimitResponse.of(refreshIp, ip, clock.instant()));
         }
         TokenPair pair;
         try {
-            pair = tokens.refresh(refreshToken);
+            pair = tokens.refresh(refreshToken, familyLimit, this::currentClaims);
+        } catch (RefreshLimitedException e) {
+            // Decided by the rotation script (a fixed window per family), reported like any limiter refusal.
+            Decision d = new Decision(AuthSettings.REFRESH_FAMILY, false, e.limit().limit(), 0, e.retryAfter(),
+                    e.retryAfter(), tokensOnRedis ? DecisionSource.REDIS : DecisionSource.MEMORY);
+            throw AuthFailure.rateLimited(RateLimitResponse.of(refreshFamily, d, clock.instant()));
         } catch (TokenRejectedException e) {
             metrics.rejected(e.reason());
             if (e.reason() == RejectReason.REVOCATION_UNKNOWN) {
@@ -241,18 +266,18 @@ public final class LoginService {
             }
             if (e.reason() == RejectReason.REFRESH_REUSED) {
                 // The family is revoked by the token service; the session is compromised as well. Reuse is
-                // only reported for a token whose signature was verified, so its session id is authentic.
-                sessions.end(peek.sessionId());
+                // only reported for an authenticated token, so its session id is authentic.
+                e.sessionId().ifPresent(sessions::end);
                 throw AuthFailure.of(AuthFailure.Kind.REFRESH_REUSED, "this refresh token was already used; every"
                         + " token of its session has been revoked");
             }
             throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, describe(e.reason()));
         }
-        // From here the claims are authentic: the rotation matched the token or verified its signature.
-        // Exact from memory while no last-seen write is due (SessionLiveness): the rotation checked the local
-        // revocation state, where every ended session's tokens are revoked; only expiry remains.
+        // From here the pair is authentic. Exact from memory while no last-seen write is due (SessionLiveness):
+        // the rotation checked the local revocation state, where every ended session's tokens are revoked;
+        // only expiry remains.
         Optional<Session> session = liveness.touch(pair.sessionId());
-        if (session.isEmpty() || !session.get().userId().equals(peek.subject())) {
+        if (session.isEmpty() || !session.get().userId().equals(pair.subject())) {
             metrics.sessionExpired();
             // Nobody revoked the tokens of a session that expired: do it, so the family (and the pair just
             // rotated, which is not handed out) is dead everywhere.
@@ -260,25 +285,21 @@ public final class LoginService {
             throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, "the session of this refresh token has ended");
         }
         metrics.ok();
-        return new Issued(pair, session.get(), pair.expiresIn(clock.instant()), limits.headers());
+        Map<String, String> headers = ip == null ? Map.of() : RateLimitResponse.of(refreshIp, ip, clock.instant()).headers();
+        return new Issued(pair, session.get(), pair.expiresIn(clock.instant()), headers);
     }
 
-    /** The full verification of a refresh token (signature and claims); throws its refusal as an AuthFailure. */
-    private VerifiedToken authenticate(String refreshToken) {
-        try {
-            return tokens.verifyRefresh(refreshToken);
-        } catch (TokenRejectedException e) {
-            metrics.rejected(e.reason());
-            throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, describe(e.reason()));
+    /**
+     * The claims of the access token a refresh mints, from the user as they are now: called by the token
+     * service once the refresh token is authenticated (so a forged token never costs a database read).
+     */
+    private TokenRequest currentClaims(TokenRequest issued) {
+        Optional<User> user = profiles.get(issued.subject());
+        if (user.isEmpty() || !user.get().active()) {
+            throw AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended");
         }
-    }
-
-    /** The refusal of a token that does not even parse as one of ours: the verification names the reason. */
-    private AuthFailure invalidRefresh(String refreshToken) {
-        authenticate(refreshToken);
-        // Unreachable in practice (the peek checks a subset of what the verification checks), but never a pass.
-        metrics.rejected(RejectReason.MALFORMED);
-        return AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, describe(RejectReason.MALFORMED));
+        return new TokenRequest(issued.subject(), issued.sessionId(), user.get().roles().stream().sorted().toList(),
+                issued.permissions());
     }
 
     private void failure(ClientInfo client, String account, String reason) {

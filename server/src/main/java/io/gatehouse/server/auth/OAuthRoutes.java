@@ -76,7 +76,7 @@ public final class OAuthRoutes implements RouteGroup {
         LoginService.Issued issued = switch (grant) {
             case "password" -> logins.login(new LoginService.LoginRequest(form.require("username"),
                     form.require("password"), ClientInfo.of(req), Optional.empty(), Optional.empty()));
-            case "refresh_token" -> logins.refresh(form.require("refresh_token"));
+            case "refresh_token" -> logins.refresh(form.require("refresh_token"), ClientInfo.of(req));
             default -> throw new OAuthException(OAuthError.unsupportedGrantType(
                     "grant_type must be password or refresh_token"));
         };

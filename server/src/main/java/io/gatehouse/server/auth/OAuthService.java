@@ -15,6 +15,7 @@ import io.gatehouse.token.VerifiedToken;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Token introspection (RFC 7662) and revocation (RFC 7009) for authenticated OAuth clients.
@@ -78,23 +79,14 @@ public final class OAuthService {
                 metrics.rejected(e.reason());
                 return inactive();
             }
-            try {
-                t = tokens.verifyRefresh(token);
-            } catch (TokenRejectedException again) {
-                metrics.rejected(again.reason());
+            // A refresh token: active only while it is its family's current token (one read of the family;
+            // a retired one, which a refresh would take for reuse, is inactive), authentic and not revoked.
+            Optional<VerifiedToken> refresh = tokens.activeRefresh(token);
+            if (refresh.isEmpty()) {
+                metrics.rejected(RejectReason.REFRESH_UNKNOWN);
                 return inactive();
             }
-            RevocationStatus status = tokens.check(t);
-            if (status != RevocationStatus.VALID) {
-                metrics.rejected(switch (status) {
-                    case REVOKED_TOKEN -> RejectReason.REVOKED_TOKEN;
-                    case REVOKED_SESSION -> RejectReason.REVOKED_SESSION;
-                    case REVOKED_FAMILY -> RejectReason.REVOKED_FAMILY;
-                    case REVOKED_USER -> RejectReason.REVOKED_USER;
-                    default -> RejectReason.REVOCATION_UNKNOWN;
-                });
-                return inactive();
-            }
+            t = refresh.get();
         }
         boolean sessionAlive;
         try {

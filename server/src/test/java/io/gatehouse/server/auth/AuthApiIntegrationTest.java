@@ -56,7 +56,7 @@ class AuthApiIntegrationTest {
         assertThat(tokens.path("token_type").asText()).isEqualTo("Bearer");
         assertThat(tokens.path("expires_in").asLong()).isBetween(800L, 900L);
         assertThat(tokens.path("access_token").asText()).startsWith("ey");
-        assertThat(tokens.path("refresh_token").asText()).startsWith("ey");
+        assertThat(tokens.path("refresh_token").asText()).as("opaque, not a JWT").startsWith("ghr1.");
         String sessionId = tokens.path("session_id").asText();
         assertThat(sessionId).isNotBlank();
 

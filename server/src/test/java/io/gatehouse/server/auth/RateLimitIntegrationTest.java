@@ -130,6 +130,63 @@ class RateLimitIntegrationTest {
     }
 
     @Test
+    void refreshIsLimitedPerAddressBeforeTheTokenIsRead() {
+        try (AuthClient api = start(Map.of("gatehouse.ratelimit.policy.refresh-ip.rate", "3/1h"))) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = api.postJson("/api/v1/auth/refresh", "{\"refresh_token\":\"forged-" + i + "\"}", null);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+            }
+            HttpResponse<String> limited = api.postJson("/api/v1/auth/refresh", "{\"refresh_token\":\"x\"}", null);
+            assertThat(Problems.assertProblem(limited, 429).path("policy").asText()).isEqualTo("refresh-ip");
+        }
+    }
+
+    @Test
+    void forgedRefreshTokensCannotThrottleTheOwner() {
+        try (AuthClient api = start(Map.of("gatehouse.ratelimit.policy.refresh-family.rate", "5/1h"))) {
+            JsonNode t = api.login(api.registerUser());
+            String real = t.path("refresh_token").asText();
+            String family = real.split("\\.")[1];
+            for (int i = 0; i < 20; i++) {
+                String forged = "ghr1." + family + "." + "A".repeat(42) + (char) ('A' + i);
+                HttpResponse<String> r = api.postJson("/api/v1/auth/refresh", "{\"refresh_token\":\"" + forged + "\"}", null);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+            }
+            HttpResponse<String> owner = api.postJson("/api/v1/auth/refresh", "{\"refresh_token\":\"" + real + "\"}", null);
+            assertThat(owner.statusCode()).as(owner.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void forgedRefreshTokensWithHostileClaimsAreA401NeverA500() throws Exception {
+        try (AuthClient api = start(Map.of())) {
+            String access = api.login(api.registerUser()).path("access_token").asText();
+            com.nimbusds.jwt.SignedJWT real = com.nimbusds.jwt.SignedJWT.parse(access);
+            com.nimbusds.jose.JWSSigner stranger = new com.nimbusds.jose.crypto.ECDSASigner(
+                    new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).generate());
+            java.util.List<String> forged = new java.util.ArrayList<>();
+            for (String[] claim : new String[][] {{"fam", "a{b"}, {"sub", "a{b"}, {"sid", "a b"}, {"jti", "}"}}) {
+                com.nimbusds.jwt.JWTClaimsSet claims = new com.nimbusds.jwt.JWTClaimsSet.Builder(real.getJWTClaimsSet())
+                        .claim("token_use", "refresh").claim(claim[0], claim[1]).build();
+                com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(
+                        com.nimbusds.jose.JWSAlgorithm.ES256).type(new com.nimbusds.jose.JOSEObjectType("refresh+jwt"))
+                        .keyID(real.getHeader().getKeyID()).build(), claims);
+                jwt.sign(stranger);
+                forged.add(jwt.serialize());
+            }
+            forged.add("ghr1.{{{{{{{{{{{{{{{{{{{{{{." + "A".repeat(43));
+            forged.add("ghr1." + "\\u00e9".repeat(3));
+            for (String token : forged) {
+                HttpResponse<String> r = api.postJson("/api/v1/auth/refresh", "{\"refresh_token\":\"" + token + "\"}", null);
+                assertThat(r.statusCode()).as(token + " " + r.body()).isEqualTo(401);
+                HttpResponse<String> o = api.form("/oauth2/token", Map.of("grant_type", "refresh_token", "refresh_token", token), null);
+                assertThat(o.statusCode()).as(token + " " + o.body()).isIn(400, 401);
+                assertThat(o.body()).contains("invalid_grant");
+            }
+        }
+    }
+
+    @Test
     void introspectionIsLimitedPerClient() {
         Map<String, String> c = new HashMap<>(OAuthIntegrationTest.clients());
         c.put("gatehouse.ratelimit.policy.introspect-client.rate", "2/1h");

@@ -13,6 +13,7 @@ import io.gatehouse.user.Registration;
 import io.gatehouse.user.User;
 import io.gatehouse.user.UserDatabase;
 import io.gatehouse.user.UserService;
+import io.gatehouse.account.Actor;
 import io.gatehouse.session.Session;
 import io.gatehouse.store.Stores;
 import io.gatehouse.testing.Backend;
@@ -46,6 +47,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(value = Backend.class, names = {"IN_MEMORY", "STANDALONE"})
 class SessionLivenessContractTest {
     private static final String PASSWORD = "correct horse battery staple";
+    private static final ClientInfo CLIENT = new ClientInfo("192.0.2.7", Optional.empty());
     private static final String MAC_KEY = Base64.getEncoder().encodeToString(new byte[32]);
     private static final String DEVICE_KEY = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8,
             9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
@@ -87,7 +89,7 @@ class SessionLivenessContractTest {
             users = services.users();
             TokenVerificationMetrics metrics = new TokenVerificationMetrics(new SimpleMeterRegistry());
             liveness = SessionLiveness.fromConfig(config, services.sessions(), clock);
-            logins = new LoginService(services, liveness, metrics);
+            logins = new LoginService(services, liveness, metrics, 1);
             oauth = new OAuthService(services.tokens(), services.sessions(), services.rateLimiter(),
                     services.policies().policy(AuthSettings.INTROSPECT_CLIENT), clock, liveness, metrics, "gatehouse",
                     backend.isRedis() ? AuthSettings.introspectBatch(config) : 1);
@@ -193,12 +195,12 @@ class SessionLivenessContractTest {
         // The victim's header and claims, a signature that is not theirs: well-formed, unexpired, not signed.
         String forged = v[0] + "." + v[1] + "." + o[2];
 
-        assertThatThrownBy(() -> a.logins.refresh(forged)).isInstanceOfSatisfying(AuthFailure.class,
+        assertThatThrownBy(() -> a.logins.refresh(forged, CLIENT)).isInstanceOfSatisfying(AuthFailure.class,
                 e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
         // Suspended or not, a forged token learns nothing about the account.
         a.users.suspend(victim.session().userId());
         a.services.profiles().drop(victim.session().userId());
-        assertThatThrownBy(() -> a.logins.refresh(forged)).isInstanceOfSatisfying(AuthFailure.class,
+        assertThatThrownBy(() -> a.logins.refresh(forged, CLIENT)).isInstanceOfSatisfying(AuthFailure.class,
                 e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
         a.users.reactivate(victim.session().userId());
         a.services.profiles().drop(victim.session().userId());
@@ -207,22 +209,76 @@ class SessionLivenessContractTest {
         assertThat(a.services.sessions().get(victim.session().id())).isPresent();
         assertThat(a.services.tokens().verify(victim.tokens().accessToken()).subject())
                 .isEqualTo(victim.session().userId());
-        TokenPair next = a.logins.refresh(victim.tokens().refreshToken()).tokens();
+        TokenPair next = a.logins.refresh(victim.tokens().refreshToken(), CLIENT).tokens();
         assertThat(next.familyId()).isEqualTo(victim.tokens().familyId());
         assertThat(a.active(next.accessToken())).isTrue();
     }
 
     @Test
-    void aSuspendedUsersRefreshTokenIsRefusedAndNotUsedUp() {
+    void aSuspendedUsersRefreshIsRefusedAndEndsTheLogin() {
         LoginService.Issued issued = login(a);
         String userId = issued.session().userId();
         a.users.suspend(userId);
         a.services.profiles().drop(userId);
-        assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken()))
+        assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken(), CLIENT))
                 .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.SUSPENDED));
+        // The user is read only once the rotation has authenticated the token (a forged token costs no
+        // database read), so the refusal comes after the rotation: the family is revoked, the login is over.
         a.users.reactivate(userId);
         a.services.profiles().drop(userId);
-        assertThat(a.logins.refresh(issued.tokens().refreshToken()).tokens().sessionId()).isEqualTo(issued.session().id());
+        assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken(), CLIENT))
+                .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+    }
+
+    @Test
+    void forgedRefreshTokensCannotThrottleTheOwner() {
+        LoginService.Issued victim = login(a);
+        String[] v = victim.tokens().refreshToken().split("\\.");
+        // 80 forged tokens naming the victim's family (its id is in every access token): more than the
+        // family's 60 refreshes a minute, all refused, none counted.
+        for (int i = 0; i < 80; i++) {
+            byte[] secret = new byte[32];
+            new java.security.SecureRandom().nextBytes(secret);
+            String forged = v[0] + "." + v[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+            assertThatThrownBy(() -> a.logins.refresh(forged, CLIENT)).isInstanceOfSatisfying(AuthFailure.class,
+                    e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+        }
+
+        LoginService.Issued next = a.logins.refresh(victim.tokens().refreshToken(), CLIENT);
+        assertThat(next.tokens().familyId()).isEqualTo(victim.tokens().familyId());
+    }
+
+    @Test
+    void aRoleChangeTakesEffectAtTheNextRefresh() {
+        LoginService.Issued issued = login(a);
+        String userId = issued.session().userId();
+        assertThat(a.services.tokens().verify(issued.tokens().accessToken()).roles()).doesNotContain("auditor");
+        a.services.accounts().setRoles(userId, java.util.Set.of("user", "auditor"), Actor.operator("test"));
+
+        LoginService.Issued next = a.logins.refresh(issued.tokens().refreshToken(), CLIENT);
+
+        assertThat(a.services.tokens().verify(next.tokens().accessToken()).roles()).contains("auditor");
+    }
+
+    @Test
+    void removedRoleTakesEffectAtOnceForEveryTokenOfTheUser() {
+        LoginService.Issued issued = login(a);
+        String userId = issued.session().userId();
+        a.services.accounts().setRoles(userId, java.util.Set.of("user", "auditor"), Actor.operator("test"));
+        LoginService.Issued auditor = a.logins.refresh(issued.tokens().refreshToken(), CLIENT);
+        assertThat(a.services.tokens().verify(auditor.tokens().accessToken()).roles()).contains("auditor");
+
+        a.services.accounts().setRoles(userId, java.util.Set.of("user"), Actor.operator("test"));
+
+        // The access token that says "auditor" is revoked now, not at its expiry, and so is the refresh token
+        // that would mint another one: the user logs in again and gets the roles they have.
+        assertThatThrownBy(() -> a.services.tokens().verify(auditor.tokens().accessToken()))
+                .isInstanceOfSatisfying(TokenRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.REVOKED_USER));
+        assertThatThrownBy(() -> a.logins.refresh(auditor.tokens().refreshToken(), CLIENT))
+                .isInstanceOfSatisfying(AuthFailure.class,
+                        e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+        assertThat(a.active(auditor.tokens().accessToken())).isFalse();
     }
 
     @Test
@@ -231,7 +287,7 @@ class SessionLivenessContractTest {
         clock.advance(Duration.ofMinutes(10));
         assertThat(a.services.sessions().get(issued.session().id())).isEmpty();
 
-        assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken()))
+        assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken(), CLIENT))
                 .isInstanceOfSatisfying(AuthFailure.class, e -> {
                     assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH);
                     assertThat(e.getMessage()).contains("session");
@@ -241,7 +297,7 @@ class SessionLivenessContractTest {
         assertThatThrownBy(() -> a.services.tokens().verify(issued.tokens().accessToken()))
                 .isInstanceOfSatisfying(TokenRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectReason.REVOKED_FAMILY));
-        assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken()))
+        assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken(), CLIENT))
                 .isInstanceOfSatisfying(AuthFailure.class,
                         e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
     }
@@ -251,7 +307,7 @@ class SessionLivenessContractTest {
         Assumptions.assumeTrue(backend.isRedis(), "two instances share state only through Redis");
         Instance b = new Instance();
         LoginService.Issued issued = login(a);
-        LoginService.Issued next = b.logins.refresh(issued.tokens().refreshToken());
+        LoginService.Issued next = b.logins.refresh(issued.tokens().refreshToken(), CLIENT);
         assertThat(next.session().id()).isEqualTo(issued.session().id());
         assertThat(next.tokens().familyId()).isEqualTo(issued.tokens().familyId());
         assertThat(a.active(next.tokens().accessToken())).isTrue();

@@ -1,0 +1,36 @@
+package io.gatehouse.server.console;
+
+import io.gatehouse.account.Actor;
+import io.gatehouse.server.auth.Caller;
+import io.gatehouse.server.auth.ClientInfo;
+import io.gatehouse.session.Session;
+import io.gatehouse.user.User;
+import java.util.Optional;
+
+/**
+ * The signed-in user of a console request.
+ *
+ * @param user    the user as stored now (status and roles are read per request, not from the sign-in)
+ * @param session the Gatehouse session the console cookie names, alive and touched by this request
+ * @param csrf    the CSRF token of this browser session (derived from the cookie secret)
+ */
+record ConsoleUser(User user, Session session, String csrf) {
+    String id() {
+        return user.id();
+    }
+
+    boolean isAdmin() {
+        return user.roles().contains(Caller.ADMIN_ROLE);
+    }
+
+    /** This user acting on their own account, from {@code client}. */
+    Actor self(ClientInfo client) {
+        return Actor.self(user.id(), session.id()).from(Optional.of(client.ip()), client.userAgent());
+    }
+
+    /** This user acting as an administrator, from {@code client}. */
+    Actor admin(ClientInfo client) {
+        return new Actor(Actor.Kind.ADMIN, user.id(), Optional.of(session.id()), Optional.empty(), Optional.empty())
+                .from(Optional.of(client.ip()), client.userAgent());
+    }
+}
