@@ -54,6 +54,7 @@ class CliE2EIT {
         ENV.put("GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB", "1024");
         ENV.put("GATEHOUSE_PASSWORD_ARGON2_ITERATIONS", "1");
         ENV.put(GatehouseConfig.environmentName("gatehouse.lockout.ip-account.max-failures"), "3");
+        ENV.put(GatehouseConfig.environmentName("gatehouse.tokens.keys.encryption-key"), "Y2xpLWUyZS1rZXlzLWVuY3J5cHRpb24ta2V5LTAxMjM=");
         ENV.put("GATEHOUSE_DATA_DIR", work.resolve("data").toString());
         Path jar = Path.of(System.getProperty("gatehouse.server.jar"));
         ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar",
