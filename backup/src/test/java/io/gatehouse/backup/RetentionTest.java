@@ -32,7 +32,7 @@ class RetentionTest {
                 .map(Retention.Item::id).toArray(String[]::new));
         // 7 of the last 48 h, plus the newest of each of the other ~58 days, plus ~10 monthly ones beyond 60 days.
         assertThat(keep).hasSizeBetween(7 + 57, 7 + 59 + 11);
-        assertThat(keep).doesNotContain(items.get(0).id()).as("nothing older than a year");
+        assertThat(keep).as("nothing older than a year").doesNotContain(items.get(0).id());
         assertThat(keep).allSatisfy(id -> assertThat(Instant.parse(id)).isAfter(NOW.minus(Duration.ofDays(366))));
         // Each day within 60 days keeps its last backup (18:00 UTC), not an earlier one.
         assertThat(keep).contains("2026-11-20T18:00:00Z").doesNotContain("2026-11-20T12:00:00Z");
