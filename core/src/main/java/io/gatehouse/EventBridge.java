@@ -39,13 +39,15 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
             if (r.kind() == RevocationKind.SESSION) {
                 continue;
             }
-            SecurityEvent.Builder e = SecurityEvent.builder(EventType.TOKEN_REVOKED).time(r.at())
-                    .reason(r.reason()).detail("kind", r.kind().name().toLowerCase(java.util.Locale.ROOT));
+            SecurityEvent.Builder e = SecurityEvent.builder(EventType.TOKEN_REVOKED)
+                    .time(r.at())
+                    .reason(r.reason())
+                    .detail("kind", r.kind().name().toLowerCase(java.util.Locale.ROOT));
             switch (r.kind()) {
                 case USER -> e.user(r.id());
                 case TOKEN -> e.detail("jti", r.id());
                 case FAMILY -> e.detail("family", r.id());
-                default -> { }
+                default -> {}
             }
             events.record(e.build());
         }
@@ -53,16 +55,23 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
 
     @Override
     public void reuseDetected(ReuseEvent event) {
-        events.record(SecurityEvent.builder(EventType.REFRESH_REUSE_DETECTED).time(event.at()).user(event.subject())
-                .session(event.sessionId()).reason("a rotated refresh token was presented again")
-                .detail("family", event.familyId()).detail("jti", event.tokenId())
-                .detail("first_detection", Boolean.toString(event.firstDetection())).build());
+        events.record(SecurityEvent.builder(EventType.REFRESH_REUSE_DETECTED)
+                .time(event.at())
+                .user(event.subject())
+                .session(event.sessionId())
+                .reason("a rotated refresh token was presented again")
+                .detail("family", event.familyId())
+                .detail("jti", event.tokenId())
+                .detail("first_detection", Boolean.toString(event.firstDetection()))
+                .build());
     }
 
     @Override
     public void sessionCreated(Session session) {
-        SecurityEvent.Builder e = SecurityEvent.builder(EventType.SESSION_CREATED).time(session.createdAt())
-                .user(session.userId()).session(session.id());
+        SecurityEvent.Builder e = SecurityEvent.builder(EventType.SESSION_CREATED)
+                .time(session.createdAt())
+                .user(session.userId())
+                .session(session.id());
         session.ip().ifPresent(e::ip);
         session.userAgent().ifPresent(e::userAgent);
         session.deviceId().ifPresent(d -> e.detail("device", d));
@@ -73,35 +82,51 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
     public void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {
         EventType type = reason == EndReason.EVICTED ? EventType.SESSION_EVICTED : EventType.SESSION_ENDED;
         for (String id : sessionIds) {
-            events.record(SecurityEvent.builder(type).user(userId).session(id)
-                    .reason(reason.name().toLowerCase(java.util.Locale.ROOT)).build());
+            events.record(SecurityEvent.builder(type)
+                    .user(userId)
+                    .session(id)
+                    .reason(reason.name().toLowerCase(java.util.Locale.ROOT))
+                    .build());
         }
     }
 
     @Override
     public void deviceTrusted(String userId, String deviceId, Instant until) {
-        events.record(SecurityEvent.builder(EventType.DEVICE_TRUSTED).user(userId).detail("device", deviceId)
-                .detail("until", until.toString()).build());
+        events.record(SecurityEvent.builder(EventType.DEVICE_TRUSTED)
+                .user(userId)
+                .detail("device", deviceId)
+                .detail("until", until.toString())
+                .build());
     }
 
     @Override
     public void deviceUntrusted(String userId, String deviceId) {
-        events.record(SecurityEvent.builder(EventType.DEVICE_UNTRUSTED).user(userId).detail("device", deviceId).build());
+        events.record(SecurityEvent.builder(EventType.DEVICE_UNTRUSTED)
+                .user(userId)
+                .detail("device", deviceId)
+                .build());
     }
 
     @Override
     public void exceeded(String subject, Decision decision) {
-        events.record(SecurityEvent.builder(EventType.RATE_LIMIT_EXCEEDED).reason("policy " + decision.policy())
-                .detail("policy", decision.policy()).detail("subject", subject)
-                .detail("retry_after_s", Long.toString(decision.retryAfterSeconds())).build());
+        events.record(SecurityEvent.builder(EventType.RATE_LIMIT_EXCEEDED)
+                .reason("policy " + decision.policy())
+                .detail("policy", decision.policy())
+                .detail("subject", subject)
+                .detail("retry_after_s", Long.toString(decision.retryAfterSeconds()))
+                .build());
     }
 
     @Override
     public void lockedOut(String dimension, String ip, String account, LockoutStatus status) {
         // The account name is what was typed: it may not exist, so it goes to details, not to the user index.
-        events.record(SecurityEvent.builder(EventType.LOCKOUT).ip(ip).reason("too many failed logins")
-                .detail("dimension", dimension).detail("account", account)
+        events.record(SecurityEvent.builder(EventType.LOCKOUT)
+                .ip(ip)
+                .reason("too many failed logins")
+                .detail("dimension", dimension)
+                .detail("account", account)
                 .detail("permanent", Boolean.toString(status.permanent()))
-                .detail("retry_after_s", Long.toString(status.retryAfterSeconds())).build());
+                .detail("retry_after_s", Long.toString(status.retryAfterSeconds()))
+                .build());
     }
 }

@@ -8,9 +8,9 @@ import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.ratelimit.RateLimitListener;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicies;
-import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.session.SessionListener;
 import io.gatehouse.session.SessionStore;
+import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.store.Stores;
 import io.gatehouse.token.TokenEventListener;
 import io.gatehouse.token.TokenService;
@@ -60,6 +60,7 @@ import org.slf4j.LoggerFactory;
 public final class Gatehouse implements AutoCloseable {
     /** How long a user profile cached at login is served without reading the database. */
     public static final String PROFILE_TTL = "gatehouse.server.profile-cache-ttl";
+
     private static final Logger log = LoggerFactory.getLogger(Gatehouse.class);
 
     private final GatehouseConfig config;
@@ -78,9 +79,20 @@ public final class Gatehouse implements AutoCloseable {
     private final Accounts accounts;
     private final List<AutoCloseable> closeables;
 
-    private Gatehouse(Builder b, List<AutoCloseable> opened, Stores stores, SecurityEvents events, TokenService tokens,
-                      SessionStore sessions, RatePolicies policies, RateLimiter rateLimiter, LoginGuard loginGuard,
-                      Caches caches, UserDatabase database, UserService users, UserProfiles profiles) {
+    private Gatehouse(
+            Builder b,
+            List<AutoCloseable> opened,
+            Stores stores,
+            SecurityEvents events,
+            TokenService tokens,
+            SessionStore sessions,
+            RatePolicies policies,
+            RateLimiter rateLimiter,
+            LoginGuard loginGuard,
+            Caches caches,
+            UserDatabase database,
+            UserService users,
+            UserProfiles profiles) {
         this.config = stores.config();
         this.clock = b.clock;
         this.stores = stores;
@@ -222,8 +234,7 @@ public final class Gatehouse implements AutoCloseable {
         private final List<RateLimitListener> rateLimitListeners = new ArrayList<>();
         private boolean withUsers = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The configuration to open the stores from (closed with the Gatehouse). */
         public Builder config(GatehouseConfig config) {
@@ -296,18 +307,25 @@ public final class Gatehouse implements AutoCloseable {
                     opened.add(s);
                 }
                 GatehouseConfig c = s.config();
-                SecurityEvents events = SecurityEvents.builder().stores(s).clock(clock).build();
+                SecurityEvents events =
+                        SecurityEvents.builder().stores(s).clock(clock).build();
                 opened.add(events);
                 EventBridge bridge = new EventBridge(events);
 
                 List<TokenEventListener> tl = new ArrayList<>(List.of(bridge));
                 tl.addAll(tokenListeners);
-                TokenService tokens = TokenService.builder().stores(s).clock(clock)
-                        .listener(Listeners.tokens(tl.toArray(TokenEventListener[]::new))).build();
+                TokenService tokens = TokenService.builder()
+                        .stores(s)
+                        .clock(clock)
+                        .listener(Listeners.tokens(tl.toArray(TokenEventListener[]::new)))
+                        .build();
                 opened.add(tokens);
 
-                SessionStore.Builder sb = SessionStore.builder().stores(s).clock(clock)
-                        .listener(SessionTokenRevocation.of(tokens, c, clock)).listener(bridge);
+                SessionStore.Builder sb = SessionStore.builder()
+                        .stores(s)
+                        .clock(clock)
+                        .listener(SessionTokenRevocation.of(tokens, c, clock))
+                        .listener(bridge);
                 sessionListeners.forEach(sb::listener);
                 SessionStore sessions = sb.build();
 
@@ -315,9 +333,17 @@ public final class Gatehouse implements AutoCloseable {
                 rl.addAll(rateLimitListeners);
                 RateLimitListener rateLimitListener = Listeners.rateLimits(rl.toArray(RateLimitListener[]::new));
                 RatePolicies policies = RatePolicies.fromConfig(c);
-                RateLimiter limiter = RateLimiter.builder().stores(s).clock(clock).listener(rateLimitListener).build();
+                RateLimiter limiter = RateLimiter.builder()
+                        .stores(s)
+                        .clock(clock)
+                        .listener(rateLimitListener)
+                        .build();
                 opened.add(limiter);
-                LoginGuard guard = LoginGuard.builder().stores(s).clock(clock).listener(rateLimitListener).build();
+                LoginGuard guard = LoginGuard.builder()
+                        .stores(s)
+                        .clock(clock)
+                        .listener(rateLimitListener)
+                        .build();
 
                 Caches caches = Caches.builder().stores(s).clock(clock).build();
                 opened.add(caches);
@@ -328,14 +354,18 @@ public final class Gatehouse implements AutoCloseable {
                 if (withUsers) {
                     database = UserDatabase.open(c);
                     opened.add(database);
-                    users = UserService.builder().store(database.store())
+                    users = UserService.builder()
+                            .store(database.store())
                             // One bound on concurrent Argon2id work, whatever calls it (HashingGate).
                             .hasher(HashingGate.fromConfig(c, PasswordHasher.argon2(Argon2Parameters.fromConfig(c))))
-                            .policy(PasswordPolicy.fromConfig(c)).clock(clock).build();
+                            .policy(PasswordPolicy.fromConfig(c))
+                            .clock(clock)
+                            .build();
                     profiles = new UserProfiles(caches, users, c.duration(PROFILE_TTL, Duration.ofMinutes(10)));
                 }
-                return new Gatehouse(this, opened, s, events, tokens, sessions, policies, limiter, guard, caches,
-                        database, users, profiles);
+                return new Gatehouse(
+                        this, opened, s, events, tokens, sessions, policies, limiter, guard, caches, database, users,
+                        profiles);
             } catch (RuntimeException e) {
                 closeAll(opened);
                 throw e;

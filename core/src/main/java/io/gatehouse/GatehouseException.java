@@ -20,8 +20,8 @@ public abstract class GatehouseException extends RuntimeException {
     }
 
     /** For exceptions thrown on hot paths as answers, not failures (no stack trace is filled in). */
-    protected GatehouseException(String message, Throwable cause, boolean enableSuppression,
-                                 boolean writableStackTrace) {
+    protected GatehouseException(
+            String message, Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
         super(message, cause, enableSuppression, writableStackTrace);
     }
 }

@@ -23,8 +23,7 @@ final class Listeners {
     // added below would silently reach nobody (ListenersTest checks them all by reflection).
     private static final Logger log = LoggerFactory.getLogger(Listeners.class);
 
-    private Listeners() {
-    }
+    private Listeners() {}
 
     static TokenEventListener tokens(TokenEventListener... delegates) {
         List<TokenEventListener> all = List.of(delegates);

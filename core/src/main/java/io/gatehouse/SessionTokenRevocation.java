@@ -1,9 +1,9 @@
 package io.gatehouse;
 
+import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.session.EndReason;
 import io.gatehouse.session.SessionListener;
 import io.gatehouse.token.TokenService;
-import io.gatehouse.config.GatehouseConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +49,9 @@ final class SessionTokenRevocation implements SessionListener {
     @Override
     public void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {
         if (!sessionIds.isEmpty()) {
-            tokens.revokeSessions(sessionIds, "session " + reason.name().toLowerCase(Locale.ROOT),
+            tokens.revokeSessions(
+                    sessionIds,
+                    "session " + reason.name().toLowerCase(Locale.ROOT),
                     clock.instant().plus(keepFor));
         }
     }

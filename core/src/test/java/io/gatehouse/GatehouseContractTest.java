@@ -31,13 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatehouseContractTest extends StoreContract {
     private static final String PASSWORD = "correct horse battery staple";
+
     @TempDir
     Path dataDir;
+
     private Gatehouse gatehouse;
 
     @BeforeEach
     void open() {
-        GatehouseConfig config = backend.configBuilder().dataDir(dataDir)
+        GatehouseConfig config = backend.configBuilder()
+                .dataDir(dataDir)
                 .set("gatehouse.db.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
                 .set("gatehouse.password.argon2.memory-kib", "256")
                 .set("gatehouse.password.argon2.iterations", "1")
@@ -53,8 +56,9 @@ class GatehouseContractTest extends StoreContract {
     }
 
     private User register() {
-        return gatehouse.users().register(new Registration("ann-" + UUID.randomUUID() + "@example.com", PASSWORD,
-                Optional.empty()));
+        return gatehouse
+                .users()
+                .register(new Registration("ann-" + UUID.randomUUID() + "@example.com", PASSWORD, Optional.empty()));
     }
 
     private TokenPair login(User user, Session session) {
@@ -64,14 +68,16 @@ class GatehouseContractTest extends StoreContract {
     @Test
     void endingASessionRefusesItsAccessAndRefreshTokens() {
         User ann = register();
-        Session session = gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
+        Session session =
+                gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
         TokenPair pair = login(ann, session);
         assertThat(gatehouse.tokens().verify(pair.accessToken()).subject()).isEqualTo(ann.id());
 
         gatehouse.accounts().logout(ann.id(), session.id(), Actor.self(ann.id(), session.id()));
 
         assertThatThrownBy(() -> gatehouse.tokens().verify(pair.accessToken()))
-                .isInstanceOfSatisfying(TokenRejectedException.class,
+                .isInstanceOfSatisfying(
+                        TokenRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectReason.REVOKED_SESSION));
         assertThatThrownBy(() -> gatehouse.tokens().refresh(pair.refreshToken()))
                 .isInstanceOf(TokenRejectedException.class);
@@ -85,10 +91,12 @@ class GatehouseContractTest extends StoreContract {
 
         gatehouse.accounts().revokeUser(ann.id(), "logout everywhere", Actor.self(ann.id(), first.id()));
         // Same millisecond or not: the not-before has milliseconds and later tokens are issued after it.
-        Session second = gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
+        Session second =
+                gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
         TokenPair fresh = login(ann, second);
 
-        assertThatThrownBy(() -> gatehouse.tokens().verify(old.accessToken())).isInstanceOf(TokenRejectedException.class);
+        assertThatThrownBy(() -> gatehouse.tokens().verify(old.accessToken()))
+                .isInstanceOf(TokenRejectedException.class);
         assertThat(gatehouse.tokens().verify(fresh.accessToken()).subject()).isEqualTo(ann.id());
         assertThat(gatehouse.tokens().refresh(fresh.refreshToken()).sessionId()).isEqualTo(second.id());
     }
@@ -96,16 +104,23 @@ class GatehouseContractTest extends StoreContract {
     @Test
     void suspendingAUserRefusesTheirTokensAtOnceAndRecordsTheActionOnce() {
         User ann = register();
-        Session session = gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
+        Session session =
+                gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
         TokenPair pair = login(ann, session);
 
         gatehouse.accounts().suspend(ann.id(), "fraud review", Actor.operator("ops"));
 
-        assertThatThrownBy(() -> gatehouse.tokens().verify(pair.accessToken())).isInstanceOf(TokenRejectedException.class);
+        assertThatThrownBy(() -> gatehouse.tokens().verify(pair.accessToken()))
+                .isInstanceOf(TokenRejectedException.class);
         assertThat(gatehouse.sessions().get(session.id())).isEmpty();
         assertThat(gatehouse.users().find(ann.id()).orElseThrow().active()).isFalse();
         gatehouse.events().flush(Duration.ofSeconds(10));
-        var admin = gatehouse.events().query(EventQuery.builder().user(ann.id()).types(EventType.ADMIN_ACTION).build());
+        var admin = gatehouse
+                .events()
+                .query(EventQuery.builder()
+                        .user(ann.id())
+                        .types(EventType.ADMIN_ACTION)
+                        .build());
         assertThat(admin.events()).singleElement().satisfies(e -> {
             assertThat(e.details()).containsEntry("action", "suspend_user").containsEntry("actor", "operator:ops");
         });
@@ -114,13 +129,15 @@ class GatehouseContractTest extends StoreContract {
     @Test
     void capabilityEventsReachTheSecurityEventLog() {
         User ann = register();
-        Session session = gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
+        Session session =
+                gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
 
         gatehouse.accounts().endSession(ann.id(), session.id(), Actor.operator("ops"));
 
         gatehouse.events().flush(Duration.ofSeconds(10));
         var types = gatehouse.events().query(EventQuery.builder().user(ann.id()).build()).events().stream()
-                .map(e -> e.type()).toList();
+                .map(e -> e.type())
+                .toList();
         assertThat(types).contains(EventType.SESSION_CREATED, EventType.SESSION_ENDED, EventType.ADMIN_ACTION);
     }
 }

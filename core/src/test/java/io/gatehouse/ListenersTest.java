@@ -14,14 +14,19 @@ import org.junit.jupiter.api.Test;
 class ListenersTest {
 
     private static List<String> callbacks(Class<?> type) {
-        return Arrays.stream(type.getMethods()).filter(m -> !Modifier.isStatic(m.getModifiers()))
-                .map(Method::getName).sorted().toList();
+        return Arrays.stream(type.getMethods())
+                .filter(m -> !Modifier.isStatic(m.getModifiers()))
+                .map(Method::getName)
+                .sorted()
+                .toList();
     }
 
     private static List<String> overridden(Object fanout, Class<?> type) {
         return Arrays.stream(fanout.getClass().getDeclaredMethods())
                 .filter(m -> !m.isSynthetic() && callbacks(type).contains(m.getName()))
-                .map(Method::getName).sorted().toList();
+                .map(Method::getName)
+                .sorted()
+                .toList();
     }
 
     @Test

@@ -37,6 +37,7 @@ public final class BackupLease {
 
     /** True when this instance took the lease for {@code hold}; false when another instance holds it. */
     public boolean tryAcquire(Duration hold) {
-        return "OK".equals(redis.sync(c -> c.set(key, owner, SetArgs.Builder.nx().px(Math.max(1000, hold.toMillis())))));
+        return "OK"
+                .equals(redis.sync(c -> c.set(key, owner, SetArgs.Builder.nx().px(Math.max(1000, hold.toMillis())))));
     }
 }

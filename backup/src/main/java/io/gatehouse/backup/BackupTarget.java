@@ -34,8 +34,7 @@ public interface BackupTarget extends AutoCloseable {
     String describe();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     /** Backups as folders under {@code dir} (created if missing). */
     static BackupTarget local(Path dir) {
@@ -89,8 +88,8 @@ public interface BackupTarget extends AutoCloseable {
 
         /** Static credentials instead of the SDK's default chain. */
         public S3 credentials(String accessKeyId, String secretAccessKey) {
-            this.credentials = Optional.of(new String[] {Objects.requireNonNull(accessKeyId),
-                    Objects.requireNonNull(secretAccessKey)});
+            this.credentials = Optional.of(
+                    new String[] {Objects.requireNonNull(accessKeyId), Objects.requireNonNull(secretAccessKey)});
             return this;
         }
 

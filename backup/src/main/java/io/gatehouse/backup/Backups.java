@@ -52,7 +52,8 @@ import org.bouncycastle.openpgp.PGPPublicKey;
  * }</pre>
  */
 public final class Backups implements AutoCloseable {
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     static final String SUFFIX = ".rdb.zst.gpg";
 
     private final GatehouseConfig config;
@@ -71,10 +72,14 @@ public final class Backups implements AutoCloseable {
     private Backups(Builder b) {
         this.config = b.config;
         this.target = b.target.orElseGet(() -> targetFromConfig(b.config));
-        this.publicKey = b.publicKey.or(() -> b.config.get("gatehouse.backup.public-key").map(Path::of));
-        this.secretKey = b.secretKey.or(() -> b.config.get("gatehouse.backup.secret-key").map(Path::of));
+        this.publicKey =
+                b.publicKey.or(() -> b.config.get("gatehouse.backup.public-key").map(Path::of));
+        this.secretKey =
+                b.secretKey.or(() -> b.config.get("gatehouse.backup.secret-key").map(Path::of));
         this.passphrase = b.config.get("gatehouse.backup.secret-key-passphrase").map(String::toCharArray);
-        this.webhook = b.webhook.or(() -> b.config.get("gatehouse.backup.webhook-url").map(URI::create)).map(Webhook::new);
+        this.webhook = b.webhook
+                .or(() -> b.config.get("gatehouse.backup.webhook-url").map(URI::create))
+                .map(Webhook::new);
         this.workDir = b.workDir.orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir")));
         this.progress = b.progress;
         this.clock = b.clock;
@@ -89,8 +94,9 @@ public final class Backups implements AutoCloseable {
 
     /** The target from {@code gatehouse.backup.target}: a directory, or {@code s3://bucket/prefix}. */
     static BackupTarget targetFromConfig(GatehouseConfig c) {
-        String t = c.get("gatehouse.backup.target").orElseThrow(() ->
-                new BackupException("gatehouse.backup.target: not set (a directory or s3://bucket/prefix)"));
+        String t = c.get("gatehouse.backup.target")
+                .orElseThrow(() ->
+                        new BackupException("gatehouse.backup.target: not set (a directory or s3://bucket/prefix)"));
         if (!t.startsWith("s3://")) {
             return BackupTarget.local(Path.of(t));
         }
@@ -110,23 +116,29 @@ public final class Backups implements AutoCloseable {
     }
 
     /** A Redis deployment and the purposes it serves. */
-    record Deployment(String name, RedisEndpoint endpoint, List<String> purposes) {
-    }
+    record Deployment(String name, RedisEndpoint endpoint, List<String> purposes) {}
 
     /** Each distinct Redis deployment of the configuration, named after the purposes with their own URL. */
     List<Deployment> deployments(Optional<Purpose> only) {
         Map<RedisEndpoint, List<Purpose>> byEndpoint = new LinkedHashMap<>();
         for (Purpose p : Purpose.values()) {
-            config.redis(p).ifPresent(e -> byEndpoint.computeIfAbsent(e, k -> new ArrayList<>()).add(p));
+            config.redis(p)
+                    .ifPresent(e -> byEndpoint
+                            .computeIfAbsent(e, k -> new ArrayList<>())
+                            .add(p));
         }
         List<Deployment> out = new ArrayList<>();
         byEndpoint.forEach((endpoint, purposes) -> {
             if (only.isPresent() && !purposes.contains(only.get())) {
                 return;
             }
-            List<String> own = purposes.stream().map(Purpose::key)
-                    .filter(k -> config.get("gatehouse.redis." + k + ".url").isPresent()).toList();
-            out.add(new Deployment(own.isEmpty() ? "default" : String.join("+", own), endpoint,
+            List<String> own = purposes.stream()
+                    .map(Purpose::key)
+                    .filter(k -> config.get("gatehouse.redis." + k + ".url").isPresent())
+                    .toList();
+            out.add(new Deployment(
+                    own.isEmpty() ? "default" : String.join("+", own),
+                    endpoint,
                     purposes.stream().map(Purpose::key).toList()));
         });
         if (out.isEmpty()) {
@@ -147,8 +159,8 @@ public final class Backups implements AutoCloseable {
                 made.add(m);
                 webhook.ifPresent(w -> w.send(Summary.success(m)));
             } catch (RuntimeException e) {
-                webhook.ifPresent(w -> w.send("Gatehouse backup of " + d.name() + " (" + d.endpoint().redactedUrl()
-                        + ") FAILED: " + e.getMessage()));
+                webhook.ifPresent(w -> w.send("Gatehouse backup of " + d.name() + " ("
+                        + d.endpoint().redactedUrl() + ") FAILED: " + e.getMessage()));
                 throw e;
             }
         }
@@ -166,7 +178,8 @@ public final class Backups implements AutoCloseable {
             List<Manifest.FileEntry> files = new ArrayList<>();
             for (int i = 0; i < nodes.size(); i++) {
                 Sources.Node node = nodes.get(i);
-                String name = i + "-" + node.address().host() + "-" + node.address().port() + SUFFIX;
+                String name =
+                        i + "-" + node.address().host() + "-" + node.address().port() + SUFFIX;
                 Path rdb = work.resolve(i + ".rdb");
                 cli.rdb(node.address(), rdb, progress);
                 Path linked = work.resolve(i + "-scratch.rdb");
@@ -184,13 +197,31 @@ public final class Backups implements AutoCloseable {
                 KeyFamilies.Counts c = join(counts);
                 target.put(id, name, stored, progress);
                 Files.delete(stored);
-                files.add(new Manifest.FileEntry(name, node.address().toString(), node.role(), node.redisVersion(),
-                        enc.storedBytes(), enc.sha256(), enc.rdbBytes(), enc.rdbSha256(), c.keys(), c.volatileKeys()));
+                files.add(new Manifest.FileEntry(
+                        name,
+                        node.address().toString(),
+                        node.role(),
+                        node.redisVersion(),
+                        enc.storedBytes(),
+                        enc.sha256(),
+                        enc.rdbBytes(),
+                        enc.rdbSha256(),
+                        c.keys(),
+                        c.volatileKeys()));
             }
-            Manifest m = new Manifest(id, version(), d.name(), d.purposes(), d.endpoint().redactedUrl(),
-                    d.endpoint().mode().name().toLowerCase(java.util.Locale.ROOT), d.endpoint().keyPrefix(), started,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), "zstd",
-                    "openpgp " + Pgp.fingerprint(recipient), files);
+            Manifest m = new Manifest(
+                    id,
+                    version(),
+                    d.name(),
+                    d.purposes(),
+                    d.endpoint().redactedUrl(),
+                    d.endpoint().mode().name().toLowerCase(java.util.Locale.ROOT),
+                    d.endpoint().keyPrefix(),
+                    started,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                    "zstd",
+                    "openpgp " + Pgp.fingerprint(recipient),
+                    files);
             Path manifest = work.resolve(Manifest.NAME);
             Files.write(manifest, m.toJson());
             target.put(id, Manifest.NAME, manifest, Progress.NONE);
@@ -247,9 +278,11 @@ public final class Backups implements AutoCloseable {
         long t0 = System.nanoTime();
         try (Loaded loaded = load(id)) {
             if (!loaded.report.ok()) {
-                throw new BackupException(id + ": refused to restore: " + loaded.report.failures().get(0)
-                        + (loaded.report.failures().size() > 1 ? " (and " + (loaded.report.failures().size() - 1)
-                        + " more failed checks)" : ""));
+                throw new BackupException(
+                        id + ": refused to restore: " + loaded.report.failures().get(0)
+                                + (loaded.report.failures().size() > 1
+                                        ? " (and " + (loaded.report.failures().size() - 1) + " more failed checks)"
+                                        : ""));
             }
             try (RedisConnector connector = RedisConnector.connect(patient(to))) {
                 Copier copier = new Copier(connector, progress);
@@ -257,12 +290,19 @@ public final class Backups implements AutoCloseable {
                 if (dryRun) {
                     copier.count(loaded.scratches);
                 } else if (existing > 0 && !replace) {
-                    throw new BackupException(id + ": refused to restore: " + existing + " of its keys already exist in "
-                            + to.redactedUrl() + " (use --replace to overwrite them)");
+                    throw new BackupException(
+                            id + ": refused to restore: " + existing + " of its keys already exist in "
+                                    + to.redactedUrl() + " (use --replace to overwrite them)");
                 } else {
                     copier.copy(loaded.scratches, replace);
                 }
-                return new RestoreReport(id, dryRun, copier.restored(), copier.expired(), existing, copier.binary(),
+                return new RestoreReport(
+                        id,
+                        dryRun,
+                        copier.restored(),
+                        copier.expired(),
+                        existing,
+                        copier.binary(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             }
         }
@@ -274,9 +314,25 @@ public final class Backups implements AutoCloseable {
      */
     private static RedisEndpoint patient(RedisEndpoint e) {
         java.time.Duration min = java.time.Duration.ofSeconds(60);
-        return e.commandTimeout().compareTo(min) >= 0 ? e : new RedisEndpoint(e.mode(), e.tls(), e.nodes(),
-                e.sentinelMaster(), e.database(), e.username(), e.password(), e.connectTimeout(), min, e.caFile(),
-                e.certFile(), e.keyFile(), e.verifyPeer(), e.keyPrefix(), e.retryInterval(), e.durability());
+        return e.commandTimeout().compareTo(min) >= 0
+                ? e
+                : new RedisEndpoint(
+                        e.mode(),
+                        e.tls(),
+                        e.nodes(),
+                        e.sentinelMaster(),
+                        e.database(),
+                        e.username(),
+                        e.password(),
+                        e.connectTimeout(),
+                        min,
+                        e.caFile(),
+                        e.certFile(),
+                        e.keyFile(),
+                        e.verifyPeer(),
+                        e.keyPrefix(),
+                        e.retryInterval(),
+                        e.durability());
     }
 
     /** A downloaded, checked backup whose snapshots are loaded in scratch servers. */
@@ -312,8 +368,9 @@ public final class Backups implements AutoCloseable {
                 return new Loaded(new VerifyReport(id, checks, failures), scratches, work);
             }
             checks.add(Manifest.NAME + ": readable, " + m.files().size() + " file(s), " + m.totalKeys() + " keys");
-            Pgp.SecretKeys keys = Pgp.secretKeys(secretKey.orElseThrow(() ->
-                    new BackupException("gatehouse.backup.secret-key: not set (an exported OpenPGP secret key file)")),
+            Pgp.SecretKeys keys = Pgp.secretKeys(
+                    secretKey.orElseThrow(() -> new BackupException(
+                            "gatehouse.backup.secret-key: not set (an exported OpenPGP secret key file)")),
                     passphrase);
             Set<String> stored = Set.copyOf(target.names(id));
             for (Manifest.FileEntry f : m.files()) {
@@ -332,8 +389,14 @@ public final class Backups implements AutoCloseable {
         }
     }
 
-    private Scratch checkFile(String id, Manifest m, Manifest.FileEntry f, Set<String> stored, Pgp.SecretKeys keys,
-                              Path work, List<String> checks) {
+    private Scratch checkFile(
+            String id,
+            Manifest m,
+            Manifest.FileEntry f,
+            Set<String> stored,
+            Pgp.SecretKeys keys,
+            Path work,
+            List<String> checks) {
         String n = f.name();
         if (!stored.contains(n)) {
             throw new BackupException(n + ": missing from " + target.describe());
@@ -383,7 +446,8 @@ public final class Backups implements AutoCloseable {
             long got = found.keys().getOrDefault(family, 0L);
             long mayExpire = f.volatileKeys().getOrDefault(family, 0L);
             if (got > expected || expected - got > mayExpire) {
-                bad.add(family + " " + got + " (manifest " + expected + (mayExpire > 0 ? ", " + mayExpire + " with TTL" : "") + ")");
+                bad.add(family + " " + got + " (manifest " + expected
+                        + (mayExpire > 0 ? ", " + mayExpire + " with TTL" : "") + ")");
             }
         }
         if (!bad.isEmpty()) {
@@ -392,7 +456,9 @@ public final class Backups implements AutoCloseable {
     }
 
     private void checkRdb(String n, Path rdb) throws IOException {
-        Process p = new ProcessBuilder(redisCheckRdb, rdb.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(redisCheckRdb, rdb.toString())
+                .redirectErrorStream(true)
+                .start();
         String out;
         try (InputStream in = p.getInputStream()) {
             out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -435,7 +501,9 @@ public final class Backups implements AutoCloseable {
         Set<String> keep = retention.keep(items, clock.instant());
         List<String> kept = new ArrayList<>();
         List<String> deleted = new ArrayList<>();
-        for (Retention.Item i : items.stream().sorted(Comparator.comparing(Retention.Item::createdAt)).toList()) {
+        for (Retention.Item i : items.stream()
+                .sorted(Comparator.comparing(Retention.Item::createdAt))
+                .toList()) {
             if (keep.contains(i.id())) {
                 kept.add(i.id());
             } else {
@@ -470,7 +538,8 @@ public final class Backups implements AutoCloseable {
             Files.createDirectories(workDir);
             return Files.createTempDirectory(workDir, name.replaceAll("[^A-Za-z0-9_.+-]", "_") + "-");
         } catch (IOException e) {
-            throw new BackupException("gatehouse.backup.work-dir: cannot create a folder in " + workDir + ": " + e.getMessage(), e);
+            throw new BackupException(
+                    "gatehouse.backup.work-dir: cannot create a folder in " + workDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -510,8 +579,7 @@ public final class Backups implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private final Map<String, String> binaries = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The configuration whose {@code gatehouse.redis.*} deployments are backed up. Required. */
         public Builder config(GatehouseConfig config) {

@@ -42,8 +42,7 @@ final class Copier {
     }
 
     /** One key read from a scratch server. */
-    private record Entry(String key, long pttl, byte[] dump) {
-    }
+    private record Entry(String key, long pttl, byte[] dump) {}
 
     /** Counts keys that already exist in the target; writes nothing. An empty target needs no pass. */
     long countExisting(List<Scratch> sources) {
@@ -52,15 +51,18 @@ final class Copier {
             return 0;
         }
         for (Scratch s : sources) {
-            forEachBatch(s, batch -> {
-                List<CompletableFuture<Long>> f = new ArrayList<>();
-                for (Entry e : batch) {
-                    f.add(target.async(c -> c.exists(e.key())));
-                }
-                for (CompletableFuture<Long> x : f) {
-                    existing += await(x);
-                }
-            }, false);
+            forEachBatch(
+                    s,
+                    batch -> {
+                        List<CompletableFuture<Long>> f = new ArrayList<>();
+                        for (Entry e : batch) {
+                            f.add(target.async(c -> c.exists(e.key())));
+                        }
+                        for (CompletableFuture<Long> x : f) {
+                            existing += await(x);
+                        }
+                    },
+                    false);
         }
         return existing;
     }
@@ -73,18 +75,21 @@ final class Copier {
         reset();
         List<CompletableFuture<String>> previous = new ArrayList<>();
         for (Scratch s : sources) {
-            forEachBatch(s, batch -> {
-                List<CompletableFuture<String>> f = new ArrayList<>(batch.size());
-                for (Entry e : batch) {
-                    RestoreArgs args = RestoreArgs.Builder.ttl(Math.max(0, e.pttl()));
-                    if (replace) {
-                        args.replace();
-                    }
-                    f.add(target.async(c -> c.restore(e.key(), e.dump(), args)));
-                }
-                drain(previous);
-                previous.addAll(f);
-            }, true);
+            forEachBatch(
+                    s,
+                    batch -> {
+                        List<CompletableFuture<String>> f = new ArrayList<>(batch.size());
+                        for (Entry e : batch) {
+                            RestoreArgs args = RestoreArgs.Builder.ttl(Math.max(0, e.pttl()));
+                            if (replace) {
+                                args.replace();
+                            }
+                            f.add(target.async(c -> c.restore(e.key(), e.dump(), args)));
+                        }
+                        drain(previous);
+                        previous.addAll(f);
+                    },
+                    true);
         }
         drain(previous);
     }
@@ -164,8 +169,12 @@ final class Copier {
 
     private static Optional<String> utf8(byte[] key) {
         try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(key)).toString());
+            return Optional.of(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(key))
+                    .toString());
         } catch (CharacterCodingException e) {
             return Optional.empty();
         }
@@ -175,7 +184,8 @@ final class Copier {
         try {
             return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new BackupException("restore: a command failed: " + e.getCause().getMessage(), e.getCause());
+            throw new BackupException(
+                    "restore: a command failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new BackupException("restore: no answer within " + WAIT_SECONDS + " s");
         } catch (InterruptedException e) {

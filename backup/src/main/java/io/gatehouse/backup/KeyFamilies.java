@@ -29,12 +29,12 @@ final class KeyFamilies {
             Map.entry("cache", "cache"),
             Map.entry("cache-group", "cache"),
             Map.entry("backup", "backup-lease"));
+
     private static final String OTHER = "other";
     private static final int BUDGET = 200_000;
     private static final String SCRIPT = load();
 
-    private KeyFamilies() {
-    }
+    private KeyFamilies() {}
 
     /** The family of a kind segment; unknown Gatehouse kinds keep their own name, foreign keys are "other". */
     static String family(String kind) {
@@ -57,8 +57,12 @@ final class KeyFamilies {
         Map<String, Long> ttl = new TreeMap<>();
         byte[] cursor = "0".getBytes(StandardCharsets.US_ASCII);
         do {
-            List<Object> reply = redis.eval(SCRIPT, ScriptOutputType.MULTI, new byte[0][],
-                    cursor, (keyPrefix + ":").getBytes(StandardCharsets.UTF_8),
+            List<Object> reply = redis.eval(
+                    SCRIPT,
+                    ScriptOutputType.MULTI,
+                    new byte[0][],
+                    cursor,
+                    (keyPrefix + ":").getBytes(StandardCharsets.UTF_8),
                     Integer.toString(BUDGET).getBytes(StandardCharsets.US_ASCII));
             cursor = (byte[]) reply.get(0);
             for (int i = 1; i + 2 < reply.size(); i += 3) {

@@ -25,7 +25,8 @@ final class LocalTarget implements BackupTarget {
         Path tmp = to.resolveSibling(name + ".part");
         try {
             Files.createDirectories(to.getParent());
-            try (InputStream in = Files.newInputStream(file); OutputStream out = Files.newOutputStream(tmp)) {
+            try (InputStream in = Files.newInputStream(file);
+                    OutputStream out = Files.newOutputStream(tmp)) {
                 Streams.copy(in, out, "store " + name, Files.size(file), progress);
             }
             Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -37,7 +38,8 @@ final class LocalTarget implements BackupTarget {
     @Override
     public void get(String id, String name, Path file, Progress progress) {
         Path from = dir.resolve(id).resolve(name);
-        try (InputStream in = Files.newInputStream(from); OutputStream out = Files.newOutputStream(file)) {
+        try (InputStream in = Files.newInputStream(from);
+                OutputStream out = Files.newOutputStream(file)) {
             Streams.copy(in, out, "fetch " + name, Files.size(from), progress);
         } catch (IOException e) {
             throw new BackupException(id + "/" + name + ": cannot read from " + describe() + ": " + e.getMessage(), e);
@@ -59,7 +61,9 @@ final class LocalTarget implements BackupTarget {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList();
+            return s.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -69,9 +69,17 @@ public record Manifest(
      * @param keys          keys per key family at snapshot time
      * @param volatileKeys  keys per family that had a TTL (these may expire before a verify or restore)
      */
-    public record FileEntry(String name, String node, String role, String redisVersion, long storedBytes,
-                            String sha256, long rdbBytes, String rdbSha256, Map<String, Long> keys,
-                            Map<String, Long> volatileKeys) {
+    public record FileEntry(
+            String name,
+            String node,
+            String role,
+            String redisVersion,
+            long storedBytes,
+            String sha256,
+            long rdbBytes,
+            String rdbSha256,
+            Map<String, Long> keys,
+            Map<String, Long> volatileKeys) {
         public FileEntry {
             keys = Map.copyOf(keys);
             volatileKeys = Map.copyOf(volatileKeys);
@@ -87,7 +95,10 @@ public record Manifest(
 
     /** Total keys over every file. */
     public long totalKeys() {
-        return files.stream().flatMap(f -> f.keys().values().stream()).mapToLong(Long::longValue).sum();
+        return files.stream()
+                .flatMap(f -> f.keys().values().stream())
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     /** Total stored bytes over every file. */

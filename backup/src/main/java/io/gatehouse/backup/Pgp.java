@@ -50,8 +50,7 @@ final class Pgp {
         }
     }
 
-    private Pgp() {
-    }
+    private Pgp() {}
 
     /** The first encryption-capable key in an exported public key file. */
     static PGPPublicKey recipient(Path keyFile) {
@@ -65,8 +64,9 @@ final class Pgp {
                 }
             }
         } catch (IOException | PGPException e) {
-            throw new BackupException("gatehouse.backup.public-key: " + keyFile + " is not an OpenPGP public key file: "
-                    + e.getMessage(), e);
+            throw new BackupException(
+                    "gatehouse.backup.public-key: " + keyFile + " is not an OpenPGP public key file: " + e.getMessage(),
+                    e);
         }
         throw new BackupException("gatehouse.backup.public-key: " + keyFile + " holds no encryption key");
     }
@@ -77,15 +77,17 @@ final class Pgp {
 
     /** An output stream whose bytes are encrypted to {@code key} into {@code out}; close it to finish. */
     static OutputStream encrypt(OutputStream out, PGPPublicKey key, String fileName) throws IOException {
-        PGPEncryptedDataGenerator gen = new PGPEncryptedDataGenerator(
-                new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
-                        .setWithIntegrityPacket(true).setSecureRandom(new SecureRandom()).setProvider(BC));
+        PGPEncryptedDataGenerator gen =
+                new PGPEncryptedDataGenerator(new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+                        .setWithIntegrityPacket(true)
+                        .setSecureRandom(new SecureRandom())
+                        .setProvider(BC));
         gen.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(key).setProvider(BC));
         try {
             OutputStream encrypted = gen.open(out, new byte[1 << 16]);
             PGPLiteralDataGenerator literal = new PGPLiteralDataGenerator();
-            OutputStream data = literal.open(encrypted, PGPLiteralData.BINARY, fileName, PGPLiteralData.NOW,
-                    new byte[1 << 16]);
+            OutputStream data =
+                    literal.open(encrypted, PGPLiteralData.BINARY, fileName, PGPLiteralData.NOW, new byte[1 << 16]);
             return new OutputStream() {
                 @Override
                 public void write(int b) throws IOException {
@@ -111,11 +113,12 @@ final class Pgp {
     /** Secret keys from an exported secret key file, unlocked with {@code passphrase} when protected. */
     static SecretKeys secretKeys(Path keyFile, Optional<char[]> passphrase) {
         try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(keyFile))) {
-            return new SecretKeys(new PGPSecretKeyRingCollection(in, new JcaKeyFingerprintCalculator()), passphrase,
-                    keyFile);
+            return new SecretKeys(
+                    new PGPSecretKeyRingCollection(in, new JcaKeyFingerprintCalculator()), passphrase, keyFile);
         } catch (IOException | PGPException e) {
-            throw new BackupException("gatehouse.backup.secret-key: " + keyFile + " is not an OpenPGP secret key file: "
-                    + e.getMessage(), e);
+            throw new BackupException(
+                    "gatehouse.backup.secret-key: " + keyFile + " is not an OpenPGP secret key file: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -126,8 +129,8 @@ final class Pgp {
             if (key == null) {
                 return null;
             }
-            return key.extractPrivateKey(new JcePBESecretKeyDecryptorBuilder().setProvider(BC)
-                    .build(passphrase.orElse(new char[0])));
+            return key.extractPrivateKey(
+                    new JcePBESecretKeyDecryptorBuilder().setProvider(BC).build(passphrase.orElse(new char[0])));
         }
     }
 
@@ -160,7 +163,9 @@ final class Pgp {
                         + " does not hold (wrong secret key)");
             }
             PGPPublicKeyEncryptedData data = chosen;
-            InputStream clear = data.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder().setProvider(BC).build(key));
+            InputStream clear = data.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder()
+                    .setProvider(BC)
+                    .build(key));
             Object inner = new JcaPGPObjectFactory(clear).nextObject();
             if (inner instanceof PGPCompressedData c) {
                 inner = new JcaPGPObjectFactory(c.getDataStream()).nextObject();

@@ -7,7 +7,7 @@ package io.gatehouse.backup;
 @FunctionalInterface
 public interface Progress {
     /** Discards every report. */
-    Progress NONE = (step, done, total) -> { };
+    Progress NONE = (step, done, total) -> {};
 
     /**
      * @param step  what is being transferred, for example {@code upload 0-127.0.0.1-6379.rdb.zst.gpg}

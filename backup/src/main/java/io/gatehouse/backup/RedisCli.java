@@ -48,7 +48,10 @@ final class RedisCli {
                 throw new BackupException(node + ": redis-cli " + command[0] + " timed out");
             }
             String text = new String(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0 || text.startsWith("ERR") || text.startsWith("NOAUTH") || text.startsWith("NOPERM")
+            if (p.exitValue() != 0
+                    || text.startsWith("ERR")
+                    || text.startsWith("NOAUTH")
+                    || text.startsWith("NOPERM")
                     || text.startsWith("WRONGPASS")) {
                 throw new BackupException(node + ": " + command[0] + " failed: " + firstLine(text));
             }

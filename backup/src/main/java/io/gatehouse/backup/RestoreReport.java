@@ -11,6 +11,11 @@ package io.gatehouse.backup;
  * @param skippedBinary  keys whose names are not UTF-8, not copied (Gatehouse never writes such keys)
  * @param durationMillis how long the restore took
  */
-public record RestoreReport(String id, boolean dryRun, long restored, long expiredSkipped, long existing,
-                            long skippedBinary, long durationMillis) {
-}
+public record RestoreReport(
+        String id,
+        boolean dryRun,
+        long restored,
+        long expiredSkipped,
+        long existing,
+        long skippedBinary,
+        long durationMillis) {}

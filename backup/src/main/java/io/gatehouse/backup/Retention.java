@@ -18,7 +18,8 @@ import java.util.TreeMap;
  */
 public record Retention(Duration all, Duration daily, Duration monthly) {
     /** Every backup of 48 h, one a day for 60 days, one a month for a year. */
-    public static final Retention DEFAULT = new Retention(Duration.ofHours(48), Duration.ofDays(60), Duration.ofDays(365));
+    public static final Retention DEFAULT =
+            new Retention(Duration.ofHours(48), Duration.ofDays(60), Duration.ofDays(365));
 
     public Retention {
         for (Duration d : List.of(all, daily, monthly)) {
@@ -39,7 +40,9 @@ public record Retention(Duration all, Duration daily, Duration monthly) {
             }
             parts.put(kv[0].trim(), duration(kv[1].trim()));
         }
-        return new Retention(parts.getOrDefault("all", Duration.ZERO), parts.getOrDefault("daily", Duration.ZERO),
+        return new Retention(
+                parts.getOrDefault("all", Duration.ZERO),
+                parts.getOrDefault("daily", Duration.ZERO),
                 parts.getOrDefault("monthly", Duration.ZERO));
     }
 
@@ -54,13 +57,13 @@ public record Retention(Duration all, Duration daily, Duration monthly) {
                 default -> throw new NumberFormatException();
             };
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("gatehouse.backup.retention: '" + s + "' is not a duration such as 48h, 60d or 1y");
+            throw new IllegalArgumentException(
+                    "gatehouse.backup.retention: '" + s + "' is not a duration such as 48h, 60d or 1y");
         }
     }
 
     /** One backup as retention sees it. */
-    public record Item(String id, Instant createdAt) {
-    }
+    public record Item(String id, Instant createdAt) {}
 
     /** The ids to keep among {@code items} at {@code now}; every other id is to be pruned. */
     public Set<String> keep(List<Item> items, Instant now) {

@@ -12,11 +12,11 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -38,7 +38,8 @@ final class S3Target implements BackupTarget {
 
     S3Target(BackupTarget.S3 b) {
         AwsCredentialsProvider credentials = b.credentials
-                .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(AwsBasicCredentials.create(c[0], c[1])))
+                .<AwsCredentialsProvider>map(
+                        c -> StaticCredentialsProvider.create(AwsBasicCredentials.create(c[0], c[1])))
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
         S3ClientBuilder cb = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
@@ -52,7 +53,8 @@ final class S3Target implements BackupTarget {
         this.s3 = cb.build();
         this.bucket = b.bucket;
         this.prefix = b.prefix.isEmpty() ? "" : b.prefix + "/";
-        this.description = "s3://" + bucket + "/" + prefix + b.endpoint.map(e -> " at " + e).orElse("");
+        this.description = "s3://" + bucket + "/" + prefix
+                + b.endpoint.map(e -> " at " + e).orElse("");
     }
 
     private String key(String id, String name) {
@@ -63,7 +65,8 @@ final class S3Target implements BackupTarget {
     public void put(String id, String name, Path file, Progress progress) {
         try (InputStream in = Files.newInputStream(file)) {
             long size = Files.size(file);
-            s3.putObject(r -> r.bucket(bucket).key(key(id, name)).contentLength(size),
+            s3.putObject(
+                    r -> r.bucket(bucket).key(key(id, name)).contentLength(size),
                     RequestBody.fromInputStream(Streams.counting(in, "upload " + name, size, progress), size));
         } catch (IOException | SdkException e) {
             throw new BackupException(id + "/" + name + ": upload to " + description + " failed: " + e.getMessage(), e);
@@ -72,12 +75,15 @@ final class S3Target implements BackupTarget {
 
     @Override
     public void get(String id, String name, Path file, Progress progress) {
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(bucket).key(key(id, name)));
-             OutputStream out = Files.newOutputStream(file)) {
-            long size = in.response().contentLength() == null ? -1 : in.response().contentLength();
+        try (ResponseInputStream<GetObjectResponse> in =
+                        s3.getObject(r -> r.bucket(bucket).key(key(id, name)));
+                OutputStream out = Files.newOutputStream(file)) {
+            long size =
+                    in.response().contentLength() == null ? -1 : in.response().contentLength();
             Streams.copy(in, out, "download " + name, size, progress);
         } catch (IOException | SdkException e) {
-            throw new BackupException(id + "/" + name + ": download from " + description + " failed: " + e.getMessage(), e);
+            throw new BackupException(
+                    id + "/" + name + ": download from " + description + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -86,7 +92,8 @@ final class S3Target implements BackupTarget {
         try {
             return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(id, name))).asByteArray();
         } catch (SdkException e) {
-            throw new BackupException(id + "/" + name + ": download from " + description + " failed: " + e.getMessage(), e);
+            throw new BackupException(
+                    id + "/" + name + ": download from " + description + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -95,7 +102,10 @@ final class S3Target implements BackupTarget {
         List<String> ids = new ArrayList<>();
         try {
             for (ListObjectsV2Response page : s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
-                    .bucket(bucket).prefix(prefix).delimiter("/").build())) {
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .delimiter("/")
+                    .build())) {
                 for (CommonPrefix p : page.commonPrefixes()) {
                     String folder = p.prefix().substring(prefix.length());
                     ids.add(folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : folder);
@@ -112,7 +122,9 @@ final class S3Target implements BackupTarget {
         List<String> names = new ArrayList<>();
         try {
             for (ListObjectsV2Response page : s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
-                    .bucket(bucket).prefix(prefix + id + "/").build())) {
+                    .bucket(bucket)
+                    .prefix(prefix + id + "/")
+                    .build())) {
                 for (S3Object o : page.contents()) {
                     names.add(o.key().substring(prefix.length() + id.length() + 1));
                 }

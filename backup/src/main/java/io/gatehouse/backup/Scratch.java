@@ -55,9 +55,26 @@ final class Scratch implements AutoCloseable {
 
     private static Scratch start(String binary, Path dir, int port, String what) {
         Path log = dir.resolve("redis.log");
-        ProcessBuilder pb = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump.rdb",
-                "--daemonize", "no", "--protected-mode", "yes", "--logfile", log.toString());
+        ProcessBuilder pb = new ProcessBuilder(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--dbfilename",
+                "dump.rdb",
+                "--daemonize",
+                "no",
+                "--protected-mode",
+                "yes",
+                "--logfile",
+                log.toString());
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p;
         try {
@@ -77,9 +94,13 @@ final class Scratch implements AutoCloseable {
                     throw new BackupException(what + ": redis-server could not load the snapshot: " + tail);
                 }
                 try {
-                    StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE,
-                            RedisURI.builder().withHost("127.0.0.1").withPort(port)
-                                    .withTimeout(Duration.ofMinutes(2)).build());
+                    StatefulRedisConnection<byte[], byte[]> c = client.connect(
+                            ByteArrayCodec.INSTANCE,
+                            RedisURI.builder()
+                                    .withHost("127.0.0.1")
+                                    .withPort(port)
+                                    .withTimeout(Duration.ofMinutes(2))
+                                    .build());
                     try {
                         c.sync().ping();
                         return new Scratch(p, port, client, c);
@@ -91,7 +112,8 @@ final class Scratch implements AutoCloseable {
                 }
                 p.waitFor(100, TimeUnit.MILLISECONDS);
             }
-            throw new BackupException(what + ": the scratch redis-server did not load the snapshot within " + LOAD_TIMEOUT);
+            throw new BackupException(
+                    what + ": the scratch redis-server did not load the snapshot within " + LOAD_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackupException(what + ": interrupted");
@@ -120,8 +142,10 @@ final class Scratch implements AutoCloseable {
 
     private static String tail(Path log) {
         try {
-            List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList();
-            return lines.isEmpty() ? "(empty log)"
+            List<String> lines =
+                    Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList();
+            return lines.isEmpty()
+                    ? "(empty log)"
                     : String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
         } catch (IOException e) {
             return "(no log)";

@@ -14,12 +14,10 @@ import java.util.Map;
  * since each holds its own slots.
  */
 final class Sources {
-    private Sources() {
-    }
+    private Sources() {}
 
     /** A node to read a snapshot from, with what {@code INFO} said about it. */
-    record Node(HostAndPort address, String role, String redisVersion) {
-    }
+    record Node(HostAndPort address, String role, String redisVersion) {}
 
     static List<Node> resolve(RedisEndpoint endpoint, RedisCli cli) {
         List<HostAndPort> nodes = switch (endpoint.mode()) {
@@ -40,7 +38,9 @@ final class Sources {
         }
         for (String line : cli.data(node, "INFO", "server")) {
             if (line.startsWith("redis_version:")) {
-                info.put("redis_version", line.substring("redis_version:".length()).trim());
+                info.put(
+                        "redis_version",
+                        line.substring("redis_version:".length()).trim());
             }
         }
         return new Node(node, info.getOrDefault("role", "unknown"), info.getOrDefault("redis_version", "unknown"));
@@ -92,11 +92,14 @@ final class Sources {
                     if (f.length >= 8 && f[2].contains("master") && !f[2].contains("fail") && f.length > 8) {
                         String addr = f[1].split("[@,]")[0];
                         int colon = addr.lastIndexOf(':');
-                        masters.add(new HostAndPort(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1))));
+                        masters.add(
+                                new HostAndPort(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1))));
                     }
                 }
                 if (!masters.isEmpty()) {
-                    return masters.stream().sorted((a, b) -> a.toString().compareTo(b.toString())).toList();
+                    return masters.stream()
+                            .sorted((a, b) -> a.toString().compareTo(b.toString()))
+                            .toList();
                 }
             } catch (BackupException e) {
                 last = e;

@@ -14,8 +14,7 @@ final class Streams {
     /** Reports at most every 4 MiB, so progress costs nothing next to the transfer. */
     private static final long REPORT_EVERY = 4L << 20;
 
-    private Streams() {
-    }
+    private Streams() {}
 
     static long copy(InputStream in, OutputStream out, String step, long total, Progress progress) throws IOException {
         byte[] buf = new byte[BUFFER];

@@ -4,14 +4,21 @@ import java.util.Locale;
 
 /** One-line human summaries of a backup, for the webhook, the CLI and logs. */
 final class Summary {
-    private Summary() {
-    }
+    private Summary() {}
 
     static String success(Manifest m) {
-        return String.format(Locale.ROOT, "Gatehouse backup %s of %s (%s) done: %d file(s), %s stored (%s snapshot), "
-                        + "%d keys %s, %.1f s",
-                m.id(), m.deployment(), m.source(), m.files().size(), bytes(m.storedBytes()), bytes(m.rdbBytes()),
-                m.totalKeys(), m.keys(), m.durationMillis() / 1000.0);
+        return String.format(
+                Locale.ROOT,
+                "Gatehouse backup %s of %s (%s) done: %d file(s), %s stored (%s snapshot), " + "%d keys %s, %.1f s",
+                m.id(),
+                m.deployment(),
+                m.source(),
+                m.files().size(),
+                bytes(m.storedBytes()),
+                bytes(m.rdbBytes()),
+                m.totalKeys(),
+                m.keys(),
+                m.durationMillis() / 1000.0);
     }
 
     static String bytes(long n) {

@@ -20,7 +20,8 @@ final class Webhook {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI url;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     Webhook(URI url) {
         this.url = url;
@@ -28,10 +29,13 @@ final class Webhook {
 
     void send(String text) {
         try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("text", text))))
-                    .build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = http.send(
+                    HttpRequest.newBuilder(url)
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(Map.of("text", text))))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() / 100 != 2) {
                 LOG.warn("backup webhook answered HTTP {}", r.statusCode());
             }

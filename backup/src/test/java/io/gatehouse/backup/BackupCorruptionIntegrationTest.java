@@ -34,6 +34,7 @@ class BackupCorruptionIntegrationTest {
 
     @TempDir
     Path tmp;
+
     RedisDeployment redis;
     GatehouseConfig config;
     BackupTarget target;
@@ -66,8 +67,13 @@ class BackupCorruptionIntegrationTest {
     }
 
     private Backups backups(Path secretKey) {
-        return Backups.builder().config(config).target(target).publicKey(keys.publicKey()).secretKey(secretKey)
-                .workDir(tmp).build();
+        return Backups.builder()
+                .config(config)
+                .target(target)
+                .publicKey(keys.publicKey())
+                .secretKey(secretKey)
+                .workDir(tmp)
+                .build();
     }
 
     private Manifest create() {
@@ -78,9 +84,11 @@ class BackupCorruptionIntegrationTest {
     private void caught(Backups backups, String id, String file, String check) {
         VerifyReport report = backups.verify(id);
         assertThat(report.ok()).isFalse();
-        assertThat(report.failures()).anySatisfy(f -> assertThat(f).contains(file).contains(check));
+        assertThat(report.failures())
+                .anySatisfy(f -> assertThat(f).contains(file).contains(check));
         redis.flushAll();
-        assertThatThrownBy(() -> backups.restore(id, config.redis(Purpose.TOKENS).orElseThrow(), false, false))
+        assertThatThrownBy(
+                        () -> backups.restore(id, config.redis(Purpose.TOKENS).orElseThrow(), false, false))
                 .isInstanceOf(BackupException.class)
                 .hasMessageContaining("refused to restore")
                 .hasMessageContaining(file)
@@ -160,7 +168,9 @@ class BackupCorruptionIntegrationTest {
         Backups b = backups(keys.secretKey());
         var to = config.redis(Purpose.TOKENS).orElseThrow();
         assertThatThrownBy(() -> b.restore(m.id(), to, false, false))
-                .isInstanceOf(BackupException.class).hasMessageContaining("already exist").hasMessageContaining("--replace");
+                .isInstanceOf(BackupException.class)
+                .hasMessageContaining("already exist")
+                .hasMessageContaining("--replace");
         RestoreReport dry = b.restore(m.id(), to, true, false);
         assertThat(dry.dryRun()).isTrue();
         assertThat(dry.existing()).isEqualTo(m.totalKeys());

@@ -34,32 +34,61 @@ class BackupInteropIntegrationTest {
         try (GpgKeys keys = GpgKeys.generate("interop")) {
             Path dir = tmp.resolve("backups");
             Manifest m;
-            try (Backups b = Backups.builder().config(config).target(BackupTarget.local(dir)).publicKey(keys.publicKey())
-                    .workDir(tmp).build()) {
+            try (Backups b = Backups.builder()
+                    .config(config)
+                    .target(BackupTarget.local(dir))
+                    .publicKey(keys.publicKey())
+                    .workDir(tmp)
+                    .build()) {
                 m = b.create(Optional.empty()).get(0);
             }
             Path stored = dir.resolve(m.id()).resolve(m.files().get(0).name());
-            assertThat(Files.exists(dir.resolve(m.id()).resolve("manifest.json"))).isTrue();
+            assertThat(Files.exists(dir.resolve(m.id()).resolve("manifest.json")))
+                    .isTrue();
 
             // As a person would import their key on the recovery machine.
             keys.gpg("--import", keys.secretKey().toString());
             Path zst = tmp.resolve("dump.rdb.zst");
             keys.gpg("--output", zst.toString(), "--decrypt", stored.toString());
             Path loadDir = Files.createDirectories(tmp.resolve("load"));
-            run(List.of("zstd", "-d", "-q", zst.toString(), "-o", loadDir.resolve("dump.rdb").toString()));
-            assertThat(Codec.sha256(loadDir.resolve("dump.rdb"))).isEqualTo(m.files().get(0).rdbSha256());
+            run(List.of(
+                    "zstd",
+                    "-d",
+                    "-q",
+                    zst.toString(),
+                    "-o",
+                    loadDir.resolve("dump.rdb").toString()));
+            assertThat(Codec.sha256(loadDir.resolve("dump.rdb")))
+                    .isEqualTo(m.files().get(0).rdbSha256());
 
             int port;
             try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
-            Process server = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--dir", loadDir.toString(), "--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process server = new ProcessBuilder(
+                            "redis-server",
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--dir",
+                            loadDir.toString(),
+                            "--dbfilename",
+                            "dump.rdb",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             try {
-                String dbsize = org.awaitility.Awaitility.await().ignoreExceptions().until(
-                        () -> run(List.of("redis-cli", "-p", Integer.toString(port), "DBSIZE")).trim(),
-                        s -> s.matches("\\d+"));
+                String dbsize = org.awaitility.Awaitility.await()
+                        .ignoreExceptions()
+                        .until(
+                                () -> run(List.of("redis-cli", "-p", Integer.toString(port), "DBSIZE"))
+                                        .trim(),
+                                s -> s.matches("\\d+"));
                 assertThat(Long.parseLong(dbsize)).isEqualTo(m.totalKeys());
             } finally {
                 server.destroy();
@@ -69,7 +98,9 @@ class BackupInteropIntegrationTest {
     }
 
     private static String run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(String.join(" ", cmd)).isZero();

@@ -48,7 +48,9 @@ class BackupRoundTripIntegrationTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Topology.class, names = {"STANDALONE", "SENTINEL", "CLUSTER"})
+    @EnumSource(
+            value = Topology.class,
+            names = {"STANDALONE", "SENTINEL", "CLUSTER"})
     void restoresWhatTheLibraryWrote(Topology topology) throws Exception {
         RedisDeployment redis = SharedRedis.get(topology);
         redis.flushAll();
@@ -62,13 +64,21 @@ class BackupRoundTripIntegrationTest {
             // The backup reads from a replica the Sentinels report healthy, else from the master: wait until
             // the shared deployment's replica is back in sync (a flush or an earlier snapshot may resync it).
             var endpoint = config.redis(io.gatehouse.config.Purpose.TOKENS).orElseThrow();
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    Sources.resolve(endpoint, new RedisCli(endpoint, "redis-cli")).get(0).role().equals("slave"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Sources.resolve(endpoint, new RedisCli(endpoint, "redis-cli"))
+                            .get(0)
+                            .role()
+                            .equals("slave"));
         }
         long beforeAt = System.nanoTime();
 
-        try (Backups backups = Backups.builder().config(config).target(s3.target("rt-" + topology.name().toLowerCase()))
-                .publicKey(keys.publicKey()).secretKey(keys.secretKey()).workDir(tmp).build()) {
+        try (Backups backups = Backups.builder()
+                .config(config)
+                .target(s3.target("rt-" + topology.name().toLowerCase()))
+                .publicKey(keys.publicKey())
+                .secretKey(keys.secretKey())
+                .workDir(tmp)
+                .build()) {
             List<Manifest> made = backups.create(Optional.empty());
             assertThat(made).hasSize(1);
             Manifest m = made.get(0);
@@ -77,15 +87,15 @@ class BackupRoundTripIntegrationTest {
                 assertThat(m.files().get(0).role()).as("read from the replica").isEqualTo("slave");
             }
             assertThat(m.totalKeys()).as("%s vs %s", m.keys(), before).isEqualTo(before.size());
-            assertThat(m.keys()).containsKeys("sessions", "refresh-families", "revocations", "lockouts", "events",
-                    "signing-keys");
+            assertThat(m.keys())
+                    .containsKeys("sessions", "refresh-families", "revocations", "lockouts", "events", "signing-keys");
             assertThat(backups.list()).extracting(Manifest::id).contains(m.id());
 
             redis.flushAll();
             assertThat(Fixture.ttls(redis)).isEmpty();
 
-            RestoreReport report = backups.restore(m.id(), config.redis(io.gatehouse.config.Purpose.TOKENS).orElseThrow(),
-                    false, false);
+            RestoreReport report = backups.restore(
+                    m.id(), config.redis(io.gatehouse.config.Purpose.TOKENS).orElseThrow(), false, false);
             assertThat(report.restored()).as("restored of %s", before).isEqualTo(before.size());
             assertThat(report.expiredSkipped()).isZero();
         }
@@ -97,8 +107,13 @@ class BackupRoundTripIntegrationTest {
             if (ttl < 0) {
                 assertThat(after.get(key)).as(key).isEqualTo(ttl);
             } else {
-                assertThat((double) after.get(key)).as("TTL of " + key).isCloseTo(ttl - elapsedMs, within(1000.0 + elapsedMs));
-                assertThat(after.get(key)).as("TTL of " + key).isLessThanOrEqualTo(ttl).isGreaterThan(ttl - elapsedMs - 1000);
+                assertThat((double) after.get(key))
+                        .as("TTL of " + key)
+                        .isCloseTo(ttl - elapsedMs, within(1000.0 + elapsedMs));
+                assertThat(after.get(key))
+                        .as("TTL of " + key)
+                        .isLessThanOrEqualTo(ttl)
+                        .isGreaterThan(ttl - elapsedMs - 1000);
             }
         });
 
@@ -107,9 +122,13 @@ class BackupRoundTripIntegrationTest {
                     .isInstanceOf(TokenRejectedException.class);
             assertThat(fresh.tokens.verify(state.live().accessToken())).isNotNull();
             assertThat(fresh.sessions.get(state.session().id())).isPresent();
-            assertThat(fresh.tokens.refresh(state.rotated().refreshToken()).accessToken()).isNotBlank();
+            assertThat(fresh.tokens.refresh(state.rotated().refreshToken()).accessToken())
+                    .isNotBlank();
             assertThat(fresh.guard.check(Fixture.IP, Fixture.LOCKED).locked()).isTrue();
-            assertThat(fresh.events.query(io.gatehouse.event.EventQuery.lastOf("alice", 10)).events()).isNotEmpty();
+            assertThat(fresh.events
+                            .query(io.gatehouse.event.EventQuery.lastOf("alice", 10))
+                            .events())
+                    .isNotEmpty();
         }
     }
 }

@@ -42,21 +42,38 @@ class BackupWebhookIntegrationTest {
             redis.flushAll();
             redis.masters().get(0).cli("SET", "gatehouse:s:{alice}", "session");
             GatehouseConfig config = Fixture.config(redis, tmp);
-            try (Backups b = Backups.builder().config(config).target(BackupTarget.local(tmp.resolve("b")))
-                    .publicKey(keys.publicKey()).webhook(hook).workDir(tmp).build()) {
+            try (Backups b = Backups.builder()
+                    .config(config)
+                    .target(BackupTarget.local(tmp.resolve("b")))
+                    .publicKey(keys.publicKey())
+                    .webhook(hook)
+                    .workDir(tmp)
+                    .build()) {
                 Manifest m = b.create(Optional.empty()).get(0);
                 assertThat(bodies).hasSize(1);
-                assertThat(bodies.get(0)).startsWith("{\"text\":").contains(m.id()).contains("done").contains("sessions=1");
+                assertThat(bodies.get(0))
+                        .startsWith("{\"text\":")
+                        .contains(m.id())
+                        .contains("done")
+                        .contains("sessions=1");
             }
 
             int closed;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 closed = s.getLocalPort();
             }
-            GatehouseConfig down = GatehouseConfig.builder().redisUrl("redis://127.0.0.1:" + closed).build();
-            try (Backups b = Backups.builder().config(down).target(BackupTarget.local(tmp.resolve("b")))
-                    .publicKey(keys.publicKey()).webhook(hook).workDir(tmp).build()) {
-                assertThatThrownBy(() -> b.create(Optional.empty())).isInstanceOf(BackupException.class)
+            GatehouseConfig down = GatehouseConfig.builder()
+                    .redisUrl("redis://127.0.0.1:" + closed)
+                    .build();
+            try (Backups b = Backups.builder()
+                    .config(down)
+                    .target(BackupTarget.local(tmp.resolve("b")))
+                    .publicKey(keys.publicKey())
+                    .webhook(hook)
+                    .workDir(tmp)
+                    .build()) {
+                assertThatThrownBy(() -> b.create(Optional.empty()))
+                        .isInstanceOf(BackupException.class)
                         .hasMessageContaining("127.0.0.1:" + closed);
             }
             assertThat(bodies).hasSize(2);

@@ -53,7 +53,9 @@ final class Fixture implements AutoCloseable {
         // A master delays a diskless snapshot by repl-diskless-sync-delay (5 s) to wait for more replicas;
         // the tests take many snapshots and have no replica to wait for.
         redis.masters().forEach(m -> m.cli("CONFIG", "SET", "repl-diskless-sync-delay", "0"));
-        return GatehouseConfig.builder().redisUrl(redis.url()).dataDir(dataDir)
+        return GatehouseConfig.builder()
+                .redisUrl(redis.url())
+                .dataDir(dataDir)
                 // Generous: the tests share two cores with the rest of a build.
                 .set("gatehouse.redis.connect-timeout", "10s")
                 .set("gatehouse.redis.command-timeout", "5s")
@@ -72,19 +74,24 @@ final class Fixture implements AutoCloseable {
     }
 
     /** What was made, to check after the restore. */
-    record State(Session session, TokenPair live, TokenPair revoked, TokenPair rotated) {
-    }
+    record State(Session session, TokenPair live, TokenPair revoked, TokenPair rotated) {}
 
     State populate() {
-        Session session = sessions.create(NewSession.forUser("alice").ip(IP).userAgent("backup-test/1.0").build());
+        Session session = sessions.create(
+                NewSession.forUser("alice").ip(IP).userAgent("backup-test/1.0").build());
         TokenPair live = tokens.issue(TokenRequest.of("alice", session.id()));
         TokenPair revoked = tokens.issue(TokenRequest.of("alice", session.id()));
         tokens.revoke(revoked.accessToken(), "test");
-        TokenPair rotated = tokens.refresh(tokens.issue(TokenRequest.of("alice", session.id())).refreshToken());
+        TokenPair rotated = tokens.refresh(
+                tokens.issue(TokenRequest.of("alice", session.id())).refreshToken());
         for (int i = 0; i < 50 && !guard.failure(IP, LOCKED).locked(); i++) {
             // fail until the account locks
         }
-        events.record(SecurityEvent.builder(EventType.LOGIN_FAILURE).user("alice").ip(IP).reason("bad password").build());
+        events.record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
+                .user("alice")
+                .ip(IP)
+                .reason("bad password")
+                .build());
         events.flush(Duration.ofSeconds(10));
         return new State(session, live, revoked, rotated);
     }

@@ -24,9 +24,11 @@ final class S3Server implements AutoCloseable {
     }
 
     static S3Server start() throws Exception {
-        BlobStoreContext context = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
+        BlobStoreContext context = ContextBuilder.newBuilder("transient")
+                .credentials("identity", "credential")
                 .build(BlobStoreContext.class);
-        S3Proxy proxy = S3Proxy.builder().blobStore(context.getBlobStore())
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(context.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
@@ -46,7 +48,11 @@ final class S3Server implements AutoCloseable {
     /** A target on a fresh bucket of this server, as the SDK sees any S3-compatible store. */
     BackupTarget target(String bucket) {
         blobs().createContainerInLocation(null, bucket);
-        return BackupTarget.s3(bucket).prefix("gatehouse").endpoint(endpoint()).credentials(ACCESS_KEY, SECRET_KEY).build();
+        return BackupTarget.s3(bucket)
+                .prefix("gatehouse")
+                .endpoint(endpoint())
+                .credentials(ACCESS_KEY, SECRET_KEY)
+                .build();
     }
 
     @Override

@@ -42,21 +42,24 @@ public final class BackupBench {
     private static final int SAMPLE = 10_000;
     private static final int REVOKE_BATCH = 2_000;
 
-    private BackupBench() {
-    }
+    private BackupBench() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path work = Files.createTempDirectory("gatehouse-backup-bench-");
-        try (BenchRedis redis = BenchRedis.start(); BenchRedis target = BenchRedis.start();
-             GpgKeys keys = GpgKeys.generate("bench")) {
+        try (BenchRedis redis = BenchRedis.start();
+                BenchRedis target = BenchRedis.start();
+                GpgKeys keys = GpgKeys.generate("bench")) {
             fill(redis, n);
             String hostPort = redis.url().substring("redis://".length());
             String host = hostPort.substring(0, hostPort.indexOf(':'));
             String port = hostPort.substring(hostPort.indexOf(':') + 1);
-            System.out.printf(Locale.ROOT, "filled: %s keys, used_memory %.1f MB%n",
-                    run(List.of("redis-cli", "-h", host, "-p", port, "DBSIZE")).trim(), redis.usedMemory() / 1e6);
+            System.out.printf(
+                    Locale.ROOT,
+                    "filled: %s keys, used_memory %.1f MB%n",
+                    run(List.of("redis-cli", "-h", host, "-p", port, "DBSIZE")).trim(),
+                    redis.usedMemory() / 1e6);
             // Both sides read the snapshot the same way; neither should wait for replicas that never come.
             run(List.of("redis-cli", "-h", host, "-p", port, "CONFIG", "SET", "repl-diskless-sync-delay", "0"));
             GatehouseConfig config = patient(redis.config());
@@ -64,7 +67,14 @@ public final class BackupBench {
                 System.out.printf("round %d, %s%n", r, loadAverage());
                 Path base = Files.createDirectories(work.resolve("baseline-" + r));
                 long t0 = System.nanoTime();
-                run(List.of("redis-cli", "-h", host, "-p", port, "--rdb", base.resolve("dump.rdb").toString()));
+                run(List.of(
+                        "redis-cli",
+                        "-h",
+                        host,
+                        "-p",
+                        port,
+                        "--rdb",
+                        base.resolve("dump.rdb").toString()));
                 long tRdb = System.nanoTime();
                 run(List.of("gzip", "-f", base.resolve("dump.rdb").toString()));
                 long t1 = System.nanoTime();
@@ -78,12 +88,25 @@ public final class BackupBench {
                     m = b.create(Optional.empty()).get(0);
                 }
                 double ourSeconds = (System.nanoTime() - t2) / 1e9;
-                System.out.printf(Locale.ROOT, "  create  baseline redis-cli --rdb + gzip: %.2f s (rdb %.2f s + gzip %.2f s),"
-                                + " rdb %d B -> %d B (ratio %.2f)%n", baseSeconds, (tRdb - t0) / 1e9, (t1 - tRdb) / 1e9,
-                        m.rdbBytes(), gz, m.rdbBytes() / (double) gz);
-                System.out.printf(Locale.ROOT, "  create  gatehouse (zstd + OpenPGP + counts): %.2f s, rdb %d B -> %d B (ratio %.2f),"
-                                + " %.1f MB/s of snapshot; time ratio ours/baseline %.2f%n", ourSeconds, m.rdbBytes(),
-                        m.storedBytes(), m.rdbBytes() / (double) m.storedBytes(), m.rdbBytes() / 1e6 / ourSeconds,
+                System.out.printf(
+                        Locale.ROOT,
+                        "  create  baseline redis-cli --rdb + gzip: %.2f s (rdb %.2f s + gzip %.2f s),"
+                                + " rdb %d B -> %d B (ratio %.2f)%n",
+                        baseSeconds,
+                        (tRdb - t0) / 1e9,
+                        (t1 - tRdb) / 1e9,
+                        m.rdbBytes(),
+                        gz,
+                        m.rdbBytes() / (double) gz);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  create  gatehouse (zstd + OpenPGP + counts): %.2f s, rdb %d B -> %d B (ratio %.2f),"
+                                + " %.1f MB/s of snapshot; time ratio ours/baseline %.2f%n",
+                        ourSeconds,
+                        m.rdbBytes(),
+                        m.storedBytes(),
+                        m.rdbBytes() / (double) m.storedBytes(),
+                        m.rdbBytes() / 1e6 / ourSeconds,
                         ourSeconds / baseSeconds);
 
                 long t3 = System.nanoTime();
@@ -94,13 +117,27 @@ public final class BackupBench {
                 long t4 = System.nanoTime();
                 RestoreReport rr;
                 try (Backups b = backups(config, dir, keys, work)) {
-                    rr = b.restore(m.id(), patient(target.config()).redis(Purpose.TOKENS).orElseThrow(), false, false);
+                    rr = b.restore(
+                            m.id(),
+                            patient(target.config()).redis(Purpose.TOKENS).orElseThrow(),
+                            false,
+                            false);
                 }
                 double ourRestore = (System.nanoTime() - t4) / 1e9;
-                System.out.printf(Locale.ROOT, "  restore baseline gunzip + redis-server load: %.2f s (%d keys)%n", baseRestore, loaded);
-                System.out.printf(Locale.ROOT, "  restore gatehouse (verify checks + DUMP/RESTORE into a running Redis): %.2f s,"
-                                + " %d keys (%.0f keys/s), %d expired; time ratio ours/baseline %.2f%n", ourRestore,
-                        rr.restored(), rr.restored() / ourRestore, rr.expiredSkipped(), ourRestore / baseRestore);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  restore baseline gunzip + redis-server load: %.2f s (%d keys)%n",
+                        baseRestore,
+                        loaded);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  restore gatehouse (verify checks + DUMP/RESTORE into a running Redis): %.2f s,"
+                                + " %d keys (%.0f keys/s), %d expired; time ratio ours/baseline %.2f%n",
+                        ourRestore,
+                        rr.restored(),
+                        rr.restored() / ourRestore,
+                        rr.expiredSkipped(),
+                        ourRestore / baseRestore);
                 deleteTree(base);
                 deleteTree(dir);
             }
@@ -110,8 +147,13 @@ public final class BackupBench {
     }
 
     private static Backups backups(GatehouseConfig config, Path dir, GpgKeys keys, Path work) {
-        return Backups.builder().config(config).target(BackupTarget.local(dir)).publicKey(keys.publicKey())
-                .secretKey(keys.secretKey()).workDir(work).build();
+        return Backups.builder()
+                .config(config)
+                .target(BackupTarget.local(dir))
+                .publicKey(keys.publicKey())
+                .secretKey(keys.secretKey())
+                .workDir(work)
+                .build();
     }
 
     /** Timeouts for bulk work on a loaded machine rather than for request latency. */
@@ -122,9 +164,11 @@ public final class BackupBench {
     static void fill(BenchRedis redis, int n) throws Exception {
         GatehouseConfig config = patient(redis.config()).toBuilder()
                 .set("gatehouse.tokens.keys.store", "memory")
-                .set("gatehouse.tokens.revocation.stream-retention", "1d").build();
+                .set("gatehouse.tokens.revocation.stream-retention", "1d")
+                .build();
         long t0 = System.nanoTime();
-        try (RedisConnector connector = RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow())) {
+        try (RedisConnector connector =
+                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow())) {
             SessionStore sessions = SessionWorkload.gatehouse(connector);
             int sample = Math.min(n, SAMPLE);
             parallel(sample, i -> sessions.create(SessionWorkload.login(SessionWorkload.user(i))));
@@ -140,15 +184,18 @@ public final class BackupBench {
                 String value = values.get(i % sample);
                 inFlight.add(connector.async(c -> c.psetex(key, ttl, value)));
                 if (inFlight.size() == 5000) {
-                    CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).join();
+                    CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0]))
+                            .join();
                     inFlight.clear();
                 }
             }
             CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).join();
         }
         long t1 = System.nanoTime();
-        try (RedisConnector connector = RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
-             TokenService tokens = TokenService.builder().config(config).redis(connector).build()) {
+        try (RedisConnector connector =
+                        RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+                TokenService tokens =
+                        TokenService.builder().config(config).redis(connector).build()) {
             Instant now = Instant.now();
             Instant until = now.plus(15, ChronoUnit.MINUTES);
             parallel(n / REVOKE_BATCH, i -> {
@@ -159,7 +206,12 @@ public final class BackupBench {
                 tokens.revokeAll(batch);
             });
         }
-        System.out.printf(Locale.ROOT, "fill: %d sessions in %.1f s, %d revocations in %.1f s%n", n, (t1 - t0) / 1e9, n,
+        System.out.printf(
+                Locale.ROOT,
+                "fill: %d sessions in %.1f s, %d revocations in %.1f s%n",
+                n,
+                (t1 - t0) / 1e9,
+                n,
                 (System.nanoTime() - t1) / 1e9);
     }
 
@@ -168,13 +220,28 @@ public final class BackupBench {
         try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--dir",
+                        dir.toString(),
+                        "--dbfilename",
+                        "dump.rdb",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             while (true) {
                 try {
-                    String out = run(List.of("redis-cli", "-p", Integer.toString(port), "DBSIZE")).trim();
+                    String out = run(List.of("redis-cli", "-p", Integer.toString(port), "DBSIZE"))
+                            .trim();
                     if (out.matches("\\d+")) {
                         return Long.parseLong(out);
                     }
@@ -194,7 +261,9 @@ public final class BackupBench {
     }
 
     private static String run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed: exit " + p.exitValue());
@@ -212,17 +281,18 @@ public final class BackupBench {
         java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
         try {
             pool.invokeAll(java.util.Collections.nCopies(THREADS, () -> {
-                for (long i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                    task.run(i);
-                }
-                return null;
-            })).forEach(f -> {
-                try {
-                    f.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+                        for (long i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                            task.run(i);
+                        }
+                        return null;
+                    }))
+                    .forEach(f -> {
+                        try {
+                            f.get();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
         } finally {
             pool.shutdownNow();
         }

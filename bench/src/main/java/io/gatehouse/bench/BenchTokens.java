@@ -5,8 +5,7 @@ import io.gatehouse.redis.RedisConnector;
 
 /** Connectors for the token benchmarks. */
 final class BenchTokens {
-    private BenchTokens() {
-    }
+    private BenchTokens() {}
 
     /**
      * A connector with a 10 s command timeout: the setup writes 100,000 revocations in 500-entry scripts,
@@ -14,7 +13,10 @@ final class BenchTokens {
      * unaffected (a timeout only bounds waiting).
      */
     static RedisConnector connect(BenchRedis redis) {
-        return RedisConnector.connect(redis.config().toBuilder().set("gatehouse.redis.command-timeout", "10s").build()
-                .redis(Purpose.TOKENS).orElseThrow());
+        return RedisConnector.connect(redis.config().toBuilder()
+                .set("gatehouse.redis.command-timeout", "10s")
+                .build()
+                .redis(Purpose.TOKENS)
+                .orElseThrow());
     }
 }

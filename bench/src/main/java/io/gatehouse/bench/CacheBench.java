@@ -59,13 +59,15 @@ import org.springframework.data.redis.serializer.RedisSerializationContext.Seria
  * </ul>
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 3)
 public class CacheBench {
     /** A user profile as the server caches it. */
-    public record Profile(String id, String name, String email, int version, List<String> roles) implements Serializable {
-    }
+    public record Profile(String id, String name, String email, int version, List<String> roles)
+            implements Serializable {}
 
     static final int HOT_KEYS = 1024;
     static final long LOAD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -89,18 +91,25 @@ public class CacheBench {
         connector = redis.connect();
         caches = Caches.builder().redis(connector).build();
         ours = caches.cache("bench", Profile.class);
-        oursNear = caches.builder("near", Profile.class).nearCache(10_000, Duration.ofSeconds(5)).build();
+        oursNear = caches.builder("near", Profile.class)
+                .nearCache(10_000, Duration.ofSeconds(5))
+                .build();
         URI uri = URI.create(redis.url());
         factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()));
         factory.afterPropertiesSet();
         factory.start();
         RedisCacheConfiguration json = RedisCacheConfiguration.defaultCacheConfig()
                 .entryTtl(TTL)
-                .serializeValuesWith(SerializationPair.fromSerializer(new Jackson2JsonRedisSerializer<>(Profile.class)));
+                .serializeValuesWith(
+                        SerializationPair.fromSerializer(new Jackson2JsonRedisSerializer<>(Profile.class)));
         theirs = RedisCacheManager.builder(RedisCacheWriter.nonLockingRedisCacheWriter(factory))
-                .cacheDefaults(json).build().getCache("bench");
+                .cacheDefaults(json)
+                .build()
+                .getCache("bench");
         theirsLocking = RedisCacheManager.builder(RedisCacheWriter.lockingRedisCacheWriter(factory))
-                .cacheDefaults(json).build().getCache("locked");
+                .cacheDefaults(json)
+                .build()
+                .getCache("locked");
         for (int i = 0; i < HOT_KEYS; i++) {
             hot[i] = "u" + i;
         }
@@ -115,7 +124,8 @@ public class CacheBench {
         String ourKey = connector.keys().key("cache:bench", hot[0]);
         Long ourBytes = connector.sync(c -> c.strlen(ourKey));
         Long theirBytes = connector.sync(c -> c.strlen("bench::" + hot[0]));
-        System.out.printf("%n[CacheBench] stored value of %s: ours %d bytes, Spring %d bytes%n", hot[0], ourBytes, theirBytes);
+        System.out.printf(
+                "%n[CacheBench] stored value of %s: ours %d bytes, Spring %d bytes%n", hot[0], ourBytes, theirBytes);
     }
 
     long iterationStartNanos;
@@ -145,15 +155,20 @@ public class CacheBench {
     public void stop() {
         long calls = missing.get();
         if (calls > 0) {
-            System.out.printf("%n[CacheBench] get-or-load calls=%d loader runs=%d (%.3f runs per call)%n",
+            System.out.printf(
+                    "%n[CacheBench] get-or-load calls=%d loader runs=%d (%.3f runs per call)%n",
                     calls, loaderRuns.get(), (double) loaderRuns.get() / calls);
         }
         // What Redis executed for the whole trial (setup included): round trips and messages per call.
         StringBuilder stats = new StringBuilder();
         for (String line : connector.sync(c -> c.info("commandstats")).split("\r?\n")) {
-            if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info") && !line.startsWith("cmdstat_hello")
+            if (line.startsWith("cmdstat_")
+                    && !line.startsWith("cmdstat_info")
+                    && !line.startsWith("cmdstat_hello")
                     && !line.startsWith("cmdstat_client")) {
-                stats.append(' ').append(line, "cmdstat_".length(), line.indexOf(",usec=")).append(';');
+                stats.append(' ')
+                        .append(line, "cmdstat_".length(), line.indexOf(",usec="))
+                        .append(';');
             }
         }
         System.out.printf("[CacheBench] redis:%s ours: %s%n", stats, ours.stats());

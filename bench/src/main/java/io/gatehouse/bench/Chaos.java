@@ -82,8 +82,13 @@ public final class Chaos {
             return;
         }
         List<Row> rows = new ArrayList<>();
-        for (String name : List.of("sentinel-failover", "sentinel-kill-master", "partition-10s", "latency-100ms",
-                "client-pause-5s", "kill-aof-always")) {
+        for (String name : List.of(
+                "sentinel-failover",
+                "sentinel-kill-master",
+                "partition-10s",
+                "latency-100ms",
+                "client-pause-5s",
+                "kill-aof-always")) {
             if (only.isEmpty() || only.contains(name)) {
                 rows.add(chaos.run(name));
                 print(rows);
@@ -92,40 +97,51 @@ public final class Chaos {
     }
 
     /** One finished scenario. */
-    record Row(String scenario, long requests, Map<String, Long> errors, Duration outage, long acknowledged,
-               long lost, Duration p99) {
-    }
+    record Row(
+            String scenario,
+            long requests,
+            Map<String, Long> errors,
+            Duration outage,
+            long acknowledged,
+            long lost,
+            Duration p99) {}
 
     private Row run(String name) throws Exception {
         return switch (name) {
-            case "sentinel-failover" -> sentinel(name, 2, redis -> {
-                RedisNode old = redis.master();
-                redis.sentinels().get(0).cli("SENTINEL", "FAILOVER", redis.masterName());
-                await(() -> redis.master() != old, Duration.ofSeconds(30));
-            });
-            case "sentinel-kill-master" -> sentinel(name, 1, redis -> {
-                RedisNode old = redis.master();
-                old.kill();
-                await(() -> redis.master() != old, Duration.ofSeconds(30));
-            });
-            case "partition-10s" -> proxied(name, proxy -> {
-                proxy.blackhole();
-                pause(Duration.ofSeconds(10));
-                proxy.heal();
-            });
-            case "latency-100ms" -> proxied(name, proxy -> {
-                proxy.latency(Duration.ofMillis(100));
-                pause(Duration.ofSeconds(10));
-                proxy.heal();
-            });
-            case "client-pause-5s" -> standalone(name, List.of(), redis -> {
-                redis.node().cli("CLIENT", "PAUSE", "5000", "ALL");
-                pause(Duration.ofSeconds(5));
-            });
-            case "kill-aof-always" -> standalone(name, List.of("appendonly yes", "appendfsync always"), redis -> {
-                redis.node().kill();
-                redis.node().restart();
-            });
+            case "sentinel-failover" ->
+                sentinel(name, 2, redis -> {
+                    RedisNode old = redis.master();
+                    redis.sentinels().get(0).cli("SENTINEL", "FAILOVER", redis.masterName());
+                    await(() -> redis.master() != old, Duration.ofSeconds(30));
+                });
+            case "sentinel-kill-master" ->
+                sentinel(name, 1, redis -> {
+                    RedisNode old = redis.master();
+                    old.kill();
+                    await(() -> redis.master() != old, Duration.ofSeconds(30));
+                });
+            case "partition-10s" ->
+                proxied(name, proxy -> {
+                    proxy.blackhole();
+                    pause(Duration.ofSeconds(10));
+                    proxy.heal();
+                });
+            case "latency-100ms" ->
+                proxied(name, proxy -> {
+                    proxy.latency(Duration.ofMillis(100));
+                    pause(Duration.ofSeconds(10));
+                    proxy.heal();
+                });
+            case "client-pause-5s" ->
+                standalone(name, List.of(), redis -> {
+                    redis.node().cli("CLIENT", "PAUSE", "5000", "ALL");
+                    pause(Duration.ofSeconds(5));
+                });
+            case "kill-aof-always" ->
+                standalone(name, List.of("appendonly yes", "appendfsync always"), redis -> {
+                    redis.node().kill();
+                    redis.node().restart();
+                });
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -147,7 +163,7 @@ public final class Chaos {
 
     private Row proxied(String name, Fault<FaultProxy> fault) throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start("appendonly yes");
-             FaultProxy proxy = FaultProxy.start(redis.node())) {
+                FaultProxy proxy = FaultProxy.start(redis.node())) {
             return scenario(name, Map.of("GATEHOUSE_REDIS_URL", proxy.url()), () -> fault.inject(proxy));
         }
     }
@@ -176,17 +192,25 @@ public final class Chaos {
         // A fresh instance on the same Redis: the first one keeps its own revocations in memory whatever
         // Redis lost, so only a new one shows what the deployment really holds.
         try (Server fresh = Server.start(serverJar, work.resolve(name), redisEnv)) {
-            return new Row(name, load.requests.sum(), load.errors(), load.longestGap(faultAt), load.acknowledged.size(),
-                    load.lostLogouts(fresh), load.p99());
+            return new Row(
+                    name,
+                    load.requests.sum(),
+                    load.errors(),
+                    load.longestGap(faultAt),
+                    load.acknowledged.size(),
+                    load.lostLogouts(fresh),
+                    load.p99());
         }
     }
 
     private void soak(Duration length) throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start("appendonly yes");
-             Server server = Server.start(serverJar, work.resolve("soak"), Map.of("GATEHOUSE_REDIS_URL", redis.url()))) {
+                Server server =
+                        Server.start(serverJar, work.resolve("soak"), Map.of("GATEHOUSE_REDIS_URL", redis.url()))) {
             Load load = new Load(server, users);
-            System.out.printf("%-8s %10s %8s %14s %16s %10s%n", "minute", "requests", "errors", "heap used MB",
-                    "redis used MB", "p99 ms");
+            System.out.printf(
+                    "%-8s %10s %8s %14s %16s %10s%n",
+                    "minute", "requests", "errors", "heap used MB", "redis used MB", "p99 ms");
             long start = System.nanoTime();
             long previousRequests = 0;
             for (int minute = 1; System.nanoTime() - start < length.toNanos(); minute++) {
@@ -195,22 +219,40 @@ public final class Chaos {
                 long requests = load.requests.sum();
                 String metrics = server.get("/metrics").body();
                 double heap = sumMetric(metrics, "jvm_memory_used_bytes\\{area=\"heap\"");
-                long redisUsed = Long.parseLong(redis.node().cli("INFO", "memory").lines()
-                        .filter(l -> l.startsWith("used_memory:")).findFirst().orElseThrow().substring(12).trim());
-                System.out.printf("%-8d %10d %8d %14.1f %16.1f %10d%n", minute, requests - previousRequests,
-                        load.errors().values().stream().mapToLong(Long::longValue).sum(), heap / 1e6, redisUsed / 1e6,
+                long redisUsed = Long.parseLong(redis.node()
+                        .cli("INFO", "memory")
+                        .lines()
+                        .filter(l -> l.startsWith("used_memory:"))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring(12)
+                        .trim());
+                System.out.printf(
+                        "%-8d %10d %8d %14.1f %16.1f %10d%n",
+                        minute,
+                        requests - previousRequests,
+                        load.errors().values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum(),
+                        heap / 1e6,
+                        redisUsed / 1e6,
                         load.p99().toMillis());
                 previousRequests = requests;
             }
             load.stop();
-            System.out.printf("soak %d min: %d requests, errors %s, acknowledged logouts %d, still accepted %d%n",
-                    length.toMinutes(), load.requests.sum(), load.errors(), load.acknowledged.size(),
+            System.out.printf(
+                    "soak %d min: %d requests, errors %s, acknowledged logouts %d, still accepted %d%n",
+                    length.toMinutes(),
+                    load.requests.sum(),
+                    load.errors(),
+                    load.acknowledged.size(),
                     load.lostLogouts(server));
         }
     }
 
     private static double sumMetric(String metrics, String prefix) {
-        Matcher m = Pattern.compile("^" + prefix + "[^}]*} ([0-9.E+-]+)$", Pattern.MULTILINE).matcher(metrics);
+        Matcher m = Pattern.compile("^" + prefix + "[^}]*} ([0-9.E+-]+)$", Pattern.MULTILINE)
+                .matcher(metrics);
         double sum = 0;
         while (m.find()) {
             sum += Double.parseDouble(m.group(1));
@@ -223,9 +265,15 @@ public final class Chaos {
         sb.append(String.format("%n| scenario | requests | errors by status | outage (longest time without a success) |"
                 + " p99 | acknowledged logouts | acknowledged writes lost |%n|---|---|---|---|---|---|---|%n"));
         for (Row r : rows) {
-            sb.append(String.format("| %s | %d | %s | %d ms | %d ms | %d | %d |%n", r.scenario(), r.requests(),
-                    r.errors().isEmpty() ? "none" : r.errors().toString().replaceAll("[{}]", ""), r.outage().toMillis(),
-                    r.p99().toMillis(), r.acknowledged(), r.lost()));
+            sb.append(String.format(
+                    "| %s | %d | %s | %d ms | %d ms | %d | %d |%n",
+                    r.scenario(),
+                    r.requests(),
+                    r.errors().isEmpty() ? "none" : r.errors().toString().replaceAll("[{}]", ""),
+                    r.outage().toMillis(),
+                    r.p99().toMillis(),
+                    r.acknowledged(),
+                    r.lost()));
         }
         System.out.print(sb);
     }
@@ -253,7 +301,8 @@ public final class Chaos {
     static final class Server implements AutoCloseable {
         private final Process process;
         private final int port;
-        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        final HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         private Server(Process process, int port) {
             this.process = process;
@@ -269,7 +318,8 @@ public final class Chaos {
                     if (attempt == 3) {
                         throw e;
                     }
-                    System.err.println("server start failed, retrying: " + e.getMessage().lines().findFirst().orElse(""));
+                    System.err.println("server start failed, retrying: "
+                            + e.getMessage().lines().findFirst().orElse(""));
                 }
             }
         }
@@ -290,7 +340,8 @@ public final class Chaos {
             env.put("GATEHOUSE_REDIS_COMMAND_TIMEOUT", "2s");
             env.put("GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s");
             env.put("GATEHOUSE_REDIS_DURABILITY_TIMEOUT", "1s");
-            for (String policy : List.of("LOGIN_IP", "LOGIN_ACCOUNT", "API_USER", "API_IP", "REGISTER_IP", "REFRESH_FAMILY")) {
+            for (String policy :
+                    List.of("LOGIN_IP", "LOGIN_ACCOUNT", "API_USER", "API_IP", "REGISTER_IP", "REFRESH_FAMILY")) {
                 env.put("GATEHOUSE_RATELIMIT_POLICY_" + policy + "_RATE", "1000000/1m");
             }
             env.putAll(redisEnv);
@@ -327,8 +378,10 @@ public final class Chaos {
             return send(request(path).GET());
         }
 
-        HttpResponse<String> postJson(String path, String json, Optional<String> bearer) throws IOException, InterruptedException {
-            HttpRequest.Builder b = request(path).header("Content-Type", "application/json")
+        HttpResponse<String> postJson(String path, String json, Optional<String> bearer)
+                throws IOException, InterruptedException {
+            HttpRequest.Builder b = request(path)
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json));
             bearer.ifPresent(t -> b.header("Authorization", "Bearer " + t));
             return send(b);
@@ -371,23 +424,31 @@ public final class Chaos {
         private void loop(int user) {
             String email = "chaos" + user + "@example.com";
             String credentials = "{\"email\":\"" + email + "\",\"password\":\"chaos horse battery " + user + "\"}";
-            while (running.get() && call(() -> server.postJson("/api/v1/auth/register", credentials, Optional.empty()))
-                    .map(r -> r.statusCode() != 201 && r.statusCode() != 409).orElse(true)) {
+            while (running.get()
+                    && call(() -> server.postJson("/api/v1/auth/register", credentials, Optional.empty()))
+                            .map(r -> r.statusCode() != 201 && r.statusCode() != 409)
+                            .orElse(true)) {
                 pause(Duration.ofMillis(100));
             }
             while (running.get()) {
-                Optional<HttpResponse<String>> login = call(() -> server.postJson("/api/v1/auth/login", credentials, Optional.empty()));
+                Optional<HttpResponse<String>> login =
+                        call(() -> server.postJson("/api/v1/auth/login", credentials, Optional.empty()));
                 if (login.isEmpty() || login.get().statusCode() != 200) {
                     continue;
                 }
                 String access = find(ACCESS, login.get().body());
                 String refresh = find(REFRESH, login.get().body());
-                call(() -> server.send(server.request("/api/v1/me").header("Authorization", "Bearer " + access).GET()));
-                Optional<HttpResponse<String>> refreshed = call(() -> server.postJson("/api/v1/auth/refresh",
-                        "{\"refresh_token\":\"" + refresh + "\"}", Optional.empty()));
-                String current = refreshed.filter(r -> r.statusCode() == 200).map(r -> find(ACCESS, r.body())).orElse(access);
-                Optional<HttpResponse<String>> logout = call(() -> server.postJson("/api/v1/auth/logout", "{}",
-                        Optional.of(current)));
+                call(() -> server.send(server.request("/api/v1/me")
+                        .header("Authorization", "Bearer " + access)
+                        .GET()));
+                Optional<HttpResponse<String>> refreshed = call(() -> server.postJson(
+                        "/api/v1/auth/refresh", "{\"refresh_token\":\"" + refresh + "\"}", Optional.empty()));
+                String current = refreshed
+                        .filter(r -> r.statusCode() == 200)
+                        .map(r -> find(ACCESS, r.body()))
+                        .orElse(access);
+                Optional<HttpResponse<String>> logout =
+                        call(() -> server.postJson("/api/v1/auth/logout", "{}", Optional.of(current)));
                 if (logout.isPresent() && logout.get().statusCode() == 204) {
                     acknowledged.add(current);
                 }
@@ -408,7 +469,8 @@ public final class Chaos {
                 if (r.statusCode() < 400) {
                     successes.add(end);
                 } else {
-                    errors.computeIfAbsent(Integer.toString(r.statusCode()), k -> new LongAdder()).increment();
+                    errors.computeIfAbsent(Integer.toString(r.statusCode()), k -> new LongAdder())
+                            .increment();
                 }
                 return Optional.of(r);
             } catch (Exception e) {
@@ -450,7 +512,9 @@ public final class Chaos {
 
         Duration p99() {
             long[] all = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            return all.length == 0 ? Duration.ZERO : Duration.ofNanos(all[(int) Math.min(all.length - 1, all.length * 0.99)]);
+            return all.length == 0
+                    ? Duration.ZERO
+                    : Duration.ofNanos(all[(int) Math.min(all.length - 1, all.length * 0.99)]);
         }
 
         void resetLatencies() {
@@ -461,7 +525,9 @@ public final class Chaos {
         long lostLogouts(Server checker) throws Exception {
             long lost = 0;
             for (String token : acknowledged) {
-                HttpResponse<String> r = checker.send(checker.request("/api/v1/me").header("Authorization", "Bearer " + token).GET());
+                HttpResponse<String> r = checker.send(checker.request("/api/v1/me")
+                        .header("Authorization", "Bearer " + token)
+                        .GET());
                 if (r.statusCode() == 200) {
                     lost++;
                 }

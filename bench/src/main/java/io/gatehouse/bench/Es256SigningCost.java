@@ -28,8 +28,7 @@ import java.util.List;
  * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.Es256SigningCost [rounds] [seconds per measurement]</pre>
  */
 public final class Es256SigningCost {
-    private Es256SigningCost() {
-    }
+    private Es256SigningCost() {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 6;
@@ -39,21 +38,33 @@ public final class Es256SigningCost {
         JWSVerifier verifier = new ECDSAVerifier(key.toPublicJWK());
         ECPrivateKey priv = key.toECPrivateKey();
         Signature jdk = Signature.getInstance("SHA256withECDSAinP1363Format");
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("http://localhost:8080").subject("user-1")
-                .audience("gatehouse").jwtID("0123456789abcdefghijkl").claim("sid", "sess-1").claim("fam", "fam-1")
-                .claim("token_use", "access").claim("roles", List.of("user")).claim("permissions", List.of())
-                .issueTime(new Date()).expirationTime(new Date()).build();
-        SignedJWT sample = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k").build(), claims);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer("http://localhost:8080")
+                .subject("user-1")
+                .audience("gatehouse")
+                .jwtID("0123456789abcdefghijkl")
+                .claim("sid", "sess-1")
+                .claim("fam", "fam-1")
+                .claim("token_use", "access")
+                .claim("roles", List.of("user"))
+                .claim("permissions", List.of())
+                .issueTime(new Date())
+                .expirationTime(new Date())
+                .build();
+        SignedJWT sample = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k").build(), claims);
         sample.sign(nimbus);
         String token = sample.serialize();
         long budget = (long) (seconds * 1e9);
-        System.out.printf("JDK %s, one thread, %d rounds of %.1f s per measurement (the first rounds are JIT warm-up)%n",
+        System.out.printf(
+                "JDK %s, one thread, %d rounds of %.1f s per measurement (the first rounds are JIT warm-up)%n",
                 Runtime.version(), rounds, seconds);
         for (int round = 1; round <= rounds; round++) {
             long t0 = System.nanoTime();
             long n = 0;
             while (System.nanoTime() - t0 < budget) {
-                SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k").build(), claims);
+                SignedJWT jwt = new SignedJWT(
+                        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k").build(), claims);
                 jwt.sign(nimbus);
                 jwt.serialize();
                 n++;
@@ -62,11 +73,13 @@ public final class Es256SigningCost {
             t0 = System.nanoTime();
             n = 0;
             while (System.nanoTime() - t0 < budget) {
-                SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k").build(), claims);
+                SignedJWT jwt = new SignedJWT(
+                        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k").build(), claims);
                 byte[] input = jwt.getSigningInput();
                 jdk.initSign(priv);
                 jdk.update(input);
-                String out = new String(input, java.nio.charset.StandardCharsets.US_ASCII) + "." + Base64URL.encode(jdk.sign());
+                String out = new String(input, java.nio.charset.StandardCharsets.US_ASCII) + "."
+                        + Base64URL.encode(jdk.sign());
                 if (out.isEmpty()) {
                     throw new IllegalStateException();
                 }
@@ -82,9 +95,16 @@ public final class Es256SigningCost {
                 n++;
             }
             double verifyUs = (System.nanoTime() - t0) / 1e3 / n;
-            System.out.printf("round %d: sign via Nimbus ECDSASigner %.1f us, sign via JDK P1363 per-thread Signature %.1f us"
-                    + " (%.2fx), Nimbus verify %.1f us (%.1f signatures)   load %s%n", round, nimbusUs, jdkUs,
-                    nimbusUs / jdkUs, verifyUs, verifyUs / jdkUs, RefreshRotationThroughput.loadAverage());
+            System.out.printf(
+                    "round %d: sign via Nimbus ECDSASigner %.1f us, sign via JDK P1363 per-thread Signature %.1f us"
+                            + " (%.2fx), Nimbus verify %.1f us (%.1f signatures)   load %s%n",
+                    round,
+                    nimbusUs,
+                    jdkUs,
+                    nimbusUs / jdkUs,
+                    verifyUs,
+                    verifyUs / jdkUs,
+                    RefreshRotationThroughput.loadAverage());
         }
     }
 }

@@ -30,9 +30,16 @@ import org.HdrHistogram.Histogram;
  * {@code java -cp bench/target/benchmarks.jar io.gatehouse.bench.EventBench [events] [users] [baselineEvents]}.
  */
 public final class EventBench {
-    private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
-    private static final EventType[] TYPES = {EventType.LOGIN_SUCCESS, EventType.LOGIN_FAILURE, EventType.SESSION_CREATED,
-            EventType.TOKEN_REVOKED, EventType.LOGOUT, EventType.SESSION_ENDED};
+    private static final String UA =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+    private static final EventType[] TYPES = {
+        EventType.LOGIN_SUCCESS,
+        EventType.LOGIN_FAILURE,
+        EventType.SESSION_CREATED,
+        EventType.TOKEN_REVOKED,
+        EventType.LOGOUT,
+        EventType.SESSION_ENDED
+    };
     private static final int PRODUCERS = 4;
     private static final int QUEUE = 65_536;
 
@@ -40,9 +47,11 @@ public final class EventBench {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int users = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int baselineEvents = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
-        System.out.printf("EventBench: %,d events over %,d users; baseline %,d events; %d producer threads; JDK %s%n",
+        System.out.printf(
+                "EventBench: %,d events over %,d users; baseline %,d events; %d producer threads; JDK %s%n",
                 events, users, baselineEvents, PRODUCERS, Runtime.version());
-        try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = redis.connect()) {
+        try (BenchRedis redis = BenchRedis.start();
+                RedisConnector connector = redis.connect()) {
             gatehouse(redis, connector, events, users);
             redis.flushAll();
             seed(redis, connector, baselineEvents, users);
@@ -53,7 +62,8 @@ public final class EventBench {
         double total = 0;
         for (String line : connector.sync(c -> c.info("cpu")).split("\r?\n")) {
             if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
-                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                total +=
+                        Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
             }
         }
         return total;
@@ -69,19 +79,25 @@ public final class EventBench {
     }
 
     private static SecurityEvent event(long n, int users) {
-        return SecurityEvent.builder(TYPES[(int) (n % TYPES.length)]).user("user" + (n % users))
-                .session("s" + (n % (users * 3L))).ip("198.51." + (n % 200) + "." + (n % 250)).userAgent(UA)
-                .reason("password").build();
+        return SecurityEvent.builder(TYPES[(int) (n % TYPES.length)])
+                .user("user" + (n % users))
+                .session("s" + (n % (users * 3L)))
+                .ip("198.51." + (n % 200) + "." + (n % 250))
+                .userAgent(UA)
+                .reason("password")
+                .build();
     }
 
     private static void gatehouse(BenchRedis redis, RedisConnector connector, int events, int users) throws Exception {
         Path spool = Files.createTempDirectory("eventbench");
-        GatehouseConfig config = GatehouseConfig.builder().redisUrl(redis.url())
+        GatehouseConfig config = GatehouseConfig.builder()
+                .redisUrl(redis.url())
                 .set("gatehouse.events.spool.dir", spool.toString())
                 .set("gatehouse.events.queue-capacity", Integer.toString(QUEUE))
                 .build();
         long before = redis.usedMemory();
-        try (SecurityEvents log = SecurityEvents.builder().config(config).redis(connector).build()) {
+        try (SecurityEvents log =
+                SecurityEvents.builder().config(config).redis(connector).build()) {
             // Warm-up (JIT, scripts loaded), then flushed away from the measurement.
             produce(log, 100_000, users, 0, QUEUE);
             log.flush(Duration.ofMinutes(5));
@@ -97,18 +113,27 @@ public final class EventBench {
             double redisCpu = redisCpuSeconds(connector) - cpu0;
             long accepted = s1.recorded() - s0.recorded();
             long stored = s1.stored() - s0.stored();
-            System.out.printf("gatehouse accepted: %,d record() calls returned in %.2f s = %,.0f events/s into the queue "
-                    + "(producers pace themselves to keep the queue under 3/4 full)%n", accepted, producedNanos / 1e9,
-                    accepted / (producedNanos / 1e9));
-            System.out.printf("gatehouse persisted: %,d events stored in Redis in %.2f s (first record() to flush() "
-                    + "returning) = %,.0f events/s (flushed=%s; spooled %d, dropped %d, circuit %s)%n",
-                    stored, seconds, stored / seconds, ok, s1.spooled() - s0.spooled(), s1.dropped() - s0.dropped(),
+            System.out.printf(
+                    "gatehouse accepted: %,d record() calls returned in %.2f s = %,.0f events/s into the queue "
+                            + "(producers pace themselves to keep the queue under 3/4 full)%n",
+                    accepted, producedNanos / 1e9, accepted / (producedNanos / 1e9));
+            System.out.printf(
+                    "gatehouse persisted: %,d events stored in Redis in %.2f s (first record() to flush() "
+                            + "returning) = %,.0f events/s (flushed=%s; spooled %d, dropped %d, circuit %s)%n",
+                    stored,
+                    seconds,
+                    stored / seconds,
+                    ok,
+                    s1.spooled() - s0.spooled(),
+                    s1.dropped() - s0.dropped(),
                     connector.circuitState());
-            System.out.printf("gatehouse redis-server CPU while recording: %.2f s (%.0f%% of one core); %s%n",
+            System.out.printf(
+                    "gatehouse redis-server CPU while recording: %.2f s (%.0f%% of one core); %s%n",
                     redisCpu, 100 * redisCpu / seconds, evalStats(connector));
             long after = redis.usedMemory();
-            System.out.printf("gatehouse memory: %,d bytes used for %,d events = %.0f bytes/event (full copy in the user's "
-                    + "stream and in the shard's global stream, counts, late set)%n",
+            System.out.printf(
+                    "gatehouse memory: %,d bytes used for %,d events = %.0f bytes/event (full copy in the user's "
+                            + "stream and in the shard's global stream, counts, late set)%n",
                     after - before, stored, (after - before) / (double) stored);
 
             Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
@@ -164,13 +189,18 @@ public final class EventBench {
                 for (long n = me; n < events; n += PRODUCERS) {
                     SecurityEvent e = event(n, users);
                     String id = "evt" + n;
-                    String json = "{\"event_id\":\"" + id + "\",\"event_type\":\"" + e.type().code() + "\",\"severity\":\"info\",\"user_id\":\""
-                            + e.user().get() + "\",\"session_id\":\"" + e.session().get() + "\",\"ip_address\":\"" + e.ip().get()
-                            + "\",\"user_agent\":\"" + UA + "\",\"reason\":\"password\",\"timestamp\":\"2026-11-21T23:00:00.000000\",\"details\":{}}";
+                    String json = "{\"event_id\":\"" + id + "\",\"event_type\":\""
+                            + e.type().code() + "\",\"severity\":\"info\",\"user_id\":\""
+                            + e.user().get() + "\",\"session_id\":\""
+                            + e.session().get() + "\",\"ip_address\":\"" + e.ip().get()
+                            + "\",\"user_agent\":\"" + UA
+                            + "\",\"reason\":\"password\",\"timestamp\":\"2026-11-21T23:00:00.000000\",\"details\":{}}";
                     long ts = System.currentTimeMillis();
                     // The seed awaits each event's write (one round trip, both commands in flight together).
-                    CompletableFuture<String> set = connector.async(c -> c.setex("security:event:" + id, 90L * 86400, json));
-                    CompletableFuture<Long> zadd = connector.async(c -> c.zadd("user:security:" + e.user().get(), ts, id));
+                    CompletableFuture<String> set =
+                            connector.async(c -> c.setex("security:event:" + id, 90L * 86400, json));
+                    CompletableFuture<Long> zadd = connector.async(
+                            c -> c.zadd("user:security:" + e.user().get(), ts, id));
                     set.join();
                     zadd.join();
                 }
@@ -198,8 +228,14 @@ public final class EventBench {
     }
 
     private static void print(String what, Histogram h, int full) {
-        System.out.printf("%s: n=%d p50=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms (%d queries returned a full page)%n",
-                what, h.getTotalCount(), h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
-                h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, full);
+        System.out.printf(
+                "%s: n=%d p50=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms (%d queries returned a full page)%n",
+                what,
+                h.getTotalCount(),
+                h.getValueAtPercentile(50) / 1e6,
+                h.getValueAtPercentile(99) / 1e6,
+                h.getValueAtPercentile(99.9) / 1e6,
+                h.getMaxValue() / 1e6,
+                full);
     }
 }

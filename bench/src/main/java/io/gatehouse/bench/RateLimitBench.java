@@ -48,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
 @Threads(16)
@@ -84,12 +86,15 @@ public class RateLimitBench {
         // RedisClient, default retry strategy, expiration based on the refill time.
         bucket4jClient = RedisClient.create(redis.url());
         LettuceBasedProxyManager<byte[]> proxyManager = Bucket4jLettuce.casBasedBuilder(bucket4jClient)
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                 .build();
         BucketConfiguration configuration = BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(CAPACITY).refillGreedy(CAPACITY, Duration.ofSeconds(1)))
                 .build();
-        bucket = proxyManager.builder().build("bench:bucket4j:hot".getBytes(StandardCharsets.UTF_8), () -> configuration);
+        bucket = proxyManager
+                .builder()
+                .build("bench:bucket4j:hot".getBytes(StandardCharsets.UTF_8), () -> configuration);
         bucket.tryConsume(1);
         scriptsBefore = scriptCalls();
     }
@@ -136,11 +141,15 @@ public class RateLimitBench {
     public void tearDown() {
         long scripts = scriptCalls() - scriptsBefore;
         long n = decisions.sum();
-        System.out.printf("%nscript executions per decision: %.3f (%d EVAL/EVALSHA for %d decisions)%n",
+        System.out.printf(
+                "%nscript executions per decision: %.3f (%d EVAL/EVALSHA for %d decisions)%n",
                 n == 0 ? 0.0 : (double) scripts / n, scripts, n);
-        System.out.println(connector.sync(c -> c.info("commandstats")).lines()
+        System.out.println(connector
+                .sync(c -> c.info("commandstats"))
+                .lines()
                 .filter(l -> l.startsWith("cmdstat_") && !l.startsWith("cmdstat_info"))
-                .map(l -> l.substring(8, l.indexOf(",usec="))).toList());
+                .map(l -> l.substring(8, l.indexOf(",usec=")))
+                .toList());
         bucket4jClient.shutdown();
         connector.close();
         redis.close();

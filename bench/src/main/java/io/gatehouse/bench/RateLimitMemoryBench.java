@@ -19,30 +19,35 @@ import java.util.function.IntConsumer;
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.gatehouse.bench.RateLimitMemoryBench [N]}
  */
 public final class RateLimitMemoryBench {
-    private RateLimitMemoryBench() {
-    }
+    private RateLimitMemoryBench() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = redis.connect()) {
+        try (BenchRedis redis = BenchRedis.start();
+                RedisConnector connector = redis.connect()) {
             RateLimiter limiter = RateLimiter.builder().redis(connector).build();
             // A slow rate, so that no key drains (and expires) before it is measured.
             RatePolicy policy = RatePolicy.of("api-user", Limit.of(10, Duration.ofHours(1)));
             long before = redis.usedMemory();
             run(n, i -> limiter.decide(policy, "user-" + i));
             long after = redis.usedMemory();
-            System.out.printf("GCRA keys: %d subjects (key gatehouse:rl:{user-NNNNNN}:api-user), %.1f bytes per key%n",
+            System.out.printf(
+                    "GCRA keys: %d subjects (key gatehouse:rl:{user-NNNNNN}:api-user), %.1f bytes per key%n",
                     n, (after - before) / (double) n);
 
             redis.flushAll();
-            LoginGuard guard = LoginGuard.builder().redis(connector)
-                    .policy(new LockoutPolicy(0, 5, 0, Duration.ofMinutes(1), Duration.ofMinutes(15), Duration.ofMinutes(15), 0, false))
+            LoginGuard guard = LoginGuard.builder()
+                    .redis(connector)
+                    .policy(new LockoutPolicy(
+                            0, 5, 0, Duration.ofMinutes(1), Duration.ofMinutes(15), Duration.ofMinutes(15), 0, false))
                     .build();
             before = redis.usedMemory();
             run(n, i -> guard.failure("10.0." + (i / 250 % 250) + "." + (i % 250), "user-" + i + "@example.com"));
             after = redis.usedMemory();
-            System.out.printf("Lockout counters: %d IP+account pairs (hash gatehouse:lock:{user-N@example.com}:ip:10.0.x.y), "
-                    + "%.1f bytes per counter%n", n, (after - before) / (double) n);
+            System.out.printf(
+                    "Lockout counters: %d IP+account pairs (hash gatehouse:lock:{user-N@example.com}:ip:10.0.x.y), "
+                            + "%.1f bytes per counter%n",
+                    n, (after - before) / (double) n);
         }
     }
 

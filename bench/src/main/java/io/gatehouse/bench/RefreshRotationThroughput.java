@@ -51,26 +51,38 @@ public final class RefreshRotationThroughput {
     /** A mode name ending in this runs the old path's crypto: see {@link #run}. */
     private static final String VERIFY_SUFFIX = "+verify";
 
-    private RefreshRotationThroughput() {
-    }
+    private RefreshRotationThroughput() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-        int[] threadCounts = Arrays.stream((args.length > 1 ? args[1] : "1,4,16").split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] threadCounts = Arrays.stream((args.length > 1 ? args[1] : "1,4,16").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         List<String> modes = List.of((args.length > 3 ? args[3] : "opaque,asymmetric,hmac").split(","));
-        System.out.printf("JDK %s, %d s per measurement, threads %s, %d rounds, load average at start %s%n",
+        System.out.printf(
+                "JDK %s, %d s per measurement, threads %s, %d rounds, load average at start %s%n",
                 Runtime.version(), seconds, Arrays.toString(threadCounts), rounds, loadAverage());
-        try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = BenchTokens.connect(redis)) {
+        try (BenchRedis redis = BenchRedis.start();
+                RedisConnector connector = BenchTokens.connect(redis)) {
             Map<String, TokenService> services = new LinkedHashMap<>();
             try {
                 for (String mode : modes) {
                     String base = mode.replace(VERIFY_SUFFIX, "");
                     GatehouseConfig config = base.equals("opaque")
-                            ? redis.config().toBuilder().set("gatehouse.tokens.refresh.format", "opaque").build()
-                            : redis.config().toBuilder().set("gatehouse.tokens.refresh.format", "jwt")
-                                    .set("gatehouse.tokens.refresh.signing", base).build();
-                    services.put(mode, TokenService.builder().config(config).redis(connector).build());
+                            ? redis.config().toBuilder()
+                                    .set("gatehouse.tokens.refresh.format", "opaque")
+                                    .build()
+                            : redis.config().toBuilder()
+                                    .set("gatehouse.tokens.refresh.format", "jwt")
+                                    .set("gatehouse.tokens.refresh.signing", base)
+                                    .build();
+                    services.put(
+                            mode,
+                            TokenService.builder()
+                                    .config(config)
+                                    .redis(connector)
+                                    .build());
                 }
                 for (var e : services.entrySet()) {
                     run(e.getValue(), 8, 15, "warm-up " + e.getKey(), e.getKey().endsWith(VERIFY_SUFFIX));
@@ -80,10 +92,15 @@ public final class RefreshRotationThroughput {
                 for (int round = 1; round <= rounds; round++) {
                     for (int threads : threadCounts) {
                         for (var e : services.entrySet()) {
-                            double refreshes = run(e.getValue(), threads, seconds, "round " + round + " " + e.getKey(),
+                            double refreshes = run(
+                                    e.getValue(),
+                                    threads,
+                                    seconds,
+                                    "round " + round + " " + e.getKey(),
                                     e.getKey().endsWith(VERIFY_SUFFIX));
                             double signs = signingCeiling(threads, Math.max(3, seconds / 2), "ceiling");
-                            System.out.printf("    RESULT mode=%s threads=%d round=%d refreshes/s=%.0f es256/s=%.0f ratio=%.3f load=%s%n",
+                            System.out.printf(
+                                    "    RESULT mode=%s threads=%d round=%d refreshes/s=%.0f es256/s=%.0f ratio=%.3f load=%s%n",
                                     e.getKey(), threads, round, refreshes, signs, refreshes / signs, loadAverage());
                         }
                     }
@@ -96,7 +113,8 @@ public final class RefreshRotationThroughput {
 
     /** Redis commands per refresh, from INFO commandstats around 1,000 sequential refreshes: the round trips. */
     private static void commandsPerRefresh(RedisConnector connector, TokenService tokens, String mode) {
-        String refresh = tokens.issue(TokenRequest.of("user-stats", "sess-stats-" + mode)).refreshToken();
+        String refresh = tokens.issue(TokenRequest.of("user-stats", "sess-stats-" + mode))
+                .refreshToken();
         connector.sync(c -> c.configResetstat());
         int n = 1000;
         for (int i = 0; i < n; i++) {
@@ -111,7 +129,8 @@ public final class RefreshRotationThroughput {
                 line.append(String.format(" %s=%.2f", name, calls / (double) n));
             }
         }
-        System.out.printf("  commands per refresh (%s, from commandstats over %d refreshes, the revocation readers' XREAD calls included):%s%n",
+        System.out.printf(
+                "  commands per refresh (%s, from commandstats over %d refreshes, the revocation readers' XREAD calls included):%s%n",
                 mode, n, line);
     }
 
@@ -128,10 +147,19 @@ public final class RefreshRotationThroughput {
     private static double signingCeiling(int threads, int seconds, String label) throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("calibration").generate();
         JWSSigner signer = new ECDSASigner(key);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("http://localhost:8080").subject("user-1")
-                .audience("gatehouse").jwtID("0123456789abcdefghijkl").claim("sid", "sess-1").claim("fam", "fam-1")
-                .claim("token_use", "access").claim("roles", List.of("user")).claim("permissions", List.of())
-                .issueTime(new java.util.Date()).expirationTime(new java.util.Date()).build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer("http://localhost:8080")
+                .subject("user-1")
+                .audience("gatehouse")
+                .jwtID("0123456789abcdefghijkl")
+                .claim("sid", "sess-1")
+                .claim("fam", "fam-1")
+                .claim("token_use", "access")
+                .claim("roles", List.of("user"))
+                .claim("permissions", List.of())
+                .issueTime(new java.util.Date())
+                .expirationTime(new java.util.Date())
+                .build();
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder done = new LongAdder();
         List<Thread> workers = new ArrayList<>();
@@ -139,7 +167,11 @@ public final class RefreshRotationThroughput {
             Thread w = new Thread(() -> {
                 try {
                     while (!stop.get()) {
-                        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("calibration").build(), claims);
+                        SignedJWT jwt = new SignedJWT(
+                                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                                        .keyID("calibration")
+                                        .build(),
+                                claims);
                         jwt.sign(signer);
                         jwt.serialize();
                         done.increment();
@@ -158,7 +190,8 @@ public final class RefreshRotationThroughput {
         for (Thread w : workers) {
             w.join();
         }
-        System.out.printf("  %-22s %3d thr %,8.0f bare ES256 signatures/s   load %s%n", label, threads, rate, loadAverage());
+        System.out.printf(
+                "  %-22s %3d thr %,8.0f bare ES256 signatures/s   load %s%n", label, threads, rate, loadAverage());
         return rate;
     }
 
@@ -178,7 +211,8 @@ public final class RefreshRotationThroughput {
             int id = t;
             Thread w = new Thread(() -> {
                 String refresh = tokens.issue(TokenRequest.of("user-" + id, "sess-" + id + "-" + label.hashCode())
-                        .roles("user")).refreshToken();
+                                .roles("user"))
+                        .refreshToken();
                 started.countDown();
                 while (!stop.get()) {
                     long s = System.nanoTime();
@@ -207,9 +241,16 @@ public final class RefreshRotationThroughput {
             w.join();
         }
         double rate = n / (elapsed / 1e9);
-        System.out.printf("  %-22s %3d thr %,8.0f refreshes/s   latency us: p50 %d p99 %d p99.9 %d max %d   load %s%n", label,
-                threads, rate, h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-                h.getValueAtPercentile(99.9), h.getMaxValue(), loadAverage());
+        System.out.printf(
+                "  %-22s %3d thr %,8.0f refreshes/s   latency us: p50 %d p99 %d p99.9 %d max %d   load %s%n",
+                label,
+                threads,
+                rate,
+                h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99),
+                h.getValueAtPercentile(99.9),
+                h.getMaxValue(),
+                loadAverage());
         return rate;
     }
 }

@@ -53,7 +53,9 @@ public class RevocationBench {
     public void setUp() {
         redis = BenchRedis.start();
         connector = BenchTokens.connect(redis);
-        GatehouseConfig config = redis.config().toBuilder().set("gatehouse.tokens.keys.store", "memory").build();
+        GatehouseConfig config = redis.config().toBuilder()
+                .set("gatehouse.tokens.keys.store", "memory")
+                .build();
         tokens = TokenService.builder().config(config).redis(connector).build();
         Instant now = Instant.now();
         Instant until = now.plus(Duration.ofDays(1));
@@ -82,9 +84,11 @@ public class RevocationBench {
             }
         }
         if (tokens.revocationStats().total() != REVOKED) {
-            throw new IllegalStateException("expected " + REVOKED + " entries, have " + tokens.revocationStats().total());
+            throw new IllegalStateException("expected " + REVOKED + " entries, have "
+                    + tokens.revocationStats().total());
         }
-        valid = tokens.verify(tokens.issue(TokenRequest.of("user-bench", "sess-bench")).accessToken());
+        valid = tokens.verify(
+                tokens.issue(TokenRequest.of("user-bench", "sess-bench")).accessToken());
         validBlacklistKey = "blacklist:" + valid.tokenId();
     }
 

@@ -21,24 +21,34 @@ import org.HdrHistogram.Histogram;
  * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.RevocationPropagation [count]</pre>
  */
 public final class RevocationPropagation {
-    private RevocationPropagation() {
-    }
+    private RevocationPropagation() {}
 
     public static void main(String[] args) {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int warmup = 200;
         try (BenchRedis redis = BenchRedis.start();
-             RedisConnector ca = BenchTokens.connect(redis);
-             RedisConnector cb = BenchTokens.connect(redis)) {
+                RedisConnector ca = BenchTokens.connect(redis);
+                RedisConnector cb = BenchTokens.connect(redis)) {
             GatehouseConfig config = redis.config();
-            try (TokenService a = TokenService.builder().config(config).redis(ca).build();
-                 TokenService b = TokenService.builder().config(config).redis(cb).build()) {
+            try (TokenService a =
+                            TokenService.builder().config(config).redis(ca).build();
+                    TokenService b =
+                            TokenService.builder().config(config).redis(cb).build()) {
                 Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
                 Instant until = Instant.now().plus(Duration.ofDays(1));
                 for (int i = 0; i < warmup + count; i++) {
                     String sid = "sess-" + i;
-                    VerifiedToken t = new VerifiedToken(TokenUse.ACCESS, "k", "jti-" + i, "user-" + i, sid, "fam-" + i,
-                            Instant.now(), Instant.now().plusSeconds(900), List.of(), List.of());
+                    VerifiedToken t = new VerifiedToken(
+                            TokenUse.ACCESS,
+                            "k",
+                            "jti-" + i,
+                            "user-" + i,
+                            sid,
+                            "fam-" + i,
+                            Instant.now(),
+                            Instant.now().plusSeconds(900),
+                            List.of(),
+                            List.of());
                     if (b.check(t) != RevocationStatus.VALID) {
                         throw new IllegalStateException("not valid before revocation");
                     }
@@ -54,10 +64,16 @@ public final class RevocationPropagation {
                         h.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
                     }
                 }
-                System.out.printf("Propagation A -> B over %d revocations (after %d warm-up), microseconds:%n", count, warmup);
-                System.out.printf("  p50 %d  p90 %d  p99 %d  p99.9 %d  max %d  mean %.1f%n",
-                        h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
-                        h.getValueAtPercentile(99.9), h.getMaxValue(), h.getMean());
+                System.out.printf(
+                        "Propagation A -> B over %d revocations (after %d warm-up), microseconds:%n", count, warmup);
+                System.out.printf(
+                        "  p50 %d  p90 %d  p99 %d  p99.9 %d  max %d  mean %.1f%n",
+                        h.getValueAtPercentile(50),
+                        h.getValueAtPercentile(90),
+                        h.getValueAtPercentile(99),
+                        h.getValueAtPercentile(99.9),
+                        h.getMaxValue(),
+                        h.getMean());
                 System.out.println("Distribution (value in ms):");
                 h.outputPercentileDistribution(System.out, 5, 1000.0);
             }

@@ -61,16 +61,26 @@ public class SessionBench {
         redis.flushAll();
         before = redis.usedMemory();
         for (int i = 0; i < MEMORY_SAMPLE; i++) {
-            spring.create(SessionWorkload.user(i), SessionWorkload.ip(), SessionWorkload.userAgent(), SessionWorkload.fingerprint());
+            spring.create(
+                    SessionWorkload.user(i),
+                    SessionWorkload.ip(),
+                    SessionWorkload.userAgent(),
+                    SessionWorkload.fingerprint());
         }
         double theirs = (redis.usedMemory() - before) / (double) MEMORY_SAMPLE;
         redis.flushAll();
-        System.out.printf("%nbytes per session (%d sessions, one per user): gatehouse %.1f, spring-session %.1f, ratio %.2fx%n",
+        System.out.printf(
+                "%nbytes per session (%d sessions, one per user): gatehouse %.1f, spring-session %.1f, ratio %.2fx%n",
                 MEMORY_SAMPLE, ours, theirs, theirs / ours);
 
         for (int i = 0; i < READ_POOL; i++) {
-            gatehouseIds[i] = gatehouse.create(SessionWorkload.login(SessionWorkload.user(i))).id();
-            springIds[i] = spring.create(SessionWorkload.user(i), SessionWorkload.ip(), SessionWorkload.userAgent(),
+            gatehouseIds[i] = gatehouse
+                    .create(SessionWorkload.login(SessionWorkload.user(i)))
+                    .id();
+            springIds[i] = spring.create(
+                    SessionWorkload.user(i),
+                    SessionWorkload.ip(),
+                    SessionWorkload.userAgent(),
                     SessionWorkload.fingerprint());
         }
     }
@@ -93,12 +103,15 @@ public class SessionBench {
 
     @Benchmark
     public Object springSessionCreate() {
-        return spring.create(randomUser(), SessionWorkload.ip(), SessionWorkload.userAgent(), SessionWorkload.fingerprint());
+        return spring.create(
+                randomUser(), SessionWorkload.ip(), SessionWorkload.userAgent(), SessionWorkload.fingerprint());
     }
 
     @Benchmark
     public Object gatehouseGet() {
-        return gatehouse.get(gatehouseIds[ThreadLocalRandom.current().nextInt(READ_POOL)]).orElseThrow();
+        return gatehouse
+                .get(gatehouseIds[ThreadLocalRandom.current().nextInt(READ_POOL)])
+                .orElseThrow();
     }
 
     @Benchmark

@@ -26,18 +26,23 @@ import java.util.concurrent.Future;
  * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.SessionCleanupRun 1000000</pre>
  */
 public final class SessionCleanupRun {
-    private SessionCleanupRun() {
-    }
+    private SessionCleanupRun() {}
 
     public static void main(String[] args) throws Exception {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int users = sessions;
-        try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = redis.connect()) {
+        try (BenchRedis redis = BenchRedis.start();
+                RedisConnector connector = redis.connect()) {
             Moving clock = new Moving(Instant.now());
             GatehouseConfig config = redis.config().toBuilder()
                     .set("gatehouse.sessions.mac-key", "Wm9vb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb28=")
-                    .set("gatehouse.sessions.device-key", "RGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGU=").build();
-            SessionStore store = SessionStore.builder().config(config).redis(connector).clock(clock).build();
+                    .set("gatehouse.sessions.device-key", "RGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGU=")
+                    .build();
+            SessionStore store = SessionStore.builder()
+                    .config(config)
+                    .redis(connector)
+                    .clock(clock)
+                    .build();
             fill(store, 0, users / 2);
             clock.advance(store.settings().idleTimeout().plusSeconds(1));
             fill(store, users / 2, users);
@@ -56,10 +61,17 @@ public final class SessionCleanupRun {
             String slow = redis.cli("SLOWLOG", "LEN").strip();
             System.out.printf("sessions=%d users=%d expired=%d%n", sessions, users, dry.entriesRemoved());
             System.out.printf("dry run: %.2fs (%,.0f users/s)%n", drySeconds, users / drySeconds);
-            System.out.printf("cleanup: %.2fs, %d removed, %,.0f sessions removed/s, %d users visited, redis cpu %.2fs (%.0f%% of one core), "
+            System.out.printf(
+                    "cleanup: %.2fs, %d removed, %,.0f sessions removed/s, %d users visited, redis cpu %.2fs (%.0f%% of one core), "
                             + "slowlog entries over 10 ms: %s; cleanup/dry-run time ratio %.2f%n",
-                    seconds, pass.entriesRemoved(), pass.entriesRemoved() / seconds, pass.usersVisited(), cpu,
-                    100 * cpu / seconds, slow, seconds / drySeconds);
+                    seconds,
+                    pass.entriesRemoved(),
+                    pass.entriesRemoved() / seconds,
+                    pass.usersVisited(),
+                    cpu,
+                    100 * cpu / seconds,
+                    slow,
+                    seconds / drySeconds);
             // Which calls were slow: the command and its first arguments of the five latest entries.
             System.out.println("SLOWLOG GET 5:\n" + redis.cli("SLOWLOG", "GET", "5"));
         }
@@ -119,7 +131,8 @@ public final class SessionCleanupRun {
         double total = 0;
         for (String line : redis.cli("INFO", "cpu").split("\r?\n")) {
             if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-                total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                total +=
+                        Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
             }
         }
         return total;

@@ -13,21 +13,26 @@ import java.util.concurrent.ThreadLocalRandom;
  * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.SessionGetAlternating [rounds=10]</pre>
  */
 public final class SessionGetAlternating {
-    private SessionGetAlternating() {
-    }
+    private SessionGetAlternating() {}
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int n = 10_000;
         int perRound = 20_000;
-        try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = redis.connect();
-             SpringSessionPeer spring = new SpringSessionPeer(redis.url())) {
+        try (BenchRedis redis = BenchRedis.start();
+                RedisConnector connector = redis.connect();
+                SpringSessionPeer spring = new SpringSessionPeer(redis.url())) {
             SessionStore gatehouse = SessionWorkload.gatehouse(connector);
             String[] ours = new String[n];
             String[] theirs = new String[n];
             for (int i = 0; i < n; i++) {
-                ours[i] = gatehouse.create(SessionWorkload.login(SessionWorkload.user(i))).id();
-                theirs[i] = spring.create(SessionWorkload.user(i), SessionWorkload.ip(), SessionWorkload.userAgent(),
+                ours[i] = gatehouse
+                        .create(SessionWorkload.login(SessionWorkload.user(i)))
+                        .id();
+                theirs[i] = spring.create(
+                        SessionWorkload.user(i),
+                        SessionWorkload.ip(),
+                        SessionWorkload.userAgent(),
                         SessionWorkload.fingerprint());
             }
             int oursFaster = 0;
@@ -35,7 +40,9 @@ public final class SessionGetAlternating {
             for (int round = 1; round <= rounds; round++) {
                 long t = System.nanoTime();
                 for (int i = 0; i < perRound; i++) {
-                    if (gatehouse.get(ours[ThreadLocalRandom.current().nextInt(n)]).isEmpty()) {
+                    if (gatehouse
+                            .get(ours[ThreadLocalRandom.current().nextInt(n)])
+                            .isEmpty()) {
                         throw new IllegalStateException("gatehouse lost a session");
                     }
                 }
@@ -49,9 +56,12 @@ public final class SessionGetAlternating {
                 double s = (System.nanoTime() - t) / (perRound * 1e3);
                 oursFaster += g < s ? 1 : 0;
                 sumRatio += s / g;
-                System.out.printf("round %2d: gatehouse get %.1f us, spring-session findById %.1f us, ratio %.2fx%n", round, g, s, s / g);
+                System.out.printf(
+                        "round %2d: gatehouse get %.1f us, spring-session findById %.1f us, ratio %.2fx%n",
+                        round, g, s, s / g);
             }
-            System.out.printf("gatehouse faster in %d of %d rounds; mean ratio (spring time / gatehouse time) %.2fx%n",
+            System.out.printf(
+                    "gatehouse faster in %d of %d rounds; mean ratio (spring time / gatehouse time) %.2fx%n",
                     oursFaster, rounds, sumRatio / rounds);
         }
     }

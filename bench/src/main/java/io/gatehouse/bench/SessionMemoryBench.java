@@ -26,14 +26,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SessionMemoryBench {
     private static final int THREADS = 8;
 
-    private SessionMemoryBench() {
-    }
+    private SessionMemoryBench() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
         int perUser = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         boolean variants = args.length > 2 && args[2].equals("variants");
-        try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = redis.connect()) {
+        try (BenchRedis redis = BenchRedis.start();
+                RedisConnector connector = redis.connect()) {
             SessionStore store = SessionWorkload.gatehouse(connector);
             String sample = null;
             long before = redis.usedMemory();
@@ -41,11 +41,14 @@ public final class SessionMemoryBench {
             parallel(n, i -> store.create(SessionWorkload.login(SessionWorkload.user(i / perUser))));
             long after = redis.usedMemory();
             sample = connector.sync(c -> c.get(connector.keys().key("s", SessionWorkload.user(0))));
-            System.out.printf("gatehouse: %d sessions, %d per user, %.1f s: used_memory %d -> %d = %.1f bytes per session%n",
+            System.out.printf(
+                    "gatehouse: %d sessions, %d per user, %.1f s: used_memory %d -> %d = %.1f bytes per session%n",
                     n, perUser, (System.nanoTime() - t0) / 1e9, before, after, (after - before) / (double) n);
-            System.out.printf("  one user's key: %s (%d bytes of entries for %d sessions)%n",
+            System.out.printf(
+                    "  one user's key: %s (%d bytes of entries for %d sessions)%n",
                     connector.keys().key("s", SessionWorkload.user(0)), sample.length(), perUser);
-            System.out.printf("  1,000,000 sessions would take %.0f MB%n", (after - before) / (double) n * 1_000_000 / 1e6);
+            System.out.printf(
+                    "  1,000,000 sessions would take %.0f MB%n", (after - before) / (double) n * 1_000_000 / 1e6);
             if (!variants) {
                 return;
             }
@@ -53,32 +56,55 @@ public final class SessionMemoryBench {
             String ua = SessionWorkload.USER_AGENTS[0];
             measure(redis, connector, "per-session string key + per-user ZSET index", n, perUser, (c, i) -> {
                 String user = SessionWorkload.user(i / perUser);
-                String rid = Long.toString(i, 36) + "AAAAAAAAAAAAAAAAAAAAAA".substring(Long.toString(i, 36).length());
+                String rid = Long.toString(i, 36)
+                        + "AAAAAAAAAAAAAAAAAAAAAA"
+                                .substring(Long.toString(i, 36).length());
                 return List.of(
                         c.async(x -> x.setex(connector.keys().key("s", user, rid), 1800, entry.substring(23))),
                         c.async(x -> x.zadd(connector.keys().key("s", user, "idx"), 1.7e9, rid)),
                         c.async(x -> x.expire(connector.keys().key("s", user, "idx"), 1800)));
             });
-            measure(redis, connector, "per-user hash, field per session (listpack only while every entry is at most 64 bytes)", n, perUser, (c, i) -> {
-                String user = SessionWorkload.user(i / perUser);
-                String rid = Long.toString(i, 36) + "AAAAAAAAAAAAAAAAAAAAAA".substring(Long.toString(i, 36).length());
-                return List.of(
-                        c.async(x -> x.hset(connector.keys().key("s", user), rid, entry.substring(23))),
-                        c.async(x -> x.expire(connector.keys().key("s", user), 1800)));
-            });
-            measure(redis, connector, "one string per user, user agent inline instead of shared", n, perUser, (c, i) -> {
-                String user = SessionWorkload.user(i / perUser);
-                return List.of(c.async(x -> x.append(connector.keys().key("s", user), "\n" + entry + ua)),
-                        c.async(x -> x.expire(connector.keys().key("s", user), 1800)));
-            });
+            measure(
+                    redis,
+                    connector,
+                    "per-user hash, field per session (listpack only while every entry is at most 64 bytes)",
+                    n,
+                    perUser,
+                    (c, i) -> {
+                        String user = SessionWorkload.user(i / perUser);
+                        String rid = Long.toString(i, 36)
+                                + "AAAAAAAAAAAAAAAAAAAAAA"
+                                        .substring(Long.toString(i, 36).length());
+                        return List.of(
+                                c.async(x -> x.hset(connector.keys().key("s", user), rid, entry.substring(23))),
+                                c.async(x -> x.expire(connector.keys().key("s", user), 1800)));
+                    });
+            measure(
+                    redis,
+                    connector,
+                    "one string per user, user agent inline instead of shared",
+                    n,
+                    perUser,
+                    (c, i) -> {
+                        String user = SessionWorkload.user(i / perUser);
+                        return List.of(
+                                c.async(x -> x.append(connector.keys().key("s", user), "\n" + entry + ua)),
+                                c.async(x -> x.expire(connector.keys().key("s", user), 1800)));
+                    });
             int springN = Math.min(n, 200_000);
             redis.flushAll();
             try (SpringSessionPeer spring = new SpringSessionPeer(redis.url())) {
                 long b = redis.usedMemory();
-                parallel(springN, i -> spring.create(SessionWorkload.user(i / perUser), SessionWorkload.ip(),
-                        SessionWorkload.userAgent(), SessionWorkload.fingerprint()));
+                parallel(
+                        springN,
+                        i -> spring.create(
+                                SessionWorkload.user(i / perUser),
+                                SessionWorkload.ip(),
+                                SessionWorkload.userAgent(),
+                                SessionWorkload.fingerprint()));
                 long a = redis.usedMemory();
-                System.out.printf("spring-session RedisIndexedSessionRepository: %d sessions: %.1f bytes per session%n",
+                System.out.printf(
+                        "spring-session RedisIndexedSessionRepository: %d sessions: %.1f bytes per session%n",
                         springN, (a - b) / (double) springN);
             }
         }
@@ -95,13 +121,15 @@ public final class SessionMemoryBench {
         for (long i = 0; i < n; i++) {
             inFlight.addAll(w.write(c, i));
             if (inFlight.size() >= 3000) {
-                CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).join();
+                CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0]))
+                        .join();
                 inFlight.clear();
             }
         }
         CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).join();
         long after = redis.usedMemory();
-        System.out.printf("variant %s: %.1f bytes per session (%d per user)%n", name, (after - before) / (double) n, perUser);
+        System.out.printf(
+                "variant %s: %.1f bytes per session (%d per user)%n", name, (after - before) / (double) n, perUser);
     }
 
     interface Task {

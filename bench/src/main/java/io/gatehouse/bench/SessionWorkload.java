@@ -16,8 +16,7 @@ final class SessionWorkload {
         "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.71 Mobile Safari/537.36",
     };
 
-    private SessionWorkload() {
-    }
+    private SessionWorkload() {}
 
     /** Gatehouse on this Redis with fixed test keys (the keys do not change the cost). */
     static SessionStore gatehouse(RedisConnector connector, String... settings) {
@@ -45,10 +44,15 @@ final class SessionWorkload {
     }
 
     static String fingerprint() {
-        return Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + Long.toHexString(ThreadLocalRandom.current().nextLong());
     }
 
     static NewSession login(String user) {
-        return NewSession.forUser(user).ip(ip()).userAgent(userAgent()).fingerprint(fingerprint()).build();
+        return NewSession.forUser(user)
+                .ip(ip())
+                .userAgent(userAgent())
+                .fingerprint(fingerprint())
+                .build();
     }
 }

@@ -44,15 +44,19 @@ final class SpringSessionPeer implements AutoCloseable {
         template.afterPropertiesSet();
 
         repository = new RedisIndexedSessionRepository(template);
-        repository.setApplicationEventPublisher(event -> { });
+        repository.setApplicationEventPublisher(event -> {});
         repository.setDefaultMaxInactiveInterval(Duration.ofMinutes(30));
         repository.afterPropertiesSet();
 
         container = new RedisMessageListenerContainer();
         container.setConnectionFactory(factory);
-        container.addMessageListener(repository, Arrays.asList(new ChannelTopic(repository.getSessionDeletedChannel()),
-                new ChannelTopic(repository.getSessionExpiredChannel())));
-        container.addMessageListener(repository, List.of(new PatternTopic(repository.getSessionCreatedChannelPrefix() + "*")));
+        container.addMessageListener(
+                repository,
+                Arrays.asList(
+                        new ChannelTopic(repository.getSessionDeletedChannel()),
+                        new ChannelTopic(repository.getSessionExpiredChannel())));
+        container.addMessageListener(
+                repository, List.of(new PatternTopic(repository.getSessionCreatedChannelPrefix() + "*")));
         container.afterPropertiesSet();
         container.start();
 

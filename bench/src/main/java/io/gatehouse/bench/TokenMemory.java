@@ -18,14 +18,17 @@ import java.util.UUID;
  * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.TokenMemory [n]</pre>
  */
 public final class TokenMemory {
-    private TokenMemory() {
-    }
+    private TokenMemory() {}
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        try (BenchRedis redis = BenchRedis.start(); RedisConnector connector = BenchTokens.connect(redis)) {
-            GatehouseConfig config = redis.config().toBuilder().set("gatehouse.tokens.keys.store", "memory").build();
-            try (TokenService tokens = TokenService.builder().config(config).redis(connector).build()) {
+        try (BenchRedis redis = BenchRedis.start();
+                RedisConnector connector = BenchTokens.connect(redis)) {
+            GatehouseConfig config = redis.config().toBuilder()
+                    .set("gatehouse.tokens.keys.store", "memory")
+                    .build();
+            try (TokenService tokens =
+                    TokenService.builder().config(config).redis(connector).build()) {
                 // jti revocations with real-looking ids (22-char base64url, as TokenService issues them)
                 long before = redis.usedMemory();
                 Instant now = Instant.now();
@@ -40,16 +43,18 @@ public final class TokenMemory {
                 }
                 tokens.revokeAll(batch);
                 long afterRevocations = redis.usedMemory();
-                System.out.printf("revocation entries: %d, %.0f bytes each (index + info hash + stream entry)%n", n,
-                        (afterRevocations - before) / (double) n);
+                System.out.printf(
+                        "revocation entries: %d, %.0f bytes each (index + info hash + stream entry)%n",
+                        n, (afterRevocations - before) / (double) n);
 
                 long beforeFamilies = redis.usedMemory();
                 for (int i = 0; i < n; i++) {
                     tokens.issue(TokenRequest.of("user-" + i, "sess-" + i));
                 }
                 long afterFamilies = redis.usedMemory();
-                System.out.printf("refresh families: %d, %.0f bytes each (one hash, no successor outside grace)%n", n,
-                        (afterFamilies - beforeFamilies) / (double) n);
+                System.out.printf(
+                        "refresh families: %d, %.0f bytes each (one hash, no successor outside grace)%n",
+                        n, (afterFamilies - beforeFamilies) / (double) n);
             }
         }
     }

@@ -10,10 +10,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code gatehouse cache}: invalidation by key and by group, seen by every instance. */
-@Command(name = "cache", mixinStandardHelpOptions = true,
+@Command(
+        name = "cache",
+        mixinStandardHelpOptions = true,
         description = "Invalidate cache entries by key or group; every instance drops its near copy too.",
         footerHeading = "%nExamples:%n",
-        footer = {"  gatehouse cache invalidate profiles 6f1c...-user-id", "  gatehouse cache invalidate-group products catalog"})
+        footer = {
+            "  gatehouse cache invalidate profiles 6f1c...-user-id",
+            "  gatehouse cache invalidate-group products catalog"
+        })
 final class CacheCommand {
     @ParentCommand
     Main main;
@@ -30,7 +35,10 @@ final class CacheCommand {
     int invalidateGroup(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "GROUP") String group) {
         Cli cli = main.cli();
         cache(cli.gatehouse().caches(), name).invalidateGroup(group);
-        cli.output().done("invalidated group " + group + " of " + name, map("cache", name, "group", group, "invalidated", true));
+        cli.output()
+                .done(
+                        "invalidated group " + group + " of " + name,
+                        map("cache", name, "group", group, "invalidated", true));
         return ExitCode.OK;
     }
 

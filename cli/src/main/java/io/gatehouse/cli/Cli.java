@@ -42,8 +42,12 @@ final class Cli implements AutoCloseable {
      * @param opener opens Gatehouse from the configuration; {@link #OPEN} in the real CLI (tests hand in one
      *               they keep, and close it themselves)
      */
-    Cli(PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env,
-        Function<GatehouseConfig, Gatehouse> opener) {
+    Cli(
+            PrintWriter out,
+            PrintWriter err,
+            InputStream in,
+            Map<String, String> env,
+            Function<GatehouseConfig, Gatehouse> opener) {
         this.out = out;
         this.err = err;
         this.in = in;
@@ -98,8 +102,10 @@ final class Cli implements AutoCloseable {
                 file = Path.of(env.get("GATEHOUSE_CONFIG"));
             }
             if (file != null && !Files.isReadable(file)) {
-                throw new ConfigException("--config", "the configuration file " + file + " does not exist or cannot be read"
-                        + (configFile == null ? " (named by GATEHOUSE_CONFIG)" : " (--config)"));
+                throw new ConfigException(
+                        "--config",
+                        "the configuration file " + file + " does not exist or cannot be read"
+                                + (configFile == null ? " (named by GATEHOUSE_CONFIG)" : " (--config)"));
             }
             if (file == null && Files.exists(Path.of(GatehouseConfig.DEFAULT_FILE))) {
                 file = Path.of(GatehouseConfig.DEFAULT_FILE);
@@ -118,7 +124,8 @@ final class Cli implements AutoCloseable {
         try {
             spool = Files.createTempDirectory("gatehouse-cli-events-");
         } catch (java.io.IOException e) {
-            throw new ConfigException(SPOOL_KEY, "cannot create a spool directory for the CLI's events: " + e.getMessage());
+            throw new ConfigException(
+                    SPOOL_KEY, "cannot create a spool directory for the CLI's events: " + e.getMessage());
         }
         return c.toBuilder().set(SPOOL_KEY, spool.toString()).build();
     }
@@ -133,8 +140,7 @@ final class Cli implements AutoCloseable {
 
     /** The user an operator means: an email (contains '@') or a user id; exit 1 when there is none. */
     io.gatehouse.user.User user(String emailOrId) {
-        return gatehouse().accounts().find(emailOrId)
-                .orElseThrow(() -> CliException.notFound("no user " + emailOrId));
+        return gatehouse().accounts().find(emailOrId).orElseThrow(() -> CliException.notFound("no user " + emailOrId));
     }
 
     /** The operator as an {@link io.gatehouse.account.Actor}, for account actions. */
@@ -178,8 +184,7 @@ final class Cli implements AutoCloseable {
 
     /** A bad command line: one line, the usage hint, exit 2. */
     int handleUsage(CommandLine.ParameterException e, String[] args) {
-        err.println("gatehouse " + e.getCommandLine().getCommandName() + ": " + e.getMessage()
-                + " (see --help)");
+        err.println("gatehouse " + e.getCommandLine().getCommandName() + ": " + e.getMessage() + " (see --help)");
         err.flush();
         return ExitCode.USAGE;
     }
@@ -191,7 +196,9 @@ final class Cli implements AutoCloseable {
         if (e instanceof ConfigException c) {
             // A store that cannot be reached at start-up is reported as a configuration error naming the
             // setting; for scripts it is "unavailable".
-            return c.getMessage() != null && c.getMessage().startsWith("Cannot connect to") ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
+            return c.getMessage() != null && c.getMessage().startsWith("Cannot connect to")
+                    ? ExitCode.UNAVAILABLE
+                    : ExitCode.USAGE;
         }
         if (e instanceof StoreException || e instanceof UserStoreException) {
             return ExitCode.UNAVAILABLE;
@@ -199,7 +206,9 @@ final class Cli implements AutoCloseable {
         if (e instanceof UnknownUserException) {
             return ExitCode.NOT_FOUND;
         }
-        if (e instanceof InvalidInputException || e instanceof IllegalArgumentException || e instanceof InvalidUserInputException) {
+        if (e instanceof InvalidInputException
+                || e instanceof IllegalArgumentException
+                || e instanceof InvalidUserInputException) {
             return ExitCode.USAGE;
         }
         return ExitCode.NOT_FOUND;

@@ -11,6 +11,5 @@ final class ExitCode {
     /** Redis or the user database cannot be reached. */
     static final int UNAVAILABLE = 3;
 
-    private ExitCode() {
-    }
+    private ExitCode() {}
 }

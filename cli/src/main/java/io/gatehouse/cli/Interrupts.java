@@ -13,14 +13,16 @@ final class Interrupts implements AutoCloseable {
     private final Thread hook;
 
     private Interrupts() {
-        this.hook = new Thread(() -> {
-            requested = true;
-            try {
-                finished.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gatehouse-cli-interrupt");
+        this.hook = new Thread(
+                () -> {
+                    requested = true;
+                    try {
+                        finished.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "gatehouse-cli-interrupt");
     }
 
     static Interrupts install() {

@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code gatehouse keys}: the signing keys (public halves only) and rotation. */
-@Command(name = "keys", mixinStandardHelpOptions = true,
+@Command(
+        name = "keys",
+        mixinStandardHelpOptions = true,
         description = "List the token-signing keys and rotate to a new one (every instance picks it up).",
         footerHeading = "%nExamples:%n",
         footer = {"  gatehouse keys list", "  gatehouse keys rotate"})
@@ -27,14 +29,25 @@ final class KeysCommand {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (JsonNode k : jwks.path("keys")) {
             String kid = k.path("kid").asText();
-            rows.add(map("kid", kid, "alg", k.path("alg").asText(), "kty", k.path("kty").asText(),
-                    "use", k.path("use").asText(), "active", kid.equals(active)));
+            rows.add(map(
+                    "kid",
+                    kid,
+                    "alg",
+                    k.path("alg").asText(),
+                    "kty",
+                    k.path("kty").asText(),
+                    "use",
+                    k.path("use").asText(),
+                    "active",
+                    kid.equals(active)));
         }
         cli.output().rows(rows, "kid", "alg", "kty", "use", "active");
         return ExitCode.OK;
     }
 
-    @Command(name = "rotate", description = "Creates a new signing key; the old ones keep verifying until their tokens expire.")
+    @Command(
+            name = "rotate",
+            description = "Creates a new signing key; the old ones keep verifying until their tokens expire.")
     int rotate() {
         Cli cli = main.cli();
         String kid = cli.gatehouse().tokens().rotateKeys();

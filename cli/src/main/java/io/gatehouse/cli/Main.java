@@ -14,14 +14,24 @@ import picocli.CommandLine.ScopeType;
  * {@code gatehouse}: the operations CLI. Each command group is one class in this package (or a package
  * below it); a group is registered by one line in {@link #commandLine(Cli)}.
  */
-@Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
+@Command(
+        name = "gatehouse",
+        mixinStandardHelpOptions = true,
+        version = "gatehouse 0.1.0",
         description = "Operate a Gatehouse deployment: health, statistics, sessions, tokens, keys, rate limits, "
                 + "lockouts, cache, events and users, with the server's configuration.",
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  ok", "  1  not found, or degraded", "  2  usage or configuration error",
-                "  3  a store (Redis, the user database) is unavailable",
-                "", "Examples:", "  gatehouse health", "  gatehouse --config /etc/gatehouse.properties users show ann@example.com",
-                "  gatehouse sessions list ann@example.com --output json"})
+        footer = {
+            "  0  ok",
+            "  1  not found, or degraded",
+            "  2  usage or configuration error",
+            "  3  a store (Redis, the user database) is unavailable",
+            "",
+            "Examples:",
+            "  gatehouse health",
+            "  gatehouse --config /etc/gatehouse.properties users show ann@example.com",
+            "  gatehouse sessions list ann@example.com --output json"
+        })
 public final class Main {
     private final Cli cli;
 
@@ -33,13 +43,20 @@ public final class Main {
         return cli;
     }
 
-    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "Properties file (default: $GATEHOUSE_CONFIG, else ./gatehouse.properties); GATEHOUSE_* variables override it.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
+            description =
+                    "Properties file (default: $GATEHOUSE_CONFIG, else ./gatehouse.properties); GATEHOUSE_* variables override it.")
     void config(Path file) {
         cli.configFile(file);
     }
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", scope = ScopeType.INHERIT,
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            scope = ScopeType.INHERIT,
             description = "table (default, for people) or json (one document, JSON lines for streams).")
     void output(Output.Format format) {
         cli.format(format);

@@ -20,10 +20,12 @@ import java.util.Optional;
  */
 final class Output {
     /** {@code --output}. */
-    enum Format { TABLE, JSON }
+    enum Format {
+        TABLE,
+        JSON
+    }
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final PrintWriter out;
     private final Format format;
@@ -143,10 +145,18 @@ final class Output {
             return "-";
         }
         if (n instanceof Collection<?> c) {
-            return c.isEmpty() ? "-" : String.join(",", c.stream().map(String::valueOf).toList());
+            return c.isEmpty()
+                    ? "-"
+                    : String.join(",", c.stream().map(String::valueOf).toList());
         }
         if (n instanceof Map<?, ?> m) {
-            return m.isEmpty() ? "-" : String.join(" ", m.entrySet().stream().map(e -> e.getKey() + "=" + text(e.getValue())).toList());
+            return m.isEmpty()
+                    ? "-"
+                    : String.join(
+                            " ",
+                            m.entrySet().stream()
+                                    .map(e -> e.getKey() + "=" + text(e.getValue()))
+                                    .toList());
         }
         return n.toString();
     }

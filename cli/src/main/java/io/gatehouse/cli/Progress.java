@@ -48,7 +48,8 @@ final class Progress implements AutoCloseable {
         for (int i = 0; i < names.length; i++) {
             sb.append(i == 0 ? "" : ", ").append(String.format("%,d %s", counts[i], names[i]));
         }
-        sb.append(String.format(" (%,.0f %s/s, %.1fs)", counts.length == 0 ? 0 : counts[0] / seconds, names[0], seconds));
+        sb.append(
+                String.format(" (%,.0f %s/s, %.1fs)", counts.length == 0 ? 0 : counts[0] / seconds, names[0], seconds));
         if (tty) {
             int spin = (int) (seconds * 5) % 20;
             String bar = "[" + " ".repeat(spin) + "=" + " ".repeat(19 - spin) + "] ";

@@ -11,11 +11,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code gatehouse ratelimit}: the configured policies, one subject's state, reset. */
-@Command(name = "ratelimit", mixinStandardHelpOptions = true,
+@Command(
+        name = "ratelimit",
+        mixinStandardHelpOptions = true,
         description = "Rate-limit policies (gatehouse.ratelimit.*), a subject's remaining allowance, reset.",
         footerHeading = "%nExamples:%n",
-        footer = {"  gatehouse ratelimit policies", "  gatehouse ratelimit status login-ip 203.0.113.7",
-                "  gatehouse ratelimit reset login-ip 203.0.113.7"})
+        footer = {
+            "  gatehouse ratelimit policies",
+            "  gatehouse ratelimit status login-ip 203.0.113.7",
+            "  gatehouse ratelimit reset login-ip 203.0.113.7"
+        })
 final class RateLimitCommand {
     @ParentCommand
     Main main;
@@ -24,7 +29,13 @@ final class RateLimitCommand {
     int policies() {
         Cli cli = main.cli();
         List<Map<String, Object>> rows = cli.gatehouse().policies().all().stream()
-                .map(p -> map("name", p.name(), "limit", p.limit().toString(), "on_store_down", p.onStoreDown().name().toLowerCase(java.util.Locale.ROOT)))
+                .map(p -> map(
+                        "name",
+                        p.name(),
+                        "limit",
+                        p.limit().toString(),
+                        "on_store_down",
+                        p.onStoreDown().name().toLowerCase(java.util.Locale.ROOT)))
                 .toList();
         cli.output().rows(rows, "name", "limit", "on_store_down");
         return ExitCode.OK;
@@ -34,8 +45,22 @@ final class RateLimitCommand {
     int status(@Parameters(paramLabel = "POLICY") String policy, @Parameters(paramLabel = "SUBJECT") String subject) {
         Cli cli = main.cli();
         Decision d = cli.gatehouse().rateLimiter().peek(policy(cli, policy), subject);
-        cli.output().fields(map("policy", d.policy(), "subject", subject, "allowed", d.allowed(), "limit", d.limit(),
-                "remaining", d.remaining(), "retry_after_s", d.retryAfterSeconds(), "reset_after_s", d.resetAfterSeconds()));
+        cli.output()
+                .fields(map(
+                        "policy",
+                        d.policy(),
+                        "subject",
+                        subject,
+                        "allowed",
+                        d.allowed(),
+                        "limit",
+                        d.limit(),
+                        "remaining",
+                        d.remaining(),
+                        "retry_after_s",
+                        d.retryAfterSeconds(),
+                        "reset_after_s",
+                        d.resetAfterSeconds()));
         return ExitCode.OK;
     }
 
@@ -43,7 +68,8 @@ final class RateLimitCommand {
     int reset(@Parameters(paramLabel = "POLICY") String policy, @Parameters(paramLabel = "SUBJECT") String subject) {
         Cli cli = main.cli();
         cli.gatehouse().rateLimiter().reset(policy(cli, policy), subject);
-        cli.output().done("reset " + policy + " for " + subject, map("policy", policy, "subject", subject, "reset", true));
+        cli.output()
+                .done("reset " + policy + " for " + subject, map("policy", policy, "subject", subject, "reset", true));
         return ExitCode.OK;
     }
 

@@ -16,13 +16,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code gatehouse sessions}: live sessions, ending them (their tokens stop working), cleanup. */
-@Command(name = "sessions", mixinStandardHelpOptions = true,
+@Command(
+        name = "sessions",
+        mixinStandardHelpOptions = true,
         description = "List and end sessions (ending a session revokes its tokens); remove expired sessions now.",
         footerHeading = "%nExamples:%n",
-        footer = {"  gatehouse sessions list ann@example.com",
-                "  gatehouse sessions end AAAAAAAAAAAAAAAAAAAAAA.ann-id",
-                "  gatehouse sessions end-all ann@example.com --except AAAAAAAAAAAAAAAAAAAAAA.ann-id",
-                "  gatehouse sessions cleanup --dry-run", "  gatehouse sessions cleanup --batch 1000"})
+        footer = {
+            "  gatehouse sessions list ann@example.com",
+            "  gatehouse sessions end AAAAAAAAAAAAAAAAAAAAAA.ann-id",
+            "  gatehouse sessions end-all ann@example.com --except AAAAAAAAAAAAAAAAAAAAAA.ann-id",
+            "  gatehouse sessions cleanup --dry-run",
+            "  gatehouse sessions cleanup --batch 1000"
+        })
 final class SessionsCommand {
     @ParentCommand
     Main main;
@@ -31,7 +36,9 @@ final class SessionsCommand {
     int list(@Parameters(paramLabel = "USER") String user) {
         Cli cli = main.cli();
         User u = cli.user(user);
-        List<Map<String, Object>> rows = cli.gatehouse().sessions().list(u.id()).stream().map(SessionsCommand::row).toList();
+        List<Map<String, Object>> rows = cli.gatehouse().sessions().list(u.id()).stream()
+                .map(SessionsCommand::row)
+                .toList();
         cli.output().rows(rows, "id", "created_at", "last_seen_at", "expires_at", "ip", "device", "user_agent");
         return ExitCode.OK;
     }
@@ -48,13 +55,18 @@ final class SessionsCommand {
         if (s.isEmpty() || !cli.gatehouse().accounts().endSession(s.get().userId(), sessionId, cli.actor())) {
             throw CliException.notFound("no live session " + sessionId);
         }
-        cli.output().done("ended session " + sessionId, map("session", sessionId, "user", s.get().userId(), "ended", true));
+        cli.output()
+                .done(
+                        "ended session " + sessionId,
+                        map("session", sessionId, "user", s.get().userId(), "ended", true));
         return ExitCode.OK;
     }
 
     @Command(name = "end-all", description = "Ends every session of the user, or every one but --except.")
-    int endAll(@Parameters(paramLabel = "USER") String user,
-               @Option(names = "--except", paramLabel = "SESSION_ID", description = "A session to keep.") Optional<String> except) {
+    int endAll(
+            @Parameters(paramLabel = "USER") String user,
+            @Option(names = "--except", paramLabel = "SESSION_ID", description = "A session to keep.")
+                    Optional<String> except) {
         Cli cli = main.cli();
         User u = cli.user(user);
         List<String> ended;
@@ -63,15 +75,22 @@ final class SessionsCommand {
         } catch (IllegalArgumentException e) {
             throw CliException.notFound("--except " + except.orElse("") + ": " + e.getMessage());
         }
-        cli.output().done("ended " + ended.size() + " session(s) of " + u.email(),
-                map("user", u.id(), "sessions_ended", ended.size(), "sessions", ended));
+        cli.output()
+                .done(
+                        "ended " + ended.size() + " session(s) of " + u.email(),
+                        map("user", u.id(), "sessions_ended", ended.size(), "sessions", ended));
         return ExitCode.OK;
     }
 
-    @Command(name = "cleanup", description = "Removes expired sessions and trust records of every user now, batch by batch "
-            + "(SCAN over every master). Ctrl-C stops after the current batch; running it again starts a new pass.")
-    int cleanup(@Option(names = "--batch", defaultValue = "1000", description = "Users per batch, 1..10000 (default 1000).") int batch,
-                @Option(names = "--dry-run", description = "Only count what would be removed.") boolean dryRun) {
+    @Command(
+            name = "cleanup",
+            description =
+                    "Removes expired sessions and trust records of every user now, batch by batch "
+                            + "(SCAN over every master). Ctrl-C stops after the current batch; running it again starts a new pass.")
+    int cleanup(
+            @Option(names = "--batch", defaultValue = "1000", description = "Users per batch, 1..10000 (default 1000).")
+                    int batch,
+            @Option(names = "--dry-run", description = "Only count what would be removed.") boolean dryRun) {
         Cli cli = main.cli();
         SessionCleanup pass;
         try {
@@ -83,7 +102,7 @@ final class SessionsCommand {
         long removed = 0;
         boolean done;
         try (Progress progress = Progress.start(cli, "sessions cleanup", "users", "removed");
-             Interrupts stop = Interrupts.install()) {
+                Interrupts stop = Interrupts.install()) {
             CleanupBatch b;
             do {
                 b = pass.next();
@@ -93,15 +112,43 @@ final class SessionsCommand {
             } while (!b.done() && !stop.requested());
             done = b.done();
         }
-        cli.output().done((dryRun ? "dry run, nothing removed: " : "") + (done ? "cleanup done: " : "cleanup interrupted after a whole batch: ")
-                        + users + " user(s) visited, " + removed + " expired entries " + (dryRun ? "to remove" : "removed"),
-                map("users_visited", users, "entries_removed", dryRun ? 0 : removed, "entries_expired", removed,
-                        "dry_run", dryRun, "complete", done));
+        cli.output()
+                .done(
+                        (dryRun ? "dry run, nothing removed: " : "")
+                                + (done ? "cleanup done: " : "cleanup interrupted after a whole batch: ") + users
+                                + " user(s) visited, " + removed + " expired entries "
+                                + (dryRun ? "to remove" : "removed"),
+                        map(
+                                "users_visited",
+                                users,
+                                "entries_removed",
+                                dryRun ? 0 : removed,
+                                "entries_expired",
+                                removed,
+                                "dry_run",
+                                dryRun,
+                                "complete",
+                                done));
         return ExitCode.OK;
     }
 
     static Map<String, Object> row(Session s) {
-        return map("id", s.id(), "user", s.userId(), "created_at", s.createdAt(), "last_seen_at", s.lastSeenAt(),
-                "expires_at", s.expiresAt(), "ip", s.ip(), "device", s.deviceId(), "user_agent", s.userAgent());
+        return map(
+                "id",
+                s.id(),
+                "user",
+                s.userId(),
+                "created_at",
+                s.createdAt(),
+                "last_seen_at",
+                s.lastSeenAt(),
+                "expires_at",
+                s.expiresAt(),
+                "ip",
+                s.ip(),
+                "device",
+                s.deviceId(),
+                "user_agent",
+                s.userAgent());
     }
 }

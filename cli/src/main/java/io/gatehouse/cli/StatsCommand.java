@@ -24,15 +24,22 @@ import picocli.CommandLine.ParentCommand;
  * family ({@code <prefix>:<kind>}), counted with SCAN and sampled with MEMORY USAGE: offline tooling,
  * never KEYS.
  */
-@Command(name = "stats", mixinStandardHelpOptions = true,
-        description = "Revocations by kind, events per severity (last 30 days), cache counters, lockouts, and per Redis "
-                + "target the keys and memory of each key family (SCAN + sampled MEMORY USAGE).",
-        footerHeading = "%nExamples:%n", footer = {"  gatehouse stats", "  gatehouse stats --sample 200 --output json"})
+@Command(
+        name = "stats",
+        mixinStandardHelpOptions = true,
+        description =
+                "Revocations by kind, events per severity (last 30 days), cache counters, lockouts, and per Redis "
+                        + "target the keys and memory of each key family (SCAN + sampled MEMORY USAGE).",
+        footerHeading = "%nExamples:%n",
+        footer = {"  gatehouse stats", "  gatehouse stats --sample 200 --output json"})
 final class StatsCommand implements java.util.concurrent.Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--sample", defaultValue = "50", description = "Keys per family measured with MEMORY USAGE (default 50).")
+    @Option(
+            names = "--sample",
+            defaultValue = "50",
+            description = "Keys per family measured with MEMORY USAGE (default 50).")
     int sample;
 
     @Override
@@ -45,7 +52,15 @@ final class StatsCommand implements java.util.concurrent.Callable<Integer> {
         for (RevocationKind k : RevocationKind.values()) {
             kinds.put(k.name().toLowerCase(Locale.ROOT), r.counts().getOrDefault(k, 0L));
         }
-        doc.put("tokens", map("revocations", r.total(), "by_kind", kinds, "active_key", gh.tokens().activeKeyId()));
+        doc.put(
+                "tokens",
+                map(
+                        "revocations",
+                        r.total(),
+                        "by_kind",
+                        kinds,
+                        "active_key",
+                        gh.tokens().activeKeyId()));
         LocalDate today = LocalDate.now(gh.clock().withZone(ZoneOffset.UTC));
         EventCounts counts = gh.events().counts(today.minusDays(29), today);
         Map<String, Object> bySeverity = new LinkedHashMap<>();
@@ -58,13 +73,29 @@ final class StatsCommand implements java.util.concurrent.Callable<Integer> {
         doc.put("lockouts_now", gh.loginGuard().lockedNow(100_000).size());
         Map<String, Object> caches = new TreeMap<>();
         for (Map.Entry<String, CacheStats> e : gh.caches().stats().entrySet()) {
-            caches.put(e.getKey(), map("hits", e.getValue().hits() + e.getValue().nearHits(), "misses", e.getValue().misses(),
-                    "hit_ratio", e.getValue().hitRatio()));
+            caches.put(
+                    e.getKey(),
+                    map(
+                            "hits",
+                            e.getValue().hits() + e.getValue().nearHits(),
+                            "misses",
+                            e.getValue().misses(),
+                            "hit_ratio",
+                            e.getValue().hitRatio()));
         }
         doc.put("caches_this_process", caches);
         List<Map<String, Object>> families = gh.stores().keyFamilies(sample).stream()
-                .map(f -> map("target", f.target(), "family", f.family(), "keys", f.keys(), "sampled", f.sampled(),
-                        "bytes_estimated", f.estimatedBytes()))
+                .map(f -> map(
+                        "target",
+                        f.target(),
+                        "family",
+                        f.family(),
+                        "keys",
+                        f.keys(),
+                        "sampled",
+                        f.sampled(),
+                        "bytes_estimated",
+                        f.estimatedBytes()))
                 .toList();
         doc.put("key_families", families);
         Output out = cli.output();

@@ -8,8 +8,7 @@ import java.time.format.DateTimeParseException;
 
 /** Instants on the command line: {@code 2026-12-01T00:00:00Z}, a UTC day {@code 2026-12-01}, or an age {@code 90m}, {@code 24h}, {@code 7d}. */
 final class Times {
-    private Times() {
-    }
+    private Times() {}
 
     static Instant parse(String option, String text, Instant now) {
         try {
@@ -28,7 +27,8 @@ final class Times {
             }
             return Instant.parse(text);
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw CliException.usage(option + " " + text + " is not a time: use 2026-12-01T00:00:00Z, 2026-12-01, or an age such as 24h or 7d");
+            throw CliException.usage(option + " " + text
+                    + " is not a time: use 2026-12-01T00:00:00Z, 2026-12-01, or an age such as 24h or 7d");
         }
     }
 }

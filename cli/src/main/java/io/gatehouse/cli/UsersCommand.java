@@ -14,32 +14,53 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code gatehouse users}: the user database, through the same account actions as the admin API. */
-@Command(name = "users", mixinStandardHelpOptions = true,
+@Command(
+        name = "users",
+        mixinStandardHelpOptions = true,
         description = "List, show, suspend, reactivate users and set their roles. USER is an email or a user id.",
         footerHeading = "%nExamples:%n",
-        footer = {"  gatehouse users list --query example.com --limit 20",
-                "  gatehouse users show ann@example.com",
-                "  gatehouse users suspend ann@example.com --reason 'stolen laptop'",
-                "  gatehouse users roles ann@example.com user admin"})
+        footer = {
+            "  gatehouse users list --query example.com --limit 20",
+            "  gatehouse users show ann@example.com",
+            "  gatehouse users suspend ann@example.com --reason 'stolen laptop'",
+            "  gatehouse users roles ann@example.com user admin"
+        })
 final class UsersCommand {
     @ParentCommand
     Main main;
 
     @Command(name = "list", description = "Users whose email, name or id contains the query, in email order.")
-    int list(@Option(names = "--query", defaultValue = "", description = "Text to look for (default: every user).") String query,
-             @Option(names = "--offset", defaultValue = "0", description = "Users to skip.") int offset,
-             @Option(names = "--limit", defaultValue = "50", description = "Page size, 1..1000 (default 50).") int limit) {
+    int list(
+            @Option(names = "--query", defaultValue = "", description = "Text to look for (default: every user).")
+                    String query,
+            @Option(names = "--offset", defaultValue = "0", description = "Users to skip.") int offset,
+            @Option(names = "--limit", defaultValue = "50", description = "Page size, 1..1000 (default 50).")
+                    int limit) {
         Cli cli = main.cli();
         UserPage page = cli.gatehouse().users().search(query, offset, limit);
         Output out = cli.output();
-        List<Map<String, Object>> rows = page.users().stream().map(UsersCommand::row).toList();
+        List<Map<String, Object>> rows =
+                page.users().stream().map(UsersCommand::row).toList();
         if (out.json()) {
-            out.fields(map("users", rows, "total", page.total(), "offset", page.offset(), "limit", page.limit(),
-                    "has_more", page.hasMore()));
+            out.fields(map(
+                    "users",
+                    rows,
+                    "total",
+                    page.total(),
+                    "offset",
+                    page.offset(),
+                    "limit",
+                    page.limit(),
+                    "has_more",
+                    page.hasMore()));
         } else {
             out.rows(rows, "id", "email", "status", "roles", "created_at");
-            cli.out().printf("%d of %d%s%n", page.users().size(), page.total(),
-                    page.hasMore() ? " (next page: --offset " + page.nextOffset() + ")" : "");
+            cli.out()
+                    .printf(
+                            "%d of %d%s%n",
+                            page.users().size(),
+                            page.total(),
+                            page.hasMore() ? " (next page: --offset " + page.nextOffset() + ")" : "");
         }
         return ExitCode.OK;
     }
@@ -57,14 +78,31 @@ final class UsersCommand {
     }
 
     @Command(name = "suspend", description = "Refuses logins, revokes every token and ends every session at once.")
-    int suspend(@Parameters(paramLabel = "USER") String user,
-                @Option(names = "--reason", defaultValue = "suspended by an operator", description = "Recorded in the event log.") String reason) {
+    int suspend(
+            @Parameters(paramLabel = "USER") String user,
+            @Option(
+                            names = "--reason",
+                            defaultValue = "suspended by an operator",
+                            description = "Recorded in the event log.")
+                    String reason) {
         Cli cli = main.cli();
         User u = cli.user(user);
         Accounts.Revoked r = cli.gatehouse().accounts().suspend(u.id(), reason, cli.actor());
-        cli.output().done("suspended " + u.email() + ": " + r.sessionsEnded() + " session(s) ended, tokens issued up to "
-                + r.notBefore() + " revoked", map("user", u.id(), "email", u.email(), "status", "suspended",
-                "sessions_ended", r.sessionsEnded(), "not_before", r.notBefore()));
+        cli.output()
+                .done(
+                        "suspended " + u.email() + ": " + r.sessionsEnded() + " session(s) ended, tokens issued up to "
+                                + r.notBefore() + " revoked",
+                        map(
+                                "user",
+                                u.id(),
+                                "email",
+                                u.email(),
+                                "status",
+                                "suspended",
+                                "sessions_ended",
+                                r.sessionsEnded(),
+                                "not_before",
+                                r.notBefore()));
         return ExitCode.OK;
     }
 
@@ -78,19 +116,38 @@ final class UsersCommand {
     }
 
     @Command(name = "roles", description = "Replaces the user's roles (a removed role revokes the user's tokens).")
-    int roles(@Parameters(paramLabel = "USER", index = "0") String user,
-              @Parameters(paramLabel = "ROLE", index = "1..*", arity = "0..*", description = "The new roles; none to clear.") List<String> roles) {
+    int roles(
+            @Parameters(paramLabel = "USER", index = "0") String user,
+            @Parameters(
+                            paramLabel = "ROLE",
+                            index = "1..*",
+                            arity = "0..*",
+                            description = "The new roles; none to clear.")
+                    List<String> roles) {
         Cli cli = main.cli();
         User u = cli.user(user);
-        User after = cli.gatehouse().accounts().setRoles(u.id(), new LinkedHashSet<>(roles == null ? List.of() : roles), cli.actor());
+        User after = cli.gatehouse()
+                .accounts()
+                .setRoles(u.id(), new LinkedHashSet<>(roles == null ? List.of() : roles), cli.actor());
         List<String> sorted = after.roles().stream().sorted().toList();
-        cli.output().done("roles of " + u.email() + ": " + (sorted.isEmpty() ? "(none)" : String.join(" ", sorted)),
-                map("user", u.id(), "email", u.email(), "roles", sorted));
+        cli.output()
+                .done(
+                        "roles of " + u.email() + ": " + (sorted.isEmpty() ? "(none)" : String.join(" ", sorted)),
+                        map("user", u.id(), "email", u.email(), "roles", sorted));
         return ExitCode.OK;
     }
 
     static Map<String, Object> row(User u) {
-        return map("id", u.id(), "email", u.email(), "status", u.status().label(),
-                "roles", u.roles().stream().sorted().toList(), "created_at", u.createdAt());
+        return map(
+                "id",
+                u.id(),
+                "email",
+                u.email(),
+                "status",
+                u.status().label(),
+                "roles",
+                u.roles().stream().sorted().toList(),
+                "created_at",
+                u.createdAt());
     }
 }

@@ -20,8 +20,7 @@ class BackupCliIntegrationTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static synchronized Run gatehouse(String... args) {
         PrintStream out = System.out;
@@ -31,8 +30,14 @@ class BackupCliIntegrationTest {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args, new Cli(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true),
-                    java.io.InputStream.nullInputStream(), System.getenv(), Cli.OPEN));
+            int exit = Main.run(
+                    args,
+                    new Cli(
+                            new java.io.PrintWriter(System.out, true),
+                            new java.io.PrintWriter(System.err, true),
+                            java.io.InputStream.nullInputStream(),
+                            System.getenv(),
+                            Cli.OPEN));
             return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
@@ -49,12 +54,15 @@ class BackupCliIntegrationTest {
         node.cli("SET", "gatehouse:rev:{log}:token", "revoked");
         try (GpgKeys keys = GpgKeys.generate("cli")) {
             Path config = tmp.resolve("gatehouse.properties");
-            Files.writeString(config, String.join("\n",
-                    "gatehouse.redis.url=" + redis.url(),
-                    "gatehouse.backup.target=" + tmp.resolve("backups"),
-                    "gatehouse.backup.public-key=" + keys.publicKey(),
-                    "gatehouse.backup.secret-key=" + keys.secretKey(),
-                    "gatehouse.backup.work-dir=" + tmp.resolve("work")));
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "gatehouse.redis.url=" + redis.url(),
+                            "gatehouse.backup.target=" + tmp.resolve("backups"),
+                            "gatehouse.backup.public-key=" + keys.publicKey(),
+                            "gatehouse.backup.secret-key=" + keys.secretKey(),
+                            "gatehouse.backup.work-dir=" + tmp.resolve("work")));
             String c = config.toString();
 
             Run create = gatehouse("backup", "create", "--config", c, "--quiet");
@@ -70,7 +78,10 @@ class BackupCliIntegrationTest {
 
             Run refused = gatehouse("backup", "restore", id, "--to", redis.url(), "--config", c, "--quiet");
             assertThat(refused.exit()).isEqualTo(1);
-            assertThat(refused.err()).contains("already exist").contains("--replace").doesNotContain("Exception");
+            assertThat(refused.err())
+                    .contains("already exist")
+                    .contains("--replace")
+                    .doesNotContain("Exception");
 
             redis.flushAll();
             Run restore = gatehouse("backup", "restore", id, "--to", redis.url(), "--config", c, "--quiet");
@@ -87,7 +98,9 @@ class BackupCliIntegrationTest {
 
             Run badPurpose = gatehouse("backup", "create", "--purpose", "nope", "--config", c);
             assertThat(badPurpose.exit()).isEqualTo(2);
-            assertThat(badPurpose.err()).startsWith("gatehouse backup: --purpose").doesNotContain("Exception");
+            assertThat(badPurpose.err())
+                    .startsWith("gatehouse backup: --purpose")
+                    .doesNotContain("Exception");
         }
     }
 }

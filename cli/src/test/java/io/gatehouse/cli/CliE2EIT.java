@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.testkit.SharedRedis;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CliE2EIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "correct horse battery";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     static Path work;
@@ -46,7 +46,9 @@ class CliE2EIT {
     @BeforeAll
     static void startServer() throws Exception {
         ENV.put("GATEHOUSE_REDIS_URL", SharedRedis.standalone().url());
-        ENV.put("GATEHOUSE_REDIS_KEY_PREFIX", "clie2e" + UUID.randomUUID().toString().substring(0, 8));
+        ENV.put(
+                "GATEHOUSE_REDIS_KEY_PREFIX",
+                "clie2e" + UUID.randomUUID().toString().substring(0, 8));
         ENV.put("GATEHOUSE_SESSIONS_MAC_KEY", "ZTJlLW1hYy1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NQ==");
         ENV.put("GATEHOUSE_SESSIONS_DEVICE_KEY", "ZTJlLWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMg==");
         ENV.put("GATEHOUSE_REDIS_COMMAND_TIMEOUT", "5s");
@@ -54,25 +56,36 @@ class CliE2EIT {
         ENV.put("GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB", "1024");
         ENV.put("GATEHOUSE_PASSWORD_ARGON2_ITERATIONS", "1");
         ENV.put(GatehouseConfig.environmentName("gatehouse.lockout.ip-account.max-failures"), "3");
-        ENV.put(GatehouseConfig.environmentName("gatehouse.tokens.keys.encryption-key"), "Y2xpLWUyZS1rZXlzLWVuY3J5cHRpb24ta2V5LTAxMjM=");
+        ENV.put(
+                GatehouseConfig.environmentName("gatehouse.tokens.keys.encryption-key"),
+                "Y2xpLWUyZS1rZXlzLWVuY3J5cHRpb24ta2V5LTAxMjM=");
         ENV.put("GATEHOUSE_DATA_DIR", work.resolve("data").toString());
         Path jar = Path.of(System.getProperty("gatehouse.server.jar"));
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar",
-                jar.toString()).directory(work.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar", jar.toString())
+                .directory(work.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
         pb.environment().putAll(ENV);
         pb.environment().put("GATEHOUSE_SERVER_PORT", "0");
         Path log = work.resolve("server.log");
         server = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        port = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
-            for (String line : Files.readAllLines(log)) {
-                if (line.contains("Gatehouse listening on")) {
-                    return Optional.of(JSON.readTree(line).path("port").asInt());
-                }
-            }
-            return Optional.<Integer>empty();
-        }, Optional::isPresent).get();
+        port = await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> {
+                            assertThat(server.isAlive())
+                                    .as(Files.readString(log))
+                                    .isTrue();
+                            for (String line : Files.readAllLines(log)) {
+                                if (line.contains("Gatehouse listening on")) {
+                                    return Optional.of(
+                                            JSON.readTree(line).path("port").asInt());
+                                }
+                            }
+                            return Optional.<Integer>empty();
+                        },
+                        Optional::isPresent)
+                .get();
     }
 
     @AfterAll
@@ -86,8 +99,11 @@ class CliE2EIT {
     }
 
     private static HttpResponse<String> http(String method, String path, String body, String bearer) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
@@ -96,13 +112,18 @@ class CliE2EIT {
     }
 
     private static JsonNode register(String email) throws Exception {
-        HttpResponse<String> r = http("POST", "/api/v1/auth/register", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null);
+        HttpResponse<String> r = http(
+                "POST",
+                "/api/v1/auth/register",
+                "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}",
+                null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return JSON.readTree(r.body());
     }
 
     private static HttpResponse<String> login(String email, String password) throws Exception {
-        return http("POST", "/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}", null);
+        return http(
+                "POST", "/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}", null);
     }
 
     private static JsonNode loggedIn(String email) throws Exception {
@@ -112,7 +133,8 @@ class CliE2EIT {
     }
 
     private static int me(JsonNode tokens) throws Exception {
-        return http("GET", "/api/v1/me", null, tokens.path("access_token").asText()).statusCode();
+        return http("GET", "/api/v1/me", null, tokens.path("access_token").asText())
+                .statusCode();
     }
 
     /** Runs scripts/gatehouse with the server's environment and working directory; returns stdout, asserting exit 0. */
@@ -128,7 +150,9 @@ class CliE2EIT {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", args) + "\n" + out + Files.readString(err)).isZero();
+        assertThat(p.exitValue())
+                .as(String.join(" ", args) + "\n" + out + Files.readString(err))
+                .isZero();
         return out;
     }
 
@@ -149,7 +173,8 @@ class CliE2EIT {
         JsonNode tokens = loggedIn("suspend.me@example.com");
         assertThat(me(tokens)).isEqualTo(200);
 
-        JsonNode r = JSON.readTree(gatehouse("users", "suspend", "suspend.me@example.com", "--reason", "e2e", "--output", "json"));
+        JsonNode r = JSON.readTree(
+                gatehouse("users", "suspend", "suspend.me@example.com", "--reason", "e2e", "--output", "json"));
         long exited = System.nanoTime();
         assertThat(r.path("sessions_ended").asInt()).isEqualTo(1);
         assertThat(refusedAfter(tokens, exited)).isLessThan(Duration.ofMillis(100));
@@ -174,10 +199,14 @@ class CliE2EIT {
     void lockoutUnlockLetsALockedOutLoginThrough() throws Exception {
         register("locked.out@example.com");
         for (int i = 0; i < 3; i++) {
-            assertThat(login("locked.out@example.com", "wrong password " + i).statusCode()).isEqualTo(401);
+            assertThat(login("locked.out@example.com", "wrong password " + i).statusCode())
+                    .isEqualTo(401);
         }
-        assertThat(login("locked.out@example.com", PASSWORD).statusCode()).as("locked out").isEqualTo(429);
-        assertThat(JSON.readTree(gatehouse("lockout", "list", "--output", "json")).findValuesAsText("account"))
+        assertThat(login("locked.out@example.com", PASSWORD).statusCode())
+                .as("locked out")
+                .isEqualTo(429);
+        assertThat(JSON.readTree(gatehouse("lockout", "list", "--output", "json"))
+                        .findValuesAsText("account"))
                 .contains("locked.out@example.com");
 
         gatehouse("lockout", "unlock", "Locked.Out@example.com");

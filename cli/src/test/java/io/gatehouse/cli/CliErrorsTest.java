@@ -54,9 +54,13 @@ class CliErrorsTest {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
         Path file = dir.resolve("gatehouse.properties");
-        Files.writeString(file, "gatehouse.redis.url=redis://127.0.0.1:" + port + "\ngatehouse.redis.connect-timeout=500ms\n");
-        oneLine(run(Map.of(), "--config", file.toString(), "sessions", "list", "ann@example.com"), 3,
-                "Cannot connect to Redis", "gatehouse.redis.url");
+        Files.writeString(
+                file, "gatehouse.redis.url=redis://127.0.0.1:" + port + "\ngatehouse.redis.connect-timeout=500ms\n");
+        oneLine(
+                run(Map.of(), "--config", file.toString(), "sessions", "list", "ann@example.com"),
+                3,
+                "Cannot connect to Redis",
+                "gatehouse.redis.url");
         Result verbose = run(Map.of(), "--config", file.toString(), "health", "--verbose");
         assertThat(verbose.code()).isEqualTo(3);
         assertThat(verbose.err()).contains("\tat ");
@@ -67,7 +71,9 @@ class CliErrorsTest {
         Result top = run(Map.of(), "--help");
         assertThat(top.code()).isZero();
         assertThat(top.out()).contains("Exit codes:").contains("users").contains("completion");
-        for (String group : new String[] {"health", "stats", "sessions", "tokens", "keys", "ratelimit", "lockout", "cache", "events", "users"}) {
+        for (String group : new String[] {
+            "health", "stats", "sessions", "tokens", "keys", "ratelimit", "lockout", "cache", "events", "users"
+        }) {
             Result r = run(Map.of(), group, "--help");
             assertThat(r.code()).isZero();
             assertThat(r.out()).as(group).contains("Examples:").contains("gatehouse " + group);

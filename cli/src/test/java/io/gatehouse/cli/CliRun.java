@@ -26,19 +26,25 @@ final class CliRun {
         }
     }
 
-    private CliRun() {
-    }
+    private CliRun() {}
 
     /** On a Gatehouse the test keeps (and closes). */
     static Result on(Gatehouse gh, String stdin, String... args) {
         return run(c -> gh, Map.of("USER", "tester"), stdin, args);
     }
 
-    static Result run(Function<GatehouseConfig, Gatehouse> opener, Map<String, String> env, String stdin, String... args) {
+    static Result run(
+            Function<GatehouseConfig, Gatehouse> opener, Map<String, String> env, String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(args, new Cli(new PrintWriter(out), new PrintWriter(err),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env, opener));
+        int code = Main.run(
+                args,
+                new Cli(
+                        new PrintWriter(out),
+                        new PrintWriter(err),
+                        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                        env,
+                        opener));
         return new Result(code, out.toString(), err.toString());
     }
 }

@@ -39,7 +39,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the library.
  */
 @ParameterizedClass(name = "on {0}")
-@EnumSource(value = Backend.class, names = {"IN_MEMORY", "STANDALONE", "CLUSTER"})
+@EnumSource(
+        value = Backend.class,
+        names = {"IN_MEMORY", "STANDALONE", "CLUSTER"})
 class CommandsIntegrationTest {
     private static final String PASSWORD = "correct horse battery";
 
@@ -57,7 +59,8 @@ class CommandsIntegrationTest {
     @BeforeEach
     void open() {
         backend.flush();
-        GatehouseConfig config = backend.configBuilder().dataDir(dir)
+        GatehouseConfig config = backend.configBuilder()
+                .dataDir(dir)
                 .set("gatehouse.db.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
                 .set("gatehouse.password.argon2.memory-kib", "256")
                 .set("gatehouse.password.argon2.iterations", "1")
@@ -80,12 +83,15 @@ class CommandsIntegrationTest {
 
     private Result ok(String... args) {
         Result r = run(args);
-        assertThat(r.code()).as("exit code of %s; stderr: %s", List.of(args), r.err()).isZero();
+        assertThat(r.code())
+                .as("exit code of %s; stderr: %s", List.of(args), r.err())
+                .isZero();
         return r;
     }
 
     private TokenPair login(User u) {
-        Session s = gh.sessions().create(NewSession.forUser(u.id()).ip("192.0.2.7").build());
+        Session s =
+                gh.sessions().create(NewSession.forUser(u.id()).ip("192.0.2.7").build());
         return gh.tokens().issue(TokenRequest.of(u.id(), s.id()));
     }
 
@@ -104,18 +110,25 @@ class CommandsIntegrationTest {
         assertThat(all.get("total").asLong()).isEqualTo(2);
         assertThat(all.get("users").findValuesAsText("email")).containsExactly("ann@example.com", "bob@example.org");
 
-        JsonNode page = ok("users", "list", "--query", "EXAMPLE", "--limit", "1", "-o", "json").json();
+        JsonNode page = ok("users", "list", "--query", "EXAMPLE", "--limit", "1", "-o", "json")
+                .json();
         assertThat(page.get("users")).hasSize(1);
         assertThat(page.get("has_more").asBoolean()).isTrue();
 
         Result table = ok("users", "list", "--query", "bob");
-        assertThat(table.out()).contains("EMAIL").contains("bob@example.org").doesNotContain("ann@example.com").contains("1 of 1");
+        assertThat(table.out())
+                .contains("EMAIL")
+                .contains("bob@example.org")
+                .doesNotContain("ann@example.com")
+                .contains("1 of 1");
 
         login(ann);
         JsonNode shown = ok("users", "show", ann.id(), "--output", "json").json();
         assertThat(shown.get("email").asText()).isEqualTo("ann@example.com");
         assertThat(shown.get("live_sessions").asInt()).isEqualTo(1);
-        assertThat(ok("users", "show", "ann@example.com").out()).contains("full_name:").contains("Ann Example");
+        assertThat(ok("users", "show", "ann@example.com").out())
+                .contains("full_name:")
+                .contains("Ann Example");
     }
 
     @Test
@@ -124,7 +137,8 @@ class CommandsIntegrationTest {
         TokenPair a2 = login(ann);
         TokenPair b = login(bob);
 
-        JsonNode r = ok("users", "suspend", "ann@example.com", "--reason", "stolen laptop", "-o", "json").json();
+        JsonNode r = ok("users", "suspend", "ann@example.com", "--reason", "stolen laptop", "-o", "json")
+                .json();
         assertThat(r.get("sessions_ended").asInt()).isEqualTo(2);
         assertThat(works(a1)).isFalse();
         assertThat(works(a2)).isFalse();
@@ -136,15 +150,21 @@ class CommandsIntegrationTest {
         assertThat(works(a1)).as("revoked tokens stay revoked").isFalse();
 
         gh.events().flush(Duration.ofSeconds(5));
-        assertThat(gh.events().query(io.gatehouse.event.EventQuery.builder().user(ann.id()).types(EventType.ADMIN_ACTION).build())
-                .events()).extracting(e -> e.details().get("action") + " " + e.details().get("actor"))
+        assertThat(gh.events()
+                        .query(io.gatehouse.event.EventQuery.builder()
+                                .user(ann.id())
+                                .types(EventType.ADMIN_ACTION)
+                                .build())
+                        .events())
+                .extracting(e -> e.details().get("action") + " " + e.details().get("actor"))
                 .contains("suspend_user operator:tester", "reactivate_user operator:tester");
     }
 
     @Test
     void rolesReplaceTheRolesAndARemovedRoleRevokesTokens() {
         TokenPair a = login(ann);
-        JsonNode r = ok("users", "roles", "ann@example.com", "admin", "user", "-o", "json").json();
+        JsonNode r = ok("users", "roles", "ann@example.com", "admin", "user", "-o", "json")
+                .json();
         assertThat(r.get("roles").toString()).isEqualTo("[\"admin\",\"user\"]");
         assertThat(works(a)).as("nothing taken away").isTrue();
 
@@ -178,7 +198,8 @@ class CommandsIntegrationTest {
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("no live session");
 
-        JsonNode all = ok("sessions", "end-all", ann.id(), "--except=" + s3, "-o", "json").json();
+        JsonNode all = ok("sessions", "end-all", ann.id(), "--except=" + s3, "-o", "json")
+                .json();
         assertThat(all.get("sessions_ended").asInt()).isEqualTo(1);
         assertThat(works(a2)).isFalse();
         assertThat(works(a3)).isTrue();
@@ -206,7 +227,11 @@ class CommandsIntegrationTest {
         assertThat(r.get("users_visited").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(r.get("complete").asBoolean()).isTrue();
         assertThat(works(fresh)).isTrue();
-        assertThat(ok("sessions", "cleanup", "-o", "json").json().get("entries_removed").asInt()).isZero();
+        assertThat(ok("sessions", "cleanup", "-o", "json")
+                        .json()
+                        .get("entries_removed")
+                        .asInt())
+                .isZero();
     }
 
     @Test
@@ -224,15 +249,26 @@ class CommandsIntegrationTest {
         assertThat(fromStdin.code()).isZero();
         assertThat(fromStdin.out()).doesNotContain(b.accessToken());
         assertThat(works(b)).isFalse();
-        assertThat(CliRun.on(gh, "", "tokens", "revoke-token", "-", "--reason", "x").code()).isEqualTo(2);
-        assertThat(CliRun.on(gh, "not-a-token", "tokens", "revoke-token", "-", "--reason", "x").code()).isEqualTo(1);
-        assertThat(run("tokens", "revoke-token", c.accessToken(), "--reason", "x").code()).as("never on the command line").isEqualTo(2);
+        assertThat(CliRun.on(gh, "", "tokens", "revoke-token", "-", "--reason", "x")
+                        .code())
+                .isEqualTo(2);
+        assertThat(CliRun.on(gh, "not-a-token", "tokens", "revoke-token", "-", "--reason", "x")
+                        .code())
+                .isEqualTo(1);
+        assertThat(run("tokens", "revoke-token", c.accessToken(), "--reason", "x")
+                        .code())
+                .as("never on the command line")
+                .isEqualTo(2);
 
-        JsonNode user = ok("tokens", "revoke", "--user", "bob@example.org", "--reason", "takeover", "-o", "json").json();
+        JsonNode user = ok("tokens", "revoke", "--user", "bob@example.org", "--reason", "takeover", "-o", "json")
+                .json();
         assertThat(user.get("sessions_ended").asInt()).isEqualTo(1);
         assertThat(works(c)).isFalse();
 
-        assertThat(run("tokens", "revoke", "--jti", "x", "--user", "y", "--reason", "z").code()).as("one target").isEqualTo(2);
+        assertThat(run("tokens", "revoke", "--jti", "x", "--user", "y", "--reason", "z")
+                        .code())
+                .as("one target")
+                .isEqualTo(2);
         JsonNode stats = ok("tokens", "stats", "-o", "json").json();
         assertThat(stats.get("by_kind").get("token").asLong()).isGreaterThanOrEqualTo(2);
         assertThat(stats.get("by_kind").get("user").asLong()).isEqualTo(1);
@@ -251,15 +287,27 @@ class CommandsIntegrationTest {
 
     @Test
     void rateLimitPoliciesStatusAndReset() {
-        assertThat(ok("ratelimit", "policies", "-o", "json").json().findValuesAsText("name")).contains("api-user", "login-ip");
+        assertThat(ok("ratelimit", "policies", "-o", "json").json().findValuesAsText("name"))
+                .contains("api-user", "login-ip");
         // 5 a minute: what the three requests use does not come back while the test runs.
-        long fresh = ok("ratelimit", "status", "login-account", "u-1", "-o", "json").json().get("remaining").asLong();
+        long fresh = ok("ratelimit", "status", "login-account", "u-1", "-o", "json")
+                .json()
+                .get("remaining")
+                .asLong();
         for (int i = 0; i < 3; i++) {
             gh.rateLimiter().decide(gh.policies().policy("login-account"), "u-1");
         }
-        assertThat(ok("ratelimit", "status", "login-account", "u-1", "-o", "json").json().get("remaining").asLong()).isLessThan(fresh);
+        assertThat(ok("ratelimit", "status", "login-account", "u-1", "-o", "json")
+                        .json()
+                        .get("remaining")
+                        .asLong())
+                .isLessThan(fresh);
         ok("ratelimit", "reset", "login-account", "u-1");
-        assertThat(ok("ratelimit", "status", "login-account", "u-1", "-o", "json").json().get("remaining").asLong()).isEqualTo(fresh);
+        assertThat(ok("ratelimit", "status", "login-account", "u-1", "-o", "json")
+                        .json()
+                        .get("remaining")
+                        .asLong())
+                .isEqualTo(fresh);
         Result unknown = run("ratelimit", "status", "nope", "u-1");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("no rate-limit policy nope");
@@ -270,7 +318,8 @@ class CommandsIntegrationTest {
         for (int i = 0; i < 5; i++) {
             gh.loginGuard().failure("203.0.113.7", "ann@example.com");
         }
-        assertThat(gh.loginGuard().check("203.0.113.7", "ann@example.com").locked()).isTrue();
+        assertThat(gh.loginGuard().check("203.0.113.7", "ann@example.com").locked())
+                .isTrue();
 
         JsonNode list = ok("lockout", "list", "-o", "json").json();
         assertThat(list.findValuesAsText("account")).contains("ann@example.com");
@@ -279,10 +328,14 @@ class CommandsIntegrationTest {
         assertThat(status.json().get("login_refused").asBoolean()).isTrue();
 
         ok("lockout", "unlock", "ann@example.com");
-        assertThat(gh.loginGuard().check("203.0.113.7", "ann@example.com").locked()).isFalse();
+        assertThat(gh.loginGuard().check("203.0.113.7", "ann@example.com").locked())
+                .isFalse();
         assertThat(ok("lockout", "list", "-o", "json").json()).isEmpty();
-        assertThat(ok("lockout", "status", "ann@example.com", "--ip", "203.0.113.7", "-o", "json").json()
-                .get("locked").asBoolean()).isFalse();
+        assertThat(ok("lockout", "status", "ann@example.com", "--ip", "203.0.113.7", "-o", "json")
+                        .json()
+                        .get("locked")
+                        .asBoolean())
+                .isFalse();
         assertThat(run("lockout", "unlock").code()).isEqualTo(2);
     }
 
@@ -304,13 +357,24 @@ class CommandsIntegrationTest {
 
     @Test
     void eventsQueryExportAndTail() throws Exception {
-        gh.events().record(SecurityEvent.builder(EventType.LOGIN_FAILURE).user(ann.id()).ip("192.0.2.1").reason("bad, \"password\"").build());
-        gh.events().record(SecurityEvent.builder(EventType.LOGIN_SUCCESS).user(bob.id()).build());
+        gh.events()
+                .record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
+                        .user(ann.id())
+                        .ip("192.0.2.1")
+                        .reason("bad, \"password\"")
+                        .build());
+        gh.events()
+                .record(SecurityEvent.builder(EventType.LOGIN_SUCCESS)
+                        .user(bob.id())
+                        .build());
         gh.events().flush(Duration.ofSeconds(5));
 
-        JsonNode q = ok("events", "query", "--user", "ann@example.com", "-o", "json").json();
+        JsonNode q =
+                ok("events", "query", "--user", "ann@example.com", "-o", "json").json();
         assertThat(q.findValuesAsText("type")).containsExactly("login_failure");
-        assertThat(ok("events", "query", "--type", "login_success", "-o", "json").json().findValuesAsText("user"))
+        assertThat(ok("events", "query", "--type", "login_success", "-o", "json")
+                        .json()
+                        .findValuesAsText("user"))
                 .containsExactly(bob.id());
         assertThat(run("events", "query", "--type", "nope").code()).isEqualTo(2);
 
@@ -328,18 +392,26 @@ class CommandsIntegrationTest {
 
         clock.advance(Duration.ofSeconds(1));
         new Thread(() -> {
-            gh.events().record(SecurityEvent.builder(EventType.LOGOUT).user(ann.id()).build());
-        }).start();
+                    gh.events()
+                            .record(SecurityEvent.builder(EventType.LOGOUT)
+                                    .user(ann.id())
+                                    .build());
+                })
+                .start();
         Result tail = ok("events", "tail", "--count", "1", "--interval", "50", "-o", "json");
-        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(tail.out().lines().findFirst().orElseThrow())
-                .get("type").asText()).isEqualTo("logout");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(tail.out().lines().findFirst().orElseThrow())
+                        .get("type")
+                        .asText())
+                .isEqualTo("logout");
     }
 
     @Test
     void statsAndHealth() {
         login(ann);
         JsonNode stats = ok("stats", "-o", "json").json();
-        assertThat(stats.get("tokens").get("active_key").asText()).isEqualTo(gh.tokens().activeKeyId());
+        assertThat(stats.get("tokens").get("active_key").asText())
+                .isEqualTo(gh.tokens().activeKeyId());
         if (backend.isRedis()) {
             assertThat(stats.get("key_families").findValuesAsText("family")).contains("gatehouse:s");
             assertThat(stats.get("key_families").findValues("keys")).allMatch(n -> n.asLong() > 0);
@@ -352,8 +424,10 @@ class CommandsIntegrationTest {
 
     @Test
     void unknownUserIsExitOneWithOneLine() {
-        for (String[] args : List.of(new String[] {"users", "show", "nobody@example.com"},
-                new String[] {"users", "suspend", "no-such-id"}, new String[] {"sessions", "list", "nobody@example.com"})) {
+        for (String[] args : List.of(
+                new String[] {"users", "show", "nobody@example.com"},
+                new String[] {"users", "suspend", "no-such-id"},
+                new String[] {"sessions", "list", "nobody@example.com"})) {
             Result r = run(args);
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.err().strip()).isEqualTo("gatehouse " + args[1] + ": no user " + args[2]);

@@ -45,8 +45,14 @@ public final class Accounts {
     private final Clock clock;
 
     /** Built by {@link io.gatehouse.Gatehouse}; {@code profiles} is null exactly when {@code users} is empty. */
-    public Accounts(TokenService tokens, SessionStore sessions, Optional<UserService> users, UserProfiles profiles,
-                    LoginGuard guard, SecurityEvents events, Clock clock) {
+    public Accounts(
+            TokenService tokens,
+            SessionStore sessions,
+            Optional<UserService> users,
+            UserProfiles profiles,
+            LoginGuard guard,
+            SecurityEvents events,
+            Clock clock) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.users = Objects.requireNonNull(users, "users");
@@ -87,7 +93,8 @@ public final class Accounts {
         if (s.isEmpty() || !s.get().userId().equals(userId) || !sessions.end(sessionId)) {
             return false;
         }
-        boolean ownCurrent = actor.kind() == Actor.Kind.SELF && actor.sessionId().filter(sessionId::equals).isPresent();
+        boolean ownCurrent = actor.kind() == Actor.Kind.SELF
+                && actor.sessionId().filter(sessionId::equals).isPresent();
         if (ownCurrent) {
             record(EventType.LOGOUT, "logout", userId, null, actor, Map.of());
         } else if (actor.kind() != Actor.Kind.SELF) {
@@ -114,7 +121,12 @@ public final class Accounts {
             dropProfile(userId);
         }
         if (actor.kind() != Actor.Kind.SELF) {
-            record(EventType.ADMIN_ACTION, "end_user_sessions", userId, null, actor,
+            record(
+                    EventType.ADMIN_ACTION,
+                    "end_user_sessions",
+                    userId,
+                    null,
+                    actor,
                     Map.of("sessions_ended", Integer.toString(ended.size())));
         }
         return ended;
@@ -126,8 +138,7 @@ public final class Accounts {
      * @param notBefore     every token of the user issued at or before this instant is refused
      * @param sessionsEnded how many live sessions were ended
      */
-    public record Revoked(Instant notBefore, int sessionsEnded) {
-    }
+    public record Revoked(Instant notBefore, int sessionsEnded) {}
 
     /**
      * Ends every session of {@code userId} and revokes every token issued so far (not-before), including
@@ -141,7 +152,13 @@ public final class Accounts {
         dropProfile(userId);
         Map<String, String> details = Map.of("sessions_ended", Integer.toString(ended.size()));
         if (actor.kind() == Actor.Kind.SELF) {
-            record(EventType.LOGOUT_ALL, reason, userId, null, actor, Map.of("sessions", Integer.toString(ended.size())));
+            record(
+                    EventType.LOGOUT_ALL,
+                    reason,
+                    userId,
+                    null,
+                    actor,
+                    Map.of("sessions", Integer.toString(ended.size())));
         } else {
             record(EventType.ADMIN_ACTION, "revoke_user_tokens", userId, reason, actor, details);
         }
@@ -156,8 +173,7 @@ public final class Accounts {
      * @param sessionsEnded how many other sessions were ended
      * @param tokens        a new pair for the session the change was made from
      */
-    public record PasswordChanged(User user, Instant changedAt, int sessionsEnded, TokenPair tokens) {
-    }
+    public record PasswordChanged(User user, Instant changedAt, int sessionsEnded, TokenPair tokens) {}
 
     /**
      * Changes the password of {@code userId} from its session {@code sessionId}: every token of the user is
@@ -166,16 +182,21 @@ public final class Accounts {
      *
      * @throws io.gatehouse.user.InvalidUserInputException wrong current password, or a new one against the policy
      */
-    public PasswordChanged changePassword(String userId, String sessionId, String currentPassword, String newPassword,
-                                          Actor actor) {
+    public PasswordChanged changePassword(
+            String userId, String sessionId, String currentPassword, String newPassword, Actor actor) {
         PasswordChange change = users().changePassword(userId, currentPassword, newPassword);
         tokens.revokeUser(userId, "password changed");
         List<String> ended = sessions.endAllBut(sessionId);
         dropProfile(userId);
-        record(EventType.PASSWORD_CHANGED, "password changed", userId, null, actor,
+        record(
+                EventType.PASSWORD_CHANGED,
+                "password changed",
+                userId,
+                null,
+                actor,
                 Map.of("sessions_ended", Integer.toString(ended.size())));
-        TokenPair pair = tokens.issue(new TokenRequest(userId, sessionId,
-                change.user().roles().stream().sorted().toList(), List.of()));
+        TokenPair pair = tokens.issue(new TokenRequest(
+                userId, sessionId, change.user().roles().stream().sorted().toList(), List.of()));
         return new PasswordChanged(change.user(), change.changedAt(), ended.size(), pair);
     }
 
@@ -190,7 +211,12 @@ public final class Accounts {
         Instant at = clock.instant();
         List<String> ended = sessions.endAll(userId);
         dropProfile(userId);
-        record(EventType.ADMIN_ACTION, "suspend_user", userId, reason, actor,
+        record(
+                EventType.ADMIN_ACTION,
+                "suspend_user",
+                userId,
+                reason,
+                actor,
                 Map.of("sessions_ended", Integer.toString(ended.size())));
         return new Revoked(at, ended.size());
     }
@@ -214,16 +240,26 @@ public final class Accounts {
      */
     public User setRoles(String userId, Set<String> roles, Actor actor) {
         UserService u = users();
-        Set<String> before = u.find(userId).orElseThrow(() -> new UnknownUserException(userId)).roles();
+        Set<String> before = u.find(userId)
+                .orElseThrow(() -> new UnknownUserException(userId))
+                .roles();
         User after = u.setRoles(userId, roles);
         boolean removed = !after.roles().containsAll(before);
         if (removed) {
             tokens.revokeUser(userId, "roles changed");
         }
         dropProfile(userId);
-        record(EventType.ADMIN_ACTION, "set_roles", userId, null, actor,
-                Map.of("roles", String.join(" ", after.roles().stream().sorted().toList()),
-                        "tokens_revoked", Boolean.toString(removed)));
+        record(
+                EventType.ADMIN_ACTION,
+                "set_roles",
+                userId,
+                null,
+                actor,
+                Map.of(
+                        "roles",
+                        String.join(" ", after.roles().stream().sorted().toList()),
+                        "tokens_revoked",
+                        Boolean.toString(removed)));
         return after;
     }
 
@@ -268,7 +304,8 @@ public final class Accounts {
     }
 
     private UserService users() {
-        return users.orElseThrow(() -> new IllegalStateException("this Gatehouse was opened without the user database"));
+        return users.orElseThrow(
+                () -> new IllegalStateException("this Gatehouse was opened without the user database"));
     }
 
     private void dropProfile(String userId) {
@@ -277,8 +314,8 @@ public final class Accounts {
         }
     }
 
-    private void record(EventType type, String action, String userId, String reason, Actor actor,
-                        Map<String, String> details) {
+    private void record(
+            EventType type, String action, String userId, String reason, Actor actor, Map<String, String> details) {
         SecurityEvent.Builder e = SecurityEvent.builder(type);
         if (type == EventType.ADMIN_ACTION) {
             e.reason(reason != null ? reason : action).detail("action", action).detail("actor", actor.label());

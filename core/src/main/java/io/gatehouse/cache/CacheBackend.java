@@ -12,11 +12,14 @@ import java.util.function.Consumer;
 interface CacheBackend {
 
     /** What {@link #lookup} found. */
-    enum Found { VALUE, LEASE_TAKEN, LEASE_HELD_BY_OTHER }
+    enum Found {
+        VALUE,
+        LEASE_TAKEN,
+        LEASE_HELD_BY_OTHER
+    }
 
     /** {@code holder}: the token of the lease's holder, when held by another loader; else null. */
-    record Lookup(Found found, String raw, long leaseMillisLeft, String holder) {
-    }
+    record Lookup(Found found, String raw, long leaseMillisLeft, String holder) {}
 
     String get(String cache, String key);
 
@@ -42,8 +45,15 @@ interface CacheBackend {
      * {@code notify} (near caches may hold an older copy); a store may always publish (the in-memory
      * one does: its messages are method calls).
      */
-    boolean storeLeased(String cache, String key, String token, boolean refresh, String raw, long ttlMillis,
-                        String message, boolean notify);
+    boolean storeLeased(
+            String cache,
+            String key,
+            String token,
+            boolean refresh,
+            String raw,
+            long ttlMillis,
+            String message,
+            boolean notify);
 
     /** Writes unconditionally, cancels any lease, publishes. */
     void put(String cache, String key, String raw, long ttlMillis, String message);
@@ -73,8 +83,7 @@ interface CacheBackend {
     AutoCloseable subscribe(Consumer<String> listener);
 
     /** Drops expired entries that nobody read (the in-memory store; Redis expires keys itself). */
-    default void purgeExpired() {
-    }
+    default void purgeExpired() {}
 
     /** For logs and errors. */
     String describe();

@@ -57,7 +57,8 @@ public final class CacheBuilder<V> {
         if (!(beta >= 0 && beta <= 100)) {
             throw new IllegalArgumentException("beta must be from 0 to 100, not " + beta);
         }
-        s = new CacheSettings(s.lease(), s.leaseWait(), s.maxTtl(), beta, s.negativeTtl(), s.nearMaxSize(), s.nearTtl());
+        s = new CacheSettings(
+                s.lease(), s.leaseWait(), s.maxTtl(), beta, s.negativeTtl(), s.nearMaxSize(), s.nearTtl());
         return this;
     }
 

@@ -1,6 +1,7 @@
 package io.gatehouse.cache;
 
 import io.gatehouse.GatehouseException;
+
 /** A cache operation failed for a reason of the cache's own (not the store's). */
 public abstract class CacheException extends GatehouseException {
     private static final long serialVersionUID = 1L;

@@ -13,6 +13,11 @@ import java.time.Duration;
  * @param nearMaxSize near cache size in entries (0: no near cache)
  * @param nearTtl     how long a near copy is served at most
  */
-record CacheSettings(Duration lease, Duration leaseWait, Duration maxTtl, double beta, Duration negativeTtl,
-                     long nearMaxSize, Duration nearTtl) {
-}
+record CacheSettings(
+        Duration lease,
+        Duration leaseWait,
+        Duration maxTtl,
+        double beta,
+        Duration negativeTtl,
+        long nearMaxSize,
+        Duration nearTtl) {}

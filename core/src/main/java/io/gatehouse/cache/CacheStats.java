@@ -17,9 +17,18 @@ import java.time.Duration;
  * @param invalidationsReceived invalidation messages from other instances applied to the near cache
  * @param nearSize        entries in the near cache now (0 when the cache has none)
  */
-public record CacheStats(long nearHits, long hits, long misses, long loads, long loadFailures, Duration loadTime,
-                         long refreshes, long leaseWaits, long errors, long invalidationsReceived,
-                         long nearSize) {
+public record CacheStats(
+        long nearHits,
+        long hits,
+        long misses,
+        long loads,
+        long loadFailures,
+        Duration loadTime,
+        long refreshes,
+        long leaseWaits,
+        long errors,
+        long invalidationsReceived,
+        long nearSize) {
 
     /** Hits (near and store) over all reads; 0 when there were none. */
     public double hitRatio() {

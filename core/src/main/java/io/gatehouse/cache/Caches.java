@@ -13,8 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -57,7 +57,8 @@ public final class Caches implements AutoCloseable {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         Duration heartbeat = config.durationAtLeast(PREFIX + "heartbeat", Duration.ofSeconds(1), Duration.ofMillis(10));
-        this.invalidations = new Invalidations(UUID.randomUUID().toString().substring(0, 8), backend, heartbeat, scheduler);
+        this.invalidations =
+                new Invalidations(UUID.randomUUID().toString().substring(0, 8), backend, heartbeat, scheduler);
         invalidations.start();
         invalidations.startHeartbeats();
         scheduler.scheduleWithFixedDelay(backend::purgeExpired, 30, 30, TimeUnit.SECONDS);
@@ -105,19 +106,28 @@ public final class Caches implements AutoCloseable {
         Duration leaseWait = config.nonNegativeDuration(PREFIX + "lease-wait", Duration.ofSeconds(5));
         Duration maxTtl = config.durationAtLeast(PREFIX + "max-ttl", Duration.ofDays(30), Duration.ofSeconds(1));
         double beta = beta(config, PREFIX + "early-refresh-beta", 1.0);
-        Duration negative = config.nonNegativeDuration(own + "negative-ttl",
-                config.nonNegativeDuration(PREFIX + "negative-ttl", Duration.ZERO));
-        long nearSize = positiveNumber(config, own + "near-max-size",
-                positiveNumber(config, PREFIX + "near-max-size", 10_000));
-        Duration nearTtl = config.durationAtLeast(own + "near-ttl",
-                config.durationAtLeast(PREFIX + "near-ttl", Duration.ofSeconds(5), Duration.ofMillis(1)), Duration.ofMillis(1));
+        Duration negative = config.nonNegativeDuration(
+                own + "negative-ttl", config.nonNegativeDuration(PREFIX + "negative-ttl", Duration.ZERO));
+        long nearSize =
+                positiveNumber(config, own + "near-max-size", positiveNumber(config, PREFIX + "near-max-size", 10_000));
+        Duration nearTtl = config.durationAtLeast(
+                own + "near-ttl",
+                config.durationAtLeast(PREFIX + "near-ttl", Duration.ofSeconds(5), Duration.ofMillis(1)),
+                Duration.ofMillis(1));
         boolean near = config.flag(own + "near", false);
         return new CacheSettings(lease, leaseWait, maxTtl, beta, negative, near ? nearSize : 0, nearTtl);
     }
 
     <V> Cache<V> register(String name, JavaType type, CacheSettings settings) {
-        ManagedCache<V> cache = new ManagedCache<>(name, mapper.readerFor(type), mapper.writerFor(type), backend,
-                invalidations, settings, clock, scheduler);
+        ManagedCache<V> cache = new ManagedCache<>(
+                name,
+                mapper.readerFor(type),
+                mapper.writerFor(type),
+                backend,
+                invalidations,
+                settings,
+                clock,
+                scheduler);
         if (caches.putIfAbsent(name, cache) != null) {
             throw new IllegalStateException("a cache named '" + name + "' exists already in this Caches");
         }
@@ -175,8 +185,10 @@ public final class Caches implements AutoCloseable {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException(key, key + " = '" + v + "' is not a number from 0 (early refresh off) to 100; "
-                + "1 is the usual value, larger refreshes earlier.");
+        throw new ConfigException(
+                key,
+                key + " = '" + v + "' is not a number from 0 (early refresh off) to 100; "
+                        + "1 is the usual value, larger refreshes earlier.");
     }
 
     /** Builds a {@link Caches}. */
@@ -189,8 +201,7 @@ public final class Caches implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ObjectMapper mapper;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Keep the caches in this Redis (not closed by {@link Caches#close()}); default: in memory. */
         public Builder redis(RedisConnector connector) {
@@ -233,13 +244,19 @@ public final class Caches implements AutoCloseable {
         }
 
         public Caches build() {
-            GatehouseConfig config = this.config != null ? this.config
-                    : stores != null ? stores.config() : GatehouseConfig.builder().build();
-            RedisConnector redis = this.redis != null || stores == null ? this.redis
+            GatehouseConfig config = this.config != null
+                    ? this.config
+                    : stores != null
+                            ? stores.config()
+                            : GatehouseConfig.builder().build();
+            RedisConnector redis = this.redis != null || stores == null
+                    ? this.redis
                     : stores.redis(Purpose.CACHE).orElse(null);
-            CacheBackend b = backend != null ? backend
+            CacheBackend b = backend != null
+                    ? backend
                     : redis != null ? new RedisCacheBackend(redis) : new InMemoryCacheBackend(clock);
-            ObjectMapper m = mapper != null ? mapper
+            ObjectMapper m = mapper != null
+                    ? mapper
                     : new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
             return new Caches(b, config, clock, m);
         }

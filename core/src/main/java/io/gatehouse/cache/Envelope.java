@@ -17,15 +17,31 @@ import java.util.List;
  * Decoding keeps the raw string and where its JSON starts, and Jackson reads the JSON straight from
  * it (jsonReader): no copy of the value besides the one Jackson makes into its own buffer.
  */
-record Envelope(boolean present, long expiresAt, long loadMillis, List<String> groups, List<String> generations,
-                String raw, int jsonStart) {
+record Envelope(
+        boolean present,
+        long expiresAt,
+        long loadMillis,
+        List<String> groups,
+        List<String> generations,
+        String raw,
+        int jsonStart) {
 
     static final String NO_GENERATION = "0";
 
-    static String encode(boolean present, long expiresAt, long loadMillis, List<String> groups,
-                         List<String> generations, String json) {
+    static String encode(
+            boolean present,
+            long expiresAt,
+            long loadMillis,
+            List<String> groups,
+            List<String> generations,
+            String json) {
         StringBuilder sb = new StringBuilder(json == null ? 48 : json.length() + 48);
-        sb.append(present ? 'v' : 'n').append('|').append(expiresAt).append('|').append(loadMillis).append('|');
+        sb.append(present ? 'v' : 'n')
+                .append('|')
+                .append(expiresAt)
+                .append('|')
+                .append(loadMillis)
+                .append('|');
         for (int i = 0; i < groups.size(); i++) {
             if (i > 0) {
                 sb.append(',');

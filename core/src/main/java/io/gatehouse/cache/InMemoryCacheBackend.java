@@ -20,8 +20,7 @@ import org.slf4j.LoggerFactory;
 final class InMemoryCacheBackend implements CacheBackend {
     private static final Logger log = LoggerFactory.getLogger(InMemoryCacheBackend.class);
 
-    private record Item(String value, long expiresAt) {
-    }
+    private record Item(String value, long expiresAt) {}
 
     private final Clock clock;
     private final Map<String, Item> entries = new ConcurrentHashMap<>();
@@ -77,8 +76,8 @@ final class InMemoryCacheBackend implements CacheBackend {
             if (holder.equals(token)) {
                 return new Lookup(Found.LEASE_TAKEN, null, leaseMillis, null);
             }
-            return new Lookup(Found.LEASE_HELD_BY_OTHER, null, Math.max(0, leases.get(id).expiresAt() - clock.millis()),
-                    holder);
+            return new Lookup(
+                    Found.LEASE_HELD_BY_OTHER, null, Math.max(0, leases.get(id).expiresAt() - clock.millis()), holder);
         }
     }
 
@@ -95,8 +94,15 @@ final class InMemoryCacheBackend implements CacheBackend {
     }
 
     @Override
-    public boolean storeLeased(String cache, String key, String token, boolean refresh, String raw, long ttlMillis,
-                               String message, boolean notify) {
+    public boolean storeLeased(
+            String cache,
+            String key,
+            String token,
+            boolean refresh,
+            String raw,
+            long ttlMillis,
+            String message,
+            boolean notify) {
         // Always publishes (a method call here): waiters and near caches are told either way.
         String id = id(cache, key);
         synchronized (lock) {

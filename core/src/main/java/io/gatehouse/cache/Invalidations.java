@@ -55,6 +55,7 @@ final class Invalidations implements AutoCloseable {
     private volatile long lastHeard;
     /** Since when this instance's own heartbeats have been heard without a gap. */
     private volatile long liveSince;
+
     private final Set<String> nearHere = ConcurrentHashMap.newKeySet();
     private final Set<String> nearElsewhere = ConcurrentHashMap.newKeySet();
     private volatile AutoCloseable subscription;
@@ -163,7 +164,8 @@ final class Invalidations implements AutoCloseable {
         long before = lastHeard;
         if (before == 0 || now - before >= 3 * heartbeatNanos) {
             if (before != 0) {
-                log.info("cache invalidations were not received for {} ms: near caches cleared",
+                log.info(
+                        "cache invalidations were not received for {} ms: near caches cleared",
                         TimeUnit.NANOSECONDS.toMillis(now - before));
                 caches.values().forEach(Listener::clearNear);
             }

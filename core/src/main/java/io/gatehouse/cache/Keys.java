@@ -7,8 +7,7 @@ import java.util.Objects;
 
 /** Input checks: bad names are refused before anything is read or written. */
 final class Keys {
-    private Keys() {
-    }
+    private Keys() {}
 
     /** Same rule as {@link io.gatehouse.redis.KeySpace}: the key becomes a hash tag. */
     static void requireKey(String key) {
@@ -18,7 +17,8 @@ final class Keys {
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c == '{' || c == '}' || c <= ' ' || c == 0x7f) {
-                throw new IllegalArgumentException("a cache key may not contain braces, whitespace or control characters");
+                throw new IllegalArgumentException(
+                        "a cache key may not contain braces, whitespace or control characters");
             }
         }
     }

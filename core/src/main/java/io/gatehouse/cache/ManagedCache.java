@@ -78,8 +78,15 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
     /** Whether this instance's heartbeat naming the near cache was heard (Invalidations). */
     private volatile boolean nearAnnounced;
 
-    ManagedCache(String name, ObjectReader reader, ObjectWriter writer, CacheBackend backend, Invalidations invalidations,
-                 CacheSettings settings, Clock clock, ScheduledExecutorService scheduler) {
+    ManagedCache(
+            String name,
+            ObjectReader reader,
+            ObjectWriter writer,
+            CacheBackend backend,
+            Invalidations invalidations,
+            CacheSettings settings,
+            Clock clock,
+            ScheduledExecutorService scheduler) {
         this.name = name;
         this.reader = reader;
         this.writer = writer;
@@ -88,7 +95,8 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         this.settings = settings;
         this.clock = clock;
         this.scheduler = scheduler;
-        this.near = settings.nearMaxSize() > 0 ? new NearCache<>(settings.nearMaxSize(), settings.nearTtl(), clock) : null;
+        this.near =
+                settings.nearMaxSize() > 0 ? new NearCache<>(settings.nearMaxSize(), settings.nearTtl(), clock) : null;
         this.tokenPrefix = invalidations.instance() + ":";
     }
 
@@ -202,8 +210,8 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
      * a delete or put, so this one could take a new one), this caller loads on its own: the older
      * load will not be written.
      */
-    private Optional<V> loadAsLeaseHolder(String key, long ttlMillis, List<String> groups, CacheLoader<V> loader,
-                                          String token, long stamp) {
+    private Optional<V> loadAsLeaseHolder(
+            String key, long ttlMillis, List<String> groups, CacheLoader<V> loader, String token, long stamp) {
         CompletableFuture<Optional<V>> mine = new CompletableFuture<>();
         boolean registered = inflight.putIfAbsent(key, mine) == null;
         try {
@@ -239,8 +247,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
     }
 
     /** What a store entry says; null from {@link #read} when it is absent by group invalidation. */
-    private record Read<V>(V value, long expiresAt, long loadMillis, List<String> groups) {
-    }
+    private record Read<V>(V value, long expiresAt, long loadMillis, List<String> groups) {}
 
     /** Decodes an entry; null if a group it belongs to was invalidated since it was written. */
     private Read<V> read(String key, String raw) {
@@ -264,11 +271,18 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                 value = reader.readValue(env.jsonReader());
             } catch (JsonProcessingException e) {
                 // Jackson's message quotes the value; cached values may be personal data, so it stays out.
-                throw new CacheValueException(name, key, "cannot be read as " + reader.getValueType().getTypeName()
-                        + " (" + e.getClass().getSimpleName() + " at "
-                        + (e.getLocation() == null ? "?" : e.getLocation().offsetDescription()) + ")", null);
+                throw new CacheValueException(
+                        name,
+                        key,
+                        "cannot be read as " + reader.getValueType().getTypeName()
+                                + " (" + e.getClass().getSimpleName() + " at "
+                                + (e.getLocation() == null
+                                        ? "?"
+                                        : e.getLocation().offsetDescription()) + ")",
+                        null);
             } catch (java.io.IOException e) {
-                throw new CacheValueException(name, key, "cannot be read (" + e.getClass().getSimpleName() + ")", null);
+                throw new CacheValueException(
+                        name, key, "cannot be read (" + e.getClass().getSimpleName() + ")", null);
             }
         }
         return new Read<>(value, env.expiresAt(), env.loadMillis(), env.groups());
@@ -287,7 +301,10 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
 
     private void fillNear(String key, Read<V> read, long stamp) {
         if (near != null && nearAnnounced && invalidations.live()) {
-            near.fill(key, new NearCache.Entry<>(read.value(), read.expiresAt(), read.loadMillis(), read.groups()), stamp);
+            near.fill(
+                    key,
+                    new NearCache.Entry<>(read.value(), read.expiresAt(), read.loadMillis(), read.groups()),
+                    stamp);
         }
     }
 
@@ -325,8 +342,8 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         }
     }
 
-    private Optional<V> loadShared(String key, long ttlMillis, List<String> groups, CacheLoader<V> loader,
-                                   long stamp, String unusable) {
+    private Optional<V> loadShared(
+            String key, long ttlMillis, List<String> groups, CacheLoader<V> loader, long stamp, String unusable) {
         String ignore = unusable;
         long leaseMillis = settings.lease().toMillis();
         long deadline = System.nanoTime() + settings.leaseWait().toNanos();
@@ -359,8 +376,11 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                         }
                         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                         if (left <= 0) {
-                            log.info("cache {}: another instance's loader for a key held its lease longer than {}; "
-                                    + "loading here too", name, settings.leaseWait());
+                            log.info(
+                                    "cache {}: another instance's loader for a key held its lease longer than {}; "
+                                            + "loading here too",
+                                    name,
+                                    settings.leaseWait());
                             return loadAndPut(key, ttlMillis, groups, gens, loader);
                         }
                         awaitStore(key, Math.min(Math.min(backoff, left), found.leaseMillisLeft() + 1));
@@ -390,8 +410,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         }
     }
 
-    private record Loaded<V>(Optional<V> value, long loadMillis) {
-    }
+    private record Loaded<V>(Optional<V> value, long loadMillis) {}
 
     private Loaded<V> runLoader(String key, CacheLoader<V> loader) {
         long startMillis = clock.millis();
@@ -411,14 +430,23 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         }
     }
 
-    private Optional<V> loadAndStore(String key, long ttlMillis, List<String> groups, List<String> gens,
-                                     CacheLoader<V> loader, String token, boolean refresh, long stamp) {
+    private Optional<V> loadAndStore(
+            String key,
+            long ttlMillis,
+            List<String> groups,
+            List<String> gens,
+            CacheLoader<V> loader,
+            String token,
+            boolean refresh,
+            long stamp) {
         Loaded<V> loaded;
         String raw;
         long ttl;
         try {
             loaded = runLoader(key, loader);
-            ttl = loaded.value().isPresent() ? ttlMillis : settings.negativeTtl().toMillis();
+            ttl = loaded.value().isPresent()
+                    ? ttlMillis
+                    : settings.negativeTtl().toMillis();
             raw = ttl > 0 ? encode(key, loaded, ttl, groups, gens) : null;
         } catch (RuntimeException e) {
             releaseQuietly(key, token, refresh);
@@ -429,9 +457,18 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
             return loaded.value();
         }
         try {
-            if (backend.storeLeased(name, key, token, refresh, raw, ttl, invalidations.message(name, Invalidations.KEY, key),
+            if (backend.storeLeased(
+                    name,
+                    key,
+                    token,
+                    refresh,
+                    raw,
+                    ttl,
+                    invalidations.message(name, Invalidations.KEY, key),
                     invalidations.nearCachesMayHold(name))) {
-                fillNear(key, new Read<>(loaded.value().orElse(null), clock.millis() + ttl, loaded.loadMillis(), groups),
+                fillNear(
+                        key,
+                        new Read<>(loaded.value().orElse(null), clock.millis() + ttl, loaded.loadMillis(), groups),
                         stamp);
             }
         } catch (StoreException e) {
@@ -441,10 +478,11 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
     }
 
     /** After waiting too long for another instance's loader: load and write like {@link #put}. */
-    private Optional<V> loadAndPut(String key, long ttlMillis, List<String> groups, List<String> gens,
-                                   CacheLoader<V> loader) {
+    private Optional<V> loadAndPut(
+            String key, long ttlMillis, List<String> groups, List<String> gens, CacheLoader<V> loader) {
         Loaded<V> loaded = runLoader(key, loader);
-        long ttl = loaded.value().isPresent() ? ttlMillis : settings.negativeTtl().toMillis();
+        long ttl =
+                loaded.value().isPresent() ? ttlMillis : settings.negativeTtl().toMillis();
         if (ttl > 0) {
             String raw = encode(key, loaded, ttl, groups, gens);
             nearInvalidate(key);
@@ -472,18 +510,18 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
             try {
                 json = writer.writeValueAsString(loaded.value().get());
             } catch (JsonProcessingException e) {
-                throw new CacheValueException(name, key, "cannot be written as JSON ("
-                        + e.getClass().getSimpleName() + ")", null);
+                throw new CacheValueException(
+                        name, key, "cannot be written as JSON (" + e.getClass().getSimpleName() + ")", null);
             }
         }
-        return Envelope.encode(loaded.value().isPresent(), clock.millis() + ttlMillis, loaded.loadMillis(), groups,
-                gens, json);
+        return Envelope.encode(
+                loaded.value().isPresent(), clock.millis() + ttlMillis, loaded.loadMillis(), groups, gens, json);
     }
 
     // ---------------------------------------------------------------- early refresh
 
-    private void maybeRefresh(String key, long expiresAt, long loadMillis, long ttlMillis, List<String> groups,
-                              CacheLoader<V> loader) {
+    private void maybeRefresh(
+            String key, long expiresAt, long loadMillis, long ttlMillis, List<String> groups, CacheLoader<V> loader) {
         if (settings.beta() <= 0) {
             return;
         }
@@ -529,7 +567,11 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         long ttlMillis = requireTtl(ttl);
         List<String> groupList = Keys.requireGroups(groups);
         Objects.requireNonNull(value, "value");
-        String raw = encode(key, new Loaded<>(Optional.of(value), 0), ttlMillis, groupList,
+        String raw = encode(
+                key,
+                new Loaded<>(Optional.of(value), 0),
+                ttlMillis,
+                groupList,
                 groupList.isEmpty() ? List.of() : backend.generations(name, groupList));
         // Dropped before and after: a read that began before the write cannot refill the old value.
         nearInvalidate(key);
@@ -551,8 +593,8 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         if (near != null) {
             near.invalidateGroup(group);
         }
-        backend.bumpGeneration(name, group, settings.maxTtl().toMillis(),
-                invalidations.message(name, Invalidations.GROUP, group));
+        backend.bumpGeneration(
+                name, group, settings.maxTtl().toMillis(), invalidations.message(name, Invalidations.GROUP, group));
         if (near != null) {
             near.invalidateGroup(group);
         }
@@ -584,10 +626,11 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         List<CompletableFuture<Void>> writes = new ArrayList<>(entries.size());
         for (Map.Entry<String, V> e : entries.entrySet()) {
             Keys.requireKey(e.getKey());
-            String raw = encode(e.getKey(), new Loaded<>(Optional.of(e.getValue()), 0), ttlMillis, List.of(), List.of());
+            String raw =
+                    encode(e.getKey(), new Loaded<>(Optional.of(e.getValue()), 0), ttlMillis, List.of(), List.of());
             nearInvalidate(e.getKey());
-            writes.add(backend.putAsync(name, e.getKey(), raw, ttlMillis,
-                    invalidations.message(name, Invalidations.KEY, e.getKey())));
+            writes.add(backend.putAsync(
+                    name, e.getKey(), raw, ttlMillis, invalidations.message(name, Invalidations.KEY, e.getKey())));
         }
         for (CompletableFuture<Void> w : writes) {
             backend.await(w);

@@ -38,8 +38,7 @@ final class NearCache<V> {
     private static final int STRIPES = 1024;
 
     /** A cached copy: the value (null when cached as absent), its store expiry and groups. */
-    record Entry<V>(V value, long expiresAt, long loadMillis, List<String> groups) {
-    }
+    record Entry<V>(V value, long expiresAt, long loadMillis, List<String> groups) {}
 
     private final com.github.benmanes.caffeine.cache.Cache<String, Entry<V>> entries;
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);

@@ -4,13 +4,13 @@ import io.gatehouse.redis.KeySpace;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.redis.RedisScript;
 import io.gatehouse.redis.RedisScript.Reply;
+import io.gatehouse.store.StoreCommandException;
+import io.gatehouse.store.StoreException;
+import io.gatehouse.store.StoreFullException;
+import io.gatehouse.store.StoreTimeoutException;
 import io.lettuce.core.SetArgs;
 import java.util.ArrayList;
 import java.util.List;
-import io.gatehouse.store.StoreCommandException;
-import io.gatehouse.store.StoreFullException;
-import io.gatehouse.store.StoreException;
-import io.gatehouse.store.StoreTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -106,8 +106,12 @@ final class RedisCacheBackend implements CacheBackend {
             }
             return new Lookup(Found.VALUE, before, 0, null);
         }
-        List<Object> reply = redis.eval(LOOKUP, List.of(valueKey(cache, key), waitingKey(cache, key)),
-                token, Long.toString(leaseMillis), ignore == null ? "" : ignore);
+        List<Object> reply = redis.eval(
+                LOOKUP,
+                List.of(valueKey(cache, key), waitingKey(cache, key)),
+                token,
+                Long.toString(leaseMillis),
+                ignore == null ? "" : ignore);
         long kind = (Long) reply.get(0);
         if (kind == 1) {
             return new Lookup(Found.VALUE, (String) reply.get(1), 0, null);
@@ -115,7 +119,10 @@ final class RedisCacheBackend implements CacheBackend {
         if (kind == 2) {
             return new Lookup(Found.LEASE_TAKEN, null, leaseMillis, null);
         }
-        return new Lookup(Found.LEASE_HELD_BY_OTHER, null, Math.max(0, (Long) reply.get(1)),
+        return new Lookup(
+                Found.LEASE_HELD_BY_OTHER,
+                null,
+                Math.max(0, (Long) reply.get(1)),
                 reply.size() > 2 ? (String) reply.get(2) : null);
     }
 
@@ -126,25 +133,49 @@ final class RedisCacheBackend implements CacheBackend {
     }
 
     @Override
-    public boolean storeLeased(String cache, String key, String token, boolean refresh, String raw, long ttlMillis,
-                               String message, boolean notify) {
+    public boolean storeLeased(
+            String cache,
+            String key,
+            String token,
+            boolean refresh,
+            String raw,
+            long ttlMillis,
+            String message,
+            boolean notify) {
         String value = valueKey(cache, key);
-        Long stored = redis.eval(STORE, List.of(value, refresh ? leaseKey(cache, key) : value, waitingKey(cache, key)),
-                refresh ? token : PLACEHOLDER + token, raw, Long.toString(ttlMillis), channel, message,
+        Long stored = redis.eval(
+                STORE,
+                List.of(value, refresh ? leaseKey(cache, key) : value, waitingKey(cache, key)),
+                refresh ? token : PLACEHOLDER + token,
+                raw,
+                Long.toString(ttlMillis),
+                channel,
+                message,
                 notify ? "1" : "0");
         return stored == 1L;
     }
 
     @Override
     public void put(String cache, String key, String raw, long ttlMillis, String message) {
-        redis.eval(PUT, List.of(valueKey(cache, key), leaseKey(cache, key)),
-                raw, Long.toString(ttlMillis), channel, message);
+        redis.eval(
+                PUT,
+                List.of(valueKey(cache, key), leaseKey(cache, key)),
+                raw,
+                Long.toString(ttlMillis),
+                channel,
+                message);
     }
 
     @Override
     public CompletableFuture<Void> putAsync(String cache, String key, String raw, long ttlMillis, String message) {
-        return redis.<Long>evalAsync(PUT, List.of(valueKey(cache, key), leaseKey(cache, key)),
-                raw, Long.toString(ttlMillis), channel, message).thenApply(n -> null);
+        return redis.<Long>evalAsync(
+                        PUT,
+                        List.of(valueKey(cache, key), leaseKey(cache, key)),
+                        raw,
+                        Long.toString(ttlMillis),
+                        channel,
+                        message)
+                .thenApply(n -> null);
     }
 
     @Override

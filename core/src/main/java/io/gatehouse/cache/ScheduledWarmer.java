@@ -52,13 +52,17 @@ final class ScheduledWarmer implements CacheWarmer {
             throw new IllegalArgumentException("a warmer's interval must be at least 1 ms, not " + every);
         }
         cancel();
-        schedule = scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                runNow();
-            } catch (RuntimeException e) {
-                log.warn("cache warmer {} failed: {}", name, e.toString());
-            }
-        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        schedule = scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        runNow();
+                    } catch (RuntimeException e) {
+                        log.warn("cache warmer {} failed: {}", name, e.toString());
+                    }
+                },
+                0,
+                every.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -17,8 +17,17 @@ final class StatsCounter {
     final LongAdder invalidationsReceived = new LongAdder();
 
     CacheStats snapshot(long nearSize) {
-        return new CacheStats(nearHits.sum(), hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
-                Duration.ofNanos(loadNanos.sum()), refreshes.sum(), leaseWaits.sum(), errors.sum(),
-                invalidationsReceived.sum(), nearSize);
+        return new CacheStats(
+                nearHits.sum(),
+                hits.sum(),
+                misses.sum(),
+                loads.sum(),
+                loadFailures.sum(),
+                Duration.ofNanos(loadNanos.sum()),
+                refreshes.sum(),
+                leaseWaits.sum(),
+                errors.sum(),
+                invalidationsReceived.sum(),
+                nearSize);
     }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.config;
 
 import io.gatehouse.GatehouseException;
+
 /**
  * A setting is missing, malformed, or names something that cannot be used (an unreachable host, a
  * certificate file that does not exist, a password Redis refuses). The message is one paragraph that

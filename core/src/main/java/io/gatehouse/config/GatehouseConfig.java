@@ -79,12 +79,15 @@ public final class GatehouseConfig {
         try (Reader reader = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
             props.load(reader);
         } catch (IOException e) {
-            throw new ConfigException("GATEHOUSE_CONFIG", "Cannot read the configuration file "
-                    + propertiesFile.toAbsolutePath() + " (named by GATEHOUSE_CONFIG or found as "
-                    + DEFAULT_FILE + "): " + e);
+            throw new ConfigException(
+                    "GATEHOUSE_CONFIG",
+                    "Cannot read the configuration file "
+                            + propertiesFile.toAbsolutePath() + " (named by GATEHOUSE_CONFIG or found as "
+                            + DEFAULT_FILE + "): " + e);
         }
         Map<String, String> map = new LinkedHashMap<>();
-        props.stringPropertyNames().forEach(k -> map.put(k.trim(), props.getProperty(k).trim()));
+        props.stringPropertyNames()
+                .forEach(k -> map.put(k.trim(), props.getProperty(k).trim()));
         return new GatehouseConfig(map, environment);
     }
 
@@ -184,21 +187,23 @@ public final class GatehouseConfig {
     /** A whole number. */
     public long number(String key, long defaultValue) {
         return get(key).map(v -> {
-            try {
-                return Long.parseLong(v.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key, key + " = '" + v + "' is not a whole number");
-            }
-        }).orElse(defaultValue);
+                    try {
+                        return Long.parseLong(v.replace("_", ""));
+                    } catch (NumberFormatException e) {
+                        throw new ConfigException(key, key + " = '" + v + "' is not a whole number");
+                    }
+                })
+                .orElse(defaultValue);
     }
 
     /** {@code true} or {@code false}. */
     public boolean flag(String key, boolean defaultValue) {
         return get(key).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new ConfigException(key, key + " = '" + v + "' is neither true nor false");
-        }).orElse(defaultValue);
+                    case "true", "yes", "on", "1" -> true;
+                    case "false", "no", "off", "0" -> false;
+                    default -> throw new ConfigException(key, key + " = '" + v + "' is neither true nor false");
+                })
+                .orElse(defaultValue);
     }
 
     static Duration parseDuration(String key, String value) {
@@ -226,7 +231,8 @@ public final class GatehouseConfig {
         } catch (NumberFormatException | DateTimeParseException e) {
             // fall through to the common message
         }
-        throw new ConfigException(key, key + " = '" + value + "' is not a duration; write it like 250ms, 2s, 15m, 12h or 30d");
+        throw new ConfigException(
+                key, key + " = '" + value + "' is not a duration; write it like 250ms, 2s, 15m, 12h or 30d");
     }
 
     private Optional<RedisEndpoint> readRedis(Purpose p) {
@@ -246,21 +252,40 @@ public final class GatehouseConfig {
         Optional<Path> key = file(redisKey(p, "tls.key-file"));
         if (cert.isPresent() != key.isPresent()) {
             String missing = cert.isPresent() ? redisKey(p, "tls.key-file") : redisKey(p, "tls.cert-file");
-            throw new ConfigException(missing, "A client certificate needs both " + redisKey(p, "tls.cert-file")
-                    + " and " + redisKey(p, "tls.key-file") + "; " + missing + " is not set");
+            throw new ConfigException(
+                    missing,
+                    "A client certificate needs both " + redisKey(p, "tls.cert-file") + " and "
+                            + redisKey(p, "tls.key-file") + "; " + missing + " is not set");
         }
         if (!parsed.tls() && (ca.isPresent() || cert.isPresent())) {
-            throw new ConfigException(urlKey, "TLS files are configured but " + urlKey
-                    + " does not use TLS; use a rediss:// scheme to connect over TLS");
+            throw new ConfigException(
+                    urlKey,
+                    "TLS files are configured but " + urlKey
+                            + " does not use TLS; use a rediss:// scheme to connect over TLS");
         }
         String prefix = string(redisKey(p, "key-prefix"), "gatehouse");
         if (!prefix.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new ConfigException(redisKey(p, "key-prefix"), redisKey(p, "key-prefix") + " = '" + prefix
-                    + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+            throw new ConfigException(
+                    redisKey(p, "key-prefix"),
+                    redisKey(p, "key-prefix") + " = '" + prefix + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
         }
-        return Optional.of(new RedisEndpoint(parsed.mode(), parsed.tls(), parsed.nodes(), parsed.master(),
-                parsed.database(), username, password, connectTimeout, commandTimeout, ca, cert, key,
-                flag(redisKey(p, "tls.verify-peer"), true), prefix, retry, readDurability(p)));
+        return Optional.of(new RedisEndpoint(
+                parsed.mode(),
+                parsed.tls(),
+                parsed.nodes(),
+                parsed.master(),
+                parsed.database(),
+                username,
+                password,
+                connectTimeout,
+                commandTimeout,
+                ca,
+                cert,
+                key,
+                flag(redisKey(p, "tls.verify-peer"), true),
+                prefix,
+                retry,
+                readDurability(p)));
     }
 
     private Durability readDurability(Purpose p) {
@@ -268,8 +293,9 @@ public final class GatehouseConfig {
         Durability.Mode mode = switch (string(modeKey, "async").toLowerCase(Locale.ROOT)) {
             case "async" -> Durability.Mode.ASYNC;
             case "replicated" -> Durability.Mode.REPLICATED;
-            default -> throw new ConfigException(modeKey, modeKey + " = '" + string(modeKey, "")
-                    + "' must be async or replicated");
+            default ->
+                throw new ConfigException(
+                        modeKey, modeKey + " = '" + string(modeKey, "") + "' must be async or replicated");
         };
         String replicasKey = redisKey(p, "durability.replicas");
         long replicas = number(replicasKey, Durability.ASYNC.replicas());
@@ -283,8 +309,9 @@ public final class GatehouseConfig {
             case "off" -> Durability.Check.OFF;
             case "warn" -> Durability.Check.WARN;
             case "strict" -> Durability.Check.STRICT;
-            default -> throw new ConfigException(checkKey, checkKey + " = '" + string(checkKey, "")
-                    + "' must be off, warn or strict");
+            default ->
+                throw new ConfigException(
+                        checkKey, checkKey + " = '" + string(checkKey, "") + "' must be off, warn or strict");
         };
         return new Durability(mode, (int) replicas, timeout, check);
     }
@@ -310,8 +337,8 @@ public final class GatehouseConfig {
         Optional<Path> path = get(key).filter(s -> !s.isBlank()).map(Path::of);
         path.ifPresent(f -> {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
-                throw new ConfigException(key, key + " = " + f + ": no readable file there ("
-                        + f.toAbsolutePath() + ")");
+                throw new ConfigException(
+                        key, key + " = " + f + ": no readable file there (" + f.toAbsolutePath() + ")");
             }
         });
         return path;
@@ -321,7 +348,10 @@ public final class GatehouseConfig {
     public String toString() {
         StringBuilder sb = new StringBuilder("GatehouseConfig[");
         for (Purpose p : Purpose.values()) {
-            sb.append(p).append('=').append(redis(p).map(RedisEndpoint::redactedUrl).orElse("in-memory")).append(' ');
+            sb.append(p)
+                    .append('=')
+                    .append(redis(p).map(RedisEndpoint::redactedUrl).orElse("in-memory"))
+                    .append(' ');
         }
         return sb.append("data-dir=").append(dataDir()).append(']').toString();
     }

@@ -51,14 +51,17 @@ public record RedisEndpoint(
 
     /** The URL without credentials, safe to log. */
     public String redactedUrl() {
-        String scheme = (tls ? "rediss" : "redis") + switch (mode) {
-            case STANDALONE -> "";
-            case SENTINEL -> "-sentinel";
-            case CLUSTER -> "-cluster";
-        };
+        String scheme = (tls ? "rediss" : "redis")
+                + switch (mode) {
+                    case STANDALONE -> "";
+                    case SENTINEL -> "-sentinel";
+                    case CLUSTER -> "-cluster";
+                };
         StringBuilder sb = new StringBuilder(scheme).append("://");
         if (username.isPresent() || password.isPresent()) {
-            sb.append(username.orElse("")).append(password.isPresent() ? ":***" : "").append('@');
+            sb.append(username.orElse(""))
+                    .append(password.isPresent() ? ":***" : "")
+                    .append('@');
         }
         for (int i = 0; i < nodes.size(); i++) {
             sb.append(i == 0 ? "" : ",").append(nodes.get(i));
@@ -72,7 +75,7 @@ public record RedisEndpoint(
 
     @Override
     public String toString() {
-        return "RedisEndpoint[" + redactedUrl() + ", connectTimeout=" + connectTimeout
-                + ", commandTimeout=" + commandTimeout + ", keyPrefix=" + keyPrefix + ", durability=" + durability + "]";
+        return "RedisEndpoint[" + redactedUrl() + ", connectTimeout=" + connectTimeout + ", commandTimeout="
+                + commandTimeout + ", keyPrefix=" + keyPrefix + ", durability=" + durability + "]";
     }
 }

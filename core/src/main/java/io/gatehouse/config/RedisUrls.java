@@ -13,33 +13,60 @@ import java.util.Optional;
 final class RedisUrls {
 
     /** The parts of a URL before settings from other keys are merged in. */
-    record Parsed(RedisMode mode, boolean tls, List<HostAndPort> nodes, Optional<String> master,
-                  int database, Optional<String> username, Optional<String> password) {
-    }
+    record Parsed(
+            RedisMode mode,
+            boolean tls,
+            List<HostAndPort> nodes,
+            Optional<String> master,
+            int database,
+            Optional<String> username,
+            Optional<String> password) {}
 
-    private RedisUrls() {
-    }
+    private RedisUrls() {}
 
     static Parsed parse(String key, String url) {
         int schemeEnd = url.indexOf("://");
         if (schemeEnd < 0) {
-            throw new ConfigException(key, key + " = '" + redact(url) + "' is not a Redis URL: expected "
-                    + "redis://host:port, rediss://host:port, redis-sentinel://host:port,...#master or "
-                    + "redis-cluster://host:port,host:port,...");
+            throw new ConfigException(
+                    key,
+                    key + " = '" + redact(url) + "' is not a Redis URL: expected "
+                            + "redis://host:port, rediss://host:port, redis-sentinel://host:port,...#master or "
+                            + "redis-cluster://host:port,host:port,...");
         }
         String scheme = url.substring(0, schemeEnd);
         RedisMode mode;
         boolean tls;
         switch (scheme) {
-            case "redis" -> { mode = RedisMode.STANDALONE; tls = false; }
-            case "rediss" -> { mode = RedisMode.STANDALONE; tls = true; }
-            case "redis-sentinel" -> { mode = RedisMode.SENTINEL; tls = false; }
-            case "rediss-sentinel" -> { mode = RedisMode.SENTINEL; tls = true; }
-            case "redis-cluster" -> { mode = RedisMode.CLUSTER; tls = false; }
-            case "rediss-cluster" -> { mode = RedisMode.CLUSTER; tls = true; }
-            default -> throw new ConfigException(key, key + " has the unknown scheme '" + scheme
-                    + "'; use redis://, rediss:// (TLS), redis-sentinel://, rediss-sentinel://, "
-                    + "redis-cluster:// or rediss-cluster://");
+            case "redis" -> {
+                mode = RedisMode.STANDALONE;
+                tls = false;
+            }
+            case "rediss" -> {
+                mode = RedisMode.STANDALONE;
+                tls = true;
+            }
+            case "redis-sentinel" -> {
+                mode = RedisMode.SENTINEL;
+                tls = false;
+            }
+            case "rediss-sentinel" -> {
+                mode = RedisMode.SENTINEL;
+                tls = true;
+            }
+            case "redis-cluster" -> {
+                mode = RedisMode.CLUSTER;
+                tls = false;
+            }
+            case "rediss-cluster" -> {
+                mode = RedisMode.CLUSTER;
+                tls = true;
+            }
+            default ->
+                throw new ConfigException(
+                        key,
+                        key + " has the unknown scheme '" + scheme
+                                + "'; use redis://, rediss:// (TLS), redis-sentinel://, rediss-sentinel://, "
+                                + "redis-cluster:// or rediss-cluster://");
         }
         String rest = url.substring(schemeEnd + 3);
 
@@ -90,16 +117,22 @@ final class RedisUrls {
             throw new ConfigException(key, key + " = '" + redact(url) + "' names no host");
         }
         if (mode == RedisMode.STANDALONE && nodes.size() > 1) {
-            throw new ConfigException(key, key + " lists " + nodes.size() + " hosts; a standalone URL takes one "
-                    + "(use redis-sentinel:// or redis-cluster:// for several)");
+            throw new ConfigException(
+                    key,
+                    key + " lists " + nodes.size() + " hosts; a standalone URL takes one "
+                            + "(use redis-sentinel:// or redis-cluster:// for several)");
         }
         if (mode == RedisMode.SENTINEL && master.isEmpty()) {
-            throw new ConfigException(key, key + ": a Sentinel URL needs the master name after '#', for example "
-                    + "redis-sentinel://127.0.0.1:26379#mymaster");
+            throw new ConfigException(
+                    key,
+                    key + ": a Sentinel URL needs the master name after '#', for example "
+                            + "redis-sentinel://127.0.0.1:26379#mymaster");
         }
         if (mode != RedisMode.SENTINEL && master.isPresent()) {
-            throw new ConfigException(key, key + ": '#" + master.get() + "' (a Sentinel master name) "
-                    + "only makes sense with redis-sentinel://");
+            throw new ConfigException(
+                    key,
+                    key + ": '#" + master.get() + "' (a Sentinel master name) "
+                            + "only makes sense with redis-sentinel://");
         }
         return new Parsed(mode, tls, nodes, master, database, username, password);
     }
@@ -135,8 +168,8 @@ final class RedisUrls {
                 p = -1;
             }
             if (p < 1 || p > 65535) {
-                throw new ConfigException(key, key + ": the port '" + port + "' of " + host
-                        + " is not a number from 1 to 65535");
+                throw new ConfigException(
+                        key, key + ": the port '" + port + "' of " + host + " is not a number from 1 to 65535");
             }
         }
         return new HostAndPort(host, p);

@@ -33,7 +33,8 @@ final class ArchiveFeeder {
         this.archive = archive;
         this.owned = owned;
         this.settings = settings;
-        this.queue = new EventQueue(settings.archive().map(ArchiveSettings::queueCapacity).orElse(65_536));
+        this.queue = new EventQueue(
+                settings.archive().map(ArchiveSettings::queueCapacity).orElse(65_536));
         this.thread = new Thread(this::loop, "gatehouse-events-archiver");
         thread.setDaemon(true);
         thread.start();
@@ -73,9 +74,13 @@ final class ArchiveFeeder {
                     }
                 } catch (RuntimeException e) {
                     if (!failing) {
-                        log.warn("security event archive: cannot store ({}); retrying with back-off, events wait in "
-                                + "memory (at most {}), beyond that they are counted as archive-dropped", e.toString(),
-                                settings.archive().map(ArchiveSettings::queueCapacity).orElse(65_536));
+                        log.warn(
+                                "security event archive: cannot store ({}); retrying with back-off, events wait in "
+                                        + "memory (at most {}), beyond that they are counted as archive-dropped",
+                                e.toString(),
+                                settings.archive()
+                                        .map(ArchiveSettings::queueCapacity)
+                                        .orElse(65_536));
                         failing = true;
                     }
                     if (!running && System.nanoTime() - closeDeadline >= 0) {
@@ -83,7 +88,8 @@ final class ArchiveFeeder {
                         batch.clear();
                         break;
                     }
-                    LockSupport.parkNanos(this, running ? backoff : Math.min(backoff, TimeUnit.MILLISECONDS.toNanos(100)));
+                    LockSupport.parkNanos(
+                            this, running ? backoff : Math.min(backoff, TimeUnit.MILLISECONDS.toNanos(100)));
                     backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
                 }
             }

@@ -10,8 +10,7 @@ import io.gatehouse.config.ConfigException;
  * archive is turned on.
  */
 final class ArchivePool {
-    private ArchivePool() {
-    }
+    private ArchivePool() {}
 
     static EventArchive open(ArchiveSettings s) {
         HikariDataSource pool;
@@ -32,13 +31,18 @@ final class ArchivePool {
             c.setConnectionTimeout(5_000);
             pool = new HikariDataSource(c);
         } catch (NoClassDefFoundError e) {
-            throw new ConfigException(EventSettings.PREFIX + "archive.url", EventSettings.PREFIX + "archive.url is set, "
-                    + "but HikariCP is not on the classpath; add com.zaxxer:HikariCP and the PostgreSQL JDBC driver "
-                    + "(org.postgresql:postgresql) to the application, or unset " + EventSettings.PREFIX + "archive.url");
+            throw new ConfigException(
+                    EventSettings.PREFIX + "archive.url",
+                    EventSettings.PREFIX + "archive.url is set, "
+                            + "but HikariCP is not on the classpath; add com.zaxxer:HikariCP and the PostgreSQL JDBC driver "
+                            + "(org.postgresql:postgresql) to the application, or unset " + EventSettings.PREFIX
+                            + "archive.url");
         } catch (RuntimeException e) {
-            throw new ConfigException(EventSettings.PREFIX + "archive.url", EventSettings.PREFIX + "archive.url = "
-                    + s.redactedUrl() + " cannot be used for the security event archive: " + e.getMessage()
-                    + " (is the PostgreSQL JDBC driver, org.postgresql:postgresql, on the classpath?)");
+            throw new ConfigException(
+                    EventSettings.PREFIX + "archive.url",
+                    EventSettings.PREFIX + "archive.url = "
+                            + s.redactedUrl() + " cannot be used for the security event archive: " + e.getMessage()
+                            + " (is the PostgreSQL JDBC driver, org.postgresql:postgresql, on the classpath?)");
         }
         return new JdbcEventArchive(pool, pool, s.redactedUrl());
     }

@@ -7,8 +7,8 @@ record ArchiveSettings(String url, String user, String password, int batchSize, 
 
     @Override
     public String toString() {
-        return "ArchiveSettings[url=" + redactedUrl() + ", user=" + user + ", batchSize=" + batchSize
-                + ", poolSize=" + poolSize + ", queueCapacity=" + queueCapacity + "]";
+        return "ArchiveSettings[url=" + redactedUrl() + ", user=" + user + ", batchSize=" + batchSize + ", poolSize="
+                + poolSize + ", queueCapacity=" + queueCapacity + "]";
     }
 
     /** The JDBC URL without its query string, which may carry a password. */

@@ -19,13 +19,19 @@ final class EventCodec {
     static final char GS = 0x1d;
     static final char RS = 0x1e;
 
-    private EventCodec() {
-    }
+    private EventCodec() {}
 
     static String encode(SecurityEvent e) {
-        StringBuilder sb = new StringBuilder(96 + e.userAgent().map(String::length).orElse(0)
-                + e.reason().map(String::length).orElse(0) + e.details().size() * 32);
-        sb.append(e.id()).append(US).append(e.type().code()).append(US).append(severityCode(e.severity())).append(US);
+        StringBuilder sb = new StringBuilder(96
+                + e.userAgent().map(String::length).orElse(0)
+                + e.reason().map(String::length).orElse(0)
+                + e.details().size() * 32);
+        sb.append(e.id())
+                .append(US)
+                .append(e.type().code())
+                .append(US)
+                .append(severityCode(e.severity()))
+                .append(US);
         e.user().ifPresent(sb::append);
         sb.append(US);
         e.session().ifPresent(sb::append);
@@ -63,8 +69,8 @@ final class EventCodec {
                 details.put(pair.substring(0, at), pair.substring(at + 1));
             }
         }
-        return EventJson.fromFields(f[0], Instant.ofEpochMilli(timeMs), f[1], severity(f[2]), f[3], f[4], f[5], f[6],
-                f[7], details);
+        return EventJson.fromFields(
+                f[0], Instant.ofEpochMilli(timeMs), f[1], severity(f[2]), f[3], f[4], f[5], f[6], f[7], details);
     }
 
     static String severityCode(Severity s) {

@@ -9,13 +9,12 @@ import java.util.concurrent.ThreadLocalRandom;
 final class EventIds {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
-    private EventIds() {
-    }
+    private EventIds() {}
 
     static String next(long epochMillis) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        long hi = r.nextLong() >>> 24;  // 40 random bits
-        long lo = r.nextLong() >>> 24;  // 40 random bits
+        long hi = r.nextLong() >>> 24; // 40 random bits
+        long lo = r.nextLong() >>> 24; // 40 random bits
         char[] out = new char[26];
         long t = epochMillis;
         for (int i = 9; i >= 0; i--) {

@@ -21,8 +21,7 @@ import java.util.Map;
 final class EventJson {
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     static String write(SecurityEvent e) {
         StringWriter w = new StringWriter(256);
@@ -80,9 +79,17 @@ final class EventJson {
                     f.put(name, p.getText());
                 }
             }
-            return fromFields(f.get("id"), f.get("time") == null ? null : Instant.parse(f.get("time")),
-                    f.get("type"), f.get("severity"), f.get("user"), f.get("session"), f.get("ip"),
-                    f.get("user_agent"), f.get("reason"), details);
+            return fromFields(
+                    f.get("id"),
+                    f.get("time") == null ? null : Instant.parse(f.get("time")),
+                    f.get("type"),
+                    f.get("severity"),
+                    f.get("user"),
+                    f.get("session"),
+                    f.get("ip"),
+                    f.get("user_agent"),
+                    f.get("reason"),
+                    details);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("malformed event line: " + e.getMessage(), e);
         }
@@ -125,11 +132,19 @@ final class EventJson {
     }
 
     /** An event from stored fields; empty strings mean absent. */
-    static SecurityEvent fromFields(String id, Instant time, String type, String severity, String user,
-                                    String session, String ip, String userAgent, String reason,
-                                    Map<String, String> details) {
-        SecurityEvent.Builder b = SecurityEvent.builder(EventType.of(type)).id(id).time(time)
-                .severity(severity(severity));
+    static SecurityEvent fromFields(
+            String id,
+            Instant time,
+            String type,
+            String severity,
+            String user,
+            String session,
+            String ip,
+            String userAgent,
+            String reason,
+            Map<String, String> details) {
+        SecurityEvent.Builder b =
+                SecurityEvent.builder(EventType.of(type)).id(id).time(time).severity(severity(severity));
         if (present(user)) {
             b.user(user);
         }

@@ -27,7 +27,8 @@ public final class EventQuery {
 
     private EventQuery(Builder b) {
         this.user = b.user;
-        this.types = Collections.unmodifiableSet(b.types.isEmpty() ? EnumSet.allOf(EventType.class) : EnumSet.copyOf(b.types));
+        this.types = Collections.unmodifiableSet(
+                b.types.isEmpty() ? EnumSet.allOf(EventType.class) : EnumSet.copyOf(b.types));
         this.minSeverity = b.minSeverity;
         this.from = b.from;
         this.to = b.to;
@@ -77,8 +78,10 @@ public final class EventQuery {
 
     /** Whether an event matches the filters (not the paging). */
     public boolean matches(SecurityEvent e) {
-        return types.contains(e.type()) && e.severity().atLeast(minSeverity)
-                && (from == null || !e.time().isBefore(from)) && (to == null || e.time().isBefore(to))
+        return types.contains(e.type())
+                && e.severity().atLeast(minSeverity)
+                && (from == null || !e.time().isBefore(from))
+                && (to == null || e.time().isBefore(to))
                 && (user == null || user.equals(e.user().orElse(null)));
     }
 
@@ -92,12 +95,15 @@ public final class EventQuery {
         private int limit = 50;
         private String cursor;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Only this user's events (read from the user's own index). */
         public Builder user(String user) {
-            this.user = SecurityEvent.builder(EventType.ADMIN_ACTION).user(user).build().user().orElseThrow();
+            this.user = SecurityEvent.builder(EventType.ADMIN_ACTION)
+                    .user(user)
+                    .build()
+                    .user()
+                    .orElseThrow();
             return this;
         }
 
@@ -141,7 +147,8 @@ public final class EventQuery {
 
         public EventQuery build() {
             if (from != null && to != null && !from.isBefore(to)) {
-                throw new InvalidInputException("an event query's from (" + from + ") must be before its to (" + to + ")");
+                throw new InvalidInputException(
+                        "an event query's from (" + from + ") must be before its to (" + to + ")");
             }
             return new EventQuery(this);
         }

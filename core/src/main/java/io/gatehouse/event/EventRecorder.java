@@ -67,8 +67,10 @@ final class EventRecorder implements SecurityEvents {
         this.webhook = settings.webhookUrl().isPresent() ? new EventWebhook(settings) : null;
         this.archive = archive == null ? null : new ArchiveFeeder(archive, ownsArchive, settings);
         if (spool.hasPending()) {
-            log.info("security events: {} bytes left in the spool {} by an earlier run will be replayed",
-                    spool.pendingBytes(), spool.file());
+            log.info(
+                    "security events: {} bytes left in the spool {} by an earlier run will be replayed",
+                    spool.pendingBytes(),
+                    spool.file());
         }
         this.writer = new Thread(this::writeLoop, "gatehouse-events-writer");
         writer.setDaemon(true);
@@ -100,8 +102,10 @@ final class EventRecorder implements SecurityEvents {
     }
 
     private SecurityEvent complete(SecurityEvent event) {
-        boolean sampled = event.type() == EventType.RATE_LIMIT_EXCEEDED && settings.rateLimitSample() > 1
-                && !event.details().containsKey("sample_rate") && event.details().size() < SecurityEvent.MAX_DETAILS;
+        boolean sampled = event.type() == EventType.RATE_LIMIT_EXCEEDED
+                && settings.rateLimitSample() > 1
+                && !event.details().containsKey("sample_rate")
+                && event.details().size() < SecurityEvent.MAX_DETAILS;
         if (event.id() != null && event.time() != null && !sampled) {
             return event;
         }
@@ -154,15 +158,19 @@ final class EventRecorder implements SecurityEvents {
     private void reportDrops() {
         long d = dropped.get();
         if (d > droppedLogged) {
-            log.error("security events: {} event(s) dropped (queue and spool queue full, or the spool {} full at {} "
-                    + "bytes or unwritable); {} in total", d - droppedLogged, spool.file(), settings.spoolMaxBytes(), d);
+            log.error(
+                    "security events: {} event(s) dropped (queue and spool queue full, or the spool {} full at {} "
+                            + "bytes or unwritable); {} in total",
+                    d - droppedLogged,
+                    spool.file(),
+                    settings.spoolMaxBytes(),
+                    d);
             droppedLogged = d;
         }
     }
 
     /** A batch on its way into the store. */
-    private record Round(List<SecurityEvent> batch, EventStore.PendingWrite write) {
-    }
+    private record Round(List<SecurityEvent> batch, EventStore.PendingWrite write) {}
 
     private void writeLoop() {
         long retryAt = System.nanoTime();
@@ -177,16 +185,17 @@ final class EventRecorder implements SecurityEvents {
                 boolean storeUsable = System.nanoTime() - retryAt >= 0;
                 boolean replay = storeUsable && spool.hasPending();
                 if (!replay && pending == null) {
-                    queue.awaitEvents(storeUsable ? IDLE_WAIT_NANOS : Math.min(IDLE_WAIT_NANOS, retryAt - System.nanoTime()));
+                    queue.awaitEvents(
+                            storeUsable ? IDLE_WAIT_NANOS : Math.min(IDLE_WAIT_NANOS, retryAt - System.nanoTime()));
                 }
                 batch = new ArrayList<>(settings.batchSize());
                 queue.drainTo(batch, settings.batchSize());
                 if (!batch.isEmpty() && storeUsable) {
-                    Round next = start(batch);  // if it throws, the catch below settles the round still pending
+                    Round next = start(batch); // if it throws, the catch below settles the round still pending
                     Round previous = pending;
                     pending = next;
                     if (previous != null) {
-                        finish(previous);  // if it throws, the catch below settles next
+                        finish(previous); // if it throws, the catch below settles next
                     }
                 } else {
                     if (!batch.isEmpty()) {
@@ -220,8 +229,12 @@ final class EventRecorder implements SecurityEvents {
                     }
                 }
                 if (!failing) {
-                    log.warn("security events: cannot store in {} ({}); spooling to {} and retrying every {}",
-                            store.describe(), f.getCause().toString(), spool.file(), settings.retryInterval());
+                    log.warn(
+                            "security events: cannot store in {} ({}); spooling to {} and retrying every {}",
+                            store.describe(),
+                            f.getCause().toString(),
+                            spool.file(),
+                            settings.retryInterval());
                 }
                 failing = true;
             } catch (RuntimeException | Error e) {
@@ -332,10 +345,19 @@ final class EventRecorder implements SecurityEvents {
 
     @Override
     public EventStats stats() {
-        return new EventStats(recorded.get(), stored.get(), spooled.get(), dropped.get(), sampledOut.get(),
-                expired.get(), queue.size() + overflow.size(), spool.pendingBytes(),
-                webhook == null ? 0 : webhook.sent(), webhook == null ? 0 : webhook.failed(),
-                archive == null ? 0 : archive.archived(), archive == null ? 0 : archive.dropped());
+        return new EventStats(
+                recorded.get(),
+                stored.get(),
+                spooled.get(),
+                dropped.get(),
+                sampledOut.get(),
+                expired.get(),
+                queue.size() + overflow.size(),
+                spool.pendingBytes(),
+                webhook == null ? 0 : webhook.sent(),
+                webhook == null ? 0 : webhook.failed(),
+                archive == null ? 0 : archive.archived(),
+                archive == null ? 0 : archive.dropped());
     }
 
     @Override

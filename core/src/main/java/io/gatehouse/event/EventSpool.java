@@ -42,8 +42,7 @@ final class EventSpool implements AutoCloseable {
     private long size;
 
     /** What {@link #read} found: events, unreadable lines, and where the next read starts. */
-    record Batch(List<SecurityEvent> events, int unreadable, long end) {
-    }
+    record Batch(List<SecurityEvent> events, int unreadable, long end) {}
 
     EventSpool(Path dir, long maxBytes) {
         this.maxBytes = maxBytes;
@@ -51,7 +50,8 @@ final class EventSpool implements AutoCloseable {
         this.offsetFile = dir.resolve("spool.offset");
         try {
             Files.createDirectories(dir);
-            lockChannel = FileChannel.open(dir.resolve("spool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lockChannel =
+                    FileChannel.open(dir.resolve("spool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock l;
             try {
                 l = lockChannel.tryLock();
@@ -74,9 +74,14 @@ final class EventSpool implements AutoCloseable {
             channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             size = channel.size();
             dropTornTail();
-            readOffset = Files.exists(offsetFile) ? Long.parseLong(Files.readString(offsetFile).trim()) : 0;
+            readOffset = Files.exists(offsetFile)
+                    ? Long.parseLong(Files.readString(offsetFile).trim())
+                    : 0;
             if (readOffset > size || readOffset < 0) {
-                log.warn("security event spool offset {} is beyond the spool ({} bytes); replaying it all", readOffset, size);
+                log.warn(
+                        "security event spool offset {} is beyond the spool ({} bytes); replaying it all",
+                        readOffset,
+                        size);
                 readOffset = 0;
             }
         } catch (IOException e) {
@@ -168,13 +173,17 @@ final class EventSpool implements AutoCloseable {
                             events.add(EventJson.read(line));
                         } catch (IllegalArgumentException e) {
                             unreadable++;
-                            log.warn("unreadable line in the security event spool {} at byte {}: {}", file, pos + start, e.getMessage());
+                            log.warn(
+                                    "unreadable line in the security event spool {} at byte {}: {}",
+                                    file,
+                                    pos + start,
+                                    e.getMessage());
                         }
                         start = i + 1;
                     }
                 }
                 if (start == 0) {
-                    break;  // a line longer than the chunk cannot be written by append; stop rather than loop
+                    break; // a line longer than the chunk cannot be written by append; stop rather than loop
                 }
                 pos += start;
             }

@@ -17,7 +17,16 @@ package io.gatehouse.event;
  * @param archived       events copied to the archive (PostgreSQL), 0 without one
  * @param archiveDropped events the archive did not get: its queue was full, or it was closed with them unwritten
  */
-public record EventStats(long recorded, long stored, long spooled, long dropped, long sampledOut, long expired,
-                         long queued, long spoolBytes, long webhookSent, long webhookFailed, long archived,
-                         long archiveDropped) {
-}
+public record EventStats(
+        long recorded,
+        long stored,
+        long spooled,
+        long dropped,
+        long sampledOut,
+        long expired,
+        long queued,
+        long spoolBytes,
+        long webhookSent,
+        long webhookFailed,
+        long archived,
+        long archiveDropped) {}

@@ -38,7 +38,9 @@ final class EventWebhook implements AutoCloseable {
 
     EventWebhook(EventSettings settings) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.webhookTimeout()).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(settings.webhookTimeout())
+                .build();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-events-webhook");
             t.setDaemon(true);
@@ -76,13 +78,20 @@ final class EventWebhook implements AutoCloseable {
             if (!retryable || attempt >= settings.webhookMaxAttempts() || scheduler.isShutdown()) {
                 failed.incrementAndGet();
                 pending.decrementAndGet();
-                log.warn("security event webhook gave up on event {} after {} attempt(s): {}", e.id(), attempt,
+                log.warn(
+                        "security event webhook gave up on event {} after {} attempt(s): {}",
+                        e.id(),
+                        attempt,
                         error != null ? error.toString() : "HTTP " + status);
                 return;
             }
             long delay = backoffMillis(attempt);
-            log.debug("security event webhook attempt {} for {} failed ({}); retrying in {} ms", attempt, e.id(),
-                    error != null ? error.toString() : "HTTP " + status, delay);
+            log.debug(
+                    "security event webhook attempt {} for {} failed ({}); retrying in {} ms",
+                    attempt,
+                    e.id(),
+                    error != null ? error.toString() : "HTTP " + status,
+                    delay);
             try {
                 scheduler.schedule(() -> attempt(request, e, attempt + 1), delay, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
@@ -101,7 +110,10 @@ final class EventWebhook implements AutoCloseable {
     }
 
     static String body(SecurityEvent e) {
-        StringBuilder text = new StringBuilder().append('[').append(EventJson.severity(e.severity())).append("] ")
+        StringBuilder text = new StringBuilder()
+                .append('[')
+                .append(EventJson.severity(e.severity()))
+                .append("] ")
                 .append(e.type().code());
         e.user().ifPresent(u -> text.append(" user=").append(u));
         e.ip().ifPresent(ip -> text.append(" ip=").append(ip));

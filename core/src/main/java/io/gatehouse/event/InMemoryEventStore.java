@@ -46,8 +46,8 @@ final class InMemoryEventStore extends StreamEventStore {
                 continue;
             }
             if (stream(GLOBAL).append(e, cutoff, maxGlobal)) {
-                Map<String, Long> day = counts.computeIfAbsent(LocalDate.ofInstant(e.time(), ZoneOffset.UTC),
-                        d -> new ConcurrentHashMap<>());
+                Map<String, Long> day = counts.computeIfAbsent(
+                        LocalDate.ofInstant(e.time(), ZoneOffset.UTC), d -> new ConcurrentHashMap<>());
                 day.merge("t:" + e.type().code(), 1L, Long::sum);
                 day.merge("s:" + EventJson.severity(e.severity()), 1L, Long::sum);
             }
@@ -56,8 +56,10 @@ final class InMemoryEventStore extends StreamEventStore {
         long userEvents = eventCount() - stream(GLOBAL).size;
         if (userEvents > maxGlobal) {
             // Down to 90% at once, so this sort is rare.
-            for (Map.Entry<String, MemStream> en : streams.entrySet().stream().filter(x -> !x.getKey().equals(GLOBAL))
-                    .sorted(java.util.Comparator.comparingLong(x -> x.getValue().lastWriteMs)).toList()) {
+            for (Map.Entry<String, MemStream> en : streams.entrySet().stream()
+                    .filter(x -> !x.getKey().equals(GLOBAL))
+                    .sorted(java.util.Comparator.comparingLong(x -> x.getValue().lastWriteMs))
+                    .toList()) {
                 if (userEvents <= maxGlobal * 9L / 10) {
                     break;
                 }
@@ -156,11 +158,14 @@ final class InMemoryEventStore extends StreamEventStore {
             StreamId low = new StreamId(Math.max(0, r.lowerMs()), 0);
             StreamId high = new StreamId(r.upperMs(), -1L);
             if (r.forward()) {
-                view = r.after() == null ? entries.subMap(low, true, high, true)
+                view = r.after() == null
+                        ? entries.subMap(low, true, high, true)
                         : entries.subMap(r.after(), false, high, true);
             } else {
-                view = (r.after() == null ? entries.subMap(low, true, high, true)
-                        : entries.subMap(low, true, r.after(), false)).descendingMap();
+                view = (r.after() == null
+                                ? entries.subMap(low, true, high, true)
+                                : entries.subMap(low, true, r.after(), false))
+                        .descendingMap();
             }
             List<StreamEntry> out = new ArrayList<>(Math.min(r.count(), 64));
             Iterator<Map.Entry<StreamId, SecurityEvent>> it = view.entrySet().iterator();
@@ -171,5 +176,4 @@ final class InMemoryEventStore extends StreamEventStore {
             return out;
         }
     }
-
 }

@@ -40,6 +40,7 @@ final class JdbcEventArchive implements EventArchive {
     static final String TABLE = "gatehouse_security_events";
     /** Arbitrary constant shared by every instance: the advisory lock that serialises the archive's DDL. */
     private static final long DDL_LOCK = 0x6761746568L;
+
     private static final Pattern PARTITION = Pattern.compile(TABLE + "_y(\\d{4})m(\\d{2})");
     private static final String INSERT = "INSERT INTO " + TABLE + " (id, occurred_at, type, severity, user_id,"
             + " session_id, ip, user_agent, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)"
@@ -124,7 +125,8 @@ final class JdbcEventArchive implements EventArchive {
                             + " severity text NOT NULL, user_id text, session_id text, ip text, user_agent text,"
                             + " reason text, details jsonb, PRIMARY KEY (id, occurred_at))"
                             + " PARTITION BY RANGE (occurred_at)");
-                    s.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_user_time ON " + TABLE + " (user_id, occurred_at)");
+                    s.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_user_time ON " + TABLE
+                            + " (user_id, occurred_at)");
                 }
                 for (YearMonth m : missing) {
                     s.execute("CREATE TABLE IF NOT EXISTS " + partition(m) + " PARTITION OF " + TABLE
@@ -147,7 +149,7 @@ final class JdbcEventArchive implements EventArchive {
 
     @Override
     public List<SecurityEvent> query(String user, Instant from, Instant to, int limit) {
-        SecurityEvent.builder(EventType.REGISTER).user(user);  // the same rules as a recorded user id
+        SecurityEvent.builder(EventType.REGISTER).user(user); // the same rules as a recorded user id
         if (!from.isBefore(to) || limit < 1 || limit > 10_000) {
             throw new InvalidInputException("an archive query needs from before to and a limit of 1 to 10,000");
         }
@@ -155,16 +157,25 @@ final class JdbcEventArchive implements EventArchive {
             return List.of();
         }
         List<SecurityEvent> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(QUERY)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(QUERY)) {
             ps.setString(1, user);
             ps.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
             ps.setObject(3, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
             ps.setInt(4, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(EventJson.fromFields(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
-                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                            rs.getString(8), rs.getString(9), EventJson.details(rs.getString(10))));
+                    out.add(EventJson.fromFields(
+                            rs.getString(1),
+                            rs.getObject(2, OffsetDateTime.class).toInstant(),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7),
+                            rs.getString(8),
+                            rs.getString(9),
+                            EventJson.details(rs.getString(10))));
                 }
             }
         } catch (SQLException e) {
@@ -175,7 +186,7 @@ final class JdbcEventArchive implements EventArchive {
 
     private boolean tableExists() {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
             ps.setString(1, TABLE);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
@@ -196,8 +207,9 @@ final class JdbcEventArchive implements EventArchive {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
                 List<YearMonth> found = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-                        + " WHERE i.inhparent = '" + TABLE + "'::regclass")) {
+                try (ResultSet rs =
+                        s.executeQuery("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                                + " WHERE i.inhparent = '" + TABLE + "'::regclass")) {
                     while (rs.next()) {
                         Matcher m = PARTITION.matcher(rs.getString(1));
                         if (m.matches()) {
@@ -225,8 +237,8 @@ final class JdbcEventArchive implements EventArchive {
     }
 
     private StoreUnavailableException failure(String what, SQLException e) {
-        StoreUnavailableException ex = new StoreUnavailableException(target,
-                what + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")");
+        StoreUnavailableException ex = new StoreUnavailableException(
+                target, what + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")");
         ex.initCause(e);
         return ex;
     }

@@ -54,9 +54,11 @@ final class RedisEventStore extends StreamEventStore {
      * enough not to hold up other clients, long enough that per-call overhead is a small share.
      */
     static final int PER_CALL = 256;
+
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
     private static final long DAY_MS = 86_400_000L;
-    private static final Comparator<Pending> ORDER = Comparator.comparingLong(Pending::ms).thenComparingLong(Pending::seq);
+    private static final Comparator<Pending> ORDER =
+            Comparator.comparingLong(Pending::ms).thenComparingLong(Pending::seq);
 
     /** Users whose stream TTL was refreshed recently (how many to remember: a bound on memory). */
     private static final int TTL_MEMORY = 100_000;
@@ -88,7 +90,8 @@ final class RedisEventStore extends StreamEventStore {
             // spool) while Redis is down, and EVALSHA falls back to EVAL anyway.
             redis.preload(List.of(APPEND));
         } catch (StoreException e) {
-            LoggerFactory.getLogger(RedisEventStore.class).debug("security events: script not preloaded: {}", e.toString());
+            LoggerFactory.getLogger(RedisEventStore.class)
+                    .debug("security events: script not preloaded: {}", e.toString());
         }
     }
 
@@ -125,8 +128,7 @@ final class RedisEventStore extends StreamEventStore {
     }
 
     /** An event on its way into a script call. */
-    private record Pending(SecurityEvent event, long ms, long seq) {
-    }
+    private record Pending(SecurityEvent event, long ms, long seq) {}
 
     @Override
     public int write(List<SecurityEvent> events) {
@@ -168,15 +170,17 @@ final class RedisEventStore extends StreamEventStore {
                 List<String> rest = new ArrayList<>();
                 Map<String, Boolean> seen = new HashMap<>();
                 for (Pending p : chunk) {
-                    p.event().user().ifPresent(user -> seen.computeIfAbsent(user, k -> {
-                        Long last;
-                        synchronized (ttlRefreshed) {
-                            last = ttlRefreshed.get(k);
-                        }
-                        boolean due = last == null || now - last >= ttlRefreshMs || now < last;
-                        (due ? refresh : rest).add(k);
-                        return Boolean.TRUE;
-                    }));
+                    p.event()
+                            .user()
+                            .ifPresent(user -> seen.computeIfAbsent(user, k -> {
+                                Long last;
+                                synchronized (ttlRefreshed) {
+                                    last = ttlRefreshed.get(k);
+                                }
+                                boolean due = last == null || now - last >= ttlRefreshMs || now < last;
+                                (due ? refresh : rest).add(k);
+                                return Boolean.TRUE;
+                            }));
                 }
                 List<String> keyList = new ArrayList<>(3 + seen.size());
                 keyList.add(shards.get(shard));
@@ -185,7 +189,7 @@ final class RedisEventStore extends StreamEventStore {
                 Map<String, Integer> userIndex = new HashMap<>();
                 for (String user : refresh) {
                     keyList.add(userKey(user));
-                    userIndex.put(user, keyList.size());  // 1-based, as Lua's KEYS
+                    userIndex.put(user, keyList.size()); // 1-based, as Lua's KEYS
                 }
                 for (String user : rest) {
                     keyList.add(userKey(user));
@@ -212,7 +216,9 @@ final class RedisEventStore extends StreamEventStore {
             }
         });
         int old = expired;
-        long deadline = System.nanoTime() + redis.endpoint().commandTimeout().toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(100);
+        long deadline = System.nanoTime()
+                + redis.endpoint().commandTimeout().toNanos() * 2
+                + TimeUnit.MILLISECONDS.toNanos(100);
         return () -> {
             awaitAll(calls, deadline);
             return old;
@@ -235,7 +241,8 @@ final class RedisEventStore extends StreamEventStore {
                 f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
                 if (first == null) {
-                    first = e.getCause() instanceof StoreException se ? se
+                    first = e.getCause() instanceof StoreException se
+                            ? se
                             : new StoreCommandException(redis.target(), "security events: " + e.getCause());
                 }
             } catch (TimeoutException e) {
@@ -262,14 +269,19 @@ final class RedisEventStore extends StreamEventStore {
         List<CompletableFuture<List<StreamMessage<String, String>>>> futures = new ArrayList<>();
         for (Read r : reads) {
             Range.Boundary<String> low = Range.Boundary.including(Long.toString(Math.max(0, r.lowerMs())));
-            Range.Boundary<String> high = r.upperMs() == Long.MAX_VALUE ? Range.Boundary.unbounded()
+            Range.Boundary<String> high = r.upperMs() == Long.MAX_VALUE
+                    ? Range.Boundary.unbounded()
                     : Range.Boundary.including(Long.toString(r.upperMs()));
             Limit limit = Limit.from(r.count());
             if (r.forward()) {
-                Range.Boundary<String> start = r.after() == null ? low : Range.Boundary.excluding(r.after().toString());
+                Range.Boundary<String> start = r.after() == null
+                        ? low
+                        : Range.Boundary.excluding(r.after().toString());
                 futures.add(redis.async(c -> c.xrange(r.stream(), Range.from(start, high), limit)));
             } else {
-                Range.Boundary<String> end = r.after() == null ? high : Range.Boundary.excluding(r.after().toString());
+                Range.Boundary<String> end = r.after() == null
+                        ? high
+                        : Range.Boundary.excluding(r.after().toString());
                 futures.add(redis.async(c -> c.xrevrange(r.stream(), Range.from(low, end), limit)));
             }
         }

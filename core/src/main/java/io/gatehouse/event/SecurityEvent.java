@@ -124,10 +124,16 @@ public final class SecurityEvent {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SecurityEvent e && Objects.equals(id, e.id) && Objects.equals(time, e.time)
-                && type == e.type && severity == e.severity && Objects.equals(user, e.user)
-                && Objects.equals(session, e.session) && Objects.equals(ip, e.ip)
-                && Objects.equals(userAgent, e.userAgent) && Objects.equals(reason, e.reason)
+        return o instanceof SecurityEvent e
+                && Objects.equals(id, e.id)
+                && Objects.equals(time, e.time)
+                && type == e.type
+                && severity == e.severity
+                && Objects.equals(user, e.user)
+                && Objects.equals(session, e.session)
+                && Objects.equals(ip, e.ip)
+                && Objects.equals(userAgent, e.userAgent)
+                && Objects.equals(reason, e.reason)
                 && details.equals(e.details);
     }
 
@@ -193,7 +199,10 @@ public final class SecurityEvent {
 
         /** The client address as text (IPv4 or IPv6; at most 64 characters). */
         public Builder ip(String ip) {
-            if (ip == null || ip.isEmpty() || ip.length() > 64 || !IP.matcher(ip).matches()) {
+            if (ip == null
+                    || ip.isEmpty()
+                    || ip.length() > 64
+                    || !IP.matcher(ip).matches()) {
                 throw new InvalidInputException("an IP address must be 1 to 64 characters of an IPv4 or IPv6 address");
             }
             this.ip = ip;
@@ -249,7 +258,8 @@ public final class SecurityEvent {
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 if (c == '{' || c == '}' || c <= ' ' || c == 0x7f) {
-                    throw new InvalidInputException("a " + what + " id may not contain braces, spaces or control characters");
+                    throw new InvalidInputException(
+                            "a " + what + " id may not contain braces, spaces or control characters");
                 }
             }
             return s;

@@ -91,8 +91,7 @@ public interface SecurityEvents extends AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private EventArchive archive;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The configuration and the Redis deployment of {@link Purpose#EVENTS}. */
         public Builder stores(Stores stores) {
@@ -137,9 +136,13 @@ public interface SecurityEvents extends AutoCloseable {
 
         /** Starts the writer thread and replays a spool left by a previous run. */
         public SecurityEvents build() {
-            GatehouseConfig config = this.config != null ? this.config
-                    : stores != null ? stores.config() : GatehouseConfig.builder().build();
-            RedisConnector redis = this.redis != null || inMemory || stores == null ? this.redis
+            GatehouseConfig config = this.config != null
+                    ? this.config
+                    : stores != null
+                            ? stores.config()
+                            : GatehouseConfig.builder().build();
+            RedisConnector redis = this.redis != null || inMemory || stores == null
+                    ? this.redis
                     : stores.redis(Purpose.EVENTS).orElse(null);
             EventSettings settings = EventSettings.from(config);
             EventStore store = redis != null

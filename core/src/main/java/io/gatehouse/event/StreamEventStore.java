@@ -44,8 +44,7 @@ abstract class StreamEventStore implements EventStore {
      */
     abstract List<List<StreamEntry>> read(List<Read> reads);
 
-    record Read(String stream, StreamId after, long lowerMs, long upperMs, int count, boolean forward) {
-    }
+    record Read(String stream, StreamId after, long lowerMs, long upperMs, int count, boolean forward) {}
 
     /** Oldest event time still served: now minus the retention. */
     long cutoffMs() {
@@ -55,12 +54,17 @@ abstract class StreamEventStore implements EventStore {
     @Override
     public EventPage query(EventQuery q) {
         List<String> streams = streams(q.user());
-        Position pos = q.cursor().map(c -> Position.decode(c, q.user().orElse("*"), streams.size()))
+        Position pos = q.cursor()
+                .map(c -> Position.decode(c, q.user().orElse("*"), streams.size()))
                 .orElseGet(() -> new Position(streams.size()));
         long lower = Math.max(cutoffMs(), q.from().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE));
-        long upper = q.to().map(t -> saturatedAdd(t.toEpochMilli(), settings.lateWindow().toMillis())).orElse(Long.MAX_VALUE);
-        boolean filtered = q.types().size() < EventType.values().length || q.minSeverity() != Severity.INFO
-                || q.from().isPresent() || q.to().isPresent();
+        long upper = q.to().map(t ->
+                        saturatedAdd(t.toEpochMilli(), settings.lateWindow().toMillis()))
+                .orElse(Long.MAX_VALUE);
+        boolean filtered = q.types().size() < EventType.values().length
+                || q.minSeverity() != Severity.INFO
+                || q.from().isPresent()
+                || q.to().isPresent();
         int batch = filtered ? Math.min(1000, Math.max(128, q.limit() * 4)) : q.limit() + 1;
         List<SecurityEvent> page = new ArrayList<>(q.limit());
         Walk walk = new Walk(streams, pos, lower, upper, batch, false);
@@ -75,7 +79,8 @@ abstract class StreamEventStore implements EventStore {
                 page.add(e.event());
             }
         }
-        Optional<String> next = walk.finished() ? Optional.empty()
+        Optional<String> next = walk.finished()
+                ? Optional.empty()
                 : Optional.of(pos.encode(q.user().orElse("*")));
         return new EventPage(page, next);
     }
@@ -143,7 +148,10 @@ abstract class StreamEventStore implements EventStore {
             int best = -1;
             for (int i = 0; i < streams.size(); i++) {
                 StreamEntry head = buffers.get(i).peekFirst();
-                if (head != null && (best < 0 || better(head.id(), buffers.get(best).peekFirst().id()))) {
+                if (head != null
+                        && (best < 0
+                                || better(
+                                        head.id(), buffers.get(best).peekFirst().id()))) {
                     best = i;
                 }
             }
@@ -212,7 +220,9 @@ abstract class StreamEventStore implements EventStore {
             for (int i = 0; i < at.length; i++) {
                 sb.append('|').append(done[i] ? "x" : at[i] == null ? "" : at[i].toString());
             }
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(sb.toString().getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
 
         static Position decode(String cursor, String scope, int n) {
@@ -243,7 +253,8 @@ abstract class StreamEventStore implements EventStore {
         }
 
         private static InvalidInputException invalid() {
-            return new InvalidInputException("invalid event cursor: pass back the nextCursor of a page of the same query");
+            return new InvalidInputException(
+                    "invalid event cursor: pass back the nextCursor of a page of the same query");
         }
     }
 }

@@ -12,6 +12,5 @@ import java.util.Optional;
  * @param permanent  locked until an administrator unlocks it
  * @param retryAfter how long a temporary lockout still lasts (zero when permanent)
  */
-public record ActiveLockout(String dimension, Optional<String> account, Optional<String> ip, boolean permanent,
-                            Duration retryAfter) {
-}
+public record ActiveLockout(
+        String dimension, Optional<String> account, Optional<String> ip, boolean permanent, Duration retryAfter) {}

@@ -1,6 +1,7 @@
 package io.gatehouse.ratelimit;
 
 import io.gatehouse.InvalidInputException;
+
 /**
  * One limit of a request: a policy, the subject it is counted against (an IP, a user id, an account
  * name) and the units the request costs.
@@ -42,8 +43,14 @@ public record Check(RatePolicy policy, String subject, long cost) {
         }
         for (int i = 0; i < subject.length(); i++) {
             char c = subject.charAt(i);
-            if (c == '{' || c == '}' || c <= ' ' || c == 0x7f || Character.isWhitespace(c) || Character.isISOControl(c)) {
-                throw new InvalidInputException("a rate-limit subject may not contain braces, whitespace or control characters");
+            if (c == '{'
+                    || c == '}'
+                    || c <= ' '
+                    || c == 0x7f
+                    || Character.isWhitespace(c)
+                    || Character.isISOControl(c)) {
+                throw new InvalidInputException(
+                        "a rate-limit subject may not contain braces, whitespace or control characters");
             }
         }
     }

@@ -32,7 +32,9 @@ final class CountingLoginGuard implements LoginGuard {
     CountingLoginGuard(Builder b) {
         this.policy = b.policy;
         this.listener = b.listener;
-        this.store = b.redis == null ? new InMemoryLockoutStore(b.clock) : new RedisLockoutStore(b.redis, b.clock, b.timeSource);
+        this.store = b.redis == null
+                ? new InMemoryLockoutStore(b.clock)
+                : new RedisLockoutStore(b.redis, b.clock, b.timeSource);
         this.fallback = b.redis == null ? null : new InMemoryLockoutStore(b.clock);
         this.accountMax = new int[] {policy.accountMaxFailures(), policy.ipAccountMaxFailures()};
         this.ipMax = new int[] {policy.ipMaxFailures()};
@@ -59,9 +61,10 @@ final class CountingLoginGuard implements LoginGuard {
         boolean accountGroup = accountMax[0] > 0 || accountMax[1] > 0;
         boolean ipGroup = ipMax[0] > 0;
         CompletableFuture<LockoutStore.GroupState> a = accountGroup
-                ? st.apply(fail, ACCOUNT_KIND, account, List.of("account", "ip:" + ip), accountMax, policy) : null;
-        CompletableFuture<LockoutStore.GroupState> i = ipGroup
-                ? st.apply(fail, IP_KIND, ip, List.of("ip"), ipMax, policy) : null;
+                ? st.apply(fail, ACCOUNT_KIND, account, List.of("account", "ip:" + ip), accountMax, policy)
+                : null;
+        CompletableFuture<LockoutStore.GroupState> i =
+                ipGroup ? st.apply(fail, IP_KIND, ip, List.of("ip"), ipMax, policy) : null;
         LockoutStatus status = LockoutStatus.OPEN;
         StoreException failed = null;
         LockoutStore.GroupState as = null;
@@ -143,14 +146,28 @@ final class CountingLoginGuard implements LoginGuard {
     /** The lockout a counter stands for, from its kind, tag and counter name (null for an unknown name). */
     static ActiveLockout describe(String kind, String tag, String counter, LockoutStatus status) {
         if (IP_KIND.equals(kind) && counter.equals("ip")) {
-            return new ActiveLockout("ip", java.util.Optional.empty(), java.util.Optional.of(tag), status.permanent(), status.retryAfter());
+            return new ActiveLockout(
+                    "ip",
+                    java.util.Optional.empty(),
+                    java.util.Optional.of(tag),
+                    status.permanent(),
+                    status.retryAfter());
         }
         if (ACCOUNT_KIND.equals(kind) && counter.equals("account")) {
-            return new ActiveLockout("account", java.util.Optional.of(tag), java.util.Optional.empty(), status.permanent(), status.retryAfter());
+            return new ActiveLockout(
+                    "account",
+                    java.util.Optional.of(tag),
+                    java.util.Optional.empty(),
+                    status.permanent(),
+                    status.retryAfter());
         }
         if (ACCOUNT_KIND.equals(kind) && counter.startsWith("ip:")) {
-            return new ActiveLockout("ip-account", java.util.Optional.of(tag), java.util.Optional.of(counter.substring(3)),
-                    status.permanent(), status.retryAfter());
+            return new ActiveLockout(
+                    "ip-account",
+                    java.util.Optional.of(tag),
+                    java.util.Optional.of(counter.substring(3)),
+                    status.permanent(),
+                    status.retryAfter());
         }
         return null;
     }
@@ -172,8 +189,14 @@ final class CountingLoginGuard implements LoginGuard {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '{' || c == '}' || c <= ' ' || c == 0x7f || Character.isWhitespace(c) || Character.isISOControl(c)) {
-                throw new InvalidInputException("a login " + what + " may not contain braces, whitespace or control characters");
+            if (c == '{'
+                    || c == '}'
+                    || c <= ' '
+                    || c == 0x7f
+                    || Character.isWhitespace(c)
+                    || Character.isISOControl(c)) {
+                throw new InvalidInputException(
+                        "a login " + what + " may not contain braces, whitespace or control characters");
             }
         }
     }

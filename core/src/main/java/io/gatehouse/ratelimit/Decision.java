@@ -14,13 +14,31 @@ import java.time.Duration;
  * @param resetAfter how long until the full burst is available again (the state has drained)
  * @param source     who decided
  */
-public record Decision(String policy, boolean allowed, long limit, long remaining, Duration retryAfter,
-                       Duration resetAfter, DecisionSource source) {
+public record Decision(
+        String policy,
+        boolean allowed,
+        long limit,
+        long remaining,
+        Duration retryAfter,
+        Duration resetAfter,
+        DecisionSource source) {
 
-    static Decision fromMicros(String policy, boolean allowed, long limit, long remaining, long retryAfterMicros,
-                               long resetAfterMicros, DecisionSource source) {
-        return new Decision(policy, allowed, limit, Math.max(0, remaining), Duration.ofNanos(Math.max(0, retryAfterMicros) * 1000),
-                Duration.ofNanos(Math.max(0, resetAfterMicros) * 1000), source);
+    static Decision fromMicros(
+            String policy,
+            boolean allowed,
+            long limit,
+            long remaining,
+            long retryAfterMicros,
+            long resetAfterMicros,
+            DecisionSource source) {
+        return new Decision(
+                policy,
+                allowed,
+                limit,
+                Math.max(0, remaining),
+                Duration.ofNanos(Math.max(0, retryAfterMicros) * 1000),
+                Duration.ofNanos(Math.max(0, resetAfterMicros) * 1000),
+                source);
     }
 
     /** Retry-after in whole seconds, rounded up (what the {@code Retry-After} header carries); 0 when allowed. */

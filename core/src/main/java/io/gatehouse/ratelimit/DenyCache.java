@@ -55,9 +55,15 @@ final class DenyCache {
                 return false;
             }
         }
-        Entry e = new Entry(refusal.policy(), refusal.limit(), interval, nowMillis + Limit.ceilDiv(untilMicros, 1000),
+        Entry e = new Entry(
+                refusal.policy(),
+                refusal.limit(),
+                interval,
+                nowMillis + Limit.ceilDiv(untilMicros, 1000),
                 nowMillis + refusal.resetAfter().toMillis());
-        if (byPolicy.computeIfAbsent(check.policy().name(), p -> new ConcurrentHashMap<>()).put(check.subject(), e) == null) {
+        if (byPolicy.computeIfAbsent(check.policy().name(), p -> new ConcurrentHashMap<>())
+                        .put(check.subject(), e)
+                == null) {
             size.incrementAndGet();
         }
         return true;
@@ -75,13 +81,14 @@ final class DenyCache {
     }
 
     private void purge(long nowMillis) {
-        byPolicy.values().forEach(subjects -> subjects.values().removeIf(e -> {
-            if (nowMillis >= e.untilMillis) {
-                size.decrementAndGet();
-                return true;
-            }
-            return false;
-        }));
+        byPolicy.values()
+                .forEach(subjects -> subjects.values().removeIf(e -> {
+                    if (nowMillis >= e.untilMillis) {
+                        size.decrementAndGet();
+                        return true;
+                    }
+                    return false;
+                }));
     }
 
     private static final class Entry {
@@ -112,11 +119,16 @@ final class DenyCache {
 
         Decision refusal(long now, long cost) {
             long retryMicros = (untilMillis - now) * 1000 + (cost - 1) * intervalMicros;
-            return new Decision(policy, false, limit, 0, Duration.ofNanos(retryMicros * 1000),
-                    Duration.ofMillis(resetUntilMillis - now), DecisionSource.LOCAL_DENY);
+            return new Decision(
+                    policy,
+                    false,
+                    limit,
+                    0,
+                    Duration.ofNanos(retryMicros * 1000),
+                    Duration.ofMillis(resetUntilMillis - now),
+                    DecisionSource.LOCAL_DENY);
         }
     }
 
-    private record Stamped(long at, Decision decision) {
-    }
+    private record Stamped(long at, Decision decision) {}
 }

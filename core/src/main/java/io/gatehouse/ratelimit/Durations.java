@@ -4,8 +4,7 @@ import java.time.Duration;
 
 /** The short duration forms of the configuration ({@code 250ms}, {@code 2s}, {@code 15m}, {@code 1h}, {@code 1d}). */
 final class Durations {
-    private Durations() {
-    }
+    private Durations() {}
 
     /** The duration, or null if {@code text} is not one (the configuration's one parser). */
     static Duration parse(String text) {

@@ -8,8 +8,7 @@ package io.gatehouse.ratelimit;
  * Redis one answer decision for decision alike (GcraAgreementTest holds them to it).
  */
 final class Gcra {
-    private Gcra() {
-    }
+    private Gcra() {}
 
     /** Whether the request fits, given the stored TAT (or {@code now} when there is none). */
     static boolean fits(long storedTat, long now, long interval, long burst, long cost) {
@@ -28,8 +27,16 @@ final class Gcra {
      * @param committed whether the request was counted (allowed and not a peek): then remaining and reset
      *                  are given after it, else as they stand
      */
-    static Decision decision(String policy, long storedTat, long now, long interval, long burst, long cost,
-                             boolean fits, boolean committed, DecisionSource source) {
+    static Decision decision(
+            String policy,
+            long storedTat,
+            long now,
+            long interval,
+            long burst,
+            long cost,
+            boolean fits,
+            boolean committed,
+            DecisionSource source) {
         long tat = Math.max(storedTat, now);
         long after = committed ? tat + cost * interval : tat;
         long remaining = Math.floorDiv(burst * interval - (after - now), interval);

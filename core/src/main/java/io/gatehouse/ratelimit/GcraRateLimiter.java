@@ -1,7 +1,7 @@
 package io.gatehouse.ratelimit;
 
-import io.gatehouse.store.CircuitState;
 import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.CircuitState;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.store.StoreTimeoutException;
@@ -68,8 +68,10 @@ final class GcraRateLimiter implements RateLimiter {
                 }
             });
         } catch (StoreException e) {
-            log.warn("Rate limits: cannot subscribe to reset announcements ({}); a reset elsewhere reaches this "
-                    + "instance's deny cache only when its entries expire", e.getMessage());
+            log.warn(
+                    "Rate limits: cannot subscribe to reset announcements ({}); a reset elsewhere reaches this "
+                            + "instance's deny cache only when its entries expire",
+                    e.getMessage());
             return null;
         }
     }
@@ -108,7 +110,11 @@ final class GcraRateLimiter implements RateLimiter {
     }
 
     private Decision decideOne(RatePolicy policy, String subject, long cost) {
-        if (deny != null && policy != null && subject != null && cost >= 1 && cost <= policy.limit().burst()) {
+        if (deny != null
+                && policy != null
+                && subject != null
+                && cost >= 1
+                && cost <= policy.limit().burst()) {
             Decision local = deny.check(policy.name(), subject, cost, clock.millis());
             if (local != null) {
                 return local;
@@ -135,8 +141,8 @@ final class GcraRateLimiter implements RateLimiter {
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Check c : checks) {
             if (!seen.add(InMemoryGcraStore.key(c.policy().name(), c.subject()))) {
-                throw new IllegalArgumentException("policy " + c.policy().name() + " for one subject appears twice in one "
-                        + "decision; give it once with the summed cost");
+                throw new IllegalArgumentException("policy " + c.policy().name()
+                        + " for one subject appears twice in one " + "decision; give it once with the summed cost");
             }
         }
         if (deny != null) {
@@ -195,7 +201,8 @@ final class GcraRateLimiter implements RateLimiter {
             try {
                 redis.publish(resetChannel, policy.name() + "\n" + subject);
             } catch (StoreException e) {
-                log.warn("Rate limits: reset of {} not announced to other instances: {}", policy.name(), e.getMessage());
+                log.warn(
+                        "Rate limits: reset of {} not announced to other instances: {}", policy.name(), e.getMessage());
             }
         }
     }
@@ -213,10 +220,24 @@ final class GcraRateLimiter implements RateLimiter {
         markFallingBack(e);
         return switch (p.onStoreDown()) {
             case FALLBACK -> fallback.decide(check, false);
-            case FAIL_OPEN -> new Decision(p.name(), true, p.limit().burst(), p.limit().burst() - check.cost(),
-                    Duration.ZERO, Duration.ZERO, DecisionSource.FAIL_OPEN);
-            case FAIL_CLOSED -> new Decision(p.name(), false, p.limit().burst(), 0, FAIL_CLOSED_RETRY,
-                    FAIL_CLOSED_RETRY, DecisionSource.FAIL_CLOSED);
+            case FAIL_OPEN ->
+                new Decision(
+                        p.name(),
+                        true,
+                        p.limit().burst(),
+                        p.limit().burst() - check.cost(),
+                        Duration.ZERO,
+                        Duration.ZERO,
+                        DecisionSource.FAIL_OPEN);
+            case FAIL_CLOSED ->
+                new Decision(
+                        p.name(),
+                        false,
+                        p.limit().burst(),
+                        0,
+                        FAIL_CLOSED_RETRY,
+                        FAIL_CLOSED_RETRY,
+                        DecisionSource.FAIL_CLOSED);
         };
     }
 

@@ -70,7 +70,12 @@ final class InMemoryGcraStore implements GcraStore {
             for (int i = 0; i < n; i++) {
                 Limit l = checks.get(i).policy().limit();
                 stored[i] = tats.getOrDefault(keys[i], 0L);
-                all &= Gcra.fits(stored[i], now, l.emissionIntervalMicros(), l.burst(), checks.get(i).cost());
+                all &= Gcra.fits(
+                        stored[i],
+                        now,
+                        l.emissionIntervalMicros(),
+                        l.burst(),
+                        checks.get(i).cost());
             }
             boolean commit = all && !peek;
             Decision[] out = new Decision[n];
@@ -82,7 +87,8 @@ final class InMemoryGcraStore implements GcraStore {
                 if (commit) {
                     tats.put(keys[i], Gcra.consumed(stored[i], now, interval, c.cost()));
                 }
-                out[i] = Gcra.decision(c.policy().name(), stored[i], now, interval, l.burst(), c.cost(), fits, commit, source);
+                out[i] = Gcra.decision(
+                        c.policy().name(), stored[i], now, interval, l.burst(), c.cost(), fits, commit, source);
             }
             if (commit) {
                 maybeSweep(now);

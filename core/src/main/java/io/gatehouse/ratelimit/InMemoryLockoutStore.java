@@ -26,8 +26,8 @@ final class InMemoryLockoutStore implements LockoutStore {
     }
 
     @Override
-    public CompletableFuture<GroupState> apply(boolean fail, String kind, String tag, List<String> names, int[] maxFailures,
-                                               LockoutPolicy policy) {
+    public CompletableFuture<GroupState> apply(
+            boolean fail, String kind, String tag, List<String> names, int[] maxFailures, LockoutPolicy policy) {
         return CompletableFuture.completedFuture(applyNow(fail, kind, tag, names, maxFailures, policy));
     }
 
@@ -36,8 +36,8 @@ final class InMemoryLockoutStore implements LockoutStore {
         return pending.join();
     }
 
-    private synchronized GroupState applyNow(boolean fail, String kind, String tag, List<String> names, int[] maxFailures,
-                                             LockoutPolicy policy) {
+    private synchronized GroupState applyNow(
+            boolean fail, String kind, String tag, List<String> names, int[] maxFailures, LockoutPolicy policy) {
         long now = clock.millis();
         if (++updates % SWEEP_EVERY == 0) {
             counters.values().removeIf(c -> !c.permanent && now >= c.expiresAt);
@@ -68,7 +68,8 @@ final class InMemoryLockoutStore implements LockoutStore {
                         c.permanent = true;
                     }
                 }
-                c.expiresAt = Math.max(c.lockedUntil, now) + policy.failureReset().toMillis();
+                c.expiresAt =
+                        Math.max(c.lockedUntil, now) + policy.failureReset().toMillis();
                 counters.put(key, c);
             }
             s.lockedUntil()[i] = c.lockedUntil;
@@ -95,7 +96,8 @@ final class InMemoryLockoutStore implements LockoutStore {
         for (var e : counters.entrySet()) {
             LockoutStatus status = LockoutStatus.of(e.getValue().lockedUntil, e.getValue().permanent, now);
             String[] parts = e.getKey().split("\u0000", 3);
-            ActiveLockout l = status.locked() ? CountingLoginGuard.describe(parts[0], parts[1], parts[2], status) : null;
+            ActiveLockout l =
+                    status.locked() ? CountingLoginGuard.describe(parts[0], parts[1], parts[2], status) : null;
             if (l != null && out.size() < max) {
                 out.add(l);
             }

@@ -80,7 +80,8 @@ public record Limit(long count, Duration period, long burst) {
         try {
             count = Long.parseLong(t.substring(0, slash).trim().replace("_", ""));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a rate; the count before '/' must be a whole number");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a rate; the count before '/' must be a whole number");
         }
         String p = t.substring(slash + 1).trim();
         if (!p.isEmpty() && !Character.isDigit(p.charAt(0))) {
@@ -88,7 +89,8 @@ public record Limit(long count, Duration period, long burst) {
         }
         Duration period = Durations.parse(p);
         if (period == null) {
-            throw new IllegalArgumentException("'" + text + "' is not a rate; the period after '/' must be like 1s, 1m, 15m, 1h or 1d");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a rate; the period after '/' must be like 1s, 1m, 15m, 1h or 1d");
         }
         return of(count, period);
     }

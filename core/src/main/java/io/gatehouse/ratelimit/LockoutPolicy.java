@@ -27,8 +27,15 @@ import java.time.Duration;
  * @param resetIpOnSuccess     whether a successful login also clears the per-IP counter (default false:
  *                             an attacker with one valid account could otherwise clear it between guesses)
  */
-public record LockoutPolicy(int accountMaxFailures, int ipAccountMaxFailures, int ipMaxFailures, Duration waitIncrement,
-                            Duration maxWait, Duration failureReset, int permanentAfter, boolean resetIpOnSuccess) {
+public record LockoutPolicy(
+        int accountMaxFailures,
+        int ipAccountMaxFailures,
+        int ipMaxFailures,
+        Duration waitIncrement,
+        Duration maxWait,
+        Duration failureReset,
+        int permanentAfter,
+        boolean resetIpOnSuccess) {
     static final String PREFIX = "gatehouse.lockout.";
 
     public LockoutPolicy {
@@ -42,7 +49,8 @@ public record LockoutPolicy(int accountMaxFailures, int ipAccountMaxFailures, in
 
     /** Per IP+account 5, per IP 100, per account off; waits of 1m, 2m, ... up to 15m; forgotten after 15m; never permanent. */
     public static LockoutPolicy defaults() {
-        return new LockoutPolicy(0, 5, 100, Duration.ofMinutes(1), Duration.ofMinutes(15), Duration.ofMinutes(15), 0, false);
+        return new LockoutPolicy(
+                0, 5, 100, Duration.ofMinutes(1), Duration.ofMinutes(15), Duration.ofMinutes(15), 0, false);
     }
 
     /** Reads {@code gatehouse.lockout.*}; a bad value fails with a {@link ConfigException} naming its key. */

@@ -14,7 +14,8 @@ interface LockoutStore {
      * @param counters counter names within the tag
      * @param maxFailures per counter, 0 = that dimension is off
      */
-    CompletableFuture<GroupState> apply(boolean fail, String kind, String tag, List<String> counters, int[] maxFailures, LockoutPolicy policy);
+    CompletableFuture<GroupState> apply(
+            boolean fail, String kind, String tag, List<String> counters, int[] maxFailures, LockoutPolicy policy);
 
     /** Waits for an {@link #apply} answer, at most the store's command timeout. */
     GroupState await(CompletableFuture<GroupState> pending);

@@ -62,8 +62,7 @@ public interface LoginGuard {
         private TimeSource explicitTimeSource;
         private LockoutPolicy explicitPolicy;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Counts in this Redis deployment (else in memory). */
         public Builder redis(RedisConnector connector) {
@@ -113,12 +112,18 @@ public interface LoginGuard {
          * @throws io.gatehouse.config.ConfigException for a bad {@code gatehouse.lockout.*} setting
          */
         public LoginGuard build() {
-            GatehouseConfig c = config != null ? config : stores != null ? stores.config() : GatehouseConfig.builder().build();
+            GatehouseConfig c = config != null
+                    ? config
+                    : stores != null
+                            ? stores.config()
+                            : GatehouseConfig.builder().build();
             if (redis == null && stores != null) {
                 redis = stores.redis(Purpose.RATE_LIMITS).orElse(null);
             }
             policy = explicitPolicy != null ? explicitPolicy : LockoutPolicy.fromConfig(c);
-            timeSource = explicitTimeSource != null ? explicitTimeSource : RateLimitSettings.read(c).timeSource();
+            timeSource = explicitTimeSource != null
+                    ? explicitTimeSource
+                    : RateLimitSettings.read(c).timeSource();
             return new CountingLoginGuard(this);
         }
     }

@@ -18,13 +18,16 @@ public record MultiDecision(boolean allowed, List<Decision> decisions) {
 
     /** The refusing decision that asks the caller to wait longest, if any refused. */
     public Optional<Decision> refusal() {
-        return decisions.stream().filter(d -> !d.allowed())
+        return decisions.stream()
+                .filter(d -> !d.allowed())
                 .max((a, b) -> a.retryAfter().compareTo(b.retryAfter()));
     }
 
     /** The decision with the fewest units remaining: the one the legacy {@code X-RateLimit-*} headers describe. */
     public Decision tightest() {
-        return refusal().orElseGet(() -> decisions.stream()
-                .min((a, b) -> Long.compare(a.remaining(), b.remaining())).orElseThrow());
+        return refusal()
+                .orElseGet(() -> decisions.stream()
+                        .min((a, b) -> Long.compare(a.remaining(), b.remaining()))
+                        .orElseThrow());
     }
 }

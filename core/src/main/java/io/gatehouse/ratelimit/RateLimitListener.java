@@ -11,19 +11,16 @@ package io.gatehouse.ratelimit;
  */
 public interface RateLimitListener {
     /** A listener that ignores everything. */
-    RateLimitListener NONE = new RateLimitListener() {
-    };
+    RateLimitListener NONE = new RateLimitListener() {};
 
     /**
      * Every decision that consumed (allowed or refused, whatever answered it: Redis, memory, the local
      * deny cache, the fallback); peeks are not reported. On the hot path: keep it cheap (metrics count here).
      */
-    default void decided(Decision decision) {
-    }
+    default void decided(Decision decision) {}
 
     /** A subject went over a policy's limit. */
-    default void exceeded(String subject, Decision decision) {
-    }
+    default void exceeded(String subject, Decision decision) {}
 
     /**
      * A login failure started a lockout.
@@ -32,6 +29,5 @@ public interface RateLimitListener {
      * @param ip        the client address
      * @param account   the account name as typed (whether or not such an account exists)
      */
-    default void lockedOut(String dimension, String ip, String account, LockoutStatus status) {
-    }
+    default void lockedOut(String dimension, String ip, String account, LockoutStatus status) {}
 }

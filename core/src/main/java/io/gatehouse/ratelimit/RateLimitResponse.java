@@ -44,9 +44,8 @@ public record RateLimitResponse(int status, Map<String, String> headers, Optiona
      * @param retryAfterSeconds when to retry (0 for a permanent lockout)
      * @param lockout           whether a login lockout refused (rather than a rate-limit policy)
      */
-    public record Refusal(String title, String detail, Optional<String> policy, long retryAfterSeconds,
-                          boolean lockout) {
-    }
+    public record Refusal(
+            String title, String detail, Optional<String> policy, long retryAfterSeconds, boolean lockout) {}
 
     /** The answer for one policy's decision; {@code now} dates {@code X-RateLimit-Reset}. */
     public static RateLimitResponse of(RatePolicy policy, Decision decision, Instant now) {
@@ -61,21 +60,32 @@ public record RateLimitResponse(int status, Map<String, String> headers, Optiona
         return of(policies, decision.decisions(), decision.allowed(), now);
     }
 
-    private static RateLimitResponse of(List<RatePolicy> policies, List<Decision> decisions, boolean allowed, Instant now) {
+    private static RateLimitResponse of(
+            List<RatePolicy> policies, List<Decision> decisions, boolean allowed, Instant now) {
         if (decisions.isEmpty()) {
             throw new IllegalArgumentException("no decision to describe");
         }
         StringBuilder policy = new StringBuilder();
         StringBuilder state = new StringBuilder();
         for (Decision d : decisions) {
-            RatePolicy p = policies.stream().filter(x -> x.name().equals(d.policy())).findFirst()
+            RatePolicy p = policies.stream()
+                    .filter(x -> x.name().equals(d.policy()))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no policy given for decision of " + d.policy()));
             if (policy.length() > 0) {
                 policy.append(", ");
                 state.append(", ");
             }
-            policy.append(sfString(p.name())).append(";q=").append(p.limit().count()).append(";w=").append(p.limit().windowSeconds());
-            state.append(sfString(p.name())).append(";r=").append(d.remaining()).append(";t=").append(d.resetAfterSeconds());
+            policy.append(sfString(p.name()))
+                    .append(";q=")
+                    .append(p.limit().count())
+                    .append(";w=")
+                    .append(p.limit().windowSeconds());
+            state.append(sfString(p.name()))
+                    .append(";r=")
+                    .append(d.remaining())
+                    .append(";t=")
+                    .append(d.resetAfterSeconds());
         }
         Decision tight = refusalOrTightest(decisions);
         Map<String, String> h = new LinkedHashMap<>();
@@ -83,16 +93,24 @@ public record RateLimitResponse(int status, Map<String, String> headers, Optiona
         h.put("RateLimit", state.toString());
         h.put("X-RateLimit-Limit", Long.toString(tight.limit()));
         h.put("X-RateLimit-Remaining", Long.toString(allowed ? tight.remaining() : 0));
-        h.put("X-RateLimit-Reset", Long.toString(now.getEpochSecond() + (allowed ? tight.resetAfterSeconds()
-                : Math.max(tight.retryAfterSeconds(), 1))));
+        h.put(
+                "X-RateLimit-Reset",
+                Long.toString(now.getEpochSecond()
+                        + (allowed ? tight.resetAfterSeconds() : Math.max(tight.retryAfterSeconds(), 1))));
         if (allowed) {
             return new RateLimitResponse(200, h, Optional.empty());
         }
         long retry = Math.max(1, tight.retryAfterSeconds());
         h.put("Retry-After", Long.toString(retry));
-        return new RateLimitResponse(429, h, Optional.of(new Refusal("Too Many Requests",
-                "Rate limit " + tight.policy() + " exceeded; retry in " + retry + " s.", Optional.of(tight.policy()),
-                retry, false)));
+        return new RateLimitResponse(
+                429,
+                h,
+                Optional.of(new Refusal(
+                        "Too Many Requests",
+                        "Rate limit " + tight.policy() + " exceeded; retry in " + retry + " s.",
+                        Optional.of(tight.policy()),
+                        retry,
+                        false)));
     }
 
     /**
@@ -106,13 +124,27 @@ public record RateLimitResponse(int status, Map<String, String> headers, Optiona
         }
         Map<String, String> h = new LinkedHashMap<>();
         if (status.permanent()) {
-            return new RateLimitResponse(403, h, Optional.of(new Refusal("Forbidden",
-                    "Too many failed login attempts. Contact support to restore access.", Optional.empty(), 0, true)));
+            return new RateLimitResponse(
+                    403,
+                    h,
+                    Optional.of(new Refusal(
+                            "Forbidden",
+                            "Too many failed login attempts. Contact support to restore access.",
+                            Optional.empty(),
+                            0,
+                            true)));
         }
         long retry = Math.max(1, status.retryAfterSeconds());
         h.put("Retry-After", Long.toString(retry));
-        return new RateLimitResponse(429, h, Optional.of(new Refusal("Too Many Requests",
-                "Too many failed login attempts; retry in " + retry + " s.", Optional.empty(), retry, true)));
+        return new RateLimitResponse(
+                429,
+                h,
+                Optional.of(new Refusal(
+                        "Too Many Requests",
+                        "Too many failed login attempts; retry in " + retry + " s.",
+                        Optional.empty(),
+                        retry,
+                        true)));
     }
 
     private static Decision refusalOrTightest(List<Decision> decisions) {

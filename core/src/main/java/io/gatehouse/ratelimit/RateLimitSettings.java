@@ -16,15 +16,21 @@ record RateLimitSettings(TimeSource timeSource, CrossSlotMode crossSlot, boolean
         TimeSource timeSource = switch (ts) {
             case "redis" -> TimeSource.REDIS;
             case "client" -> TimeSource.CLIENT;
-            default -> throw new ConfigException(TIME_SOURCE, TIME_SOURCE + " = '" + ts + "' must be 'redis' (Redis TIME, "
-                    + "one clock for all instances; the default) or 'client' (this process's clock, for tests)");
+            default ->
+                throw new ConfigException(
+                        TIME_SOURCE,
+                        TIME_SOURCE + " = '" + ts + "' must be 'redis' (Redis TIME, "
+                                + "one clock for all instances; the default) or 'client' (this process's clock, for tests)");
         };
         String cs = config.string(CROSS_SLOT, "optimistic").toLowerCase(Locale.ROOT);
         CrossSlotMode crossSlot = switch (cs) {
             case "optimistic" -> CrossSlotMode.OPTIMISTIC;
             case "peek-first" -> CrossSlotMode.PEEK_FIRST;
-            default -> throw new ConfigException(CROSS_SLOT, CROSS_SLOT + " = '" + cs + "' must be 'optimistic' (one round trip, "
-                    + "refunds on refusal; the default) or 'peek-first' (peek every limit before consuming)");
+            default ->
+                throw new ConfigException(
+                        CROSS_SLOT,
+                        CROSS_SLOT + " = '" + cs + "' must be 'optimistic' (one round trip, "
+                                + "refunds on refusal; the default) or 'peek-first' (peek every limit before consuming)");
         };
         long max = config.number(DENY_CACHE_MAX, 100_000);
         if (max < 1 || max > 10_000_000) {

@@ -83,8 +83,7 @@ public interface RateLimiter extends AutoCloseable {
         private Boolean explicitDenyCache;
         private Integer explicitDenyCacheMaxEntries;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Decide in this Redis deployment (else in memory). */
         public Builder redis(RedisConnector connector) {
@@ -150,7 +149,11 @@ public interface RateLimiter extends AutoCloseable {
          * @throws IllegalArgumentException for a deny cache of fewer than 1 entry
          */
         public RateLimiter build() {
-            GatehouseConfig c = config != null ? config : stores != null ? stores.config() : GatehouseConfig.builder().build();
+            GatehouseConfig c = config != null
+                    ? config
+                    : stores != null
+                            ? stores.config()
+                            : GatehouseConfig.builder().build();
             RateLimitSettings s = RateLimitSettings.read(c);
             if (redis == null && stores != null) {
                 redis = stores.redis(Purpose.RATE_LIMITS).orElse(null);
@@ -158,7 +161,8 @@ public interface RateLimiter extends AutoCloseable {
             timeSource = explicitTimeSource != null ? explicitTimeSource : s.timeSource();
             crossSlot = explicitCrossSlot != null ? explicitCrossSlot : s.crossSlot();
             denyCache = explicitDenyCache != null ? explicitDenyCache : s.denyCache();
-            denyCacheMaxEntries = explicitDenyCacheMaxEntries != null ? explicitDenyCacheMaxEntries : s.denyCacheMaxEntries();
+            denyCacheMaxEntries =
+                    explicitDenyCacheMaxEntries != null ? explicitDenyCacheMaxEntries : s.denyCacheMaxEntries();
             if (denyCacheMaxEntries < 1) {
                 throw new IllegalArgumentException("the deny cache needs room for at least 1 entry");
             }

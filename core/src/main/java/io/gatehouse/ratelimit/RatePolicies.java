@@ -16,8 +16,8 @@ import java.util.Map;
  */
 public final class RatePolicies {
     static final String LIST = "gatehouse.ratelimit.policies";
-    private static final Map<String, String> DEFAULTS = Map.of(
-            "login-ip", "20/1m", "login-account", "5/1m", "api-user", "600/1m", "api-ip", "1200/1m");
+    private static final Map<String, String> DEFAULTS =
+            Map.of("login-ip", "20/1m", "login-account", "5/1m", "api-user", "600/1m", "api-ip", "1200/1m");
 
     private final Map<String, RatePolicy> policies;
 
@@ -42,11 +42,16 @@ public final class RatePolicies {
                 continue;
             }
             if (!name.matches("[a-z0-9._-]{1,64}")) {
-                throw new ConfigException(LIST, LIST + " names '" + name + "'; a policy name is 1 to 64 characters of a-z, 0-9, '.', '_' or '-'");
+                throw new ConfigException(
+                        LIST,
+                        LIST + " names '" + name
+                                + "'; a policy name is 1 to 64 characters of a-z, 0-9, '.', '_' or '-'");
             }
             if (config.get(key(name, "rate")).isEmpty()) {
-                throw new ConfigException(key(name, "rate"), LIST + " names policy '" + name + "' but "
-                        + key(name, "rate") + " is not set; give its rate like 100/1m");
+                throw new ConfigException(
+                        key(name, "rate"),
+                        LIST + " names policy '" + name + "' but " + key(name, "rate")
+                                + " is not set; give its rate like 100/1m");
             }
             out.put(name, read(config, name));
         }
@@ -73,8 +78,10 @@ public final class RatePolicies {
         String modeText = config.string(modeKey, StoreDownMode.FALLBACK.label());
         StoreDownMode mode = StoreDownMode.parse(modeText);
         if (mode == null) {
-            throw new ConfigException(modeKey, modeKey + " = '" + modeText + "' must be fallback (an in-memory limiter per "
-                    + "instance), fail-open (allow all) or fail-closed (refuse all)");
+            throw new ConfigException(
+                    modeKey,
+                    modeKey + " = '" + modeText + "' must be fallback (an in-memory limiter per "
+                            + "instance), fail-open (allow all) or fail-closed (refuse all)");
         }
         return new RatePolicy(name, limit, mode);
     }

@@ -12,8 +12,8 @@ package io.gatehouse.ratelimit;
 public record RatePolicy(String name, Limit limit, StoreDownMode onStoreDown) {
     public RatePolicy {
         if (name == null || !name.matches("[a-z0-9._-]{1,64}")) {
-            throw new IllegalArgumentException("a policy name must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-', not '"
-                    + name + "'");
+            throw new IllegalArgumentException(
+                    "a policy name must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-', not '" + name + "'");
         }
         if (limit == null || onStoreDown == null) {
             throw new IllegalArgumentException("a policy needs a limit and a store-down mode");

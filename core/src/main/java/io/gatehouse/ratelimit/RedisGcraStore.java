@@ -166,10 +166,12 @@ final class RedisGcraStore implements GcraStore {
             throw new StoreUnavailableException(redis.target(), "rate-limit call failed: " + e.getCause());
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new StoreTimeoutException(redis.target(), "Redis " + redis.target() + " did not answer a rate-limit script in time");
+            throw new StoreTimeoutException(
+                    redis.target(), "Redis " + redis.target() + " did not answer a rate-limit script in time");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException(redis.target(), "interrupted while waiting for Redis " + redis.target());
+            throw new StoreUnavailableException(
+                    redis.target(), "interrupted while waiting for Redis " + redis.target());
         }
     }
 
@@ -237,8 +239,16 @@ final class RedisGcraStore implements GcraStore {
             Limit l = c.policy().limit();
             long interval = l.emissionIntervalMicros();
             boolean fits = Gcra.fits(stored[i], now, interval, l.burst(), c.cost());
-            return Gcra.decision(c.policy().name(), stored[i], now, interval, l.burst(), c.cost(), fits,
-                    wasCommitted, DecisionSource.REDIS);
+            return Gcra.decision(
+                    c.policy().name(),
+                    stored[i],
+                    now,
+                    interval,
+                    l.burst(),
+                    c.cost(),
+                    fits,
+                    wasCommitted,
+                    DecisionSource.REDIS);
         }
     }
 }

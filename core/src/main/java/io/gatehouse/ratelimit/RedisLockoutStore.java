@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * EVALSHA per tag that has a dimension switched on, both sent before either is awaited (one round trip).
  */
 final class RedisLockoutStore implements LockoutStore {
-    static final RedisScript LOCKOUT = RedisScript.load(RedisLockoutStore.class, "lockout.lua", RedisScript.Reply.MULTI);
+    static final RedisScript LOCKOUT =
+            RedisScript.load(RedisLockoutStore.class, "lockout.lua", RedisScript.Reply.MULTI);
 
     private final RedisConnector redis;
     private final Clock clock;
@@ -27,8 +28,8 @@ final class RedisLockoutStore implements LockoutStore {
     }
 
     @Override
-    public CompletableFuture<GroupState> apply(boolean fail, String kind, String tag, List<String> counters, int[] maxFailures,
-                            LockoutPolicy policy) {
+    public CompletableFuture<GroupState> apply(
+            boolean fail, String kind, String tag, List<String> counters, int[] maxFailures, LockoutPolicy policy) {
         List<String> keys = new ArrayList<>(counters.size() + 1);
         keys.add(redis.keys().key(kind, tag, "epoch"));
         counters.forEach(c -> keys.add(redis.keys().key(kind, tag, c)));
@@ -44,8 +45,8 @@ final class RedisLockoutStore implements LockoutStore {
         }
         int n = counters.size();
         // Only a recorded failure is a security write (durable per gatehouse.redis.rate-limits.durability).
-        CompletableFuture<List<Object>> pending = fail ? redis.evalDurableAsync(LOCKOUT, keys, args)
-                : redis.evalAsync(LOCKOUT, keys, args);
+        CompletableFuture<List<Object>> pending =
+                fail ? redis.evalDurableAsync(LOCKOUT, keys, args) : redis.evalAsync(LOCKOUT, keys, args);
         return pending.thenApply(reply -> parse(reply, n));
     }
 
@@ -66,7 +67,8 @@ final class RedisLockoutStore implements LockoutStore {
 
     @Override
     public void clear(String kind, String tag, List<String> counters) {
-        String[] keys = counters.stream().map(c -> redis.keys().key(kind, tag, c)).toArray(String[]::new);
+        String[] keys =
+                counters.stream().map(c -> redis.keys().key(kind, tag, c)).toArray(String[]::new);
         redis.sync(c -> c.del(keys));
     }
 

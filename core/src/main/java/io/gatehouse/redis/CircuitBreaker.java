@@ -37,8 +37,11 @@ final class CircuitBreaker {
     private volatile String openReason = "";
     private volatile boolean closed;
 
-    CircuitBreaker(String target, Duration retryInterval, ScheduledExecutorService scheduler,
-                   Supplier<CompletionStage<?>> probe) {
+    CircuitBreaker(
+            String target,
+            Duration retryInterval,
+            ScheduledExecutorService scheduler,
+            Supplier<CompletionStage<?>> probe) {
         this.target = target;
         this.retryInterval = retryInterval;
         this.scheduler = scheduler;
@@ -55,8 +58,9 @@ final class CircuitBreaker {
 
     StoreUnavailableException rejection() {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos);
-        return new StoreUnavailableException(target, "Redis " + target + " is unavailable (circuit open for "
-                + ms + " ms after: " + openReason + ")");
+        return new StoreUnavailableException(
+                target,
+                "Redis " + target + " is unavailable (circuit open for " + ms + " ms after: " + openReason + ")");
     }
 
     void onSuccess() {
@@ -103,7 +107,9 @@ final class CircuitBreaker {
             if (err == null) {
                 consecutiveTimeouts.set(0);
                 open = false;
-                log.info("Redis {} circuit closed after {} ms", target,
+                log.info(
+                        "Redis {} circuit closed after {} ms",
+                        target,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos));
             } else {
                 scheduleProbe();

@@ -15,8 +15,7 @@ import java.util.concurrent.TimeUnit;
  * each has answered. Later reconnects are Lettuce's; failures during them are real outages.
  */
 final class ClusterWarmUp {
-    private ClusterWarmUp() {
-    }
+    private ClusterWarmUp() {}
 
     static void warmUp(StatefulRedisClusterConnection<String, String> connection, String prefix, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
@@ -34,8 +33,11 @@ final class ClusterWarmUp {
                     throw new IllegalStateException("interrupted while connecting to the cluster", e);
                 } catch (Exception e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("cluster node " + node.getUri().getHost() + ":"
-                                + node.getUri().getPort() + " did not answer: " + LettuceErrors.unwrap(e).getMessage(), e);
+                        throw new IllegalStateException(
+                                "cluster node " + node.getUri().getHost() + ":"
+                                        + node.getUri().getPort() + " did not answer: "
+                                        + LettuceErrors.unwrap(e).getMessage(),
+                                e);
                     }
                     try {
                         Thread.sleep(5);

@@ -24,8 +24,12 @@ final class CommandLatencyAdapter implements CommandLatencyRecorder {
     }
 
     @Override
-    public void recordCommandLatency(SocketAddress local, SocketAddress remote, ProtocolKeyword commandType,
-                                     long firstResponseLatency, long completionLatency) {
+    public void recordCommandLatency(
+            SocketAddress local,
+            SocketAddress remote,
+            ProtocolKeyword commandType,
+            long firstResponseLatency,
+            long completionLatency) {
         String name = names.computeIfAbsent(commandType, t -> new String(t.getBytes(), StandardCharsets.US_ASCII));
         try {
             listener.completed(target, name, completionLatency);

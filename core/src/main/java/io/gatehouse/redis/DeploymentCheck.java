@@ -18,8 +18,7 @@ import java.util.Map;
  *   fail until replicas come back.
  */
 final class DeploymentCheck {
-    private DeploymentCheck() {
-    }
+    private DeploymentCheck() {}
 
     /**
      * Whether a deployment serving these purposes holds state whose loss undoes a security decision

@@ -21,8 +21,7 @@ final class HealthProbe {
     /** A PING slower than this makes the target degraded: it answers, but callers will notice. */
     static final Duration SLOW = Duration.ofMillis(250);
 
-    private HealthProbe() {
-    }
+    private HealthProbe() {}
 
     static TargetHealth probe(RedisConnector connector, StatefulConnection<String, String> stateful) {
         String target = connector.target();
@@ -60,11 +59,23 @@ final class HealthProbe {
             }
             if (connector.endpoint().durability().check() != Durability.Check.OFF
                     && DeploymentCheck.guardsSecurityState(connector.purposes())) {
-                DeploymentCheck.risks(parsed, connector.endpoint().durability()).forEach(r -> notes.add("durability: " + r));
+                DeploymentCheck.risks(parsed, connector.endpoint().durability())
+                        .forEach(r -> notes.add("durability: " + r));
             }
-            return new TargetHealth(target, status, circuit, Optional.of(rtt),
-                    Optional.of(String.join(",", versions)), Optional.of(String.join(",", roles)),
-                    clients, ops, memory, uptime, infos.size(), Optional.empty(), notes);
+            return new TargetHealth(
+                    target,
+                    status,
+                    circuit,
+                    Optional.of(rtt),
+                    Optional.of(String.join(",", versions)),
+                    Optional.of(String.join(",", roles)),
+                    clients,
+                    ops,
+                    memory,
+                    uptime,
+                    infos.size(),
+                    Optional.empty(),
+                    notes);
         } catch (StoreException e) {
             return down(target, connector.circuitState().label(), e.getMessage());
         }
@@ -76,7 +87,8 @@ final class HealthProbe {
         if (stateful instanceof StatefulRedisClusterConnection<String, String> cluster) {
             for (RedisClusterNode node : cluster.getPartitions()) {
                 if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                    infos.add(connector.sync(c -> cluster.getConnection(node.getNodeId()).async().info()));
+                    infos.add(connector.sync(
+                            c -> cluster.getConnection(node.getNodeId()).async().info()));
                 }
             }
         } else {
@@ -86,8 +98,20 @@ final class HealthProbe {
     }
 
     private static TargetHealth down(String target, String circuit, String error) {
-        return new TargetHealth(target, HealthStatus.UNHEALTHY, circuit, Optional.empty(), Optional.empty(),
-                Optional.empty(), 0, 0, 0, 0, 0, Optional.of(error), List.of());
+        return new TargetHealth(
+                target,
+                HealthStatus.UNHEALTHY,
+                circuit,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                0,
+                0,
+                0,
+                0,
+                0,
+                Optional.of(error),
+                List.of());
     }
 
     static Map<String, String> parse(String info) {

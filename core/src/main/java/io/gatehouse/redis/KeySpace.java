@@ -30,7 +30,12 @@ public final class KeySpace {
         requireSafe("kind", kind);
         requireSafe("tag", tag);
         StringBuilder sb = new StringBuilder(prefix.length() + kind.length() + tag.length() + 16)
-                .append(prefix).append(':').append(kind).append(":{").append(tag).append('}');
+                .append(prefix)
+                .append(':')
+                .append(kind)
+                .append(":{")
+                .append(tag)
+                .append('}');
         for (String part : parts) {
             requireSafe("part", part);
             sb.append(':').append(part);
@@ -71,8 +76,8 @@ public final class KeySpace {
         int slot = slot(keys.get(0));
         for (int i = 1; i < keys.size(); i++) {
             if (slot(keys.get(i)) != slot) {
-                throw new IllegalArgumentException("keys in different cluster slots: " + keys.get(0)
-                        + " and " + keys.get(i) + "; give keys used together the same hash tag");
+                throw new IllegalArgumentException("keys in different cluster slots: " + keys.get(0) + " and "
+                        + keys.get(i) + "; give keys used together the same hash tag");
             }
         }
     }
@@ -88,7 +93,8 @@ public final class KeySpace {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '{' || c == '}' || c <= ' ' || c == 0x7f) {
-                throw new IllegalArgumentException("a key " + what + " may not contain braces, spaces or control characters");
+                throw new IllegalArgumentException(
+                        "a key " + what + " may not contain braces, spaces or control characters");
             }
         }
     }

@@ -1,8 +1,8 @@
 package io.gatehouse.redis;
 
-import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.config.HostAndPort;
 import io.gatehouse.config.RedisEndpoint;
+import io.gatehouse.store.RedisCommandListener;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -25,12 +25,12 @@ import java.util.concurrent.TimeUnit;
 /** Translates a {@link RedisEndpoint} into Lettuce's URIs, options and resources. */
 final class LettuceClients {
     /** Commands that wait on the server by design; they get a long Lettuce timeout and callers bound them. */
-    private static final Set<String> BLOCKING = Set.of("XREAD", "XREADGROUP", "BLPOP", "BRPOP", "BLMOVE",
-            "BZPOPMIN", "BZPOPMAX", "WAIT");
+    private static final Set<String> BLOCKING =
+            Set.of("XREAD", "XREADGROUP", "BLPOP", "BRPOP", "BLMOVE", "BZPOPMIN", "BZPOPMAX", "WAIT");
+
     private static final long BLOCKING_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(5);
 
-    private LettuceClients() {
-    }
+    private LettuceClients() {}
 
     /**
      * Reconnects start after 20 ms and back off to at most 500 ms between attempts, so a restarted
@@ -38,16 +38,20 @@ final class LettuceClients {
      */
     static ClientResources resources(String target, RedisCommandListener commands) {
         ClientResources.Builder b = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS));
+                .reconnectDelay(
+                        Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS));
         // Lettuce measures commands only when a recorder is enabled; without a listener it costs nothing.
-        b.commandLatencyRecorder(commands == RedisCommandListener.NONE ? CommandLatencyRecorder.disabled()
-                : new CommandLatencyAdapter(target, commands));
+        b.commandLatencyRecorder(
+                commands == RedisCommandListener.NONE
+                        ? CommandLatencyRecorder.disabled()
+                        : new CommandLatencyAdapter(target, commands));
         return b.build();
     }
 
     static List<RedisURI> uris(RedisEndpoint e) {
         return switch (e.mode()) {
-            case STANDALONE, CLUSTER -> e.nodes().stream().map(n -> nodeUri(e, n)).toList();
+            case STANDALONE, CLUSTER ->
+                e.nodes().stream().map(n -> nodeUri(e, n)).toList();
             case SENTINEL -> List.of(sentinelUri(e));
         };
     }
@@ -59,7 +63,8 @@ final class LettuceClients {
 
     private static RedisURI sentinelUri(RedisEndpoint e) {
         HostAndPort first = e.nodes().get(0);
-        RedisURI.Builder b = RedisURI.Builder.sentinel(first.host(), first.port(), e.sentinelMaster().orElseThrow());
+        RedisURI.Builder b = RedisURI.Builder.sentinel(
+                first.host(), first.port(), e.sentinelMaster().orElseThrow());
         for (HostAndPort s : e.nodes().subList(1, e.nodes().size())) {
             b.withSentinel(s.host(), s.port());
         }
@@ -101,22 +106,27 @@ final class LettuceClients {
     }
 
     private static SocketOptions socketOptions(RedisEndpoint e) {
-        return SocketOptions.builder().connectTimeout(e.connectTimeout()).keepAlive(true).build();
+        return SocketOptions.builder()
+                .connectTimeout(e.connectTimeout())
+                .keepAlive(true)
+                .build();
     }
 
     private static TimeoutOptions timeoutOptions(RedisEndpoint e) {
         long commandMs = e.commandTimeout().toMillis();
-        return TimeoutOptions.builder().timeoutSource(new TimeoutOptions.TimeoutSource() {
-            @Override
-            public long getTimeout(RedisCommand<?, ?, ?> command) {
-                return BLOCKING.contains(name(command.getType())) ? BLOCKING_TIMEOUT_MS : commandMs;
-            }
+        return TimeoutOptions.builder()
+                .timeoutSource(new TimeoutOptions.TimeoutSource() {
+                    @Override
+                    public long getTimeout(RedisCommand<?, ?, ?> command) {
+                        return BLOCKING.contains(name(command.getType())) ? BLOCKING_TIMEOUT_MS : commandMs;
+                    }
 
-            @Override
-            public TimeUnit getTimeUnit() {
-                return TimeUnit.MILLISECONDS;
-            }
-        }).build();
+                    @Override
+                    public TimeUnit getTimeUnit() {
+                        return TimeUnit.MILLISECONDS;
+                    }
+                })
+                .build();
     }
 
     private static String name(ProtocolKeyword type) {

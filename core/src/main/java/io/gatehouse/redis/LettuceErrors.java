@@ -16,12 +16,12 @@ import java.util.concurrent.TimeoutException;
 
 /** Turns whatever Lettuce or the JDK threw into one of Gatehouse's {@link StoreException} types. */
 final class LettuceErrors {
-    private LettuceErrors() {
-    }
+    private LettuceErrors() {}
 
     static boolean isNoScript(Throwable t) {
         Throwable e = unwrap(t);
-        return e instanceof RedisCommandExecutionException && String.valueOf(e.getMessage()).startsWith("NOSCRIPT");
+        return e instanceof RedisCommandExecutionException
+                && String.valueOf(e.getMessage()).startsWith("NOSCRIPT");
     }
 
     /**
@@ -34,8 +34,10 @@ final class LettuceErrors {
         }
         String message = String.valueOf(e.getMessage());
         if (e instanceof RedisCommandTimeoutException || e instanceof TimeoutException) {
-            return new StoreTimeoutException(target, "Redis " + target + " did not answer in time ("
-                    + (script != null ? "script " + script : "command") + ")");
+            return new StoreTimeoutException(
+                    target,
+                    "Redis " + target + " did not answer in time (" + (script != null ? "script " + script : "command")
+                            + ")");
         }
         if (e instanceof RedisCommandExecutionException) {
             String code = message.contains(" ") ? message.substring(0, message.indexOf(' ')) : message;
@@ -43,17 +45,25 @@ final class LettuceErrors {
                 case "LOADING", "MASTERDOWN", "CLUSTERDOWN", "READONLY", "TRYAGAIN", "BUSY", "MOVED", "ASK":
                     return new StoreUnavailableException(target, "Redis " + target + " cannot serve now: " + message);
                 case "OOM":
-                    return new StoreFullException(target, "Redis " + target + " is out of memory and refused "
-                            + (script != null ? "script " + script : "a write") + " (nothing written): " + message);
+                    return new StoreFullException(
+                            target,
+                            "Redis " + target + " is out of memory and refused "
+                                    + (script != null ? "script " + script : "a write") + " (nothing written): "
+                                    + message);
                 default:
                     break;
             }
-            if (script != null && !message.startsWith("NOPERM") && !message.startsWith("CROSSSLOT")
+            if (script != null
+                    && !message.startsWith("NOPERM")
+                    && !message.startsWith("CROSSSLOT")
                     && !message.startsWith("NOSCRIPT")) {
-                return new StoreScriptException(target, script, "Redis script " + script + " failed on " + target + ": " + message);
+                return new StoreScriptException(
+                        target, script, "Redis script " + script + " failed on " + target + ": " + message);
             }
-            return new StoreCommandException(target, "Redis " + target + " refused "
-                    + (script != null ? "script " + script : "a command") + ": " + message);
+            return new StoreCommandException(
+                    target,
+                    "Redis " + target + " refused " + (script != null ? "script " + script : "a command") + ": "
+                            + message);
         }
         if (e instanceof CancellationException) {
             return new StoreUnavailableException(target, "Redis " + target + " call was cancelled");
@@ -63,7 +73,9 @@ final class LettuceErrors {
         }
         // RedisConnectionException, "Currently not connected", "Connection closed", channel errors:
         // every other Lettuce or I/O failure means the target could not be used.
-        String cause = e instanceof IOException || message.equals("null") ? e.getClass().getSimpleName() + ": " + message : message;
+        String cause = e instanceof IOException || message.equals("null")
+                ? e.getClass().getSimpleName() + ": " + message
+                : message;
         return new StoreUnavailableException(target, "Redis " + target + " is unavailable: " + cause);
     }
 

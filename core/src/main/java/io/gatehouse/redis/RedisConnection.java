@@ -4,12 +4,12 @@ import io.gatehouse.store.StoreDurabilityException;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.store.StoreUnavailableException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,8 +38,11 @@ public final class RedisConnection implements AutoCloseable {
     private final boolean dedicated;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    RedisConnection(RedisConnector connector, StatefulConnection<String, String> connection,
-                    RedisClusterAsyncCommands<String, String> commands, boolean dedicated) {
+    RedisConnection(
+            RedisConnector connector,
+            StatefulConnection<String, String> connection,
+            RedisClusterAsyncCommands<String, String> commands,
+            boolean dedicated) {
         this.connector = connector;
         this.connection = connection;
         this.commands = commands;
@@ -56,13 +59,15 @@ public final class RedisConnection implements AutoCloseable {
      * {@code maxWait} plus the command timeout. Use it on a {@linkplain RedisConnector#openDedicated()
      * dedicated connection}: a blocking command holds up every other command queued on its connection.
      */
-    public <T> T syncBlocking(Duration maxWait,
-                              Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
+    public <T> T syncBlocking(
+            Duration maxWait,
+            Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
         return await(async(command), maxWait.plus(connector.endpoint().commandTimeout()));
     }
 
     /** Runs a command without waiting; the future fails only with a {@link StoreException}. */
-    public <T> CompletableFuture<T> async(Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
+    public <T> CompletableFuture<T> async(
+            Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
         return call(null, command);
     }
 
@@ -79,11 +84,13 @@ public final class RedisConnection implements AutoCloseable {
     public <T> CompletableFuture<T> evalAsync(RedisScript script, List<String> keys, String... args) {
         KeySpace.requireSameSlot(keys);
         String[] k = keys.toArray(new String[0]);
-        return call(script.name(), c -> c.<T>evalsha(script.sha(), script.reply().type, k, args)
-                .toCompletableFuture()
-                .exceptionallyCompose(e -> LettuceErrors.isNoScript(e)
-                        ? c.<T>eval(script.body(), script.reply().type, k, args)
-                        : CompletableFuture.failedFuture(e)));
+        return call(
+                script.name(),
+                c -> c.<T>evalsha(script.sha(), script.reply().type, k, args)
+                        .toCompletableFuture()
+                        .exceptionallyCompose(e -> LettuceErrors.isNoScript(e)
+                                ? c.<T>eval(script.body(), script.reply().type, k, args)
+                                : CompletableFuture.failedFuture(e)));
     }
 
     /**
@@ -94,8 +101,8 @@ public final class RedisConnection implements AutoCloseable {
      * {@linkplain RedisConnector#openDedicated() dedicated connection}. On Cluster the pair goes to the
      * master of the keys' slot directly (WAIT has no key to be routed by).
      */
-    <T> CompletableFuture<T> evalReplicated(RedisScript script, List<String> keys, int replicas, Duration timeout,
-                                           String... args) {
+    <T> CompletableFuture<T> evalReplicated(
+            RedisScript script, List<String> keys, int replicas, Duration timeout, String... args) {
         KeySpace.requireSameSlot(keys);
         String[] k = keys.toArray(new String[0]);
         long waitMs = Math.max(1, timeout.toMillis());
@@ -109,10 +116,14 @@ public final class RedisConnection implements AutoCloseable {
         });
         return done.whenComplete((r, e) -> inFlight.decrementAndGet()).thenApply(r -> {
             if (r.confirmed() < replicas) {
-                StoreDurabilityException e = new StoreDurabilityException(connector.target(), r.confirmed(), replicas, "Redis "
-                        + connector.target() + ": script " + script.name() + " was applied by the master but "
-                        + r.confirmed() + " of " + replicas + " replicas confirmed it within " + waitMs
-                        + " ms; not acknowledged (a failover now could undo it)");
+                StoreDurabilityException e = new StoreDurabilityException(
+                        connector.target(),
+                        r.confirmed(),
+                        replicas,
+                        "Redis "
+                                + connector.target() + ": script " + script.name() + " was applied by the master but "
+                                + r.confirmed() + " of " + replicas + " replicas confirmed it within " + waitMs
+                                + " ms; not acknowledged (a failover now could undo it)");
                 connector.failed(e);
                 throw e;
             }
@@ -127,8 +138,9 @@ public final class RedisConnection implements AutoCloseable {
         }
         RedisClusterNode master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
         if (master == null) {
-            throw new StoreUnavailableException(connector.target(), "Redis " + connector.target()
-                    + " has no master for the slot of " + key + " now");
+            throw new StoreUnavailableException(
+                    connector.target(),
+                    "Redis " + connector.target() + " has no master for the slot of " + key + " now");
         }
         RedisURI uri = master.getUri();
         return cluster.getConnection(uri.getHost(), uri.getPort()).async();
@@ -139,8 +151,8 @@ public final class RedisConnection implements AutoCloseable {
         return await(future, connector.endpoint().commandTimeout().plus(waitTimeout));
     }
 
-    private <T> CompletableFuture<T> call(String script,
-                                          Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
+    private <T> CompletableFuture<T> call(
+            String script, Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
         CircuitBreaker breaker = connector.breaker();
         if (!breaker.allowsCalls()) {
             return CompletableFuture.failedFuture(breaker.rejection());
@@ -164,7 +176,8 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /** A call that bypasses the circuit breaker: the breaker's own recovery probe. */
-    CompletionStage<?> asyncUnguarded(Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<?>> command) {
+    CompletionStage<?> asyncUnguarded(
+            Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<?>> command) {
         return command.apply(commands);
     }
 

@@ -10,13 +10,13 @@ import io.gatehouse.store.StoreException;
 import io.gatehouse.store.TargetHealth;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -65,13 +65,19 @@ public final class RedisConnector implements AutoCloseable {
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
     /** Connections for replicated writes (see {@link #durable()}). */
     private static final int DURABLE_CONNECTIONS = 4;
+
     private volatile RedisConnection[] durable;
     private final Set<RedisConnection> dedicated = ConcurrentHashMap.newKeySet();
     private volatile SentinelWatch sentinelWatch;
 
-    private RedisConnector(RedisEndpoint endpoint, String purposes, String target, ClientResources resources,
-                           AbstractRedisClient client, StatefulConnection<String, String> stateful,
-                           RedisCommandListener commands) {
+    private RedisConnector(
+            RedisEndpoint endpoint,
+            String purposes,
+            String target,
+            ClientResources resources,
+            AbstractRedisClient client,
+            StatefulConnection<String, String> stateful,
+            RedisCommandListener commands) {
         this.endpoint = endpoint;
         this.commands = commands;
         this.purposes = purposes;
@@ -86,7 +92,10 @@ public final class RedisConnector implements AutoCloseable {
             return t;
         });
         this.shared = new RedisConnection(this, stateful, commandsOf(stateful), false);
-        this.breaker = new CircuitBreaker(target, endpoint.retryInterval(), scheduler,
+        this.breaker = new CircuitBreaker(
+                target,
+                endpoint.retryInterval(),
+                scheduler,
                 () -> shared.asyncUnguarded(RedisClusterAsyncCommands::ping));
     }
 
@@ -110,8 +119,8 @@ public final class RedisConnector implements AutoCloseable {
      * As {@link #connect(RedisEndpoint, String, UnaryOperator)}, telling {@code commands} the latency of
      * every command (for metrics).
      */
-    public static RedisConnector connect(RedisEndpoint endpoint, String purposes, UnaryOperator<String> keyName,
-                                         RedisCommandListener commands) {
+    public static RedisConnector connect(
+            RedisEndpoint endpoint, String purposes, UnaryOperator<String> keyName, RedisCommandListener commands) {
         java.util.Objects.requireNonNull(commands, "commands");
         String target = purposes + "@" + endpoint.redactedUrl();
         ClientResources resources = LettuceClients.resources(target, commands);
@@ -130,14 +139,17 @@ public final class RedisConnector implements AutoCloseable {
                 RedisClient single = RedisClient.create(resources);
                 client = single;
                 single.setOptions(LettuceClients.clientOptions(endpoint));
-                stateful = single.connect(StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
+                stateful = single.connect(
+                        StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
             }
             connector = new RedisConnector(endpoint, purposes, target, resources, client, stateful, commands);
             connector.shared.sync(RedisClusterAsyncCommands::ping);
             if (endpoint.mode() == RedisMode.SENTINEL) {
                 RedisConnector c = connector;
-                connector.sentinelWatch = new SentinelWatch((RedisClient) client,
-                        LettuceClients.uris(endpoint).get(0).getSentinels(), endpoint.sentinelMaster().orElseThrow(),
+                connector.sentinelWatch = new SentinelWatch(
+                        (RedisClient) client,
+                        LettuceClients.uris(endpoint).get(0).getSentinels(),
+                        endpoint.sentinelMaster().orElseThrow(),
                         c::followFailover);
             }
             log.info("Redis for {} connected: {}", purposes, endpoint.redactedUrl());
@@ -169,7 +181,11 @@ public final class RedisConnector implements AutoCloseable {
         }
         List<String> risks;
         try {
-            risks = DeploymentCheck.risks(HealthProbe.infos(this, stateful).stream().map(HealthProbe::parse).toList(), d);
+            risks = DeploymentCheck.risks(
+                    HealthProbe.infos(this, stateful).stream()
+                            .map(HealthProbe::parse)
+                            .toList(),
+                    d);
         } catch (RuntimeException e) {
             risks = List.of("cannot read INFO to check persistence and eviction: " + e.getMessage());
         }
@@ -178,12 +194,19 @@ public final class RedisConnector implements AutoCloseable {
         }
         String key = keyName.apply("durability.check");
         if (d.check() == Durability.Check.STRICT) {
-            throw new ConfigException(key, "Redis for " + purposes + " at " + endpoint.redactedUrl()
-                    + " could lose acknowledged writes: " + String.join("; ", risks) + ". Fix the deployment, or set "
-                    + key + " = warn to start anyway.");
+            throw new ConfigException(
+                    key,
+                    "Redis for " + purposes + " at " + endpoint.redactedUrl()
+                            + " could lose acknowledged writes: " + String.join("; ", risks)
+                            + ". Fix the deployment, or set "
+                            + key + " = warn to start anyway.");
         }
-        risks.forEach(r -> log.warn("Redis for {} at {} could lose acknowledged writes: {} (set {} = strict to refuse"
-                + " to start)", purposes, endpoint.redactedUrl(), r, key));
+        risks.forEach(r -> log.warn(
+                "Redis for {} at {} could lose acknowledged writes: {} (set {} = strict to refuse" + " to start)",
+                purposes,
+                endpoint.redactedUrl(),
+                r,
+                key));
     }
 
     @SuppressWarnings("unchecked")
@@ -211,7 +234,8 @@ public final class RedisConnector implements AutoCloseable {
      */
     public void scan(String match, java.util.function.Predicate<List<String>> page) {
         io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
-        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(match).limit(1000);
+        io.lettuce.core.ScanArgs args =
+                io.lettuce.core.ScanArgs.Builder.matches(match).limit(1000);
         boolean more;
         do {
             io.lettuce.core.ScanCursor from = cursor;
@@ -222,7 +246,8 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     /** Shorthand for {@code connection().async(command)}. */
-    public <T> CompletableFuture<T> async(Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
+    public <T> CompletableFuture<T> async(
+            Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
         return shared.async(command);
     }
 
@@ -302,7 +327,8 @@ public final class RedisConnector implements AutoCloseable {
                 ClusterWarmUp.warmUp(cc, endpoint.keyPrefix(), endpoint.connectTimeout());
                 c = cc;
             } else {
-                c = ((RedisClient) client).connect(StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
+                c = ((RedisClient) client)
+                        .connect(StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
             }
             RedisConnection opened = new RedisConnection(this, c, commandsOf(c), true);
             dedicated.add(opened);
@@ -340,7 +366,8 @@ public final class RedisConnector implements AutoCloseable {
             if (stateful instanceof StatefulRedisClusterConnection<String, String> cluster) {
                 cluster.getPartitions().forEach(node -> {
                     if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                        shared.sync(c -> cluster.getConnection(node.getNodeId()).async().scriptLoad(script.body()));
+                        shared.sync(c ->
+                                cluster.getConnection(node.getNodeId()).async().scriptLoad(script.body()));
                     }
                 });
             } else {
@@ -376,7 +403,10 @@ public final class RedisConnector implements AutoCloseable {
         if (pubSub == null) {
             StatefulRedisPubSubConnection<String, String> ps = client instanceof RedisClusterClient cluster
                     ? cluster.connectPubSub(StringCodec.UTF8)
-                    : ((RedisClient) client).connectPubSub(StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
+                    : ((RedisClient) client)
+                            .connectPubSub(
+                                    StringCodec.UTF8,
+                                    LettuceClients.uris(endpoint).get(0));
             ps.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {

@@ -14,12 +14,18 @@ record Replicated<T>(T value, long confirmed) {
      *
      * @param bySha {@code EVALSHA} if true, else {@code EVAL} with the body (after a NOSCRIPT)
      */
-    static <T> CompletableFuture<Replicated<T>> run(RedisClusterAsyncCommands<String, String> c, RedisScript script,
-                                                    boolean bySha, String[] keys, String[] args, int replicas,
-                                                    long waitMs) {
+    static <T> CompletableFuture<Replicated<T>> run(
+            RedisClusterAsyncCommands<String, String> c,
+            RedisScript script,
+            boolean bySha,
+            String[] keys,
+            String[] args,
+            int replicas,
+            long waitMs) {
         CompletableFuture<T> eval = (bySha
-                ? c.<T>evalsha(script.sha(), script.reply().type, keys, args)
-                : c.<T>eval(script.body(), script.reply().type, keys, args)).toCompletableFuture();
+                        ? c.<T>evalsha(script.sha(), script.reply().type, keys, args)
+                        : c.<T>eval(script.body(), script.reply().type, keys, args))
+                .toCompletableFuture();
         CompletableFuture<Long> wait = c.waitForReplication(replicas, waitMs).toCompletableFuture();
         return eval.thenCombine(wait, Replicated::new);
     }

@@ -59,8 +59,11 @@ final class SentinelWatch implements AutoCloseable {
                 ps.sync().subscribe(CHANNEL);
                 subscriptions.add(ps);
             } catch (RuntimeException e) {
-                log.warn("Cannot watch Sentinel {}:{} for failovers ({}); a failover is followed on reconnect only",
-                        sentinel.getHost(), sentinel.getPort(), e.getMessage());
+                log.warn(
+                        "Cannot watch Sentinel {}:{} for failovers ({}); a failover is followed on reconnect only",
+                        sentinel.getHost(),
+                        sentinel.getPort(),
+                        e.getMessage());
             }
         }
     }

@@ -15,8 +15,7 @@ import java.util.function.UnaryOperator;
  * setting is wrong and what Redis or the network said. This reads the chain and writes that paragraph.
  */
 final class StartupErrors {
-    private StartupErrors() {
-    }
+    private StartupErrors() {}
 
     /**
      * @param keyName maps a Redis setting name ({@code url}, {@code password}, {@code tls.ca-file}) to
@@ -28,51 +27,77 @@ final class StartupErrors {
         String root = messages.isEmpty() ? failure.getClass().getSimpleName() : messages.get(messages.size() - 1);
         String where = "Redis for " + purposes + " at " + e.redactedUrl();
 
-        if (all.contains("wrongpass") || all.contains("noauth") || all.contains("invalid username-password")
+        if (all.contains("wrongpass")
+                || all.contains("noauth")
+                || all.contains("invalid username-password")
                 || all.contains("authentication required")) {
             String key = keyName.apply("password");
-            return new ConfigException(key, where + " refused the credentials (" + firstMatching(messages, "WRONGPASS", "NOAUTH", "invalid")
-                    + "). Check " + keyName.apply("username") + " and " + key + ", or the user:password part of "
-                    + keyName.apply("url") + ".");
+            return new ConfigException(
+                    key,
+                    where + " refused the credentials (" + firstMatching(messages, "WRONGPASS", "NOAUTH", "invalid")
+                            + "). Check " + keyName.apply("username") + " and " + key
+                            + ", or the user:password part of "
+                            + keyName.apply("url") + ".");
         }
         if (all.contains("no subject alternative") || all.contains("no name matching")) {
             String key = keyName.apply("url");
-            return new ConfigException(key, where + " presented a TLS certificate that is not issued for that host ("
-                    + root + "). Connect with the host name or address in the certificate, or reissue it.");
+            return new ConfigException(
+                    key,
+                    where + " presented a TLS certificate that is not issued for that host (" + root
+                            + "). Connect with the host name or address in the certificate, or reissue it.");
         }
-        if (all.contains("pkix") || all.contains("unable to find valid certification path")
-                || all.contains("certificate_unknown") || all.contains("signature check failed")
+        if (all.contains("pkix")
+                || all.contains("unable to find valid certification path")
+                || all.contains("certificate_unknown")
+                || all.contains("signature check failed")
                 || all.contains("trust anchor")) {
             String key = keyName.apply("tls.ca-file");
-            return new ConfigException(key, where + " presented a TLS certificate that is not trusted (" + root + "). Set "
-                    + key + " to the PEM file of the CA that signed the Redis server certificate"
-                    + (e.caFile().map(f -> "; the file configured now, " + f + ", is not that CA").orElse("")) + ".");
+            return new ConfigException(
+                    key,
+                    where + " presented a TLS certificate that is not trusted (" + root + "). Set "
+                            + key + " to the PEM file of the CA that signed the Redis server certificate"
+                            + (e.caFile()
+                                    .map(f -> "; the file configured now, " + f + ", is not that CA")
+                                    .orElse("")) + ".");
         }
-        if (all.contains("certificate_required") || all.contains("bad_certificate")
+        if (all.contains("certificate_required")
+                || all.contains("bad_certificate")
                 || (all.contains("handshake") && e.tls() && e.certFile().isEmpty())) {
             String key = keyName.apply("tls.cert-file");
-            return new ConfigException(key, where + " requires a client certificate that it accepts (" + root + "). Set "
-                    + key + " and " + keyName.apply("tls.key-file") + " to a certificate signed by a CA the server trusts.");
+            return new ConfigException(
+                    key,
+                    where + " requires a client certificate that it accepts (" + root + "). Set " + key + " and "
+                            + keyName.apply("tls.key-file") + " to a certificate signed by a CA the server trusts.");
         }
-        if (all.contains("private key") || all.contains("keycertchain") || all.contains("x.509") || all.contains("keystore")) {
+        if (all.contains("private key")
+                || all.contains("keycertchain")
+                || all.contains("x.509")
+                || all.contains("keystore")) {
             String key = keyName.apply("tls.cert-file");
-            return new ConfigException(key, where + ": the client certificate or key cannot be used (" + root + "). "
-                    + key + " must be a PEM certificate and " + keyName.apply("tls.key-file")
-                    + " an unencrypted PEM PKCS#8 private key.");
+            return new ConfigException(
+                    key,
+                    where + ": the client certificate or key cannot be used (" + root + "). "
+                            + key + " must be a PEM certificate and " + keyName.apply("tls.key-file")
+                            + " an unencrypted PEM PKCS#8 private key.");
         }
         if (all.contains("noperm")) {
             String key = keyName.apply("username");
-            return new ConfigException(key, where + ": the Redis user lacks a permission Gatehouse needs (" + root
-                    + "). Grant it ~" + e.keyPrefix() + ":* &" + e.keyPrefix() + ":* and the commands in docs/REDIS.md.");
+            return new ConfigException(
+                    key,
+                    where + ": the Redis user lacks a permission Gatehouse needs (" + root + "). Grant it ~"
+                            + e.keyPrefix() + ":* &" + e.keyPrefix() + ":* and the commands in docs/REDIS.md.");
         }
         String key = keyName.apply("url");
         String advice = switch (e.mode()) {
-            case SENTINEL -> "Check that the Sentinels listed in " + key + " run, are reachable, and monitor a master named '"
-                    + e.sentinelMaster().orElse("") + "'.";
-            case CLUSTER -> "Check that the seed nodes listed in " + key + " run, are reachable, and form a Redis Cluster "
-                    + "(cluster_state:ok).";
-            case STANDALONE -> "Check that Redis runs at that address and that this host can reach it within "
-                    + e.connectTimeout().toMillis() + " ms (" + keyName.apply("connect-timeout") + ").";
+            case SENTINEL ->
+                "Check that the Sentinels listed in " + key + " run, are reachable, and monitor a master named '"
+                        + e.sentinelMaster().orElse("") + "'.";
+            case CLUSTER ->
+                "Check that the seed nodes listed in " + key + " run, are reachable, and form a Redis Cluster "
+                        + "(cluster_state:ok).";
+            case STANDALONE ->
+                "Check that Redis runs at that address and that this host can reach it within "
+                        + e.connectTimeout().toMillis() + " ms (" + keyName.apply("connect-timeout") + ").";
         };
         return new ConfigException(key, "Cannot connect to " + where + " (" + key + "): " + root + ". " + advice);
     }

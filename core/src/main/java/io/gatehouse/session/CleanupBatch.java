@@ -7,5 +7,4 @@ package io.gatehouse.session;
  * @param entriesRemoved  expired sessions and trust records removed
  * @param done            whether the pass has visited every user
  */
-public record CleanupBatch(int usersVisited, int entriesRemoved, boolean done) {
-}
+public record CleanupBatch(int usersVisited, int entriesRemoved, boolean done) {}

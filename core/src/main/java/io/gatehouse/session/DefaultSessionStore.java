@@ -40,8 +40,12 @@ final class DefaultSessionStore implements SessionStore {
     private final long absolute;
     private final long touchInterval;
 
-    DefaultSessionStore(SessionSettings settings, SessionKeys keys, SessionBackend backend, Clock clock,
-                        List<SessionListener> listeners) {
+    DefaultSessionStore(
+            SessionSettings settings,
+            SessionKeys keys,
+            SessionBackend backend,
+            Clock clock,
+            List<SessionListener> listeners) {
         this.settings = settings;
         this.backend = backend;
         this.clock = clock;
@@ -68,22 +72,32 @@ final class DefaultSessionStore implements SessionStore {
     public Session create(NewSession request) {
         String userId = SessionIds.requireUserId(request.userId());
         String ip = request.ip().map(RecordCodec::packIp).orElse("");
-        Optional<String> ua = request.userAgent().map(RecordCodec::truncateUserAgent).filter(s -> !s.isEmpty());
+        Optional<String> ua =
+                request.userAgent().map(RecordCodec::truncateUserAgent).filter(s -> !s.isEmpty());
         RecordCodec.checkAttributes(request.attributes());
         Optional<String> fingerprint = request.fingerprint().map(DefaultSessionStore::requireFingerprint);
-        String device = fingerprint.map(f -> codec.deviceId("fp", f))
-                .or(() -> ua.map(u -> codec.deviceId("ua", u))).orElse("");
+        String device = fingerprint
+                .map(f -> codec.deviceId("fp", f))
+                .or(() -> ua.map(u -> codec.deviceId("ua", u)))
+                .orElse("");
         String uaHash = ua.map(UserAgents::hash).orElse("");
 
         long now = now();
         String random = SessionIds.newRandomPart();
-        String entry = codec.session(userId, random, now, now, ip, device, uaHash,
-                RecordCodec.encodeAttributes(request.attributes()));
+        String entry = codec.session(
+                userId, random, now, now, ip, device, uaHash, RecordCodec.encodeAttributes(request.attributes()));
         long deadline = Math.min(now + idle, now + absolute);
         // The user-agent text goes to its own key while the script runs: both are in flight together.
-        CompletableFuture<Void> uaStored = ua.map(u -> userAgents.store(uaHash, u)).orElse(CompletableFuture.completedFuture(null));
-        SessionBackend.Created created = backend.create(userId, expiry(now), settings.maxPerUser(),
-                settings.limitPolicy() == LimitPolicy.REFUSE, settings.ceilingPerUser(), entry, deadline);
+        CompletableFuture<Void> uaStored =
+                ua.map(u -> userAgents.store(uaHash, u)).orElse(CompletableFuture.completedFuture(null));
+        SessionBackend.Created created = backend.create(
+                userId,
+                expiry(now),
+                settings.maxPerUser(),
+                settings.limitPolicy() == LimitPolicy.REFUSE,
+                settings.ceilingPerUser(),
+                entry,
+                deadline);
         join(uaStored);
         if (!created.created()) {
             throw new SessionLimitExceededException(userId, settings.maxPerUser());
@@ -153,7 +167,8 @@ final class DefaultSessionStore implements SessionStore {
         String updated = codec.session(id.userId(), s, now, s.attributes());
         long deadline = Math.min(now + idle, s.created() + absolute);
         if (backend.replace(id.userId(), s.raw(), updated, now, deadline)) {
-            return Optional.of(toSession(id.userId(), codec.parseSession(id.userId(), updated).orElseThrow(), Optional.empty()));
+            return Optional.of(toSession(
+                    id.userId(), codec.parseSession(id.userId(), updated).orElseThrow(), Optional.empty()));
         }
         // Another instance touched (or ended) it in between: what is stored now is the answer.
         return load(id, now).map(x -> toSession(id.userId(), x, Optional.empty()));
@@ -176,10 +191,12 @@ final class DefaultSessionStore implements SessionStore {
             String updated = codec.session(id.userId(), s, s.lastSeen(), attrs);
             long deadline = s.expiresAt(idle, absolute);
             if (backend.replace(id.userId(), s.raw(), updated, now, deadline)) {
-                return Optional.of(toSession(id.userId(), codec.parseSession(id.userId(), updated).orElseThrow(), Optional.empty()));
+                return Optional.of(toSession(
+                        id.userId(), codec.parseSession(id.userId(), updated).orElseThrow(), Optional.empty()));
             }
         }
-        throw new SessionConflictException("the session's attributes kept changing under " + UPDATE_ATTEMPTS + " attempts");
+        throw new SessionConflictException(
+                "the session's attributes kept changing under " + UPDATE_ATTEMPTS + " attempts");
     }
 
     // ---- end
@@ -209,7 +226,8 @@ final class DefaultSessionStore implements SessionStore {
     @Override
     public List<String> endAllBut(String currentSessionId) {
         SessionIds.Parsed id = SessionIds.parse(currentSessionId);
-        List<String> ids = fullIds(id.userId(), backend.end(id.userId(), SessionBackend.EndMode.OTHERS, id.random(), expiry(now())));
+        List<String> ids = fullIds(
+                id.userId(), backend.end(id.userId(), SessionBackend.EndMode.OTHERS, id.random(), expiry(now())));
         if (!ids.isEmpty()) {
             notify(l -> l.sessionsEnded(id.userId(), ids, EndReason.ENDED_OTHERS));
         }
@@ -224,8 +242,7 @@ final class DefaultSessionStore implements SessionStore {
 
     // ---- list and devices
 
-    private record Listing(List<StoredSession> sessions, List<StoredTrust> trusts) {
-    }
+    private record Listing(List<StoredSession> sessions, List<StoredTrust> trusts) {}
 
     private Listing listing(String userId) {
         SessionIds.requireUserId(userId);
@@ -237,10 +254,13 @@ final class DefaultSessionStore implements SessionStore {
             if (Entries.isTrust(raw)) {
                 codec.parseTrust(userId, raw).filter(t -> t.until() > now).ifPresent(trusts::add);
             } else {
-                codec.parseSession(userId, raw).filter(s -> s.expiresAt(idle, absolute) > now).ifPresent(sessions::add);
+                codec.parseSession(userId, raw)
+                        .filter(s -> s.expiresAt(idle, absolute) > now)
+                        .ifPresent(sessions::add);
             }
         }
-        sessions.sort(Comparator.comparingLong(StoredSession::lastSeen).reversed().thenComparing(StoredSession::random));
+        sessions.sort(
+                Comparator.comparingLong(StoredSession::lastSeen).reversed().thenComparing(StoredSession::random));
         return new Listing(sessions, trusts);
     }
 
@@ -257,7 +277,8 @@ final class DefaultSessionStore implements SessionStore {
         Map<String, List<Session>> byDevice = new LinkedHashMap<>();
         for (StoredSession s : l.sessions()) {
             if (!s.device().isEmpty()) {
-                byDevice.computeIfAbsent(s.device(), d -> new ArrayList<>()).add(toSession(userId, s, Optional.empty()));
+                byDevice.computeIfAbsent(s.device(), d -> new ArrayList<>())
+                        .add(toSession(userId, s, Optional.empty()));
             }
         }
         Map<String, StoredTrust> trust = new LinkedHashMap<>();
@@ -265,13 +286,26 @@ final class DefaultSessionStore implements SessionStore {
         List<Device> out = new ArrayList<>();
         byDevice.forEach((device, sessions) -> {
             Optional<StoredTrust> t = Optional.ofNullable(trust.remove(device));
-            Instant first = sessions.stream().map(Session::createdAt).min(Comparator.naturalOrder()).orElseThrow();
-            out.add(new Device(device, sessions.get(0).userAgent(), first, sessions.get(0).lastSeenAt(), sessions,
+            Instant first = sessions.stream()
+                    .map(Session::createdAt)
+                    .min(Comparator.naturalOrder())
+                    .orElseThrow();
+            out.add(new Device(
+                    device,
+                    sessions.get(0).userAgent(),
+                    first,
+                    sessions.get(0).lastSeenAt(),
+                    sessions,
                     t.map(x -> Instant.ofEpochSecond(x.until()))));
         });
-        trust.values().forEach(t -> out.add(new Device(t.device(), userAgents.resolve(t.uaHash()),
-                Instant.ofEpochSecond(t.since()), Instant.ofEpochSecond(t.since()), List.of(),
-                Optional.of(Instant.ofEpochSecond(t.until())))));
+        trust.values()
+                .forEach(t -> out.add(new Device(
+                        t.device(),
+                        userAgents.resolve(t.uaHash()),
+                        Instant.ofEpochSecond(t.since()),
+                        Instant.ofEpochSecond(t.since()),
+                        List.of(),
+                        Optional.of(Instant.ofEpochSecond(t.until())))));
         return List.copyOf(out);
     }
 
@@ -292,8 +326,12 @@ final class DefaultSessionStore implements SessionStore {
             throw new SessionInputException("a trust lasts from 1 second to 10 years");
         }
         // The user agent shown for the device: from one of its live sessions, if it has any.
-        String uaHash = listing(userId).sessions().stream().filter(s -> s.device().equals(deviceId))
-                .map(StoredSession::uaHash).filter(h -> !h.isEmpty()).findFirst().orElse("");
+        String uaHash = listing(userId).sessions().stream()
+                .filter(s -> s.device().equals(deviceId))
+                .map(StoredSession::uaHash)
+                .filter(h -> !h.isEmpty())
+                .findFirst()
+                .orElse("");
         long now = now();
         long until = now + ttl.toSeconds();
         backend.trust(userId, deviceId, codec.trust(userId, deviceId, now, until, uaHash), now, until);
@@ -318,7 +356,10 @@ final class DefaultSessionStore implements SessionStore {
     public List<TrustedDevice> trustedDevices(String userId) {
         List<TrustedDevice> out = new ArrayList<>();
         for (StoredTrust t : listing(userId).trusts()) {
-            out.add(new TrustedDevice(t.device(), Instant.ofEpochSecond(t.since()), Instant.ofEpochSecond(t.until()),
+            out.add(new TrustedDevice(
+                    t.device(),
+                    Instant.ofEpochSecond(t.since()),
+                    Instant.ofEpochSecond(t.until()),
                     userAgents.resolve(t.uaHash())));
         }
         return List.copyOf(out);
@@ -330,8 +371,10 @@ final class DefaultSessionStore implements SessionStore {
         String device = deviceId(fingerprint);
         long now = now();
         // get.lua finds entries by name; a trust entry's name is "~<device>".
-        return backend.get(userId, "~" + device).flatMap(raw -> codec.parseTrust(userId, raw))
-                .filter(t -> t.device().equals(device) && t.until() > now).isPresent();
+        return backend.get(userId, "~" + device)
+                .flatMap(raw -> codec.parseTrust(userId, raw))
+                .filter(t -> t.device().equals(device) && t.until() > now)
+                .isPresent();
     }
 
     // ---- cleanup
@@ -372,10 +415,17 @@ final class DefaultSessionStore implements SessionStore {
 
     private Session toSession(String userId, StoredSession s, Optional<String> knownUserAgent) {
         Optional<String> ua = knownUserAgent.isPresent() ? knownUserAgent : userAgents.resolve(s.uaHash());
-        return new Session(SessionIds.compose(s.random(), userId), userId, Instant.ofEpochSecond(s.created()),
-                Instant.ofEpochSecond(s.lastSeen()), Instant.ofEpochSecond(s.expiresAt(idle, absolute)),
-                Instant.ofEpochSecond(s.created() + absolute), RecordCodec.unpackIp(s.ip()), ua,
-                s.device().isEmpty() ? Optional.empty() : Optional.of(s.device()), s.attributes());
+        return new Session(
+                SessionIds.compose(s.random(), userId),
+                userId,
+                Instant.ofEpochSecond(s.created()),
+                Instant.ofEpochSecond(s.lastSeen()),
+                Instant.ofEpochSecond(s.expiresAt(idle, absolute)),
+                Instant.ofEpochSecond(s.created() + absolute),
+                RecordCodec.unpackIp(s.ip()),
+                ua,
+                s.device().isEmpty() ? Optional.empty() : Optional.of(s.device()),
+                s.attributes());
     }
 
     private void notify(Consumer<SessionListener> call) {
@@ -383,7 +433,10 @@ final class DefaultSessionStore implements SessionStore {
             try {
                 call.accept(l);
             } catch (RuntimeException e) {
-                log.error("A session listener ({}) failed; the session change stands", l.getClass().getName(), e);
+                log.error(
+                        "A session listener ({}) failed; the session change stands",
+                        l.getClass().getName(),
+                        e);
             }
         }
     }

@@ -14,8 +14,13 @@ import java.util.Optional;
  * @param sessions      its live sessions, most recently seen first
  * @param trustedUntil  present while the device is trusted
  */
-public record Device(String deviceId, Optional<String> userAgent, Instant firstSeenAt, Instant lastSeenAt,
-                     List<Session> sessions, Optional<Instant> trustedUntil) {
+public record Device(
+        String deviceId,
+        Optional<String> userAgent,
+        Instant firstSeenAt,
+        Instant lastSeenAt,
+        List<Session> sessions,
+        Optional<Instant> trustedUntil) {
     public Device {
         sessions = List.copyOf(sessions);
     }

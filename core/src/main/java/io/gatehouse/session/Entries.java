@@ -5,8 +5,7 @@ package io.gatehouse.session;
  * when an entry expires. Kept to exactly the fields the scripts use so both backends decide alike.
  */
 final class Entries {
-    private Entries() {
-    }
+    private Entries() {}
 
     static boolean isTrust(String entry) {
         return entry.startsWith("~");

@@ -18,11 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class InMemorySessionBackend implements SessionBackend {
 
-    private record UserEntries(List<String> entries, long deadline) {
-    }
+    private record UserEntries(List<String> entries, long deadline) {}
 
-    private record Text(String text, long deadline) {
-    }
+    private record Text(String text, long deadline) {}
 
     private final ConcurrentHashMap<String, UserEntries> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Text> userAgents = new ConcurrentHashMap<>();
@@ -42,7 +40,8 @@ final class InMemorySessionBackend implements SessionBackend {
     }
 
     @Override
-    public Created create(String userId, Expiry x, int limit, boolean refuse, int ceiling, String entry, long deadline) {
+    public Created create(
+            String userId, Expiry x, int limit, boolean refuse, int ceiling, String entry, long deadline) {
         AtomicReference<Created> result = new AtomicReference<>();
         users.compute(userId, (k, u) -> {
             List<String> kept = new ArrayList<>();
@@ -82,7 +81,9 @@ final class InMemorySessionBackend implements SessionBackend {
     @Override
     public Optional<String> get(String userId, String random) {
         String prefix = random + "|";
-        return live(users.get(userId), nowSeconds()).stream().filter(e -> e.startsWith(prefix)).findFirst();
+        return live(users.get(userId), nowSeconds()).stream()
+                .filter(e -> e.startsWith(prefix))
+                .findFirst();
     }
 
     @Override
@@ -108,11 +109,12 @@ final class InMemorySessionBackend implements SessionBackend {
             List<String> left = new ArrayList<>();
             for (String e : live(u, x.now())) {
                 String name = Entries.name(e);
-                boolean drop = !Entries.isTrust(e) && switch (mode) {
-                    case ONE -> name.equals(random);
-                    case ALL -> true;
-                    case OTHERS -> !name.equals(random);
-                };
+                boolean drop = !Entries.isTrust(e)
+                        && switch (mode) {
+                            case ONE -> name.equals(random);
+                            case ALL -> true;
+                            case OTHERS -> !name.equals(random);
+                        };
                 if (!drop) {
                     left.add(e);
                 } else if (Entries.expiry(e, x) > x.now()) {

@@ -41,6 +41,7 @@ final class RecordCodec {
 
     /** 96 bits: forging needs ~2^96 online attempts, each one a write to Redis; see docs/SESSIONS.md. */
     static final int MAC_BYTES = 12;
+
     static final int MAC_CHARS = 16;
     static final int MAX_USER_AGENT = 512;
     static final int MAX_ATTRIBUTES = 16;
@@ -48,8 +49,8 @@ final class RecordCodec {
     static final int MAX_ATTRIBUTES_ENCODED = 1024;
 
     private static final Pattern ATTRIBUTE_KEY = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern IPV4 = Pattern.compile(
-            "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -78,15 +79,41 @@ final class RecordCodec {
 
     // ---- sessions
 
-    String session(String userId, String random, long created, long lastSeen, String ip, String device,
-                   String uaHash, String attrs) {
-        String body = random + '|' + Long.toString(created, 36) + '|' + Long.toString(lastSeen - created, 36)
-                + '|' + ip + '|' + device + '|' + uaHash + '|' + attrs;
+    String session(
+            String userId,
+            String random,
+            long created,
+            long lastSeen,
+            String ip,
+            String device,
+            String uaHash,
+            String attrs) {
+        String body = random
+                + '|'
+                + Long.toString(created, 36)
+                + '|'
+                + Long.toString(lastSeen - created, 36)
+                + '|'
+                + ip
+                + '|'
+                + device
+                + '|'
+                + uaHash
+                + '|'
+                + attrs;
         return body + '|' + macOf('s', userId, body);
     }
 
     String session(String userId, StoredSession s, long lastSeen, Map<String, String> attributes) {
-        return session(userId, s.random(), s.created(), lastSeen, s.ip(), s.device(), s.uaHash(), encodeAttributes(attributes));
+        return session(
+                userId,
+                s.random(),
+                s.created(),
+                lastSeen,
+                s.ip(),
+                s.device(),
+                s.uaHash(),
+                encodeAttributes(attributes));
     }
 
     /** The entry if its MAC is right and it parses; empty (and a warning without secrets) otherwise. */
@@ -103,8 +130,8 @@ final class RecordCodec {
         }
         try {
             long created = Long.parseLong(f[1], 36);
-            return Optional.of(new StoredSession(f[0], created, created + Long.parseLong(f[2], 36), f[3], f[4], f[5],
-                    decodeAttributes(f[6]), raw));
+            return Optional.of(new StoredSession(
+                    f[0], created, created + Long.parseLong(f[2], 36), f[3], f[4], f[5], decodeAttributes(f[6]), raw));
         } catch (IllegalArgumentException e) {
             rejected(userId, "session");
             return Optional.empty();
@@ -130,7 +157,8 @@ final class RecordCodec {
             return Optional.empty();
         }
         try {
-            return Optional.of(new StoredTrust(f[0].substring(1), Long.parseLong(f[1], 36), Long.parseLong(f[2], 36), f[3], raw));
+            return Optional.of(
+                    new StoredTrust(f[0].substring(1), Long.parseLong(f[1], 36), Long.parseLong(f[2], 36), f[3], raw));
         } catch (NumberFormatException e) {
             rejected(userId, "trusted-device");
             return Optional.empty();
@@ -139,8 +167,11 @@ final class RecordCodec {
 
     private static void rejected(String userId, String what) {
         // The entry may be an attacker's: say whose and what, never its content (it holds the session id).
-        log.warn("A stored {} entry of user {} failed its integrity check and is treated as absent; "
-                + "someone with write access to the session store altered it", what, userId);
+        log.warn(
+                "A stored {} entry of user {} failed its integrity check and is treated as absent; "
+                        + "someone with write access to the session store altered it",
+                what,
+                userId);
     }
 
     private String macOf(char type, String userId, String body) {
@@ -156,7 +187,8 @@ final class RecordCodec {
 
     private boolean verify(char type, String userId, String raw, int macAt) {
         String expected = macOf(type, userId, raw.substring(0, macAt));
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+        return MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII),
                 raw.substring(macAt + 1).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -174,8 +206,11 @@ final class RecordCodec {
     }
 
     static String requireDeviceId(String deviceId) {
-        if (deviceId == null || deviceId.length() != 11 || !deviceId.chars().allMatch(c -> SessionIds.isBase64Url((char) c))) {
-            throw new SessionInputException("a device id is 11 base64url characters, as returned by deviceId() or Session.deviceId()");
+        if (deviceId == null
+                || deviceId.length() != 11
+                || !deviceId.chars().allMatch(c -> SessionIds.isBase64Url((char) c))) {
+            throw new SessionInputException(
+                    "a device id is 11 base64url characters, as returned by deviceId() or Session.deviceId()");
         }
         return deviceId;
     }
@@ -230,11 +265,13 @@ final class RecordCodec {
                 throw new SessionInputException("attribute names are 1 to 64 of A-Z a-z 0-9 . _ -");
             }
             if (v.length() > MAX_ATTRIBUTE_VALUE) {
-                throw new SessionInputException("attribute " + k + " is longer than " + MAX_ATTRIBUTE_VALUE + " characters");
+                throw new SessionInputException(
+                        "attribute " + k + " is longer than " + MAX_ATTRIBUTE_VALUE + " characters");
             }
         });
         if (encodeAttributes(attributes).length() > MAX_ATTRIBUTES_ENCODED) {
-            throw new SessionInputException("the attributes take more than " + MAX_ATTRIBUTES_ENCODED + " bytes encoded");
+            throw new SessionInputException(
+                    "the attributes take more than " + MAX_ATTRIBUTES_ENCODED + " bytes encoded");
         }
     }
 

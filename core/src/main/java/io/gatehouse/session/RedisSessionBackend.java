@@ -25,12 +25,18 @@ import java.util.concurrent.CompletableFuture;
  * overhead, which is what the 300-byte budget is made of.
  */
 final class RedisSessionBackend implements SessionBackend {
-    private static final RedisScript CREATE = RedisScript.load(RedisSessionBackend.class, "create.lua", RedisScript.Reply.MULTI);
-    private static final RedisScript GET = RedisScript.load(RedisSessionBackend.class, "get.lua", RedisScript.Reply.VALUE);
-    private static final RedisScript REPLACE = RedisScript.load(RedisSessionBackend.class, "replace.lua", RedisScript.Reply.INTEGER);
-    private static final RedisScript END = RedisScript.load(RedisSessionBackend.class, "end.lua", RedisScript.Reply.MULTI);
-    private static final RedisScript TRUST = RedisScript.load(RedisSessionBackend.class, "trust.lua", RedisScript.Reply.INTEGER);
-    private static final RedisScript PRUNE = RedisScript.load(RedisSessionBackend.class, "prune.lua", RedisScript.Reply.MULTI);
+    private static final RedisScript CREATE =
+            RedisScript.load(RedisSessionBackend.class, "create.lua", RedisScript.Reply.MULTI);
+    private static final RedisScript GET =
+            RedisScript.load(RedisSessionBackend.class, "get.lua", RedisScript.Reply.VALUE);
+    private static final RedisScript REPLACE =
+            RedisScript.load(RedisSessionBackend.class, "replace.lua", RedisScript.Reply.INTEGER);
+    private static final RedisScript END =
+            RedisScript.load(RedisSessionBackend.class, "end.lua", RedisScript.Reply.MULTI);
+    private static final RedisScript TRUST =
+            RedisScript.load(RedisSessionBackend.class, "trust.lua", RedisScript.Reply.INTEGER);
+    private static final RedisScript PRUNE =
+            RedisScript.load(RedisSessionBackend.class, "prune.lua", RedisScript.Reply.MULTI);
 
     private final RedisConnector redis;
     private final KeySpace keys;
@@ -46,10 +52,19 @@ final class RedisSessionBackend implements SessionBackend {
     }
 
     @Override
-    public Created create(String userId, Expiry x, int limit, boolean refuse, int ceiling, String entry, long deadline) {
-        List<Object> reply = redis.eval(CREATE, List.of(userKey(userId)), Long.toString(x.now()), Long.toString(x.idle()),
-                Long.toString(x.absolute()), Integer.toString(limit), refuse ? "refuse" : "evict", Integer.toString(ceiling),
-                entry, Long.toString(deadline));
+    public Created create(
+            String userId, Expiry x, int limit, boolean refuse, int ceiling, String entry, long deadline) {
+        List<Object> reply = redis.eval(
+                CREATE,
+                List.of(userKey(userId)),
+                Long.toString(x.now()),
+                Long.toString(x.idle()),
+                Long.toString(x.absolute()),
+                Integer.toString(limit),
+                refuse ? "refuse" : "evict",
+                Integer.toString(ceiling),
+                entry,
+                Long.toString(deadline));
         if (((Long) reply.get(0)) == 0L) {
             return new Created(false, List.of());
         }
@@ -67,15 +82,22 @@ final class RedisSessionBackend implements SessionBackend {
 
     @Override
     public boolean replace(String userId, String oldEntry, String newEntry, long now, long deadline) {
-        Long done = redis.eval(REPLACE, List.of(userKey(userId)), oldEntry, newEntry, Long.toString(Math.max(1, deadline - now)));
+        Long done = redis.eval(
+                REPLACE, List.of(userKey(userId)), oldEntry, newEntry, Long.toString(Math.max(1, deadline - now)));
         return done == 1L;
     }
 
     @Override
     public List<String> end(String userId, EndMode mode, String random, Expiry x) {
         // A session end is a security write: durable per gatehouse.redis.sessions.durability.
-        List<Object> reply = redis.evalDurable(END, List.of(userKey(userId)), mode.name().toLowerCase(java.util.Locale.ROOT),
-                random == null ? "-" : random, Long.toString(x.now()), Long.toString(x.idle()), Long.toString(x.absolute()));
+        List<Object> reply = redis.evalDurable(
+                END,
+                List.of(userKey(userId)),
+                mode.name().toLowerCase(java.util.Locale.ROOT),
+                random == null ? "-" : random,
+                Long.toString(x.now()),
+                Long.toString(x.idle()),
+                Long.toString(x.absolute()));
         List<String> ids = new ArrayList<>(reply.size());
         reply.forEach(o -> ids.add((String) o));
         return ids;
@@ -83,14 +105,20 @@ final class RedisSessionBackend implements SessionBackend {
 
     @Override
     public boolean trust(String userId, String device, String entry, long now, long deadline) {
-        Long existed = redis.eval(TRUST, List.of(userKey(userId)), device, entry, Long.toString(Math.max(1, deadline - now)));
+        Long existed =
+                redis.eval(TRUST, List.of(userKey(userId)), device, entry, Long.toString(Math.max(1, deadline - now)));
         return existed == 1L;
     }
 
     @Override
     public Pruned prune(String userId, Expiry x, boolean dryRun) {
-        List<Object> reply = redis.eval(PRUNE, List.of(userKey(userId)), Long.toString(x.now()), Long.toString(x.idle()),
-                Long.toString(x.absolute()), dryRun ? "dry" : "apply");
+        List<Object> reply = redis.eval(
+                PRUNE,
+                List.of(userKey(userId)),
+                Long.toString(x.now()),
+                Long.toString(x.idle()),
+                Long.toString(x.absolute()),
+                dryRun ? "dry" : "apply");
         int removed = ((Long) reply.get(0)).intValue();
         String rest = (String) reply.get(1);
         List<String> entries = new ArrayList<>();
@@ -107,7 +135,9 @@ final class RedisSessionBackend implements SessionBackend {
     /** One script call per user, all sent before any reply is awaited: a batch costs about one round trip. */
     @Override
     public int pruneAll(List<String> userIds, Expiry x, boolean dryRun) {
-        String[] args = {Long.toString(x.now()), Long.toString(x.idle()), Long.toString(x.absolute()), dryRun ? "dry" : "apply"};
+        String[] args = {
+            Long.toString(x.now()), Long.toString(x.idle()), Long.toString(x.absolute()), dryRun ? "dry" : "apply"
+        };
         List<CompletableFuture<List<Object>>> pending = new ArrayList<>(userIds.size());
         for (String user : userIds) {
             pending.add(redis.evalAsync(PRUNE, List.of(userKey(user)), args));
@@ -116,18 +146,22 @@ final class RedisSessionBackend implements SessionBackend {
         long timeout = redis.endpoint().commandTimeout().toNanos() * 2;
         for (CompletableFuture<List<Object>> p : pending) {
             try {
-                removed += ((Long) p.get(timeout, java.util.concurrent.TimeUnit.NANOSECONDS).get(0)).intValue();
+                removed += ((Long) p.get(timeout, java.util.concurrent.TimeUnit.NANOSECONDS)
+                                .get(0))
+                        .intValue();
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof io.gatehouse.store.StoreException se) {
                     throw se;
                 }
-                throw new io.gatehouse.store.StoreUnavailableException(redis.target(), "session cleanup failed: " + e.getCause());
+                throw new io.gatehouse.store.StoreUnavailableException(
+                        redis.target(), "session cleanup failed: " + e.getCause());
             } catch (java.util.concurrent.TimeoutException e) {
-                throw new io.gatehouse.store.StoreTimeoutException(redis.target(), "Redis " + redis.target()
-                        + " did not answer a session cleanup script in time");
+                throw new io.gatehouse.store.StoreTimeoutException(
+                        redis.target(), "Redis " + redis.target() + " did not answer a session cleanup script in time");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new io.gatehouse.store.StoreUnavailableException(redis.target(), "interrupted during session cleanup");
+                throw new io.gatehouse.store.StoreUnavailableException(
+                        redis.target(), "interrupted during session cleanup");
             }
         }
         return removed;
@@ -136,7 +170,8 @@ final class RedisSessionBackend implements SessionBackend {
     @Override
     public CompletableFuture<Void> putUserAgent(String hash, String text, long ttlSeconds) {
         String key = keys.key("ua", hash);
-        return redis.async(c -> c.set(key, text, SetArgs.Builder.ex(ttlSeconds))).thenApply(ok -> null);
+        return redis.async(c -> c.set(key, text, SetArgs.Builder.ex(ttlSeconds)))
+                .thenApply(ok -> null);
     }
 
     @Override

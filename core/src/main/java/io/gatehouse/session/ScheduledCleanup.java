@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class ScheduledCleanup implements AutoCloseable {
     /** How often a pass runs; {@code 0s} switches the server's cleanup off. */
     public static final String INTERVAL_KEY = "gatehouse.sessions.cleanup-interval";
+
     private static final Logger log = LoggerFactory.getLogger(ScheduledCleanup.class);
     private static final int BATCH = 1000;
 
@@ -82,8 +83,11 @@ public final class ScheduledCleanup implements AutoCloseable {
 
     private void runQuietly() {
         try {
-            runOnce().ifPresent(b -> log.info("session cleanup: {} users visited, {} expired entries removed",
-                    b.usersVisited(), b.entriesRemoved()));
+            runOnce()
+                    .ifPresent(b -> log.info(
+                            "session cleanup: {} users visited, {} expired entries removed",
+                            b.usersVisited(),
+                            b.entriesRemoved()));
         } catch (RuntimeException e) {
             // The next tick tries again; nothing is half-done (each user's entries are pruned atomically).
             log.warn("session cleanup failed: {}", e.toString());

@@ -21,9 +21,17 @@ import java.util.Optional;
  *                           was given); never the fingerprint itself
  * @param attributes         the small attribute map
  */
-public record Session(String id, String userId, Instant createdAt, Instant lastSeenAt, Instant expiresAt,
-                      Instant absoluteExpiresAt, Optional<String> ip, Optional<String> userAgent,
-                      Optional<String> deviceId, Map<String, String> attributes) {
+public record Session(
+        String id,
+        String userId,
+        Instant createdAt,
+        Instant lastSeenAt,
+        Instant expiresAt,
+        Instant absoluteExpiresAt,
+        Optional<String> ip,
+        Optional<String> userAgent,
+        Optional<String> deviceId,
+        Map<String, String> attributes) {
 
     public Session {
         attributes = Map.copyOf(attributes);
@@ -37,7 +45,7 @@ public record Session(String id, String userId, Instant createdAt, Instant lastS
     /** Never prints the id: it is a bearer secret. */
     @Override
     public String toString() {
-        return "Session[user=" + userId + ", created=" + createdAt + ", lastSeen=" + lastSeenAt
-                + ", expires=" + expiresAt + ", device=" + deviceId.orElse("-") + "]";
+        return "Session[user=" + userId + ", created=" + createdAt + ", lastSeen=" + lastSeenAt + ", expires="
+                + expiresAt + ", device=" + deviceId.orElse("-") + "]";
     }
 }

@@ -14,19 +14,20 @@ import java.util.concurrent.CompletableFuture;
 interface SessionBackend {
 
     /** The outcome of {@link #create}. */
-    record Created(boolean created, List<String> evicted) {
-    }
+    record Created(boolean created, List<String> evicted) {}
 
     /** The outcome of {@link #prune}: how many expired entries went, and the entries left. */
-    record Pruned(int removed, List<String> entries) {
-    }
+    record Pruned(int removed, List<String> entries) {}
 
     /** A page of users found by a cleanup scan. */
-    record ScanPage(List<String> userIds, Object cursor, boolean finished) {
-    }
+    record ScanPage(List<String> userIds, Object cursor, boolean finished) {}
 
     /** What {@link #end} removes. */
-    enum EndMode { ONE, ALL, OTHERS }
+    enum EndMode {
+        ONE,
+        ALL,
+        OTHERS
+    }
 
     /**
      * Drops expired entries, applies the limit ({@code limit} 0 = none; at {@code ceiling} the oldest are
@@ -71,6 +72,5 @@ interface SessionBackend {
     ScanPage scan(Object cursor, int count);
 
     /** "Now" and the lifetimes every pruning decision needs. */
-    record Expiry(long now, long idle, long absolute) {
-    }
+    record Expiry(long now, long idle, long absolute) {}
 }

@@ -18,8 +18,7 @@ final class SessionIds {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    private SessionIds() {
-    }
+    private SessionIds() {}
 
     /** 16 random bytes, base64url (22 characters). */
     static String newRandomPart() {
@@ -34,7 +33,9 @@ final class SessionIds {
 
     /** The parts of a well-formed id; {@link SessionInputException} otherwise (the id is not echoed). */
     static Parsed parse(String sessionId) {
-        if (sessionId == null || sessionId.length() < RANDOM_CHARS + 2 || sessionId.length() > 400
+        if (sessionId == null
+                || sessionId.length() < RANDOM_CHARS + 2
+                || sessionId.length() > 400
                 || sessionId.charAt(RANDOM_CHARS) != '.') {
             throw new SessionInputException("not a session id: expected <22 base64url characters>.<user part>");
         }

@@ -1,6 +1,7 @@
 package io.gatehouse.session;
 
 import io.gatehouse.InvalidInputException;
+
 /**
  * An argument was refused before anything was stored: a malformed session id, a user id with braces,
  * whitespace or control characters, an IP that is not a literal address, an oversized attribute.

@@ -26,29 +26,41 @@ record SessionKeys(byte[] macKey, byte[] deviceKey) {
      */
     private static byte[] key(GatehouseConfig c, String name, boolean required) {
         String key = PREFIX + name;
-        return c.get(key).filter(s -> !s.isBlank()).map(v -> {
-            byte[] bytes;
-            try {
-                bytes = v.contains("-") || v.contains("_") ? Base64.getUrlDecoder().decode(v) : Base64.getDecoder().decode(v);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(key, key + " is not valid base64 (the value is not shown); generate one with "
-                        + "`openssl rand -base64 32`");
-            }
-            if (bytes.length < MIN_KEY_BYTES) {
-                throw new ConfigException(key, key + " decodes to " + bytes.length + " bytes; it needs at least "
-                        + MIN_KEY_BYTES + " random bytes (`openssl rand -base64 32`)");
-            }
-            return bytes;
-        }).orElseGet(() -> {
-            if (required) {
-                throw new ConfigException(key, key + " is not set. Sessions on Redis need it so that every instance "
-                        + "computes the same " + (name.equals("mac-key") ? "session MACs" : "device ids")
-                        + "; set it to the same secret on every instance, e.g. the output of `openssl rand -base64 32`");
-            }
-            byte[] random = new byte[MIN_KEY_BYTES];
-            new SecureRandom().nextBytes(random);
-            return random;
-        });
+        return c.get(key)
+                .filter(s -> !s.isBlank())
+                .map(v -> {
+                    byte[] bytes;
+                    try {
+                        bytes = v.contains("-") || v.contains("_")
+                                ? Base64.getUrlDecoder().decode(v)
+                                : Base64.getDecoder().decode(v);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(
+                                key,
+                                key + " is not valid base64 (the value is not shown); generate one with "
+                                        + "`openssl rand -base64 32`");
+                    }
+                    if (bytes.length < MIN_KEY_BYTES) {
+                        throw new ConfigException(
+                                key,
+                                key + " decodes to " + bytes.length + " bytes; it needs at least " + MIN_KEY_BYTES
+                                        + " random bytes (`openssl rand -base64 32`)");
+                    }
+                    return bytes;
+                })
+                .orElseGet(() -> {
+                    if (required) {
+                        throw new ConfigException(
+                                key,
+                                key + " is not set. Sessions on Redis need it so that every instance "
+                                        + "computes the same "
+                                        + (name.equals("mac-key") ? "session MACs" : "device ids")
+                                        + "; set it to the same secret on every instance, e.g. the output of `openssl rand -base64 32`");
+                    }
+                    byte[] random = new byte[MIN_KEY_BYTES];
+                    new SecureRandom().nextBytes(random);
+                    return random;
+                });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.gatehouse.session;
 
 import io.gatehouse.GatehouseException;
+
 /** A new session was refused because the user has {@link #limit()} live sessions and the policy is {@link LimitPolicy#REFUSE}. */
 public final class SessionLimitExceededException extends GatehouseException {
     private static final long serialVersionUID = 1L;
@@ -9,7 +10,8 @@ public final class SessionLimitExceededException extends GatehouseException {
     private final int limit;
 
     public SessionLimitExceededException(String userId, int limit) {
-        super("user " + userId + " already has " + limit + " live sessions (gatehouse.sessions.max-per-user, policy refuse)");
+        super("user " + userId + " already has " + limit
+                + " live sessions (gatehouse.sessions.max-per-user, policy refuse)");
         this.userId = userId;
         this.limit = limit;
     }

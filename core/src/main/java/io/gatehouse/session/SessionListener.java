@@ -14,32 +14,26 @@ import java.util.List;
 public interface SessionListener {
 
     /** A session was created. */
-    default void sessionCreated(Session session) {
-    }
+    default void sessionCreated(Session session) {}
 
     /**
      * A touch found the session alive (metrics count active sessions here). Called on every protected
      * request: keep it cheap and never block.
      */
-    default void sessionTouched(Session session) {
-    }
+    default void sessionTouched(Session session) {}
 
     /**
      * Sessions ended. {@code sessionIds} are exactly the sessions this call ended (full ids, as
      * {@link Session#id()}); expired ones removed on the way are not included.
      */
-    default void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {
-    }
+    default void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {}
 
     /** A batch of a {@linkplain SessionStore#cleanup(int) cleanup pass} finished (metrics count its work here). */
-    default void cleanedUp(CleanupBatch batch) {
-    }
+    default void cleanedUp(CleanupBatch batch) {}
 
     /** A device was marked trusted until {@code until}. */
-    default void deviceTrusted(String userId, String deviceId, Instant until) {
-    }
+    default void deviceTrusted(String userId, String deviceId, Instant until) {}
 
     /** A device's trust was withdrawn. */
-    default void deviceUntrusted(String userId, String deviceId) {
-    }
+    default void deviceUntrusted(String userId, String deviceId) {}
 }

@@ -17,9 +17,14 @@ import java.util.Locale;
  *                         user's records stay small enough to rewrite atomically
  * @param trustedDeviceTtl how long a device stays trusted by default
  */
-public record SessionSettings(Duration idleTimeout, Duration absoluteLifetime, Duration touchInterval,
-                              int maxPerUser, LimitPolicy limitPolicy, int ceilingPerUser,
-                              Duration trustedDeviceTtl) {
+public record SessionSettings(
+        Duration idleTimeout,
+        Duration absoluteLifetime,
+        Duration touchInterval,
+        int maxPerUser,
+        LimitPolicy limitPolicy,
+        int ceilingPerUser,
+        Duration trustedDeviceTtl) {
 
     static final String PREFIX = "gatehouse.sessions.";
 
@@ -29,26 +34,34 @@ public record SessionSettings(Duration idleTimeout, Duration absoluteLifetime, D
         Duration absolute = atLeastOneSecond(c, "absolute-timeout", Duration.ofHours(12));
         Duration touch = c.duration(PREFIX + "touch-interval", Duration.ofSeconds(60));
         if (touch.isNegative() || touch.compareTo(idle) >= 0) {
-            throw new ConfigException(PREFIX + "touch-interval", PREFIX + "touch-interval = " + touch
-                    + " must be zero or more and shorter than " + PREFIX + "idle-timeout (" + idle
-                    + "), or sessions would expire between two writes of last-seen");
+            throw new ConfigException(
+                    PREFIX + "touch-interval",
+                    PREFIX + "touch-interval = " + touch
+                            + " must be zero or more and shorter than " + PREFIX + "idle-timeout (" + idle
+                            + "), or sessions would expire between two writes of last-seen");
         }
         long ceiling = c.number(PREFIX + "ceiling-per-user", 1000);
         if (ceiling < 1 || ceiling > 100_000) {
-            throw new ConfigException(PREFIX + "ceiling-per-user", PREFIX + "ceiling-per-user = " + ceiling
-                    + " must be between 1 and 100000");
+            throw new ConfigException(
+                    PREFIX + "ceiling-per-user",
+                    PREFIX + "ceiling-per-user = " + ceiling + " must be between 1 and 100000");
         }
         long max = c.number(PREFIX + "max-per-user", 0);
         if (max < 0 || max > ceiling) {
-            throw new ConfigException(PREFIX + "max-per-user", PREFIX + "max-per-user = " + max
-                    + " must be 0 (no limit) or between 1 and " + PREFIX + "ceiling-per-user (" + ceiling + ")");
+            throw new ConfigException(
+                    PREFIX + "max-per-user",
+                    PREFIX + "max-per-user = " + max + " must be 0 (no limit) or between 1 and " + PREFIX
+                            + "ceiling-per-user (" + ceiling + ")");
         }
-        String policyText = c.string(PREFIX + "limit-policy", LimitPolicy.EVICT_OLDEST.key()).toLowerCase(Locale.ROOT);
+        String policyText = c.string(PREFIX + "limit-policy", LimitPolicy.EVICT_OLDEST.key())
+                .toLowerCase(Locale.ROOT);
         LimitPolicy policy = switch (policyText) {
             case "evict-oldest" -> LimitPolicy.EVICT_OLDEST;
             case "refuse" -> LimitPolicy.REFUSE;
-            default -> throw new ConfigException(PREFIX + "limit-policy", PREFIX + "limit-policy = '" + policyText
-                    + "' must be evict-oldest or refuse");
+            default ->
+                throw new ConfigException(
+                        PREFIX + "limit-policy",
+                        PREFIX + "limit-policy = '" + policyText + "' must be evict-oldest or refuse");
         };
         Duration trusted = atLeastOneSecond(c, "trusted-device-ttl", Duration.ofDays(30));
         return new SessionSettings(idle, absolute, touch, (int) max, policy, (int) ceiling, trusted);
@@ -61,5 +74,4 @@ public record SessionSettings(Duration idleTimeout, Duration absoluteLifetime, D
         }
         return d;
     }
-
 }

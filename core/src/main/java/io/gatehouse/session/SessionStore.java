@@ -112,8 +112,7 @@ public interface SessionStore {
         private Clock clock = Clock.systemUTC();
         private final List<SessionListener> listeners = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Where the {@code gatehouse.sessions.*} settings come from (defaults otherwise). */
         public Builder config(GatehouseConfig config) {
@@ -156,9 +155,13 @@ public interface SessionStore {
          * on Redis when {@code gatehouse.sessions.mac-key} or {@code device-key} is missing.
          */
         public SessionStore build() {
-            GatehouseConfig config = this.config != null ? this.config
-                    : stores != null ? stores.config() : GatehouseConfig.builder().build();
-            Optional<RedisConnector> redis = this.redis != null ? this.redis
+            GatehouseConfig config = this.config != null
+                    ? this.config
+                    : stores != null
+                            ? stores.config()
+                            : GatehouseConfig.builder().build();
+            Optional<RedisConnector> redis = this.redis != null
+                    ? this.redis
                     : stores != null ? stores.redis(Purpose.SESSIONS) : Optional.empty();
             SessionSettings settings = SessionSettings.from(config);
             SessionKeys keys = SessionKeys.from(config, redis.isPresent());

@@ -11,8 +11,15 @@ import java.util.Map;
  * @param uaHash   content hash of the user agent (see {@link UserAgents}) or empty
  * @param raw      the stored text, for compare-and-set
  */
-record StoredSession(String random, long created, long lastSeen, String ip, String device, String uaHash,
-                     Map<String, String> attributes, String raw) {
+record StoredSession(
+        String random,
+        long created,
+        long lastSeen,
+        String ip,
+        String device,
+        String uaHash,
+        Map<String, String> attributes,
+        String raw) {
 
     /** Expiry: the earlier of the idle and the absolute deadline (the Lua scripts compute the same). */
     long expiresAt(long idleSeconds, long absoluteSeconds) {

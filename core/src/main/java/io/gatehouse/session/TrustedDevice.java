@@ -11,5 +11,4 @@ import java.util.Optional;
  * @param trustedUntil when the trust ends by itself
  * @param userAgent    the user agent known for it when it was marked
  */
-public record TrustedDevice(String deviceId, Instant trustedAt, Instant trustedUntil, Optional<String> userAgent) {
-}
+public record TrustedDevice(String deviceId, Instant trustedAt, Instant trustedUntil, Optional<String> userAgent) {}

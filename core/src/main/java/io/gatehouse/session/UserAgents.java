@@ -37,8 +37,7 @@ final class UserAgents {
         }
     };
 
-    private record Known(String text, long writtenAt) {
-    }
+    private record Known(String text, long writtenAt) {}
 
     UserAgents(SessionBackend backend, Clock clock, long ttlSeconds) {
         this.backend = backend;

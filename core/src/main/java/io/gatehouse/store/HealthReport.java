@@ -9,6 +9,9 @@ public record HealthReport(HealthStatus status, List<TargetHealth> targets) {
     }
 
     public static HealthReport of(List<TargetHealth> targets) {
-        return new HealthReport(HealthStatus.aggregate(targets.stream().map(TargetHealth::status).toList()), targets);
+        return new HealthReport(
+                HealthStatus.aggregate(
+                        targets.stream().map(TargetHealth::status).toList()),
+                targets);
     }
 }

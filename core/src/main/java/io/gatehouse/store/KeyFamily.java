@@ -10,5 +10,4 @@ package io.gatehouse.store;
  * @param sampled        how many of them were measured with {@code MEMORY USAGE}
  * @param estimatedBytes the sampled keys' average size times {@code keys}
  */
-public record KeyFamily(String target, String family, long keys, long sampled, long estimatedBytes) {
-}
+public record KeyFamily(String target, String family, long keys, long sampled, long estimatedBytes) {}

@@ -10,7 +10,7 @@ package io.gatehouse.store;
 @FunctionalInterface
 public interface RedisCommandListener {
     /** A listener that ignores everything (the default: Lettuce then records no latencies at all). */
-    RedisCommandListener NONE = (target, command, nanos) -> { };
+    RedisCommandListener NONE = (target, command, nanos) -> {};
 
     /**
      * @param target  the connector's target, {@code RedisConnector.target()} (purposes and redacted URL)
@@ -28,6 +28,5 @@ public interface RedisCommandListener {
      * @param target the connector's target
      * @param error  what the caller got
      */
-    default void failed(String target, StoreException error) {
-    }
+    default void failed(String target, StoreException error) {}
 }

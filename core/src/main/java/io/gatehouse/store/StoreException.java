@@ -1,6 +1,7 @@
 package io.gatehouse.store;
 
 import io.gatehouse.GatehouseException;
+
 /**
  * A store operation failed. Subclasses say how: the store cannot be reached
  * ({@link StoreUnavailableException}), it did not answer in time ({@link StoreTimeoutException}), or it

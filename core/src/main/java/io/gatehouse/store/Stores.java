@@ -44,7 +44,10 @@ public final class Stores implements AutoCloseable {
     public static Stores open(GatehouseConfig config, RedisCommandListener commands) {
         Map<RedisEndpoint, List<Purpose>> byEndpoint = new LinkedHashMap<>();
         for (Purpose p : Purpose.values()) {
-            config.redis(p).ifPresent(e -> byEndpoint.computeIfAbsent(e, k -> new ArrayList<>()).add(p));
+            config.redis(p)
+                    .ifPresent(e -> byEndpoint
+                            .computeIfAbsent(e, k -> new ArrayList<>())
+                            .add(p));
         }
         Map<Purpose, RedisConnector> redis = new EnumMap<>(Purpose.class);
         List<RedisConnector> connectors = new ArrayList<>();
@@ -52,8 +55,8 @@ public final class Stores implements AutoCloseable {
             byEndpoint.forEach((endpoint, purposes) -> {
                 Purpose first = purposes.get(0);
                 String label = purposes.stream().map(Purpose::key).collect(Collectors.joining(","));
-                RedisConnector c = RedisConnector.connect(endpoint, label, setting -> config.redisKey(first, setting),
-                        commands);
+                RedisConnector c =
+                        RedisConnector.connect(endpoint, label, setting -> config.redisKey(first, setting), commands);
                 connectors.add(c);
                 purposes.forEach(p -> redis.put(p, c));
             });
@@ -82,8 +85,10 @@ public final class Stores implements AutoCloseable {
     public HealthReport health() {
         List<TargetHealth> targets = new ArrayList<>();
         connectors.forEach(c -> targets.add(c.probe()));
-        String memory = Arrays.stream(Purpose.values()).filter(p -> !redis.containsKey(p))
-                .map(Purpose::key).collect(Collectors.joining(","));
+        String memory = Arrays.stream(Purpose.values())
+                .filter(p -> !redis.containsKey(p))
+                .map(Purpose::key)
+                .collect(Collectors.joining(","));
         if (!memory.isEmpty()) {
             targets.add(TargetHealth.inMemory(memory + "@in-memory"));
         }
@@ -135,8 +140,8 @@ public final class Stores implements AutoCloseable {
                 }
                 return true;
             });
-            byFamily.forEach((family, f) -> out.add(new KeyFamily(c.target(), family, f[0], f[1],
-                    f[1] == 0 ? 0 : f[2] * f[0] / f[1])));
+            byFamily.forEach((family, f) ->
+                    out.add(new KeyFamily(c.target(), family, f[0], f[1], f[1] == 0 ? 0 : f[2] * f[0] / f[1])));
         }
         return out;
     }

@@ -42,7 +42,19 @@ public record TargetHealth(
     /** The health of the in-memory store: always healthy while the process runs. */
     public static TargetHealth inMemory(String target) {
         Runtime rt = Runtime.getRuntime();
-        return new TargetHealth(target, HealthStatus.HEALTHY, "n/a", Optional.empty(), Optional.empty(),
-                Optional.of("in-memory"), 0, 0, rt.totalMemory() - rt.freeMemory(), 0, 1, Optional.empty(), List.of());
+        return new TargetHealth(
+                target,
+                HealthStatus.HEALTHY,
+                "n/a",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("in-memory"),
+                0,
+                0,
+                rt.totalMemory() - rt.freeMemory(),
+                0,
+                1,
+                Optional.empty(),
+                List.of());
     }
 }

@@ -50,9 +50,15 @@ final class DefaultTokenService implements TokenService {
     private final TokenEventListener listener;
     private final ScheduledExecutorService maintenance;
 
-    private DefaultTokenService(TokenSettings settings, Clock clock, java.util.function.LongSupplier ticker, KeyManager keys,
-                                RefreshStore refreshStore, RevocationLog revocationLog, boolean remote,
-                                TokenEventListener listener) {
+    private DefaultTokenService(
+            TokenSettings settings,
+            Clock clock,
+            java.util.function.LongSupplier ticker,
+            KeyManager keys,
+            RefreshStore refreshStore,
+            RevocationLog revocationLog,
+            boolean remote,
+            TokenEventListener listener) {
         this.settings = settings;
         this.clock = clock;
         this.keys = keys;
@@ -61,28 +67,44 @@ final class DefaultTokenService implements TokenService {
         this.listener = listener;
         this.state = new LocalRevocationState();
         this.revocationLog = revocationLog;
-        this.link = new RevocationLink(revocationLog, state, clock, ticker, settings.stalenessBudget(), settings.stalePolicy(),
-                settings.readBlock(), listener, remote);
+        this.link = new RevocationLink(
+                revocationLog,
+                state,
+                clock,
+                ticker,
+                settings.stalenessBudget(),
+                settings.stalePolicy(),
+                settings.readBlock(),
+                listener,
+                remote);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-token-maintenance");
             t.setDaemon(true);
             return t;
         });
         long reload = settings.keyReloadInterval().toMillis();
-        maintenance.scheduleWithFixedDelay(() -> {
-            try {
-                keys.maintain();
-            } catch (RuntimeException e) {
-                log.warn("Token key maintenance ({}) failed: {}", keys.describeStore(), e.toString());
-            }
-        }, reload, reload, TimeUnit.MILLISECONDS);
-        maintenance.scheduleWithFixedDelay(() -> {
-            try {
-                sweepNow();
-            } catch (RuntimeException e) {
-                log.debug("Revocation cleanup failed: {}", e.toString());
-            }
-        }, 60, 60, TimeUnit.SECONDS);
+        maintenance.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        keys.maintain();
+                    } catch (RuntimeException e) {
+                        log.warn("Token key maintenance ({}) failed: {}", keys.describeStore(), e.toString());
+                    }
+                },
+                reload,
+                reload,
+                TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        sweepNow();
+                    } catch (RuntimeException e) {
+                        log.debug("Revocation cleanup failed: {}", e.toString());
+                    }
+                },
+                60,
+                60,
+                TimeUnit.SECONDS);
     }
 
     static TokenService create(TokenService.Builder b) {
@@ -94,8 +116,10 @@ final class DefaultTokenService implements TokenService {
             case MEMORY -> new InMemoryKeyStore();
             case REDIS -> {
                 if (redis == null) {
-                    throw new ConfigException(TokenSettings.PREFIX + "keys.store", TokenSettings.PREFIX
-                            + "keys.store = redis but tokens have no Redis: set gatehouse.redis.tokens.url (or gatehouse.redis.url)");
+                    throw new ConfigException(
+                            TokenSettings.PREFIX + "keys.store",
+                            TokenSettings.PREFIX
+                                    + "keys.store = redis but tokens have no Redis: set gatehouse.redis.tokens.url (or gatehouse.redis.url)");
                 }
                 yield new RedisKeyStore(redis);
             }
@@ -104,19 +128,36 @@ final class DefaultTokenService implements TokenService {
         try {
             keys = new KeyManager(keyStore, s, b.clock, b.listener);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(TokenSettings.PREFIX + "keys.encryption-key", "The token signing keys in "
-                    + keyStore.describe() + " cannot be read: " + e.getMessage() + ". Set " + TokenSettings.PREFIX
-                    + "keys.encryption-key to the key they were encrypted with.");
+            throw new ConfigException(
+                    TokenSettings.PREFIX + "keys.encryption-key",
+                    "The token signing keys in "
+                            + keyStore.describe() + " cannot be read: " + e.getMessage() + ". Set "
+                            + TokenSettings.PREFIX
+                            + "keys.encryption-key to the key they were encrypted with.");
         }
         if (redis != null) {
             List<RedisScript> scripts = new ArrayList<>(RedisRevocationLog.scripts());
             scripts.addAll(RedisRefreshStore.scripts());
             redis.preload(scripts);
-            return new DefaultTokenService(s, b.clock, b.ticker, keys, new RedisRefreshStore(redis),
-                    new RedisRevocationLog(redis, s.streamMaxLength(), s.streamRetention()), true, b.listener);
+            return new DefaultTokenService(
+                    s,
+                    b.clock,
+                    b.ticker,
+                    keys,
+                    new RedisRefreshStore(redis),
+                    new RedisRevocationLog(redis, s.streamMaxLength(), s.streamRetention()),
+                    true,
+                    b.listener);
         }
-        return new DefaultTokenService(s, b.clock, b.ticker, keys, new InMemoryRefreshStore(),
-                new InMemoryRevocationLog(s.streamMaxLength()), false, b.listener);
+        return new DefaultTokenService(
+                s,
+                b.clock,
+                b.ticker,
+                keys,
+                new InMemoryRefreshStore(),
+                new InMemoryRevocationLog(s.streamMaxLength()),
+                false,
+                b.listener);
     }
 
     @Override
@@ -127,22 +168,40 @@ final class DefaultTokenService implements TokenService {
         Instant now = Instant.ofEpochSecond(issued.getEpochSecond());
         String family = TokenCodec.randomId();
         Instant refreshExp = now.plus(settings.refreshTtl());
-        String refresh = opaque() ? OpaqueRefreshToken.mint(family)
-                : codec.sign(TokenUse.REFRESH, TokenCodec.randomId(), request.subject(), request.sessionId(), family,
-                        issued, refreshExp, request.roles(), request.permissions());
-        FamilyClaims claims = new FamilyClaims(request.subject(), request.sessionId(), issued, request.roles(),
-                request.permissions());
+        String refresh = opaque()
+                ? OpaqueRefreshToken.mint(family)
+                : codec.sign(
+                        TokenUse.REFRESH,
+                        TokenCodec.randomId(),
+                        request.subject(),
+                        request.sessionId(),
+                        family,
+                        issued,
+                        refreshExp,
+                        request.roles(),
+                        request.permissions());
+        FamilyClaims claims = new FamilyClaims(
+                request.subject(), request.sessionId(), issued, request.roles(), request.permissions());
         refreshStore.open(family, hash(refresh), claims.toJson(), clock.millis(), familyTtlMs());
         Instant accessExp = now.plus(settings.accessTtl());
-        String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), request.subject(), request.sessionId(), family,
-                issued, accessExp, request.roles(), request.permissions());
+        String access = codec.sign(
+                TokenUse.ACCESS,
+                TokenCodec.randomId(),
+                request.subject(),
+                request.sessionId(),
+                family,
+                issued,
+                accessExp,
+                request.roles(),
+                request.permissions());
         return new TokenPair(access, refresh, accessExp, refreshExp, request.sessionId(), family, request.subject());
     }
 
     @Override
     public VerifiedToken verify(String accessToken) {
         if (OpaqueRefreshToken.looksOpaque(accessToken)) {
-            throw new TokenRejectedException(RejectReason.WRONG_TOKEN_USE, "a refresh token where an access token is expected");
+            throw new TokenRejectedException(
+                    RejectReason.WRONG_TOKEN_USE, "a refresh token where an access token is expected");
         }
         VerifiedToken t = codec.verify(accessToken, TokenUse.ACCESS, true);
         RevocationStatus s = link.check(t);
@@ -160,10 +219,15 @@ final class DefaultTokenService implements TokenService {
         String familyId = opaqueFamily(refreshToken);
         String presented = hash(refreshToken);
         RefreshStore.Family f = refreshStore.read(familyId, clock.millis());
-        if (f == null || !(presented.equals(f.currentHash()) || presented.equals(f.previousHash())) || f.claims() == null) {
+        if (f == null
+                || !(presented.equals(f.currentHash()) || presented.equals(f.previousHash()))
+                || f.claims() == null) {
             throw new TokenRejectedException(RejectReason.REFRESH_UNKNOWN, "no refresh family holds this token");
         }
-        return opaqueToken(presented, familyId, FamilyClaims.fromJson(f.claims()),
+        return opaqueToken(
+                presented,
+                familyId,
+                FamilyClaims.fromJson(f.claims()),
                 Instant.ofEpochMilli(clock.millis() + Math.max(0, f.ttlMs())));
     }
 
@@ -193,8 +257,10 @@ final class DefaultTokenService implements TokenService {
     public TokenPair refresh(String refreshToken, RefreshLimit limit, UnaryOperator<TokenRequest> mint) {
         Objects.requireNonNull(limit, "limit");
         Objects.requireNonNull(mint, "mint");
-        RefreshStore.FamilyLimit familyLimit = new RefreshStore.FamilyLimit(limit.limit(), limit.window().toMillis());
-        return OpaqueRefreshToken.looksOpaque(refreshToken) ? refreshOpaque(refreshToken, limit, familyLimit, mint)
+        RefreshStore.FamilyLimit familyLimit =
+                new RefreshStore.FamilyLimit(limit.limit(), limit.window().toMillis());
+        return OpaqueRefreshToken.looksOpaque(refreshToken)
+                ? refreshOpaque(refreshToken, limit, familyLimit, mint)
                 : refreshJwt(refreshToken, limit, familyLimit, mint);
     }
 
@@ -204,8 +270,8 @@ final class DefaultTokenService implements TokenService {
      * nothing changed, and is refused here with no signature check and no other store call: a forged or
      * truncated token costs one hash and one script that writes nothing. The claims come from the family.
      */
-    private TokenPair refreshOpaque(String token, RefreshLimit limit, RefreshStore.FamilyLimit familyLimit,
-                                    UnaryOperator<TokenRequest> mint) {
+    private TokenPair refreshOpaque(
+            String token, RefreshLimit limit, RefreshStore.FamilyLimit familyLimit, UnaryOperator<TokenRequest> mint) {
         String familyId = opaqueFamily(token);
         RevocationStatus before = link.checkFamily(familyId);
         if (before != RevocationStatus.VALID) {
@@ -215,8 +281,17 @@ final class DefaultTokenService implements TokenService {
         }
         String presentedHash = hash(token);
         Successor next = successor(token, familyId, OpaqueRefreshToken.mint(familyId));
-        RefreshStore.Rotation r = refreshStore.rotate(familyId, presentedHash, next.hash(), next.sealed(), clock.millis(),
-                settings.grace().toMillis(), familyTtlMs(), false, "", familyLimit);
+        RefreshStore.Rotation r = refreshStore.rotate(
+                familyId,
+                presentedHash,
+                next.hash(),
+                next.sealed(),
+                clock.millis(),
+                settings.grace().toMillis(),
+                familyTtlMs(),
+                false,
+                "",
+                familyLimit);
         if (r.outcome() == RefreshStore.Outcome.UNKNOWN || r.outcome() == RefreshStore.Outcome.UNMATCHED) {
             throw new TokenRejectedException(RejectReason.REFRESH_UNKNOWN, "no refresh family holds this token");
         }
@@ -227,7 +302,8 @@ final class DefaultTokenService implements TokenService {
             throw new IllegalStateException("refresh family " + familyId + " of an opaque token has no claims");
         }
         FamilyClaims claims = FamilyClaims.fromJson(r.claims());
-        VerifiedToken presented = opaqueToken(presentedHash, familyId, claims, clock.instant().plus(settings.refreshTtl()));
+        VerifiedToken presented =
+                opaqueToken(presentedHash, familyId, claims, clock.instant().plus(settings.refreshTtl()));
         return finish(r, presented, next, mint);
     }
 
@@ -239,8 +315,11 @@ final class DefaultTokenService implements TokenService {
      * hash we never stored, an unknown family) verifies the signature before it answers or changes anything.
      * The successor has the configured format: after an upgrade, the chain goes on with opaque tokens.
      */
-    private TokenPair refreshJwt(String refreshToken, RefreshLimit limit, RefreshStore.FamilyLimit familyLimit,
-                                 UnaryOperator<TokenRequest> mint) {
+    private TokenPair refreshJwt(
+            String refreshToken,
+            RefreshLimit limit,
+            RefreshStore.FamilyLimit familyLimit,
+            UnaryOperator<TokenRequest> mint) {
         boolean verified = false;
         VerifiedToken old = codec.readUnverified(refreshToken, TokenUse.REFRESH);
         if (old == null || link.check(old) != RevocationStatus.VALID) {
@@ -249,25 +328,52 @@ final class DefaultTokenService implements TokenService {
         }
         Instant issued = link.issueInstant(old.subject(), clock.instant());
         long nowMs = clock.millis();
-        String successor = opaque() ? OpaqueRefreshToken.mint(old.familyId())
-                : codec.sign(TokenUse.REFRESH, TokenCodec.randomId(), old.subject(), old.sessionId(), old.familyId(),
-                        issued, Instant.ofEpochSecond(issued.getEpochSecond()).plus(settings.refreshTtl()), old.roles(),
+        String successor = opaque()
+                ? OpaqueRefreshToken.mint(old.familyId())
+                : codec.sign(
+                        TokenUse.REFRESH,
+                        TokenCodec.randomId(),
+                        old.subject(),
+                        old.sessionId(),
+                        old.familyId(),
+                        issued,
+                        Instant.ofEpochSecond(issued.getEpochSecond()).plus(settings.refreshTtl()),
+                        old.roles(),
                         old.permissions());
         Successor next = successor(refreshToken, old.familyId(), successor);
         String claims = new FamilyClaims(old.subject(), old.sessionId(), old.issuedAt(), old.roles(), old.permissions())
                 .toJson();
         String presentedHash = hash(refreshToken);
         long graceMs = settings.grace().toMillis();
-        RefreshStore.Rotation r = refreshStore.rotate(old.familyId(), presentedHash, next.hash(), next.sealed(), nowMs,
-                graceMs, familyTtlMs(), verified, claims, familyLimit);
-        if (!verified && (r.outcome() == RefreshStore.Outcome.UNMATCHED || r.outcome() == RefreshStore.Outcome.UNKNOWN)) {
+        RefreshStore.Rotation r = refreshStore.rotate(
+                old.familyId(),
+                presentedHash,
+                next.hash(),
+                next.sealed(),
+                nowMs,
+                graceMs,
+                familyTtlMs(),
+                verified,
+                claims,
+                familyLimit);
+        if (!verified
+                && (r.outcome() == RefreshStore.Outcome.UNMATCHED || r.outcome() == RefreshStore.Outcome.UNKNOWN)) {
             // The hash authenticated nothing and nothing was changed. A forged token stops here with the
             // reason verify() gives; an authentic one is an older generation (reuse) or of a lost family.
             old = verified(refreshToken);
             verified = true;
             if (r.outcome() == RefreshStore.Outcome.UNMATCHED) {
-                r = refreshStore.rotate(old.familyId(), presentedHash, next.hash(), next.sealed(), nowMs, graceMs,
-                        familyTtlMs(), true, claims, familyLimit);
+                r = refreshStore.rotate(
+                        old.familyId(),
+                        presentedHash,
+                        next.hash(),
+                        next.sealed(),
+                        nowMs,
+                        graceMs,
+                        familyTtlMs(),
+                        true,
+                        claims,
+                        familyLimit);
             }
         }
         if (r.outcome() == RefreshStore.Outcome.UNKNOWN) {
@@ -280,8 +386,7 @@ final class DefaultTokenService implements TokenService {
     }
 
     /** The successor of a presented token, sealed for the grace window with a key only its holder can derive. */
-    private record Successor(String token, String hash, byte[] sealKey, String sealed) {
-    }
+    private record Successor(String token, String hash, byte[] sealKey, String sealed) {}
 
     private static Successor successor(String presented, String familyId, String token) {
         byte[] sealKey = SealedBox.sha256(SUCCESSOR_KEY_LABEL, presented);
@@ -289,12 +394,14 @@ final class DefaultTokenService implements TokenService {
     }
 
     /** After an authenticated rotation (ROTATED, GRACE, REUSED): the revocation check, then the new pair. */
-    private TokenPair finish(RefreshStore.Rotation r, VerifiedToken presented, Successor next,
-                             UnaryOperator<TokenRequest> mint) {
+    private TokenPair finish(
+            RefreshStore.Rotation r, VerifiedToken presented, Successor next, UnaryOperator<TokenRequest> mint) {
         if (r.outcome() == RefreshStore.Outcome.REUSED) {
             onReuse(presented, r.firstReuse());
-            throw new TokenRejectedException(RejectReason.REFRESH_REUSED,
-                    "refresh token was already rotated; family and session revoked", presented.sessionId());
+            throw new TokenRejectedException(
+                    RejectReason.REFRESH_REUSED,
+                    "refresh token was already rotated; family and session revoked",
+                    presented.sessionId());
         }
         RevocationStatus status = link.check(presented);
         if (status != RevocationStatus.VALID) {
@@ -302,7 +409,8 @@ final class DefaultTokenService implements TokenService {
                 // The session or the user was revoked, not the family, and the family has just rotated to a
                 // successor nobody will get: revoke the family, so a retry of this token stops here (local)
                 // instead of reaching the store after the grace window and raising a false reuse alarm.
-                revokeFamily(presented.familyId(), "refresh after " + status.reason().code());
+                revokeFamily(
+                        presented.familyId(), "refresh after " + status.reason().code());
             }
             throw new TokenRejectedException(status.reason(), "revocation check: " + status);
         }
@@ -317,17 +425,19 @@ final class DefaultTokenService implements TokenService {
             try {
                 refresh = SealedBox.open(next.sealKey(), r.sealedSuccessor(), presented.familyId());
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("the sealed successor of family " + presented.familyId() + " does not open", e);
+                throw new IllegalStateException(
+                        "the sealed successor of family " + presented.familyId() + " does not open", e);
             }
             // Authentic without a signature check: it opened (AES-GCM) with a key only a holder of the
             // presented, hash-matched token can derive, bound to this family. Only its expiry is needed.
-            VerifiedToken again = OpaqueRefreshToken.looksOpaque(refresh) ? null : codec.readUnverified(refresh, TokenUse.REFRESH);
+            VerifiedToken again =
+                    OpaqueRefreshToken.looksOpaque(refresh) ? null : codec.readUnverified(refresh, TokenUse.REFRESH);
             refreshExp = again != null ? again.expiresAt() : now.plus(settings.refreshTtl());
         } else {
             throw new IllegalStateException("unexpected rotation outcome " + r.outcome());
         }
-        TokenRequest stored = new TokenRequest(presented.subject(), presented.sessionId(), presented.roles(),
-                presented.permissions());
+        TokenRequest stored = new TokenRequest(
+                presented.subject(), presented.sessionId(), presented.roles(), presented.permissions());
         TokenRequest minted;
         try {
             minted = mint.apply(stored);
@@ -340,12 +450,27 @@ final class DefaultTokenService implements TokenService {
             throw e;
         }
         if (!minted.subject().equals(stored.subject()) || !minted.sessionId().equals(stored.sessionId())) {
-            throw new IllegalArgumentException("a refresh may change the roles and permissions, not the subject or session");
+            throw new IllegalArgumentException(
+                    "a refresh may change the roles and permissions, not the subject or session");
         }
         Instant accessExp = now.plus(settings.accessTtl());
-        String access = codec.sign(TokenUse.ACCESS, TokenCodec.randomId(), minted.subject(), minted.sessionId(),
-                presented.familyId(), issued, accessExp, minted.roles(), minted.permissions());
-        return new TokenPair(access, refresh, accessExp, refreshExp, presented.sessionId(), presented.familyId(),
+        String access = codec.sign(
+                TokenUse.ACCESS,
+                TokenCodec.randomId(),
+                minted.subject(),
+                minted.sessionId(),
+                presented.familyId(),
+                issued,
+                accessExp,
+                minted.roles(),
+                minted.permissions());
+        return new TokenPair(
+                access,
+                refresh,
+                accessExp,
+                refreshExp,
+                presented.sessionId(),
+                presented.familyId(),
                 presented.subject());
     }
 
@@ -360,8 +485,17 @@ final class DefaultTokenService implements TokenService {
 
     /** An authenticated opaque token as a VerifiedToken: its id is derived from its hash (never the secret). */
     private static VerifiedToken opaqueToken(String hash, String familyId, FamilyClaims c, Instant expiresAt) {
-        return new VerifiedToken(TokenUse.REFRESH, "", hash.substring(0, 32), c.subject(), c.sessionId(), familyId,
-                c.issuedAt(), expiresAt, c.roles(), c.permissions());
+        return new VerifiedToken(
+                TokenUse.REFRESH,
+                "",
+                hash.substring(0, 32),
+                c.subject(),
+                c.sessionId(),
+                familyId,
+                c.issuedAt(),
+                expiresAt,
+                c.roles(),
+                c.permissions());
     }
 
     private boolean opaque() {
@@ -387,11 +521,15 @@ final class DefaultTokenService implements TokenService {
         // Repeated on every reuse attempt (idempotent): if a previous attempt died between marking the
         // family and writing these, this one completes it.
         link.append(entries);
-        log.warn("Refresh token reuse: family {} of session {} revoked (first detection: {})", old.familyId(),
-                old.sessionId(), first);
+        log.warn(
+                "Refresh token reuse: family {} of session {} revoked (first detection: {})",
+                old.familyId(),
+                old.sessionId(),
+                first);
         notifyRevoked(entries);
         try {
-            listener.reuseDetected(new ReuseEvent(old.subject(), old.sessionId(), old.familyId(), old.tokenId(), first, at));
+            listener.reuseDetected(
+                    new ReuseEvent(old.subject(), old.sessionId(), old.familyId(), old.tokenId(), first, at));
         } catch (RuntimeException e) {
             log.warn("Token event listener failed on reuseDetected", e);
         }
@@ -549,7 +687,10 @@ final class DefaultTokenService implements TokenService {
     }
 
     private long familyTtlMs() {
-        return settings.refreshTtl().plus(settings.grace()).plus(settings.clockSkew()).toMillis();
+        return settings.refreshTtl()
+                .plus(settings.grace())
+                .plus(settings.clockSkew())
+                .toMillis();
     }
 
     /** SHA-256 hex of a refresh token: the only form in which refresh tokens are stored. */
@@ -560,5 +701,4 @@ final class DefaultTokenService implements TokenService {
     private static Instant max(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
     }
-
 }

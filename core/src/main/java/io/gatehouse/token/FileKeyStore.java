@@ -30,7 +30,8 @@ import java.util.function.Function;
  * private keys unless encryption at rest is configured.
  */
 final class FileKeyStore implements KeyStore {
-    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> IN_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path file;
     private final Path lock;
@@ -82,7 +83,7 @@ final class FileKeyStore implements KeyStore {
             try {
                 Files.createDirectories(file.getParent());
                 try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = ch.lock()) {
+                        FileLock ignored = ch.lock()) {
                     return action.apply(read());
                 }
             } catch (IOException e) {
@@ -118,7 +119,8 @@ final class FileKeyStore implements KeyStore {
         try {
             Files.deleteIfExists(tmp);
             try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
                 Files.createFile(tmp);
             }

@@ -51,8 +51,17 @@ final class InMemoryRefreshStore implements RefreshStore {
     }
 
     @Override
-    public Rotation rotate(String familyId, String presentedHash, String newHash, String sealedSuccessor, long nowMs,
-                           long graceMs, long ttlMs, boolean signatureVerified, String claims, FamilyLimit limit) {
+    public Rotation rotate(
+            String familyId,
+            String presentedHash,
+            String newHash,
+            String sealedSuccessor,
+            long nowMs,
+            long graceMs,
+            long ttlMs,
+            boolean signatureVerified,
+            String claims,
+            FamilyLimit limit) {
         Family f = families.get(familyId);
         if (f == null) {
             return Rotation.of(Outcome.UNKNOWN);
@@ -62,7 +71,9 @@ final class InMemoryRefreshStore implements RefreshStore {
                 families.remove(familyId, f);
                 return Rotation.of(Outcome.UNKNOWN);
             }
-            if (!signatureVerified && !presentedHash.equals(f.current) && !presentedHash.equals(f.previous)
+            if (!signatureVerified
+                    && !presentedHash.equals(f.current)
+                    && !presentedHash.equals(f.previous)
                     && !f.retiredEarlier(presentedHash)) {
                 return Rotation.of(Outcome.UNMATCHED);
             }

@@ -21,7 +21,8 @@ final class InMemoryRevocationLog implements RevocationLog {
     private final long maxLength;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
-    private final Map<RevocationKind, Map<String, LocalRevocationState.Entry>> index = new EnumMap<>(RevocationKind.class);
+    private final Map<RevocationKind, Map<String, LocalRevocationState.Entry>> index =
+            new EnumMap<>(RevocationKind.class);
     private final Deque<Positioned> feed = new ArrayDeque<>();
     private long lastSequence;
     private long maxDeleted;
@@ -39,9 +40,13 @@ final class InMemoryRevocationLog implements RevocationLog {
         try {
             index.values().forEach(m -> m.values().removeIf(e -> e.until() < nowMs));
             for (Revocation r : entries) {
-                LocalRevocationState.Entry merged = index.get(r.kind()).merge(r.id(), LocalRevocationState.entryOf(r),
-                        (a, b) -> LocalRevocationState.merge(r.kind(), a, b));
-                feed.addLast(new Positioned(++lastSequence + "-0", LocalRevocationState.revocationOf(r.kind(), r.id(), merged)));
+                LocalRevocationState.Entry merged = index.get(r.kind())
+                        .merge(
+                                r.id(),
+                                LocalRevocationState.entryOf(r),
+                                (a, b) -> LocalRevocationState.merge(r.kind(), a, b));
+                feed.addLast(new Positioned(
+                        ++lastSequence + "-0", LocalRevocationState.revocationOf(r.kind(), r.id(), merged)));
                 while (feed.size() > maxLength) {
                     maxDeleted = sequence(feed.removeFirst().position());
                 }

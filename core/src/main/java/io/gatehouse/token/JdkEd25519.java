@@ -36,20 +36,26 @@ import java.util.Set;
 final class JdkEd25519 {
     /** DER prefixes of the fixed-size X.509 and PKCS#8 encodings of Ed25519 keys (RFC 8410). */
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
     private static final byte[] PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
 
-    private JdkEd25519() {
-    }
+    private JdkEd25519() {}
 
     static OctetKeyPair generate(String kid) {
         try {
             KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
             byte[] x509 = kp.getPublic().getEncoded();
             byte[] x = Arrays.copyOfRange(x509, x509.length - 32, x509.length);
-            byte[] d = ((EdECPrivateKey) kp.getPrivate()).getBytes()
-                    .orElseThrow(() -> new IllegalStateException("the JDK did not expose the Ed25519 private key bytes"));
-            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).d(Base64URL.encode(d))
-                    .keyID(kid).algorithm(JWSAlgorithm.EdDSA).keyUse(KeyUse.SIGNATURE).build();
+            byte[] d = ((EdECPrivateKey) kp.getPrivate())
+                    .getBytes()
+                    .orElseThrow(
+                            () -> new IllegalStateException("the JDK did not expose the Ed25519 private key bytes"));
+            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x))
+                    .d(Base64URL.encode(d))
+                    .keyID(kid)
+                    .algorithm(JWSAlgorithm.EdDSA)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 is required by the JDK", e);
         }

@@ -29,8 +29,7 @@ final class KeyManager {
     private static final long MISS_RELOAD_INTERVAL_MS = 1000;
 
     /** An immutable view: keys by kid, the active one, and the JWKS document of their public halves. */
-    record KeySet(Map<String, SigningKey> byKid, SigningKey active, String jwks) {
-    }
+    record KeySet(Map<String, SigningKey> byKid, SigningKey active, String jwks) {}
 
     private final KeyStore store;
     private final TokenSettings settings;
@@ -101,13 +100,17 @@ final class KeyManager {
 
     /** Generates a key and makes it active unless another instance rotated first; returns the active kid. */
     synchronized String rotate() {
-        Optional<String> expected = Optional.ofNullable(current).map(k -> k.active().kid());
+        Optional<String> expected =
+                Optional.ofNullable(current).map(k -> k.active().kid());
         Instant now = clock.instant();
         SigningKey fresh = SigningKey.generate(settings.algorithm(), now);
         String winner = store.rotate(expected, fresh.kid(), fresh.toRecord(encryptionKey));
         reload();
         if (fresh.kid().equals(winner)) {
-            log.info("Token signing key rotated: {} ({}) now signs; stored in {}", fresh.kid(), settings.algorithm(),
+            log.info(
+                    "Token signing key rotated: {} ({}) now signs; stored in {}",
+                    fresh.kid(),
+                    settings.algorithm(),
                     store.describe());
             try {
                 listener.keyRotated(fresh.kid(), now);

@@ -26,8 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LocalRevocationState {
 
     /** One entry; times in epoch milliseconds. */
-    record Entry(long at, long until, String reason) {
-    }
+    record Entry(long at, long until, String reason) {}
 
     private static final class Maps {
         final Map<RevocationKind, ConcurrentHashMap<String, Entry>> byKind = new EnumMap<>(RevocationKind.class);

@@ -18,13 +18,13 @@ final class OpaqueRefreshToken {
     static final String PREFIX = "ghr1.";
     /** 128-bit family ids ({@link TokenCodec#randomId}) are 22 base64url characters; 256-bit secrets 43. */
     private static final int FAMILY_LENGTH = 22;
+
     private static final int SECRET_LENGTH = 43;
     static final int LENGTH = PREFIX.length() + FAMILY_LENGTH + 1 + SECRET_LENGTH;
 
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
-    private OpaqueRefreshToken() {
-    }
+    private OpaqueRefreshToken() {}
 
     /** Whether {@code token} claims to be an opaque refresh token (then it is never read as a JWT). */
     static boolean looksOpaque(String token) {
@@ -44,7 +44,8 @@ final class OpaqueRefreshToken {
         }
         for (int i = PREFIX.length(); i < LENGTH; i++) {
             char c = token.charAt(i);
-            boolean base64url = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
+            boolean base64url =
+                    c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
             if (!base64url && i != PREFIX.length() + FAMILY_LENGTH) {
                 return null;
             }

@@ -15,7 +15,8 @@ import java.util.Optional;
  * read access to these keys is signing ability: restrict the Redis ACL accordingly (docs/TOKENS.md).
  */
 final class RedisKeyStore implements KeyStore {
-    private static final RedisScript ROTATE = RedisScript.load(RedisKeyStore.class, "keys-rotate.lua", RedisScript.Reply.VALUE);
+    private static final RedisScript ROTATE =
+            RedisScript.load(RedisKeyStore.class, "keys-rotate.lua", RedisScript.Reply.VALUE);
 
     private final RedisConnector redis;
     private final String set;

@@ -16,9 +16,12 @@ import java.util.List;
  * token, which Redis never sees: a reader of Redis learns neither token.
  */
 final class RedisRefreshStore implements RefreshStore {
-    private static final RedisScript OPEN = RedisScript.load(RedisRefreshStore.class, "family-open.lua", RedisScript.Reply.INTEGER);
-    private static final RedisScript ROTATE = RedisScript.load(RedisRefreshStore.class, "rotate.lua", RedisScript.Reply.MULTI);
-    private static final RedisScript READ = RedisScript.load(RedisRefreshStore.class, "family-read.lua", RedisScript.Reply.MULTI);
+    private static final RedisScript OPEN =
+            RedisScript.load(RedisRefreshStore.class, "family-open.lua", RedisScript.Reply.INTEGER);
+    private static final RedisScript ROTATE =
+            RedisScript.load(RedisRefreshStore.class, "rotate.lua", RedisScript.Reply.MULTI);
+    private static final RedisScript READ =
+            RedisScript.load(RedisRefreshStore.class, "family-read.lua", RedisScript.Reply.MULTI);
 
     private final RedisConnector redis;
 
@@ -42,17 +45,39 @@ final class RedisRefreshStore implements RefreshStore {
             return null;
         }
         String claims = (String) reply.get(2);
-        return new Family((String) reply.get(0), (String) reply.get(1), claims.isEmpty() ? null : claims,
+        return new Family(
+                (String) reply.get(0),
+                (String) reply.get(1),
+                claims.isEmpty() ? null : claims,
                 ((Number) reply.get(3)).longValue());
     }
 
     @Override
-    public Rotation rotate(String familyId, String presentedHash, String newHash, String sealedSuccessor, long nowMs,
-                           long graceMs, long ttlMs, boolean signatureVerified, String claims, FamilyLimit limit) {
+    public Rotation rotate(
+            String familyId,
+            String presentedHash,
+            String newHash,
+            String sealedSuccessor,
+            long nowMs,
+            long graceMs,
+            long ttlMs,
+            boolean signatureVerified,
+            String claims,
+            FamilyLimit limit) {
         String key = family(familyId);
-        List<Object> reply = redis.evalDurable(ROTATE, List.of(key, key + ":succ"), presentedHash, newHash, sealedSuccessor,
-                Long.toString(nowMs), Long.toString(graceMs), Long.toString(ttlMs), signatureVerified ? "1" : "0",
-                claims, Integer.toString(limit.limit()), Long.toString(limit.windowMs()));
+        List<Object> reply = redis.evalDurable(
+                ROTATE,
+                List.of(key, key + ":succ"),
+                presentedHash,
+                newHash,
+                sealedSuccessor,
+                Long.toString(nowMs),
+                Long.toString(graceMs),
+                Long.toString(ttlMs),
+                signatureVerified ? "1" : "0",
+                claims,
+                Integer.toString(limit.limit()),
+                Long.toString(limit.windowMs()));
         String verdict = (String) reply.get(0);
         return switch (verdict) {
             case "rotated" -> new Rotation(Outcome.ROTATED, null, false, claimsOf(reply.get(1)), 0);

@@ -3,8 +3,8 @@ package io.gatehouse.token;
 import io.gatehouse.redis.RedisConnection;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.redis.RedisScript;
-import io.lettuce.core.ScanArgs;
 import io.lettuce.core.MapScanCursor;
+import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
@@ -35,8 +35,10 @@ import java.util.Map;
  * position). It never runs on a request path.
  */
 final class RedisRevocationLog implements RevocationLog {
-    private static final RedisScript REVOKE = RedisScript.load(RedisRevocationLog.class, "revoke.lua", RedisScript.Reply.MULTI);
-    private static final RedisScript STREAM_STATE = RedisScript.load(RedisRevocationLog.class, "stream-state.lua", RedisScript.Reply.MULTI);
+    private static final RedisScript REVOKE =
+            RedisScript.load(RedisRevocationLog.class, "revoke.lua", RedisScript.Reply.MULTI);
+    private static final RedisScript STREAM_STATE =
+            RedisScript.load(RedisRevocationLog.class, "stream-state.lua", RedisScript.Reply.MULTI);
     private static final int CLEANUP_PER_CALL = 100;
     private static final int READ_COUNT = 1000;
 
@@ -139,9 +141,11 @@ final class RedisRevocationLog implements RevocationLog {
 
         @Override
         public List<Positioned> read(String position, Duration maxWait) {
-            List<StreamMessage<String, String>> messages = connection.syncBlocking(maxWait, c -> c.xread(
-                    XReadArgs.Builder.block(maxWait.toMillis()).count(READ_COUNT),
-                    XReadArgs.StreamOffset.from(stream, position)));
+            List<StreamMessage<String, String>> messages = connection.syncBlocking(
+                    maxWait,
+                    c -> c.xread(
+                            XReadArgs.Builder.block(maxWait.toMillis()).count(READ_COUNT),
+                            XReadArgs.StreamOffset.from(stream, position)));
             if (messages == null || messages.isEmpty()) {
                 return List.of();
             }
@@ -174,8 +178,11 @@ final class RedisRevocationLog implements RevocationLog {
     private static Revocation parseEntry(Map<String, String> body) {
         try {
             String k = body.get("k");
-            return new Revocation(RevocationKind.ofCode(k.charAt(0)), body.get("i"),
-                    Instant.ofEpochMilli(Long.parseLong(body.get("a"))), Instant.ofEpochMilli(Long.parseLong(body.get("u"))),
+            return new Revocation(
+                    RevocationKind.ofCode(k.charAt(0)),
+                    body.get("i"),
+                    Instant.ofEpochMilli(Long.parseLong(body.get("a"))),
+                    Instant.ofEpochMilli(Long.parseLong(body.get("u"))),
                     body.getOrDefault("r", ""));
         } catch (RuntimeException e) {
             return null;
@@ -186,8 +193,12 @@ final class RedisRevocationLog implements RevocationLog {
         try {
             int a = value.indexOf('|');
             int b = value.indexOf('|', a + 1);
-            return new Revocation(kind, id, Instant.ofEpochMilli(Long.parseLong(value.substring(a + 1, b))),
-                    Instant.ofEpochMilli(Long.parseLong(value.substring(0, a))), value.substring(b + 1));
+            return new Revocation(
+                    kind,
+                    id,
+                    Instant.ofEpochMilli(Long.parseLong(value.substring(a + 1, b))),
+                    Instant.ofEpochMilli(Long.parseLong(value.substring(0, a))),
+                    value.substring(b + 1));
         } catch (RuntimeException e) {
             return null;
         }

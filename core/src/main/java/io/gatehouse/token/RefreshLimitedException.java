@@ -11,8 +11,11 @@ public final class RefreshLimitedException extends GatehouseException {
     private final Duration retryAfter;
 
     RefreshLimitedException(RefreshLimit limit, Duration retryAfter) {
-        super("the refresh family used up its " + limit.limit()
-                + " refreshes of " + limit.window(), null, false, false);
+        super(
+                "the refresh family used up its " + limit.limit() + " refreshes of " + limit.window(),
+                null,
+                false,
+                false);
         this.limit = limit;
         this.retryAfter = retryAfter;
     }

@@ -53,8 +53,7 @@ interface RefreshStore {
     }
 
     /** A family as introspection sees it: hashes of its current and last retired token, its claims, its lifetime. */
-    record Family(String currentHash, String previousHash, String claims, long ttlMs) {
-    }
+    record Family(String currentHash, String previousHash, String claims, long ttlMs) {}
 
     /** Stores a new family whose current refresh token has hash {@code tokenHash}, with its claims (JSON). */
     void open(String familyId, String tokenHash, String claims, long nowMs, long ttlMs);
@@ -76,6 +75,15 @@ interface RefreshStore {
      * @param claims the family's claims to store with the new token (JSON), or "" to keep the stored ones
      * @param limit  the family's rotation limit, counted only for a matched hash
      */
-    Rotation rotate(String familyId, String presentedHash, String newHash, String sealedSuccessor, long nowMs,
-                    long graceMs, long ttlMs, boolean signatureVerified, String claims, FamilyLimit limit);
+    Rotation rotate(
+            String familyId,
+            String presentedHash,
+            String newHash,
+            String sealedSuccessor,
+            long nowMs,
+            long graceMs,
+            long ttlMs,
+            boolean signatureVerified,
+            String claims,
+            FamilyLimit limit);
 }

@@ -59,7 +59,7 @@ public enum RejectReason {
         return switch (this) {
             case EXPIRED -> "the access token has expired";
             case REVOKED_TOKEN, REVOKED_SESSION, REVOKED_FAMILY, REVOKED_USER, REFRESH_REUSED ->
-                    "the access token has been revoked";
+                "the access token has been revoked";
             default -> "the access token is not valid";
         };
     }

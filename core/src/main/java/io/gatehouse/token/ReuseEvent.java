@@ -12,6 +12,5 @@ import java.time.Instant;
  * @param firstDetection whether this is the first reuse seen in this family (later attempts repeat the event)
  * @param at             when
  */
-public record ReuseEvent(String subject, String sessionId, String familyId, String tokenId, boolean firstDetection,
-                         Instant at) {
-}
+public record ReuseEvent(
+        String subject, String sessionId, String familyId, String tokenId, boolean firstDetection, Instant at) {}

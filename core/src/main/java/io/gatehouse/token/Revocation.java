@@ -25,8 +25,8 @@ public record Revocation(RevocationKind kind, String id, Instant at, Instant unt
         Objects.requireNonNull(reason, "reason");
         requireId(kind, id);
         if (reason.length() > MAX_REASON_LENGTH || reason.indexOf('\n') >= 0 || reason.indexOf('\r') >= 0) {
-            throw new InvalidInputException("a revocation reason must be at most " + MAX_REASON_LENGTH
-                    + " characters on one line");
+            throw new InvalidInputException(
+                    "a revocation reason must be at most " + MAX_REASON_LENGTH + " characters on one line");
         }
     }
 
@@ -67,8 +67,8 @@ public record Revocation(RevocationKind kind, String id, Instant at, Instant unt
     /** Ids become parts of Redis keys and stream fields: the same characters as KeySpace allows. */
     static void requireId(RevocationKind kind, String id) {
         if (id == null || id.isEmpty() || id.length() > 512) {
-            throw new InvalidInputException("a " + kind.name().toLowerCase(java.util.Locale.ROOT)
-                    + " id must be 1 to 512 characters");
+            throw new InvalidInputException(
+                    "a " + kind.name().toLowerCase(java.util.Locale.ROOT) + " id must be 1 to 512 characters");
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);

@@ -24,6 +24,12 @@ import java.util.Optional;
  * @param resyncs     full resyncs done since start (the first load counts)
  * @param error       the last link error while it is down
  */
-public record RevocationHealth(HealthStatus status, Instant lastContact, Duration age, Duration budget,
-                               StalePolicy policy, String position, long resyncs, Optional<String> error) {
-}
+public record RevocationHealth(
+        HealthStatus status,
+        Instant lastContact,
+        Duration age,
+        Duration budget,
+        StalePolicy policy,
+        String position,
+        long resyncs,
+        Optional<String> error) {}

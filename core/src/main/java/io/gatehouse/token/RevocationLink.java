@@ -60,8 +60,16 @@ final class RevocationLink implements AutoCloseable {
      *
      * @param remote whether other processes write to the log (Redis); in memory the state cannot be stale
      */
-    RevocationLink(RevocationLog revocationLog, LocalRevocationState state, Clock clock, LongSupplier ticker, Duration budget,
-                   StalePolicy policy, Duration block, TokenEventListener listener, boolean remote) {
+    RevocationLink(
+            RevocationLog revocationLog,
+            LocalRevocationState state,
+            Clock clock,
+            LongSupplier ticker,
+            Duration budget,
+            StalePolicy policy,
+            Duration block,
+            TokenEventListener listener,
+            boolean remote) {
         this.revocationLog = revocationLog;
         this.state = state;
         this.clock = clock;
@@ -81,8 +89,15 @@ final class RevocationLink implements AutoCloseable {
 
     /** The local status with the staleness policy applied. */
     RevocationStatus check(VerifiedToken t) {
-        RevocationStatus s = state.check(t.tokenId(), t.sessionId(), t.familyId(), t.subject(), t.issuedAt().toEpochMilli());
-        if (s == RevocationStatus.VALID && policy == StalePolicy.FAIL_CLOSED && remote
+        RevocationStatus s = state.check(
+                t.tokenId(),
+                t.sessionId(),
+                t.familyId(),
+                t.subject(),
+                t.issuedAt().toEpochMilli());
+        if (s == RevocationStatus.VALID
+                && policy == StalePolicy.FAIL_CLOSED
+                && remote
                 && ticker.getAsLong() - lastContactNanos > budgetNanos) {
             return RevocationStatus.UNKNOWN;
         }
@@ -137,8 +152,14 @@ final class RevocationLink implements AutoCloseable {
         } else {
             status = HealthStatus.UNHEALTHY;
         }
-        return new RevocationHealth(status, lastContact(), Duration.ofNanos(age),
-                Duration.ofNanos(budgetNanos), policy, position, resyncs.get(),
+        return new RevocationHealth(
+                status,
+                lastContact(),
+                Duration.ofNanos(age),
+                Duration.ofNanos(budgetNanos),
+                policy,
+                position,
+                resyncs.get(),
                 connected ? Optional.empty() : Optional.ofNullable(lastError));
     }
 
@@ -167,7 +188,9 @@ final class RevocationLink implements AutoCloseable {
                 }
                 if (checkGap) {
                     if (feed.hasGap(position)) {
-                        log.info("Revocation stream lost entries after {} while this process was away: full resync", position);
+                        log.info(
+                                "Revocation stream lost entries after {} while this process was away: full resync",
+                                position);
                         resync();
                     }
                     checkGap = false;
@@ -188,8 +211,11 @@ final class RevocationLink implements AutoCloseable {
                     break;
                 }
                 if (connected) {
-                    log.warn("Revocation link down ({}); serving the local state for {}, then {}",
-                            e.getMessage(), Duration.ofNanos(budgetNanos), policy);
+                    log.warn(
+                            "Revocation link down ({}); serving the local state for {}, then {}",
+                            e.getMessage(),
+                            Duration.ofNanos(budgetNanos),
+                            policy);
                 }
                 connected = false;
                 lastError = e.getClass().getSimpleName() + ": " + e.getMessage();

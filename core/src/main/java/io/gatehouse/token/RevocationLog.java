@@ -14,12 +14,10 @@ import java.util.List;
 interface RevocationLog {
 
     /** A feed entry and its position. */
-    record Positioned(String position, Revocation revocation) {
-    }
+    record Positioned(String position, Revocation revocation) {}
 
     /** All live entries, and the feed position they include everything up to. */
-    record Snapshot(String position, List<Revocation> entries) {
-    }
+    record Snapshot(String position, List<Revocation> entries) {}
 
     /** The position before any entry. */
     String START = "0-0";

@@ -12,8 +12,8 @@ import java.util.Optional;
  * @param newest the entry revoked most recently, if any
  * @param asOf   when the mirror last heard from the authoritative store (for in-memory: now)
  */
-public record RevocationStats(Map<RevocationKind, Long> counts, Optional<Revocation> oldest,
-                              Optional<Revocation> newest, Instant asOf) {
+public record RevocationStats(
+        Map<RevocationKind, Long> counts, Optional<Revocation> oldest, Optional<Revocation> newest, Instant asOf) {
 
     public RevocationStats {
         counts = Map.copyOf(counts);

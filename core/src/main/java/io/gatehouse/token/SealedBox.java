@@ -22,8 +22,7 @@ final class SealedBox {
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
 
-    private SealedBox() {
-    }
+    private SealedBox() {}
 
     static String seal(byte[] key, String plaintext, String associated) {
         try {
@@ -54,7 +53,8 @@ final class SealedBox {
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, in, 0, NONCE));
+            cipher.init(
+                    Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, in, 0, NONCE));
             cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(in, NONCE, in.length - NONCE), StandardCharsets.UTF_8);
         } catch (javax.crypto.AEADBadTagException e) {

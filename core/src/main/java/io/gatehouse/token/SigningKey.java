@@ -82,10 +82,18 @@ final class SigningKey {
         RANDOM.nextBytes(mac);
         try {
             JWK pair = switch (algorithm) {
-                case ES256 -> new ECKeyGenerator(Curve.P_256).keyID(kid).algorithm(JWSAlgorithm.ES256)
-                        .keyUse(KeyUse.SIGNATURE).generate();
-                case RS256 -> new RSAKeyGenerator(2048).keyID(kid).algorithm(JWSAlgorithm.RS256)
-                        .keyUse(KeyUse.SIGNATURE).generate();
+                case ES256 ->
+                    new ECKeyGenerator(Curve.P_256)
+                            .keyID(kid)
+                            .algorithm(JWSAlgorithm.ES256)
+                            .keyUse(KeyUse.SIGNATURE)
+                            .generate();
+                case RS256 ->
+                    new RSAKeyGenerator(2048)
+                            .keyID(kid)
+                            .algorithm(JWSAlgorithm.RS256)
+                            .keyUse(KeyUse.SIGNATURE)
+                            .generate();
                 case EDDSA -> JdkEd25519.generate(kid);
             };
             return new SigningKey(kid, algorithm, now, pair, mac);
@@ -141,7 +149,9 @@ final class SigningKey {
         if (encryptionKey == null) {
             record.put("secret", secret);
         } else {
-            record.put("sealed", SealedBox.seal(encryptionKey, JSONObjectUtils.toJSONString(secret), "gatehouse-key:" + kid));
+            record.put(
+                    "sealed",
+                    SealedBox.seal(encryptionKey, JSONObjectUtils.toJSONString(secret), "gatehouse-key:" + kid));
         }
         return JSONObjectUtils.toJSONString(record);
     }
@@ -162,8 +172,8 @@ final class SigningKey {
                     throw new IllegalArgumentException("key " + kid + " is encrypted at rest but "
                             + TokenSettings.PREFIX + "keys.encryption-key is not set");
                 }
-                secret = JSONObjectUtils.parse(SealedBox.open(encryptionKey, JSONObjectUtils.getString(r, "sealed"),
-                        "gatehouse-key:" + kid));
+                secret = JSONObjectUtils.parse(
+                        SealedBox.open(encryptionKey, JSONObjectUtils.getString(r, "sealed"), "gatehouse-key:" + kid));
             } else {
                 secret = JSONObjectUtils.getJSONObject(r, "secret");
             }

@@ -7,7 +7,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -16,8 +15,8 @@ import com.nimbusds.jwt.SignedJWT;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +50,7 @@ final class TokenCodec {
      * what makes such a server refuse a refresh token presented as an access token.
      */
     static final JOSEObjectType REFRESH_TYPE = new JOSEObjectType("refresh+jwt");
+
     static final String CLAIM_ROLES = "roles";
     static final String CLAIM_PERMISSIONS = "permissions";
 
@@ -69,22 +69,25 @@ final class TokenCodec {
      * Null when {@code gatehouse.tokens.verify-cache-size} is 0.
      */
     private final Cache<String, Verified> verified;
-    private final java.util.concurrent.atomic.LongAdder signatureVerifications = new java.util.concurrent.atomic.LongAdder();
+
+    private final java.util.concurrent.atomic.LongAdder signatureVerifications =
+            new java.util.concurrent.atomic.LongAdder();
 
     /** A cached verification: the claims, the key that verified them, and the instants they are valid between. */
-    private record Verified(VerifiedToken token, SigningKey key, long validFromMillis, long expiresMillis) {
-    }
+    private record Verified(VerifiedToken token, SigningKey key, long validFromMillis, long expiresMillis) {}
 
     TokenCodec(TokenSettings settings, KeyManager keys, Clock clock) {
         this.settings = settings;
         this.keys = keys;
         this.clock = clock;
-        this.verified = settings.verifyCacheSize() == 0 ? null
-                : Caffeine.newBuilder().maximumSize(settings.verifyCacheSize())
+        this.verified = settings.verifyCacheSize() == 0
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(settings.verifyCacheSize())
                         // Entries leave at the token's expiry (plus skew) at the latest; the hit path checks
                         // the clock anyway, this only frees the memory of expired tokens early.
-                        .expireAfter(Expiry.<String, Verified>creating((token, v) -> Duration.ofMillis(
-                                Math.max(0, v.expiresMillis() + settings.clockSkew().toMillis() - clock.millis()))))
+                        .expireAfter(Expiry.<String, Verified>creating((token, v) -> Duration.ofMillis(Math.max(
+                                0, v.expiresMillis() + settings.clockSkew().toMillis() - clock.millis()))))
                         .build();
     }
 
@@ -95,13 +98,23 @@ final class TokenCodec {
         return Base64URL.encode(b).toString();
     }
 
-    String sign(TokenUse use, String jti, String subject, String sessionId, String familyId, Instant issuedAt,
-                Instant expiresAt, List<String> roles, List<String> permissions) {
+    String sign(
+            TokenUse use,
+            String jti,
+            String subject,
+            String sessionId,
+            String familyId,
+            Instant issuedAt,
+            Instant expiresAt,
+            List<String> roles,
+            List<String> permissions) {
         SigningKey key = keys.active();
         boolean mac = use == TokenUse.REFRESH && settings.refreshSigning() == TokenSettings.RefreshSigning.HMAC;
         JWSAlgorithm alg = mac ? JWSAlgorithm.HS256 : key.algorithm().jws();
-        JWSHeader header = new JWSHeader.Builder(alg).type(use == TokenUse.REFRESH ? REFRESH_TYPE : JOSEObjectType.JWT)
-                .keyID(key.kid()).build();
+        JWSHeader header = new JWSHeader.Builder(alg)
+                .type(use == TokenUse.REFRESH ? REFRESH_TYPE : JOSEObjectType.JWT)
+                .keyID(key.kid())
+                .build();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(settings.issuer())
                 .subject(subject)
@@ -133,8 +146,9 @@ final class TokenCodec {
             throw reject(RejectReason.MALFORMED, "empty token");
         }
         if (token.length() > settings.maxTokenLength()) {
-            throw reject(RejectReason.TOO_LARGE, "token of " + token.length() + " characters; at most "
-                    + settings.maxTokenLength() + " accepted");
+            throw reject(
+                    RejectReason.TOO_LARGE,
+                    "token of " + token.length() + " characters; at most " + settings.maxTokenLength() + " accepted");
         }
         boolean cacheable = verified != null && expected == TokenUse.ACCESS;
         if (cacheable) {
@@ -158,7 +172,13 @@ final class TokenCodec {
         if (cacheable) {
             SigningKey key = keys.find(c.token().keyId());
             if (key != null) {
-                verified.put(token, new Verified(c.token(), key, c.validFromMillis(), c.token().expiresAt().toEpochMilli()));
+                verified.put(
+                        token,
+                        new Verified(
+                                c.token(),
+                                key,
+                                c.validFromMillis(),
+                                c.token().expiresAt().toEpochMilli()));
             }
         }
         return c.token();
@@ -173,7 +193,9 @@ final class TokenCodec {
         if (ms == null) {
             return iat.toInstant();
         }
-        if (!(ms instanceof Number n) || n instanceof Double || n instanceof Float
+        if (!(ms instanceof Number n)
+                || n instanceof Double
+                || n instanceof Float
                 || Math.floorDiv(n.longValue(), 1000L) != Math.floorDiv(iat.getTime(), 1000L)) {
             throw reject(RejectReason.MISSING_CLAIM, CLAIM_ISSUED_MS + " is not a whole number within the iat second");
         }
@@ -181,8 +203,7 @@ final class TokenCodec {
     }
 
     /** A full verification's result and the instant (the later of iat and nbf) from which the token is valid. */
-    private record Checked(VerifiedToken token, long validFromMillis) {
-    }
+    private record Checked(VerifiedToken token, long validFromMillis) {}
 
     private Checked verifyUncached(String token, TokenUse expected, boolean checkExpiry) {
         int dots = 0;
@@ -190,7 +211,11 @@ final class TokenCodec {
             char c = token.charAt(i);
             if (c == '.') {
                 dots++;
-            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+            } else if (!(c >= 'A' && c <= 'Z'
+                    || c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
+                    || c == '_')) {
                 throw reject(RejectReason.MALFORMED, "character outside base64url at " + i);
             }
         }
@@ -226,7 +251,8 @@ final class TokenCodec {
             }
         }
         JWSHeader header = jwt.getHeader();
-        if (header.getType() != null && !"JWT".equalsIgnoreCase(header.getType().getType())
+        if (header.getType() != null
+                && !"JWT".equalsIgnoreCase(header.getType().getType())
                 && !REFRESH_TYPE.equals(header.getType())) {
             throw reject(RejectReason.WRONG_TYPE, "typ " + header.getType() + " is neither JWT nor " + REFRESH_TYPE);
         }
@@ -255,8 +281,10 @@ final class TokenCodec {
             throw reject(RejectReason.UNKNOWN_KEY, "kid is not in the key set");
         }
         if (!mac && !key.algorithm().jws().equals(alg)) {
-            throw reject(RejectReason.ALGORITHM_NOT_ALLOWED, "header alg " + alg + " does not match the key's "
-                    + key.algorithm().jws());
+            throw reject(
+                    RejectReason.ALGORITHM_NOT_ALLOWED,
+                    "header alg " + alg + " does not match the key's "
+                            + key.algorithm().jws());
         }
         if (!verifies(jwt, mac ? key.macVerifier() : key.verifier())) {
             throw reject(RejectReason.BAD_SIGNATURE, "signature does not verify with key " + kid);
@@ -338,13 +366,15 @@ final class TokenCodec {
             throw reject(RejectReason.MISSING_CLAIM, CLAIM_USE + " is missing or unknown");
         }
         if (actual != expected) {
-            throw reject(RejectReason.WRONG_TOKEN_USE, "a " + actual.claim() + " token where an " + expected.claim()
-                    + " token is expected");
+            throw reject(
+                    RejectReason.WRONG_TOKEN_USE,
+                    "a " + actual.claim() + " token where an " + expected.claim() + " token is expected");
         }
         // Checked after the use claim, so a refresh token on the access path is named as such.
         if ((actual == TokenUse.REFRESH) != REFRESH_TYPE.equals(jwt.getHeader().getType())) {
-            throw reject(RejectReason.WRONG_TYPE, "typ " + jwt.getHeader().getType() + " does not match a "
-                    + actual.claim() + " token");
+            throw reject(
+                    RejectReason.WRONG_TYPE,
+                    "typ " + jwt.getHeader().getType() + " does not match a " + actual.claim() + " token");
         }
         String sub = c.getSubject();
         String jti = c.getJWTID();
@@ -353,7 +383,9 @@ final class TokenCodec {
         if (sub == null || jti == null || sid == null || fam == null) {
             throw reject(RejectReason.MISSING_CLAIM, "sub, jti, sid and fam are required");
         }
-        if (!Revocation.isValidId(sub) || !Revocation.isValidId(jti) || !Revocation.isValidId(sid)
+        if (!Revocation.isValidId(sub)
+                || !Revocation.isValidId(jti)
+                || !Revocation.isValidId(sid)
                 || !Revocation.isValidId(fam)) {
             // We never sign such ids (they could not be keys of the revocation state or a refresh family), so
             // only a forgery has them: read without the signature this is null, and the full verification
@@ -361,8 +393,18 @@ final class TokenCodec {
             throw reject(RejectReason.MALFORMED, "sub, jti, sid or fam holds characters an id cannot have");
         }
         Instant issuedAt = issuedAt(c, iat);
-        return new Checked(new VerifiedToken(actual, kid, jti, sub, sid, fam, issuedAt, exp.toInstant(),
-                list(c, CLAIM_ROLES), list(c, CLAIM_PERMISSIONS)),
+        return new Checked(
+                new VerifiedToken(
+                        actual,
+                        kid,
+                        jti,
+                        sub,
+                        sid,
+                        fam,
+                        issuedAt,
+                        exp.toInstant(),
+                        list(c, CLAIM_ROLES),
+                        list(c, CLAIM_PERMISSIONS)),
                 Math.max(iat.getTime(), nbf == null ? Long.MIN_VALUE : nbf.getTime()));
     }
 

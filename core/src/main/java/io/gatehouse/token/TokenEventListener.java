@@ -10,22 +10,17 @@ import java.time.Instant;
 public interface TokenEventListener {
 
     /** A listener that does nothing. */
-    TokenEventListener NONE = new TokenEventListener() {
-    };
+    TokenEventListener NONE = new TokenEventListener() {};
 
     /** Revocations written by this process (not the ones applied from other processes). */
-    default void revoked(java.util.List<Revocation> revocations) {
-    }
+    default void revoked(java.util.List<Revocation> revocations) {}
 
     /** A retired refresh token was presented after the grace window; its family and session are revoked. */
-    default void reuseDetected(ReuseEvent event) {
-    }
+    default void reuseDetected(ReuseEvent event) {}
 
     /** This process made a new signing key active. */
-    default void keyRotated(String newKeyId, Instant at) {
-    }
+    default void keyRotated(String newKeyId, Instant at) {}
 
     /** The revocation link changed state (for example HEALTHY to DEGRADED). */
-    default void revocationLinkChanged(RevocationHealth health) {
-    }
+    default void revocationLinkChanged(RevocationHealth health) {}
 }

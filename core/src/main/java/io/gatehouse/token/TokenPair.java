@@ -13,8 +13,14 @@ import java.time.Instant;
  * @param familyId         the refresh family ({@code fam})
  * @param subject          the user ({@code sub})
  */
-public record TokenPair(String accessToken, String refreshToken, Instant accessExpiresAt, Instant refreshExpiresAt,
-                        String sessionId, String familyId, String subject) {
+public record TokenPair(
+        String accessToken,
+        String refreshToken,
+        Instant accessExpiresAt,
+        Instant refreshExpiresAt,
+        String sessionId,
+        String familyId,
+        String subject) {
 
     /** Seconds until the access token expires, from {@code now} ({@code expires_in} of OAuth). */
     public long expiresIn(Instant now) {

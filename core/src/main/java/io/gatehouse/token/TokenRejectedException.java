@@ -1,6 +1,7 @@
 package io.gatehouse.token;
 
 import io.gatehouse.GatehouseException;
+
 /** A token was refused; {@link #reason()} says why. The message never contains the token. */
 public final class TokenRejectedException extends GatehouseException {
     private static final long serialVersionUID = 1L;

@@ -168,8 +168,7 @@ public interface TokenService extends AutoCloseable {
         TokenEventListener listener = TokenEventListener.NONE;
         java.util.function.LongSupplier ticker = System::nanoTime;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Monotonic nanoseconds for the staleness budget (tests in this package replace it). */
         Builder ticker(java.util.function.LongSupplier ticker) {

@@ -37,106 +37,171 @@ record TokenSettings(
     static final String PREFIX = "gatehouse.tokens.";
 
     /** What a refresh token is: 256 random bits authenticated by their stored hash, or a signed JWT. */
-    enum RefreshFormat { OPAQUE, JWT }
+    enum RefreshFormat {
+        OPAQUE,
+        JWT
+    }
 
     /** How JWT refresh tokens are signed: with the access-token key pair, or with a MAC key only Gatehouse holds. */
-    enum RefreshSigning { ASYMMETRIC, HMAC }
+    enum RefreshSigning {
+        ASYMMETRIC,
+        HMAC
+    }
 
     /** Where the signing key set lives. */
-    enum KeyStoreKind { AUTO, FILE, REDIS, MEMORY }
+    enum KeyStoreKind {
+        AUTO,
+        FILE,
+        REDIS,
+        MEMORY
+    }
 
     static TokenSettings from(GatehouseConfig c) {
         String issuer = c.string(PREFIX + "issuer", "http://localhost:8080");
         if (issuer.isBlank()) {
-            throw new ConfigException(PREFIX + "issuer", PREFIX + "issuer must not be empty: it is the 'iss' of every"
-                    + " token and must equal, character for character, the issuer URL resource servers are configured with");
+            throw new ConfigException(
+                    PREFIX + "issuer",
+                    PREFIX + "issuer must not be empty: it is the 'iss' of every"
+                            + " token and must equal, character for character, the issuer URL resource servers are configured with");
         }
         String audience = c.string(PREFIX + "audience", "gatehouse");
         SigningAlgorithm alg = switch (c.string(PREFIX + "algorithm", "ES256").toUpperCase(Locale.ROOT)) {
             case "ES256" -> SigningAlgorithm.ES256;
             case "RS256" -> SigningAlgorithm.RS256;
             case "EDDSA", "ED25519" -> SigningAlgorithm.EDDSA;
-            default -> throw new ConfigException(PREFIX + "algorithm", PREFIX + "algorithm = '"
-                    + c.string(PREFIX + "algorithm", "") + "' is not supported; use ES256 (default), RS256 or EdDSA");
+            default ->
+                throw new ConfigException(
+                        PREFIX + "algorithm",
+                        PREFIX + "algorithm = '" + c.string(PREFIX + "algorithm", "")
+                                + "' is not supported; use ES256 (default), RS256 or EdDSA");
         };
-        RefreshFormat refreshFormat = switch (c.string(PREFIX + "refresh.format", "opaque").toLowerCase(Locale.ROOT)) {
-            case "opaque" -> RefreshFormat.OPAQUE;
-            case "jwt" -> RefreshFormat.JWT;
-            default -> throw new ConfigException(PREFIX + "refresh.format", PREFIX + "refresh.format = '"
-                    + c.string(PREFIX + "refresh.format", "") + "' is neither opaque (default) nor jwt");
-        };
-        RefreshSigning refreshSigning = switch (c.string(PREFIX + "refresh.signing", "asymmetric").toLowerCase(Locale.ROOT)) {
-            case "hmac" -> RefreshSigning.HMAC;
-            case "asymmetric" -> RefreshSigning.ASYMMETRIC;
-            default -> throw new ConfigException(PREFIX + "refresh.signing", PREFIX + "refresh.signing = '"
-                    + c.string(PREFIX + "refresh.signing", "") + "' is neither asymmetric (default) nor hmac");
-        };
+        RefreshFormat refreshFormat =
+                switch (c.string(PREFIX + "refresh.format", "opaque").toLowerCase(Locale.ROOT)) {
+                    case "opaque" -> RefreshFormat.OPAQUE;
+                    case "jwt" -> RefreshFormat.JWT;
+                    default ->
+                        throw new ConfigException(
+                                PREFIX + "refresh.format",
+                                PREFIX + "refresh.format = '" + c.string(PREFIX + "refresh.format", "")
+                                        + "' is neither opaque (default) nor jwt");
+                };
+        RefreshSigning refreshSigning =
+                switch (c.string(PREFIX + "refresh.signing", "asymmetric").toLowerCase(Locale.ROOT)) {
+                    case "hmac" -> RefreshSigning.HMAC;
+                    case "asymmetric" -> RefreshSigning.ASYMMETRIC;
+                    default ->
+                        throw new ConfigException(
+                                PREFIX + "refresh.signing",
+                                PREFIX + "refresh.signing = '" + c.string(PREFIX + "refresh.signing", "")
+                                        + "' is neither asymmetric (default) nor hmac");
+                };
         Duration access = c.positiveDuration(PREFIX + "access-ttl", Duration.ofMinutes(15));
         Duration refresh = c.positiveDuration(PREFIX + "refresh-ttl", Duration.ofDays(30));
         if (refresh.compareTo(access) < 0) {
-            throw new ConfigException(PREFIX + "refresh-ttl", PREFIX + "refresh-ttl (" + refresh
-                    + ") is shorter than " + PREFIX + "access-ttl (" + access + "); a refresh token must outlive the access token it renews");
+            throw new ConfigException(
+                    PREFIX + "refresh-ttl",
+                    PREFIX + "refresh-ttl (" + refresh + ") is shorter than " + PREFIX + "access-ttl (" + access
+                            + "); a refresh token must outlive the access token it renews");
         }
         Duration skew = c.nonNegativeDuration(PREFIX + "clock-skew", Duration.ofSeconds(30));
         if (skew.compareTo(Duration.ofMinutes(5)) > 0) {
-            throw new ConfigException(PREFIX + "clock-skew", PREFIX + "clock-skew = " + skew
-                    + " is more than 5 minutes; a skew that large accepts expired tokens for too long");
+            throw new ConfigException(
+                    PREFIX + "clock-skew",
+                    PREFIX + "clock-skew = " + skew
+                            + " is more than 5 minutes; a skew that large accepts expired tokens for too long");
         }
         Duration grace = c.nonNegativeDuration(PREFIX + "refresh.grace", Duration.ofSeconds(10));
         long maxLen = c.number(PREFIX + "max-token-length", 8192);
         if (maxLen < 256 || maxLen > 65536) {
-            throw new ConfigException(PREFIX + "max-token-length", PREFIX + "max-token-length = " + maxLen
-                    + " must be between 256 and 65536 characters");
+            throw new ConfigException(
+                    PREFIX + "max-token-length",
+                    PREFIX + "max-token-length = " + maxLen + " must be between 256 and 65536 characters");
         }
         KeyStoreKind store = switch (c.string(PREFIX + "keys.store", "auto").toLowerCase(Locale.ROOT)) {
             case "auto" -> KeyStoreKind.AUTO;
             case "file" -> KeyStoreKind.FILE;
             case "redis" -> KeyStoreKind.REDIS;
             case "memory" -> KeyStoreKind.MEMORY;
-            default -> throw new ConfigException(PREFIX + "keys.store", PREFIX + "keys.store = '"
-                    + c.string(PREFIX + "keys.store", "") + "' must be auto, file, redis or memory");
+            default ->
+                throw new ConfigException(
+                        PREFIX + "keys.store",
+                        PREFIX + "keys.store = '" + c.string(PREFIX + "keys.store", "")
+                                + "' must be auto, file, redis or memory");
         };
-        Path file = Path.of(c.string(PREFIX + "keys.file", c.dataDir().resolve("token-keys.json").toString()));
+        Path file = Path.of(c.string(
+                PREFIX + "keys.file", c.dataDir().resolve("token-keys.json").toString()));
         Duration rotateEvery = c.positiveDuration(PREFIX + "keys.rotate-every", Duration.ofDays(30));
         Duration reload = c.positiveDuration(PREFIX + "keys.reload-interval", Duration.ofMinutes(1));
-        Optional<byte[]> encryption = c.get(PREFIX + "keys.encryption-key").filter(s -> !s.isBlank()).map(s -> {
-            byte[] key;
-            try {
-                key = Base64.getDecoder().decode(s.trim());
-            } catch (IllegalArgumentException e) {
-                key = new byte[0];
-            }
-            if (key.length != 32) {
-                throw new ConfigException(PREFIX + "keys.encryption-key", PREFIX + "keys.encryption-key must be 32 random"
-                        + " bytes in base64 (for example the output of 'openssl rand -base64 32')");
-            }
-            return key;
-        });
+        Optional<byte[]> encryption = c.get(PREFIX + "keys.encryption-key")
+                .filter(s -> !s.isBlank())
+                .map(s -> {
+                    byte[] key;
+                    try {
+                        key = Base64.getDecoder().decode(s.trim());
+                    } catch (IllegalArgumentException e) {
+                        key = new byte[0];
+                    }
+                    if (key.length != 32) {
+                        throw new ConfigException(
+                                PREFIX + "keys.encryption-key",
+                                PREFIX + "keys.encryption-key must be 32 random"
+                                        + " bytes in base64 (for example the output of 'openssl rand -base64 32')");
+                    }
+                    return key;
+                });
         Duration budget = c.positiveDuration(PREFIX + "revocation.staleness-budget", Duration.ofSeconds(30));
-        StalePolicy policy = switch (c.string(PREFIX + "revocation.on-stale", "fail-closed").toLowerCase(Locale.ROOT)) {
-            case "fail-closed" -> StalePolicy.FAIL_CLOSED;
-            case "fail-open" -> StalePolicy.FAIL_OPEN;
-            default -> throw new ConfigException(PREFIX + "revocation.on-stale", PREFIX + "revocation.on-stale = '"
-                    + c.string(PREFIX + "revocation.on-stale", "") + "' must be fail-closed (default) or fail-open");
-        };
+        StalePolicy policy =
+                switch (c.string(PREFIX + "revocation.on-stale", "fail-closed").toLowerCase(Locale.ROOT)) {
+                    case "fail-closed" -> StalePolicy.FAIL_CLOSED;
+                    case "fail-open" -> StalePolicy.FAIL_OPEN;
+                    default ->
+                        throw new ConfigException(
+                                PREFIX + "revocation.on-stale",
+                                PREFIX + "revocation.on-stale = '" + c.string(PREFIX + "revocation.on-stale", "")
+                                        + "' must be fail-closed (default) or fail-open");
+                };
         Duration retention = c.positiveDuration(PREFIX + "revocation.stream-retention", Duration.ofHours(1));
         long maxStream = c.number(PREFIX + "revocation.stream-max-length", 1_000_000);
         if (maxStream < 1) {
-            throw new ConfigException(PREFIX + "revocation.stream-max-length", PREFIX
-                    + "revocation.stream-max-length must be at least 1");
+            throw new ConfigException(
+                    PREFIX + "revocation.stream-max-length",
+                    PREFIX + "revocation.stream-max-length must be at least 1");
         }
         Duration block = c.positiveDuration(PREFIX + "revocation.read-block", Duration.ofSeconds(1));
         if (block.compareTo(budget) >= 0) {
-            throw new ConfigException(PREFIX + "revocation.read-block", PREFIX + "revocation.read-block (" + block
-                    + ") must be shorter than " + PREFIX + "revocation.staleness-budget (" + budget + ")");
+            throw new ConfigException(
+                    PREFIX + "revocation.read-block",
+                    PREFIX + "revocation.read-block (" + block + ") must be shorter than " + PREFIX
+                            + "revocation.staleness-budget (" + budget + ")");
         }
         long verifyCache = c.number(PREFIX + "verify-cache-size", 10_000);
         if (verifyCache < 0 || verifyCache > 10_000_000) {
-            throw new ConfigException(PREFIX + "verify-cache-size", PREFIX + "verify-cache-size = " + verifyCache
-                    + " must be between 0 (off) and 10000000 access tokens");
+            throw new ConfigException(
+                    PREFIX + "verify-cache-size",
+                    PREFIX + "verify-cache-size = " + verifyCache
+                            + " must be between 0 (off) and 10000000 access tokens");
         }
-        return new TokenSettings(issuer, audience, alg, refreshFormat, refreshSigning, access, refresh, skew, grace, (int) maxLen,
-                store, file, rotateEvery, reload, encryption, budget, policy, retention, maxStream, block,
+        return new TokenSettings(
+                issuer,
+                audience,
+                alg,
+                refreshFormat,
+                refreshSigning,
+                access,
+                refresh,
+                skew,
+                grace,
+                (int) maxLen,
+                store,
+                file,
+                rotateEvery,
+                reload,
+                encryption,
+                budget,
+                policy,
+                retention,
+                maxStream,
+                block,
                 (int) verifyCache);
     }
 

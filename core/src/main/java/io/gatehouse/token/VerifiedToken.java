@@ -17,9 +17,17 @@ import java.util.List;
  * @param roles       {@code roles}
  * @param permissions {@code permissions}
  */
-public record VerifiedToken(TokenUse use, String keyId, String tokenId, String subject, String sessionId,
-                            String familyId, Instant issuedAt, Instant expiresAt, List<String> roles,
-                            List<String> permissions) {
+public record VerifiedToken(
+        TokenUse use,
+        String keyId,
+        String tokenId,
+        String subject,
+        String sessionId,
+        String familyId,
+        Instant issuedAt,
+        Instant expiresAt,
+        List<String> roles,
+        List<String> permissions) {
 
     public VerifiedToken {
         roles = List.copyOf(roles);

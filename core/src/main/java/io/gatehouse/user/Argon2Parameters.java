@@ -46,8 +46,10 @@ public record Argon2Parameters(int memoryKib, int iterations, int parallelism, i
         int hashLength = bounded(config, "hash-length", d.hashLength(), 16, 128);
         int saltLength = bounded(config, "salt-length", d.saltLength(), 8, 64);
         if (memory < 8 * parallelism) {
-            throw new ConfigException(PREFIX + "memory-kib", PREFIX + "memory-kib = " + memory
-                    + " is too small: Argon2 needs at least 8 KiB per lane (" + PREFIX + "parallelism = " + parallelism + ")");
+            throw new ConfigException(
+                    PREFIX + "memory-kib",
+                    PREFIX + "memory-kib = " + memory + " is too small: Argon2 needs at least 8 KiB per lane (" + PREFIX
+                            + "parallelism = " + parallelism + ")");
         }
         return new Argon2Parameters(memory, iterations, parallelism, hashLength, saltLength);
     }

@@ -11,14 +11,21 @@ final class Argon2PasswordHasher implements PasswordHasher {
 
     Argon2PasswordHasher(Argon2Parameters parameters) {
         this.parameters = parameters;
-        this.function = Argon2Function.getInstance(parameters.memoryKib(), parameters.iterations(),
-                parameters.parallelism(), parameters.hashLength(), Argon2.ID, Argon2Function.ARGON2_VERSION_13);
+        this.function = Argon2Function.getInstance(
+                parameters.memoryKib(),
+                parameters.iterations(),
+                parameters.parallelism(),
+                parameters.hashLength(),
+                Argon2.ID,
+                Argon2Function.ARGON2_VERSION_13);
     }
 
     @Override
     public String hash(String password) {
-        return Password.hash(PasswordPolicy.normalize(password)).addRandomSalt(parameters.saltLength())
-                .with(function).getResult();
+        return Password.hash(PasswordPolicy.normalize(password))
+                .addRandomSalt(parameters.saltLength())
+                .with(function)
+                .getResult();
     }
 
     @Override

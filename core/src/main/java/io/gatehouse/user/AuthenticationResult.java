@@ -4,15 +4,13 @@ package io.gatehouse.user;
 public sealed interface AuthenticationResult {
 
     /** The password is right and the user is active. */
-    record Authenticated(User user) implements AuthenticationResult {
-    }
+    record Authenticated(User user) implements AuthenticationResult {}
 
     /**
      * Not logged in. {@link Reason#SUSPENDED} is only reported after the password was verified, so it tells
      * nothing to someone who does not know the password.
      */
-    record Rejected(Reason reason) implements AuthenticationResult {
-    }
+    record Rejected(Reason reason) implements AuthenticationResult {}
 
     /** Why a login was rejected. */
     enum Reason {

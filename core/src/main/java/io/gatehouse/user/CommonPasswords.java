@@ -60,8 +60,10 @@ public final class CommonPasswords {
         try (InputStream in = Files.newInputStream(Path.of(value))) {
             return new CommonPasswords(read(in));
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException(KEY, KEY + " = '" + value + "' cannot be read (" + e.getMessage() + "): give"
-                    + " bundled (default), none, or a UTF-8 file with one password per line");
+            throw new ConfigException(
+                    KEY,
+                    KEY + " = '" + value + "' cannot be read (" + e.getMessage() + "): give"
+                            + " bundled (default), none, or a UTF-8 file with one password per line");
         }
     }
 

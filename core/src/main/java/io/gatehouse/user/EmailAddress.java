@@ -23,8 +23,7 @@ public final class EmailAddress {
     /** RFC 5321's limit on a forward path, minus the angle brackets. */
     public static final int MAX_LENGTH = 254;
 
-    private EmailAddress() {
-    }
+    private EmailAddress() {}
 
     /** The canonical form of {@code raw}, or the reason it is not an acceptable address. */
     public static String canonical(String raw) {
@@ -51,8 +50,10 @@ public final class EmailAddress {
         if (email.length() > MAX_LENGTH || key(email).length() > MAX_LENGTH) {
             return Optional.of("must be at most " + MAX_LENGTH + " characters");
         }
-        if (email.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)
-                || Character.getType(c) == Character.FORMAT)) {
+        if (email.codePoints()
+                .anyMatch(c -> Character.isWhitespace(c)
+                        || Character.isISOControl(c)
+                        || Character.getType(c) == Character.FORMAT)) {
             return Optional.of("must not contain spaces or control characters");
         }
         int at = email.lastIndexOf('@');
@@ -72,7 +73,10 @@ public final class EmailAddress {
             return Optional.of("the domain must contain a dot, like example.com");
         }
         for (String label : labels) {
-            if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
+            if (label.isEmpty()
+                    || label.length() > 63
+                    || label.startsWith("-")
+                    || label.endsWith("-")
                     || !label.codePoints().allMatch(c -> Character.isLetterOrDigit(c) || c == '-')) {
                 return Optional.of("the domain is not valid");
             }

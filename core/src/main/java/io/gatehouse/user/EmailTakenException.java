@@ -1,6 +1,7 @@
 package io.gatehouse.user;
 
 import io.gatehouse.GatehouseException;
+
 /** Another user already has this email (compared after normalisation); nothing was changed. */
 public final class EmailTakenException extends GatehouseException {
     private static final long serialVersionUID = 1L;

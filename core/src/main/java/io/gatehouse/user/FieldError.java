@@ -6,5 +6,4 @@ package io.gatehouse.user;
  * @param field   the field's name as the client sent it ({@code email}, {@code password}, ...)
  * @param message what is wrong; never contains the submitted value (it may be a password)
  */
-public record FieldError(String field, String message) {
-}
+public record FieldError(String field, String message) {}

@@ -34,8 +34,10 @@ public final class HashingGate implements PasswordHasher {
     public static PasswordHasher fromConfig(GatehouseConfig config, PasswordHasher delegate) {
         long n = config.number(KEY, 2L * Runtime.getRuntime().availableProcessors());
         if (n < 1 || n > 10_000) {
-            throw new ConfigException(KEY, KEY + " = " + n + " must be between 1 and 10000 password hashing"
-                    + " operations at once (default: twice the processors)");
+            throw new ConfigException(
+                    KEY,
+                    KEY + " = " + n + " must be between 1 and 10000 password hashing"
+                            + " operations at once (default: twice the processors)");
         }
         return new HashingGate(delegate, (int) n);
     }

@@ -25,8 +25,8 @@ final class JdbcUserStore implements UserStore {
     /** SQLSTATE of a unique-constraint violation, the same on H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private static final String SELECT = "SELECT id, email, full_name, password_hash, status, created_at, "
-            + "password_changed_at FROM users ";
+    private static final String SELECT =
+            "SELECT id, email, full_name, password_hash, status, created_at, " + "password_changed_at FROM users ";
 
     private final DataSource dataSource;
 
@@ -37,8 +37,9 @@ final class JdbcUserStore implements UserStore {
     @Override
     public void insert(User user, String passwordHash) {
         inTransaction("insert a user", c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (id, email, email_key, full_name, "
-                    + "password_hash, status, created_at, updated_at, password_changed_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO users (id, email, email_key, full_name, "
+                            + "password_hash, status, created_at, updated_at, password_changed_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
                 ps.setString(1, user.id());
                 ps.setString(2, user.email());
                 ps.setString(3, EmailAddress.key(user.email()));
@@ -74,8 +75,10 @@ final class JdbcUserStore implements UserStore {
     public UserPage search(String needle, int offset, int limit) {
         // LIKE with an escape character both databases accept; the needle's own wildcards match literally.
         String pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        String where = needle.isEmpty() ? "" : "WHERE email_key LIKE ? ESCAPE '\\' OR LOWER(full_name) LIKE ? ESCAPE '\\' "
-                + "OR id LIKE ? ESCAPE '\\' ";
+        String where = needle.isEmpty()
+                ? ""
+                : "WHERE email_key LIKE ? ESCAPE '\\' OR LOWER(full_name) LIKE ? ESCAPE '\\' "
+                        + "OR id LIKE ? ESCAPE '\\' ";
         return inTransaction("search users", c -> {
             long total;
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM users " + where)) {
@@ -86,7 +89,8 @@ final class JdbcUserStore implements UserStore {
                 }
             }
             List<User> page = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(SELECT + where + "ORDER BY email_key OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement(SELECT + where + "ORDER BY email_key OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
                 int i = bindPattern(ps, needle, pattern);
                 ps.setInt(i + 1, offset);
                 ps.setInt(i + 2, limit);
@@ -96,9 +100,18 @@ final class JdbcUserStore implements UserStore {
                     }
                 }
             }
-            Map<String, Set<String>> roles = roles(c, page.stream().map(User::id).toList());
-            List<User> withRoles = page.stream().map(u -> new User(u.id(), u.email(), u.fullName(), u.status(),
-                    roles.getOrDefault(u.id(), Set.of()), u.createdAt(), u.passwordChangedAt())).toList();
+            Map<String, Set<String>> roles =
+                    roles(c, page.stream().map(User::id).toList());
+            List<User> withRoles = page.stream()
+                    .map(u -> new User(
+                            u.id(),
+                            u.email(),
+                            u.fullName(),
+                            u.status(),
+                            roles.getOrDefault(u.id(), Set.of()),
+                            u.createdAt(),
+                            u.passwordChangedAt()))
+                    .toList();
             return new UserPage(withRoles, total, offset, limit);
         });
     }
@@ -119,14 +132,15 @@ final class JdbcUserStore implements UserStore {
             return roles;
         }
         String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-        try (PreparedStatement ps = c.prepareStatement("SELECT user_id, role FROM user_roles WHERE user_id IN ("
-                + marks + ") ORDER BY role")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT user_id, role FROM user_roles WHERE user_id IN (" + marks + ") ORDER BY role")) {
             for (int i = 0; i < ids.size(); i++) {
                 ps.setString(i + 1, ids.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    roles.computeIfAbsent(rs.getString(1), k -> new LinkedHashSet<>()).add(rs.getString(2));
+                    roles.computeIfAbsent(rs.getString(1), k -> new LinkedHashSet<>())
+                            .add(rs.getString(2));
                 }
             }
         }
@@ -134,16 +148,21 @@ final class JdbcUserStore implements UserStore {
     }
 
     private static User user(ResultSet rs, Set<String> roles) throws SQLException {
-        return new User(rs.getString("id"), rs.getString("email"), Optional.ofNullable(rs.getString("full_name")),
-                UserStatus.fromLabel(rs.getString("status")), roles,
-                instant(rs, "created_at"), instant(rs, "password_changed_at"));
+        return new User(
+                rs.getString("id"),
+                rs.getString("email"),
+                Optional.ofNullable(rs.getString("full_name")),
+                UserStatus.fromLabel(rs.getString("status")),
+                roles,
+                instant(rs, "created_at"),
+                instant(rs, "password_changed_at"));
     }
 
     @Override
     public boolean replaceHash(String id, String expectedHash, String newHash) {
         return inTransaction("replace a password hash", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?")) {
                 ps.setString(1, newHash);
                 ps.setString(2, id);
                 ps.setString(3, expectedHash);
@@ -169,7 +188,8 @@ final class JdbcUserStore implements UserStore {
     @Override
     public boolean setStatus(String id, UserStatus status, Instant at) {
         return inTransaction("set a user's status", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE users SET status = ?, updated_at = ? WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE users SET status = ?, updated_at = ? WHERE id = ?")) {
                 ps.setString(1, status.label());
                 ps.setObject(2, timestamp(at));
                 ps.setString(3, id);
@@ -227,8 +247,9 @@ final class JdbcUserStore implements UserStore {
             }
             Set<String> roles = roles(c, List.of(id)).getOrDefault(id, Set.of());
             User u = partial.user();
-            return Optional.of(new Entry(new User(u.id(), u.email(), u.fullName(), u.status(), roles, u.createdAt(),
-                    u.passwordChangedAt()), partial.passwordHash()));
+            return Optional.of(new Entry(
+                    new User(u.id(), u.email(), u.fullName(), u.status(), roles, u.createdAt(), u.passwordChangedAt()),
+                    partial.passwordHash()));
         });
     }
 

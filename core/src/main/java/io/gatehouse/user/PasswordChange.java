@@ -8,5 +8,4 @@ import java.time.Instant;
  * @param user      the user after the change
  * @param changedAt every token of the user issued before this instant must stop working (its not-before)
  */
-public record PasswordChange(User user, Instant changedAt) {
-}
+public record PasswordChange(User user, Instant changedAt) {}

@@ -25,6 +25,5 @@ public interface PasswordHasher {
      * @param needsRehash the hash was made with other parameters than the current ones (only meaningful
      *                    when it matches: then the caller stores {@link #hash(String)} of the password)
      */
-    record Verification(boolean matches, boolean needsRehash) {
-    }
+    record Verification(boolean matches, boolean needsRehash) {}
 }

@@ -39,12 +39,15 @@ public record PasswordPolicy(int minLength, int maxLength, CommonPasswords commo
         long min = config.number(MIN_LENGTH_KEY, 8);
         long max = config.number(MAX_LENGTH_KEY, 256);
         if (min < 8 || min > 4096) {
-            throw new ConfigException(MIN_LENGTH_KEY, MIN_LENGTH_KEY + " = " + min
-                    + " is not allowed: a password must be at least 8 characters (NIST SP 800-63B)");
+            throw new ConfigException(
+                    MIN_LENGTH_KEY,
+                    MIN_LENGTH_KEY + " = " + min
+                            + " is not allowed: a password must be at least 8 characters (NIST SP 800-63B)");
         }
         if (max < min || max > 4096) {
-            throw new ConfigException(MAX_LENGTH_KEY, MAX_LENGTH_KEY + " = " + max + " must be between "
-                    + MIN_LENGTH_KEY + " (" + min + ") and 4096");
+            throw new ConfigException(
+                    MAX_LENGTH_KEY,
+                    MAX_LENGTH_KEY + " = " + max + " must be between " + MIN_LENGTH_KEY + " (" + min + ") and 4096");
         }
         return new PasswordPolicy((int) min, (int) max, CommonPasswords.fromConfig(config));
     }

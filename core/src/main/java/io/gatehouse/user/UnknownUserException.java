@@ -1,6 +1,7 @@
 package io.gatehouse.user;
 
 import io.gatehouse.GatehouseException;
+
 /** No user has this id; nothing was changed. */
 public final class UnknownUserException extends GatehouseException {
     private static final long serialVersionUID = 1L;

@@ -17,8 +17,14 @@ import java.util.Set;
  * @param createdAt         when the user registered
  * @param passwordChangedAt when the password was last set; tokens issued before it are no longer valid
  */
-public record User(String id, String email, Optional<String> fullName, UserStatus status, Set<String> roles,
-        Instant createdAt, Instant passwordChangedAt) {
+public record User(
+        String id,
+        String email,
+        Optional<String> fullName,
+        UserStatus status,
+        Set<String> roles,
+        Instant createdAt,
+        Instant passwordChangedAt) {
     public User {
         roles = Set.copyOf(roles);
     }

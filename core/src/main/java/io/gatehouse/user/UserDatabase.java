@@ -44,8 +44,10 @@ public final class UserDatabase implements AutoCloseable {
     public static UserDatabase open(GatehouseConfig config) {
         String url = config.get(URL_KEY).filter(s -> !s.isBlank()).orElseGet(() -> defaultUrl(config.dataDir()));
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
-            throw new ConfigException(URL_KEY, URL_KEY + " = " + redact(url) + " is not supported: use a "
-                    + "jdbc:postgresql://host:5432/database URL, or leave it unset for the embedded H2 database");
+            throw new ConfigException(
+                    URL_KEY,
+                    URL_KEY + " = " + redact(url) + " is not supported: use a "
+                            + "jdbc:postgresql://host:5432/database URL, or leave it unset for the embedded H2 database");
         }
         long poolSize = config.number(POOL_SIZE_KEY, 10);
         if (poolSize < 1 || poolSize > 1000) {
@@ -53,14 +55,17 @@ public final class UserDatabase implements AutoCloseable {
         }
         Duration connectTimeout = config.duration(CONNECT_TIMEOUT_KEY, Duration.ofSeconds(5));
         if (connectTimeout.toMillis() < 250) {
-            throw new ConfigException(CONNECT_TIMEOUT_KEY, CONNECT_TIMEOUT_KEY + " must be at least 250ms (HikariCP's minimum)");
+            throw new ConfigException(
+                    CONNECT_TIMEOUT_KEY, CONNECT_TIMEOUT_KEY + " must be at least 250ms (HikariCP's minimum)");
         }
         if (url.startsWith("jdbc:h2:file:")) {
             try {
                 Files.createDirectories(config.dataDir());
             } catch (java.io.IOException e) {
-                throw new ConfigException("gatehouse.data-dir", "Cannot create the data directory "
-                        + config.dataDir().toAbsolutePath() + " for the embedded user database: " + e.getMessage());
+                throw new ConfigException(
+                        "gatehouse.data-dir",
+                        "Cannot create the data directory " + config.dataDir().toAbsolutePath()
+                                + " for the embedded user database: " + e.getMessage());
             }
         }
         HikariConfig hikari = new HikariConfig();
@@ -75,16 +80,22 @@ public final class UserDatabase implements AutoCloseable {
         try {
             ds = new HikariDataSource(hikari);
         } catch (RuntimeException e) {
-            throw new ConfigException(URL_KEY, "Cannot connect to the user database at " + redact(url) + ": "
-                    + rootMessage(e) + ". Check " + URL_KEY + ", " + USER_KEY + " and " + PASSWORD_KEY + ".");
+            throw new ConfigException(
+                    URL_KEY,
+                    "Cannot connect to the user database at " + redact(url) + ": " + rootMessage(e) + ". Check "
+                            + URL_KEY + ", " + USER_KEY + " and " + PASSWORD_KEY + ".");
         }
         try {
-            Flyway.configure().dataSource(ds).locations(MIGRATIONS).table("gatehouse_schema_history")
-                    .load().migrate();
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations(MIGRATIONS)
+                    .table("gatehouse_schema_history")
+                    .load()
+                    .migrate();
         } catch (FlywayException e) {
             ds.close();
-            throw new ConfigException(URL_KEY, "Cannot migrate the user database at " + redact(url) + ": "
-                    + e.getMessage());
+            throw new ConfigException(
+                    URL_KEY, "Cannot migrate the user database at " + redact(url) + ": " + e.getMessage());
         }
         return new UserDatabase(ds, redact(url));
     }
@@ -99,7 +110,8 @@ public final class UserDatabase implements AutoCloseable {
      */
     static String defaultUrl(Path dataDir) {
         // TRACE_LEVEL_FILE=0: H2's trace file records failed statements with their values (emails, hashes).
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("users") + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0";
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("users")
+                + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0";
     }
 
     /** The store over this database. */
@@ -122,10 +134,15 @@ public final class UserDatabase implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             boolean valid = c.isValid((int) Math.max(1, timeout.toSeconds()));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            return valid ? new Check(true, took, Optional.empty()) : new Check(false, took, Optional.of("connection not valid"));
+            return valid
+                    ? new Check(true, took, Optional.empty())
+                    : new Check(false, took, Optional.of("connection not valid"));
         } catch (SQLException | RuntimeException e) {
-            return new Check(false, Duration.ofNanos(System.nanoTime() - start),
-                    Optional.of(e.getClass().getSimpleName() + (e instanceof SQLException s ? " SQLSTATE " + s.getSQLState() : "")));
+            return new Check(
+                    false,
+                    Duration.ofNanos(System.nanoTime() - start),
+                    Optional.of(e.getClass().getSimpleName()
+                            + (e instanceof SQLException s ? " SQLSTATE " + s.getSQLState() : "")));
         }
     }
 
@@ -136,14 +153,15 @@ public final class UserDatabase implements AutoCloseable {
      * @param roundTrip how long borrowing and validating took
      * @param error     why it is down
      */
-    public record Check(boolean up, Duration roundTrip, Optional<String> error) {
-    }
+    public record Check(boolean up, Duration roundTrip, Optional<String> error) {}
 
     /** Pool figures for health output: active, idle and total connections. */
     public String poolSummary() {
         var pool = dataSource.getHikariPoolMXBean();
-        return pool == null ? "closed" : "active=" + pool.getActiveConnections() + " idle=" + pool.getIdleConnections()
-                + " total=" + pool.getTotalConnections();
+        return pool == null
+                ? "closed"
+                : "active=" + pool.getActiveConnections() + " idle=" + pool.getIdleConnections() + " total="
+                        + pool.getTotalConnections();
     }
 
     @Override

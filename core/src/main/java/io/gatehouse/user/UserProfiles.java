@@ -2,12 +2,12 @@ package io.gatehouse.user;
 
 import io.gatehouse.cache.Cache;
 import io.gatehouse.cache.Caches;
+import io.gatehouse.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import io.gatehouse.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class UserProfiles {
     /** The cache's name: keys {@code gatehouse:cache:{users}:...} (see docs/CACHE.md). */
     public static final String CACHE = "users";
+
     private static final Logger log = LoggerFactory.getLogger(UserProfiles.class);
 
     private final Cache<Profile> cache;
@@ -30,16 +31,34 @@ public final class UserProfiles {
      * The cached form: plain strings and lists, so any instance (and any later version that ignores unknown
      * fields) reads it. Never the password hash: a {@link User} does not hold it.
      */
-    record Profile(String id, String email, String fullName, String status, List<String> roles, String createdAt,
-                   String passwordChangedAt) {
+    record Profile(
+            String id,
+            String email,
+            String fullName,
+            String status,
+            List<String> roles,
+            String createdAt,
+            String passwordChangedAt) {
         static Profile of(User u) {
-            return new Profile(u.id(), u.email(), u.fullName().orElse(null), u.status().label(),
-                    u.roles().stream().sorted().toList(), u.createdAt().toString(), u.passwordChangedAt().toString());
+            return new Profile(
+                    u.id(),
+                    u.email(),
+                    u.fullName().orElse(null),
+                    u.status().label(),
+                    u.roles().stream().sorted().toList(),
+                    u.createdAt().toString(),
+                    u.passwordChangedAt().toString());
         }
 
         User toUser() {
-            return new User(id, email, Optional.ofNullable(fullName), UserStatus.fromLabel(status), Set.copyOf(roles),
-                    Instant.parse(createdAt), Instant.parse(passwordChangedAt));
+            return new User(
+                    id,
+                    email,
+                    Optional.ofNullable(fullName),
+                    UserStatus.fromLabel(status),
+                    Set.copyOf(roles),
+                    Instant.parse(createdAt),
+                    Instant.parse(passwordChangedAt));
         }
     }
 
@@ -62,7 +81,8 @@ public final class UserProfiles {
 
     /** The user, from the cache or else the database. */
     public Optional<User> get(String userId) {
-        return cache.getOrLoad(userId, ttl, id -> users.find(id).map(Profile::of)).map(Profile::toUser);
+        return cache.getOrLoad(userId, ttl, id -> users.find(id).map(Profile::of))
+                .map(Profile::toUser);
     }
 
     /** Forgets the cached profile here and in every instance's near cache. */

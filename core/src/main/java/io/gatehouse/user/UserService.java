@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 public final class UserService {
     /** The role every new user gets. */
     public static final String DEFAULT_ROLE = "user";
+
     private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
     private static final int MAX_FULL_NAME = 200;
     /** The largest page {@link #search(String, int, int)} returns. */
@@ -81,7 +82,8 @@ public final class UserService {
             throw new InvalidUserInputException(errors);
         }
         Instant now = now();
-        User user = new User(UUID.randomUUID().toString(), email, fullName, UserStatus.ACTIVE, Set.of(DEFAULT_ROLE), now, now);
+        User user = new User(
+                UUID.randomUUID().toString(), email, fullName, UserStatus.ACTIVE, Set.of(DEFAULT_ROLE), now, now);
         store.insert(user, hasher.hash(registration.password()));
         return user;
     }
@@ -92,7 +94,8 @@ public final class UserService {
      */
     public AuthenticationResult authenticate(String email, String password) {
         String candidate = nullToEmpty(password);
-        Optional<UserStore.Entry> entry = email == null || email.isBlank() ? Optional.empty() : store.findByEmail(email);
+        Optional<UserStore.Entry> entry =
+                email == null || email.isBlank() ? Optional.empty() : store.findByEmail(email);
         if (entry.isEmpty()) {
             hasher.verify(candidate, dummyHash);
             return new AuthenticationResult.Rejected(AuthenticationResult.Reason.INVALID_CREDENTIALS);
@@ -136,7 +139,8 @@ public final class UserService {
             throw new UnknownUserException(userId);
         }
         User u = entry.user();
-        return new PasswordChange(new User(u.id(), u.email(), u.fullName(), u.status(), u.roles(), u.createdAt(), now), now);
+        return new PasswordChange(
+                new User(u.id(), u.email(), u.fullName(), u.status(), u.roles(), u.createdAt(), now), now);
     }
 
     /**
@@ -163,7 +167,8 @@ public final class UserService {
     public User setRoles(String userId, Set<String> roles) {
         for (String role : roles) {
             if (!ROLE.matcher(role).matches()) {
-                throw new InvalidUserInputException("roles", "role names are 1-64 lower-case letters, digits, '_' or '-', starting with a letter");
+                throw new InvalidUserInputException(
+                        "roles", "role names are 1-64 lower-case letters, digits, '_' or '-', starting with a letter");
             }
         }
         if (!store.setRoles(userId, roles, now())) {
@@ -221,8 +226,7 @@ public final class UserService {
         private PasswordPolicy policy = PasswordPolicy.defaults();
         private Clock clock = Clock.systemUTC();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder store(UserStore store) {
             this.store = store;

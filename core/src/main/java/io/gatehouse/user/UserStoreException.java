@@ -1,6 +1,7 @@
 package io.gatehouse.user;
 
 import io.gatehouse.GatehouseException;
+
 /**
  * The user database failed (unreachable, timed out, or refused a statement for a reason that is not
  * the caller's input). The HTTP layer answers 503: it is the server's problem, not the client's.

@@ -24,8 +24,7 @@ import org.junit.jupiter.api.Test;
  * warmers and statistics. Cross-instance behaviour is in {@link CacheInstancesContractTest}.
  */
 class CacheContractTest extends StoreContract {
-    record Profile(String id, String name, int version) {
-    }
+    record Profile(String id, String name, int version) {}
 
     private final List<Caches> opened = new ArrayList<>();
     private CacheBackend memory;
@@ -113,8 +112,9 @@ class CacheContractTest extends StoreContract {
     void aFailingLoaderGivesATypedErrorAndCachesNothing() {
         Cache<Profile> cache = profiles();
         assertThatThrownBy(() -> cache.getOrLoad("u1", Duration.ofMinutes(1), id -> {
-            throw new IllegalStateException("database down");
-        })).isInstanceOf(CacheLoadException.class)
+                    throw new IllegalStateException("database down");
+                }))
+                .isInstanceOf(CacheLoadException.class)
                 .hasRootCauseInstanceOf(IllegalStateException.class)
                 .satisfies(e -> assertThat(((CacheLoadException) e).key()).isEqualTo("u1"));
         assertThat(cache.get("u1")).isEmpty();
@@ -129,7 +129,9 @@ class CacheContractTest extends StoreContract {
     void absentResultsAreCachedOnlyWithANegativeTtl() throws Exception {
         Caches caches = caches(GatehouseConfig.builder().build(), Clock.systemUTC());
         Cache<Profile> plain = caches.cache("plain", Profile.class);
-        Cache<Profile> negative = caches.builder("negative", Profile.class).negativeTtl(Duration.ofMinutes(1)).build();
+        Cache<Profile> negative = caches.builder("negative", Profile.class)
+                .negativeTtl(Duration.ofMinutes(1))
+                .build();
         AtomicInteger loads = new AtomicInteger();
         CacheLoader<Profile> nothing = id -> {
             loads.incrementAndGet();
@@ -154,12 +156,15 @@ class CacheContractTest extends StoreContract {
         Cache<String> asText = caches.cache("shared-name", String.class);
         asText.put("u1", "not a profile", Duration.ofMinutes(1));
         caches.close();
-        Cache<Profile> cache = caches(GatehouseConfig.builder().build(), Clock.systemUTC())
-                .cache("shared-name", Profile.class);
-        assertThatThrownBy(() -> cache.get("u1")).isInstanceOf(CacheValueException.class)
-                .hasMessageContaining("u1").hasMessageContaining("shared-name");
+        Cache<Profile> cache =
+                caches(GatehouseConfig.builder().build(), Clock.systemUTC()).cache("shared-name", Profile.class);
+        assertThatThrownBy(() -> cache.get("u1"))
+                .isInstanceOf(CacheValueException.class)
+                .hasMessageContaining("u1")
+                .hasMessageContaining("shared-name");
         Profile fresh = new Profile("u1", "fresh", 2);
-        assertThat(cache.getOrLoad("u1", Duration.ofMinutes(1), id -> Optional.of(fresh))).contains(fresh);
+        assertThat(cache.getOrLoad("u1", Duration.ofMinutes(1), id -> Optional.of(fresh)))
+                .contains(fresh);
         assertThat(cache.get("u1")).contains(fresh);
         assertThat(cache.stats().errors()).isGreaterThanOrEqualTo(1);
     }
@@ -174,7 +179,8 @@ class CacheContractTest extends StoreContract {
         assertThatThrownBy(() -> cache.getOrLoad("k", Duration.ofMinutes(1), id -> Optional.of(new Object())))
                 .isInstanceOf(CacheValueException.class);
         // the lease was released: a loader that works is not kept waiting
-        assertThat(cache.getOrLoad("k", Duration.ofMinutes(1), id -> Optional.of("text"))).contains("text");
+        assertThat(cache.getOrLoad("k", Duration.ofMinutes(1), id -> Optional.of("text")))
+                .contains("text");
     }
 
     @Test
@@ -182,7 +188,8 @@ class CacheContractTest extends StoreContract {
         Cache<Profile> cache = profiles();
         Profile p = new Profile("a", "b", 1);
         for (String bad : List.of("", "a b", "{tag}", "x\n", "a".repeat(513))) {
-            assertThatThrownBy(() -> cache.put(bad, p, Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> cache.put(bad, p, Duration.ofMinutes(1)))
+                    .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> cache.get(bad)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> cache.getOrLoad(bad, Duration.ofMinutes(1), id -> Optional.of(p)))
                     .isInstanceOf(IllegalArgumentException.class);
@@ -288,7 +295,8 @@ class CacheContractTest extends StoreContract {
         assertThat(warmer.runNow()).isEqualTo(2);
         assertThat(cache.get("u1")).contains(new Profile("u1", "a", 1));
         warmer.schedule(Duration.ofMillis(50));
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.get("u2").map(Profile::version).orElse(0) >= 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.get("u2").map(Profile::version).orElse(0) >= 3);
         warmer.cancel();
         assertThat(warmer.runs()).isGreaterThanOrEqualTo(3);
         CacheWarmer failing = cache.warmer("broken", Duration.ofMinutes(1), () -> {
@@ -302,22 +310,34 @@ class CacheContractTest extends StoreContract {
     void hotKeysAreRefreshedEarlyNearTheirExpiry() {
         io.gatehouse.testing.MutableClock clock = io.gatehouse.testing.MutableClock.at("2026-01-01T00:00:00Z");
         Cache<Profile> cache = caches(GatehouseConfig.builder().build(), clock)
-                .builder("xfetch", Profile.class).earlyRefresh(1.0).build();
+                .builder("xfetch", Profile.class)
+                .earlyRefresh(1.0)
+                .build();
         AtomicInteger loads = new AtomicInteger();
         CacheLoader<Profile> loader = id -> {
             clock.advance(Duration.ofMillis(100)); // the source takes 100 ms
             return Optional.of(new Profile(id, "v", loads.incrementAndGet()));
         };
-        assertThat(cache.getOrLoad("hot", Duration.ofMinutes(10), loader).orElseThrow().version()).isEqualTo(1);
+        assertThat(cache.getOrLoad("hot", Duration.ofMinutes(10), loader)
+                        .orElseThrow()
+                        .version())
+                .isEqualTo(1);
         // Far from expiry: refreshing now has probability e^-6000, i.e. never.
         for (int i = 0; i < 100; i++) {
-            assertThat(cache.getOrLoad("hot", Duration.ofMinutes(10), loader).orElseThrow().version()).isEqualTo(1);
+            assertThat(cache.getOrLoad("hot", Duration.ofMinutes(10), loader)
+                            .orElseThrow()
+                            .version())
+                    .isEqualTo(1);
         }
         assertThat(loads).hasValue(1);
         // At its (logical) expiry, while the store still has it: the hit is served and a refresh starts.
         clock.advance(Duration.ofMinutes(10));
-        assertThat(cache.getOrLoad("hot", Duration.ofMinutes(10), loader).orElseThrow().version()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.get("hot").orElseThrow().version() == 2);
+        assertThat(cache.getOrLoad("hot", Duration.ofMinutes(10), loader)
+                        .orElseThrow()
+                        .version())
+                .isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.get("hot").orElseThrow().version() == 2);
         assertThat(loads).hasValue(2);
         assertThat(cache.stats().refreshes()).isEqualTo(1);
     }
@@ -394,11 +414,14 @@ class CacheContractTest extends StoreContract {
             socket.getOutputStream().write("MONITOR\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             assertThat(in.readLine()).isEqualTo("+OK");
             assertThat(commandsOf(in, "miss", () -> cache.getOrLoad("rt", Duration.ofMinutes(1), loader)))
-                    .as("commands of a get-or-load miss").containsExactly("SET", "EVALSHA");
+                    .as("commands of a get-or-load miss")
+                    .containsExactly("SET", "EVALSHA");
             assertThat(commandsOf(in, "hit", () -> cache.getOrLoad("rt", Duration.ofMinutes(1), loader)))
-                    .as("commands of a get-or-load hit").containsExactly("SET");
+                    .as("commands of a get-or-load hit")
+                    .containsExactly("SET");
             assertThat(commandsOf(in, "get", () -> cache.get("rt")))
-                    .as("commands of a get hit").containsExactly("GET");
+                    .as("commands of a get hit")
+                    .containsExactly("GET");
         }
     }
 

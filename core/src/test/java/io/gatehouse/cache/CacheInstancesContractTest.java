@@ -28,8 +28,7 @@ import org.junit.jupiter.api.Test;
  * processes would be. On the in-memory backend the instances share one in-memory store.
  */
 class CacheInstancesContractTest extends StoreContract {
-    record Profile(String id, String name, int version) {
-    }
+    record Profile(String id, String name, int version) {}
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     private CacheBackend memory;
@@ -52,7 +51,10 @@ class CacheInstancesContractTest extends StoreContract {
         if (backend.isRedis()) {
             // A generous connect timeout: the TLS handshake is slow on a loaded 2-core test machine.
             RedisConnector own = RedisConnector.connect(backend.configBuilder()
-                    .set("gatehouse.redis.connect-timeout", "10s").build().redis(Purpose.CACHE).orElseThrow());
+                    .set("gatehouse.redis.connect-timeout", "10s")
+                    .build()
+                    .redis(Purpose.CACHE)
+                    .orElseThrow());
             opened.add(own);
             b.redis(own);
         } else {
@@ -67,7 +69,9 @@ class CacheInstancesContractTest extends StoreContract {
     void threeInstancesAndAThousandConcurrentMissesOnOneKeyRunTheLoaderOnce() throws Exception {
         // Lease and wait longer than the loader can take here (it waits for all 1,000 callers).
         GatehouseConfig settings = GatehouseConfig.builder()
-                .set("gatehouse.cache.lease", "60s").set("gatehouse.cache.lease-wait", "60s").build();
+                .set("gatehouse.cache.lease", "60s")
+                .set("gatehouse.cache.lease-wait", "60s")
+                .build();
         List<Cache<Profile>> caches = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             caches.add(instance(settings).cache("profile", Profile.class));
@@ -98,9 +102,11 @@ class CacheInstancesContractTest extends StoreContract {
             pool.shutdownNow();
         }
         assertThat(loads).hasValue(1);
-        long waitedForAnotherInstance = caches.stream().mapToLong(c -> c.stats().leaseWaits()).sum();
+        long waitedForAnotherInstance =
+                caches.stream().mapToLong(c -> c.stats().leaseWaits()).sum();
         long loadedHere = caches.stream().mapToLong(c -> c.stats().loads()).sum();
-        System.out.printf("%s: 1000 misses on 3 instances -> loads=%d, instances that waited on another's lease=%d%n",
+        System.out.printf(
+                "%s: 1000 misses on 3 instances -> loads=%d, instances that waited on another's lease=%d%n",
                 backend, loadedHere, waitedForAnotherInstance);
         assertThat(loadedHere).isEqualTo(1);
         assertThat(waitedForAnotherInstance).isEqualTo(2);
@@ -167,11 +173,15 @@ class CacheInstancesContractTest extends StoreContract {
                     expected = Optional.empty();
                 }
                 // The writer itself never serves the old value, not even for a moment.
-                assertThat(writer.get(key)).as("round %d, the writer's own read", round).isEqualTo(expected);
+                assertThat(writer.get(key))
+                        .as("round %d, the writer's own read", round)
+                        .isEqualTo(expected);
                 // The propagation delay: until the reader has received the invalidation.
-                await().atMost(Duration.ofSeconds(10)).until(() -> reader.stats().invalidationsReceived() > received);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> reader.stats().invalidationsReceived() > received);
                 for (int i = 0; i < 20; i++) {
-                    assertThat(reader.get(key)).as("round %d, read %d after the invalidation arrived", round, i)
+                    assertThat(reader.get(key))
+                            .as("round %d, read %d after the invalidation arrived", round, i)
                             .isEqualTo(expected);
                 }
             }
@@ -181,8 +191,12 @@ class CacheInstancesContractTest extends StoreContract {
                 t.join();
             }
         }
-        System.out.printf("%s: near hits a=%d b=%d, invalidations received a=%d b=%d%n", backend,
-                a.stats().nearHits(), b.stats().nearHits(), a.stats().invalidationsReceived(),
+        System.out.printf(
+                "%s: near hits a=%d b=%d, invalidations received a=%d b=%d%n",
+                backend,
+                a.stats().nearHits(),
+                b.stats().nearHits(),
+                a.stats().invalidationsReceived(),
                 b.stats().invalidationsReceived());
         assertThat(a.stats().nearHits() + b.stats().nearHits()).isPositive();
     }
@@ -219,7 +233,9 @@ class CacheInstancesContractTest extends StoreContract {
                 Cache<Profile> writer = round % 3 == 0 ? a : b; // both orders: a,b and b,b and b,a
                 Profile p = new Profile(key, "v", round);
                 writer.put(key, p, Duration.ofMinutes(5), List.of("tenant"));
-                assertThat(writer.get(key)).as("round %d, the writer's own read", round).isEqualTo(Optional.of(p));
+                assertThat(writer.get(key))
+                        .as("round %d, the writer's own read", round)
+                        .isEqualTo(Optional.of(p));
             }
         } finally {
             stop.set(true);
@@ -247,14 +263,24 @@ class CacheInstancesContractTest extends StoreContract {
         })) {
             // The subscription is live once it receives a message: publish markers until one arrives.
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                backend.connector().sync(c -> c.<Long>eval("return redis.call('PUBLISH', ARGV[1], ARGV[2])",
-                        io.lettuce.core.ScriptOutputType.INTEGER, onTheKeysNode, channel, marker));
+                backend.connector()
+                        .sync(c -> c.<Long>eval(
+                                "return redis.call('PUBLISH', ARGV[1], ARGV[2])",
+                                io.lettuce.core.ScriptOutputType.INTEGER,
+                                onTheKeysNode,
+                                channel,
+                                marker));
                 return seen.contains(marker);
             });
             seen.clear();
             loader.getOrLoad(key, Duration.ofMinutes(1), id -> Optional.of(new Profile(id, "loaded", 1)));
-            backend.connector().sync(c -> c.<Long>eval("return redis.call('PUBLISH', ARGV[1], ARGV[2])",
-                    io.lettuce.core.ScriptOutputType.INTEGER, onTheKeysNode, channel, marker));
+            backend.connector()
+                    .sync(c -> c.<Long>eval(
+                            "return redis.call('PUBLISH', ARGV[1], ARGV[2])",
+                            io.lettuce.core.ScriptOutputType.INTEGER,
+                            onTheKeysNode,
+                            channel,
+                            marker));
             await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains(marker));
             return seen.stream().filter(m -> !m.equals(marker)).count();
         }
@@ -270,14 +296,19 @@ class CacheInstancesContractTest extends StoreContract {
         if (!backend.isRedis()) {
             return; // the in-memory store's messages are method calls: it always "publishes"
         }
-        GatehouseConfig settings = GatehouseConfig.builder().set("gatehouse.cache.heartbeat", "20ms").build();
+        GatehouseConfig settings = GatehouseConfig.builder()
+                .set("gatehouse.cache.heartbeat", "20ms")
+                .build();
         Cache<Profile> plain = instance(settings).cache("plain", Profile.class);
         AtomicInteger n = new AtomicInteger();
         // Right after start the instance cannot know yet whether others have near caches: it publishes.
         // After three heartbeats it knows nobody does.
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> messagesOfALoad(plain, "plain", "quiet-" + n.incrementAndGet()) == 0);
-        instance(settings).builder("plain", Profile.class).nearCache(100, Duration.ofMinutes(1)).build();
+        instance(settings)
+                .builder("plain", Profile.class)
+                .nearCache(100, Duration.ofMinutes(1))
+                .build();
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> messagesOfALoad(plain, "plain", "heard-" + n.incrementAndGet()) == 1);
     }
@@ -291,9 +322,13 @@ class CacheInstancesContractTest extends StoreContract {
         if (!backend.isRedis()) {
             return; // nothing evicts from the in-memory store behind the caches' back
         }
-        GatehouseConfig settings = GatehouseConfig.builder().set("gatehouse.cache.heartbeat", "20ms").build();
-        Cache<Profile> near = instance(settings).builder("profile", Profile.class)
-                .nearCache(100, Duration.ofMinutes(10)).build();
+        GatehouseConfig settings = GatehouseConfig.builder()
+                .set("gatehouse.cache.heartbeat", "20ms")
+                .build();
+        Cache<Profile> near = instance(settings)
+                .builder("profile", Profile.class)
+                .nearCache(100, Duration.ofMinutes(10))
+                .build();
         Cache<Profile> loader = instance(settings).cache("profile", Profile.class);
         String key = "evicted";
         near.put(key, new Profile(key, "old", 1), Duration.ofMinutes(5));
@@ -316,11 +351,17 @@ class CacheInstancesContractTest extends StoreContract {
      * near caches.
      */
     private List<Cache<Profile>> twoInstancesNearCaching(String key) {
-        GatehouseConfig settings = GatehouseConfig.builder().set("gatehouse.cache.heartbeat", "50ms").build();
-        Cache<Profile> a = instance(settings).builder("profile", Profile.class)
-                .nearCache(1000, Duration.ofMinutes(10)).build();
-        Cache<Profile> b = instance(settings).builder("profile", Profile.class)
-                .nearCache(1000, Duration.ofMinutes(10)).build();
+        GatehouseConfig settings = GatehouseConfig.builder()
+                .set("gatehouse.cache.heartbeat", "50ms")
+                .build();
+        Cache<Profile> a = instance(settings)
+                .builder("profile", Profile.class)
+                .nearCache(1000, Duration.ofMinutes(10))
+                .build();
+        Cache<Profile> b = instance(settings)
+                .builder("profile", Profile.class)
+                .nearCache(1000, Duration.ofMinutes(10))
+                .build();
         a.put(key, new Profile(key, "v", 0), Duration.ofMinutes(5), List.of("tenant"));
         for (Cache<Profile> c : List.of(a, b)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> {

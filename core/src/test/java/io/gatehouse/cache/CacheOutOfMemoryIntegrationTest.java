@@ -17,14 +17,16 @@ import org.junit.jupiter.api.Test;
  * still answer (loaded, not cached), not fail.
  */
 class CacheOutOfMemoryIntegrationTest {
-    record Profile(String id, String name, int version) {
-    }
+    record Profile(String id, String name, int version) {}
 
     @Test
     void aRedisThatRefusesWritesStillServesHitsAndMissesAreLoaded() {
         try (StandaloneRedis redis = StandaloneRedis.start();
-             RedisConnector connector = RedisConnector.connect(GatehouseConfig.builder().redisUrl(redis.url())
-                     .build().redis(Purpose.CACHE).orElseThrow())) {
+                RedisConnector connector = RedisConnector.connect(GatehouseConfig.builder()
+                        .redisUrl(redis.url())
+                        .build()
+                        .redis(Purpose.CACHE)
+                        .orElseThrow())) {
             Caches caches = Caches.builder().redis(connector).build();
             try {
                 Cache<Profile> cache = caches.cache("profile", Profile.class);

@@ -47,15 +47,18 @@ class GatehouseConfigTest {
     void environmentOverridesProperties(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("g.properties");
         Files.writeString(file, "gatehouse.redis.url=redis://file-host:1\ngatehouse.redis.tokens.url=redis://tok:2\n");
-        GatehouseConfig c = GatehouseConfig.load(file, Map.of(
-                "GATEHOUSE_REDIS_URL", "redis://env-host:3",
-                "GATEHOUSE_REDIS_RATE_LIMITS_URL", "redis://rl:4",
-                "PATH", "/usr/bin"));
+        GatehouseConfig c = GatehouseConfig.load(
+                file,
+                Map.of(
+                        "GATEHOUSE_REDIS_URL", "redis://env-host:3",
+                        "GATEHOUSE_REDIS_RATE_LIMITS_URL", "redis://rl:4",
+                        "PATH", "/usr/bin"));
         assertThat(c.redis(Purpose.CACHE).orElseThrow().nodes()).containsExactly(new HostAndPort("env-host", 3));
         assertThat(c.redis(Purpose.TOKENS).orElseThrow().nodes()).containsExactly(new HostAndPort("tok", 2));
         assertThat(c.redis(Purpose.RATE_LIMITS).orElseThrow().nodes()).containsExactly(new HostAndPort("rl", 4));
         assertThat(c.get("PATH")).isEmpty();
-        assertThat(GatehouseConfig.environmentName("gatehouse.redis.tls.ca-file")).isEqualTo("GATEHOUSE_REDIS_TLS_CA_FILE");
+        assertThat(GatehouseConfig.environmentName("gatehouse.redis.tls.ca-file"))
+                .isEqualTo("GATEHOUSE_REDIS_TLS_CA_FILE");
     }
 
     @Test
@@ -69,8 +72,9 @@ class GatehouseConfigTest {
         RedisEndpoint sentinel = endpoint("redis-sentinel://s1:26379,s2,[::1]:26381#main");
         assertThat(sentinel.mode()).isEqualTo(RedisMode.SENTINEL);
         assertThat(sentinel.sentinelMaster()).contains("main");
-        assertThat(sentinel.nodes()).containsExactly(new HostAndPort("s1", 26379), new HostAndPort("s2", 26379),
-                new HostAndPort("::1", 26381));
+        assertThat(sentinel.nodes())
+                .containsExactly(
+                        new HostAndPort("s1", 26379), new HostAndPort("s2", 26379), new HostAndPort("::1", 26381));
 
         RedisEndpoint cluster = endpoint("rediss-cluster://:pw@n1:7000,n2:7001,n3:7002");
         assertThat(cluster.mode()).isEqualTo(RedisMode.CLUSTER);
@@ -81,7 +85,8 @@ class GatehouseConfigTest {
 
     @Test
     void secretsNeverAppearInToString() {
-        GatehouseConfig c = GatehouseConfig.builder().redisUrl("redis://bob:hunter2@h:1").build();
+        GatehouseConfig c =
+                GatehouseConfig.builder().redisUrl("redis://bob:hunter2@h:1").build();
         RedisEndpoint e = c.redis(Purpose.TOKENS).orElseThrow();
         assertThat(e.toString()).doesNotContain("hunter2").contains("bob:***@h:1");
         assertThat(c.toString()).doesNotContain("hunter2");
@@ -94,53 +99,82 @@ class GatehouseConfigTest {
         assertError(Map.of("gatehouse.redis.sessions.url", "redis://h:99999"), "gatehouse.redis.sessions.url", "port");
         assertError(Map.of("gatehouse.redis.url", "redis-sentinel://h:1"), "gatehouse.redis.url", "master name");
         assertError(Map.of("gatehouse.redis.url", "redis://a:1,b:2"), "gatehouse.redis.url", "standalone");
-        assertError(Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.command-timeout", "soon"),
-                "gatehouse.redis.command-timeout", "not a duration");
-        assertError(Map.of("gatehouse.redis.url", "rediss://h", "gatehouse.redis.tls.ca-file", dir.resolve("nope.pem").toString()),
-                "gatehouse.redis.tls.ca-file", "no readable file");
-        assertError(Map.of("gatehouse.redis.url", "rediss://h", "gatehouse.redis.tls.cert-file", dir.toString()),
-                "gatehouse.redis.tls.cert-file", "no readable file");
-        assertError(Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.key-prefix", "a{b}"),
-                "gatehouse.redis.key-prefix", "letters");
+        assertError(
+                Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.command-timeout", "soon"),
+                "gatehouse.redis.command-timeout",
+                "not a duration");
+        assertError(
+                Map.of(
+                        "gatehouse.redis.url",
+                        "rediss://h",
+                        "gatehouse.redis.tls.ca-file",
+                        dir.resolve("nope.pem").toString()),
+                "gatehouse.redis.tls.ca-file",
+                "no readable file");
+        assertError(
+                Map.of("gatehouse.redis.url", "rediss://h", "gatehouse.redis.tls.cert-file", dir.toString()),
+                "gatehouse.redis.tls.cert-file",
+                "no readable file");
+        assertError(
+                Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.key-prefix", "a{b}"),
+                "gatehouse.redis.key-prefix",
+                "letters");
     }
 
     @Test
     void durabilityIsPerPurposeAndAsyncByDefault() {
-        GatehouseConfig c = GatehouseConfig.builder().redisUrl("redis://h:1")
+        GatehouseConfig c = GatehouseConfig.builder()
+                .redisUrl("redis://h:1")
                 .set("gatehouse.redis.tokens.durability", "replicated")
                 .set("gatehouse.redis.tokens.durability.replicas", "2")
                 .set("gatehouse.redis.durability.timeout", "80ms")
                 .set("gatehouse.redis.sessions.durability.check", "strict")
                 .build();
         Durability tokens = c.redis(Purpose.TOKENS).orElseThrow().durability();
-        assertThat(tokens).isEqualTo(new Durability(Durability.Mode.REPLICATED, 2, Duration.ofMillis(80),
-                Durability.Check.WARN));
+        assertThat(tokens)
+                .isEqualTo(new Durability(Durability.Mode.REPLICATED, 2, Duration.ofMillis(80), Durability.Check.WARN));
         assertThat(c.redis(Purpose.SESSIONS).orElseThrow().durability().check()).isEqualTo(Durability.Check.STRICT);
         assertThat(c.redis(Purpose.CACHE).orElseThrow().durability())
                 .isEqualTo(new Durability(Durability.Mode.ASYNC, 1, Duration.ofMillis(80), Durability.Check.WARN));
-        assertThat(c.redis(Purpose.TOKENS)).as("a different durability is a different connection")
+        assertThat(c.redis(Purpose.TOKENS))
+                .as("a different durability is a different connection")
                 .isNotEqualTo(c.redis(Purpose.CACHE));
-        assertThat(GatehouseConfig.builder().redisUrl("redis://h:1").build().redis(Purpose.TOKENS).orElseThrow()
-                .durability()).isEqualTo(Durability.ASYNC);
+        assertThat(GatehouseConfig.builder()
+                        .redisUrl("redis://h:1")
+                        .build()
+                        .redis(Purpose.TOKENS)
+                        .orElseThrow()
+                        .durability())
+                .isEqualTo(Durability.ASYNC);
     }
 
     @Test
     void badDurabilityNamesItsKey() {
-        assertError(Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.tokens.durability", "sync"),
-                "gatehouse.redis.tokens.durability", "async or replicated");
-        assertError(Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.durability.replicas", "0"),
-                "gatehouse.redis.durability.replicas", "between 1 and 16");
-        assertError(Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.durability.timeout", "0ms"),
-                "gatehouse.redis.durability.timeout", "positive");
-        assertError(Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.durability.check", "loud"),
-                "gatehouse.redis.durability.check", "off, warn or strict");
+        assertError(
+                Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.tokens.durability", "sync"),
+                "gatehouse.redis.tokens.durability",
+                "async or replicated");
+        assertError(
+                Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.durability.replicas", "0"),
+                "gatehouse.redis.durability.replicas",
+                "between 1 and 16");
+        assertError(
+                Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.durability.timeout", "0ms"),
+                "gatehouse.redis.durability.timeout",
+                "positive");
+        assertError(
+                Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.durability.check", "loud"),
+                "gatehouse.redis.durability.check",
+                "off, warn or strict");
     }
 
     @Test
     void certificateWithoutKeyIsRefused(@TempDir Path dir) throws Exception {
         Path cert = Files.writeString(dir.resolve("c.pem"), "x");
-        assertError(Map.of("gatehouse.redis.url", "rediss://h", "gatehouse.redis.tls.cert-file", cert.toString()),
-                "gatehouse.redis.tls.key-file", "needs both");
+        assertError(
+                Map.of("gatehouse.redis.url", "rediss://h", "gatehouse.redis.tls.cert-file", cert.toString()),
+                "gatehouse.redis.tls.key-file",
+                "needs both");
     }
 
     @Test
@@ -153,7 +187,11 @@ class GatehouseConfigTest {
     }
 
     private static RedisEndpoint endpoint(String url) {
-        return GatehouseConfig.builder().redisUrl(url).build().redis(Purpose.TOKENS).orElseThrow();
+        return GatehouseConfig.builder()
+                .redisUrl(url)
+                .build()
+                .redis(Purpose.TOKENS)
+                .orElseThrow();
     }
 
     private static void assertError(Map<String, String> props, String key, String fragment) {

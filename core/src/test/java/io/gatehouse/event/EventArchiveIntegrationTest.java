@@ -65,15 +65,24 @@ class EventArchiveIntegrationTest {
     }
 
     private static SecurityEvent event(String user, Instant time, EventType type) {
-        return SecurityEvent.builder(type).id(EventIds.next(time.toEpochMilli())).time(time).user(user)
-                .ip("203.0.113.9").userAgent("agent/1.0 \"quoted\" ü").reason("bad_password").detail("attempt", "3").build();
+        return SecurityEvent.builder(type)
+                .id(EventIds.next(time.toEpochMilli()))
+                .time(time)
+                .user(user)
+                .ip("203.0.113.9")
+                .userAgent("agent/1.0 \"quoted\" ü")
+                .reason("bad_password")
+                .detail("attempt", "3")
+                .build();
     }
 
     private List<String> partitions() throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-                     + " WHERE i.inhparent = 'gatehouse_security_events'::regclass ORDER BY 1")) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                                + " WHERE i.inhparent = 'gatehouse_security_events'::regclass ORDER BY 1")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -82,8 +91,9 @@ class EventArchiveIntegrationTest {
     }
 
     private long rows() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM gatehouse_security_events")) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM gatehouse_security_events")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -91,15 +101,19 @@ class EventArchiveIntegrationTest {
 
     @Test
     void storesEachEventOnceInItsMonthsPartitionAndQueriesByUserAndTime() throws Exception {
-        assertThat(archive.query("ann", MARCH.minusSeconds(60), MARCH.plusSeconds(60), 10)).isEmpty();
+        assertThat(archive.query("ann", MARCH.minusSeconds(60), MARCH.plusSeconds(60), 10))
+                .isEmpty();
         List<SecurityEvent> events = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             // Ten days apart: March, April and May 2031.
             events.add(event(i % 2 == 0 ? "ann" : "bob", MARCH.plus(Duration.ofDays(i * 2L)), EventType.LOGIN_FAILURE));
         }
         assertThat(archive.store(events)).isEqualTo(30);
-        assertThat(partitions()).containsExactly("gatehouse_security_events_y2031m03", "gatehouse_security_events_y2031m04",
-                "gatehouse_security_events_y2031m05");
+        assertThat(partitions())
+                .containsExactly(
+                        "gatehouse_security_events_y2031m03",
+                        "gatehouse_security_events_y2031m04",
+                        "gatehouse_security_events_y2031m05");
 
         // A replay (the same batch again, and a batch overlapping it) stores nothing twice.
         assertThat(archive.store(events)).isZero();
@@ -112,14 +126,19 @@ class EventArchiveIntegrationTest {
         Instant april = Instant.parse("2031-04-01T00:00:00Z");
         Instant may = Instant.parse("2031-05-01T00:00:00Z");
         List<SecurityEvent> expected = events.stream()
-                .filter(e -> e.user().orElseThrow().equals("ann") && !e.time().isBefore(april) && e.time().isBefore(may))
-                .sorted((a, b) -> b.time().compareTo(a.time())).toList();
+                .filter(e -> e.user().orElseThrow().equals("ann")
+                        && !e.time().isBefore(april)
+                        && e.time().isBefore(may))
+                .sorted((a, b) -> b.time().compareTo(a.time()))
+                .toList();
         assertThat(expected).hasSizeGreaterThan(3);
         assertThat(archive.query("ann", april, may, 100)).containsExactlyElementsOf(expected);
         assertThat(archive.query("ann", april, may, 2)).containsExactlyElementsOf(expected.subList(0, 2));
         assertThat(archive.query("carl", april, may, 100)).isEmpty();
-        assertThatThrownBy(() -> archive.query("ann", may, april, 10)).isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> archive.query("a{b}", april, may, 10)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> archive.query("ann", may, april, 10))
+                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> archive.query("a{b}", april, may, 10))
+                .isInstanceOf(io.gatehouse.InvalidInputException.class);
     }
 
     @Test
@@ -134,7 +153,8 @@ class EventArchiveIntegrationTest {
             List<SecurityEvent> batch = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 // Twelve months of 2032, in random order, so every instance needs every partition.
-                Instant t = Instant.parse("2032-01-01T00:00:00Z").plus(Duration.ofMinutes(random.nextInt(366 * 24 * 60)));
+                Instant t =
+                        Instant.parse("2032-01-01T00:00:00Z").plus(Duration.ofMinutes(random.nextInt(366 * 24 * 60)));
                 SecurityEvent e = event("u" + random.nextInt(20), t, EventType.SESSION_CREATED);
                 batch.add(e);
                 ids.add(e.id());
@@ -146,7 +166,7 @@ class EventArchiveIntegrationTest {
         try {
             List<Callable<Integer>> tasks = new ArrayList<>();
             for (List<SecurityEvent> batch : work) {
-                EventArchive a = EventArchive.jdbc(dataSource);  // separate instances: none knows a month exists
+                EventArchive a = EventArchive.jdbc(dataSource); // separate instances: none knows a month exists
                 archives.add(a);
                 tasks.add(() -> a.store(batch));
             }
@@ -167,7 +187,8 @@ class EventArchiveIntegrationTest {
     void dropsWholeMonthsBeforeTheCutoff() throws Exception {
         List<SecurityEvent> events = new ArrayList<>();
         for (int m = 0; m < 5; m++) {
-            events.add(event("ann", Instant.parse("2031-01-10T00:00:00Z").plus(Duration.ofDays(31L * m)), EventType.LOGOUT));
+            events.add(event(
+                    "ann", Instant.parse("2031-01-10T00:00:00Z").plus(Duration.ofDays(31L * m)), EventType.LOGOUT));
         }
         archive.store(events);
         assertThat(archive.dropMonthsBefore(YearMonth.of(2031, 3)))
@@ -195,47 +216,66 @@ class EventArchiveIntegrationTest {
     @Test
     void theRecorderFeedsTheArchiveItOpensFromTheConfiguration() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start()) {
-            GatehouseConfig config = GatehouseConfig.builder().redisUrl(redis.url())
+            GatehouseConfig config = GatehouseConfig.builder()
+                    .redisUrl(redis.url())
                     .set("gatehouse.events.spool.dir", dir.resolve("spool").toString())
                     .set("gatehouse.events.archive.url", url)
                     .set("gatehouse.events.archive.user", PostgresServer.USER)
-                    .set("gatehouse.events.archive.password", PostgresServer.shared().password())
+                    .set(
+                            "gatehouse.events.archive.password",
+                            PostgresServer.shared().password())
                     .set("gatehouse.events.archive.batch-size", "7")
                     .build();
-            try (RedisConnector connector = RedisConnector.connect(config.redis(Purpose.EVENTS).orElseThrow());
-                 SecurityEvents events = SecurityEvents.builder().config(config).redis(connector).build()) {
+            try (RedisConnector connector =
+                            RedisConnector.connect(config.redis(Purpose.EVENTS).orElseThrow());
+                    SecurityEvents events = SecurityEvents.builder()
+                            .config(config)
+                            .redis(connector)
+                            .build()) {
                 List<SecurityEvent> recorded = new ArrayList<>();
                 for (int i = 0; i < 100; i++) {
-                    recorded.add(events.record(SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("dora")
-                            .ip("198.51.100.1").build()));
+                    recorded.add(events.record(SecurityEvent.builder(EventType.LOGIN_SUCCESS)
+                            .user("dora")
+                            .ip("198.51.100.1")
+                            .build()));
                 }
-                events.record(recorded.get(0));  // a duplicate: archived once
+                events.record(recorded.get(0)); // a duplicate: archived once
                 assertThat(events.flush(Duration.ofSeconds(30))).isTrue();
                 EventStats stats = events.stats();
                 assertThat(stats.archived()).isEqualTo(101);
                 assertThat(stats.archiveDropped()).isZero();
                 Instant now = Instant.now();
-                List<SecurityEvent> archived = archive.query("dora", now.minus(Duration.ofHours(1)), now.plusSeconds(60), 1000);
+                List<SecurityEvent> archived =
+                        archive.query("dora", now.minus(Duration.ofHours(1)), now.plusSeconds(60), 1000);
                 assertThat(archived).containsExactlyInAnyOrderElementsOf(recorded);
                 // Redis and the archive hold the same events.
-                assertThat(events.query(EventQuery.lastOf("dora", 1000)).events()).containsExactlyInAnyOrderElementsOf(archived);
+                assertThat(events.query(EventQuery.lastOf("dora", 1000)).events())
+                        .containsExactlyInAnyOrderElementsOf(archived);
             }
         }
     }
 
     @Test
     void theArchiveIsOffByDefaultAndItsSettingsAreChecked() {
-        assertThat(EventSettings.from(GatehouseConfig.builder().build()).archive()).isEmpty();
+        assertThat(EventSettings.from(GatehouseConfig.builder().build()).archive())
+                .isEmpty();
         assertThatThrownBy(() -> EventSettings.from(GatehouseConfig.builder()
-                .set("gatehouse.events.archive.url", "postgresql://db/x").build()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("gatehouse.events.archive.url");
+                        .set("gatehouse.events.archive.url", "postgresql://db/x")
+                        .build()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gatehouse.events.archive.url");
         assertThatThrownBy(() -> EventSettings.from(GatehouseConfig.builder()
-                .set("gatehouse.events.archive.url", "jdbc:postgresql://db/x")
-                .set("gatehouse.events.archive.batch-size", "0").build()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("gatehouse.events.archive.batch-size");
+                        .set("gatehouse.events.archive.url", "jdbc:postgresql://db/x")
+                        .set("gatehouse.events.archive.batch-size", "0")
+                        .build()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gatehouse.events.archive.batch-size");
         ArchiveSettings s = EventSettings.from(GatehouseConfig.builder()
-                .set("gatehouse.events.archive.url", "jdbc:postgresql://db/x?password=hunter2")
-                .set("gatehouse.events.archive.password", "s3cret").build()).archive().orElseThrow();
+                        .set("gatehouse.events.archive.url", "jdbc:postgresql://db/x?password=hunter2")
+                        .set("gatehouse.events.archive.password", "s3cret")
+                        .build())
+                .archive()
+                .orElseThrow();
         assertThat(s.batchSize()).isEqualTo(500);
         assertThat(s.toString()).doesNotContain("s3cret").doesNotContain("hunter2");
     }

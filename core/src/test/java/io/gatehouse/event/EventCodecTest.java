@@ -39,7 +39,9 @@ class EventCodecTest {
         for (int i = 0; i < 500; i++) {
             EventType type = EventType.values()[r.nextInt(EventType.values().length)];
             long ms = 1_700_000_000_000L + r.nextInt(1_000_000_000);
-            SecurityEvent.Builder b = SecurityEvent.builder(type).id(EventIds.next(ms)).time(Instant.ofEpochMilli(ms))
+            SecurityEvent.Builder b = SecurityEvent.builder(type)
+                    .id(EventIds.next(ms))
+                    .time(Instant.ofEpochMilli(ms))
                     .severity(Severity.values()[r.nextInt(3)]);
             if (r.nextBoolean()) {
                 b.user("u" + r.nextInt(1000) + ":x.y");
@@ -56,7 +58,9 @@ class EventCodecTest {
                 b.detail("k" + d, text(r, 10));
             }
             SecurityEvent e = b.build();
-            assertThat(EventCodec.decode(EventCodec.encode(e), ms)).as("seed %d, event %d", seed, i).isEqualTo(e);
+            assertThat(EventCodec.decode(EventCodec.encode(e), ms))
+                    .as("seed %d, event %d", seed, i)
+                    .isEqualTo(e);
         }
     }
 

@@ -36,26 +36,37 @@ class EventRecordNeverWaitsIntegrationTest {
     Path dir;
 
     private static void signal(StandaloneRedis redis, String signal) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(redis.node().pid())).inheritIO().start();
+        Process p = new ProcessBuilder(
+                        "kill", "-" + signal, Long.toString(redis.node().pid()))
+                .inheritIO()
+                .start();
         assertThat(p.waitFor()).isZero();
     }
 
     private static SecurityEvent event(int n) {
-        return SecurityEvent.builder(EventType.LOGIN_FAILURE).user("user" + (n % 10)).ip("192.0.2.1").build();
+        return SecurityEvent.builder(EventType.LOGIN_FAILURE)
+                .user("user" + (n % 10))
+                .ip("192.0.2.1")
+                .build();
     }
 
     @Test
     void recordReturnsWhileRedisIsFrozenAndTheSpoolIsBlocked() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start()) {
-            GatehouseConfig config = GatehouseConfig.builder().redisUrl(redis.url())
+            GatehouseConfig config = GatehouseConfig.builder()
+                    .redisUrl(redis.url())
                     // Long enough that the writer stays stuck in its write for the whole test.
                     .set("gatehouse.redis.command-timeout", "60s")
                     .set("gatehouse.events.spool.dir", dir.resolve("spool").toString())
                     .set("gatehouse.events.queue-capacity", Integer.toString(QUEUE))
                     .set("gatehouse.events.batch-size", "4")
                     .build();
-            try (RedisConnector connector = RedisConnector.connect(config.redis(Purpose.EVENTS).orElseThrow());
-                 SecurityEvents events = SecurityEvents.builder().config(config).redis(connector).build()) {
+            try (RedisConnector connector =
+                            RedisConnector.connect(config.redis(Purpose.EVENTS).orElseThrow());
+                    SecurityEvents events = SecurityEvents.builder()
+                            .config(config)
+                            .redis(connector)
+                            .build()) {
                 Set<String> ids = new HashSet<>();
                 signal(redis, "STOP");
                 try {
@@ -63,11 +74,13 @@ class EventRecordNeverWaitsIntegrationTest {
                     for (int i = 0; i < 8; i++) {
                         ids.add(events.record(event(i)).id());
                     }
-                    await().atMost(Duration.ofSeconds(30)).until(() -> events.stats().queued() < 8);
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> events.stats().queued() < 8);
                     long left = events.stats().queued();
 
                     // Redis stuck: the queue fills, the rest goes to the spool; record() returns every time.
-                    CompletableFuture<List<String>> spooling = CompletableFuture.supplyAsync(() -> recordMany(events, 5_000));
+                    CompletableFuture<List<String>> spooling =
+                            CompletableFuture.supplyAsync(() -> recordMany(events, 5_000));
                     assertThat(spooling).succeedsWithin(Duration.ofSeconds(60));
                     ids.addAll(spooling.join());
                     // Each is queued, spooled, or (when the spooler's own small queue was full too) counted as dropped.
@@ -81,7 +94,8 @@ class EventRecordNeverWaitsIntegrationTest {
                     EventSpool spool = ((EventRecorder) events).spool();
                     long droppedBefore = events.stats().dropped();
                     synchronized (spool) {
-                        CompletableFuture<List<String>> blocked = CompletableFuture.supplyAsync(() -> recordMany(events, 5_000));
+                        CompletableFuture<List<String>> blocked =
+                                CompletableFuture.supplyAsync(() -> recordMany(events, 5_000));
                         assertThat(blocked).succeedsWithin(Duration.ofSeconds(60));
                         ids.addAll(blocked.join());
                         // Room for at most: the queue, the spool's queue, and the batch the spooler holds.
@@ -99,8 +113,12 @@ class EventRecordNeverWaitsIntegrationTest {
                 Instant now = Instant.now();
                 events.export(now.minus(Duration.ofHours(1)), now.plusSeconds(60), out);
                 Set<String> seen = new HashSet<>();
-                out.toString(StandardCharsets.UTF_8).lines().map(EventJson::read)
-                        .forEach(e -> assertThat(seen.add(e.id())).as("stored once: %s", e.id()).isTrue());
+                out.toString(StandardCharsets.UTF_8)
+                        .lines()
+                        .map(EventJson::read)
+                        .forEach(e -> assertThat(seen.add(e.id()))
+                                .as("stored once: %s", e.id())
+                                .isTrue());
                 assertThat(ids).containsAll(seen);
                 assertThat((long) seen.size()).isEqualTo(stats.recorded() - stats.dropped());
             }

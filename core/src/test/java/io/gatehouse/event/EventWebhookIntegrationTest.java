@@ -48,25 +48,36 @@ class EventWebhookIntegrationTest {
     }
 
     private SecurityEvents events() {
-        return SecurityEvents.builder().inMemory().config(GatehouseConfig.builder()
-                .set("gatehouse.events.spool.dir", dir.toString())
-                .set("gatehouse.events.webhook.url", "http://127.0.0.1:" + server.getAddress().getPort() + "/hook")
-                .set("gatehouse.events.webhook.initial-backoff", "50ms")
-                .set("gatehouse.events.webhook.max-attempts", "4")
-                .build()).build();
+        return SecurityEvents.builder()
+                .inMemory()
+                .config(GatehouseConfig.builder()
+                        .set("gatehouse.events.spool.dir", dir.toString())
+                        .set(
+                                "gatehouse.events.webhook.url",
+                                "http://127.0.0.1:" + server.getAddress().getPort() + "/hook")
+                        .set("gatehouse.events.webhook.initial-backoff", "50ms")
+                        .set("gatehouse.events.webhook.max-attempts", "4")
+                        .build())
+                .build();
     }
 
     @Test
     void criticalEventsArePostedAsSlackTextWithRetriesAndBackoff() {
         failFirst.set(2);
         try (SecurityEvents events = events()) {
-            events.record(SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("u1").build());
-            SecurityEvent lockout = events.record(SecurityEvent.builder(EventType.LOCKOUT).user("u1")
-                    .ip("192.0.2.10").reason("too_many_failures").build());
+            events.record(
+                    SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("u1").build());
+            SecurityEvent lockout = events.record(SecurityEvent.builder(EventType.LOCKOUT)
+                    .user("u1")
+                    .ip("192.0.2.10")
+                    .reason("too_many_failures")
+                    .build());
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stats().webhookSent() == 1);
-            assertThat(bodies).hasSize(3);  // two 503 answers, then delivered
-            assertThat(bodies).allMatch(b -> b.startsWith("{\"text\":\"[critical] lockout user=u1 ip=192.0.2.10 reason=too_many_failures")
-                    && b.contains(lockout.id()));
+            assertThat(bodies).hasSize(3); // two 503 answers, then delivered
+            assertThat(bodies)
+                    .allMatch(b -> b.startsWith(
+                                    "{\"text\":\"[critical] lockout user=u1 ip=192.0.2.10 reason=too_many_failures")
+                            && b.contains(lockout.id()));
             // Exponential back-off: the second wait is about twice the first (50 ms, then 100 ms, +20% jitter).
             long firstWait = arrivals.get(1) - arrivals.get(0);
             long secondWait = arrivals.get(2) - arrivals.get(1);
@@ -80,7 +91,9 @@ class EventWebhookIntegrationTest {
     void givesUpAfterMaxAttemptsAndDoesNotRetryAClientError() {
         failFirst.set(100);
         try (SecurityEvents events = events()) {
-            events.record(SecurityEvent.builder(EventType.REFRESH_REUSE_DETECTED).user("u2").build());
+            events.record(SecurityEvent.builder(EventType.REFRESH_REUSE_DETECTED)
+                    .user("u2")
+                    .build());
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stats().webhookFailed() == 1);
             assertThat(bodies).hasSize(4);
             failStatus = 400;

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecurityEventsContractTest extends StoreContract {
     private static final List<EventType> KEPT = java.util.Arrays.stream(EventType.values())
-            .filter(t -> t != EventType.RATE_LIMIT_EXCEEDED && t != EventType.ADMIN_ACTION).toList();
+            .filter(t -> t != EventType.RATE_LIMIT_EXCEEDED && t != EventType.ADMIN_ACTION)
+            .toList();
     private static final Instant START = Instant.parse("2031-03-01T10:00:00Z");
 
     @TempDir
@@ -45,7 +46,8 @@ class SecurityEventsContractTest extends StoreContract {
     }
 
     private SecurityEvents open(MutableClock c) {
-        SecurityEvents.Builder b = SecurityEvents.builder().clock(c)
+        SecurityEvents.Builder b = SecurityEvents.builder()
+                .clock(c)
                 .config(backend.configBuilder()
                         .set("gatehouse.events.spool.dir", dir.resolve("spool").toString())
                         .set("gatehouse.events.global-shards", "3")
@@ -94,9 +96,15 @@ class SecurityEventsContractTest extends StoreContract {
             record(EventType.LOGIN_SUCCESS, "bob");
             clock.advance(Duration.ofSeconds(1));
         }
-        SecurityEvent full = events.record(SecurityEvent.builder(EventType.REFRESH_REUSE_DETECTED).user("alice")
-                .session("sess-1").ip("2001:db8::1").userAgent("Mozilla/5.0 (X11)").reason("reused refresh token")
-                .detail("family", "fam-9").detail("client", "web").build());
+        SecurityEvent full = events.record(SecurityEvent.builder(EventType.REFRESH_REUSE_DETECTED)
+                .user("alice")
+                .session("sess-1")
+                .ip("2001:db8::1")
+                .userAgent("Mozilla/5.0 (X11)")
+                .reason("reused refresh token")
+                .detail("family", "fam-9")
+                .detail("client", "web")
+                .build());
         mine.add(full);
         flush();
 
@@ -106,10 +114,17 @@ class SecurityEventsContractTest extends StoreContract {
         assertThat(page.events()).containsExactlyElementsOf(expected);
         assertThat(page.events().get(0)).isEqualTo(full);
         assertThat(page.events().get(0).severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(page.events().get(0).details()).containsEntry("family", "fam-9").containsEntry("client", "web");
+        assertThat(page.events().get(0).details())
+                .containsEntry("family", "fam-9")
+                .containsEntry("client", "web");
         assertThat(page.nextCursor()).isPresent();
-        assertThat(events.query(EventQuery.builder().user("alice").limit(50).cursor(page.nextCursor().get()).build())
-                .events()).containsExactlyElementsOf(reversed(mine.subList(0, 11)));
+        assertThat(events.query(EventQuery.builder()
+                                .user("alice")
+                                .limit(50)
+                                .cursor(page.nextCursor().get())
+                                .build())
+                        .events())
+                .containsExactlyElementsOf(reversed(mine.subList(0, 11)));
         assertThat(events.query(EventQuery.lastOf("nobody", 50)).events()).isEmpty();
     }
 
@@ -121,9 +136,9 @@ class SecurityEventsContractTest extends StoreContract {
         List<SecurityEvent> recorded = new ArrayList<>();
         for (int i = 0; i < 257; i++) {
             // Rate-limit events are sampled and admin actions are left out to exercise the type filter.
-            recorded.add(record(KEPT.get(random.nextInt(KEPT.size())),
-                    random.nextInt(5) == 0 ? null : "user" + random.nextInt(7)));
-            clock.advance(Duration.ofMillis(random.nextInt(3)));  // several events share a millisecond
+            recorded.add(record(
+                    KEPT.get(random.nextInt(KEPT.size())), random.nextInt(5) == 0 ? null : "user" + random.nextInt(7)));
+            clock.advance(Duration.ofMillis(random.nextInt(3))); // several events share a millisecond
         }
         flush();
         int pageSize = 1 + random.nextInt(60);
@@ -132,7 +147,10 @@ class SecurityEventsContractTest extends StoreContract {
         }
         flush();
         List<SecurityEvent> paged = all(EventQuery.builder().types(KEPT.toArray(new EventType[0])), pageSize);
-        assertThat(paged).as("page size " + pageSize).hasSize(257).doesNotHaveDuplicates()
+        assertThat(paged)
+                .as("page size " + pageSize)
+                .hasSize(257)
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(recorded);
         for (int i = 1; i < paged.size(); i++) {
             assertThat(paged.get(i).time()).isBeforeOrEqualTo(paged.get(i - 1).time());
@@ -146,26 +164,31 @@ class SecurityEventsContractTest extends StoreContract {
         List<SecurityEvent> rest = new ArrayList<>(first.events());
         Optional<String> cursor = first.nextCursor();
         while (cursor.isPresent()) {
-            EventPage p = events.query(EventQuery.builder().limit(100).cursor(cursor.get()).build());
+            EventPage p = events.query(
+                    EventQuery.builder().limit(100).cursor(cursor.get()).build());
             rest.addAll(p.events());
             cursor = p.nextCursor();
         }
         assertThat(rest).hasSize(257 + 5).containsAll(recorded);
 
         String user = "user3";
-        List<SecurityEvent> usersOwn = recorded.stream().filter(e -> e.user().orElse("").equals(user)).toList();
+        List<SecurityEvent> usersOwn =
+                recorded.stream().filter(e -> e.user().orElse("").equals(user)).toList();
         // Events of one millisecond come back in stream-id order (by a hash of their id), not recording order.
         List<SecurityEvent> ownPaged = all(EventQuery.builder().user(user), 4);
         assertThat(ownPaged).hasSameSizeAs(usersOwn).containsExactlyInAnyOrderElementsOf(usersOwn);
         for (int i = 1; i < ownPaged.size(); i++) {
-            assertThat(ownPaged.get(i).time()).isBeforeOrEqualTo(ownPaged.get(i - 1).time());
+            assertThat(ownPaged.get(i).time())
+                    .isBeforeOrEqualTo(ownPaged.get(i - 1).time());
         }
     }
 
     @Test
     void filtersByTypeMinimumSeverityAndTimeRange() {
         List<SecurityEvent> recorded = new ArrayList<>();
-        EventType[] types = {EventType.LOGIN_SUCCESS, EventType.LOGIN_FAILURE, EventType.LOCKOUT, EventType.SESSION_EVICTED};
+        EventType[] types = {
+            EventType.LOGIN_SUCCESS, EventType.LOGIN_FAILURE, EventType.LOCKOUT, EventType.SESSION_EVICTED
+        };
         for (int i = 0; i < 120; i++) {
             recorded.add(record(types[i % types.length], "u" + (i % 3)));
             clock.advance(Duration.ofMinutes(1));
@@ -174,17 +197,26 @@ class SecurityEventsContractTest extends StoreContract {
         Instant from = START.plus(Duration.ofMinutes(30));
         Instant to = START.plus(Duration.ofMinutes(90));
 
-        List<SecurityEvent> warnings = all(EventQuery.builder().minSeverity(Severity.WARNING).from(from).to(to), 7);
-        assertThat(warnings).containsExactlyElementsOf(reversed(recorded.stream()
-                .filter(e -> e.severity().atLeast(Severity.WARNING) && !e.time().isBefore(from) && e.time().isBefore(to))
-                .toList()));
-        assertThat(warnings).extracting(SecurityEvent::type)
+        List<SecurityEvent> warnings = all(
+                EventQuery.builder().minSeverity(Severity.WARNING).from(from).to(to), 7);
+        assertThat(warnings)
+                .containsExactlyElementsOf(reversed(recorded.stream()
+                        .filter(e -> e.severity().atLeast(Severity.WARNING)
+                                && !e.time().isBefore(from)
+                                && e.time().isBefore(to))
+                        .toList()));
+        assertThat(warnings)
+                .extracting(SecurityEvent::type)
                 .containsOnly(EventType.LOGIN_FAILURE, EventType.LOCKOUT, EventType.SESSION_EVICTED);
 
-        List<SecurityEvent> lockouts = all(EventQuery.builder().user("u1").types(EventType.LOCKOUT).to(to), 5);
-        assertThat(lockouts).containsExactlyElementsOf(reversed(recorded.stream()
-                .filter(e -> e.type() == EventType.LOCKOUT && e.user().get().equals("u1") && e.time().isBefore(to))
-                .toList()));
+        List<SecurityEvent> lockouts =
+                all(EventQuery.builder().user("u1").types(EventType.LOCKOUT).to(to), 5);
+        assertThat(lockouts)
+                .containsExactlyElementsOf(reversed(recorded.stream()
+                        .filter(e -> e.type() == EventType.LOCKOUT
+                                && e.user().get().equals("u1")
+                                && e.time().isBefore(to))
+                        .toList()));
         assertThat(lockouts).isNotEmpty();
 
         List<SecurityEvent> critical = all(EventQuery.builder().minSeverity(Severity.CRITICAL), 1000);
@@ -198,21 +230,36 @@ class SecurityEventsContractTest extends StoreContract {
         record(EventType.LOGOUT, "carol");
         flush();
         // Recorded now, but it happened 5 minutes ago (as a spool replay or another instance would deliver it).
-        SecurityEvent late = events.record(SecurityEvent.builder(EventType.PASSWORD_CHANGED).user("carol")
-                .time(START.plus(Duration.ofMinutes(5))).build());
+        SecurityEvent late = events.record(SecurityEvent.builder(EventType.PASSWORD_CHANGED)
+                .user("carol")
+                .time(START.plus(Duration.ofMinutes(5)))
+                .build());
         flush();
-        EventQuery window = EventQuery.builder().user("carol").from(START.plus(Duration.ofMinutes(4)))
-                .to(START.plus(Duration.ofMinutes(6))).build();
+        EventQuery window = EventQuery.builder()
+                .user("carol")
+                .from(START.plus(Duration.ofMinutes(4)))
+                .to(START.plus(Duration.ofMinutes(6)))
+                .build();
         assertThat(events.query(window).events()).containsExactly(late);
-        assertThat(events.query(EventQuery.builder().from(START.plus(Duration.ofMinutes(4)))
-                .to(START.plus(Duration.ofMinutes(6))).build()).events()).containsExactly(late);
-        assertThat(events.query(EventQuery.lastOf("carol", 10)).events()).hasSize(3).contains(late);
+        assertThat(events.query(EventQuery.builder()
+                                .from(START.plus(Duration.ofMinutes(4)))
+                                .to(START.plus(Duration.ofMinutes(6)))
+                                .build())
+                        .events())
+                .containsExactly(late);
+        assertThat(events.query(EventQuery.lastOf("carol", 10)).events())
+                .hasSize(3)
+                .contains(late);
     }
 
     @Test
     void theSameEventRecordedTwiceIsStoredOnce() {
-        SecurityEvent e = SecurityEvent.builder(EventType.TOKEN_REVOKED).id("evt-fixed-1").time(START)
-                .user("dave").reason("logout").build();
+        SecurityEvent e = SecurityEvent.builder(EventType.TOKEN_REVOKED)
+                .id("evt-fixed-1")
+                .time(START)
+                .user("dave")
+                .reason("logout")
+                .build();
         events.record(e);
         flush();
         clock.advance(Duration.ofSeconds(3));
@@ -220,7 +267,8 @@ class SecurityEventsContractTest extends StoreContract {
         events.record(e);
         events.record(e);
         flush();
-        assertThat(events.query(EventQuery.lastOf("dave", 10)).events()).filteredOn(x -> x.id().equals("evt-fixed-1"))
+        assertThat(events.query(EventQuery.lastOf("dave", 10)).events())
+                .filteredOn(x -> x.id().equals("evt-fixed-1"))
                 .containsExactly(e);
         assertThat(all(EventQuery.builder().types(EventType.TOKEN_REVOKED), 10)).containsExactly(e);
         LocalDate day = LocalDate.of(2031, 3, 1);
@@ -241,7 +289,7 @@ class SecurityEventsContractTest extends StoreContract {
         flush();
         assertThat(events.query(EventQuery.lastOf("erin", 1000)).events()).hasSize(251);
 
-        clock.advance(Duration.ofDays(2));  // the first 250 are now 91 days old
+        clock.advance(Duration.ofDays(2)); // the first 250 are now 91 days old
         SecurityEvent newest = record(EventType.LOGIN_SUCCESS, "erin");
         flush();
         assertThat(events.query(EventQuery.lastOf("erin", 1000)).events()).containsExactly(newest, recent);
@@ -252,7 +300,10 @@ class SecurityEventsContractTest extends StoreContract {
         assertThat(events.counts(firstDay, firstDay).byType()).isEmpty();
 
         // An event that is already older than the retention is not stored at all.
-        events.record(SecurityEvent.builder(EventType.LOCKOUT).user("erin").time(START).build());
+        events.record(SecurityEvent.builder(EventType.LOCKOUT)
+                .user("erin")
+                .time(START)
+                .build());
         flush();
         assertThat(events.stats().expired()).isEqualTo(1);
         assertThat(events.query(EventQuery.lastOf("erin", 1000)).events()).hasSize(2);
@@ -283,10 +334,11 @@ class SecurityEventsContractTest extends StoreContract {
         LocalDate d1 = LocalDate.of(2031, 3, 1);
         LocalDate d2 = d1.plusDays(1);
         EventCounts first = events.counts(d1, d1);
-        assertThat(first.byType()).containsOnly(java.util.Map.entry(EventType.LOGIN_FAILURE, 5L),
-                java.util.Map.entry(EventType.LOCKOUT, 1L));
-        assertThat(first.bySeverity()).containsOnly(java.util.Map.entry(Severity.WARNING, 5L),
-                java.util.Map.entry(Severity.CRITICAL, 1L));
+        assertThat(first.byType())
+                .containsOnly(
+                        java.util.Map.entry(EventType.LOGIN_FAILURE, 5L), java.util.Map.entry(EventType.LOCKOUT, 1L));
+        assertThat(first.bySeverity())
+                .containsOnly(java.util.Map.entry(Severity.WARNING, 5L), java.util.Map.entry(Severity.CRITICAL, 1L));
         EventCounts both = events.counts(d1, d2);
         assertThat(both.of(EventType.LOGIN_SUCCESS)).isEqualTo(3);
         assertThat(both.of(Severity.INFO)).isEqualTo(3);
@@ -298,7 +350,8 @@ class SecurityEventsContractTest extends StoreContract {
     void exportsJsonLinesOldestFirstForATimeRange() throws Exception {
         List<SecurityEvent> recorded = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            recorded.add(record(i % 5 == 0 ? EventType.ADMIN_ACTION : EventType.SESSION_CREATED, i % 4 == 0 ? null : "g" + i));
+            recorded.add(record(
+                    i % 5 == 0 ? EventType.ADMIN_ACTION : EventType.SESSION_CREATED, i % 4 == 0 ? null : "g" + i));
             clock.advance(Duration.ofSeconds(10));
         }
         flush();
@@ -307,7 +360,9 @@ class SecurityEventsContractTest extends StoreContract {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long n = events.export(from, to, out);
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
-        List<SecurityEvent> expected = recorded.stream().filter(e -> !e.time().isBefore(from) && e.time().isBefore(to)).toList();
+        List<SecurityEvent> expected = recorded.stream()
+                .filter(e -> !e.time().isBefore(from) && e.time().isBefore(to))
+                .toList();
         assertThat(n).isEqualTo(20).isEqualTo(lines.size());
         assertThat(lines).allMatch(l -> l.startsWith("{\"id\":\"") && l.contains("\"time\":\""));
         assertThat(lines.stream().map(EventJson::read).toList()).containsExactlyElementsOf(expected);
@@ -330,25 +385,36 @@ class SecurityEventsContractTest extends StoreContract {
         record(EventType.LOGIN_SUCCESS, "frank");
         flush();
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("a{b}"))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class).hasMessageContaining("braces");
+                .isInstanceOf(io.gatehouse.InvalidInputException.class)
+                .hasMessageContaining("braces");
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("has space"))
                 .isInstanceOf(io.gatehouse.InvalidInputException.class);
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).ip("not an ip"))
                 .isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> events.query(EventQuery.builder().cursor("garbage!").build()))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class).hasMessageContaining("cursor");
-        String userCursor = events.query(EventQuery.builder().user("frank").limit(1).build()).nextCursor()
+        assertThatThrownBy(() ->
+                        events.query(EventQuery.builder().cursor("garbage!").build()))
+                .isInstanceOf(io.gatehouse.InvalidInputException.class)
+                .hasMessageContaining("cursor");
+        String userCursor = events.query(
+                        EventQuery.builder().user("frank").limit(1).build())
+                .nextCursor()
                 .orElseGet(() -> new StreamEventStore.Position(1).encode("frank"));
-        assertThatThrownBy(() -> events.query(EventQuery.builder().user("other").cursor(userCursor).build()))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class).hasMessageContaining("cursor");
+        assertThatThrownBy(() -> events.query(
+                        EventQuery.builder().user("other").cursor(userCursor).build()))
+                .isInstanceOf(io.gatehouse.InvalidInputException.class)
+                .hasMessageContaining("cursor");
         assertThatThrownBy(() -> EventQuery.builder().from(START).to(START).build())
                 .isInstanceOf(io.gatehouse.InvalidInputException.class);
         assertThatThrownBy(() -> EventQuery.builder().limit(0)).isInstanceOf(io.gatehouse.InvalidInputException.class);
         // Attacker-controlled text is cut and stripped of control characters, not refused.
-        SecurityEvent e = events.record(SecurityEvent.builder(EventType.LOGIN_FAILURE).user("frank")
-                .userAgent("x".repeat(2000) + "\n").reason("line1\nline2").build());
+        SecurityEvent e = events.record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
+                .user("frank")
+                .userAgent("x".repeat(2000) + "\n")
+                .reason("line1\nline2")
+                .build());
         flush();
-        SecurityEvent back = events.query(EventQuery.lastOf("frank", 1)).events().get(0);
+        SecurityEvent back =
+                events.query(EventQuery.lastOf("frank", 1)).events().get(0);
         assertThat(back).isEqualTo(e);
         assertThat(back.userAgent().get()).hasSize(SecurityEvent.MAX_USER_AGENT);
         assertThat(back.reason().get()).isEqualTo("line1?line2");

@@ -38,7 +38,8 @@ class SecurityEventsFaultIntegrationTest {
     Path dir;
 
     private GatehouseConfig config(StandaloneRedis redis) {
-        return GatehouseConfig.builder().redisUrl(redis.url())
+        return GatehouseConfig.builder()
+                .redisUrl(redis.url())
                 .set("gatehouse.redis.command-timeout", "500ms")
                 .set("gatehouse.events.spool.dir", dir.resolve("spool").toString())
                 .set("gatehouse.events.retry-interval", "200ms")
@@ -57,7 +58,8 @@ class SecurityEventsFaultIntegrationTest {
         redis.node().cli("CONFIG", "REWRITE");
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             String info = redis.node().cli("INFO", "persistence");
-            return info.contains("aof_enabled:1") && info.contains("aof_rewrite_in_progress:0")
+            return info.contains("aof_enabled:1")
+                    && info.contains("aof_rewrite_in_progress:0")
                     && info.contains("aof_rewrite_scheduled:0");
         });
     }
@@ -65,46 +67,67 @@ class SecurityEventsFaultIntegrationTest {
     @Test
     void redisDownForTenSecondsLosesAndDuplicatesNothing() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start();
-             RedisConnector connector = RedisConnector.connect(config(redis).redis(Purpose.EVENTS).orElseThrow())) {
+                RedisConnector connector = RedisConnector.connect(
+                        config(redis).redis(Purpose.EVENTS).orElseThrow())) {
             persistEveryWrite(redis);
-            SecurityEvents events = SecurityEvents.builder().config(config(redis)).redis(connector).build();
+            SecurityEvents events = SecurityEvents.builder()
+                    .config(config(redis))
+                    .redis(connector)
+                    .build();
             Set<String> ids = ConcurrentHashMap.newKeySet();
             AtomicLong slowestRecordNanos = new AtomicLong();
             AtomicLong produced = new AtomicLong();
             ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
             // 20 events every 10 ms (2,000/s), each for one of 50 users, with a retried duplicate now and then.
-            producer.scheduleAtFixedRate(() -> {
-                for (int i = 0; i < 20; i++) {
-                    long n = produced.incrementAndGet();
-                    long start = System.nanoTime();
-                    SecurityEvent e = events.record(SecurityEvent.builder(n % 7 == 0 ? EventType.LOGIN_FAILURE : EventType.LOGIN_SUCCESS)
-                            .user("user" + (n % USERS)).ip("198.51.100." + (n % 250)).detail("n", Long.toString(n)).build());
-                    if (n % 101 == 0) {
-                        events.record(e);  // a caller that retries: still stored once
-                    }
-                    slowestRecordNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
-                    ids.add(e.id());
-                }
-            }, 0, 10, TimeUnit.MILLISECONDS);
+            producer.scheduleAtFixedRate(
+                    () -> {
+                        for (int i = 0; i < 20; i++) {
+                            long n = produced.incrementAndGet();
+                            long start = System.nanoTime();
+                            SecurityEvent e = events.record(SecurityEvent.builder(
+                                            n % 7 == 0 ? EventType.LOGIN_FAILURE : EventType.LOGIN_SUCCESS)
+                                    .user("user" + (n % USERS))
+                                    .ip("198.51.100." + (n % 250))
+                                    .detail("n", Long.toString(n))
+                                    .build());
+                            if (n % 101 == 0) {
+                                events.record(e); // a caller that retries: still stored once
+                            }
+                            slowestRecordNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+                            ids.add(e.id());
+                        }
+                    },
+                    0,
+                    10,
+                    TimeUnit.MILLISECONDS);
 
             await().atMost(Duration.ofSeconds(60)).until(() -> events.stats().stored() > 2_000);
             redis.node().kill();
             long killedAt = System.nanoTime();
             long producedAtKill = produced.get();
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> System.nanoTime() - killedAt >= TimeUnit.SECONDS.toNanos(10));
             long producedWhileDown = produced.get() - producedAtKill;
             EventStats whileDown = events.stats();
             redis.node().restart();
-            await().atMost(Duration.ofSeconds(120)).until(() -> events.stats().spoolBytes() == 0 && events.stats().stored() > whileDown.stored());
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() ->
+                            events.stats().spoolBytes() == 0 && events.stats().stored() > whileDown.stored());
             producer.shutdown();
             assertThat(producer.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
             assertThat(events.flush(Duration.ofSeconds(60))).isTrue();
 
             EventStats stats = events.stats();
-            System.out.printf("fault test: produced %d (%d while Redis was down for 10 s), spooled %d, stored %d, dropped %d, "
-                    + "slowest record() %.2f ms%n", produced.get(), producedWhileDown, stats.spooled(), stats.stored(),
-                    stats.dropped(), slowestRecordNanos.get() / 1e6);
+            System.out.printf(
+                    "fault test: produced %d (%d while Redis was down for 10 s), spooled %d, stored %d, dropped %d, "
+                            + "slowest record() %.2f ms%n",
+                    produced.get(),
+                    producedWhileDown,
+                    stats.spooled(),
+                    stats.stored(),
+                    stats.dropped(),
+                    slowestRecordNanos.get() / 1e6);
             assertThat(producedWhileDown).isGreaterThan(10_000);
             assertThat(whileDown.spooled()).isGreaterThanOrEqualTo(producedWhileDown - 1_024);
             assertThat(stats.dropped()).isZero();
@@ -112,9 +135,13 @@ class SecurityEventsFaultIntegrationTest {
 
             // Global log: every event exactly once.
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            long exported = events.export(Instant.now().minus(Duration.ofHours(1)), Instant.now().plusSeconds(60), out);
+            long exported = events.export(
+                    Instant.now().minus(Duration.ofHours(1)), Instant.now().plusSeconds(60), out);
             Map<String, Integer> seen = new HashMap<>();
-            out.toString(StandardCharsets.UTF_8).lines().map(EventJson::read).forEach(e -> seen.merge(e.id(), 1, Integer::sum));
+            out.toString(StandardCharsets.UTF_8)
+                    .lines()
+                    .map(EventJson::read)
+                    .forEach(e -> seen.merge(e.id(), 1, Integer::sum));
             assertThat(exported).isEqualTo(produced.get());
             assertThat(seen.keySet()).isEqualTo(ids);
             assertThat(seen.values()).containsOnly(1);
@@ -140,7 +167,8 @@ class SecurityEventsFaultIntegrationTest {
             // Counts are incremented only when an event is newly stored, so they match too.
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             EventCounts counts = events.counts(today.minusDays(1), today);
-            assertThat(counts.of(EventType.LOGIN_SUCCESS) + counts.of(EventType.LOGIN_FAILURE)).isEqualTo(produced.get());
+            assertThat(counts.of(EventType.LOGIN_SUCCESS) + counts.of(EventType.LOGIN_FAILURE))
+                    .isEqualTo(produced.get());
             events.close();
         }
     }
@@ -148,26 +176,44 @@ class SecurityEventsFaultIntegrationTest {
     @Test
     void aSpoolLeftByAStoppedInstanceIsReplayedOnceAtStartup() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start();
-             RedisConnector connector = RedisConnector.connect(config(redis).redis(Purpose.EVENTS).orElseThrow())) {
+                RedisConnector connector = RedisConnector.connect(
+                        config(redis).redis(Purpose.EVENTS).orElseThrow())) {
             persistEveryWrite(redis);
-            SecurityEvents first = SecurityEvents.builder().config(config(redis)).redis(connector).build();
-            SecurityEvent before = first.record(SecurityEvent.builder(EventType.REGISTER).user("zoe").build());
+            SecurityEvents first = SecurityEvents.builder()
+                    .config(config(redis))
+                    .redis(connector)
+                    .build();
+            SecurityEvent before = first.record(
+                    SecurityEvent.builder(EventType.REGISTER).user("zoe").build());
             assertThat(first.flush(Duration.ofSeconds(10))).isTrue();
             redis.node().kill();
             for (int i = 0; i < 500; i++) {
-                first.record(SecurityEvent.builder(EventType.LOGIN_FAILURE).user("zoe").build());
+                first.record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
+                        .user("zoe")
+                        .build());
             }
-            first.record(before);  // a duplicate of a stored event, waiting in the spool
+            first.record(before); // a duplicate of a stored event, waiting in the spool
             await().atMost(Duration.ofSeconds(10)).until(() -> first.stats().queued() == 0);
             first.close();
             assertThat(first.stats().spoolBytes()).isPositive();
 
             redis.node().restart();
-            try (SecurityEvents second = SecurityEvents.builder().config(config(redis)).redis(connector).build()) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> second.stats().spoolBytes() == 0);
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                        assertThat(second.query(EventQuery.builder().user("zoe").limit(1000).build()).events()).hasSize(501));
-                List<SecurityEvent> all = second.query(EventQuery.builder().user("zoe").limit(1000).build()).events();
+            try (SecurityEvents second = SecurityEvents.builder()
+                    .config(config(redis))
+                    .redis(connector)
+                    .build()) {
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> second.stats().spoolBytes() == 0);
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(() -> assertThat(second.query(EventQuery.builder()
+                                                .user("zoe")
+                                                .limit(1000)
+                                                .build())
+                                        .events())
+                                .hasSize(501));
+                List<SecurityEvent> all = second.query(
+                                EventQuery.builder().user("zoe").limit(1000).build())
+                        .events();
                 assertThat(all).doesNotHaveDuplicates().contains(before);
                 // 500 new and the duplicate went through the store; the user's log holds 501 distinct events.
                 assertThat(second.stats().stored()).isEqualTo(501);

@@ -61,7 +61,9 @@ class GcraPropertyContractTest {
             for (int i = 0; i < ARRIVALS; i++) {
                 // Bursts of simultaneous arrivals, quick runs and pauses, so every regime is visited.
                 int kind = r.nextInt(10);
-                gaps[i] = kind < 3 ? 0 : kind < 8 ? r.nextInt((int) Math.max(1, meanGap)) : r.nextInt((int) (meanGap * 4 + 1));
+                gaps[i] = kind < 3
+                        ? 0
+                        : kind < 8 ? r.nextInt((int) Math.max(1, meanGap)) : r.nextInt((int) (meanGap * 4 + 1));
                 costs[i] = 1 + (r.nextInt(4) == 0 ? r.nextInt((int) Math.min(3, burst)) : 0);
             }
             return new Scenario(limit, gaps, costs);
@@ -69,7 +71,8 @@ class GcraPropertyContractTest {
     }
 
     private static RateLimiter limiter(Backend backend, MutableClock clock, boolean denyCache) {
-        RateLimiter.Builder b = RateLimiter.builder().clock(clock).timeSource(TimeSource.CLIENT).denyCache(denyCache);
+        RateLimiter.Builder b =
+                RateLimiter.builder().clock(clock).timeSource(TimeSource.CLIENT).denyCache(denyCache);
         if (backend.isRedis()) {
             backend.flush();
             b.redis(backend.connector());
@@ -118,9 +121,10 @@ class GcraPropertyContractTest {
         MutableClock memClock = MutableClock.at("2026-03-01T00:00:00Z");
         MutableClock redisClock = MutableClock.at("2026-03-01T00:00:00Z");
         RatePolicy p = RatePolicy.of("prop", s.limit());
-        RatePolicy other = RatePolicy.of("prop-2", Limit.of(s.limit().count() + 1, s.limit().period()));
+        RatePolicy other = RatePolicy.of(
+                "prop-2", Limit.of(s.limit().count() + 1, s.limit().period()));
         try (RateLimiter mem = limiter(Backend.IN_MEMORY, memClock, false);
-             RateLimiter lua = limiter(backend, redisClock, false)) {
+                RateLimiter lua = limiter(backend, redisClock, false)) {
             int allowed = 0;
             for (int i = 0; i < ARRIVALS; i++) {
                 Duration gap = Duration.ofMillis(s.gapsMillis()[i]);

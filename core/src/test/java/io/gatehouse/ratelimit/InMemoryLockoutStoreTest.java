@@ -15,12 +15,14 @@ class InMemoryLockoutStoreTest {
         LockoutPolicy policy = LockoutPolicy.defaults();
         int[] max = {100};
         for (int i = 0; i < 5000; i++) {
-            store.apply(true, "lockip", "198.51.100." + i, List.of("ip"), max, policy).join();
+            store.apply(true, "lockip", "198.51.100." + i, List.of("ip"), max, policy)
+                    .join();
         }
         assertThat(store.size()).isEqualTo(5000);
         clock.advance(policy.failureReset().plusSeconds(1));
         for (int i = 0; i < InMemoryLockoutStore.SWEEP_EVERY; i++) {
-            store.apply(true, "lockip", "203.0.113.1", List.of("ip"), max, policy).join();
+            store.apply(true, "lockip", "203.0.113.1", List.of("ip"), max, policy)
+                    .join();
         }
         assertThat(store.size()).as("only the address still failing is held").isEqualTo(1);
     }

@@ -16,7 +16,10 @@ class LoginGuardContractTest extends StoreContract {
     private final List<String> events = new ArrayList<>();
 
     private LoginGuard guard(LockoutPolicy policy) {
-        LoginGuard.Builder b = LoginGuard.builder().policy(policy).clock(clock).timeSource(TimeSource.CLIENT)
+        LoginGuard.Builder b = LoginGuard.builder()
+                .policy(policy)
+                .clock(clock)
+                .timeSource(TimeSource.CLIENT)
                 .listener(new RateLimitListener() {
                     @Override
                     public void lockedOut(String dimension, String ip, String account, LockoutStatus status) {
@@ -30,14 +33,23 @@ class LoginGuardContractTest extends StoreContract {
     }
 
     private static LockoutPolicy policy(int account, int ipAccount, int ip, int permanentAfter) {
-        return new LockoutPolicy(account, ipAccount, ip, Duration.ofMinutes(1), Duration.ofMinutes(3), Duration.ofMinutes(15),
-                permanentAfter, false);
+        return new LockoutPolicy(
+                account,
+                ipAccount,
+                ip,
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(3),
+                Duration.ofMinutes(15),
+                permanentAfter,
+                false);
     }
 
     @Test
     void ipAccountPairLocksWithGrowingCappedWaits() {
         LoginGuard g = guard(policy(0, 3, 0, 0));
-        Duration[] expected = {Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(3), Duration.ofMinutes(3)};
+        Duration[] expected = {
+            Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(3), Duration.ofMinutes(3)
+        };
         for (Duration wait : expected) {
             assertThat(g.failure("10.0.0.1", "alice").locked()).isFalse();
             assertThat(g.failure("10.0.0.1", "alice").locked()).isFalse();
@@ -47,7 +59,9 @@ class LoginGuardContractTest extends StoreContract {
             assertThat(s.retryAfter()).isEqualTo(wait);
             clock.advance(wait.minusMillis(1));
             assertThat(g.check("10.0.0.1", "alice").retryAfter()).isEqualTo(Duration.ofMillis(1));
-            assertThat(g.failure("10.0.0.1", "alice").locked()).as("failures while locked are not counted").isTrue();
+            assertThat(g.failure("10.0.0.1", "alice").locked())
+                    .as("failures while locked are not counted")
+                    .isTrue();
             clock.advance(Duration.ofMillis(1));
             assertThat(g.check("10.0.0.1", "alice").locked()).isFalse();
         }
@@ -61,7 +75,9 @@ class LoginGuardContractTest extends StoreContract {
             g.failure("203.0.113.7", "alice");
         }
         assertThat(g.check("203.0.113.7", "alice").locked()).isTrue();
-        assertThat(g.check("198.51.100.1", "alice").locked()).as("alice from her own address").isFalse();
+        assertThat(g.check("198.51.100.1", "alice").locked())
+                .as("alice from her own address")
+                .isFalse();
     }
 
     @Test
@@ -100,7 +116,9 @@ class LoginGuardContractTest extends StoreContract {
         assertThat(g.check("10.0.0.1", "alice").permanent()).isTrue();
         g.unlockAccount("alice");
         assertThat(g.check("10.0.0.1", "alice").locked()).isFalse();
-        assertThat(g.failure("10.0.0.1", "alice").locked()).as("counting starts again from zero").isFalse();
+        assertThat(g.failure("10.0.0.1", "alice").locked())
+                .as("counting starts again from zero")
+                .isFalse();
     }
 
     @Test
@@ -126,7 +144,11 @@ class LoginGuardContractTest extends StoreContract {
         if (backend.isRedis()) {
             String key = backend.connector().keys().key("lock", "alice", "ip:10.0.0.1");
             Long pttl = backend.connector().sync(c -> c.pttl(key));
-            assertThat(pttl).as("Redis drops the counter after lockout + reset time").isBetween(Duration.ofMinutes(16).minusSeconds(5).toMillis(), Duration.ofMinutes(16).toMillis());
+            assertThat(pttl)
+                    .as("Redis drops the counter after lockout + reset time")
+                    .isBetween(
+                            Duration.ofMinutes(16).minusSeconds(5).toMillis(),
+                            Duration.ofMinutes(16).toMillis());
         }
     }
 
@@ -141,7 +163,11 @@ class LoginGuardContractTest extends StoreContract {
         }
         assertThat(ghost).isEqualTo(real);
         assertThat(RateLimitResponse.lockedOut(ghost.get(3))).isEqualTo(RateLimitResponse.lockedOut(real.get(3)));
-        assertThat(RateLimitResponse.lockedOut(real.get(3)).refusal().orElseThrow().detail()).doesNotContain("alice");
+        assertThat(RateLimitResponse.lockedOut(real.get(3))
+                        .refusal()
+                        .orElseThrow()
+                        .detail())
+                .doesNotContain("alice");
     }
 
     @Test
@@ -159,10 +185,11 @@ class LoginGuardContractTest extends StoreContract {
     void listsTheLockoutsInForceNowAndNotThoseLiftedOrOver() {
         LoginGuard g = guard(policy(2, 2, 2, 0));
         g.failure("10.0.0.1", "alice");
-        g.failure("10.0.0.1", "alice");     // locks alice (account), alice from 10.0.0.1, and 10.0.0.1
-        g.failure("10.0.0.2", "bob");        // counted, not locked
+        g.failure("10.0.0.1", "alice"); // locks alice (account), alice from 10.0.0.1, and 10.0.0.1
+        g.failure("10.0.0.2", "bob"); // counted, not locked
 
-        assertThat(g.lockedNow(100)).extracting(l -> l.dimension() + " " + l.account().orElse("-") + " " + l.ip().orElse("-"))
+        assertThat(g.lockedNow(100))
+                .extracting(l -> l.dimension() + " " + l.account().orElse("-") + " " + l.ip().orElse("-"))
                 .containsExactlyInAnyOrder("account alice -", "ip-account alice 10.0.0.1", "ip - 10.0.0.1");
         assertThat(g.lockedNow(100)).allSatisfy(l -> {
             assertThat(l.permanent()).isFalse();
@@ -171,7 +198,9 @@ class LoginGuardContractTest extends StoreContract {
         assertThat(g.lockedNow(1)).hasSize(1);
 
         g.unlockIp("10.0.0.1");
-        assertThat(g.lockedNow(100)).extracting(ActiveLockout::dimension).containsExactlyInAnyOrder("account", "ip-account");
+        assertThat(g.lockedNow(100))
+                .extracting(ActiveLockout::dimension)
+                .containsExactlyInAnyOrder("account", "ip-account");
         g.unlockAccount("alice");
         assertThat(g.lockedNow(100)).isEmpty();
 

@@ -33,16 +33,19 @@ class RateLimitFaultIntegrationTest {
     @Test
     void redisKilledUnderLoadFallsBackAtOnceAndResumesAfterRestart() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start();
-             RedisConnector connector = RedisConnector.connect(GatehouseConfig.builder()
-                     .redisUrl(redis.url())
-                     .set("gatehouse.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms")
-                     .set("gatehouse.redis.circuit.retry-interval", "100ms")
-                     .build().redis(Purpose.RATE_LIMITS).orElseThrow());
-             RateLimiter limiter = RateLimiter.builder().redis(connector).build()) {
+                RedisConnector connector = RedisConnector.connect(GatehouseConfig.builder()
+                        .redisUrl(redis.url())
+                        .set("gatehouse.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms")
+                        .set("gatehouse.redis.circuit.retry-interval", "100ms")
+                        .build()
+                        .redis(Purpose.RATE_LIMITS)
+                        .orElseThrow());
+                RateLimiter limiter = RateLimiter.builder().redis(connector).build()) {
 
             RatePolicy fallback = RatePolicy.of("api-user", Limit.of(1_000_000, Duration.ofSeconds(1)));
             RatePolicy open = RatePolicy.of("api-ip", Limit.perMinute(1)).withStoreDownMode(StoreDownMode.FAIL_OPEN);
-            RatePolicy closed = RatePolicy.of("login-ip", Limit.perMinute(100)).withStoreDownMode(StoreDownMode.FAIL_CLOSED);
+            RatePolicy closed =
+                    RatePolicy.of("login-ip", Limit.perMinute(100)).withStoreDownMode(StoreDownMode.FAIL_CLOSED);
 
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong longestNanos = new AtomicLong();
@@ -60,7 +63,8 @@ class RateLimitFaultIntegrationTest {
                     while (running.get()) {
                         long start = System.nanoTime();
                         try {
-                            sources.get(limiter.decide(fallback, subject).source()).increment();
+                            sources.get(limiter.decide(fallback, subject).source())
+                                    .increment();
                         } catch (Throwable e) {
                             thrown.add(e);
                         }
@@ -70,32 +74,39 @@ class RateLimitFaultIntegrationTest {
                     }
                 });
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> sources.get(DecisionSource.REDIS).sum() > 100);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> sources.get(DecisionSource.REDIS).sum() > 100);
             assertThat(limiter.health()).isEqualTo(HealthStatus.HEALTHY);
 
             phase.set(1);
             redis.node().kill();
             long killedAt = System.nanoTime();
-            await().atMost(Duration.ofSeconds(3)).until(() -> sources.get(DecisionSource.FALLBACK).sum() > 1_000);
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> sources.get(DecisionSource.FALLBACK).sum() > 1_000);
             long fallbackAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
             assertThat(limiter.health()).isEqualTo(HealthStatus.DEGRADED);
 
             Decision o = limiter.decide(open, "10.0.0.1");
             assertThat(o.allowed()).isTrue();
             assertThat(o.source()).isEqualTo(DecisionSource.FAIL_OPEN);
-            assertThat(limiter.decide(open, "10.0.0.1").allowed()).as("fail-open ignores the limit").isTrue();
+            assertThat(limiter.decide(open, "10.0.0.1").allowed())
+                    .as("fail-open ignores the limit")
+                    .isTrue();
             Decision c = limiter.decide(closed, "10.0.0.1");
             assertThat(c.allowed()).isFalse();
             assertThat(c.source()).isEqualTo(DecisionSource.FAIL_CLOSED);
             assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(1));
             MultiDecision mixed = limiter.decideAll(Check.of(fallback, "user-0"), Check.of(closed, "10.0.0.1"));
-            assertThat(mixed.allowed()).as("a fail-closed limit refuses the whole request").isFalse();
+            assertThat(mixed.allowed())
+                    .as("a fail-closed limit refuses the whole request")
+                    .isFalse();
 
             long redisBefore = sources.get(DecisionSource.REDIS).sum();
             phase.set(2);
             redis.node().restart();
             long restartedAt = System.nanoTime();
-            await().atMost(Duration.ofSeconds(5)).until(() -> sources.get(DecisionSource.REDIS).sum() > redisBefore + 100);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> sources.get(DecisionSource.REDIS).sum() > redisBefore + 100);
             long resumedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
             await().atMost(Duration.ofSeconds(2)).until(() -> limiter.health() == HealthStatus.HEALTHY);
             assertThat(limiter.decide(closed, "10.0.0.2").source()).isEqualTo(DecisionSource.REDIS);
@@ -103,12 +114,19 @@ class RateLimitFaultIntegrationTest {
             running.set(false);
             pool.shutdown();
             assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-            System.out.printf("rate-limit fault test: fallback engaged %d ms after SIGKILL, Redis decisions resumed %d ms "
+            System.out.printf(
+                    "rate-limit fault test: fallback engaged %d ms after SIGKILL, Redis decisions resumed %d ms "
                             + "after restart, longest decision %d ms (before kill %d, while down %d, after restart %d), decisions by source %s%n",
-                    fallbackAfterMs, resumedAfterMs, TimeUnit.NANOSECONDS.toMillis(longestNanos.get()),
-                    TimeUnit.NANOSECONDS.toMillis(longestByPhase[0].get()), TimeUnit.NANOSECONDS.toMillis(longestByPhase[1].get()),
-                    TimeUnit.NANOSECONDS.toMillis(longestByPhase[2].get()), sources);
-            assertThat(thrown).as("decisions never throw for an unavailable store").isEmpty();
+                    fallbackAfterMs,
+                    resumedAfterMs,
+                    TimeUnit.NANOSECONDS.toMillis(longestNanos.get()),
+                    TimeUnit.NANOSECONDS.toMillis(longestByPhase[0].get()),
+                    TimeUnit.NANOSECONDS.toMillis(longestByPhase[1].get()),
+                    TimeUnit.NANOSECONDS.toMillis(longestByPhase[2].get()),
+                    sources);
+            assertThat(thrown)
+                    .as("decisions never throw for an unavailable store")
+                    .isEmpty();
             assertThat(Duration.ofNanos(longestNanos.get())).isLessThanOrEqualTo(COMMAND_TIMEOUT.plus(SLACK));
         }
     }

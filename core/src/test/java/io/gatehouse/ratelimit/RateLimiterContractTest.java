@@ -38,7 +38,11 @@ class RateLimiterContractTest extends StoreContract {
     }
 
     private RateLimiter limiter(CrossSlotMode mode, boolean denyCache) {
-        RateLimiter.Builder b = RateLimiter.builder().clock(clock).timeSource(TimeSource.CLIENT).crossSlot(mode).denyCache(denyCache);
+        RateLimiter.Builder b = RateLimiter.builder()
+                .clock(clock)
+                .timeSource(TimeSource.CLIENT)
+                .crossSlot(mode)
+                .denyCache(denyCache);
         if (backend.isRedis()) {
             b.redis(backend.connector());
         }
@@ -100,14 +104,19 @@ class RateLimiterContractTest extends StoreContract {
     @Test
     void refusesBadInputWithTypedErrorsAndChangesNothing() {
         RatePolicy p = RatePolicy.of("api-user", Limit.of(3, Duration.ofSeconds(1)));
-        assertThatThrownBy(() -> limiter.decide(p, "u1", 4)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> limiter.decide(p, "u1", 4))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("exceeds the burst");
         assertThatThrownBy(() -> limiter.decide(p, "u1", 0)).isInstanceOf(IllegalArgumentException.class);
         for (String bad : new String[] {"a{b}", "with space", "tab\t", "", "ctl\u0001"}) {
-            assertThatThrownBy(() -> limiter.decide(p, bad)).as(bad).isInstanceOf(io.gatehouse.InvalidInputException.class);
+            assertThatThrownBy(() -> limiter.decide(p, bad))
+                    .as(bad)
+                    .isInstanceOf(io.gatehouse.InvalidInputException.class);
         }
-        assertThatThrownBy(() -> RatePolicy.of("Bad Name", Limit.perSecond(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> limiter.decideAll(Check.of(p, "u1"), Check.of(p, "u1"))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> RatePolicy.of("Bad Name", Limit.perSecond(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> limiter.decideAll(Check.of(p, "u1"), Check.of(p, "u1")))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("twice");
         assertThatThrownBy(() -> limiter.decideAll(java.util.List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThat(limiter.peek(p, "u1").remaining()).isEqualTo(3);
@@ -147,13 +156,19 @@ class RateLimiterContractTest extends StoreContract {
             return;
         }
         RatePolicy p = RatePolicy.of("login-ip", Limit.of(1, Duration.ofHours(1)));
-        try (RateLimiter admin = RateLimiter.builder().redis(backend.connector()).clock(clock).timeSource(TimeSource.CLIENT).build()) {
+        try (RateLimiter admin = RateLimiter.builder()
+                .redis(backend.connector())
+                .clock(clock)
+                .timeSource(TimeSource.CLIENT)
+                .build()) {
             limiter.decide(p, "10.0.0.1");
             assertThat(limiter.decide(p, "10.0.0.1").allowed()).isFalse();
             assertThat(limiter.decide(p, "10.0.0.1").source()).isEqualTo(DecisionSource.LOCAL_DENY);
             admin.reset(p, "10.0.0.1");
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
-                    .until(() -> limiter.peek(p, "10.0.0.1").allowed() && limiter.decide(p, "10.0.0.1").allowed());
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> limiter.peek(p, "10.0.0.1").allowed()
+                            && limiter.decide(p, "10.0.0.1").allowed());
         }
     }
 
@@ -184,14 +199,22 @@ class RateLimiterContractTest extends StoreContract {
     void severalLimitsOfOneSubjectAreAllOrNothing() {
         RatePolicy perSecond = RatePolicy.of("api-second", Limit.of(10, Duration.ofSeconds(1)));
         RatePolicy perDay = RatePolicy.of("api-day", Limit.of(2, Duration.ofDays(1)));
-        assertThat(limiter.decideAll(Check.of(perSecond, "u1"), Check.of(perDay, "u1")).allowed()).isTrue();
-        assertThat(limiter.decideAll(Check.of(perSecond, "u1"), Check.of(perDay, "u1")).allowed()).isTrue();
+        assertThat(limiter.decideAll(Check.of(perSecond, "u1"), Check.of(perDay, "u1"))
+                        .allowed())
+                .isTrue();
+        assertThat(limiter.decideAll(Check.of(perSecond, "u1"), Check.of(perDay, "u1"))
+                        .allowed())
+                .isTrue();
         MultiDecision refused = limiter.decideAll(Check.of(perSecond, "u1"), Check.of(perDay, "u1"));
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.decisions()).extracting(Decision::policy).containsExactly("api-second", "api-day");
-        assertThat(refused.decisions().get(0).allowed()).as("the per-second limit alone would allow").isTrue();
+        assertThat(refused.decisions().get(0).allowed())
+                .as("the per-second limit alone would allow")
+                .isTrue();
         assertThat(refused.refusal().orElseThrow().policy()).isEqualTo("api-day");
-        assertThat(limiter.peek(perSecond, "u1").remaining()).as("refused request consumed nothing").isEqualTo(8);
+        assertThat(limiter.peek(perSecond, "u1").remaining())
+                .as("refused request consumed nothing")
+                .isEqualTo(8);
     }
 
     @Test
@@ -202,14 +225,18 @@ class RateLimiterContractTest extends StoreContract {
             RatePolicy ip = RatePolicy.of("login-ip", Limit.of(10, Duration.ofMinutes(1)));
             RatePolicy account = RatePolicy.of("login-account", Limit.of(2, Duration.ofMinutes(1)));
             for (int i = 0; i < 2; i++) {
-                assertThat(l.decideAll(Check.of(ip, "10.0.0." + i), Check.of(account, "alice")).allowed()).isTrue();
+                assertThat(l.decideAll(Check.of(ip, "10.0.0." + i), Check.of(account, "alice"))
+                                .allowed())
+                        .isTrue();
             }
             for (int i = 0; i < 5; i++) {
                 MultiDecision m = l.decideAll(Check.of(ip, "10.0.0.9"), Check.of(account, "alice"));
                 assertThat(m.allowed()).as(mode.name()).isFalse();
                 assertThat(m.decisions().get(0).allowed()).isTrue();
             }
-            assertThat(l.peek(ip, "10.0.0.9").remaining()).as(mode + ": refused requests left the IP limit untouched").isEqualTo(10);
+            assertThat(l.peek(ip, "10.0.0.9").remaining())
+                    .as(mode + ": refused requests left the IP limit untouched")
+                    .isEqualTo(10);
             if (backend.isRedis()) {
                 String key = backend.connector().keys().key("rl", "10.0.0.9", "login-ip");
                 Long exists = backend.connector().sync(c -> c.exists(key));
@@ -231,12 +258,17 @@ class RateLimiterContractTest extends StoreContract {
             backend.flush();
             RateLimiter l = limiter(mode, false);
             long before = scriptCalls();
-            assertThat(l.decideAll(Check.of(ip, "10.0.0.1"), Check.of(account, "alice")).allowed()).isTrue();
+            assertThat(l.decideAll(Check.of(ip, "10.0.0.1"), Check.of(account, "alice"))
+                            .allowed())
+                    .isTrue();
             long admitted = scriptCalls() - before;
             before = scriptCalls();
-            assertThat(l.decideAll(Check.of(ip, "10.0.0.1"), Check.of(account, "alice")).allowed()).isFalse();
+            assertThat(l.decideAll(Check.of(ip, "10.0.0.1"), Check.of(account, "alice"))
+                            .allowed())
+                    .isFalse();
             long refused = scriptCalls() - before;
-            assertThat(new long[] {admitted, refused}).as(mode + ": scripts for an admitted and a refused request")
+            assertThat(new long[] {admitted, refused})
+                    .as(mode + ": scripts for an admitted and a refused request")
                     .containsExactly(expected[mode.ordinal()]);
         }
     }
@@ -255,7 +287,8 @@ class RateLimiterContractTest extends StoreContract {
     private static long stat(String line, String name) {
         int at = line.indexOf("," + name) >= 0 ? line.indexOf("," + name) + 1 : line.indexOf(name);
         int end = line.indexOf(',', at);
-        return Long.parseLong(line.substring(at + name.length(), end < 0 ? line.length() : end).trim());
+        return Long.parseLong(line.substring(at + name.length(), end < 0 ? line.length() : end)
+                .trim());
     }
 
     @Test
@@ -289,7 +322,9 @@ class RateLimiterContractTest extends StoreContract {
     @Test
     void refusedKeyIsAnsweredLocallyUntilItsRetryAfter() {
         List<Decision> events = new ArrayList<>();
-        RateLimiter.Builder b = RateLimiter.builder().clock(clock).timeSource(TimeSource.CLIENT)
+        RateLimiter.Builder b = RateLimiter.builder()
+                .clock(clock)
+                .timeSource(TimeSource.CLIENT)
                 .listener(new RateLimitListener() {
                     @Override
                     public void exceeded(String subject, Decision decision) {
@@ -341,7 +376,9 @@ class RateLimiterContractTest extends StoreContract {
         String key = backend.connector().keys().key("rl", "alice", "login-account");
         assertThat(key).isEqualTo("gatehouse:rl:{alice}:login-account");
         Long pttl = backend.connector().sync(c -> c.pttl(key));
-        assertThat(pttl).as("the key expires when its state has drained").isBetween(Duration.ofMinutes(59).toMillis(),
-                Duration.ofHours(1).toMillis());
+        assertThat(pttl)
+                .as("the key expires when its state has drained")
+                .isBetween(
+                        Duration.ofMinutes(59).toMillis(), Duration.ofHours(1).toMillis());
     }
 }

@@ -29,12 +29,18 @@ class ClusterScriptsIntegrationTest {
         List<String> ran = new ArrayList<>();
         for (Path file : scripts) {
             String body = Files.readString(file);
-            String example = body.lines().filter(l -> l.startsWith("-- Example:")).findFirst()
-                    .orElseThrow(() -> new AssertionError(file + " has no '-- Example: KEYS ... ARGV ...' header line"));
-            List<String> words = Arrays.asList(example.substring("-- Example:".length()).trim().split("\\s+"));
+            String example = body.lines()
+                    .filter(l -> l.startsWith("-- Example:"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new AssertionError(file + " has no '-- Example: KEYS ... ARGV ...' header line"));
+            List<String> words = Arrays.asList(
+                    example.substring("-- Example:".length()).trim().split("\\s+"));
             int argvAt = words.indexOf("ARGV");
             List<String> keys = words.subList(1, argvAt < 0 ? words.size() : argvAt);
-            String[] args = argvAt < 0 ? new String[0] : words.subList(argvAt + 1, words.size()).toArray(new String[0]);
+            String[] args = argvAt < 0
+                    ? new String[0]
+                    : words.subList(argvAt + 1, words.size()).toArray(new String[0]);
             assertThat(words.get(0)).as(file + " example starts with KEYS").isEqualTo("KEYS");
             RedisScript script = RedisScript.of(file.getFileName().toString(), body, RedisScript.Reply.MULTI);
             cluster.eval(script, keys, args);
@@ -46,7 +52,11 @@ class ClusterScriptsIntegrationTest {
 
     /** Every .lua resource of the core library (its compiled resources directory). */
     static List<Path> allScripts() throws IOException, URISyntaxException {
-        Path classes = Path.of(RedisConnector.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(RedisConnector.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         try (Stream<Path> files = Files.walk(classes)) {
             return files.filter(p -> p.toString().endsWith(".lua")).sorted().toList();
         }

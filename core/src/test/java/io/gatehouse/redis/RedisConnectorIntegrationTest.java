@@ -1,11 +1,11 @@
 package io.gatehouse.redis;
 
-import io.gatehouse.store.CircuitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.config.RedisEndpoint;
+import io.gatehouse.store.CircuitState;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.StoreCommandException;
 import io.gatehouse.store.StoreScriptException;
@@ -25,10 +25,12 @@ import org.junit.jupiter.api.Test;
 class RedisConnectorIntegrationTest extends RedisContract {
 
     // Only commands the shipped ACL gives the gatehouse user (the TLS topology runs under it).
-    private static final RedisScript COUNTER = RedisScript.of("test/counter",
+    private static final RedisScript COUNTER = RedisScript.of(
+            "test/counter",
             "local n = redis.call('HINCRBY', KEYS[1], 'n', ARGV[1])\n"
                     + "redis.call('SET', KEYS[2], n)\n"
-                    + "return {n, KEYS[2]}", RedisScript.Reply.MULTI);
+                    + "return {n, KEYS[2]}",
+            RedisScript.Reply.MULTI);
 
     @Test
     void commandsRoundTrip() {
@@ -41,17 +43,27 @@ class RedisConnectorIntegrationTest extends RedisContract {
 
     @Test
     void aCommandListenerHearsEveryCommandWithItsTargetAndLatency() {
-        record Heard(String target, String command, long nanos) { }
+        record Heard(String target, String command, long nanos) {}
         List<Heard> heard = new CopyOnWriteArrayList<>();
-        RedisEndpoint endpoint = backend.config().redis(io.gatehouse.config.Purpose.TOKENS).orElseThrow();
-        try (RedisConnector redis = RedisConnector.connect(endpoint, "tokens", s -> "gatehouse.redis." + s,
+        RedisEndpoint endpoint =
+                backend.config().redis(io.gatehouse.config.Purpose.TOKENS).orElseThrow();
+        try (RedisConnector redis = RedisConnector.connect(
+                endpoint,
+                "tokens",
+                s -> "gatehouse.redis." + s,
                 (target, command, nanos) -> heard.add(new Heard(target, command, nanos)))) {
             String key = redis.keys().key("test", "listener", "k");
             redis.sync(c -> c.set(key, "v"));
-            redis.eval(COUNTER, List.of(redis.keys().key("test", "listener", "n"), redis.keys().key("test", "listener", "c")), "1");
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(heard)
-                    .anySatisfy(h -> assertThat(h.command()).isEqualTo("SET"))
-                    .anySatisfy(h -> assertThat(h.command()).isIn("EVALSHA", "EVAL")));
+            redis.eval(
+                    COUNTER,
+                    List.of(
+                            redis.keys().key("test", "listener", "n"),
+                            redis.keys().key("test", "listener", "c")),
+                    "1");
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(heard)
+                            .anySatisfy(h -> assertThat(h.command()).isEqualTo("SET"))
+                            .anySatisfy(h -> assertThat(h.command()).isIn("EVALSHA", "EVAL")));
             assertThat(heard).allSatisfy(h -> {
                 assertThat(h.target()).isEqualTo(redis.target()).startsWith("tokens@");
                 assertThat(h.nanos()).isPositive();
@@ -62,7 +74,8 @@ class RedisConnectorIntegrationTest extends RedisContract {
     @Test
     void scriptsRunAndSurviveScriptFlush() {
         RedisConnector redis = backend.connector();
-        List<String> keys = List.of(redis.keys().key("test", "t2", "n"), redis.keys().key("test", "t2", "copy"));
+        List<String> keys =
+                List.of(redis.keys().key("test", "t2", "n"), redis.keys().key("test", "t2", "copy"));
         List<Object> first = redis.eval(COUNTER, keys, "5");
         assertThat(first).containsExactly(5L, keys.get(1));
 
@@ -76,7 +89,8 @@ class RedisConnectorIntegrationTest extends RedisContract {
 
     @Test
     void preloadPutsScriptsOnEveryMaster() {
-        RedisScript script = RedisScript.of("test/preload-" + backend, "return '" + backend + "'", RedisScript.Reply.VALUE);
+        RedisScript script =
+                RedisScript.of("test/preload-" + backend, "return '" + backend + "'", RedisScript.Reply.VALUE);
         backend.connector().preload(List.of(script));
         for (RedisNode master : backend.deployment().masters()) {
             assertThat(master.cli("SCRIPT", "EXISTS", script.sha())).contains("1");
@@ -99,7 +113,8 @@ class RedisConnectorIntegrationTest extends RedisContract {
                 .isInstanceOf(StoreCommandException.class)
                 .hasMessageContaining("WRONGTYPE");
 
-        RedisScript failing = RedisScript.of("test/failing", "return redis.error_reply('boom')", RedisScript.Reply.VALUE);
+        RedisScript failing =
+                RedisScript.of("test/failing", "return redis.error_reply('boom')", RedisScript.Reply.VALUE);
         assertThatThrownBy(() -> redis.eval(failing, List.of(key)))
                 .isInstanceOfSatisfying(StoreScriptException.class, e -> {
                     assertThat(e.script()).isEqualTo("test/failing");
@@ -114,9 +129,11 @@ class RedisConnectorIntegrationTest extends RedisContract {
         String key = redis.keys().key("test", "t4");
         redis.sync(c -> c.set(key, "v"));
         CompletableFuture<Long> f = redis.async(c -> c.incr(key));
-        assertThat(f).failsWithin(Duration.ofSeconds(2))
+        assertThat(f)
+                .failsWithin(Duration.ofSeconds(2))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                .havingCause().isInstanceOf(StoreCommandException.class);
+                .havingCause()
+                .isInstanceOf(StoreCommandException.class);
     }
 
     @Test
@@ -150,8 +167,10 @@ class RedisConnectorIntegrationTest extends RedisContract {
         RedisConnector redis = backend.connector();
         String stream = redis.keys().key("test", "t5", "stream");
         try (RedisConnection blocking = redis.openDedicated()) {
-            CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> blocking.syncBlocking(Duration.ofSeconds(5),
-                    c -> c.xread(XReadArgs.Builder.block(Duration.ofSeconds(5)), StreamOffset.latest(stream))).size());
+            CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> blocking.syncBlocking(
+                            Duration.ofSeconds(5),
+                            c -> c.xread(XReadArgs.Builder.block(Duration.ofSeconds(5)), StreamOffset.latest(stream)))
+                    .size());
             // the shared connection is not held up by the blocked read
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 redis.sync(c -> c.xadd(stream, Map.of("k", "v")));

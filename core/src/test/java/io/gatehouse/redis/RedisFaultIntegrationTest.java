@@ -1,16 +1,14 @@
 package io.gatehouse.redis;
 
-import io.gatehouse.store.CircuitState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
+import io.gatehouse.store.CircuitState;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.store.StoreUnavailableException;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,10 +31,12 @@ class RedisFaultIntegrationTest {
     @Test
     void survivesSigkillAndRestart() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start();
-             RedisConnector connector = RedisConnector.connect(GatehouseConfig.builder()
-                     .redisUrl(redis.url())
-                     .set("gatehouse.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms")
-                     .build().redis(Purpose.TOKENS).orElseThrow())) {
+                RedisConnector connector = RedisConnector.connect(GatehouseConfig.builder()
+                        .redisUrl(redis.url())
+                        .set("gatehouse.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms")
+                        .build()
+                        .redis(Purpose.TOKENS)
+                        .orElseThrow())) {
 
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong lastSuccessNanos = new AtomicLong(System.nanoTime());
@@ -57,7 +57,8 @@ class RedisFaultIntegrationTest {
                             lastSuccessNanos.set(System.nanoTime());
                         } catch (StoreException e) {
                             failures.incrementAndGet();
-                            if (e instanceof StoreUnavailableException && e.getMessage().contains("circuit open")) {
+                            if (e instanceof StoreUnavailableException
+                                    && e.getMessage().contains("circuit open")) {
                                 fastFailures.incrementAndGet();
                             }
                             Thread.onSpinWait();
@@ -87,9 +88,14 @@ class RedisFaultIntegrationTest {
             assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
 
             long recoveryMs = TimeUnit.NANOSECONDS.toMillis(recoveredAt - restartedAt);
-            System.out.printf("fault test: circuit open %d ms after SIGKILL, %d failed calls (%d rejected by the open circuit), "
-                            + "longest call %d ms, recovery %d ms after restart%n", openedAfterMs, failures.get(),
-                    fastFailures.get(), TimeUnit.NANOSECONDS.toMillis(longestCallNanos.get()), recoveryMs);
+            System.out.printf(
+                    "fault test: circuit open %d ms after SIGKILL, %d failed calls (%d rejected by the open circuit), "
+                            + "longest call %d ms, recovery %d ms after restart%n",
+                    openedAfterMs,
+                    failures.get(),
+                    fastFailures.get(),
+                    TimeUnit.NANOSECONDS.toMillis(longestCallNanos.get()),
+                    recoveryMs);
             assertThat(foreign).as("exceptions that are not Gatehouse's").isEmpty();
             assertThat(failures.get()).isPositive();
             assertThat(Duration.ofNanos(longestCallNanos.get())).isLessThanOrEqualTo(COMMAND_TIMEOUT.plus(SLACK));

@@ -26,57 +26,82 @@ class StartupErrorsIntegrationTest {
     @Test
     void unreachableHost() throws Exception {
         int port = closedPort();
-        assertStartupError(b -> b.redisUrl("redis://127.0.0.1:" + port).set("gatehouse.redis.connect-timeout", "500ms"),
-                "gatehouse.redis.url", "Cannot connect");
+        assertStartupError(
+                b -> b.redisUrl("redis://127.0.0.1:" + port).set("gatehouse.redis.connect-timeout", "500ms"),
+                "gatehouse.redis.url",
+                "Cannot connect");
     }
 
     @Test
     void unreachableSentinels() throws Exception {
         int p = closedPort();
-        assertStartupError(b -> b.redisUrl("redis-sentinel://127.0.0.1:" + p + "#gatehouse")
-                .set("gatehouse.redis.connect-timeout", "500ms"), "gatehouse.redis.url", "Sentinels");
+        assertStartupError(
+                b -> b.redisUrl("redis-sentinel://127.0.0.1:" + p + "#gatehouse")
+                        .set("gatehouse.redis.connect-timeout", "500ms"),
+                "gatehouse.redis.url",
+                "Sentinels");
     }
 
     @Test
     void wrongPassword() {
         TlsRedis tls = SharedRedis.tls();
-        assertStartupError(b -> tlsFiles(b, tls).redisUrl("rediss://" + tls.username() + ":wrong@127.0.0.1:" + tls.masters().get(0).port()),
-                "gatehouse.redis.password", "refused the credentials");
+        assertStartupError(
+                b -> tlsFiles(b, tls)
+                        .redisUrl("rediss://" + tls.username() + ":wrong@127.0.0.1:"
+                                + tls.masters().get(0).port()),
+                "gatehouse.redis.password",
+                "refused the credentials");
     }
 
     @Test
     void wrongPasswordForOnePurposeNamesThatPurposesKey() {
         TlsRedis tls = SharedRedis.tls();
-        assertStartupError(b -> tlsFiles(b, tls).redisUrl(tls.url())
-                        .set("gatehouse.redis.events.url", "rediss://127.0.0.1:" + tls.masters().get(0).port())
+        assertStartupError(
+                b -> tlsFiles(b, tls)
+                        .redisUrl(tls.url())
+                        .set(
+                                "gatehouse.redis.events.url",
+                                "rediss://127.0.0.1:" + tls.masters().get(0).port())
                         .set("gatehouse.redis.events.username", tls.username())
                         .set("gatehouse.redis.events.password", "nope"),
-                "gatehouse.redis.events.password", "refused the credentials");
+                "gatehouse.redis.events.password",
+                "refused the credentials");
     }
 
     @Test
     void wrongCa() {
         TlsRedis tls = SharedRedis.tls();
-        assertStartupError(b -> tlsFiles(b, tls).redisUrl(tls.url())
-                        .set("gatehouse.redis.tls.ca-file", tls.otherCaCertFile().toString()),
-                "gatehouse.redis.tls.ca-file", "not trusted");
+        assertStartupError(
+                b -> tlsFiles(b, tls)
+                        .redisUrl(tls.url())
+                        .set(
+                                "gatehouse.redis.tls.ca-file",
+                                tls.otherCaCertFile().toString()),
+                "gatehouse.redis.tls.ca-file",
+                "not trusted");
     }
 
     @Test
     void missingCertificateFile() {
         TlsRedis tls = SharedRedis.tls();
-        assertStartupError(b -> tlsFiles(b, tls).redisUrl(tls.url())
+        assertStartupError(
+                b -> tlsFiles(b, tls)
+                        .redisUrl(tls.url())
                         .set("gatehouse.redis.tls.cert-file", tls.clientCertFile() + ".missing"),
-                "gatehouse.redis.tls.cert-file", "no readable file");
+                "gatehouse.redis.tls.cert-file",
+                "no readable file");
     }
 
     @Test
     void certificateFileThatIsNotACertificate() {
         TlsRedis tls = SharedRedis.tls();
-        assertStartupError(b -> tlsFiles(b, tls).redisUrl(tls.url())
+        assertStartupError(
+                b -> tlsFiles(b, tls)
+                        .redisUrl(tls.url())
                         .set("gatehouse.redis.tls.cert-file", tls.caCertFile().toString())
                         .set("gatehouse.redis.tls.key-file", tls.caCertFile().toString()),
-                "gatehouse.redis.tls.cert-file", "cannot be used");
+                "gatehouse.redis.tls.cert-file",
+                "cannot be used");
     }
 
     /** A loopback port nothing listens on. */
@@ -96,16 +121,22 @@ class StartupErrorsIntegrationTest {
         GatehouseConfig.Builder b = GatehouseConfig.builder();
         settings.accept(b);
         assertThatThrownBy(() -> {
-            try (Stores stores = Stores.open(b.build())) {
-                stores.health();
-            }
-        }).isInstanceOfSatisfying(ConfigException.class, e -> {
-            System.out.println("startup error for " + key + ": " + e.getMessage());
-            assertThat(e.key()).isEqualTo(key);
-            assertThat(e.getMessage()).contains(key).contains(fragment)
-                    .doesNotContain("\n").doesNotContain("io.lettuce").doesNotContain("io.netty")
-                    .doesNotContain("wrong@").doesNotContain(":nope");
-            assertThat(e.getCause()).isNull();
-        });
+                    try (Stores stores = Stores.open(b.build())) {
+                        stores.health();
+                    }
+                })
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    System.out.println("startup error for " + key + ": " + e.getMessage());
+                    assertThat(e.key()).isEqualTo(key);
+                    assertThat(e.getMessage())
+                            .contains(key)
+                            .contains(fragment)
+                            .doesNotContain("\n")
+                            .doesNotContain("io.lettuce")
+                            .doesNotContain("io.netty")
+                            .doesNotContain("wrong@")
+                            .doesNotContain(":nope");
+                    assertThat(e.getCause()).isNull();
+                });
     }
 }

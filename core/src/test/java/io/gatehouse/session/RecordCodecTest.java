@@ -7,13 +7,14 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The stored form: round trips, and any single altered character is caught by the MAC (seeded property tests). */
 class RecordCodecTest {
-    private static final SessionKeys KEYS = new SessionKeys(Base64.getDecoder().decode(SessionStoreIntegrationTest.MAC_KEY),
+    private static final SessionKeys KEYS = new SessionKeys(
+            Base64.getDecoder().decode(SessionStoreIntegrationTest.MAC_KEY),
             Base64.getDecoder().decode(SessionStoreIntegrationTest.DEVICE_KEY));
     private final RecordCodec codec = new RecordCodec(KEYS);
 
@@ -26,26 +27,38 @@ class RecordCodecTest {
             String user = "u" + r.nextInt(1_000_000);
             long created = 1_700_000_000L + r.nextInt(100_000_000);
             long lastSeen = created + r.nextInt(50_000);
-            String ip = r.nextBoolean() ? RecordCodec.packIp(r.nextInt(256) + ".0." + r.nextInt(256) + ".1")
+            String ip = r.nextBoolean()
+                    ? RecordCodec.packIp(r.nextInt(256) + ".0." + r.nextInt(256) + ".1")
                     : RecordCodec.packIp("2001:db8::" + Integer.toHexString(r.nextInt(65536)));
             Map<String, String> attrs = new TreeMap<>();
             for (int i = r.nextInt(4); i > 0; i--) {
                 attrs.put("k" + r.nextInt(100), randomText(r));
             }
-            String entry = codec.session(user, SessionIds.newRandomPart(), created, lastSeen, ip,
-                    codec.deviceId("fp", "f" + r.nextLong()), UserAgents.hash("ua" + r.nextInt()), RecordCodec.encodeAttributes(attrs));
+            String entry = codec.session(
+                    user,
+                    SessionIds.newRandomPart(),
+                    created,
+                    lastSeen,
+                    ip,
+                    codec.deviceId("fp", "f" + r.nextLong()),
+                    UserAgents.hash("ua" + r.nextInt()),
+                    RecordCodec.encodeAttributes(attrs));
             assertThat(entry).doesNotContain("\n");
             StoredSession s = codec.parseSession(user, entry).orElseThrow();
             assertThat(s.created()).isEqualTo(created);
             assertThat(s.lastSeen()).isEqualTo(lastSeen);
             assertThat(s.attributes()).isEqualTo(attrs);
             assertThat(s.ip()).isEqualTo(ip);
-            assertThat(codec.parseSession(user + "x", entry)).as("another user's entry").isEmpty();
+            assertThat(codec.parseSession(user + "x", entry))
+                    .as("another user's entry")
+                    .isEmpty();
 
             int at = r.nextInt(entry.length());
             char replacement = entry.charAt(at) == 'A' ? 'B' : 'A';
             String altered = entry.substring(0, at) + replacement + entry.substring(at + 1);
-            assertThat(codec.parseSession(user, altered)).as("altered at %d (seed %d)", at, seed).isEmpty();
+            assertThat(codec.parseSession(user, altered))
+                    .as("altered at %d (seed %d)", at, seed)
+                    .isEmpty();
         }
     }
 
@@ -63,7 +76,8 @@ class RecordCodecTest {
         String trust = codec.trust("u1", "AAAAAAAAAAA", 1_700_000_000L, 1_700_100_000L, "");
         assertThat(codec.parseTrust("u1", trust)).isPresent();
         assertThat(codec.parseSession("u1", trust)).isEmpty();
-        String session = codec.session("u1", SessionIds.newRandomPart(), 1_700_000_000L, 1_700_000_000L, "", "", "", "");
+        String session =
+                codec.session("u1", SessionIds.newRandomPart(), 1_700_000_000L, 1_700_000_000L, "", "", "", "");
         assertThat(codec.parseTrust("u1", session)).isEmpty();
     }
 
@@ -83,7 +97,8 @@ class RecordCodecTest {
         assertThat(SessionIds.parse(id).userId()).isEqualTo("alice@example.com");
         assertThat(SessionIds.parse(id).toString()).doesNotContain(id.substring(0, 22));
         String braces = SessionIds.compose(SessionIds.newRandomPart(), "a");
-        assertThatThrownBy(() -> SessionIds.parse(braces.substring(0, 23) + Base64.getUrlEncoder().encodeToString("{x}".getBytes())))
+        assertThatThrownBy(() -> SessionIds.parse(
+                        braces.substring(0, 23) + Base64.getUrlEncoder().encodeToString("{x}".getBytes())))
                 .isInstanceOf(SessionInputException.class);
         assertThatThrownBy(() -> SessionIds.parse("x".repeat(22) + ".!!")).isInstanceOf(SessionInputException.class);
         assertThatThrownBy(() -> SessionIds.parse(null)).isInstanceOf(SessionInputException.class);

@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Records every listener call, thread-safely, for assertions. */
 final class RecordingListener implements SessionListener {
-    record Ended(String userId, List<String> ids, EndReason reason) {
-    }
+    record Ended(String userId, List<String> ids, EndReason reason) {}
 
     final List<Session> created = new ArrayList<>();
     final List<Ended> ended = new ArrayList<>();

@@ -16,10 +16,15 @@ class ScheduledCleanupContractTest extends StoreContract {
     private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
 
     private SessionStore store() {
-        SessionStore.Builder b = SessionStore.builder().clock(clock)
-                .config(GatehouseConfig.builder().set("gatehouse.sessions.mac-key", "Wm9vb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb28=")
-                        .set("gatehouse.sessions.device-key", "RGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGU=").build());
-        return backend.isRedis() ? b.redis(backend.connector()).build() : b.inMemory().build();
+        SessionStore.Builder b = SessionStore.builder()
+                .clock(clock)
+                .config(GatehouseConfig.builder()
+                        .set("gatehouse.sessions.mac-key", "Wm9vb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb28=")
+                        .set("gatehouse.sessions.device-key", "RGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGU=")
+                        .build());
+        return backend.isRedis()
+                ? b.redis(backend.connector()).build()
+                : b.inMemory().build();
     }
 
     private Stores stores() {
@@ -44,11 +49,17 @@ class ScheduledCleanupContractTest extends StoreContract {
         assertThat(sessions.get(live.id())).isPresent();
 
         if (backend.isRedis()) {
-            assertThat(second.runOnce()).as("the lease is the first instance's for this interval").isEmpty();
+            assertThat(second.runOnce())
+                    .as("the lease is the first instance's for this interval")
+                    .isEmpty();
             assertThat(second.skipped()).isEqualTo(1);
-            assertThat(first.runOnce()).as("nor does the first run twice in one interval").isEmpty();
+            assertThat(first.runOnce())
+                    .as("nor does the first run twice in one interval")
+                    .isEmpty();
         } else {
-            assertThat(second.runOnce()).as("in memory every instance is its own deployment").isPresent();
+            assertThat(second.runOnce())
+                    .as("in memory every instance is its own deployment")
+                    .isPresent();
         }
         stores.close();
     }
@@ -56,11 +67,19 @@ class ScheduledCleanupContractTest extends StoreContract {
     @Test
     void theIntervalIsReadFromTheConfiguration() {
         assertThat(ScheduledCleanup.interval(GatehouseConfig.builder().build())).contains(Duration.ofHours(1));
-        assertThat(ScheduledCleanup.interval(GatehouseConfig.builder().set(ScheduledCleanup.INTERVAL_KEY, "0s").build())).isEmpty();
-        assertThat(ScheduledCleanup.interval(GatehouseConfig.builder().set(ScheduledCleanup.INTERVAL_KEY, "15m").build()))
+        assertThat(ScheduledCleanup.interval(GatehouseConfig.builder()
+                        .set(ScheduledCleanup.INTERVAL_KEY, "0s")
+                        .build()))
+                .isEmpty();
+        assertThat(ScheduledCleanup.interval(GatehouseConfig.builder()
+                        .set(ScheduledCleanup.INTERVAL_KEY, "15m")
+                        .build()))
                 .contains(Duration.ofMinutes(15));
-        assertThatThrownBy(() -> ScheduledCleanup.interval(GatehouseConfig.builder().set(ScheduledCleanup.INTERVAL_KEY, "10ms").build()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(ScheduledCleanup.INTERVAL_KEY);
+        assertThatThrownBy(() -> ScheduledCleanup.interval(GatehouseConfig.builder()
+                        .set(ScheduledCleanup.INTERVAL_KEY, "10ms")
+                        .build()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(ScheduledCleanup.INTERVAL_KEY);
     }
 
     @Test
@@ -72,7 +91,9 @@ class ScheduledCleanupContractTest extends StoreContract {
         clock.advance(sessions.settings().idleTimeout().plusSeconds(1));
 
         assertThat(sessions.cleanup(1, true).runToEnd().entriesRemoved()).isEqualTo(3);
-        assertThat(sessions.cleanup(1, true).runToEnd().entriesRemoved()).as("nothing was removed").isEqualTo(3);
+        assertThat(sessions.cleanup(1, true).runToEnd().entriesRemoved())
+                .as("nothing was removed")
+                .isEqualTo(3);
         assertThat(sessions.cleanup(1).runToEnd().entriesRemoved()).isEqualTo(3);
         assertThat(sessions.cleanup(1, true).runToEnd().entriesRemoved()).isZero();
     }

@@ -33,9 +33,11 @@ class SessionSettingsTest {
     @Test
     void badValuesNameTheirKey() {
         assertThatThrownBy(() -> SessionSettings.from(config("gatehouse.sessions.limit-policy", "drop")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("gatehouse.sessions.limit-policy"));
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.key()).isEqualTo("gatehouse.sessions.limit-policy"));
         assertThatThrownBy(() -> SessionSettings.from(config("gatehouse.sessions.touch-interval", "30m")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("gatehouse.sessions.touch-interval"));
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.key()).isEqualTo("gatehouse.sessions.touch-interval"));
         assertThatThrownBy(() -> SessionSettings.from(config("gatehouse.sessions.max-per-user", "-1")))
                 .isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> SessionSettings.from(config("gatehouse.sessions.max-per-user", "2000")))
@@ -47,9 +49,12 @@ class SessionSettingsTest {
     @Test
     void redisRequiresBothKeysAndMemoryMakesThemUp() {
         assertThatThrownBy(() -> SessionKeys.from(config(), true))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("gatehouse.sessions.mac-key"));
-        assertThatThrownBy(() -> SessionKeys.from(config("gatehouse.sessions.mac-key", SessionStoreIntegrationTest.MAC_KEY), true))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("gatehouse.sessions.device-key"));
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.key()).isEqualTo("gatehouse.sessions.mac-key"));
+        assertThatThrownBy(() -> SessionKeys.from(
+                        config("gatehouse.sessions.mac-key", SessionStoreIntegrationTest.MAC_KEY), true))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.key()).isEqualTo("gatehouse.sessions.device-key"));
         SessionKeys a = SessionKeys.from(config(), false);
         SessionKeys b = SessionKeys.from(config(), false);
         assertThat(a.macKey()).hasSize(32).isNotEqualTo(b.macKey());
@@ -59,8 +64,11 @@ class SessionSettingsTest {
     @Test
     void shortOrMalformedKeysAreRefusedWithoutEchoingThem() {
         assertThatThrownBy(() -> SessionKeys.from(config("gatehouse.sessions.mac-key", "c2hvcnQ="), true))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("at least 32").hasMessageNotContaining("c2hvcnQ=");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("at least 32")
+                .hasMessageNotContaining("c2hvcnQ=");
         assertThatThrownBy(() -> SessionKeys.from(config("gatehouse.sessions.mac-key", "not*base64!"), true))
-                .isInstanceOf(ConfigException.class).hasMessageNotContaining("not*base64!");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageNotContaining("not*base64!");
     }
 }

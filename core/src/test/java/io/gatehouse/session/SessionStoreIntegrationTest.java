@@ -18,10 +18,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class SessionStoreIntegrationTest extends StoreContract {
     static final String MAC_KEY = "c2Vzc2lvbi1tYWMta2V5LWZvci10ZXN0cy0zMi1ieXRlcyE=";
     static final String DEVICE_KEY = "ZGV2aWNlLWtleS1mb3ItdGVzdHMtMzItYnl0ZXMtbG9uZyE=";
-    static final String CHROME = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+    static final String CHROME =
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
 
     MutableClock clock;
     RecordingListener events;
@@ -52,12 +53,16 @@ class SessionStoreIntegrationTest extends StoreContract {
                 .set("gatehouse.sessions.idle-timeout", "30m")
                 .set("gatehouse.sessions.absolute-timeout", "2h");
         settings.forEach(config::set);
-        SessionStore.Builder b = SessionStore.builder().config(config.build()).clock(clock).listener(events);
-        return backend.isRedis() ? b.redis(backend.connector()).build() : b.inMemory().build();
+        SessionStore.Builder b =
+                SessionStore.builder().config(config.build()).clock(clock).listener(events);
+        return backend.isRedis()
+                ? b.redis(backend.connector()).build()
+                : b.inMemory().build();
     }
 
     Session login(String user) {
-        return sessions.create(NewSession.forUser(user).ip("203.0.113.7").userAgent(CHROME).build());
+        return sessions.create(
+                NewSession.forUser(user).ip("203.0.113.7").userAgent(CHROME).build());
     }
 
     /** The raw value of a user's key on Redis (tests of the stored form only). */
@@ -69,8 +74,13 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void createdSessionReadsBackWithEverythingItWasGiven() {
-        Session s = sessions.create(NewSession.forUser("u42").ip("2001:db8::1").userAgent(CHROME)
-                .fingerprint("device-cookie-1").attribute("locale", "en-GB").attribute("note", "a|b\nc&d=e").build());
+        Session s = sessions.create(NewSession.forUser("u42")
+                .ip("2001:db8::1")
+                .userAgent(CHROME)
+                .fingerprint("device-cookie-1")
+                .attribute("locale", "en-GB")
+                .attribute("note", "a|b\nc&d=e")
+                .build());
 
         Session read = sessions.get(s.id()).orElseThrow();
         assertThat(read).isEqualTo(s);
@@ -104,7 +114,8 @@ class SessionStoreIntegrationTest extends StoreContract {
         Session s = login("u1");
         String forged = "AAAAAAAAAAAAAAAAAAAAAA" + s.id().substring(22);
         assertThat(sessions.get(forged)).isEmpty();
-        assertThatThrownBy(() -> sessions.get("not-a-session")).isInstanceOf(SessionInputException.class)
+        assertThatThrownBy(() -> sessions.get("not-a-session"))
+                .isInstanceOf(SessionInputException.class)
                 .hasMessageNotContaining("not-a-session");
         assertThatThrownBy(() -> sessions.get(s.id().substring(0, 22) + ".e3V9")) // user part "{u}"
                 .isInstanceOf(SessionInputException.class);
@@ -112,15 +123,21 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void badInputIsRefusedAndStoresNothing() {
-        assertThatThrownBy(() -> sessions.create(NewSession.forUser("u{1}").build())).isInstanceOf(SessionInputException.class);
-        assertThatThrownBy(() -> sessions.create(NewSession.forUser("u 1").build())).isInstanceOf(SessionInputException.class);
-        assertThatThrownBy(() -> sessions.create(NewSession.forUser("u1").ip("localhost").build()))
+        assertThatThrownBy(() -> sessions.create(NewSession.forUser("u{1}").build()))
                 .isInstanceOf(SessionInputException.class);
-        assertThatThrownBy(() -> sessions.create(NewSession.forUser("u1").ip("999.1.1.1").build()))
+        assertThatThrownBy(() -> sessions.create(NewSession.forUser("u 1").build()))
                 .isInstanceOf(SessionInputException.class);
-        assertThatThrownBy(() -> sessions.create(NewSession.forUser("u1").attribute("bad key", "v").build()))
+        assertThatThrownBy(() ->
+                        sessions.create(NewSession.forUser("u1").ip("localhost").build()))
                 .isInstanceOf(SessionInputException.class);
-        assertThatThrownBy(() -> sessions.create(NewSession.forUser("u1").attribute("k", "x".repeat(300)).build()))
+        assertThatThrownBy(() ->
+                        sessions.create(NewSession.forUser("u1").ip("999.1.1.1").build()))
+                .isInstanceOf(SessionInputException.class);
+        assertThatThrownBy(() -> sessions.create(
+                        NewSession.forUser("u1").attribute("bad key", "v").build()))
+                .isInstanceOf(SessionInputException.class);
+        assertThatThrownBy(() -> sessions.create(
+                        NewSession.forUser("u1").attribute("k", "x".repeat(300)).build()))
                 .isInstanceOf(SessionInputException.class);
         assertThat(sessions.list("u1")).isEmpty();
         assertThat(events.created).isEmpty();
@@ -200,7 +217,8 @@ class SessionStoreIntegrationTest extends StoreContract {
         assertThat(sessions.get(s.id())).isPresent();
         String otherKey = backend.connector().keys().key("s", "u2");
         backend.connector().sync(c -> c.set(otherKey, original));
-        String stolen = s.id().substring(0, 23) + Base64.getUrlEncoder().withoutPadding().encodeToString("u2".getBytes());
+        String stolen = s.id().substring(0, 23)
+                + Base64.getUrlEncoder().withoutPadding().encodeToString("u2".getBytes());
         assertThat(sessions.get(stolen)).isEmpty();
         assertThat(sessions.list("u2")).isEmpty();
 
@@ -247,7 +265,8 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void endAllEndsEverySessionButKeepsTrustedDevices() {
-        Session a = sessions.create(NewSession.forUser("u1").fingerprint("phone").build());
+        Session a =
+                sessions.create(NewSession.forUser("u1").fingerprint("phone").build());
         Session b = login("u1");
         sessions.trustDevice("u1", a.deviceId().orElseThrow());
 
@@ -265,7 +284,9 @@ class SessionStoreIntegrationTest extends StoreContract {
         Session fresh = login("u1");
         clock.advance(Duration.ofMinutes(15)); // old is idle for 35 min: expired
         assertThat(sessions.endAll("u1")).containsExactly(fresh.id());
-        assertThat(events.endedIds(EndReason.ENDED_ALL)).containsExactly(fresh.id()).doesNotContain(old.id());
+        assertThat(events.endedIds(EndReason.ENDED_ALL))
+                .containsExactly(fresh.id())
+                .doesNotContain(old.id());
     }
 
     // ---- list and index cleanup
@@ -295,12 +316,15 @@ class SessionStoreIntegrationTest extends StoreContract {
         if (backend.isRedis()) {
             assertThat(raw("back").split("\n")).as("one entry left").hasSize(2);
             assertThat(raw("gone").split("\n")).as("untouched until cleanup").hasSize(4);
-            Long ttl = backend.connector().sync(c -> c.ttl(backend.connector().keys().key("s", "back")));
+            Long ttl = backend.connector()
+                    .sync(c -> c.ttl(backend.connector().keys().key("s", "back")));
             assertThat(ttl).isBetween(1L, Duration.ofMinutes(30).toSeconds());
         }
 
         CleanupBatch first = sessions.cleanup(1).runToEnd();
-        assertThat(first.entriesRemoved()).as("the 3 entries of the user who did not return").isEqualTo(3);
+        assertThat(first.entriesRemoved())
+                .as("the 3 entries of the user who did not return")
+                .isEqualTo(3);
         assertThat(first.usersVisited()).isGreaterThanOrEqualTo(2);
         if (backend.isRedis()) {
             assertThat(raw("gone")).isNull();
@@ -323,7 +347,8 @@ class SessionStoreIntegrationTest extends StoreContract {
         sessions.touch(s1.id()); // s2 is now the least recently seen
         Session s4 = login("u1");
 
-        assertThat(events.ended).containsExactly(new RecordingListener.Ended("u1", List.of(s2.id()), EndReason.EVICTED));
+        assertThat(events.ended)
+                .containsExactly(new RecordingListener.Ended("u1", List.of(s2.id()), EndReason.EVICTED));
         assertThat(sessions.list("u1")).extracting(Session::id).containsExactlyInAnyOrder(s1.id(), s3.id(), s4.id());
     }
 
@@ -341,9 +366,13 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void twentyConcurrentLoginsNeverExceedTheLimitWithEvictOldest() throws Exception {
-        sessions = store(Map.of("gatehouse.sessions.max-per-user", "5", "gatehouse.sessions.limit-policy", "evict-oldest"));
+        sessions = store(
+                Map.of("gatehouse.sessions.max-per-user", "5", "gatehouse.sessions.limit-policy", "evict-oldest"));
         List<Object> results = concurrentLogins(20);
-        List<String> created = results.stream().filter(r -> r instanceof Session).map(r -> ((Session) r).id()).toList();
+        List<String> created = results.stream()
+                .filter(r -> r instanceof Session)
+                .map(r -> ((Session) r).id())
+                .toList();
         assertThat(created).hasSize(20);
         List<String> live = sessions.list("u1").stream().map(Session::id).toList();
         assertThat(live).hasSize(5);
@@ -358,9 +387,13 @@ class SessionStoreIntegrationTest extends StoreContract {
     void twentyConcurrentLoginsNeverExceedTheLimitWithRefuse() throws Exception {
         sessions = store(Map.of("gatehouse.sessions.max-per-user", "5", "gatehouse.sessions.limit-policy", "refuse"));
         List<Object> results = concurrentLogins(20);
-        List<String> created = results.stream().filter(r -> r instanceof Session).map(r -> ((Session) r).id()).toList();
+        List<String> created = results.stream()
+                .filter(r -> r instanceof Session)
+                .map(r -> ((Session) r).id())
+                .toList();
         assertThat(created).hasSize(5);
-        assertThat(results.stream().filter(r -> r instanceof SessionLimitExceededException)).hasSize(15);
+        assertThat(results.stream().filter(r -> r instanceof SessionLimitExceededException))
+                .hasSize(15);
         assertThat(sessions.list("u1")).extracting(Session::id).containsExactlyInAnyOrderElementsOf(created);
         assertThat(events.ended).isEmpty();
     }
@@ -399,34 +432,49 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void attributesAreUpdatedAndBadOnesRefused() {
-        Session s = sessions.create(NewSession.forUser("u1").attribute("a", "1").attribute("b", "2").build());
-        Session u = sessions.updateAttributes(s.id(), Map.of("c", "3", "a", "9"), Set.of("b")).orElseThrow();
+        Session s = sessions.create(
+                NewSession.forUser("u1").attribute("a", "1").attribute("b", "2").build());
+        Session u = sessions.updateAttributes(s.id(), Map.of("c", "3", "a", "9"), Set.of("b"))
+                .orElseThrow();
         assertThat(u.attributes()).isEqualTo(Map.of("a", "9", "c", "3"));
         assertThat(sessions.get(s.id()).orElseThrow().attributes()).isEqualTo(Map.of("a", "9", "c", "3"));
         assertThatThrownBy(() -> sessions.updateAttributes(s.id(), Map.of("no spaces", "x"), Set.of()))
                 .isInstanceOf(SessionInputException.class);
         assertThat(sessions.get(s.id()).orElseThrow().attributes()).isEqualTo(Map.of("a", "9", "c", "3"));
         sessions.end(s.id());
-        assertThat(sessions.updateAttributes(s.id(), Map.of("x", "1"), Set.of())).isEmpty();
+        assertThat(sessions.updateAttributes(s.id(), Map.of("x", "1"), Set.of()))
+                .isEmpty();
     }
 
     // ---- devices
 
     @Test
     void sessionsAreGroupedByDeviceAndFingerprintsAreNotStored() {
-        Session p1 = sessions.create(NewSession.forUser("u1").userAgent("PhoneApp/1.0").fingerprint("fp-phone-secret").build());
+        Session p1 = sessions.create(NewSession.forUser("u1")
+                .userAgent("PhoneApp/1.0")
+                .fingerprint("fp-phone-secret")
+                .build());
         clock.advance(Duration.ofMinutes(1));
-        Session p2 = sessions.create(NewSession.forUser("u1").userAgent("PhoneApp/1.1").fingerprint("fp-phone-secret").build());
-        Session laptop = sessions.create(NewSession.forUser("u1").userAgent(CHROME).build());
+        Session p2 = sessions.create(NewSession.forUser("u1")
+                .userAgent("PhoneApp/1.1")
+                .fingerprint("fp-phone-secret")
+                .build());
+        Session laptop =
+                sessions.create(NewSession.forUser("u1").userAgent(CHROME).build());
 
         List<Device> devices = sessions.devices("u1");
         assertThat(devices).hasSize(2);
-        Device phone = devices.stream().filter(d -> d.deviceId().equals(sessions.deviceId("fp-phone-secret"))).findFirst().orElseThrow();
+        Device phone = devices.stream()
+                .filter(d -> d.deviceId().equals(sessions.deviceId("fp-phone-secret")))
+                .findFirst()
+                .orElseThrow();
         assertThat(phone.sessions()).extracting(Session::id).containsExactly(p2.id(), p1.id());
         assertThat(phone.userAgent()).contains("PhoneApp/1.1");
         assertThat(phone.firstSeenAt()).isEqualTo(p1.createdAt());
         assertThat(phone.trusted()).isFalse();
-        assertThat(devices).anySatisfy(d -> assertThat(d.sessions()).extracting(Session::id).containsExactly(laptop.id()));
+        assertThat(devices)
+                .anySatisfy(
+                        d -> assertThat(d.sessions()).extracting(Session::id).containsExactly(laptop.id()));
         if (backend.isRedis()) {
             assertThat(raw("u1")).doesNotContain("fp-phone-secret").doesNotContain("PhoneApp");
         }
@@ -434,7 +482,8 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void trustedDevicesAreMarkedListedUnmarkedAndExpire() {
-        Session s = sessions.create(NewSession.forUser("u1").userAgent(CHROME).fingerprint("laptop").build());
+        Session s = sessions.create(
+                NewSession.forUser("u1").userAgent(CHROME).fingerprint("laptop").build());
         String device = s.deviceId().orElseThrow();
         assertThat(sessions.isTrusted("u1", "laptop")).isFalse();
 
@@ -444,8 +493,12 @@ class SessionStoreIntegrationTest extends StoreContract {
         assertThat(sessions.isTrusted("u1", "laptop")).isTrue();
         assertThat(sessions.isTrusted("u2", "laptop")).isFalse();
         assertThat(sessions.isTrusted("u1", "other")).isFalse();
-        assertThat(sessions.trustedDevices("u1")).extracting(TrustedDevice::deviceId).containsExactly(device);
-        assertThat(sessions.devices("u1")).singleElement().satisfies(d -> assertThat(d.trusted()).isTrue());
+        assertThat(sessions.trustedDevices("u1"))
+                .extracting(TrustedDevice::deviceId)
+                .containsExactly(device);
+        assertThat(sessions.devices("u1"))
+                .singleElement()
+                .satisfies(d -> assertThat(d.trusted()).isTrue());
         assertThat(events.trusted).hasSize(1);
 
         assertThat(sessions.untrustDevice("u1", device)).isTrue();
@@ -456,7 +509,9 @@ class SessionStoreIntegrationTest extends StoreContract {
         sessions.trustDevice("u1", device);
         clock.advance(Duration.ofDays(30).minusSeconds(1));
         assertThat(sessions.isTrusted("u1", "laptop")).isTrue();
-        assertThat(sessions.devices("u1")).singleElement().satisfies(d -> assertThat(d.sessions()).isEmpty());
+        assertThat(sessions.devices("u1"))
+                .singleElement()
+                .satisfies(d -> assertThat(d.sessions()).isEmpty());
         clock.advance(Duration.ofSeconds(1));
         assertThat(sessions.isTrusted("u1", "laptop")).isFalse();
         assertThat(sessions.trustedDevices("u1")).isEmpty();
@@ -465,29 +520,38 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void aTrustedDeviceKeepsAUserKeyAliveAfterItsSessionsExpire() {
-        Session s = sessions.create(NewSession.forUser("u1").fingerprint("tablet").build());
+        Session s =
+                sessions.create(NewSession.forUser("u1").fingerprint("tablet").build());
         sessions.trustDevice("u1", s.deviceId().orElseThrow(), Duration.ofDays(2));
         clock.advance(Duration.ofDays(1));
         login("u1"); // prunes the expired session, keeps the trust
         assertThat(sessions.isTrusted("u1", "tablet")).isTrue();
         assertThat(sessions.list("u1")).hasSize(1);
         if (backend.isRedis()) {
-            Long ttl = backend.connector().sync(c -> c.ttl(backend.connector().keys().key("s", "u1")));
+            Long ttl = backend.connector()
+                    .sync(c -> c.ttl(backend.connector().keys().key("s", "u1")));
             assertThat(ttl).isGreaterThan(Duration.ofHours(23).toSeconds());
         }
     }
 
     @Test
     void listenerFailuresDoNotUndoTheChange() {
-        SessionStore.Builder b = SessionStore.builder().config(GatehouseConfig.builder()
-                .set("gatehouse.sessions.mac-key", MAC_KEY).set("gatehouse.sessions.device-key", DEVICE_KEY).build())
-                .clock(clock).listener(new SessionListener() {
+        SessionStore.Builder b = SessionStore.builder()
+                .config(GatehouseConfig.builder()
+                        .set("gatehouse.sessions.mac-key", MAC_KEY)
+                        .set("gatehouse.sessions.device-key", DEVICE_KEY)
+                        .build())
+                .clock(clock)
+                .listener(new SessionListener() {
                     @Override
                     public void sessionsEnded(String userId, List<String> ids, EndReason reason) {
                         throw new IllegalStateException("token service down");
                     }
-                }).listener(events);
-        SessionStore store = backend.isRedis() ? b.redis(backend.connector()).build() : b.inMemory().build();
+                })
+                .listener(events);
+        SessionStore store = backend.isRedis()
+                ? b.redis(backend.connector()).build()
+                : b.inMemory().build();
         Session s = store.create(NewSession.forUser("u1").build());
         assertThat(store.end(s.id())).isTrue();
         assertThat(store.get(s.id())).isEqualTo(Optional.empty());

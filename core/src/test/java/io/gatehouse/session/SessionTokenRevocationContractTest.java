@@ -24,15 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
 /** Ending a session, in any way, makes its tokens fail the local revocation check (as {@link Gatehouse} wires it). */
 class SessionTokenRevocationContractTest extends StoreContract {
     private final MutableClock clock = MutableClock.at("2026-11-21T10:00:00Z");
+
     @TempDir
     Path dataDir;
+
     private TokenService tokens;
     private SessionStore sessions;
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeEach
     void start() {
-        GatehouseConfig config = backend.configBuilder().dataDir(dataDir)
+        GatehouseConfig config = backend.configBuilder()
+                .dataDir(dataDir)
                 .set("gatehouse.tokens.revocation.read-block", "200ms")
                 .set("gatehouse.sessions.mac-key", SessionStoreIntegrationTest.MAC_KEY)
                 .set("gatehouse.sessions.device-key", SessionStoreIntegrationTest.DEVICE_KEY)
@@ -40,7 +43,8 @@ class SessionTokenRevocationContractTest extends StoreContract {
                 .set("gatehouse.sessions.limit-policy", "evict-oldest")
                 .build();
         // Through the one entry point, as a library user would: no wiring here.
-        Gatehouse gatehouse = Gatehouse.builder().config(config).clock(clock).withoutUsers().build();
+        Gatehouse gatehouse =
+                Gatehouse.builder().config(config).clock(clock).withoutUsers().build();
         open.add(gatehouse);
         tokens = gatehouse.tokens();
         sessions = gatehouse.sessions();

@@ -18,7 +18,9 @@ class StoresIntegrationTest {
             }
             HealthReport health = stores.health();
             assertThat(health.status()).isEqualTo(HealthStatus.HEALTHY);
-            assertThat(health.targets()).singleElement().satisfies(t -> assertThat(t.target()).endsWith("@in-memory"));
+            assertThat(health.targets())
+                    .singleElement()
+                    .satisfies(t -> assertThat(t.target()).endsWith("@in-memory"));
         }
     }
 
@@ -26,10 +28,14 @@ class StoresIntegrationTest {
     void purposesWithTheSameEndpointShareAConnector() {
         String shared = SharedRedis.standalone().url();
         try (StandaloneRedis own = StandaloneRedis.start();
-             Stores stores = Stores.open(GatehouseConfig.builder().redisUrl(shared)
-                     .redisUrl(Purpose.RATE_LIMITS, own.url()).build())) {
-            assertThat(stores.redis(Purpose.TOKENS).orElseThrow()).isSameAs(stores.redis(Purpose.SESSIONS).orElseThrow());
-            assertThat(stores.redis(Purpose.RATE_LIMITS).orElseThrow()).isNotSameAs(stores.redis(Purpose.TOKENS).orElseThrow());
+                Stores stores = Stores.open(GatehouseConfig.builder()
+                        .redisUrl(shared)
+                        .redisUrl(Purpose.RATE_LIMITS, own.url())
+                        .build())) {
+            assertThat(stores.redis(Purpose.TOKENS).orElseThrow())
+                    .isSameAs(stores.redis(Purpose.SESSIONS).orElseThrow());
+            assertThat(stores.redis(Purpose.RATE_LIMITS).orElseThrow())
+                    .isNotSameAs(stores.redis(Purpose.TOKENS).orElseThrow());
             assertThat(stores.health().targets()).hasSize(2);
             assertThat(stores.health().status()).isEqualTo(HealthStatus.HEALTHY);
 

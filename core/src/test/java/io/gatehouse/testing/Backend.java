@@ -57,9 +57,7 @@ public enum Backend {
         // Generous limits: the suite shares two cores with a dozen redis-servers, and a TLS handshake
         // or a command that waits for the CPU is not what these tests are about. Tests of timeouts
         // and the circuit breaker configure their own.
-        b.redisUrl(d.url())
-                .set("gatehouse.redis.connect-timeout", "10s")
-                .set("gatehouse.redis.command-timeout", "5s");
+        b.redisUrl(d.url()).set("gatehouse.redis.connect-timeout", "10s").set("gatehouse.redis.command-timeout", "5s");
         if (d instanceof TlsRedis tls) {
             b.set("gatehouse.redis.tls.ca-file", tls.caCertFile().toString());
             b.set("gatehouse.redis.tls.cert-file", tls.clientCertFile().toString());
@@ -71,7 +69,8 @@ public enum Backend {
     /** The connector shared by all tests on this backend. Do not close it. */
     public synchronized RedisConnector connector() {
         return CONNECTORS.computeIfAbsent(this, b -> {
-            RedisConnector c = RedisConnector.connect(config().redis(Purpose.TOKENS).orElseThrow());
+            RedisConnector c =
+                    RedisConnector.connect(config().redis(Purpose.TOKENS).orElseThrow());
             Runtime.getRuntime().addShutdownHook(new Thread(c::close));
             return c;
         });
@@ -82,7 +81,9 @@ public enum Backend {
      * since the shipped ACL rightly refuses {@code DBSIZE} to the Gatehouse user.
      */
     public long keyCount() {
-        return deployment().masters().stream().mapToLong(n -> Long.parseLong(n.cli("DBSIZE"))).sum();
+        return deployment().masters().stream()
+                .mapToLong(n -> Long.parseLong(n.cli("DBSIZE")))
+                .sum();
     }
 
     /** Empties every data node, so each test starts from nothing. */

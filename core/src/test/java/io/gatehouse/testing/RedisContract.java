@@ -10,7 +10,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * four Redis topologies. Each test starts with empty deployments.
  */
 @ParameterizedClass(name = "on {0}")
-@EnumSource(value = Backend.class, names = {"STANDALONE", "CLUSTER", "SENTINEL", "TLS"})
+@EnumSource(
+        value = Backend.class,
+        names = {"STANDALONE", "CLUSTER", "SENTINEL", "TLS"})
 public abstract class RedisContract {
     @Parameter
     protected Backend backend;

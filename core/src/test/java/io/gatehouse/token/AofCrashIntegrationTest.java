@@ -32,13 +32,20 @@ class AofCrashIntegrationTest {
     @ValueSource(strings = {"always", "everysec"})
     void acknowledgedRevocationsSurviveKillMinus9(String fsync) throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start("appendonly yes", "appendfsync " + fsync)) {
-            GatehouseConfig config = GatehouseConfig.builder().redisUrl(redis.url()).dataDir(dir)
+            GatehouseConfig config = GatehouseConfig.builder()
+                    .redisUrl(redis.url())
+                    .dataDir(dir)
                     .set("gatehouse.redis.command-timeout", "1s")
-                    .set("gatehouse.tokens.revocation.read-block", "200ms").build();
+                    .set("gatehouse.tokens.revocation.read-block", "200ms")
+                    .build();
             List<RevocationLoad.Acknowledged> acked;
             long killedAt;
-            try (RedisConnector connector = RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
-                 TokenService service = TokenService.builder().config(config).redis(connector).build()) {
+            try (RedisConnector connector =
+                            RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+                    TokenService service = TokenService.builder()
+                            .config(config)
+                            .redis(connector)
+                            .build()) {
                 RevocationLoad load = new RevocationLoad(service, "aof", 4);
                 load.awaitMore(200, Duration.ofSeconds(30));
                 redis.node().kill();
@@ -48,7 +55,8 @@ class AofCrashIntegrationTest {
                 assertThat(load.foreign()).isEmpty();
             }
             redis.node().restart();
-            await().atMost(Duration.ofSeconds(30)).until(() -> redis.node().cli("INFO", "persistence").contains("loading:0"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> redis.node().cli("INFO", "persistence").contains("loading:0"));
 
             List<RevocationLoad.Acknowledged> lost = new ArrayList<>();
             for (RevocationLoad.Acknowledged a : acked) {
@@ -56,11 +64,14 @@ class AofCrashIntegrationTest {
                     lost.add(a);
                 }
             }
-            long oldestLostMsBeforeKill = lost.stream().mapToLong(a -> (killedAt - a.completedNanos()) / 1_000_000)
-                    .max().orElse(0);
-            System.out.printf("kill -9 with appendfsync %s: %d acknowledged revocations, %d lost after the restart"
-                    + " (oldest lost acknowledged %d ms before the kill)%n", fsync, acked.size(), lost.size(),
-                    oldestLostMsBeforeKill);
+            long oldestLostMsBeforeKill = lost.stream()
+                    .mapToLong(a -> (killedAt - a.completedNanos()) / 1_000_000)
+                    .max()
+                    .orElse(0);
+            System.out.printf(
+                    "kill -9 with appendfsync %s: %d acknowledged revocations, %d lost after the restart"
+                            + " (oldest lost acknowledged %d ms before the kill)%n",
+                    fsync, acked.size(), lost.size(), oldestLostMsBeforeKill);
             if (fsync.equals("always")) {
                 assertThat(lost).isEmpty();
             } else {

@@ -38,7 +38,9 @@ class AofDurabilityIntegrationTest {
             try (Process writer = process(redis)) {
                 List<String> tokens = new ArrayList<>();
                 for (int i = 0; i < TOKENS; i++) {
-                    tokens.add(writer.tokens.issue(TokenRequest.of("user-" + i, "sess-" + i)).accessToken());
+                    tokens.add(writer.tokens
+                            .issue(TokenRequest.of("user-" + i, "sess-" + i))
+                            .accessToken());
                 }
                 Queue<String> todo = new ConcurrentLinkedQueue<>(tokens);
                 Queue<String> acked = new ConcurrentLinkedQueue<>();
@@ -70,15 +72,22 @@ class AofDurabilityIntegrationTest {
             redis.node().restart();
             // Redis replays a script's effects (MULTI/EXEC in the AOF) as the default user and, before
             // redis/redis#14545, re-checks the ACL at EXEC: without write rights it drops them silently.
-            assertThat(java.nio.file.Files.readString(redis.node().dir().resolve("redis.log"))).doesNotContain("NOPERM");
+            assertThat(java.nio.file.Files.readString(redis.node().dir().resolve("redis.log")))
+                    .doesNotContain("NOPERM");
 
             try (Process reader = process(redis)) {
-                Awaitility.await().atMost(Duration.ofSeconds(30))
-                        .until(() -> reader.tokens.revocationHealth().status() == io.gatehouse.store.HealthStatus.HEALTHY);
-                java.util.Map<String, Long> outcomes = acknowledged.stream().collect(java.util.stream.Collectors.groupingBy(
-                        t -> outcome(reader.tokens, t), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() ->
+                                reader.tokens.revocationHealth().status() == io.gatehouse.store.HealthStatus.HEALTHY);
+                java.util.Map<String, Long> outcomes = acknowledged.stream()
+                        .collect(java.util.stream.Collectors.groupingBy(
+                                t -> outcome(reader.tokens, t),
+                                java.util.TreeMap::new,
+                                java.util.stream.Collectors.counting()));
                 long lost = acknowledged.size() - outcomes.getOrDefault(RejectReason.REVOKED_TOKEN.name(), 0L);
-                System.out.printf("AOF everysec, kill -9 under 4 writers: %d revocations acknowledged, %d calls in flight "
+                System.out.printf(
+                        "AOF everysec, kill -9 under 4 writers: %d revocations acknowledged, %d calls in flight "
                                 + "or refused at the kill, %d acknowledged ones lost after restart (%s)%n",
                         acknowledged.size(), attempted - acknowledged.size(), lost, outcomes);
                 assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(TOKENS / 3);
@@ -98,7 +107,8 @@ class AofDurabilityIntegrationTest {
 
     /** One Gatehouse process's token service on the deployment, as the shipped ACL user. */
     private static Process process(TlsRedis redis) {
-        GatehouseConfig config = GatehouseConfig.builder().redisUrl(redis.url())
+        GatehouseConfig config = GatehouseConfig.builder()
+                .redisUrl(redis.url())
                 .set("gatehouse.redis.tls.ca-file", redis.caCertFile().toString())
                 .set("gatehouse.redis.tls.cert-file", redis.clientCertFile().toString())
                 .set("gatehouse.redis.tls.key-file", redis.clientKeyFile().toString())
@@ -106,8 +116,11 @@ class AofDurabilityIntegrationTest {
                 .set("gatehouse.redis.connect-timeout", "10s")
                 .set("gatehouse.tokens.revocation.read-block", "200ms")
                 .build();
-        RedisConnector connector = RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
-        return new Process(connector, TokenService.builder().config(config).redis(connector).build());
+        RedisConnector connector =
+                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+        return new Process(
+                connector,
+                TokenService.builder().config(config).redis(connector).build());
     }
 
     private record Process(RedisConnector connector, TokenService tokens) implements AutoCloseable {

@@ -28,11 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  * refuses every revoked token, and writes resume without a restart (the topology is refreshed and
  * replicated writes go to the new master of the slot).
  */
-@EnabledIfSystemProperty(named = "gatehouse.test.long", matches = "true",
+@EnabledIfSystemProperty(
+        named = "gatehouse.test.long",
+        matches = "true",
         disabledReason = "about a minute (6 nodes, a 5 s node timeout): run with -Dgatehouse.test.long=true")
 class ClusterFailoverIntegrationTest {
     @TempDir
     Path dataDir;
+
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @AfterEach
@@ -47,15 +50,18 @@ class ClusterFailoverIntegrationTest {
         return c;
     }
 
-    private TokenService service(RedisClusterDeployment redis, String name, Map<String, String> settings,
-                                 RedisConnector[] connector) {
-        GatehouseConfig.Builder b = GatehouseConfig.builder().redisUrl(redis.url()).dataDir(dataDir.resolve(name))
+    private TokenService service(
+            RedisClusterDeployment redis, String name, Map<String, String> settings, RedisConnector[] connector) {
+        GatehouseConfig.Builder b = GatehouseConfig.builder()
+                .redisUrl(redis.url())
+                .dataDir(dataDir.resolve(name))
                 .set("gatehouse.redis.command-timeout", "1s")
                 .set("gatehouse.redis.connect-timeout", "5s")
                 .set("gatehouse.tokens.revocation.read-block", "200ms");
         settings.forEach(b::set);
         GatehouseConfig config = b.build();
-        connector[0] = closing(RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow()));
+        connector[0] =
+                closing(RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow()));
         return closing(TokenService.builder().config(config).redis(connector[0]).build());
     }
 
@@ -64,9 +70,13 @@ class ClusterFailoverIntegrationTest {
         RedisClusterDeployment redis = closing(RedisClusterDeployment.start(1));
         RedisConnector[] writerRedis = new RedisConnector[1];
         RedisConnector[] readerRedis = new RedisConnector[1];
-        TokenService writer = service(redis, "writer", Map.of(
-                "gatehouse.redis.durability", "replicated",
-                "gatehouse.redis.durability.timeout", "500ms"), writerRedis);
+        TokenService writer = service(
+                redis,
+                "writer",
+                Map.of(
+                        "gatehouse.redis.durability", "replicated",
+                        "gatehouse.redis.durability.timeout", "500ms"),
+                writerRedis);
         TokenService reader = service(redis, "reader", Map.of(), readerRedis);
 
         RevocationLoad load = closing(new RevocationLoad(writer, "cluster", 4));
@@ -74,29 +84,40 @@ class ClusterFailoverIntegrationTest {
         RedisNode owner = ownerOf(redis, "gatehouse:rev:{log}:stream");
         long killAt = System.nanoTime();
         owner.kill();
-        await().atMost(Duration.ofSeconds(60)).until(() -> redis.masters().size() == 3 && !redis.masters().contains(owner));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> redis.masters().size() == 3 && !redis.masters().contains(owner));
         // The promoted replica has no replica of its own: replicated writes on its slots fail (not
         // acknowledged) until the killed node is back; Redis Cluster makes it a replica of the new master.
         owner.restart();
         try {
             load.awaitMore(30, Duration.ofSeconds(60));
         } finally {
-            System.out.printf("after the failover: failures %s, last errors %s%n", load.failures(), load.lastMessages());
+            System.out.printf(
+                    "after the failover: failures %s, last errors %s%n", load.failures(), load.lastMessages());
         }
         Duration outage = load.longestGap(killAt, System.nanoTime());
         load.close();
 
         // The reader's view of the topology may still be catching up (refresh on MOVED, reconnects, 30 s).
-        List<String> lost = await().atMost(Duration.ofSeconds(60)).ignoreException(StoreUnavailableException.class)
+        List<String> lost = await().atMost(Duration.ofSeconds(60))
+                .ignoreException(StoreUnavailableException.class)
                 .until(() -> SentinelFailoverIntegrationTest.missing(readerRedis[0], load.acknowledged()), l -> true);
-        System.out.printf("cluster master kill -9, replicated: %d acknowledged, %d lost, longest time without an"
-                        + " acknowledged write %d ms, failures %s, longest call %d ms%n", load.acknowledged().size(),
-                lost.size(), outage.toMillis(), load.failures(), load.longestCall().toMillis());
+        System.out.printf(
+                "cluster master kill -9, replicated: %d acknowledged, %d lost, longest time without an"
+                        + " acknowledged write %d ms, failures %s, longest call %d ms%n",
+                load.acknowledged().size(),
+                lost.size(),
+                outage.toMillis(),
+                load.failures(),
+                load.longestCall().toMillis());
         assertThat(load.foreign()).isEmpty();
-        assertThat(lost).as("acknowledged revocations missing after the failover").isEmpty();
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(load.acknowledged())
-                .allSatisfy(a -> assertThat(TestTokenServices.reasonOf(reader, a.accessToken()))
-                        .isEqualTo(RejectReason.REVOKED_SESSION)));
+        assertThat(lost)
+                .as("acknowledged revocations missing after the failover")
+                .isEmpty();
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(load.acknowledged())
+                        .allSatisfy(a -> assertThat(TestTokenServices.reasonOf(reader, a.accessToken()))
+                                .isEqualTo(RejectReason.REVOKED_SESSION)));
     }
 
     /** The master that serves {@code key} (the others answer MOVED, which redis-cli reports as an error). */

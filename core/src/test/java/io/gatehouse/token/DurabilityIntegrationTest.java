@@ -38,6 +38,7 @@ class DurabilityIntegrationTest {
 
     @TempDir
     Path dataDir;
+
     private final String prefix = "dur" + UUID.randomUUID().toString().substring(0, 8);
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private RedisConnector lastConnector;
@@ -50,13 +51,16 @@ class DurabilityIntegrationTest {
     }
 
     private TokenService service(RedisDeployment redis, Map<String, String> settings) {
-        GatehouseConfig.Builder b = GatehouseConfig.builder().redisUrl(redis.url()).dataDir(dataDir)
+        GatehouseConfig.Builder b = GatehouseConfig.builder()
+                .redisUrl(redis.url())
+                .dataDir(dataDir)
                 .set("gatehouse.redis.key-prefix", prefix)
                 .set("gatehouse.redis.command-timeout", "5s")
                 .set("gatehouse.tokens.revocation.read-block", "200ms");
         settings.forEach(b::set);
         GatehouseConfig config = b.build();
-        RedisConnector connector = RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+        RedisConnector connector =
+                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
         closeables.add(connector);
         lastConnector = connector;
         TokenService s = TokenService.builder().config(config).redis(connector).build();
@@ -72,14 +76,16 @@ class DurabilityIntegrationTest {
             TokenPair pair = plain.issue(TokenRequest.of("user-1", "sess-1"));
             assertThat(replicated.verify(pair.accessToken()).subject()).isEqualTo("user-1");
 
-            assertThatThrownBy(() -> replicated.revokeSession("sess-1", "logout", Instant.now().plus(Duration.ofHours(1))))
+            assertThatThrownBy(() -> replicated.revokeSession(
+                            "sess-1", "logout", Instant.now().plus(Duration.ofHours(1))))
                     .isInstanceOfSatisfying(StoreDurabilityException.class, e -> {
                         assertThat(e.confirmed()).isZero();
                         assertThat(e.required()).isEqualTo(1);
                         assertThat(e.getMessage()).contains("0 of 1 replicas confirmed it within 100 ms");
                     });
             assertThat(TestTokenServices.reasonOf(replicated, pair.accessToken()))
-                    .as("the local state keeps the revocation").isEqualTo(RejectReason.REVOKED_SESSION);
+                    .as("the local state keeps the revocation")
+                    .isEqualTo(RejectReason.REVOKED_SESSION);
             // The master applied it: the other instance learns it from the stream as usual.
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> TestTokenServices.reasonOf(plain, pair.accessToken()) == RejectReason.REVOKED_SESSION);
@@ -115,38 +121,49 @@ class DurabilityIntegrationTest {
         TokenService replicated = service(cluster, REPLICATED);
         plain.issue(TokenRequest.of("user-1", "sess-c"));
         assertThatThrownBy(() -> replicated.revokeUser("user-c", "admin"))
-                .isInstanceOfSatisfying(StoreDurabilityException.class, e -> assertThat(e.confirmed()).isZero());
-        await().atMost(Duration.ofSeconds(10)).until(() -> plain.revocationStats().counts().get(RevocationKind.USER) == 1L);
+                .isInstanceOfSatisfying(
+                        StoreDurabilityException.class,
+                        e -> assertThat(e.confirmed()).isZero());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> plain.revocationStats().counts().get(RevocationKind.USER) == 1L);
     }
 
     @Test
     void strictRefusesADeploymentThatWouldLoseAcknowledgedWrites() {
         try (StandaloneRedis volatileRedis = StandaloneRedis.start();
-             StandaloneRedis evicting = StandaloneRedis.start("appendonly yes", "maxmemory 64mb",
-                     "maxmemory-policy allkeys-lru");
-             StandaloneRedis safe = StandaloneRedis.start("appendonly yes", "maxmemory 64mb")) {
-            assertThatThrownBy(() -> connectStrict(volatileRedis))
-                    .isInstanceOfSatisfying(ConfigException.class, e -> {
-                        assertThat(e.key()).isEqualTo("gatehouse.redis.durability.check");
-                        assertThat(e.getMessage()).contains("no persistence and no replica");
-                    });
+                StandaloneRedis evicting =
+                        StandaloneRedis.start("appendonly yes", "maxmemory 64mb", "maxmemory-policy allkeys-lru");
+                StandaloneRedis safe = StandaloneRedis.start("appendonly yes", "maxmemory 64mb")) {
+            assertThatThrownBy(() -> connectStrict(volatileRedis)).isInstanceOfSatisfying(ConfigException.class, e -> {
+                assertThat(e.key()).isEqualTo("gatehouse.redis.durability.check");
+                assertThat(e.getMessage()).contains("no persistence and no replica");
+            });
             assertThatThrownBy(() -> connectStrict(evicting))
-                    .isInstanceOfSatisfying(ConfigException.class,
+                    .isInstanceOfSatisfying(
+                            ConfigException.class,
                             e -> assertThat(e.getMessage()).contains("maxmemory-policy allkeys-lru"));
             try (RedisConnector ok = connectStrict(safe)) {
                 assertThat(ok.probe().notes()).noneMatch(n -> n.startsWith("durability"));
             }
-            try (RedisConnector warned = RedisConnector.connect(GatehouseConfig.builder().redisUrl(volatileRedis.url())
-                    .build().redis(Purpose.TOKENS).orElseThrow())) {
-                assertThat(warned.probe().notes()).anySatisfy(n -> assertThat(n).contains("no persistence and no replica"));
+            try (RedisConnector warned = RedisConnector.connect(GatehouseConfig.builder()
+                    .redisUrl(volatileRedis.url())
+                    .build()
+                    .redis(Purpose.TOKENS)
+                    .orElseThrow())) {
+                assertThat(warned.probe().notes())
+                        .anySatisfy(n -> assertThat(n).contains("no persistence and no replica"));
             }
         }
     }
 
     private static RedisConnector connectStrict(StandaloneRedis redis) {
-        GatehouseConfig c = GatehouseConfig.builder().redisUrl(redis.url())
-                .set("gatehouse.redis.durability.check", "strict").build();
-        return RedisConnector.connect(c.redis(Purpose.TOKENS).orElseThrow(), "tokens,sessions",
+        GatehouseConfig c = GatehouseConfig.builder()
+                .redisUrl(redis.url())
+                .set("gatehouse.redis.durability.check", "strict")
+                .build();
+        return RedisConnector.connect(
+                c.redis(Purpose.TOKENS).orElseThrow(),
+                "tokens,sessions",
                 setting -> c.redisKey(Purpose.TOKENS, setting));
     }
 }

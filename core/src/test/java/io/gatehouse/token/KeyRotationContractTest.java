@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import io.gatehouse.config.ConfigException;
-import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.testing.MutableClock;
 import io.gatehouse.testing.StoreContract;
 import java.nio.file.Files;
@@ -67,10 +66,15 @@ class KeyRotationContractTest extends StoreContract {
         assertThat(k2).isNotEqualTo(k1);
         assertThat(events.rotations).contains(k2);
         assertThat(a.verify(old.accessToken()).keyId()).isEqualTo(k1);
-        assertThat(a.verify(a.issue(TokenRequest.of("user-1", "sess-1")).accessToken()).keyId()).isEqualTo(k2);
-        assertThat(JWKSet.parse(a.jwks()).getKeys()).extracting(k -> k.getKeyID()).containsExactlyInAnyOrder(k1, k2);
+        assertThat(a.verify(a.issue(TokenRequest.of("user-1", "sess-1")).accessToken())
+                        .keyId())
+                .isEqualTo(k2);
+        assertThat(JWKSet.parse(a.jwks()).getKeys())
+                .extracting(k -> k.getKeyID())
+                .containsExactlyInAnyOrder(k1, k2);
         // the old refresh token still rotates (it was MACed with the old generation's secret)
-        assertThat(a.verify(a.refresh(old.refreshToken()).accessToken()).keyId()).isEqualTo(k2);
+        assertThat(a.verify(a.refresh(old.refreshToken()).accessToken()).keyId())
+                .isEqualTo(k2);
     }
 
     @Test
@@ -89,7 +93,8 @@ class KeyRotationContractTest extends StoreContract {
         assertThat(restarted.verify(afterRotation.accessToken()).keyId()).isEqualTo(k2);
         if (backend.isRedis()) {
             // refresh families live in Redis; the in-memory store loses them with the process (documented)
-            assertThat(restarted.refresh(afterRotation.refreshToken()).familyId()).isEqualTo(afterRotation.familyId());
+            assertThat(restarted.refresh(afterRotation.refreshToken()).familyId())
+                    .isEqualTo(afterRotation.familyId());
         }
     }
 
@@ -128,7 +133,8 @@ class KeyRotationContractTest extends StoreContract {
             }
             assertThat(active).as("every instance adopted the one winning key").hasSize(1);
             assertThat(events.rotations).hasSize(rotationsBefore + 1);
-            assertThat(instances).allMatch(s -> s.activeKeyId().equals(active.iterator().next()));
+            assertThat(instances)
+                    .allMatch(s -> s.activeKeyId().equals(active.iterator().next()));
         } finally {
             pool.shutdownNow();
         }
@@ -166,12 +172,16 @@ class KeyRotationContractTest extends StoreContract {
         TokenService sameKey = instance(Map.of("gatehouse.tokens.keys.encryption-key", ENCRYPTION_KEY));
         assertThat(sameKey.verify(pair.accessToken()).subject()).isEqualTo("user-1");
 
-        assertThatThrownBy(() -> instance(Map.of())).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> instance(Map.of()))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("gatehouse.tokens.keys.encryption-key");
         byte[] other = new byte[32];
         other[0] = 1;
-        assertThatThrownBy(() -> instance(Map.of("gatehouse.tokens.keys.encryption-key", Base64.getEncoder().encodeToString(other))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("wrong key");
+        assertThatThrownBy(() -> instance(Map.of(
+                        "gatehouse.tokens.keys.encryption-key",
+                        Base64.getEncoder().encodeToString(other))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("wrong key");
     }
 
     @Test

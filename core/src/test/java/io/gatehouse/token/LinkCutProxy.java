@@ -52,55 +52,60 @@ final class LinkCutProxy implements AutoCloseable {
 
     private synchronized void accept(ServerSocket s) {
         server = s;
-        Thread t = new Thread(() -> {
-            while (!s.isClosed()) {
-                try {
-                    Socket client = s.accept();
-                    Socket upstream = new Socket(targetHost, targetPort);
-                    client.setTcpNoDelay(true);
-                    upstream.setTcpNoDelay(true);
-                    // Registered under the same lock as cut(): a connection accepted while the link is
-                    // being cut must not survive it.
-                    synchronized (this) {
-                        if (server != s || s.isClosed()) {
-                            client.close();
-                            upstream.close();
-                            continue;
+        Thread t = new Thread(
+                () -> {
+                    while (!s.isClosed()) {
+                        try {
+                            Socket client = s.accept();
+                            Socket upstream = new Socket(targetHost, targetPort);
+                            client.setTcpNoDelay(true);
+                            upstream.setTcpNoDelay(true);
+                            // Registered under the same lock as cut(): a connection accepted while the link is
+                            // being cut must not survive it.
+                            synchronized (this) {
+                                if (server != s || s.isClosed()) {
+                                    client.close();
+                                    upstream.close();
+                                    continue;
+                                }
+                                sockets.add(client);
+                                sockets.add(upstream);
+                            }
+                            pump(client, upstream);
+                            pump(upstream, client);
+                        } catch (IOException e) {
+                            // closed by cut(): stop accepting
                         }
-                        sockets.add(client);
-                        sockets.add(upstream);
                     }
-                    pump(client, upstream);
-                    pump(upstream, client);
-                } catch (IOException e) {
-                    // closed by cut(): stop accepting
-                }
-            }
-        }, "link-cut-proxy-accept");
+                },
+                "link-cut-proxy-accept");
         t.setDaemon(true);
         t.start();
     }
 
     private void pump(Socket from, Socket to) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[16384];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    out.write(buf, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // one side closed: close both below
-            } finally {
-                try {
-                    from.close();
-                    to.close();
-                } catch (IOException ignored) {
-                    // already closed
-                }
-            }
-        }, "link-cut-proxy-pump");
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[16384];
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        int n;
+                        while ((n = in.read(buf)) >= 0) {
+                            out.write(buf, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException e) {
+                        // one side closed: close both below
+                    } finally {
+                        try {
+                            from.close();
+                            to.close();
+                        } catch (IOException ignored) {
+                            // already closed
+                        }
+                    }
+                },
+                "link-cut-proxy-pump");
         t.setDaemon(true);
         t.start();
     }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
-import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.store.StoreFullException;
 import io.gatehouse.testkit.StandaloneRedis;
@@ -34,20 +34,29 @@ class MemoryFullIntegrationTest {
         Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         RedisCommandListener listener = new RedisCommandListener() {
             @Override
-            public void completed(String target, String command, long nanos) {
-            }
+            public void completed(String target, String command, long nanos) {}
 
             @Override
             public void failed(String target, StoreException error) {
-                errors.computeIfAbsent(error.getClass().getSimpleName(), k -> new LongAdder()).increment();
+                errors.computeIfAbsent(error.getClass().getSimpleName(), k -> new LongAdder())
+                        .increment();
             }
         };
         try (StandaloneRedis redis = StandaloneRedis.start("maxmemory-policy noeviction")) {
-            GatehouseConfig config = GatehouseConfig.builder().redisUrl(redis.url()).dataDir(dir)
-                    .set("gatehouse.tokens.revocation.read-block", "200ms").build();
-            try (RedisConnector connector = RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow(), "tokens",
-                         s -> "gatehouse.redis." + s, listener);
-                 TokenService tokens = TokenService.builder().config(config).redis(connector).build()) {
+            GatehouseConfig config = GatehouseConfig.builder()
+                    .redisUrl(redis.url())
+                    .dataDir(dir)
+                    .set("gatehouse.tokens.revocation.read-block", "200ms")
+                    .build();
+            try (RedisConnector connector = RedisConnector.connect(
+                            config.redis(Purpose.TOKENS).orElseThrow(),
+                            "tokens",
+                            s -> "gatehouse.redis." + s,
+                            listener);
+                    TokenService tokens = TokenService.builder()
+                            .config(config)
+                            .redis(connector)
+                            .build()) {
                 TokenPair pair = tokens.issue(TokenRequest.of("user-1", "sess-1"));
                 String dbsizeBefore = redis.node().cli("DBSIZE");
                 String filler = "x".repeat(16 * 1024);
@@ -56,23 +65,34 @@ class MemoryFullIntegrationTest {
                     connector.sync(c -> c.set(key, filler));
                 }
                 // The limit below what is used: Redis is full, and with noeviction it may only refuse writes.
-                long used = Long.parseLong(redis.node().cli("INFO", "memory").lines()
-                        .filter(l -> l.startsWith("used_memory:")).findFirst().orElseThrow().substring(12).trim());
+                long used = Long.parseLong(redis.node()
+                        .cli("INFO", "memory")
+                        .lines()
+                        .filter(l -> l.startsWith("used_memory:"))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring(12)
+                        .trim());
                 redis.node().cli("CONFIG", "SET", "maxmemory", Long.toString(used - 256 * 1024));
                 assertThatThrownBy(() -> connector.sync(c -> c.set("one-more", filler)))
                         .isInstanceOf(StoreFullException.class);
 
-                assertThatThrownBy(() -> tokens.revokeSession("sess-1", "logout", Instant.now().plus(Duration.ofHours(1))))
+                assertThatThrownBy(() -> tokens.revokeSession(
+                                "sess-1", "logout", Instant.now().plus(Duration.ofHours(1))))
                         .isInstanceOf(StoreFullException.class)
-                        .hasMessageContaining("out of memory").hasMessageContaining("nothing written");
+                        .hasMessageContaining("out of memory")
+                        .hasMessageContaining("nothing written");
                 assertThat(TestTokenServices.reasonOf(tokens, pair.accessToken()))
-                        .as("refused here anyway").isEqualTo(RejectReason.REVOKED_SESSION);
+                        .as("refused here anyway")
+                        .isEqualTo(RejectReason.REVOKED_SESSION);
                 assertThat(errors).containsKey("StoreFullException");
-                assertThat(connector.circuitState()).as("reads still work: the circuit stays closed")
+                assertThat(connector.circuitState())
+                        .as("reads still work: the circuit stays closed")
                         .isEqualTo(io.gatehouse.store.CircuitState.CLOSED);
                 assertThat(redis.node().cli("INFO", "stats")).contains("evicted_keys:0");
-                assertThat(redis.node().cli("DBSIZE")).as("nothing evicted").isEqualTo(
-                        Long.toString(50 + Long.parseLong(dbsizeBefore)));
+                assertThat(redis.node().cli("DBSIZE"))
+                        .as("nothing evicted")
+                        .isEqualTo(Long.toString(50 + Long.parseLong(dbsizeBefore)));
             }
         }
     }

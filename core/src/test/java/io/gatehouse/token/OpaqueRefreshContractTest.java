@@ -49,8 +49,11 @@ class OpaqueRefreshContractTest extends StoreContract {
         TokenService tokens = service(Map.of());
         TokenPair pair = tokens.issue(TokenRequest.of("user-1", "sess-1").roles("admin"));
 
-        assertThat(pair.refreshToken()).startsWith("ghr1." + pair.familyId() + ".").hasSize(OpaqueRefreshToken.LENGTH);
-        assertThat(TestTokenServices.reasonOf(() -> tokens.verify(pair.refreshToken()))).isEqualTo(RejectReason.WRONG_TOKEN_USE);
+        assertThat(pair.refreshToken())
+                .startsWith("ghr1." + pair.familyId() + ".")
+                .hasSize(OpaqueRefreshToken.LENGTH);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.verify(pair.refreshToken())))
+                .isEqualTo(RejectReason.WRONG_TOKEN_USE);
         TokenPair next = tokens.refresh(pair.refreshToken());
         VerifiedToken access = tokens.verify(next.accessToken());
         assertThat(access.subject()).isEqualTo("user-1");
@@ -75,7 +78,8 @@ class OpaqueRefreshContractTest extends StoreContract {
         forgeries.put("a family with braces", "ghr1.{aaaaaaaaaaaaaaaaaaa}." + secret);
         long signaturesBefore = ((DefaultTokenService) tokens).signatureVerifications();
 
-        forgeries.forEach((what, forged) -> assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(forged))).as(what)
+        forgeries.forEach((what, forged) -> assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(forged)))
+                .as(what)
                 .isIn(RejectReason.REFRESH_UNKNOWN, RejectReason.MALFORMED));
 
         assertThat(((DefaultTokenService) tokens).signatureVerifications()).isEqualTo(signaturesBefore);
@@ -84,7 +88,9 @@ class OpaqueRefreshContractTest extends StoreContract {
         // the real token is still the current one: it rotates, and no grace or reuse state was touched
         TokenPair next = tokens.refresh(real);
         assertThat(tokens.verify(next.accessToken()).subject()).isEqualTo("user-1");
-        assertThat(tokens.refresh(real).refreshToken()).as("a grace retry of the real token").isEqualTo(next.refreshToken());
+        assertThat(tokens.refresh(real).refreshToken())
+                .as("a grace retry of the real token")
+                .isEqualTo(next.refreshToken());
     }
 
     @Test
@@ -103,11 +109,14 @@ class OpaqueRefreshContractTest extends StoreContract {
 
         // the owner's own refreshes count: the third in the window is refused and changes nothing
         assertThatThrownBy(() -> tokens.refresh(third.refreshToken(), limit, UnaryOperator.identity()))
-                .isInstanceOfSatisfying(RefreshLimitedException.class,
+                .isInstanceOfSatisfying(
+                        RefreshLimitedException.class,
                         e -> assertThat(e.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1)));
         clock.advance(Duration.ofMinutes(1));
-        assertThat(tokens.verify(tokens.refresh(third.refreshToken(), limit, UnaryOperator.identity()).accessToken())
-                .subject()).isEqualTo("user-1");
+        assertThat(tokens.verify(tokens.refresh(third.refreshToken(), limit, UnaryOperator.identity())
+                                .accessToken())
+                        .subject())
+                .isEqualTo("user-1");
         assertThat(events.reuses).isEmpty();
     }
 
@@ -115,15 +124,23 @@ class OpaqueRefreshContractTest extends StoreContract {
     void introspectionSaysInactiveForRetiredRefreshToken() {
         TokenService tokens = service(Map.of());
         TokenPair first = tokens.issue(TokenRequest.of("user-1", "sess-1"));
-        assertThat(tokens.activeRefresh(first.refreshToken())).get().extracting(VerifiedToken::subject).isEqualTo("user-1");
+        assertThat(tokens.activeRefresh(first.refreshToken()))
+                .get()
+                .extracting(VerifiedToken::subject)
+                .isEqualTo("user-1");
 
         TokenPair next = tokens.refresh(first.refreshToken());
 
-        assertThat(tokens.activeRefresh(first.refreshToken())).as("retired, inside the grace window").isEmpty();
+        assertThat(tokens.activeRefresh(first.refreshToken()))
+                .as("retired, inside the grace window")
+                .isEmpty();
         assertThat(tokens.activeRefresh(next.refreshToken())).isPresent();
-        assertThat(tokens.activeRefresh(OpaqueRefreshToken.mint(first.familyId()))).isEmpty();
+        assertThat(tokens.activeRefresh(OpaqueRefreshToken.mint(first.familyId())))
+                .isEmpty();
         tokens.revokeSession("sess-1", "logout", clock.instant().plus(Duration.ofHours(1)));
-        assertThat(tokens.activeRefresh(next.refreshToken())).as("revoked session").isEmpty();
+        assertThat(tokens.activeRefresh(next.refreshToken()))
+                .as("revoked session")
+                .isEmpty();
     }
 
     @Test
@@ -134,8 +151,10 @@ class OpaqueRefreshContractTest extends StoreContract {
         TokenPair next = tokens.refresh(pair.refreshToken(), RefreshLimit.NONE, stored -> stored.roles("user"));
 
         assertThat(tokens.verify(next.accessToken()).roles()).containsExactly("user");
-        assertThatThrownBy(() -> tokens.refresh(next.refreshToken(), RefreshLimit.NONE,
-                stored -> TokenRequest.of("someone-else", stored.sessionId())))
+        assertThatThrownBy(() -> tokens.refresh(
+                        next.refreshToken(),
+                        RefreshLimit.NONE,
+                        stored -> TokenRequest.of("someone-else", stored.sessionId())))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -146,10 +165,12 @@ class OpaqueRefreshContractTest extends StoreContract {
         clock.advance(Duration.ofSeconds(2));
         tokens.revokeUser("user-1", "password-change");
 
-        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(pair.refreshToken()))).isEqualTo(RejectReason.REVOKED_USER);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(pair.refreshToken())))
+                .isEqualTo(RejectReason.REVOKED_USER);
         clock.advance(Duration.ofSeconds(11));
         // after the grace window, a retry is stopped by the family revocation, not taken for reuse
-        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(pair.refreshToken()))).isEqualTo(RejectReason.REVOKED_FAMILY);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(pair.refreshToken())))
+                .isEqualTo(RejectReason.REVOKED_FAMILY);
         assertThat(events.reuses).isEmpty();
     }
 
@@ -190,11 +211,13 @@ class OpaqueRefreshContractTest extends StoreContract {
 
         assertThat(next.refreshToken()).startsWith(OpaqueRefreshToken.PREFIX);
         assertThat(upgraded.verify(next.accessToken()).roles()).containsExactly("admin");
-        assertThat(upgraded.refresh(pair.refreshToken()).refreshToken()).as("grace retry of the JWT")
+        assertThat(upgraded.refresh(pair.refreshToken()).refreshToken())
+                .as("grace retry of the JWT")
                 .isEqualTo(next.refreshToken());
         TokenPair after = upgraded.refresh(next.refreshToken());
         assertThat(upgraded.verify(after.accessToken()).roles()).containsExactly("admin");
         clock.advance(Duration.ofSeconds(11));
-        assertThat(TestTokenServices.reasonOf(() -> upgraded.refresh(next.refreshToken()))).isEqualTo(RejectReason.REFRESH_REUSED);
+        assertThat(TestTokenServices.reasonOf(() -> upgraded.refresh(next.refreshToken())))
+                .isEqualTo(RejectReason.REFRESH_REUSED);
     }
 }

@@ -8,8 +8,8 @@ import io.gatehouse.config.Purpose;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
-import io.gatehouse.store.CircuitState;
 import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.CircuitState;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.testkit.FaultProxy;
 import io.gatehouse.testkit.StandaloneRedis;
@@ -45,6 +45,7 @@ class PartitionIntegrationTest {
 
     @TempDir
     Path dir;
+
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @AfterEach
@@ -55,7 +56,9 @@ class PartitionIntegrationTest {
     }
 
     private GatehouseConfig config(String url, String name) {
-        return GatehouseConfig.builder().redisUrl(url).dataDir(dir.resolve(name))
+        return GatehouseConfig.builder()
+                .redisUrl(url)
+                .dataDir(dir.resolve(name))
                 .set("gatehouse.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms")
                 .set("gatehouse.tokens.revocation.read-block", "200ms")
                 .set("gatehouse.events.spool.dir", dir.resolve(name + "-spool").toString())
@@ -74,16 +77,22 @@ class PartitionIntegrationTest {
         FaultProxy proxy = closing(FaultProxy.start(redis.node()));
         GatehouseConfig configA = config(proxy.url(), "a");
         GatehouseConfig configB = config(redis.url(), "b");
-        RedisConnector redisA = closing(RedisConnector.connect(configA.redis(Purpose.TOKENS).orElseThrow()));
-        RedisConnector redisB = closing(RedisConnector.connect(configB.redis(Purpose.TOKENS).orElseThrow()));
-        TokenService a = closing(TokenService.builder().config(configA).redis(redisA).build());
-        TokenService b = closing(TokenService.builder().config(configB).redis(redisB).build());
-        SecurityEvents eventsA = closing(SecurityEvents.builder().config(configA).redis(redisA).build());
+        RedisConnector redisA =
+                closing(RedisConnector.connect(configA.redis(Purpose.TOKENS).orElseThrow()));
+        RedisConnector redisB =
+                closing(RedisConnector.connect(configB.redis(Purpose.TOKENS).orElseThrow()));
+        TokenService a =
+                closing(TokenService.builder().config(configA).redis(redisA).build());
+        TokenService b =
+                closing(TokenService.builder().config(configB).redis(redisB).build());
+        SecurityEvents eventsA =
+                closing(SecurityEvents.builder().config(configA).redis(redisA).build());
 
         TokenPair revokedBefore = b.issue(TokenRequest.of("user-0", "sess-before"));
         b.revokeSession("sess-before", "logout", Instant.now().plus(Duration.ofHours(1)));
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> TestTokenServices.reasonOf(a, revokedBefore.accessToken()) == RejectReason.REVOKED_SESSION);
+                .until(() ->
+                        TestTokenServices.reasonOf(a, revokedBefore.accessToken()) == RejectReason.REVOKED_SESSION);
 
         RevocationLoad load = closing(new RevocationLoad(a, "a", 4));
         Set<String> windowEvents = ConcurrentHashMap.newKeySet();
@@ -96,25 +105,36 @@ class PartitionIntegrationTest {
         assertThat(redisA.probe().status()).isEqualTo(HealthStatus.UNHEALTHY);
         int n = 0;
         while (System.nanoTime() - partitionedAt < Duration.ofSeconds(10).toNanos()) {
-            windowEvents.add(eventsA.record(SecurityEvent.builder(EventType.LOGOUT).user("user-" + (n % 10))
-                    .detail("n", Integer.toString(n++)).build()).id());
-            assertThat(TestTokenServices.reasonOf(a, revokedBefore.accessToken())).isEqualTo(RejectReason.REVOKED_SESSION);
-            assertThat(TestTokenServices.reasonOf(b, revokedBefore.accessToken())).isEqualTo(RejectReason.REVOKED_SESSION);
+            windowEvents.add(eventsA.record(SecurityEvent.builder(EventType.LOGOUT)
+                            .user("user-" + (n % 10))
+                            .detail("n", Integer.toString(n++))
+                            .build())
+                    .id());
+            assertThat(TestTokenServices.reasonOf(a, revokedBefore.accessToken()))
+                    .isEqualTo(RejectReason.REVOKED_SESSION);
+            assertThat(TestTokenServices.reasonOf(b, revokedBefore.accessToken()))
+                    .isEqualTo(RejectReason.REVOKED_SESSION);
             await().pollDelay(Duration.ofMillis(20)).until(() -> true);
         }
         int acknowledgedBeforeHeal = load.acknowledged().size();
         proxy.heal();
         long healedAt = System.nanoTime();
         load.awaitMore(1, Duration.ofSeconds(10));
-        Duration recovery = Duration.ofNanos(load.acknowledged().get(acknowledgedBeforeHeal).completedNanos() - healedAt);
+        Duration recovery =
+                Duration.ofNanos(load.acknowledged().get(acknowledgedBeforeHeal).completedNanos() - healedAt);
         await().atMost(Duration.ofSeconds(10)).until(() -> a.revocationHealth().status() == HealthStatus.HEALTHY);
         Duration linkRecovery = Duration.ofNanos(System.nanoTime() - healedAt);
         load.close();
         assertThat(eventsA.flush(Duration.ofSeconds(30))).isTrue();
 
-        System.out.printf("partition 10 s: %d events recorded in the window, write failures %s, longest call %d ms, longest revocation %d ms,"
+        System.out.printf(
+                "partition 10 s: %d events recorded in the window, write failures %s, longest call %d ms, longest revocation %d ms,"
                         + " first acknowledged write %d ms after the heal, revocation link healthy after %d ms%n",
-                windowEvents.size(), load.failures(), load.longestCall().toMillis(), load.longestRevocation().toMillis(), recovery.toMillis(),
+                windowEvents.size(),
+                load.failures(),
+                load.longestCall().toMillis(),
+                load.longestRevocation().toMillis(),
+                recovery.toMillis(),
                 linkRecovery.toMillis());
         assertThat(load.foreign()).isEmpty();
         assertThat(load.longestRevocation()).isLessThanOrEqualTo(COMMAND_TIMEOUT.plus(SLACK));

@@ -2,7 +2,6 @@ package io.gatehouse.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
@@ -50,7 +49,11 @@ class RefreshForgeryContractTest extends StoreContract {
     }
 
     private TokenService service(String signing) {
-        TokenService s = TestTokenServices.on(backend, dataDir.resolve(signing), clock, events,
+        TokenService s = TestTokenServices.on(
+                backend,
+                dataDir.resolve(signing),
+                clock,
+                events,
                 Map.of("gatehouse.tokens.refresh.format", "jwt", "gatehouse.tokens.refresh.signing", signing));
         services.add(s);
         return s;
@@ -62,20 +65,37 @@ class RefreshForgeryContractTest extends StoreContract {
         JWTClaimsSet claims = real.getJWTClaimsSet();
         Map<String, String> forged = new LinkedHashMap<>();
         JWSSigner stranger = new ECDSASigner(new ECKeyGenerator(Curve.P_256).generate());
-        forged.put("signed by another EC key under our kid",
-                sign(new JWSHeader.Builder(JWSAlgorithm.ES256).type(TokenCodec.REFRESH_TYPE).keyID(ourKid).build(), claims, stranger));
+        forged.put(
+                "signed by another EC key under our kid",
+                sign(
+                        new JWSHeader.Builder(JWSAlgorithm.ES256)
+                                .type(TokenCodec.REFRESH_TYPE)
+                                .keyID(ourKid)
+                                .build(),
+                        claims,
+                        stranger));
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        forged.put("HS256 with a guessed secret under our kid",
-                sign(new JWSHeader.Builder(JWSAlgorithm.HS256).type(TokenCodec.REFRESH_TYPE).keyID(ourKid).build(), claims,
+        forged.put(
+                "HS256 with a guessed secret under our kid",
+                sign(
+                        new JWSHeader.Builder(JWSAlgorithm.HS256)
+                                .type(TokenCodec.REFRESH_TYPE)
+                                .keyID(ourKid)
+                                .build(),
+                        claims,
                         new MACSigner(secret)));
         String[] parts = realRefreshToken.split("\\.");
         byte[] sig = Base64URL.from(parts[2]).decode();
         sig[sig.length / 2] ^= 0x01;
-        forged.put("the real token with one signature bit flipped", parts[0] + "." + parts[1] + "." + Base64URL.encode(sig));
+        forged.put(
+                "the real token with one signature bit flipped",
+                parts[0] + "." + parts[1] + "." + Base64URL.encode(sig));
         forged.put("the real header and claims without a signature", parts[0] + "." + parts[1] + ".");
-        forged.put("alg none", Base64URL.encode("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
-                + "." + parts[1] + ".");
+        forged.put(
+                "alg none",
+                Base64URL.encode("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[1]
+                        + ".");
         return forged;
     }
 
@@ -90,12 +110,15 @@ class RefreshForgeryContractTest extends StoreContract {
         int eventsBefore = events.revoked.size();
         forgeriesOf(realToken, tokens.activeKeyId()).forEach((what, forged) -> {
             assertThat(forged).isNotEqualTo(realToken);
-            assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(forged))).as(phase + ": " + what)
+            assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(forged)))
+                    .as(phase + ": " + what)
                     .isIn(RejectReason.BAD_SIGNATURE, RejectReason.UNSIGNED, RejectReason.MALFORMED);
         });
         assertThat(events.reuses).as(phase + ": no reuse alarm").isEmpty();
         assertThat(events.revoked).as(phase + ": nothing revoked").hasSize(eventsBefore);
-        assertThat(tokens.revocationStats().total()).as(phase + ": nothing revoked").isEqualTo(revocationsBefore);
+        assertThat(tokens.revocationStats().total())
+                .as(phase + ": nothing revoked")
+                .isEqualTo(revocationsBefore);
     }
 
     private void forgeriesOfARealFamilyAndJtiRevokeNothing(String signing) throws Exception {
@@ -135,14 +158,16 @@ class RefreshForgeryContractTest extends StoreContract {
         TokenPair first = tokens.issue(TokenRequest.of("user-1", "sess-1"));
         tokens.refresh(first.refreshToken());
         clock.advance(Duration.ofSeconds(11));
-        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(first.refreshToken()))).isEqualTo(RejectReason.REFRESH_REUSED);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(first.refreshToken())))
+                .isEqualTo(RejectReason.REFRESH_REUSED);
         assertThat(events.reuses).hasSize(1);
         int revokedEvents = events.revoked.size();
         long revocations = tokens.revocationStats().total();
 
         // the family and session are revoked now: a forgery must not learn that, nor repeat the alarm
-        forgeriesOf(first.refreshToken(), tokens.activeKeyId()).forEach((what, forged) ->
-                assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(forged))).as(what)
+        forgeriesOf(first.refreshToken(), tokens.activeKeyId())
+                .forEach((what, forged) -> assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(forged)))
+                        .as(what)
                         .isIn(RejectReason.BAD_SIGNATURE, RejectReason.UNSIGNED, RejectReason.MALFORMED));
 
         assertThat(events.reuses).hasSize(1);
@@ -158,7 +183,8 @@ class RefreshForgeryContractTest extends StoreContract {
         TokenPair second = tokens.refresh(first.refreshToken());
         TokenPair third = tokens.refresh(second.refreshToken());
 
-        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(first.refreshToken()))).isEqualTo(RejectReason.REFRESH_REUSED);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(first.refreshToken())))
+                .isEqualTo(RejectReason.REFRESH_REUSED);
 
         assertThat(events.reuses).singleElement().satisfies(r -> {
             assertThat(r.familyId()).isEqualTo(first.familyId());
@@ -174,17 +200,24 @@ class RefreshForgeryContractTest extends StoreContract {
         TokenPair pair = tokens.issue(TokenRequest.of("user-1", "sess-1"));
         TokenPair revoked = tokens.issue(TokenRequest.of("user-1", "sess-2"));
         tokens.revokeSession("sess-2", "logout", clock.instant().plus(Duration.ofDays(1)));
-        JWTClaimsSet unknownFamily = new JWTClaimsSet.Builder(SignedJWT.parse(pair.refreshToken()).getJWTClaimsSet())
-                .claim("fam", "never-stored").build();
+        JWTClaimsSet unknownFamily = new JWTClaimsSet.Builder(
+                        SignedJWT.parse(pair.refreshToken()).getJWTClaimsSet())
+                .claim("fam", "never-stored")
+                .build();
         JWSSigner stranger = new ECDSASigner(new ECKeyGenerator(Curve.P_256).generate());
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(TokenCodec.REFRESH_TYPE).keyID(tokens.activeKeyId()).build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(TokenCodec.REFRESH_TYPE)
+                .keyID(tokens.activeKeyId())
+                .build();
 
         // the real answers would be refresh_unknown and revoked_session: a forgery gets bad_signature
         assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(uncheckedSign(header, unknownFamily, stranger))))
                 .isEqualTo(RejectReason.BAD_SIGNATURE);
-        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(uncheckedSign(header, claimsOf(revoked.refreshToken()), stranger))))
+        assertThat(TestTokenServices.reasonOf(
+                        () -> tokens.refresh(uncheckedSign(header, claimsOf(revoked.refreshToken()), stranger))))
                 .isEqualTo(RejectReason.BAD_SIGNATURE);
-        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(revoked.refreshToken()))).isEqualTo(RejectReason.REVOKED_SESSION);
+        assertThat(TestTokenServices.reasonOf(() -> tokens.refresh(revoked.refreshToken())))
+                .isEqualTo(RejectReason.REVOKED_SESSION);
     }
 
     @Test

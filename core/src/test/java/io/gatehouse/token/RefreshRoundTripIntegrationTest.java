@@ -22,7 +22,8 @@ class RefreshRoundTripIntegrationTest {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String line : redis.sync(c -> c.info("commandstats")).split("\\r?\\n")) {
             if (line.startsWith("cmdstat_")) {
-                counts.put(line.substring("cmdstat_".length(), line.indexOf(':')),
+                counts.put(
+                        line.substring("cmdstat_".length(), line.indexOf(':')),
                         Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1")));
             }
         }
@@ -33,12 +34,19 @@ class RefreshRoundTripIntegrationTest {
     void eachRefreshIsOneEvalshaInBothSigningModes() {
         try (StandaloneRedis server = StandaloneRedis.start()) {
             for (String signing : new String[] {"asymmetric", "hmac"}) {
-                GatehouseConfig config = GatehouseConfig.builder().redisUrl(server.url())
+                GatehouseConfig config = GatehouseConfig.builder()
+                        .redisUrl(server.url())
                         .set("gatehouse.tokens.refresh.signing", signing)
-                        .set("gatehouse.tokens.revocation.read-block", "200ms").build();
-                try (RedisConnector redis = RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
-                     TokenService tokens = TokenService.builder().config(config).redis(redis).build()) {
-                    String refresh = tokens.issue(TokenRequest.of("user-1", "sess-" + signing)).refreshToken();
+                        .set("gatehouse.tokens.revocation.read-block", "200ms")
+                        .build();
+                try (RedisConnector redis = RedisConnector.connect(
+                                config.redis(Purpose.TOKENS).orElseThrow());
+                        TokenService tokens = TokenService.builder()
+                                .config(config)
+                                .redis(redis)
+                                .build()) {
+                    String refresh = tokens.issue(TokenRequest.of("user-1", "sess-" + signing))
+                            .refreshToken();
                     redis.sync(c -> c.configResetstat());
 
                     for (int i = 0; i < 20; i++) {
@@ -51,7 +59,10 @@ class RefreshRoundTripIntegrationTest {
                     counts.remove("info");
                     // rotate.lua's own calls (HMGET, HSET, PEXPIRE, SET) are counted too, but run inside the
                     // one EVALSHA: no other top-level command may appear
-                    assertThat(counts).as(signing).containsEntry("evalsha", 20L).doesNotContainKeys("eval", "get", "exists");
+                    assertThat(counts)
+                            .as(signing)
+                            .containsEntry("evalsha", 20L)
+                            .doesNotContainKeys("eval", "get", "exists");
                     assertThat(counts.keySet()).as(signing).isSubsetOf("evalsha", "hmget", "hset", "pexpire", "set");
                 }
             }

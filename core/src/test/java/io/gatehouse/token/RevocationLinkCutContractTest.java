@@ -43,6 +43,7 @@ class RevocationLinkCutContractTest extends RedisContract {
     private final MutableClock clockB = new MutableClock(Instant.now());
     /** B's monotonic ticker, moved by hand: staleness is measured on it. */
     private final AtomicLong tickB = new AtomicLong(System.nanoTime());
+
     private final RecordingListener eventsB = new RecordingListener();
     private String userB;
     private String passwordB;
@@ -92,13 +93,21 @@ class RevocationLinkCutContractTest extends RedisContract {
         }
     }
 
-    private TokenService process(GatehouseConfig.Builder b, Clock clock, LongSupplier ticker, TokenEventListener listener) {
+    private TokenService process(
+            GatehouseConfig.Builder b, Clock clock, LongSupplier ticker, TokenEventListener listener) {
         GatehouseConfig config = b.set("gatehouse.tokens.revocation.read-block", "200ms")
-                .set("gatehouse.tokens.keys.store", "redis").build();
-        RedisConnector connector = RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+                .set("gatehouse.tokens.keys.store", "redis")
+                .build();
+        RedisConnector connector =
+                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
         closeables.add(connector);
-        TokenService s = TokenService.builder().config(config).redis(connector).clock(clock).ticker(ticker)
-                .listener(listener).build();
+        TokenService s = TokenService.builder()
+                .config(config)
+                .redis(connector)
+                .clock(clock)
+                .ticker(ticker)
+                .listener(listener)
+                .build();
         closeables.add(s);
         return s;
     }
@@ -108,8 +117,11 @@ class RevocationLinkCutContractTest extends RedisContract {
     }
 
     private TokenService processB() {
-        return process(backend.configBuilder().redisUrl(withUser(backend.deployment().url(), userB, passwordB)),
-                clockB, tickB::get, eventsB);
+        return process(
+                backend.configBuilder().redisUrl(withUser(backend.deployment().url(), userB, passwordB)),
+                clockB,
+                tickB::get,
+                eventsB);
     }
 
     /** The deployment's URL with B's user instead of any user it names. */
@@ -133,16 +145,22 @@ class RevocationLinkCutContractTest extends RedisContract {
         await().atMost(Duration.ofSeconds(15)).until(() -> b.revocationHealth().status() == HealthStatus.DEGRADED);
         a.revokeSession("sess-1", "logout", Instant.now().plus(Duration.ofDays(1)));
         assertThat(TestTokenServices.reasonOf(a, pair.accessToken())).isEqualTo(RejectReason.REVOKED_SESSION);
-        assertThat(TestTokenServices.reasonOf(b, pair.accessToken())).as("B cannot know yet, and is within its budget").isNull();
+        assertThat(TestTokenServices.reasonOf(b, pair.accessToken()))
+                .as("B cannot know yet, and is within its budget")
+                .isNull();
         assertThat(b.revocationHealth().status()).as("still cut").isEqualTo(HealthStatus.DEGRADED);
 
         healB();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> TestTokenServices.reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> TestTokenServices.reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
         await().atMost(Duration.ofSeconds(10)).until(() -> b.revocationHealth().status() == HealthStatus.HEALTHY);
-        assertThat(b.revocationHealth().resyncs()).as("resumed from its stream position, no reload needed").isEqualTo(1);
+        assertThat(b.revocationHealth().resyncs())
+                .as("resumed from its stream position, no reload needed")
+                .isEqualTo(1);
         assertThat(b.revocationStats().counts()).containsEntry(RevocationKind.SESSION, 1L);
-        assertThat(eventsB.linkChanges).extracting(RevocationHealth::status)
+        assertThat(eventsB.linkChanges)
+                .extracting(RevocationHealth::status)
                 .containsSubsequence(HealthStatus.DEGRADED, HealthStatus.HEALTHY);
     }
 
@@ -153,37 +171,47 @@ class RevocationLinkCutContractTest extends RedisContract {
         TokenPair pair = a.issue(TokenRequest.of("user-1", "sess-1"));
         TokenPair revoked = a.issue(TokenRequest.of("user-1", "sess-2"));
         a.revokeSession("sess-2", "logout", Instant.now().plus(Duration.ofDays(1)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> TestTokenServices.reasonOf(b, revoked.accessToken()) == RejectReason.REVOKED_SESSION);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> TestTokenServices.reasonOf(b, revoked.accessToken()) == RejectReason.REVOKED_SESSION);
 
         cutB();
         await().atMost(Duration.ofSeconds(15)).until(() -> b.revocationHealth().status() == HealthStatus.DEGRADED);
         tickB.addAndGet(Duration.ofSeconds(29).toNanos());
-        assertThat(b.verify(pair.accessToken()).subject()).as("within the 30 s budget").isEqualTo("user-1");
+        assertThat(b.verify(pair.accessToken()).subject())
+                .as("within the 30 s budget")
+                .isEqualTo("user-1");
         // a refresh needs the store: within the budget B says so with a store error and changes nothing
         assertThatThrownBy(() -> b.refresh(pair.refreshToken())).isInstanceOf(StoreException.class);
         tickB.addAndGet(Duration.ofSeconds(2).toNanos());
 
         assertThat(TestTokenServices.reasonOf(b, pair.accessToken())).isEqualTo(RejectReason.REVOCATION_UNKNOWN);
-        assertThat(TestTokenServices.reasonOf(b, revoked.accessToken())).as("known revocations still say what they are")
+        assertThat(TestTokenServices.reasonOf(b, revoked.accessToken()))
+                .as("known revocations still say what they are")
                 .isEqualTo(RejectReason.REVOKED_SESSION);
         assertThat(b.revocationHealth().status()).isEqualTo(HealthStatus.UNHEALTHY);
         assertThat(b.revocationHealth().error()).isPresent();
-        assertThat(TestTokenServices.reasonOf(a, pair.accessToken())).as("A's link was never cut").isNull();
+        assertThat(TestTokenServices.reasonOf(a, pair.accessToken()))
+                .as("A's link was never cut")
+                .isNull();
         assertThat(a.revocationHealth().status()).isEqualTo(HealthStatus.HEALTHY);
         // past the budget a refresh is refused like any token whose revocation status cannot be known
-        assertThatThrownBy(() -> b.refresh(pair.refreshToken())).isInstanceOf(TokenRejectedException.class)
-                .extracting(e -> ((TokenRejectedException) e).reason()).isEqualTo(RejectReason.REVOCATION_UNKNOWN);
-        await().atMost(Duration.ofSeconds(10)).until(() -> eventsB.linkChanges.stream()
-                .anyMatch(h -> h.status() == HealthStatus.UNHEALTHY));
+        assertThatThrownBy(() -> b.refresh(pair.refreshToken()))
+                .isInstanceOf(TokenRejectedException.class)
+                .extracting(e -> ((TokenRejectedException) e).reason())
+                .isEqualTo(RejectReason.REVOCATION_UNKNOWN);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> eventsB.linkChanges.stream().anyMatch(h -> h.status() == HealthStatus.UNHEALTHY));
 
         healB();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> b.revocationHealth().status() == HealthStatus.HEALTHY);
         assertThat(b.verify(pair.accessToken()).subject()).isEqualTo("user-1");
-        assertThat(eventsB.linkChanges).extracting(RevocationHealth::status)
+        assertThat(eventsB.linkChanges)
+                .extracting(RevocationHealth::status)
                 .containsSubsequence(HealthStatus.DEGRADED, HealthStatus.UNHEALTHY, HealthStatus.HEALTHY);
         // the refresh B could not do is still there to do (the chain was not advanced by the failed call)
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(StoreException.class)
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptionsInstanceOf(StoreException.class)
                 .until(() -> b.refresh(pair.refreshToken()).familyId().equals(pair.familyId()));
     }
 }

@@ -33,6 +33,7 @@ class RevocationLinkFaultIntegrationTest {
     private final MutableClock clockB = new MutableClock(Instant.now());
     /** B's monotonic ticker, moved by hand: staleness is measured on it. */
     private final AtomicLong tickB = new AtomicLong(System.nanoTime());
+
     private final RecordingListener eventsB = new RecordingListener();
 
     @BeforeEach
@@ -50,16 +51,22 @@ class RevocationLinkFaultIntegrationTest {
         redis.close();
     }
 
-    private TokenService process(String url, Clock clock, LongSupplier ticker, Map<String, String> settings,
-                                 TokenEventListener listener) {
-        GatehouseConfig.Builder b = GatehouseConfig.builder().redisUrl(url)
-                .set("gatehouse.tokens.revocation.read-block", "200ms");
+    private TokenService process(
+            String url, Clock clock, LongSupplier ticker, Map<String, String> settings, TokenEventListener listener) {
+        GatehouseConfig.Builder b =
+                GatehouseConfig.builder().redisUrl(url).set("gatehouse.tokens.revocation.read-block", "200ms");
         settings.forEach(b::set);
         GatehouseConfig config = b.build();
-        RedisConnector connector = RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+        RedisConnector connector =
+                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
         closeables.add(connector);
-        TokenService s = TokenService.builder().config(config).redis(connector).clock(clock).ticker(ticker)
-                .listener(listener).build();
+        TokenService s = TokenService.builder()
+                .config(config)
+                .redis(connector)
+                .clock(clock)
+                .ticker(ticker)
+                .listener(listener)
+                .build();
         closeables.add(s);
         return s;
     }
@@ -83,14 +90,20 @@ class RevocationLinkFaultIntegrationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> b.revocationHealth().status() == HealthStatus.DEGRADED);
         a.revokeSession("sess-1", "logout", Instant.now().plus(Duration.ofDays(1)));
         assertThat(TestTokenServices.reasonOf(a, pair.accessToken())).isEqualTo(RejectReason.REVOKED_SESSION);
-        assertThat(TestTokenServices.reasonOf(b, pair.accessToken())).as("B cannot know yet, and is within its budget").isNull();
+        assertThat(TestTokenServices.reasonOf(b, pair.accessToken()))
+                .as("B cannot know yet, and is within its budget")
+                .isNull();
 
         proxy.heal();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> TestTokenServices.reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> TestTokenServices.reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
         await().atMost(Duration.ofSeconds(5)).until(() -> b.revocationHealth().status() == HealthStatus.HEALTHY);
-        assertThat(b.revocationHealth().resyncs()).as("resumed from its position, no reload needed").isEqualTo(1);
-        assertThat(eventsB.linkChanges).extracting(RevocationHealth::status)
+        assertThat(b.revocationHealth().resyncs())
+                .as("resumed from its position, no reload needed")
+                .isEqualTo(1);
+        assertThat(eventsB.linkChanges)
+                .extracting(RevocationHealth::status)
                 .containsSubsequence(HealthStatus.DEGRADED, HealthStatus.HEALTHY);
     }
 
@@ -110,7 +123,8 @@ class RevocationLinkFaultIntegrationTest {
         }
         proxy.heal();
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> TestTokenServices.reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> TestTokenServices.reasonOf(b, pair.accessToken()) == RejectReason.REVOKED_SESSION);
         assertThat(b.revocationHealth().resyncs()).isEqualTo(2);
         assertThat(b.revocationStats().counts()).containsEntry(RevocationKind.SESSION, 6L);
     }
@@ -122,16 +136,20 @@ class RevocationLinkFaultIntegrationTest {
         TokenPair pair = a.issue(TokenRequest.of("user-1", "sess-1"));
         TokenPair revoked = a.issue(TokenRequest.of("user-1", "sess-2"));
         a.revokeSession("sess-2", "logout", Instant.now().plus(Duration.ofDays(1)));
-        await().atMost(Duration.ofSeconds(5)).until(() -> TestTokenServices.reasonOf(b, revoked.accessToken()) == RejectReason.REVOKED_SESSION);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> TestTokenServices.reasonOf(b, revoked.accessToken()) == RejectReason.REVOKED_SESSION);
 
         proxy.cut();
         await().atMost(Duration.ofSeconds(10)).until(() -> b.revocationHealth().status() == HealthStatus.DEGRADED);
         tickB.addAndGet(Duration.ofSeconds(29).toNanos());
-        assertThat(b.verify(pair.accessToken()).subject()).as("within the 30 s budget").isEqualTo("user-1");
+        assertThat(b.verify(pair.accessToken()).subject())
+                .as("within the 30 s budget")
+                .isEqualTo("user-1");
         tickB.addAndGet(Duration.ofSeconds(2).toNanos());
 
         assertThat(TestTokenServices.reasonOf(b, pair.accessToken())).isEqualTo(RejectReason.REVOCATION_UNKNOWN);
-        assertThat(TestTokenServices.reasonOf(b, revoked.accessToken())).as("known revocations still say what they are")
+        assertThat(TestTokenServices.reasonOf(b, revoked.accessToken()))
+                .as("known revocations still say what they are")
                 .isEqualTo(RejectReason.REVOKED_SESSION);
         assertThat(b.revocationHealth().status()).isEqualTo(HealthStatus.UNHEALTHY);
         assertThat(b.revocationHealth().error()).isPresent();
@@ -144,8 +162,11 @@ class RevocationLinkFaultIntegrationTest {
     @Test
     void pastTheStalenessBudgetFailOpenAcceptsAndHealthIsDegraded() throws Exception {
         TokenService a = processA(Map.of());
-        TokenService b = processB(Map.of("gatehouse.tokens.revocation.on-stale", "fail-open",
-                "gatehouse.tokens.revocation.staleness-budget", "5s"));
+        TokenService b = processB(Map.of(
+                "gatehouse.tokens.revocation.on-stale",
+                "fail-open",
+                "gatehouse.tokens.revocation.staleness-budget",
+                "5s"));
         TokenPair pair = a.issue(TokenRequest.of("user-1", "sess-1"));
 
         proxy.cut();
@@ -169,7 +190,8 @@ class RevocationLinkFaultIntegrationTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.refresh(pair.refreshToken()))
                 .isInstanceOf(io.gatehouse.store.StoreException.class);
         proxy.heal();
-        await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(15))
+                .ignoreExceptions()
                 .until(() -> b.refresh(pair.refreshToken()).familyId().equals(pair.familyId()));
     }
 }

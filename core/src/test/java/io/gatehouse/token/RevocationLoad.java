@@ -23,8 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RevocationLoad implements AutoCloseable {
     /** An acknowledged logout: the session and a token that must stay refused. */
-    record Acknowledged(String sessionId, String accessToken, long completedNanos) {
-    }
+    record Acknowledged(String sessionId, String accessToken, long completedNanos) {}
 
     private final TokenService service;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -64,7 +63,8 @@ final class RevocationLoad implements AutoCloseable {
                 acknowledged.add(new Acknowledged(session, pair.accessToken(), done));
                 completions.add(done);
             } catch (StoreException e) {
-                failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
+                failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder())
+                        .increment();
                 lastMessages.put(e.getClass().getSimpleName(), e.getMessage());
                 // A failed call that returned at once (open circuit) must not spin the CPU.
                 java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));

@@ -32,7 +32,9 @@ class RevocationLogContractTest extends StoreContract {
     @Test
     void appendedEntriesAreInTheSnapshotAndOnTheFeedInOrder() {
         RevocationLog log = log(1000);
-        log.append(List.of(session("s1", 0, Duration.ofHours(1), "a"), session("s2", 1, Duration.ofHours(1), "b")), now.toEpochMilli());
+        log.append(
+                List.of(session("s1", 0, Duration.ofHours(1), "a"), session("s2", 1, Duration.ofHours(1), "b")),
+                now.toEpochMilli());
         log.append(List.of(Revocation.user("u1", now, now.plus(Duration.ofDays(30)), "c")), now.toEpochMilli());
 
         RevocationLog.Snapshot snap = log.snapshot(now.toEpochMilli());
@@ -53,10 +55,16 @@ class RevocationLogContractTest extends StoreContract {
         RevocationLog log = log(1000);
         log.append(List.of(session("s1", 0, Duration.ofHours(1), "a")), now.toEpochMilli());
         try (RevocationLog.Feed feed = log.openFeed()) {
-            String pos = feed.read(RevocationLog.START, Duration.ofMillis(100)).get(0).position();
-            log.append(List.of(session("s2", 0, Duration.ofHours(1), "b"), session("s3", 0, Duration.ofHours(1), "c")), now.toEpochMilli());
+            String pos = feed.read(RevocationLog.START, Duration.ofMillis(100))
+                    .get(0)
+                    .position();
+            log.append(
+                    List.of(session("s2", 0, Duration.ofHours(1), "b"), session("s3", 0, Duration.ofHours(1), "c")),
+                    now.toEpochMilli());
 
-            assertThat(feed.read(pos, Duration.ofMillis(100))).extracting(p -> p.revocation().id()).containsExactly("s2", "s3");
+            assertThat(feed.read(pos, Duration.ofMillis(100)))
+                    .extracting(p -> p.revocation().id())
+                    .containsExactly("s2", "s3");
         }
     }
 
@@ -69,11 +77,17 @@ class RevocationLogContractTest extends StoreContract {
             pos = feed.read(RevocationLog.START, Duration.ofMillis(100)).get(0).position();
             log.append(List.of(session("s2", 0, Duration.ofHours(1), "b")), now.toEpochMilli());
             assertThat(feed.hasGap(pos)).as("s2 is still on the feed").isFalse();
-            log.append(List.of(session("s3", 0, Duration.ofHours(1), "c"), session("s4", 0, Duration.ofHours(1), "d")), now.toEpochMilli());
+            log.append(
+                    List.of(session("s3", 0, Duration.ofHours(1), "c"), session("s4", 0, Duration.ofHours(1), "d")),
+                    now.toEpochMilli());
 
-            assertThat(feed.hasGap(pos)).as("s2 was trimmed before this reader saw it").isTrue();
+            assertThat(feed.hasGap(pos))
+                    .as("s2 was trimmed before this reader saw it")
+                    .isTrue();
             // the authoritative index still has everything
-            assertThat(log.snapshot(now.toEpochMilli()).entries()).extracting(Revocation::id).containsExactlyInAnyOrder("s1", "s2", "s3", "s4");
+            assertThat(log.snapshot(now.toEpochMilli()).entries())
+                    .extracting(Revocation::id)
+                    .containsExactlyInAnyOrder("s1", "s2", "s3", "s4");
         }
     }
 
@@ -90,12 +104,16 @@ class RevocationLogContractTest extends StoreContract {
     @Test
     void expiredEntriesLeaveTheSnapshotAndAreCleanedUp() {
         RevocationLog log = log(1000);
-        log.append(List.of(session("short", 0, Duration.ofMinutes(1), "a"), session("long", 0, Duration.ofHours(1), "b")), now.toEpochMilli());
+        log.append(
+                List.of(session("short", 0, Duration.ofMinutes(1), "a"), session("long", 0, Duration.ofHours(1), "b")),
+                now.toEpochMilli());
         long later = now.plus(Duration.ofMinutes(2)).toEpochMilli();
 
         assertThat(log.snapshot(later).entries()).extracting(Revocation::id).containsExactly("long");
         log.cleanup(later);
-        assertThat(log.snapshot(now.toEpochMilli()).entries()).extracting(Revocation::id).containsExactly("long");
+        assertThat(log.snapshot(now.toEpochMilli()).entries())
+                .extracting(Revocation::id)
+                .containsExactly("long");
     }
 
     @Test
@@ -103,7 +121,10 @@ class RevocationLogContractTest extends StoreContract {
         RevocationLog log = log(1000);
         log.append(List.of(session("s1", 0, Duration.ofHours(1), "a|b|c ünïcode")), now.toEpochMilli());
 
-        assertThat(log.snapshot(now.toEpochMilli()).entries()).singleElement().extracting(Revocation::reason).isEqualTo("a|b|c ünïcode");
+        assertThat(log.snapshot(now.toEpochMilli()).entries())
+                .singleElement()
+                .extracting(Revocation::reason)
+                .isEqualTo("a|b|c ünïcode");
     }
 
     /**

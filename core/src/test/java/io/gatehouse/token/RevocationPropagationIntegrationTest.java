@@ -29,8 +29,11 @@ class RevocationPropagationIntegrationTest extends RedisContract {
     }
 
     private TokenService process() {
-        GatehouseConfig config = backend.configBuilder().set("gatehouse.tokens.revocation.read-block", "200ms").build();
-        RedisConnector connector = RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+        GatehouseConfig config = backend.configBuilder()
+                .set("gatehouse.tokens.revocation.read-block", "200ms")
+                .build();
+        RedisConnector connector =
+                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
         closeables.add(connector);
         TokenService s = TokenService.builder().config(config).redis(connector).build();
         closeables.add(s);
@@ -62,10 +65,14 @@ class RevocationPropagationIntegrationTest extends RedisContract {
         // B's mirror holds what A wrote, reasons included (four revocations may share a millisecond, so
         // compare instants and reasons as sets rather than guessing which one is "newest")
         assertThat(b.revocationStats().counts()).isEqualTo(a.revocationStats().counts());
-        assertThat(b.revocationStats().newest().orElseThrow().at()).isEqualTo(a.revocationStats().newest().orElseThrow().at());
-        assertThat(b.revocationStats().oldest().orElseThrow().at()).isEqualTo(a.revocationStats().oldest().orElseThrow().at());
+        assertThat(b.revocationStats().newest().orElseThrow().at())
+                .isEqualTo(a.revocationStats().newest().orElseThrow().at());
+        assertThat(b.revocationStats().oldest().orElseThrow().at())
+                .isEqualTo(a.revocationStats().oldest().orElseThrow().at());
         assertThat(b.revocationStats().total()).isEqualTo(4);
-        assertThat(List.of(b.revocationStats().newest().orElseThrow().reason(), b.revocationStats().oldest().orElseThrow().reason()))
+        assertThat(List.of(
+                        b.revocationStats().newest().orElseThrow().reason(),
+                        b.revocationStats().oldest().orElseThrow().reason()))
                 .allMatch(r -> List.of("t", "s", "f", "u").contains(r));
     }
 
@@ -103,6 +110,7 @@ class RevocationPropagationIntegrationTest extends RedisContract {
         }
         assertThat(e).isNotNull().extracting(TokenRejectedException::reason).isEqualTo(RejectReason.REFRESH_REUSED);
         await().atMost(Duration.ofSeconds(5)).until(() -> TestTokenServices.reasonOf(a, third.accessToken()) != null);
-        assertThat(TestTokenServices.reasonOf(a, third.accessToken())).isIn(RejectReason.REVOKED_FAMILY, RejectReason.REVOKED_SESSION);
+        assertThat(TestTokenServices.reasonOf(a, third.accessToken()))
+                .isIn(RejectReason.REVOKED_FAMILY, RejectReason.REVOKED_SESSION);
     }
 }

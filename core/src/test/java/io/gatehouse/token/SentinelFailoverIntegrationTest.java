@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
-import io.gatehouse.store.CircuitState;
 import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.CircuitState;
 import io.gatehouse.testkit.RedisNode;
 import io.gatehouse.testkit.SentinelDeployment;
 import java.nio.file.Path;
@@ -39,6 +39,7 @@ class SentinelFailoverIntegrationTest {
 
     @TempDir
     Path dataDir;
+
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @AfterEach
@@ -53,17 +54,20 @@ class SentinelFailoverIntegrationTest {
         return c;
     }
 
-    private record Instance(RedisConnector redis, TokenService tokens) {
-    }
+    private record Instance(RedisConnector redis, TokenService tokens) {}
 
     private Instance instance(SentinelDeployment redis, String name, Map<String, String> settings) {
-        GatehouseConfig.Builder b = GatehouseConfig.builder().redisUrl(redis.url()).dataDir(dataDir.resolve(name))
+        GatehouseConfig.Builder b = GatehouseConfig.builder()
+                .redisUrl(redis.url())
+                .dataDir(dataDir.resolve(name))
                 .set("gatehouse.redis.command-timeout", "1s")
                 .set("gatehouse.tokens.revocation.read-block", "200ms");
         settings.forEach(b::set);
         GatehouseConfig config = b.build();
-        RedisConnector c = closing(RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow()));
-        return new Instance(c, closing(TokenService.builder().config(config).redis(c).build()));
+        RedisConnector c =
+                closing(RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow()));
+        return new Instance(
+                c, closing(TokenService.builder().config(config).redis(c).build()));
     }
 
     @Test
@@ -84,12 +88,16 @@ class SentinelFailoverIntegrationTest {
         });
     }
 
-    private void run(String fault, int replicas, java.util.function.Consumer<SentinelDeployment> inject) throws Exception {
+    private void run(String fault, int replicas, java.util.function.Consumer<SentinelDeployment> inject)
+            throws Exception {
         SentinelDeployment redis = closing(SentinelDeployment.start(2));
-        Instance writer = instance(redis, "replicated", Map.of(
-                "gatehouse.redis.durability", "replicated",
-                "gatehouse.redis.durability.replicas", Integer.toString(replicas),
-                "gatehouse.redis.durability.timeout", "500ms"));
+        Instance writer = instance(
+                redis,
+                "replicated",
+                Map.of(
+                        "gatehouse.redis.durability", "replicated",
+                        "gatehouse.redis.durability.replicas", Integer.toString(replicas),
+                        "gatehouse.redis.durability.timeout", "500ms"));
         Instance asyncWriter = instance(redis, "async", Map.of());
         Instance reader = instance(redis, "reader", Map.of());
 
@@ -124,18 +132,33 @@ class SentinelFailoverIntegrationTest {
 
         List<String> lost = missing(reader.redis(), load.acknowledged());
         List<String> asyncLost = missing(reader.redis(), asyncLoad.acknowledged());
-        System.out.printf("%s: replicated (%d of 2 replicas): %d acknowledged, %d lost, longest time without an"
+        System.out.printf(
+                "%s: replicated (%d of 2 replicas): %d acknowledged, %d lost, longest time without an"
                         + " acknowledged write %d ms, failures %s, longest call %d ms; async: %d acknowledged, %d lost,"
-                        + " longest gap %d ms, failures %s%n", fault, replicas, load.acknowledged().size(), lost.size(),
-                outage.toMillis(), load.failures(), load.longestCall().toMillis(), asyncLoad.acknowledged().size(),
-                asyncLost.size(), asyncOutage.toMillis(), asyncLoad.failures());
+                        + " longest gap %d ms, failures %s%n",
+                fault,
+                replicas,
+                load.acknowledged().size(),
+                lost.size(),
+                outage.toMillis(),
+                load.failures(),
+                load.longestCall().toMillis(),
+                asyncLoad.acknowledged().size(),
+                asyncLost.size(),
+                asyncOutage.toMillis(),
+                asyncLoad.failures());
         assertThat(load.foreign()).isEmpty();
         assertThat(asyncLoad.foreign()).isEmpty();
-        assertThat(lost).as("acknowledged replicated revocations missing on the new master").isEmpty();
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(load.acknowledged())
-                .allSatisfy(a -> assertThat(TestTokenServices.reasonOf(reader.tokens(), a.accessToken()))
-                        .isEqualTo(RejectReason.REVOKED_SESSION)));
-        assertThat(sawOpen).as("the writer's circuit opened during the failover").isTrue();
+        assertThat(lost)
+                .as("acknowledged replicated revocations missing on the new master")
+                .isEmpty();
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(load.acknowledged())
+                        .allSatisfy(a -> assertThat(TestTokenServices.reasonOf(reader.tokens(), a.accessToken()))
+                                .isEqualTo(RejectReason.REVOKED_SESSION)));
+        assertThat(sawOpen)
+                .as("the writer's circuit opened during the failover")
+                .isTrue();
         assertThat(writer.redis().circuitState()).isEqualTo(CircuitState.CLOSED);
     }
 
@@ -144,7 +167,8 @@ class SentinelFailoverIntegrationTest {
         List<String> lost = new ArrayList<>();
         for (int from = 0; from < acked.size(); from += 500) {
             String[] ids = acked.subList(from, Math.min(acked.size(), from + 500)).stream()
-                    .map(RevocationLoad.Acknowledged::sessionId).toArray(String[]::new);
+                    .map(RevocationLoad.Acknowledged::sessionId)
+                    .toArray(String[]::new);
             redis.sync(c -> c.hmget("gatehouse:rev:{log}:session:info", ids)).forEach(kv -> {
                 if (!kv.hasValue()) {
                     lost.add(kv.getKey());

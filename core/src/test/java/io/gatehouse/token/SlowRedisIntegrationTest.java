@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
-import io.gatehouse.store.CircuitState;
 import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.CircuitState;
 import io.gatehouse.testkit.FaultProxy;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.nio.file.Path;
@@ -31,20 +31,32 @@ class SlowRedisIntegrationTest {
     @Test
     void latencySlowsCallsAndAPauseFailsThemFastThenRecovers() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start();
-             FaultProxy proxy = FaultProxy.start(redis.node())) {
-            GatehouseConfig config = GatehouseConfig.builder().redisUrl(proxy.url()).dataDir(dir)
+                FaultProxy proxy = FaultProxy.start(redis.node())) {
+            GatehouseConfig config = GatehouseConfig.builder()
+                    .redisUrl(proxy.url())
+                    .dataDir(dir)
                     .set("gatehouse.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms")
-                    .set("gatehouse.tokens.revocation.read-block", "100ms").build();
-            try (RedisConnector connector = RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
-                 TokenService tokens = TokenService.builder().config(config).redis(connector).build()) {
+                    .set("gatehouse.tokens.revocation.read-block", "100ms")
+                    .build();
+            try (RedisConnector connector =
+                            RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+                    TokenService tokens = TokenService.builder()
+                            .config(config)
+                            .redis(connector)
+                            .build()) {
                 proxy.latency(Duration.ofMillis(100));
                 RevocationLoad slow = new RevocationLoad(tokens, "slow", 4);
                 slow.awaitMore(20, Duration.ofSeconds(30));
                 slow.close();
-                System.out.printf("100 ms latency: %d acknowledged, failures %s, longest call %d ms, longest revocation %d ms%n",
-                        slow.acknowledged().size(), slow.failures(), slow.longestCall().toMillis(),
+                System.out.printf(
+                        "100 ms latency: %d acknowledged, failures %s, longest call %d ms, longest revocation %d ms%n",
+                        slow.acknowledged().size(),
+                        slow.failures(),
+                        slow.longestCall().toMillis(),
                         slow.longestRevocation().toMillis());
-                assertThat(slow.failures()).as("100 ms each way is well within the command timeout").isEmpty();
+                assertThat(slow.failures())
+                        .as("100 ms each way is well within the command timeout")
+                        .isEmpty();
                 assertThat(slow.foreign()).isEmpty();
                 proxy.heal();
 
@@ -54,12 +66,18 @@ class SlowRedisIntegrationTest {
                 long pausedAt = System.nanoTime();
                 await().atMost(Duration.ofSeconds(5)).until(() -> connector.circuitState() == CircuitState.OPEN);
                 int before = paused.acknowledged().size();
-                await().atMost(Duration.ofSeconds(15)).until(() -> paused.acknowledged().size() > before + 10);
+                await().atMost(Duration.ofSeconds(15))
+                        .until(() -> paused.acknowledged().size() > before + 10);
                 Duration outage = paused.longestGap(pausedAt, System.nanoTime());
                 paused.close();
-                System.out.printf("CLIENT PAUSE 5 s: %d acknowledged, failures %s, longest call %d ms, longest revocation %d ms, longest time"
-                                + " without an acknowledged write %d ms%n", paused.acknowledged().size(), paused.failures(),
-                        paused.longestCall().toMillis(), paused.longestRevocation().toMillis(), outage.toMillis());
+                System.out.printf(
+                        "CLIENT PAUSE 5 s: %d acknowledged, failures %s, longest call %d ms, longest revocation %d ms, longest time"
+                                + " without an acknowledged write %d ms%n",
+                        paused.acknowledged().size(),
+                        paused.failures(),
+                        paused.longestCall().toMillis(),
+                        paused.longestRevocation().toMillis(),
+                        outage.toMillis());
                 assertThat(paused.foreign()).isEmpty();
                 assertThat(paused.failures()).containsKey("StoreTimeoutException");
                 assertThat(paused.longestRevocation()).isLessThanOrEqualTo(COMMAND_TIMEOUT.plus(SLACK));

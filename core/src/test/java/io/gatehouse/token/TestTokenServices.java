@@ -8,19 +8,19 @@ import java.util.Map;
 
 /** Builds a token service on a contract test's backend, the way every token test needs one. */
 public final class TestTokenServices {
-    private TestTokenServices() {
-    }
+    private TestTokenServices() {}
 
     /**
      * A service on {@code backend} (the shared connector on Redis; keys in {@code dataDir}), with a
      * short blocking read so that {@code close()} is quick, plus any extra settings.
      */
-    public static TokenService on(Backend backend, Path dataDir, Clock clock, TokenEventListener listener,
-                                  Map<String, String> settings) {
-        GatehouseConfig.Builder b = backend.configBuilder().dataDir(dataDir)
-                .set("gatehouse.tokens.revocation.read-block", "200ms");
+    public static TokenService on(
+            Backend backend, Path dataDir, Clock clock, TokenEventListener listener, Map<String, String> settings) {
+        GatehouseConfig.Builder b =
+                backend.configBuilder().dataDir(dataDir).set("gatehouse.tokens.revocation.read-block", "200ms");
         settings.forEach(b::set);
-        TokenService.Builder tb = TokenService.builder().config(b.build()).clock(clock).listener(listener);
+        TokenService.Builder tb =
+                TokenService.builder().config(b.build()).clock(clock).listener(listener);
         if (backend.isRedis()) {
             tb.redis(backend.connector());
         }

@@ -3,13 +3,12 @@ package io.gatehouse.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nimbusds.jose.proc.BadJOSEException;
-
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -54,19 +53,23 @@ class TokenInteropTest {
             assertThat(published.isPrivate()).isFalse();
             if (alg == SigningAlgorithm.EDDSA) {
                 // Nimbus verifies Ed25519 only with Tink; check the published key with the JDK instead
-                assertThat(jwt.verify(JdkEd25519.verifier((OctetKeyPair) published))).isTrue();
+                assertThat(jwt.verify(JdkEd25519.verifier((OctetKeyPair) published)))
+                        .isTrue();
             }
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = SigningAlgorithm.class, names = {"ES256", "RS256"})
+    @EnumSource(
+            value = SigningAlgorithm.class,
+            names = {"ES256", "RS256"})
     void aStockJwtProcessorAcceptsOurAccessTokensFromTheJwksAlone(SigningAlgorithm alg) throws Exception {
         try (TokenService tokens = service(alg)) {
             String access = tokens.issue(TokenRequest.of("user-1", "sess-1")).accessToken();
 
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256),
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
+                    Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256),
                     new ImmutableJWKSet<>(JWKSet.parse(tokens.jwks()))));
             processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
                     new JWTClaimsSet.Builder().issuer(tokens.issuer()).build(), Set.of("sub", "exp", "iat", "jti")));
@@ -79,17 +82,22 @@ class TokenInteropTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = SigningAlgorithm.class, names = {"ES256", "RS256"})
-    void aStockJwtProcessorRefusesOurJwtRefreshTokensThoughTheySignWithTheSameKeys(SigningAlgorithm alg) throws Exception {
+    @EnumSource(
+            value = SigningAlgorithm.class,
+            names = {"ES256", "RS256"})
+    void aStockJwtProcessorRefusesOurJwtRefreshTokensThoughTheySignWithTheSameKeys(SigningAlgorithm alg)
+            throws Exception {
         try (TokenService tokens = service(alg)) {
             String refresh = tokens.issue(TokenRequest.of("user-1", "sess-1")).refreshToken();
             assertThat(SignedJWT.parse(refresh).getHeader().getType()).isEqualTo(TokenCodec.REFRESH_TYPE);
 
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256),
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
+                    Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256),
                     new ImmutableJWKSet<>(JWKSet.parse(tokens.jwks()))));
             // the stock type check (typ JWT or none) is what keeps a refresh token from passing as an access token
-            assertThatThrownBy(() -> processor.process(refresh, null)).isInstanceOf(BadJOSEException.class)
+            assertThatThrownBy(() -> processor.process(refresh, null))
+                    .isInstanceOf(BadJOSEException.class)
                     .hasMessageContaining("type");
             assertThat(tokens.verifyRefresh(refresh).subject()).isEqualTo("user-1");
         }

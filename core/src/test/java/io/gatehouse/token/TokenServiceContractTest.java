@@ -3,7 +3,6 @@ package io.gatehouse.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.testing.MutableClock;
 import io.gatehouse.testing.StoreContract;
 import java.nio.file.Path;
@@ -65,7 +64,8 @@ class TokenServiceContractTest extends StoreContract {
 
     @Test
     void issuedAccessTokenVerifiesWithItsClaims() {
-        TokenPair pair = tokens.issue(TokenRequest.of("user-1", "sess-1").roles("admin", "ops").permissions("read"));
+        TokenPair pair = tokens.issue(
+                TokenRequest.of("user-1", "sess-1").roles("admin", "ops").permissions("read"));
 
         VerifiedToken t = tokens.verify(pair.accessToken());
 
@@ -119,7 +119,8 @@ class TokenServiceContractTest extends StoreContract {
         tokens.refresh(first.refreshToken()); // a retry inside the window must not extend it
         clock.advance(Duration.ofSeconds(6)); // 12 s after the rotation
 
-        assertThat(rejection(() -> tokens.refresh(first.refreshToken())).reason()).isEqualTo(RejectReason.REFRESH_REUSED);
+        assertThat(rejection(() -> tokens.refresh(first.refreshToken())).reason())
+                .isEqualTo(RejectReason.REFRESH_REUSED);
     }
 
     @Test
@@ -143,8 +144,7 @@ class TokenServiceContractTest extends StoreContract {
                 .isIn(RejectReason.REVOKED_FAMILY, RejectReason.REVOKED_SESSION);
         assertThat(rejection(() -> tokens.verify(rotated.accessToken())).reason())
                 .isIn(RejectReason.REVOKED_FAMILY, RejectReason.REVOKED_SESSION);
-        assertThat(events.revoked).extracting(Revocation::kind)
-                .contains(RevocationKind.FAMILY, RevocationKind.SESSION);
+        assertThat(events.revoked).extracting(Revocation::kind).contains(RevocationKind.FAMILY, RevocationKind.SESSION);
         assertThat(events.revoked).allMatch(r -> r.reason().equals("refresh-reuse"));
         // other sessions of the user are untouched
         assertThat(tokens.verify(otherSession.accessToken()).sessionId()).isEqualTo("sess-2");
@@ -152,11 +152,13 @@ class TokenServiceContractTest extends StoreContract {
 
     @Test
     void withoutGraceAnImmediateRetryIsReuse() {
-        TokenService strict = service(Map.of("gatehouse.tokens.refresh.grace", "0s", "gatehouse.tokens.keys.store", "memory"));
+        TokenService strict =
+                service(Map.of("gatehouse.tokens.refresh.grace", "0s", "gatehouse.tokens.keys.store", "memory"));
         TokenPair first = strict.issue(TokenRequest.of("user-1", "sess-1"));
         strict.refresh(first.refreshToken());
 
-        assertThat(rejection(() -> strict.refresh(first.refreshToken())).reason()).isEqualTo(RejectReason.REFRESH_REUSED);
+        assertThat(rejection(() -> strict.refresh(first.refreshToken())).reason())
+                .isEqualTo(RejectReason.REFRESH_REUSED);
     }
 
     @Test
@@ -180,7 +182,9 @@ class TokenServiceContractTest extends StoreContract {
                 refreshTokens.add(f.get().refreshToken());
             }
 
-            assertThat(refreshTokens).as("every concurrent refresh got the same successor").hasSize(1);
+            assertThat(refreshTokens)
+                    .as("every concurrent refresh got the same successor")
+                    .hasSize(1);
             assertThat(events.reuses).isEmpty();
             String survivor = refreshTokens.iterator().next();
             // the single chain continues...
@@ -188,7 +192,8 @@ class TokenServiceContractTest extends StoreContract {
             assertThat(tokens.verify(next.accessToken()).subject()).isEqualTo("user-1");
             // ...and the original token, after the window, is reuse
             clock.advance(Duration.ofSeconds(11));
-            assertThat(rejection(() -> tokens.refresh(first.refreshToken())).reason()).isEqualTo(RejectReason.REFRESH_REUSED);
+            assertThat(rejection(() -> tokens.refresh(first.refreshToken())).reason())
+                    .isEqualTo(RejectReason.REFRESH_REUSED);
         } finally {
             pool.shutdownNow();
         }
@@ -251,7 +256,8 @@ class TokenServiceContractTest extends StoreContract {
         tokens.revokeSessions(sessions, "logout-others", clock.instant().plus(Duration.ofDays(1)));
 
         for (TokenPair p : pairs) {
-            assertThat(rejection(() -> tokens.verify(p.accessToken())).reason()).isEqualTo(RejectReason.REVOKED_SESSION);
+            assertThat(rejection(() -> tokens.verify(p.accessToken())).reason())
+                    .isEqualTo(RejectReason.REVOKED_SESSION);
         }
         assertThat(tokens.verify(kept.accessToken()).sessionId()).isEqualTo("sess-kept");
         assertThat(tokens.revocationStats().counts()).containsEntry(RevocationKind.SESSION, 20L);
@@ -265,8 +271,10 @@ class TokenServiceContractTest extends StoreContract {
 
         tokens.revokeUser("user-1", "password-change");
 
-        assertThat(rejection(() -> tokens.verify(before.accessToken())).reason()).isEqualTo(RejectReason.REVOKED_USER);
-        assertThat(rejection(() -> tokens.refresh(before.refreshToken())).reason()).isEqualTo(RejectReason.REVOKED_USER);
+        assertThat(rejection(() -> tokens.verify(before.accessToken())).reason())
+                .isEqualTo(RejectReason.REVOKED_USER);
+        assertThat(rejection(() -> tokens.refresh(before.refreshToken())).reason())
+                .isEqualTo(RejectReason.REVOKED_USER);
         assertThat(tokens.verify(otherUser.accessToken()).subject()).isEqualTo("user-2");
         // the next whole second is after the not-before instant
         clock.set(clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1));
@@ -289,22 +297,32 @@ class TokenServiceContractTest extends StoreContract {
                 Revocation.user("user-x", now.plusSeconds(3), later, "r-user")));
 
         RevocationStats stats = tokens.revocationStats();
-        assertThat(stats.counts()).containsEntry(RevocationKind.TOKEN, 1L).containsEntry(RevocationKind.SESSION, 1L)
-                .containsEntry(RevocationKind.FAMILY, 1L).containsEntry(RevocationKind.USER, 1L);
+        assertThat(stats.counts())
+                .containsEntry(RevocationKind.TOKEN, 1L)
+                .containsEntry(RevocationKind.SESSION, 1L)
+                .containsEntry(RevocationKind.FAMILY, 1L)
+                .containsEntry(RevocationKind.USER, 1L);
         assertThat(stats.total()).isEqualTo(4);
         assertThat(stats.oldest()).get().extracting(Revocation::reason).isEqualTo("r-token");
         assertThat(stats.newest()).get().extracting(Revocation::reason).isEqualTo("r-user");
-        assertThat(events.revoked).extracting(Revocation::reason).containsExactly("r-token", "r-session", "r-family", "r-user");
+        assertThat(events.revoked)
+                .extracting(Revocation::reason)
+                .containsExactly("r-token", "r-session", "r-family", "r-user");
     }
 
     @Test
     void badRevocationInputIsRefusedAndChangesNothing() {
         Instant until = clock.instant().plusSeconds(60);
-        assertThatThrownBy(() -> tokens.revokeSession("bad{id}", "x", until)).isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> tokens.revokeSession("has space", "x", until)).isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> tokens.revokeSessions(List.of("ok", ""), "x", until)).isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> tokens.revokeUser("u", "x".repeat(201))).isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> tokens.issue(TokenRequest.of("user{1}", "s"))).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> tokens.revokeSession("bad{id}", "x", until))
+                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> tokens.revokeSession("has space", "x", until))
+                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> tokens.revokeSessions(List.of("ok", ""), "x", until))
+                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> tokens.revokeUser("u", "x".repeat(201)))
+                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> tokens.issue(TokenRequest.of("user{1}", "s")))
+                .isInstanceOf(io.gatehouse.InvalidInputException.class);
 
         assertThat(tokens.revocationStats().total()).isZero();
     }
@@ -330,8 +348,11 @@ class TokenServiceContractTest extends StoreContract {
     void jwksPublishesOnlyPublicKeysWithKidAndAlg() {
         String jwks = tokens.jwks();
 
-        assertThat(jwks).contains("\"kid\":\"" + tokens.activeKeyId() + "\"").contains("\"alg\":\"ES256\"")
-                .contains("\"use\":\"sig\"").doesNotContain("\"d\"");
+        assertThat(jwks)
+                .contains("\"kid\":\"" + tokens.activeKeyId() + "\"")
+                .contains("\"alg\":\"ES256\"")
+                .contains("\"use\":\"sig\"")
+                .doesNotContain("\"d\"");
     }
 
     @Test

@@ -7,9 +7,9 @@ import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class TokenSettingsTest {
 
@@ -35,23 +35,25 @@ class TokenSettingsTest {
     }
 
     @ParameterizedTest(name = "{0} = {1}")
-    @CsvSource(delimiter = '|', value = {
-            "gatehouse.tokens.algorithm|HS256",
-            "gatehouse.tokens.access-ttl|0s",
-            "gatehouse.tokens.access-ttl|soon",
-            "gatehouse.tokens.refresh-ttl|1m",
-            "gatehouse.tokens.clock-skew|10m",
-            "gatehouse.tokens.refresh.grace|-1s",
-            "gatehouse.tokens.refresh.signing|rsa",
-            "gatehouse.tokens.max-token-length|10",
-            "gatehouse.tokens.keys.store|s3",
-            "gatehouse.tokens.keys.encryption-key|c2hvcnQ=",
-            "gatehouse.tokens.keys.encryption-key|not base64!",
-            "gatehouse.tokens.revocation.on-stale|maybe",
-            "gatehouse.tokens.revocation.stream-max-length|0",
-            "gatehouse.tokens.revocation.read-block|1m",
-            "gatehouse.tokens.issuer|' '",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "gatehouse.tokens.algorithm|HS256",
+                "gatehouse.tokens.access-ttl|0s",
+                "gatehouse.tokens.access-ttl|soon",
+                "gatehouse.tokens.refresh-ttl|1m",
+                "gatehouse.tokens.clock-skew|10m",
+                "gatehouse.tokens.refresh.grace|-1s",
+                "gatehouse.tokens.refresh.signing|rsa",
+                "gatehouse.tokens.max-token-length|10",
+                "gatehouse.tokens.keys.store|s3",
+                "gatehouse.tokens.keys.encryption-key|c2hvcnQ=",
+                "gatehouse.tokens.keys.encryption-key|not base64!",
+                "gatehouse.tokens.revocation.on-stale|maybe",
+                "gatehouse.tokens.revocation.stream-max-length|0",
+                "gatehouse.tokens.revocation.read-block|1m",
+                "gatehouse.tokens.issuer|' '",
+            })
     void badValuesNameTheirKey(String key, String value) {
         assertThatThrownBy(() -> settings(Map.of(key, value.equals("' '") ? " " : value)))
                 .isInstanceOf(ConfigException.class)
@@ -60,8 +62,15 @@ class TokenSettingsTest {
 
     @Test
     void optionsAreRead() {
-        TokenSettings s = settings(Map.of("gatehouse.tokens.algorithm", "EdDSA", "gatehouse.tokens.refresh.signing",
-                "asymmetric", "gatehouse.tokens.revocation.on-stale", "fail-open", "gatehouse.tokens.keys.store", "redis"));
+        TokenSettings s = settings(Map.of(
+                "gatehouse.tokens.algorithm",
+                "EdDSA",
+                "gatehouse.tokens.refresh.signing",
+                "asymmetric",
+                "gatehouse.tokens.revocation.on-stale",
+                "fail-open",
+                "gatehouse.tokens.keys.store",
+                "redis"));
 
         assertThat(s.algorithm()).isEqualTo(SigningAlgorithm.EDDSA);
         assertThat(s.refreshSigning()).isEqualTo(TokenSettings.RefreshSigning.ASYMMETRIC);
@@ -71,9 +80,12 @@ class TokenSettingsTest {
 
     @Test
     void aRedisKeyStoreWithoutRedisIsAConfigError() {
-        GatehouseConfig config = GatehouseConfig.builder().set("gatehouse.tokens.keys.store", "redis").build();
+        GatehouseConfig config = GatehouseConfig.builder()
+                .set("gatehouse.tokens.keys.store", "redis")
+                .build();
 
-        assertThatThrownBy(() -> TokenService.builder().config(config).build()).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> TokenService.builder().config(config).build())
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("gatehouse.tokens.keys.store");
     }
 }

@@ -51,8 +51,8 @@ class TokenVerificationContractTest extends StoreContract {
 
     @BeforeEach
     void start() {
-        GatehouseConfig.Builder b = backend.configBuilder().dataDir(dataDir)
-                .set("gatehouse.tokens.revocation.read-block", "200ms");
+        GatehouseConfig.Builder b =
+                backend.configBuilder().dataDir(dataDir).set("gatehouse.tokens.revocation.read-block", "200ms");
         TokenService.Builder tb = TokenService.builder().config(b.build()).clock(clock);
         if (backend.isRedis()) {
             tb.redis(backend.connector());
@@ -78,9 +78,16 @@ class TokenVerificationContractTest extends StoreContract {
 
     private JWTClaimsSet.Builder goodClaims() {
         Instant now = clock.instant();
-        return new JWTClaimsSet.Builder().issuer(tokens.issuer()).audience("gatehouse").subject("user-1")
-                .jwtID(TokenCodec.randomId()).claim("sid", "sess-1").claim("fam", "fam-1").claim("token_use", "access")
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
+        return new JWTClaimsSet.Builder()
+                .issuer(tokens.issuer())
+                .audience("gatehouse")
+                .subject("user-1")
+                .jwtID(TokenCodec.randomId())
+                .claim("sid", "sess-1")
+                .claim("fam", "fam-1")
+                .claim("token_use", "access")
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
     }
 
     private String signed(JWSHeader header, JWTClaimsSet claims, JWSSigner signer) {
@@ -94,7 +101,9 @@ class TokenVerificationContractTest extends StoreContract {
     }
 
     private JWSHeader.Builder ourHeader() {
-        return new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(key.kid());
+        return new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(JOSEObjectType.JWT)
+                .keyID(key.kid());
     }
 
     private String withOurKey(Consumer<JWTClaimsSet.Builder> change) {
@@ -106,13 +115,22 @@ class TokenVerificationContractTest extends StoreContract {
     @Test
     void aCorrectlyCraftedTokenIsAccepted() {
         // the control: the crafting below differs from this only in the one thing each test breaks
-        assertThat(tokens.verify(withOurKey(c -> { })).subject()).isEqualTo("user-1");
+        assertThat(tokens.verify(withOurKey(c -> {})).subject()).isEqualTo("user-1");
     }
 
     @Test
     void malformedInput() {
-        for (String bad : List.of("", "abc", "a.b", "a.b.c.d.e", "!!!.???.###", "e30.e30.e30",
-                Base64URL.encode("hello").toString() + ".e30.c2ln", "eyJhbGciOiJFUzI1NiJ9..", "..", "a b.c.d")) {
+        for (String bad : List.of(
+                "",
+                "abc",
+                "a.b",
+                "a.b.c.d.e",
+                "!!!.???.###",
+                "e30.e30.e30",
+                Base64URL.encode("hello").toString() + ".e30.c2ln",
+                "eyJhbGciOiJFUzI1NiJ9..",
+                "..",
+                "a b.c.d")) {
             assertThat(reasonOf(bad)).as(bad).isEqualTo(RejectReason.MALFORMED);
         }
     }
@@ -182,7 +200,8 @@ class TokenVerificationContractTest extends StoreContract {
 
     @Test
     void algNoneIsRefused() {
-        String header = Base64URL.encode("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + key.kid() + "\"}").toString();
+        String header = Base64URL.encode("{\"alg\":\"none\",\"typ\":\"JWT\",\"kid\":\"" + key.kid() + "\"}")
+                .toString();
         String claims = Base64URL.encode(goodClaims().build().toString()).toString();
 
         assertThat(reasonOf(header + "." + claims + ".")).isEqualTo(RejectReason.UNSIGNED);
@@ -195,11 +214,18 @@ class TokenVerificationContractTest extends StoreContract {
         // The classic key confusion: HS256 with our published public key as the HMAC secret.
         JWK published = JWKSet.parse(tokens.jwks()).getKeyByKeyId(key.kid());
         byte[] secret = ((ECKey) published).toECPublicKey().getEncoded();
-        String forged = signed(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).keyID(key.kid()).build(),
-                goodClaims().build(), new MACSigner(secret));
+        String forged = signed(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(JOSEObjectType.JWT)
+                        .keyID(key.kid())
+                        .build(),
+                goodClaims().build(),
+                new MACSigner(secret));
 
         assertThat(reasonOf(forged)).isEqualTo(RejectReason.ALGORITHM_NOT_ALLOWED);
-        String hs512 = signed(new JWSHeader.Builder(JWSAlgorithm.HS512).keyID(key.kid()).build(), goodClaims().build(),
+        String hs512 = signed(
+                new JWSHeader.Builder(JWSAlgorithm.HS512).keyID(key.kid()).build(),
+                goodClaims().build(),
                 new MACSigner(new byte[64]));
         assertThat(reasonOf(hs512)).isEqualTo(RejectReason.ALGORITHM_NOT_ALLOWED);
     }
@@ -207,15 +233,23 @@ class TokenVerificationContractTest extends StoreContract {
     @Test
     void anAlgorithmOtherThanTheKeysIsRefused() throws Exception {
         var rsa = new RSAKeyGenerator(2048).generate();
-        String rs256 = signed(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(key.kid()).build(),
-                goodClaims().build(), new RSASSASigner(rsa));
+        String rs256 = signed(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .type(JOSEObjectType.JWT)
+                        .keyID(key.kid())
+                        .build(),
+                goodClaims().build(),
+                new RSASSASigner(rsa));
 
         assertThat(reasonOf(rs256)).isEqualTo(RejectReason.ALGORITHM_NOT_ALLOWED);
     }
 
     @Test
     void aTypeOtherThanJwtIsRefused() {
-        String token = signed(ourHeader().type(new JOSEObjectType("JOSE+JSON")).build(), goodClaims().build(), key.signer());
+        String token = signed(
+                ourHeader().type(new JOSEObjectType("JOSE+JSON")).build(),
+                goodClaims().build(),
+                key.signer());
 
         assertThat(reasonOf(token)).isEqualTo(RejectReason.WRONG_TYPE);
     }
@@ -223,10 +257,16 @@ class TokenVerificationContractTest extends StoreContract {
     @Test
     void missingOrUnknownKidIsRefused() throws Exception {
         ECKey foreign = new ECKeyGenerator(Curve.P_256).generate();
-        String noKid = signed(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).build(),
-                goodClaims().build(), new ECDSASigner(foreign));
-        String unknown = signed(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k0-unknown").build(),
-                goodClaims().build(), new ECDSASigner(foreign));
+        String noKid = signed(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                goodClaims().build(),
+                new ECDSASigner(foreign));
+        String unknown = signed(
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k0-unknown").build(),
+                goodClaims().build(),
+                new ECDSASigner(foreign));
 
         assertThat(reasonOf(noKid)).isEqualTo(RejectReason.UNKNOWN_KEY);
         assertThat(reasonOf(unknown)).isEqualTo(RejectReason.UNKNOWN_KEY);
@@ -238,8 +278,10 @@ class TokenVerificationContractTest extends StoreContract {
         String otherKey = signed(ourHeader().build(), goodClaims().build(), new ECDSASigner(foreign));
         String real = tokens.issue(TokenRequest.of("user-1", "sess-1")).accessToken();
         String[] parts = real.split("\\.");
-        String escalated = parts[0] + "." + Base64URL.encode(new String(new Base64URL(parts[1]).decode(),
-                StandardCharsets.UTF_8).replace("\"roles\":[]", "\"roles\":[\"admin\"]")) + "." + parts[2];
+        String escalated = parts[0] + "."
+                + Base64URL.encode(new String(new Base64URL(parts[1]).decode(), StandardCharsets.UTF_8)
+                        .replace("\"roles\":[]", "\"roles\":[\"admin\"]"))
+                + "." + parts[2];
 
         assertThat(reasonOf(otherKey)).isEqualTo(RejectReason.BAD_SIGNATURE);
         assertThat(escalated).isNotEqualTo(real);
@@ -252,7 +294,9 @@ class TokenVerificationContractTest extends StoreContract {
         assertThat(reasonOf(withOurKey(c -> c.issuer(null)))).isEqualTo(RejectReason.WRONG_ISSUER);
         assertThat(reasonOf(withOurKey(c -> c.audience("someone-else")))).isEqualTo(RejectReason.WRONG_AUDIENCE);
         assertThat(reasonOf(withOurKey(c -> c.audience((String) null)))).isEqualTo(RejectReason.WRONG_AUDIENCE);
-        assertThat(tokens.verify(withOurKey(c -> c.audience(List.of("other", "gatehouse")))).subject()).isEqualTo("user-1");
+        assertThat(tokens.verify(withOurKey(c -> c.audience(List.of("other", "gatehouse"))))
+                        .subject())
+                .isEqualTo("user-1");
     }
 
     @Test
@@ -285,7 +329,8 @@ class TokenVerificationContractTest extends StoreContract {
 
     @Test
     void withTheVerificationCacheOffTheAnswersAreTheSame() {
-        GatehouseConfig.Builder b = backend.configBuilder().dataDir(dataDir)
+        GatehouseConfig.Builder b = backend.configBuilder()
+                .dataDir(dataDir)
                 .set("gatehouse.tokens.revocation.read-block", "200ms")
                 .set("gatehouse.tokens.verify-cache-size", "0");
         TokenService.Builder tb = TokenService.builder().config(b.build()).clock(clock);
@@ -297,8 +342,10 @@ class TokenVerificationContractTest extends StoreContract {
             assertThat(uncached.verify(token).subject()).isEqualTo("user-9");
             assertThat(uncached.verify(token).subject()).isEqualTo("user-9");
             clock.advance(Duration.ofMinutes(16));
-            assertThatThrownBy(() -> uncached.verify(token)).isInstanceOfSatisfying(TokenRejectedException.class,
-                    e -> assertThat(e.reason()).isEqualTo(RejectReason.EXPIRED));
+            assertThatThrownBy(() -> uncached.verify(token))
+                    .isInstanceOfSatisfying(
+                            TokenRejectedException.class,
+                            e -> assertThat(e.reason()).isEqualTo(RejectReason.EXPIRED));
         }
     }
 
@@ -306,9 +353,12 @@ class TokenVerificationContractTest extends StoreContract {
     void tokensFromTheFutureAreRefusedBeyondTheSkew() {
         Instant future = clock.instant().plus(Duration.ofMinutes(2));
         assertThat(reasonOf(withOurKey(c -> c.issueTime(Date.from(future))))).isEqualTo(RejectReason.NOT_YET_VALID);
-        assertThat(reasonOf(withOurKey(c -> c.notBeforeTime(Date.from(future))))).isEqualTo(RejectReason.NOT_YET_VALID);
+        assertThat(reasonOf(withOurKey(c -> c.notBeforeTime(Date.from(future)))))
+                .isEqualTo(RejectReason.NOT_YET_VALID);
         Instant nearFuture = clock.instant().plusSeconds(20);
-        assertThat(tokens.verify(withOurKey(c -> c.issueTime(Date.from(nearFuture)))).subject()).isEqualTo("user-1");
+        assertThat(tokens.verify(withOurKey(c -> c.issueTime(Date.from(nearFuture))))
+                        .subject())
+                .isEqualTo("user-1");
     }
 
     @Test
@@ -359,9 +409,17 @@ class TokenVerificationContractTest extends StoreContract {
 
     @Test
     void aRefreshTokenOfAnUnknownFamilyIsRefused() {
-        JWTClaimsSet claims = goodClaims().claim("token_use", "refresh").claim("fam", "never-stored").build();
-        String token = signed(new JWSHeader.Builder(JWSAlgorithm.HS256).type(TokenCodec.REFRESH_TYPE).keyID(key.kid()).build(),
-                claims, key.macSigner());
+        JWTClaimsSet claims = goodClaims()
+                .claim("token_use", "refresh")
+                .claim("fam", "never-stored")
+                .build();
+        String token = signed(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(TokenCodec.REFRESH_TYPE)
+                        .keyID(key.kid())
+                        .build(),
+                claims,
+                key.macSigner());
 
         TokenRejectedException e = null;
         try {

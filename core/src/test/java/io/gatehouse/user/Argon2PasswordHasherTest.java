@@ -12,7 +12,8 @@ class Argon2PasswordHasherTest {
 
     @Test
     void theDefaultsAreOwaspsArgon2idParameters() {
-        PasswordHasher owasp = PasswordHasher.argon2(Argon2Parameters.fromConfig(GatehouseConfig.builder().build()));
+        PasswordHasher owasp = PasswordHasher.argon2(
+                Argon2Parameters.fromConfig(GatehouseConfig.builder().build()));
         String hash = owasp.hash("correct horse battery");
         assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
         assertThat(owasp.verify("correct horse battery", hash)).isEqualTo(new PasswordHasher.Verification(true, false));
@@ -28,15 +29,18 @@ class Argon2PasswordHasherTest {
     void aHashWithOtherParametersVerifiesAndAsksForARehash() {
         String old = cheap.hash("correct horse battery");
         PasswordHasher stronger = PasswordHasher.argon2(new Argon2Parameters(512, 2, 1, 32, 16));
-        assertThat(stronger.verify("correct horse battery", old)).isEqualTo(new PasswordHasher.Verification(true, true));
+        assertThat(stronger.verify("correct horse battery", old))
+                .isEqualTo(new PasswordHasher.Verification(true, true));
         assertThat(stronger.verify("wrong", old)).isEqualTo(new PasswordHasher.Verification(false, false));
         PasswordHasher longerSalt = PasswordHasher.argon2(new Argon2Parameters(256, 1, 1, 32, 32));
-        assertThat(longerSalt.verify("correct horse battery", old).needsRehash()).isTrue();
+        assertThat(longerSalt.verify("correct horse battery", old).needsRehash())
+                .isTrue();
     }
 
     @Test
     void malformedHashesMatchNothingAndThrowNothing() {
-        for (String bad : new String[] {"", "plain", "$argon2id$", "$argon2id$v=19$m=x,t=1,p=1$abc$def", "$2a$10$bcrypt"}) {
+        for (String bad :
+                new String[] {"", "plain", "$argon2id$", "$argon2id$v=19$m=x,t=1,p=1$abc$def", "$2a$10$bcrypt"}) {
             assertThat(cheap.verify("whatever", bad).matches()).as(bad).isFalse();
         }
     }
@@ -50,11 +54,16 @@ class Argon2PasswordHasherTest {
 
     @Test
     void configuredParametersAreValidatedWithTheKeyNamed() {
-        GatehouseConfig bad = GatehouseConfig.builder().set("gatehouse.password.argon2.iterations", "0").build();
+        GatehouseConfig bad = GatehouseConfig.builder()
+                .set("gatehouse.password.argon2.iterations", "0")
+                .build();
         Assertions.assertThatThrownBy(() -> Argon2Parameters.fromConfig(bad))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("gatehouse.password.argon2.iterations");
-        GatehouseConfig custom = GatehouseConfig.builder().set("gatehouse.password.argon2.memory-kib", "1024")
-                .set("gatehouse.password.argon2.iterations", "3").build();
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gatehouse.password.argon2.iterations");
+        GatehouseConfig custom = GatehouseConfig.builder()
+                .set("gatehouse.password.argon2.memory-kib", "1024")
+                .set("gatehouse.password.argon2.iterations", "3")
+                .build();
         assertThat(Argon2Parameters.fromConfig(custom)).isEqualTo(new Argon2Parameters(1024, 3, 1, 32, 16));
     }
 }

@@ -10,17 +10,40 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EmailAddressTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"ann@example.com", "Ann.Example+tag@sub.example.co.uk", "x@b.io", "jörg@müller.de",
-            "o'brien@example.ie"})
+    @ValueSource(
+            strings = {
+                "ann@example.com",
+                "Ann.Example+tag@sub.example.co.uk",
+                "x@b.io",
+                "jörg@müller.de",
+                "o'brien@example.ie"
+            })
     void acceptsOrdinaryAddresses(String email) {
         assertThat(EmailAddress.canonical(email)).isEqualTo(email);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "   ", "ann", "ann@", "@example.com", "ann@@example.com", "a@b@example.com",
-            "ann@localhost", "ann example@example.com", "ann@exa mple.com", "ann@-example.com", "ann@example..com",
-            ".ann@example.com", "ann.@example.com", "a..b@example.com", "ann@example.com\u0000", "ann\u200B@example.com",
-            "ann@{tag}.com"})
+    @ValueSource(
+            strings = {
+                "",
+                "   ",
+                "ann",
+                "ann@",
+                "@example.com",
+                "ann@@example.com",
+                "a@b@example.com",
+                "ann@localhost",
+                "ann example@example.com",
+                "ann@exa mple.com",
+                "ann@-example.com",
+                "ann@example..com",
+                ".ann@example.com",
+                "ann.@example.com",
+                "a..b@example.com",
+                "ann@example.com\u0000",
+                "ann\u200B@example.com",
+                "ann@{tag}.com"
+            })
     void refusesOthers(String email) {
         assertThatThrownBy(() -> EmailAddress.canonical(email)).isInstanceOf(InvalidUserInputException.class);
     }
@@ -29,8 +52,9 @@ class EmailAddressTest {
     void refusesOverlongAddresses() {
         assertThatThrownBy(() -> EmailAddress.canonical("a".repeat(65) + "@example.com"))
                 .isInstanceOf(InvalidUserInputException.class);
-        assertThatThrownBy(() -> EmailAddress.canonical("a@" + "b".repeat(60) + "." + "c".repeat(60) + "." + "d".repeat(60)
-                + "." + "e".repeat(60) + "." + "f".repeat(10) + ".com")).isInstanceOf(InvalidUserInputException.class);
+        assertThatThrownBy(() -> EmailAddress.canonical("a@" + "b".repeat(60) + "." + "c".repeat(60) + "."
+                        + "d".repeat(60) + "." + "e".repeat(60) + "." + "f".repeat(10) + ".com"))
+                .isInstanceOf(InvalidUserInputException.class);
     }
 
     @Test

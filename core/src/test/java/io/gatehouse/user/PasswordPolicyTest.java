@@ -14,7 +14,9 @@ class PasswordPolicyTest {
     void lengthIsCountedInCodePointsBetweenEightAnd256() {
         assertThat(policy.check("1234567")).contains("must be at least 8 characters");
         assertThat(policy.check("k3#Lm9!q")).isEmpty();
-        assertThat(policy.check("\uD83D\uDD11".repeat(8))).as("8 emoji are 8 characters, 16 chars").isEmpty();
+        assertThat(policy.check("\uD83D\uDD11".repeat(8)))
+                .as("8 emoji are 8 characters, 16 chars")
+                .isEmpty();
         assertThat(policy.check("\uD83D\uDD11".repeat(7))).isPresent();
         assertThat(policy.check("x".repeat(256))).isEmpty();
         assertThat(policy.check("x".repeat(257))).contains("must be at most 256 characters");
@@ -39,25 +41,32 @@ class PasswordPolicyTest {
     @Test
     void theCommonPasswordListIsConfigurable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
-        PasswordPolicy none = PasswordPolicy.fromConfig(GatehouseConfig.builder().set(CommonPasswords.KEY, "none").build());
+        PasswordPolicy none = PasswordPolicy.fromConfig(
+                GatehouseConfig.builder().set(CommonPasswords.KEY, "none").build());
         assertThat(none.check("password")).isEmpty();
         java.nio.file.Path list = java.nio.file.Files.writeString(dir.resolve("list.txt"), "# ours\ngatehouse-rocks\n");
         PasswordPolicy own = PasswordPolicy.fromConfig(GatehouseConfig.builder()
-                .set(CommonPasswords.KEY, list.toString()).build());
+                .set(CommonPasswords.KEY, list.toString())
+                .build());
         assertThat(own.check("Gatehouse-Rocks")).isPresent();
         assertThat(own.check("password")).isEmpty();
         assertThatThrownBy(() -> PasswordPolicy.fromConfig(GatehouseConfig.builder()
-                .set(CommonPasswords.KEY, dir.resolve("missing").toString()).build()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(CommonPasswords.KEY);
+                        .set(CommonPasswords.KEY, dir.resolve("missing").toString())
+                        .build()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(CommonPasswords.KEY);
     }
 
     @Test
     void isConfigurableButNeverBelowEight() {
         PasswordPolicy twelve = PasswordPolicy.fromConfig(GatehouseConfig.builder()
-                .set(PasswordPolicy.MIN_LENGTH_KEY, "12").build());
+                .set(PasswordPolicy.MIN_LENGTH_KEY, "12")
+                .build());
         assertThat(twelve.check("elevenchars")).isPresent();
         assertThatThrownBy(() -> PasswordPolicy.fromConfig(GatehouseConfig.builder()
-                .set(PasswordPolicy.MIN_LENGTH_KEY, "6").build()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(PasswordPolicy.MIN_LENGTH_KEY);
+                        .set(PasswordPolicy.MIN_LENGTH_KEY, "6")
+                        .build()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(PasswordPolicy.MIN_LENGTH_KEY);
     }
 }

@@ -18,7 +18,8 @@ enum TestDatabases {
         @Override
         GatehouseConfig freshConfig(Path tempDir) {
             PostgresServer pg = PostgresServer.shared();
-            return GatehouseConfig.builder().dataDir(tempDir)
+            return GatehouseConfig.builder()
+                    .dataDir(tempDir)
                     .set(UserDatabase.URL_KEY, pg.createDatabase())
                     .set(UserDatabase.USER_KEY, PostgresServer.USER)
                     .set(UserDatabase.PASSWORD_KEY, pg.password())
@@ -32,7 +33,8 @@ enum TestDatabases {
     /** An in-memory H2 database for unit tests of the rules above the store. */
     static UserDatabase memory() {
         return UserDatabase.open(GatehouseConfig.builder()
-                .set(UserDatabase.URL_KEY, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1").build());
+                .set(UserDatabase.URL_KEY, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+                .build());
     }
 
     /** Argon2id cheap enough for unit tests; the OWASP defaults are exercised separately. */

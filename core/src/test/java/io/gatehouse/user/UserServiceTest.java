@@ -24,7 +24,11 @@ class UserServiceTest {
     void setUp() {
         db = TestDatabases.memory();
         hasher = new CountingHasher(PasswordHasher.argon2(TestDatabases.cheap()));
-        users = UserService.builder().store(db.store()).hasher(hasher).clock(clock).build();
+        users = UserService.builder()
+                .store(db.store())
+                .hasher(hasher)
+                .clock(clock)
+                .build();
         hasher.reset();
     }
 
@@ -60,10 +64,12 @@ class UserServiceTest {
     @Test
     void reportsEveryInvalidFieldAndNeverEchoesThePassword() {
         String shortPassword = "s3cr3t!";
-        assertThatThrownBy(() -> users.register(new Registration("not-an-email", shortPassword,
-                Optional.of("x".repeat(201)))))
+        assertThatThrownBy(() ->
+                        users.register(new Registration("not-an-email", shortPassword, Optional.of("x".repeat(201)))))
                 .isInstanceOfSatisfying(InvalidUserInputException.class, e -> {
-                    assertThat(e.errors()).extracting(FieldError::field).containsExactly("email", "password", "full_name");
+                    assertThat(e.errors())
+                            .extracting(FieldError::field)
+                            .containsExactly("email", "password", "full_name");
                     assertThat(e.getMessage()).doesNotContain(shortPassword);
                 });
         assertThat(hasher.hashes).hasValue(0);
@@ -72,8 +78,11 @@ class UserServiceTest {
     @Test
     void missingFieldsAreInvalidNotAServerError() {
         assertThatThrownBy(() -> users.register(new Registration(null, null, Optional.empty())))
-                .isInstanceOfSatisfying(InvalidUserInputException.class,
-                        e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("email", "password"));
+                .isInstanceOfSatisfying(
+                        InvalidUserInputException.class,
+                        e -> assertThat(e.errors())
+                                .extracting(FieldError::field)
+                                .containsExactly("email", "password"));
     }
 
     @Test
@@ -95,7 +104,8 @@ class UserServiceTest {
         AuthenticationResult unknownEmail = users.authenticate("nobody@example.com", "wrong password!");
         int unknownEmailWork = hasher.verifications.get() + hasher.hashes.get();
 
-        assertThat(wrongPassword).isEqualTo(unknownEmail)
+        assertThat(wrongPassword)
+                .isEqualTo(unknownEmail)
                 .isEqualTo(new AuthenticationResult.Rejected(AuthenticationResult.Reason.INVALID_CREDENTIALS));
         assertThat(wrongPasswordWork).isEqualTo(1);
         assertThat(unknownEmailWork).isEqualTo(wrongPasswordWork);
@@ -103,7 +113,9 @@ class UserServiceTest {
         hasher.reset();
         users.authenticate("", "whatever");
         users.authenticate(null, null);
-        assertThat(hasher.verifications).as("even an empty email costs a verification").hasValue(2);
+        assertThat(hasher.verifications)
+                .as("even an empty email costs a verification")
+                .hasValue(2);
     }
 
     @Test
@@ -114,16 +126,22 @@ class UserServiceTest {
 
         Argon2Parameters stronger = new Argon2Parameters(512, 2, 1, 32, 16);
         CountingHasher upgraded = new CountingHasher(PasswordHasher.argon2(stronger));
-        UserService after = UserService.builder().store(db.store()).hasher(upgraded).clock(clock).build();
+        UserService after = UserService.builder()
+                .store(db.store())
+                .hasher(upgraded)
+                .clock(clock)
+                .build();
         upgraded.reset();
 
-        assertThat(after.authenticate("ann@example.com", PASSWORD)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        assertThat(after.authenticate("ann@example.com", PASSWORD))
+                .isInstanceOf(AuthenticationResult.Authenticated.class);
         String newHash = db.store().findById(ann.id()).orElseThrow().passwordHash();
         assertThat(newHash).contains("m=512,t=2,p=1").isNotEqualTo(oldHash);
         assertThat(upgraded.hashes).hasValue(1);
 
         upgraded.reset();
-        assertThat(after.authenticate("ann@example.com", PASSWORD)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        assertThat(after.authenticate("ann@example.com", PASSWORD))
+                .isInstanceOf(AuthenticationResult.Authenticated.class);
         assertThat(upgraded.hashes).as("already current: no second rehash").hasValue(0);
         assertThat(db.store().findById(ann.id()).orElseThrow().passwordHash()).isEqualTo(newHash);
     }
@@ -132,8 +150,11 @@ class UserServiceTest {
     void aWrongPasswordDoesNotRehash() {
         User ann = register("ann@example.com");
         String oldHash = db.store().findById(ann.id()).orElseThrow().passwordHash();
-        UserService after = UserService.builder().store(db.store())
-                .hasher(PasswordHasher.argon2(new Argon2Parameters(512, 2, 1, 32, 16))).clock(clock).build();
+        UserService after = UserService.builder()
+                .store(db.store())
+                .hasher(PasswordHasher.argon2(new Argon2Parameters(512, 2, 1, 32, 16)))
+                .clock(clock)
+                .build();
 
         after.authenticate("ann@example.com", "wrong password!");
 
@@ -153,7 +174,8 @@ class UserServiceTest {
                 .isEqualTo(new AuthenticationResult.Rejected(AuthenticationResult.Reason.SUSPENDED));
 
         users.reactivate(ann.id());
-        assertThat(users.authenticate("ann@example.com", PASSWORD)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        assertThat(users.authenticate("ann@example.com", PASSWORD))
+                .isInstanceOf(AuthenticationResult.Authenticated.class);
     }
 
     @Test
@@ -175,23 +197,32 @@ class UserServiceTest {
     void changingThePasswordChecksTheCurrentOneAndThePolicy() {
         User ann = register("ann@example.com");
         assertThatThrownBy(() -> users.changePassword(ann.id(), "not the password", "a brand new passphrase"))
-                .isInstanceOfSatisfying(InvalidUserInputException.class,
-                        e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("current_password"));
+                .isInstanceOfSatisfying(
+                        InvalidUserInputException.class,
+                        e -> assertThat(e.errors())
+                                .extracting(FieldError::field)
+                                .containsExactly("current_password"));
         assertThatThrownBy(() -> users.changePassword(ann.id(), PASSWORD, "short"))
-                .isInstanceOfSatisfying(InvalidUserInputException.class,
-                        e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("new_password"));
+                .isInstanceOfSatisfying(
+                        InvalidUserInputException.class,
+                        e -> assertThat(e.errors())
+                                .extracting(FieldError::field)
+                                .containsExactly("new_password"));
         assertThatThrownBy(() -> users.changePassword(ann.id(), PASSWORD, PASSWORD))
                 .isInstanceOf(InvalidUserInputException.class);
         assertThatThrownBy(() -> users.changePassword("no-such-id", PASSWORD, "a brand new passphrase"))
                 .isInstanceOf(UnknownUserException.class);
-        assertThat(users.authenticate("ann@example.com", PASSWORD)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        assertThat(users.authenticate("ann@example.com", PASSWORD))
+                .isInstanceOf(AuthenticationResult.Authenticated.class);
     }
 
     @Test
     void rolesAreValidatedAndReplaced() {
         User ann = register("ann@example.com");
-        assertThat(users.setRoles(ann.id(), Set.of("admin", "user")).roles()).containsExactlyInAnyOrder("admin", "user");
-        assertThatThrownBy(() -> users.setRoles(ann.id(), Set.of("Admin Role"))).isInstanceOf(InvalidUserInputException.class);
+        assertThat(users.setRoles(ann.id(), Set.of("admin", "user")).roles())
+                .containsExactlyInAnyOrder("admin", "user");
+        assertThatThrownBy(() -> users.setRoles(ann.id(), Set.of("Admin Role")))
+                .isInstanceOf(InvalidUserInputException.class);
         assertThatThrownBy(() -> users.suspend("no-such-id")).isInstanceOf(UnknownUserException.class);
     }
 
@@ -201,10 +232,13 @@ class UserServiceTest {
         users.register(new Registration("bob@example.org", PASSWORD, Optional.of("Bob")));
 
         assertThat(users.search("ANN", 0, 10).users()).containsExactly(ann);
-        assertThat(users.search("\uFF21nn", 0, 10).users()).as("full-width folds like email keys").containsExactly(ann);
+        assertThat(users.search("\uFF21nn", 0, 10).users())
+                .as("full-width folds like email keys")
+                .containsExactly(ann);
         assertThat(users.search("  ", 0, 10).total()).isEqualTo(2);
         assertThatThrownBy(() -> users.search("a", -1, 10)).isInstanceOf(io.gatehouse.InvalidInputException.class);
         assertThatThrownBy(() -> users.search("a", 0, 0)).isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> users.search("a", 0, UserService.MAX_PAGE + 1)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> users.search("a", 0, UserService.MAX_PAGE + 1))
+                .isInstanceOf(io.gatehouse.InvalidInputException.class);
     }
 }

@@ -53,7 +53,8 @@ class UserStoreIntegrationTest {
     }
 
     private static User user(String email, Set<String> roles) {
-        return new User(UUID.randomUUID().toString(), email, Optional.of("Ann Example"), UserStatus.ACTIVE, roles, T0, T0);
+        return new User(
+                UUID.randomUUID().toString(), email, Optional.of("Ann Example"), UserStatus.ACTIVE, roles, T0, T0);
     }
 
     @Test
@@ -74,8 +75,14 @@ class UserStoreIntegrationTest {
 
     @Test
     void keepsAnEmptyFullNameAndNoRoles() {
-        User bare = new User(UUID.randomUUID().toString(), "bare@example.com", Optional.empty(), UserStatus.SUSPENDED,
-                Set.of(), T0, T0.plusSeconds(1));
+        User bare = new User(
+                UUID.randomUUID().toString(),
+                "bare@example.com",
+                Optional.empty(),
+                UserStatus.SUSPENDED,
+                Set.of(),
+                T0,
+                T0.plusSeconds(1));
         store.insert(bare, "h");
         assertThat(store.findById(bare.id()).orElseThrow().user()).isEqualTo(bare);
     }
@@ -130,7 +137,9 @@ class UserStoreIntegrationTest {
         assertThat(store.replaceHash(ann.id(), "old", "new")).isTrue();
         UserStore.Entry e = store.findById(ann.id()).orElseThrow();
         assertThat(e.passwordHash()).isEqualTo("new");
-        assertThat(e.user().passwordChangedAt()).as("a rehash is not a password change").isEqualTo(T0);
+        assertThat(e.user().passwordChangedAt())
+                .as("a rehash is not a password change")
+                .isEqualTo(T0);
     }
 
     @Test
@@ -178,11 +187,17 @@ class UserStoreIntegrationTest {
 
     @Test
     void searchesByEmailNameOrIdInEmailOrderOnePageAtATime() {
-        User carol = new User(UUID.randomUUID().toString(), "carol@example.org", Optional.of("Carol 100% Real"),
-                UserStatus.SUSPENDED, Set.of("user", "admin"), T0, T0);
+        User carol = new User(
+                UUID.randomUUID().toString(),
+                "carol@example.org",
+                Optional.of("Carol 100% Real"),
+                UserStatus.SUSPENDED,
+                Set.of("user", "admin"),
+                T0,
+                T0);
         User ann = user("ann@example.com", Set.of("user"));
-        User bob = new User(UUID.randomUUID().toString(), "bob@example.com", Optional.empty(), UserStatus.ACTIVE,
-                Set.of(), T0, T0);
+        User bob = new User(
+                UUID.randomUUID().toString(), "bob@example.com", Optional.empty(), UserStatus.ACTIVE, Set.of(), T0, T0);
         store.insert(carol, "h");
         store.insert(ann, "h");
         store.insert(bob, "h");
@@ -196,7 +211,9 @@ class UserStoreIntegrationTest {
         assertThat(second.hasMore()).isFalse();
 
         assertThat(store.search("example.com", 0, 10).users()).containsExactly(ann, bob);
-        assertThat(store.search("ann example", 0, 10).users()).as("full name, lower-cased").containsExactly(ann);
+        assertThat(store.search("ann example", 0, 10).users())
+                .as("full name, lower-cased")
+                .containsExactly(ann);
         assertThat(store.search(carol.id().substring(0, 8), 0, 10).users()).containsExactly(carol);
         // LIKE wildcards in the query match literally.
         assertThat(store.search("100%", 0, 10).users()).containsExactly(carol);

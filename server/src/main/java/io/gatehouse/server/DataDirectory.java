@@ -24,8 +24,7 @@ final class DataDirectory {
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
-    private DataDirectory() {
-    }
+    private DataDirectory() {}
 
     /**
      * Creates {@code dir} (and missing parents), makes it private to this user, and takes its lock: a second
@@ -40,7 +39,8 @@ final class DataDirectory {
             if (posix()) {
                 Files.setPosixFilePermissions(dir, DIR);
             }
-            channel = FileChannel.open(dir.resolve("gatehouse.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    dir.resolve("gatehouse.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -49,15 +49,19 @@ final class DataDirectory {
             }
             if (lock == null) {
                 channel.close();
-                throw new ConfigException(KEY, "The data directory " + dir.toAbsolutePath() + " is in use by another"
-                        + " Gatehouse instance; stop it, or give this one its own " + KEY);
+                throw new ConfigException(
+                        KEY,
+                        "The data directory " + dir.toAbsolutePath() + " is in use by another"
+                                + " Gatehouse instance; stop it, or give this one its own " + KEY);
             }
             FileChannel held = channel;
             return held::close;
         } catch (IOException | UnsupportedOperationException e) {
             closeQuietly(channel);
-            throw new ConfigException(KEY, "Cannot create the private data directory " + dir.toAbsolutePath()
-                    + " (" + KEY + "): " + e.getMessage());
+            throw new ConfigException(
+                    KEY,
+                    "Cannot create the private data directory " + dir.toAbsolutePath() + " (" + KEY + "): "
+                            + e.getMessage());
         }
     }
 
@@ -81,8 +85,10 @@ final class DataDirectory {
                 Files.setPosixFilePermissions(f, FILE);
             }
         } catch (IOException e) {
-            throw new ConfigException(KEY, "Cannot restrict the files of the data directory " + dir.toAbsolutePath()
-                    + " (" + KEY + ") to this user: " + e.getMessage());
+            throw new ConfigException(
+                    KEY,
+                    "Cannot restrict the files of the data directory " + dir.toAbsolutePath() + " (" + KEY
+                            + ") to this user: " + e.getMessage());
         }
     }
 

@@ -6,24 +6,21 @@ import io.gatehouse.Gatehouse;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.ratelimit.RatePolicies;
-import io.gatehouse.server.metrics.CapabilityMetrics;
-import io.gatehouse.session.ScheduledCleanup;
 import io.gatehouse.server.admin.AdminRoutes;
 import io.gatehouse.server.auth.AccountRoutes;
 import io.gatehouse.server.auth.AccountService;
-import io.gatehouse.server.auth.ApiLimits;
 import io.gatehouse.server.auth.AdminAccess;
+import io.gatehouse.server.auth.ApiLimits;
+import io.gatehouse.server.auth.AuthRoutes;
+import io.gatehouse.server.auth.AuthSettings;
+import io.gatehouse.server.auth.BearerAuthenticator;
+import io.gatehouse.server.auth.ClientRegistry;
 import io.gatehouse.server.auth.LoginService;
 import io.gatehouse.server.auth.MonitorAccess;
 import io.gatehouse.server.auth.OAuthRoutes;
 import io.gatehouse.server.auth.OAuthService;
 import io.gatehouse.server.auth.RegistrationService;
 import io.gatehouse.server.auth.SessionLiveness;
-import io.gatehouse.user.UserProfiles;
-import io.gatehouse.server.auth.AuthRoutes;
-import io.gatehouse.server.auth.AuthSettings;
-import io.gatehouse.server.auth.BearerAuthenticator;
-import io.gatehouse.server.auth.ClientRegistry;
 import io.gatehouse.server.auth.TokenVerificationMetrics;
 import io.gatehouse.server.console.Console;
 import io.gatehouse.server.health.HealthRoutes;
@@ -31,10 +28,13 @@ import io.gatehouse.server.health.HealthService;
 import io.gatehouse.server.http.HttpServer;
 import io.gatehouse.server.http.HttpSettings;
 import io.gatehouse.server.http.Routes;
+import io.gatehouse.server.metrics.CapabilityMetrics;
 import io.gatehouse.server.metrics.ServerMetrics;
-import io.gatehouse.user.UserDatabase;
-import io.gatehouse.user.UserService;
+import io.gatehouse.session.ScheduledCleanup;
 import io.gatehouse.store.Stores;
+import io.gatehouse.user.UserDatabase;
+import io.gatehouse.user.UserProfiles;
+import io.gatehouse.user.UserService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +55,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Gatehouse gatehouse;
 
-    private GatehouseServer(List<AutoCloseable> resources, HttpServer http, ServerMetrics metrics, Gatehouse gatehouse) {
+    private GatehouseServer(
+            List<AutoCloseable> resources, HttpServer http, ServerMetrics metrics, Gatehouse gatehouse) {
         this.resources = resources;
         this.http = http;
         this.metrics = metrics;
@@ -79,9 +80,13 @@ public final class GatehouseServer implements AutoCloseable {
             ServerMetrics metrics = new ServerMetrics();
             opened.add(metrics);
             CapabilityMetrics capabilityMetrics = new CapabilityMetrics(metrics.registry());
-            Gatehouse gatehouse = Gatehouse.builder().config(config).redisListener(metrics.redis())
-                    .tokenListener(capabilityMetrics).sessionListener(capabilityMetrics)
-                    .rateLimitListener(capabilityMetrics).build();
+            Gatehouse gatehouse = Gatehouse.builder()
+                    .config(config)
+                    .redisListener(metrics.redis())
+                    .tokenListener(capabilityMetrics)
+                    .sessionListener(capabilityMetrics)
+                    .rateLimitListener(capabilityMetrics)
+                    .build();
             opened.add(gatehouse);
             DataDirectory.restrictFiles(config.dataDir());
             metrics.redis().bindCircuits(gatehouse.stores());
@@ -90,13 +95,15 @@ public final class GatehouseServer implements AutoCloseable {
             capabilityMetrics.bind(gatehouse.sessions());
             // Expired sessions removed every gatehouse.sessions.cleanup-interval by one instance of the deployment.
             for (Duration every : ScheduledCleanup.interval(config).stream().toList()) {
-                ScheduledCleanup cleanup = new ScheduledCleanup(gatehouse.sessions(), gatehouse.stores(), every).start();
+                ScheduledCleanup cleanup =
+                        new ScheduledCleanup(gatehouse.sessions(), gatehouse.stores(), every).start();
                 opened.add(cleanup);
                 capabilityMetrics.bind(cleanup);
             }
             metrics.bind(gatehouse.caches());
             Stores stores = gatehouse.stores();
-            io.gatehouse.server.backup.BackupJob.start(config, stores, metrics.registry()).ifPresent(opened::add);
+            io.gatehouse.server.backup.BackupJob.start(config, stores, metrics.registry())
+                    .ifPresent(opened::add);
             UserDatabase database = gatehouse.userDatabase().orElseThrow();
             UserService users = gatehouse.users();
             Clock clock = gatehouse.clock();
@@ -105,7 +112,10 @@ public final class GatehouseServer implements AutoCloseable {
             TokenVerificationMetrics verifications = new TokenVerificationMetrics(metrics.registry());
             // Session liveness remembered between requests: introspection and refresh skip the store read.
             SessionLiveness liveness = SessionLiveness.fromConfig(config, gatehouse.sessions(), clock);
-            BearerAuthenticator bearer = new BearerAuthenticator(gatehouse.tokens(), liveness, verifications,
+            BearerAuthenticator bearer = new BearerAuthenticator(
+                    gatehouse.tokens(),
+                    liveness,
+                    verifications,
                     new ApiLimits(gatehouse.rateLimiter(), policies, clock));
             // Failed client authentications count like failed logins (per client id and address).
             ClientRegistry clients = ClientRegistry.fromConfig(config, clock).guarded(gatehouse.loginGuard());
@@ -119,14 +129,26 @@ public final class GatehouseServer implements AutoCloseable {
             HealthService health = new HealthService(stores, database, gatehouse);
             // On Redis the per-client introspection ceiling is taken in batches (one round trip per batch);
             // in memory a decision costs no I/O, so one by one.
-            long introspectBatch = stores.redis(Purpose.RATE_LIMITS).isPresent() ? AuthSettings.introspectBatch(config) : 1;
+            long introspectBatch =
+                    stores.redis(Purpose.RATE_LIMITS).isPresent() ? AuthSettings.introspectBatch(config) : 1;
             // refresh-ip is taken in batches the same way.
             LoginService logins = new LoginService(gatehouse, liveness, verifications, introspectBatch);
-            OAuthService oauth = new OAuthService(gatehouse.tokens(), gatehouse.sessions(), gatehouse.rateLimiter(),
-                    policies.policy(AuthSettings.INTROSPECT_CLIENT), clock, liveness, verifications,
-                    authSettings.audience(), introspectBatch);
-            RegistrationService registration = new RegistrationService(users, gatehouse.rateLimiter(),
-                    policies.policy(AuthSettings.REGISTER_IP), gatehouse.events(), clock);
+            OAuthService oauth = new OAuthService(
+                    gatehouse.tokens(),
+                    gatehouse.sessions(),
+                    gatehouse.rateLimiter(),
+                    policies.policy(AuthSettings.INTROSPECT_CLIENT),
+                    clock,
+                    liveness,
+                    verifications,
+                    authSettings.audience(),
+                    introspectBatch);
+            RegistrationService registration = new RegistrationService(
+                    users,
+                    gatehouse.rateLimiter(),
+                    policies.policy(AuthSettings.REGISTER_IP),
+                    gatehouse.events(),
+                    clock);
             List<io.gatehouse.server.http.RouteGroup> groups = new ArrayList<>(List.of(
                     new AuthRoutes(registration, logins, accounts, bearer, settings.maxBodyBytes()),
                     new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
@@ -137,13 +159,24 @@ public final class GatehouseServer implements AutoCloseable {
                     new OpenApiRoute()));
             // The web console (docs/CONSOLE.md): pages at /account/ and /admin/ over the same services.
             if (Console.enabled(config)) {
-                groups.addAll(Console.routes(gatehouse, logins, registration, liveness, health, authSettings.publicUrl(),
+                groups.addAll(Console.routes(
+                        gatehouse,
+                        logins,
+                        registration,
+                        liveness,
+                        health,
+                        authSettings.publicUrl(),
                         settings.maxBodyBytes()));
             }
             HttpServer http = HttpServer.start(settings, metrics, groups);
             opened.add(http);
-            log.info("Gatehouse listening on http://{}:{}", settings.host(), http.port(), kv("port", http.port()),
-                    kv("user_database", database.url()), kv("issuer", authSettings.issuer()),
+            log.info(
+                    "Gatehouse listening on http://{}:{}",
+                    settings.host(),
+                    http.port(),
+                    kv("port", http.port()),
+                    kv("user_database", database.url()),
+                    kv("issuer", authSettings.issuer()),
                     kv("oauth_clients", clients.toString()));
             return new GatehouseServer(List.copyOf(opened), http, metrics, gatehouse);
         } catch (RuntimeException e) {
@@ -183,7 +216,10 @@ public final class GatehouseServer implements AutoCloseable {
             try {
                 resources.get(i).close();
             } catch (Exception e) {
-                log.warn("error while closing {}: {}", resources.get(i).getClass().getSimpleName(), e.toString());
+                log.warn(
+                        "error while closing {}: {}",
+                        resources.get(i).getClass().getSimpleName(),
+                        e.toString());
             }
         }
     }

@@ -14,8 +14,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
         // Helidon logs through java.util.logging: route it to SLF4J so every line is JSON.
@@ -31,16 +30,21 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Gatehouse stopping");
-            server.close();
-            stopped.countDown();
-        }, "gatehouse-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info("Gatehouse stopping");
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "gatehouse-shutdown"));
         stopped.await();
     }
 
     /** Drivers put line breaks in their messages (H2's lock error): a startup error stays one line. */
     static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return message == null
+                ? ""
+                : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
     }
 }

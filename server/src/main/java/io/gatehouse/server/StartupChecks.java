@@ -25,26 +25,32 @@ final class StartupChecks {
     static final String ALLOW_PLAINTEXT_KEYS = "gatehouse.development.plaintext-keys";
     private static final Logger log = LoggerFactory.getLogger(StartupChecks.class);
 
-    private StartupChecks() {
-    }
+    private StartupChecks() {}
 
     /** @param config the configuration after {@link AuthSettings#withServerDefaults} */
     static void check(GatehouseConfig config) {
         String keyStore = config.string("gatehouse.tokens.keys.store", "auto").toLowerCase(Locale.ROOT);
         boolean keysInRedis = keyStore.equals("redis")
                 || (keyStore.equals("auto") && config.redis(Purpose.TOKENS).isPresent());
-        if (keysInRedis && config.get(KEY_ENCRYPTION).filter(s -> !s.isBlank()).isEmpty()
+        if (keysInRedis
+                && config.get(KEY_ENCRYPTION).filter(s -> !s.isBlank()).isEmpty()
                 && !config.flag(ALLOW_PLAINTEXT_KEYS, false)) {
-            throw new ConfigException(KEY_ENCRYPTION, KEY_ENCRYPTION + " is not set: the token signing keys would be"
-                    + " stored in Redis in plain text, and read access to Redis would be enough to mint tokens. Set it"
-                    + " to 32 random bytes in base64 (openssl rand -base64 32), the same on every instance, or set "
-                    + ALLOW_PLAINTEXT_KEYS + "=true on a development machine");
+            throw new ConfigException(
+                    KEY_ENCRYPTION,
+                    KEY_ENCRYPTION + " is not set: the token signing keys would be"
+                            + " stored in Redis in plain text, and read access to Redis would be enough to mint tokens. Set it"
+                            + " to 32 random bytes in base64 (openssl rand -base64 32), the same on every instance, or set "
+                            + ALLOW_PLAINTEXT_KEYS + "=true on a development machine");
         }
         String issuer = config.string(AuthSettings.ISSUER, "");
         String host = HttpSettings.fromConfig(config).host();
         if (issuer.startsWith("http:") && !loopback(host)) {
-            log.warn("the token issuer {} is plain http while the server listens on {}: put TLS in front and set {}"
-                    + " to the https URL clients use", issuer, host, AuthSettings.PUBLIC_URL);
+            log.warn(
+                    "the token issuer {} is plain http while the server listens on {}: put TLS in front and set {}"
+                            + " to the https URL clients use",
+                    issuer,
+                    host,
+                    AuthSettings.PUBLIC_URL);
         }
     }
 

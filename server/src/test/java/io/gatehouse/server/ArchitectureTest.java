@@ -18,23 +18,35 @@ class ArchitectureTest {
 
     @Test
     void theServerNeverImportsLettuceOrCoresRedisPlumbing() {
-        noClasses().that().resideInAPackage("io.gatehouse.server..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "io.gatehouse.redis..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.gatehouse.server..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.lettuce..", "io.gatehouse.redis..")
                 .because("Redis is core's business: the server uses io.gatehouse.Gatehouse and the capabilities")
                 .check(SERVER);
     }
 
     @Test
     void theServerDoesNotBuildCapabilitiesByHand() {
-        noClasses().that().resideInAPackage("io.gatehouse.server..")
-                .should().callMethod(io.gatehouse.token.TokenService.class, "builder")
-                .orShould().callMethod(io.gatehouse.session.SessionStore.class, "builder")
-                .orShould().callMethod(io.gatehouse.ratelimit.RateLimiter.class, "builder")
-                .orShould().callMethod(io.gatehouse.ratelimit.LoginGuard.class, "builder")
-                .orShould().callMethod(io.gatehouse.event.SecurityEvents.class, "builder")
-                .orShould().callMethod(io.gatehouse.store.Stores.class, "open",
-                        io.gatehouse.config.GatehouseConfig.class)
-                .because("Gatehouse.open wires them correctly together; a hand-built session store would not revoke tokens")
+        noClasses()
+                .that()
+                .resideInAPackage("io.gatehouse.server..")
+                .should()
+                .callMethod(io.gatehouse.token.TokenService.class, "builder")
+                .orShould()
+                .callMethod(io.gatehouse.session.SessionStore.class, "builder")
+                .orShould()
+                .callMethod(io.gatehouse.ratelimit.RateLimiter.class, "builder")
+                .orShould()
+                .callMethod(io.gatehouse.ratelimit.LoginGuard.class, "builder")
+                .orShould()
+                .callMethod(io.gatehouse.event.SecurityEvents.class, "builder")
+                .orShould()
+                .callMethod(io.gatehouse.store.Stores.class, "open", io.gatehouse.config.GatehouseConfig.class)
+                .because(
+                        "Gatehouse.open wires them correctly together; a hand-built session store would not revoke tokens")
                 .check(SERVER);
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every registered API route is documented in /openapi.yaml, and every documented operation is registered. */
 class OpenApiRouteIntegrationTest {
-    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+    private static final Set<String> METHODS =
+            Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
     @Test
     void documentAndRoutesMatchExactly(@TempDir Path dataDir) throws Exception {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerStartupIT {
     @TempDir
     Path dir;
+
     private final List<Process> started = new java.util.ArrayList<>();
 
     @AfterEach
@@ -41,7 +42,8 @@ class ServerStartupIT {
             String errors = errorLines();
             assertThat(errors.lines()).as(read("out.log")).hasSize(1);
             assertThat(errors).contains("127.0.0.1:" + taken.getLocalPort()).contains("gatehouse.server.port");
-            assertThat(Files.readString(dir.resolve("out.log"))).doesNotContain("Gatehouse listening")
+            assertThat(Files.readString(dir.resolve("out.log")))
+                    .doesNotContain("Gatehouse listening")
                     .doesNotContain("\tat ");
         }
     }
@@ -55,7 +57,8 @@ class ServerStartupIT {
         assertThat(second.exitValue()).as(read("second.log")).isEqualTo(2);
         String log = read("second.log");
         assertThat(log).doesNotContain("\tat ").doesNotContain("\\tat ");
-        List<String> errors = log.lines().filter(l -> l.contains("\"level\":\"ERROR\"")).toList();
+        List<String> errors =
+                log.lines().filter(l -> l.contains("\"level\":\"ERROR\"")).toList();
         assertThat(errors).hasSize(1);
         assertThat(errors.get(0)).contains("gatehouse.data-dir").contains("in use by another Gatehouse instance");
         assertThat(first.isAlive()).isTrue();
@@ -66,13 +69,17 @@ class ServerStartupIT {
         start(Map.of("GATEHOUSE_SERVER_PORT", "0"));
         await().atMost(Duration.ofSeconds(60)).until(() -> read("out.log").contains("Gatehouse listening"));
         Path data = dir.resolve("data");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
+                .isEqualTo("rwx------");
         try (var files = Files.list(data)) {
             List<Path> regular = files.filter(Files::isRegularFile).toList();
-            assertThat(regular).extracting(p -> p.getFileName().toString()).contains("users.mv.db")
+            assertThat(regular)
+                    .extracting(p -> p.getFileName().toString())
+                    .contains("users.mv.db")
                     .noneMatch(n -> n.endsWith(".trace.db"));
             for (Path f : regular) {
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString())
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                        .as(f.toString())
                         .isEqualTo("rw-------");
             }
         }
@@ -84,7 +91,8 @@ class ServerStartupIT {
         Process p = start(Map.of("GATEHOUSE_REDIS_URL", "redis://127.0.0.1:1"));
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(read("out.log")).isEqualTo(2);
-        assertThat(errorLines()).contains("gatehouse.tokens.keys.encryption-key")
+        assertThat(errorLines())
+                .contains("gatehouse.tokens.keys.encryption-key")
                 .contains("gatehouse.development.plaintext-keys");
     }
 
@@ -92,8 +100,11 @@ class ServerStartupIT {
     void anHttpIssuerBeyondLoopbackIsWarnedAbout() throws Exception {
         start(Map.of("GATEHOUSE_SERVER_PORT", "0", "GATEHOUSE_SERVER_HOST", "0.0.0.0"));
         await().atMost(Duration.ofSeconds(60)).until(() -> read("out.log").contains("Gatehouse listening"));
-        assertThat(read("out.log").lines().filter(l -> l.contains("\"level\":\"WARN\""))
-                .filter(l -> l.contains("plain http"))).hasSize(1);
+        assertThat(read("out.log")
+                        .lines()
+                        .filter(l -> l.contains("\"level\":\"WARN\""))
+                        .filter(l -> l.contains("plain http")))
+                .hasSize(1);
     }
 
     private Process start(Map<String, String> env) {
@@ -104,8 +115,14 @@ class ServerStartupIT {
         String java = ProcessHandle.current().info().command().orElse("java");
         // The server's own logback.xml (JSON lines), not the core tests' logback-test.xml on the same class path.
         String logback = Main.class.getClassLoader().getResource("logback.xml").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-Dlogback.configurationFile=" + logback,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()).directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-Xmx128m",
+                        "-Dlogback.configurationFile=" + logback,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName())
+                .directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
         pb.environment().put("GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB", "1024");
         pb.environment().put("GATEHOUSE_PASSWORD_ARGON2_ITERATIONS", "1");
@@ -125,6 +142,11 @@ class ServerStartupIT {
     }
 
     private String errorLines() throws IOException {
-        return String.join("\n", read("out.log").lines().filter(l -> l.contains("\"level\":\"ERROR\"")).toList());
+        return String.join(
+                "\n",
+                read("out.log")
+                        .lines()
+                        .filter(l -> l.contains("\"level\":\"ERROR\""))
+                        .toList());
     }
 }

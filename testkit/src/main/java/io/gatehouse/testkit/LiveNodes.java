@@ -10,24 +10,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * shared deployments at JVM exit and catches private ones a test forgot to close.
  */
 final class LiveNodes {
-  private static final Set<RedisNode> NODES = ConcurrentHashMap.newKeySet();
-  private static final AtomicBoolean HOOK_INSTALLED = new AtomicBoolean();
+    private static final Set<RedisNode> NODES = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean HOOK_INSTALLED = new AtomicBoolean();
 
-  private LiveNodes() {}
+    private LiveNodes() {}
 
-  static void add(RedisNode node) {
-    if (HOOK_INSTALLED.compareAndSet(false, true)) {
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(LiveNodes::closeAll, "gatehouse-testkit-shutdown"));
+    static void add(RedisNode node) {
+        if (HOOK_INSTALLED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(LiveNodes::closeAll, "gatehouse-testkit-shutdown"));
+        }
+        NODES.add(node);
     }
-    NODES.add(node);
-  }
 
-  static void remove(RedisNode node) {
-    NODES.remove(node);
-  }
+    static void remove(RedisNode node) {
+        NODES.remove(node);
+    }
 
-  static void closeAll() {
-    Parallel.close(new ArrayList<>(NODES));
-  }
+    static void closeAll() {
+        Parallel.close(new ArrayList<>(NODES));
+    }
 }

@@ -5,13 +5,13 @@ import java.util.HexFormat;
 
 /** Random hex strings for passwords and sentinel ids (URL-safe, no escaping needed). */
 final class RandomHex {
-  private static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-  private RandomHex() {}
+    private RandomHex() {}
 
-  static String of(int bytes) {
-    byte[] buffer = new byte[bytes];
-    RANDOM.nextBytes(buffer);
-    return HexFormat.of().formatHex(buffer);
-  }
+    static String of(int bytes) {
+        byte[] buffer = new byte[bytes];
+        RANDOM.nextBytes(buffer);
+        return HexFormat.of().formatHex(buffer);
+    }
 }

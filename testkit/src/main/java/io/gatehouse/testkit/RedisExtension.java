@@ -21,99 +21,91 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * processes are stopped by pid.
  */
 public final class RedisExtension implements ParameterResolver, BeforeAllCallback {
-  private static final ExtensionContext.Namespace NAMESPACE =
-      ExtensionContext.Namespace.create(RedisExtension.class);
-  private static final Map<Class<?>, Topology> TOPOLOGY_BY_TYPE =
-      Map.of(
-          StandaloneRedis.class, Topology.STANDALONE,
-          RedisClusterDeployment.class, Topology.CLUSTER,
-          SentinelDeployment.class, Topology.SENTINEL,
-          TlsRedis.class, Topology.TLS);
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RedisExtension.class);
+    private static final Map<Class<?>, Topology> TOPOLOGY_BY_TYPE = Map.of(
+            StandaloneRedis.class, Topology.STANDALONE,
+            RedisClusterDeployment.class, Topology.CLUSTER,
+            SentinelDeployment.class, Topology.SENTINEL,
+            TlsRedis.class, Topology.TLS);
 
-  /** Creates the extension; JUnit does this for {@code @ExtendWith(RedisExtension.class)}. */
-  public RedisExtension() {}
+    /** Creates the extension; JUnit does this for {@code @ExtendWith(RedisExtension.class)}. */
+    public RedisExtension() {}
 
-  /**
-   * Registers the end-of-run stop for shared deployments that a test class starts through
-   * {@link SharedRedis} directly rather than through parameters.
-   *
-   * @param context the class's context
-   */
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    context.getRoot().getStore(NAMESPACE).computeIfAbsent(
-        "all", key -> new AllSharedLease(), AllSharedLease.class);
-  }
-
-  /**
-   * Whether the parameter is one of the deployment types this extension resolves.
-   *
-   * @param parameterContext the parameter
-   * @param extensionContext the current context
-   * @return true for deployment parameters
-   */
-  @Override
-  public boolean supportsParameter(
-      ParameterContext parameterContext, ExtensionContext extensionContext) {
-    Class<?> type = parameterContext.getParameter().getType();
-    return TOPOLOGY_BY_TYPE.containsKey(type) || type == RedisDeployment.class;
-  }
-
-  /**
-   * Starts (once per JVM) and returns the shared deployment for the parameter.
-   *
-   * @param parameterContext the parameter
-   * @param extensionContext the current context
-   * @return the shared deployment
-   */
-  @Override
-  public Object resolveParameter(
-      ParameterContext parameterContext, ExtensionContext extensionContext) {
-    Topology topology = topologyOf(parameterContext.getParameter());
-    extensionContext
-        .getRoot()
-        .getStore(NAMESPACE)
-        .computeIfAbsent(topology, SharedLease::new, SharedLease.class);
-    try {
-      return SharedRedis.get(topology);
-    } catch (RuntimeException e) {
-      throw new ParameterResolutionException("cannot start the shared " + topology + " Redis", e);
-    }
-  }
-
-  private static Topology topologyOf(Parameter parameter) {
-    Topology byType = TOPOLOGY_BY_TYPE.get(parameter.getType());
-    RedisTopology annotation = parameter.getAnnotation(RedisTopology.class);
-    if (annotation == null) {
-      return byType == null ? Topology.STANDALONE : byType;
-    }
-    if (byType != null && byType != annotation.value()) {
-      throw new ParameterResolutionException(
-          "parameter " + parameter + " is annotated @RedisTopology(" + annotation.value()
-              + ") but its type is " + parameter.getType().getSimpleName());
-    }
-    return annotation.value();
-  }
-
-  /** Closed by JUnit with the root context: stops one shared topology. */
-  private static final class SharedLease implements AutoCloseable {
-    private final Topology topology;
-
-    SharedLease(Topology topology) {
-      this.topology = topology;
-    }
-
+    /**
+     * Registers the end-of-run stop for shared deployments that a test class starts through
+     * {@link SharedRedis} directly rather than through parameters.
+     *
+     * @param context the class's context
+     */
     @Override
-    public void close() {
-      SharedRedis.stop(topology);
+    public void beforeAll(ExtensionContext context) {
+        context.getRoot().getStore(NAMESPACE).computeIfAbsent("all", key -> new AllSharedLease(), AllSharedLease.class);
     }
-  }
 
-  /** Closed by JUnit with the root context: stops whatever shared topologies are running. */
-  private static final class AllSharedLease implements AutoCloseable {
+    /**
+     * Whether the parameter is one of the deployment types this extension resolves.
+     *
+     * @param parameterContext the parameter
+     * @param extensionContext the current context
+     * @return true for deployment parameters
+     */
     @Override
-    public void close() {
-      SharedRedis.stopAll();
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        Class<?> type = parameterContext.getParameter().getType();
+        return TOPOLOGY_BY_TYPE.containsKey(type) || type == RedisDeployment.class;
     }
-  }
+
+    /**
+     * Starts (once per JVM) and returns the shared deployment for the parameter.
+     *
+     * @param parameterContext the parameter
+     * @param extensionContext the current context
+     * @return the shared deployment
+     */
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        Topology topology = topologyOf(parameterContext.getParameter());
+        extensionContext.getRoot().getStore(NAMESPACE).computeIfAbsent(topology, SharedLease::new, SharedLease.class);
+        try {
+            return SharedRedis.get(topology);
+        } catch (RuntimeException e) {
+            throw new ParameterResolutionException("cannot start the shared " + topology + " Redis", e);
+        }
+    }
+
+    private static Topology topologyOf(Parameter parameter) {
+        Topology byType = TOPOLOGY_BY_TYPE.get(parameter.getType());
+        RedisTopology annotation = parameter.getAnnotation(RedisTopology.class);
+        if (annotation == null) {
+            return byType == null ? Topology.STANDALONE : byType;
+        }
+        if (byType != null && byType != annotation.value()) {
+            throw new ParameterResolutionException(
+                    "parameter " + parameter + " is annotated @RedisTopology(" + annotation.value()
+                            + ") but its type is " + parameter.getType().getSimpleName());
+        }
+        return annotation.value();
+    }
+
+    /** Closed by JUnit with the root context: stops one shared topology. */
+    private static final class SharedLease implements AutoCloseable {
+        private final Topology topology;
+
+        SharedLease(Topology topology) {
+            this.topology = topology;
+        }
+
+        @Override
+        public void close() {
+            SharedRedis.stop(topology);
+        }
+    }
+
+    /** Closed by JUnit with the root context: stops whatever shared topologies are running. */
+    private static final class AllSharedLease implements AutoCloseable {
+        @Override
+        public void close() {
+            SharedRedis.stopAll();
+        }
+    }
 }

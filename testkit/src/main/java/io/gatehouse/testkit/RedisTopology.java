@@ -15,10 +15,10 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
 public @interface RedisTopology {
-  /**
-   * The shared deployment to inject.
-   *
-   * @return the topology
-   */
-  Topology value();
+    /**
+     * The shared deployment to inject.
+     *
+     * @return the topology
+     */
+    Topology value();
 }

@@ -19,103 +19,100 @@ import java.util.concurrent.TimeUnit;
  * is reaped, stopped by pid (SIGTERM, then SIGKILL) and its directory deleted on {@link #close()}.
  */
 final class ServiceProcess implements AutoCloseable {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private final String name;
-  private final Process process;
-  private final Path dir;
+    private final String name;
+    private final Process process;
+    private final Path dir;
 
-  private ServiceProcess(String name, Process process, Path dir) {
-    this.name = name;
-    this.process = process;
-    this.dir = dir;
-  }
-
-  /** Starts {@code command} in {@code dir} (a {@link TempDirs} directory it then owns). */
-  static ServiceProcess start(Path dir, List<String> command, Map<String, String> environment) {
-    PidRegistry.reapOrphansOnce();
-    Process process;
-    try {
-      ProcessBuilder builder =
-          new ProcessBuilder(command)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve(LogTail.STDOUT_FILE).toFile());
-      builder.environment().putAll(environment);
-      process = builder.start();
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      TempDirs.deleteRecursively(dir);
-      throw new UncheckedIOException("cannot start " + command.get(0), e);
+    private ServiceProcess(String name, Process process, Path dir) {
+        this.name = name;
+        this.process = process;
+        this.dir = dir;
     }
-    PidRegistry.register(process.toHandle(), dir);
-    return new ServiceProcess(Path.of(command.get(0)).getFileName().toString(), process, dir);
-  }
 
-  /** Waits until {@code url} answers 200; closes the process and throws if it does not in time. */
-  void awaitHttp(String url, Duration timeout) {
-    try {
-      Poll.until(
-          name + " answering " + url,
-          timeout,
-          () -> {
-            if (!process.isAlive()) {
-              throw new IllegalStateException(name + " exited: " + log());
+    /** Starts {@code command} in {@code dir} (a {@link TempDirs} directory it then owns). */
+    static ServiceProcess start(Path dir, List<String> command, Map<String, String> environment) {
+        PidRegistry.reapOrphansOnce();
+        Process process;
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(LogTail.STDOUT_FILE).toFile());
+            builder.environment().putAll(environment);
+            process = builder.start();
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            TempDirs.deleteRecursively(dir);
+            throw new UncheckedIOException("cannot start " + command.get(0), e);
+        }
+        PidRegistry.register(process.toHandle(), dir);
+        return new ServiceProcess(Path.of(command.get(0)).getFileName().toString(), process, dir);
+    }
+
+    /** Waits until {@code url} answers 200; closes the process and throws if it does not in time. */
+    void awaitHttp(String url, Duration timeout) {
+        try {
+            Poll.until(name + " answering " + url, timeout, () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited: " + log());
+                }
+                return get(url) == null ? "no answer yet" : null;
+            });
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The body of {@code GET url} when it answers 200, else null. */
+    static String get(String url) {
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while calling " + url, e);
+        }
+    }
+
+    /** Like {@link #get} but throws, with the program's log, when there is no 200 answer. */
+    String require(String url) {
+        String body = get(url);
+        if (body == null) {
+            throw new IllegalStateException(name + " did not answer " + url + ": " + log());
+        }
+        return body;
+    }
+
+    String log() {
+        try {
+            return Files.readString(dir.resolve(LogTail.STDOUT_FILE));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
             }
-            return get(url) == null ? "no answer yet" : null;
-          });
-    } catch (RuntimeException e) {
-      close();
-      throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        PidRegistry.unregister(process.pid());
+        TempDirs.deleteRecursively(dir);
     }
-  }
-
-  /** The body of {@code GET url} when it answers 200, else null. */
-  static String get(String url) {
-    try {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? response.body() : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while calling " + url, e);
-    }
-  }
-
-  /** Like {@link #get} but throws, with the program's log, when there is no 200 answer. */
-  String require(String url) {
-    String body = get(url);
-    if (body == null) {
-      throw new IllegalStateException(name + " did not answer " + url + ": " + log());
-    }
-    return body;
-  }
-
-  String log() {
-    try {
-      return Files.readString(dir.resolve(LogTail.STDOUT_FILE));
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  @Override
-  public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    PidRegistry.unregister(process.pid());
-    TempDirs.deleteRecursively(dir);
-  }
 }

@@ -17,238 +17,237 @@ import java.util.Map;
  * deployment with {@code openssl} into the deployment's own temporary directory.
  */
 public final class TlsRedis implements RedisDeployment {
-  static final String USERNAME = "gatehouse";
-  static final String OPS = "ops";
-  static final String MONITOR = "monitor";
-  static final String SENTINEL = "sentinel";
-  /** The test-only administrator; not in the shipped ACL. */
-  static final String ADMIN = "testkit";
+    static final String USERNAME = "gatehouse";
+    static final String OPS = "ops";
+    static final String MONITOR = "monitor";
+    static final String SENTINEL = "sentinel";
+    /** The test-only administrator; not in the shipped ACL. */
+    static final String ADMIN = "testkit";
 
-  private final RedisNode node;
-  private final Path certDir;
-  private final TlsCertificates certificates;
-  private final Map<String, String> passwords;
+    private final RedisNode node;
+    private final Path certDir;
+    private final TlsCertificates certificates;
+    private final Map<String, String> passwords;
 
-  private TlsRedis(
-      RedisNode node, Path certDir, TlsCertificates certificates, Map<String, String> passwords) {
-    this.node = node;
-    this.certDir = certDir;
-    this.certificates = certificates;
-    this.passwords = passwords;
-  }
-
-  /**
-   * Generates certificates, starts the server and waits until it answers PING over TLS as user
-   * {@code gatehouse}.
-   *
-   * @return the running server
-   */
-  public static TlsRedis start() {
-    // Certificates get their own temp dir, made before the node's, so that a port-clash retry
-    // (which deletes the failed node's dir) keeps them. It is recorded so a killed JVM's is reaped.
-    PidRegistry.reapOrphansOnce();
-    Path certDir = TempDirs.create();
-    PidRegistry.registerDir(certDir);
-    try {
-      TlsCertificates certificates = TlsCertificates.generate(certDir);
-      Map<String, String> passwords = new LinkedHashMap<>();
-      for (String user : List.of(USERNAME, OPS, MONITOR, SENTINEL, ADMIN)) {
-        passwords.put(user, RandomHex.of(16));
-      }
-      RedisNode node =
-          PortRetry.withFreshPorts(
-              () -> RedisNode.start(spec(FreePorts.next(), certificates, passwords)));
-      return new TlsRedis(node, certDir, certificates, Map.copyOf(passwords));
-    } catch (RuntimeException e) {
-      deleteCertDir(certDir);
-      throw e;
+    private TlsRedis(RedisNode node, Path certDir, TlsCertificates certificates, Map<String, String> passwords) {
+        this.node = node;
+        this.certDir = certDir;
+        this.certificates = certificates;
+        this.passwords = passwords;
     }
-  }
 
-  private static void deleteCertDir(Path certDir) {
-    TempDirs.deleteRecursively(certDir);
-    PidRegistry.unregisterDir(certDir);
-  }
-
-  private static NodeSpec spec(
-      int port, TlsCertificates certificates, Map<String, String> passwords) {
-    Map<String, String> shipped = new LinkedHashMap<>(passwords);
-    shipped.remove(ADMIN);
-    String acl =
-        ShippedRedisConfig.users(shipped)
-            + "user " + ADMIN + " on #" + ShippedRedisConfig.sha256Hex(passwords.get(ADMIN))
-            + " ~* &* +@all\n";
-    return NodeSpec.shippedTlsServer(port, acl, cliArgs(certificates, ADMIN, passwords.get(ADMIN)))
-        .withConfig(
-            "tls-cert-file " + NodeSpec.quote(certificates.serverCert()),
-            "tls-key-file " + NodeSpec.quote(certificates.serverKey()),
-            "tls-ca-cert-file " + NodeSpec.quote(certificates.caCert()));
-  }
-
-  private static List<String> cliArgs(TlsCertificates certificates, String user, String password) {
-    List<String> args = new ArrayList<>(tlsArgs(certificates));
-    args.addAll(List.of("--user", user, "--pass", password, "--no-auth-warning"));
-    return args;
-  }
-
-  /** redis-cli flags for TLS with the client certificate as {@code user} (its password in argv). */
-  List<String> cliArgsAs(String user) {
-    return cliArgs(certificates, user, password(user));
-  }
-
-  String password(String user) {
-    String password = passwords.get(user);
-    if (password == null) {
-      throw new IllegalArgumentException("no user " + user);
+    /**
+     * Generates certificates, starts the server and waits until it answers PING over TLS as user
+     * {@code gatehouse}.
+     *
+     * @return the running server
+     */
+    public static TlsRedis start() {
+        // Certificates get their own temp dir, made before the node's, so that a port-clash retry
+        // (which deletes the failed node's dir) keeps them. It is recorded so a killed JVM's is reaped.
+        PidRegistry.reapOrphansOnce();
+        Path certDir = TempDirs.create();
+        PidRegistry.registerDir(certDir);
+        try {
+            TlsCertificates certificates = TlsCertificates.generate(certDir);
+            Map<String, String> passwords = new LinkedHashMap<>();
+            for (String user : List.of(USERNAME, OPS, MONITOR, SENTINEL, ADMIN)) {
+                passwords.put(user, RandomHex.of(16));
+            }
+            RedisNode node =
+                    PortRetry.withFreshPorts(() -> RedisNode.start(spec(FreePorts.next(), certificates, passwords)));
+            return new TlsRedis(node, certDir, certificates, Map.copyOf(passwords));
+        } catch (RuntimeException e) {
+            deleteCertDir(certDir);
+            throw e;
+        }
     }
-    return password;
-  }
 
-  /** redis-cli flags for TLS with the client certificate, without any user (for tests). */
-  static List<String> tlsArgs(TlsCertificates certificates) {
-    return List.of(
-        "--tls",
-        "--cacert", certificates.caCert().toString(),
-        "--cert", certificates.clientCert().toString(),
-        "--key", certificates.clientKey().toString());
-  }
+    private static void deleteCertDir(Path certDir) {
+        TempDirs.deleteRecursively(certDir);
+        PidRegistry.unregisterDir(certDir);
+    }
 
-  TlsCertificates certificates() {
-    return certificates;
-  }
+    private static NodeSpec spec(int port, TlsCertificates certificates, Map<String, String> passwords) {
+        Map<String, String> shipped = new LinkedHashMap<>(passwords);
+        shipped.remove(ADMIN);
+        String acl = ShippedRedisConfig.users(shipped)
+                + "user " + ADMIN + " on #" + ShippedRedisConfig.sha256Hex(passwords.get(ADMIN))
+                + " ~* &* +@all\n";
+        return NodeSpec.shippedTlsServer(port, acl, cliArgs(certificates, ADMIN, passwords.get(ADMIN)))
+                .withConfig(
+                        "tls-cert-file " + NodeSpec.quote(certificates.serverCert()),
+                        "tls-key-file " + NodeSpec.quote(certificates.serverKey()),
+                        "tls-ca-cert-file " + NodeSpec.quote(certificates.caCert()));
+    }
 
-  /**
-   * The server process; its {@link RedisNode#port()} is the TLS port.
-   *
-   * @return the node
-   */
-  public RedisNode node() {
-    return node;
-  }
+    private static List<String> cliArgs(TlsCertificates certificates, String user, String password) {
+        List<String> args = new ArrayList<>(tlsArgs(certificates));
+        args.addAll(List.of("--user", user, "--pass", password, "--no-auth-warning"));
+        return args;
+    }
 
-  /**
-   * The ACL user with access to {@code gatehouse:*} keys and channels.
-   *
-   * @return {@code "gatehouse"}
-   */
-  public String username() {
-    return USERNAME;
-  }
+    /** redis-cli flags for TLS with the client certificate as {@code user} (its password in argv). */
+    List<String> cliArgsAs(String user) {
+        return cliArgs(certificates, user, password(user));
+    }
 
-  /**
-   * The random password of {@link #username()} (hex, safe in a URL).
-   *
-   * @return the password
-   */
-  public String password() {
-    return password(USERNAME);
-  }
+    String password(String user) {
+        String password = passwords.get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("no user " + user);
+        }
+        return password;
+    }
 
-  /**
-   * The random password of the shipped {@code ops} user (backups, replication).
-   *
-   * @return the password
-   */
-  public String opsPassword() {
-    return password(OPS);
-  }
+    /** redis-cli flags for TLS with the client certificate, without any user (for tests). */
+    static List<String> tlsArgs(TlsCertificates certificates) {
+        return List.of(
+                "--tls",
+                "--cacert",
+                certificates.caCert().toString(),
+                "--cert",
+                certificates.clientCert().toString(),
+                "--key",
+                certificates.clientKey().toString());
+    }
 
-  /**
-   * The random password of the shipped read-only {@code monitor} user (redis_exporter).
-   *
-   * @return the password
-   */
-  public String monitorPassword() {
-    return password(MONITOR);
-  }
+    TlsCertificates certificates() {
+        return certificates;
+    }
 
-  /**
-   * redis-cli's TLS flags for this deployment (CA, client certificate and key), without a user.
-   *
-   * @return the flags
-   */
-  public List<String> redisCliTlsArgs() {
-    return tlsArgs(certificates);
-  }
+    /**
+     * The server process; its {@link RedisNode#port()} is the TLS port.
+     *
+     * @return the node
+     */
+    public RedisNode node() {
+        return node;
+    }
 
-  /**
-   * The CA that signed the server certificate (and the client certificate).
-   *
-   * @return PEM file
-   */
-  public Path caCertFile() {
-    return certificates.caCert();
-  }
+    /**
+     * The ACL user with access to {@code gatehouse:*} keys and channels.
+     *
+     * @return {@code "gatehouse"}
+     */
+    public String username() {
+        return USERNAME;
+    }
 
-  /**
-   * A client certificate signed by {@link #caCertFile()}.
-   *
-   * @return PEM file
-   */
-  public Path clientCertFile() {
-    return certificates.clientCert();
-  }
+    /**
+     * The random password of {@link #username()} (hex, safe in a URL).
+     *
+     * @return the password
+     */
+    public String password() {
+        return password(USERNAME);
+    }
 
-  /**
-   * The key of {@link #clientCertFile()}: unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}), EC P-256.
-   *
-   * @return PEM file
-   */
-  public Path clientKeyFile() {
-    return certificates.clientKey();
-  }
+    /**
+     * The random password of the shipped {@code ops} user (backups, replication).
+     *
+     * @return the password
+     */
+    public String opsPassword() {
+        return password(OPS);
+    }
 
-  /**
-   * A second CA that signed nothing here, for tests where the client trusts the wrong CA.
-   *
-   * @return PEM file
-   */
-  public Path otherCaCertFile() {
-    return certificates.otherCaCert();
-  }
+    /**
+     * The random password of the shipped read-only {@code monitor} user (redis_exporter).
+     *
+     * @return the password
+     */
+    public String monitorPassword() {
+        return password(MONITOR);
+    }
 
-  /** {@inheritDoc} */
-  @Override
-  public Topology topology() {
-    return Topology.TLS;
-  }
+    /**
+     * redis-cli's TLS flags for this deployment (CA, client certificate and key), without a user.
+     *
+     * @return the flags
+     */
+    public List<String> redisCliTlsArgs() {
+        return tlsArgs(certificates);
+    }
 
-  /**
-   * {@inheritDoc}
-   *
-   * @return {@code rediss://gatehouse:PASSWORD@127.0.0.1:PORT}
-   */
-  @Override
-  public String url() {
-    return "rediss://" + USERNAME + ":" + password() + "@" + node.host() + ":" + node.port();
-  }
+    /**
+     * The CA that signed the server certificate (and the client certificate).
+     *
+     * @return PEM file
+     */
+    public Path caCertFile() {
+        return certificates.caCert();
+    }
 
-  /** {@inheritDoc} */
-  @Override
-  public void flushAll() {
-    node.cli("FLUSHALL");
-  }
+    /**
+     * A client certificate signed by {@link #caCertFile()}.
+     *
+     * @return PEM file
+     */
+    public Path clientCertFile() {
+        return certificates.clientCert();
+    }
 
-  /** {@inheritDoc} */
-  @Override
-  public List<RedisNode> masters() {
-    return List.of(node);
-  }
+    /**
+     * The key of {@link #clientCertFile()}: unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}), EC P-256.
+     *
+     * @return PEM file
+     */
+    public Path clientKeyFile() {
+        return certificates.clientKey();
+    }
 
-  /** {@inheritDoc} Also deletes the certificates. */
-  @Override
-  public void close() {
-    node.close();
-    deleteCertDir(certDir);
-  }
+    /**
+     * A second CA that signed nothing here, for tests where the client trusts the wrong CA.
+     *
+     * @return PEM file
+     */
+    public Path otherCaCertFile() {
+        return certificates.otherCaCert();
+    }
 
-  /**
-   * Describes the deployment for messages (without the password).
-   *
-   * @return topology and address
-   */
-  @Override
-  public String toString() {
-    return "TlsRedis rediss://" + node.host() + ":" + node.port();
-  }
+    /** {@inheritDoc} */
+    @Override
+    public Topology topology() {
+        return Topology.TLS;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code rediss://gatehouse:PASSWORD@127.0.0.1:PORT}
+     */
+    @Override
+    public String url() {
+        return "rediss://" + USERNAME + ":" + password() + "@" + node.host() + ":" + node.port();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void flushAll() {
+        node.cli("FLUSHALL");
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public List<RedisNode> masters() {
+        return List.of(node);
+    }
+
+    /** {@inheritDoc} Also deletes the certificates. */
+    @Override
+    public void close() {
+        node.close();
+        deleteCertDir(certDir);
+    }
+
+    /**
+     * Describes the deployment for messages (without the password).
+     *
+     * @return topology and address
+     */
+    @Override
+    public String toString() {
+        return "TlsRedis rediss://" + node.host() + ":" + node.port();
+    }
 }

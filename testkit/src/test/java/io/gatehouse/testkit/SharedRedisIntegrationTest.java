@@ -11,24 +11,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisExtension.class)
 class SharedRedisIntegrationTest {
 
-  @Test
-  void concurrentCallersShareOneDeployment() {
-    List<Callable<RedisDeployment>> callers = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      callers.add(() -> SharedRedis.get(Topology.STANDALONE));
+    @Test
+    void concurrentCallersShareOneDeployment() {
+        List<Callable<RedisDeployment>> callers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            callers.add(() -> SharedRedis.get(Topology.STANDALONE));
+        }
+        List<RedisDeployment> results = Parallel.call(callers);
+        assertThat(results).allSatisfy(result -> assertThat(result).isSameAs(SharedRedis.standalone()));
     }
-    List<RedisDeployment> results = Parallel.call(callers);
-    assertThat(results).allSatisfy(result -> assertThat(result).isSameAs(SharedRedis.standalone()));
-  }
 
-  @Test
-  void unannotatedDeploymentParameterIsStandalone(RedisDeployment deployment, StandaloneRedis redis) {
-    assertThat(deployment).isSameAs(redis);
-    assertThat(deployment.topology()).isEqualTo(Topology.STANDALONE);
-  }
+    @Test
+    void unannotatedDeploymentParameterIsStandalone(RedisDeployment deployment, StandaloneRedis redis) {
+        assertThat(deployment).isSameAs(redis);
+        assertThat(deployment.topology()).isEqualTo(Topology.STANDALONE);
+    }
 
-  @Test
-  void typedGettersMatchGet() {
-    assertThat(SharedRedis.tls()).isSameAs(SharedRedis.get(Topology.TLS));
-  }
+    @Test
+    void typedGettersMatchGet() {
+        assertThat(SharedRedis.tls()).isSameAs(SharedRedis.get(Topology.TLS));
+    }
 }

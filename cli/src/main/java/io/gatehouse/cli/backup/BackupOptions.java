@@ -19,7 +19,10 @@ abstract class BackupOptions implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--target", paramLabel = "DIR|s3://BUCKET/PREFIX", description = "Overrides gatehouse.backup.target.")
+    @Option(
+            names = "--target",
+            paramLabel = "DIR|s3://BUCKET/PREFIX",
+            description = "Overrides gatehouse.backup.target.")
     String target;
 
     @Option(names = "--public-key", paramLabel = "FILE", description = "Overrides gatehouse.backup.public-key.")
@@ -33,9 +36,11 @@ abstract class BackupOptions implements Callable<Integer> {
 
     GatehouseConfig config() {
         // --config is the root command's option (inherited by every command); its value is read from there.
-        Object file = spec.root().findOption("--config") == null ? null : spec.root().findOption("--config").getValue();
-        GatehouseConfig c = file != null ? GatehouseConfig.load((Path) file, System.getenv())
-                : GatehouseConfig.fromEnvironment();
+        Object file = spec.root().findOption("--config") == null
+                ? null
+                : spec.root().findOption("--config").getValue();
+        GatehouseConfig c =
+                file != null ? GatehouseConfig.load((Path) file, System.getenv()) : GatehouseConfig.fromEnvironment();
         GatehouseConfig.Builder b = c.toBuilder();
         if (target != null) {
             b.set("gatehouse.backup.target", target);
@@ -50,7 +55,10 @@ abstract class BackupOptions implements Callable<Integer> {
     }
 
     Backups backups(GatehouseConfig config) {
-        return Backups.builder().config(config).progress(quiet ? (s, d, t) -> { } : new ProgressLine(System.err)).build();
+        return Backups.builder()
+                .config(config)
+                .progress(quiet ? (s, d, t) -> {} : new ProgressLine(System.err))
+                .build();
     }
 
     @Override

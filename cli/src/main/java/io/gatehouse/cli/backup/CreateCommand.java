@@ -11,11 +11,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code gatehouse backup create [--purpose P]}. */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
         description = "Snapshot each configured Redis deployment (or the one serving --purpose) over the network, "
                 + "compress, encrypt, store with its manifest.")
 final class CreateCommand extends BackupOptions {
-    @Option(names = "--purpose", paramLabel = "P", description = "Only the deployment serving this purpose: tokens, sessions, rate-limits, cache, events.")
+    @Option(
+            names = "--purpose",
+            paramLabel = "P",
+            description = "Only the deployment serving this purpose: tokens, sessions, rate-limits, cache, events.")
     String purpose;
 
     @Override
@@ -25,8 +30,14 @@ final class CreateCommand extends BackupOptions {
         try (Backups backups = backups(config)) {
             List<Manifest> made = backups.create(only);
             for (Manifest m : made) {
-                System.out.printf("%s  %s  %d file(s)  %s stored  %d keys %s  %.1f s%n", m.id(), m.source(),
-                        m.files().size(), ProgressLine.bytes(m.storedBytes()), m.totalKeys(), m.keys(),
+                System.out.printf(
+                        "%s  %s  %d file(s)  %s stored  %d keys %s  %.1f s%n",
+                        m.id(),
+                        m.source(),
+                        m.files().size(),
+                        ProgressLine.bytes(m.storedBytes()),
+                        m.totalKeys(),
+                        m.keys(),
                         m.durationMillis() / 1000.0);
             }
         }
@@ -34,8 +45,10 @@ final class CreateCommand extends BackupOptions {
     }
 
     static Purpose purpose(String p) {
-        return Arrays.stream(Purpose.values()).filter(x -> x.key().equals(p)).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("--purpose: '" + p + "' is not one of "
+        return Arrays.stream(Purpose.values())
+                .filter(x -> x.key().equals(p))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--purpose: '" + p + "' is not one of "
                         + Arrays.stream(Purpose.values()).map(Purpose::key).toList()));
     }
 }

@@ -12,8 +12,14 @@ final class ListCommand extends BackupOptions {
         try (Backups backups = backups(config())) {
             System.out.printf("%-40s %-8s %-10s %6s %10s %10s%n", "ID", "MODE", "ROLE", "FILES", "STORED", "KEYS");
             for (Manifest m : backups.list()) {
-                System.out.printf("%-40s %-8s %-10s %6d %10s %10d%n", m.id(), m.mode(), m.files().get(0).role(),
-                        m.files().size(), ProgressLine.bytes(m.storedBytes()), m.totalKeys());
+                System.out.printf(
+                        "%-40s %-8s %-10s %6d %10s %10d%n",
+                        m.id(),
+                        m.mode(),
+                        m.files().get(0).role(),
+                        m.files().size(),
+                        ProgressLine.bytes(m.storedBytes()),
+                        m.totalKeys());
             }
         }
         return 0;

@@ -35,10 +35,13 @@ final class ProgressLine implements Progress {
         lastPrintNanos = now;
         double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
         boolean keys = step.endsWith("keys");
-        String amount = keys ? done + (total >= 0 ? "/" + total : "") + " keys"
+        String amount = keys
+                ? done + (total >= 0 ? "/" + total : "") + " keys"
                 : bytes(done) + (total >= 0 ? " of " + bytes(total) : "");
         String pct = total > 0 ? String.format(Locale.ROOT, " %3d%%", Math.min(100, done * 100 / total)) : "";
-        String rate = keys ? String.format(Locale.ROOT, "%.0f keys/s", done / seconds) : bytes((long) (done / seconds)) + "/s";
+        String rate = keys
+                ? String.format(Locale.ROOT, "%.0f keys/s", done / seconds)
+                : bytes((long) (done / seconds)) + "/s";
         String line = String.format(Locale.ROOT, "%-48s %s%s  %s", step, amount, pct, rate);
         if (terminal) {
             out.print("\r" + line + (finished ? "\n" : ""));

@@ -10,17 +10,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code gatehouse backup restore ID --to URL [--dry-run] [--replace]}. */
-@Command(name = "restore", mixinStandardHelpOptions = true,
+@Command(
+        name = "restore",
+        mixinStandardHelpOptions = true,
         description = "Verify a backup, then copy its keys (DUMP/RESTORE with the remaining TTL) into a running "
                 + "deployment. Refuses if any key exists there, unless --replace.")
 final class RestoreCommand extends BackupOptions {
     @Parameters(paramLabel = "ID", description = "The backup (see 'gatehouse backup list').")
     String id;
 
-    @Option(names = "--to", required = true, paramLabel = "URL",
-            description = "The deployment to restore into, a Gatehouse Redis URL (redis://, rediss://, redis-sentinel://, "
-                    + "redis-cluster://); TLS files and timeouts from gatehouse.redis.*. Put a password in "
-                    + "GATEHOUSE_BACKUP_RESTORE_URL instead of on the command line: --to env.")
+    @Option(
+            names = "--to",
+            required = true,
+            paramLabel = "URL",
+            description =
+                    "The deployment to restore into, a Gatehouse Redis URL (redis://, rediss://, redis-sentinel://, "
+                            + "redis-cluster://); TLS files and timeouts from gatehouse.redis.*. Put a password in "
+                            + "GATEHOUSE_BACKUP_RESTORE_URL instead of on the command line: --to env.")
     String to;
 
     @Option(names = "--dry-run", description = "Check and count; write nothing.")
@@ -32,17 +38,32 @@ final class RestoreCommand extends BackupOptions {
     @Override
     int run() {
         GatehouseConfig config = config();
-        String url = "env".equals(to) ? config.get("gatehouse.backup.restore-url").orElseThrow(() ->
-                new IllegalArgumentException("--to env: GATEHOUSE_BACKUP_RESTORE_URL is not set")) : to;
+        String url = "env".equals(to)
+                ? config.get("gatehouse.backup.restore-url")
+                        .orElseThrow(
+                                () -> new IllegalArgumentException("--to env: GATEHOUSE_BACKUP_RESTORE_URL is not set"))
+                : to;
         // The target URL borrows the configuration's TLS files, credentials policy and timeouts.
-        RedisEndpoint endpoint = config.toBuilder().redisUrl(Purpose.TOKENS, url).build().redis(Purpose.TOKENS).orElseThrow();
+        RedisEndpoint endpoint = config.toBuilder()
+                .redisUrl(Purpose.TOKENS, url)
+                .build()
+                .redis(Purpose.TOKENS)
+                .orElseThrow();
         try (Backups backups = backups(config)) {
             RestoreReport r = backups.restore(id, endpoint, dryRun, replace);
-            System.out.printf("%s%s into %s: %d keys %s, %d expired since the backup (skipped), %d already existed%s, "
+            System.out.printf(
+                    "%s%s into %s: %d keys %s, %d expired since the backup (skipped), %d already existed%s, "
                             + "%d non-UTF-8 names skipped, %.1f s%n",
-                    r.dryRun() ? "dry run: " : "", id, endpoint.redactedUrl(), r.restored(),
-                    r.dryRun() ? "would be restored" : "restored", r.expiredSkipped(), r.existing(),
-                    replace ? " (replaced)" : "", r.skippedBinary(), r.durationMillis() / 1000.0);
+                    r.dryRun() ? "dry run: " : "",
+                    id,
+                    endpoint.redactedUrl(),
+                    r.restored(),
+                    r.dryRun() ? "would be restored" : "restored",
+                    r.expiredSkipped(),
+                    r.existing(),
+                    replace ? " (replaced)" : "",
+                    r.skippedBinary(),
+                    r.durationMillis() / 1000.0);
         }
         return 0;
     }

@@ -13,8 +13,16 @@ public class ApiController {
 
     @GetMapping("/api/me")
     public Map<String, Object> me(JwtAuthenticationToken auth) {
-        return Map.of("subject", auth.getName(), "session", String.valueOf(auth.getToken().getClaimAsString("sid")),
-                "authorities", auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).sorted().toList());
+        return Map.of(
+                "subject",
+                auth.getName(),
+                "session",
+                String.valueOf(auth.getToken().getClaimAsString("sid")),
+                "authorities",
+                auth.getAuthorities().stream()
+                        .map(GrantedAuthority::getAuthority)
+                        .sorted()
+                        .toList());
     }
 
     @GetMapping("/api/admin/stats")

@@ -1,5 +1,4 @@
 package io.gatehouse.example;
 
 /** A cached value: a record, stored as JSON. */
-public record Product(String id, String name, long loadedBy) {
-}
+public record Product(String id, String name, long loadedBy) {}

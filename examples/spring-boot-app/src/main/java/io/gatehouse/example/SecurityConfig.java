@@ -23,8 +23,10 @@ public class SecurityConfig {
     @Order(1)
     SecurityFilterChain api(HttpSecurity http, GatehouseResourceServer gatehouse) throws Exception {
         return http.securityMatcher("/api/**")
-                .authorizeHttpRequests(a -> a.requestMatchers("/api/admin/**").hasRole("admin")
-                        .anyRequest().authenticated())
+                .authorizeHttpRequests(a -> a.requestMatchers("/api/admin/**")
+                        .hasRole("admin")
+                        .anyRequest()
+                        .authenticated())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(c -> c.disable())
                 .oauth2ResourceServer(gatehouse)
@@ -35,8 +37,11 @@ public class SecurityConfig {
     @Bean
     @Order(2)
     SecurityFilterChain site(HttpSecurity http, SessionRegistry sessions) throws Exception {
-        return http.authorizeHttpRequests(a -> a.requestMatchers("/public/**", "/actuator/health/**", "/login", "/error").permitAll()
-                        .anyRequest().authenticated())
+        return http.authorizeHttpRequests(
+                        a -> a.requestMatchers("/public/**", "/actuator/health/**", "/login", "/error")
+                                .permitAll()
+                                .anyRequest()
+                                .authenticated())
                 .formLogin(f -> f.successHandler((req, res, auth) -> res.setStatus(200))
                         .failureHandler((req, res, e) -> res.setStatus(401)))
                 .exceptionHandling(e -> e.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
@@ -50,7 +55,13 @@ public class SecurityConfig {
     @Bean
     UserDetailsService users() {
         return new InMemoryUserDetailsManager(
-                User.withUsername("ann").password("{noop}ann-password").roles("user").build(),
-                User.withUsername("bob").password("{noop}bob-password").roles("user", "admin").build());
+                User.withUsername("ann")
+                        .password("{noop}ann-password")
+                        .roles("user")
+                        .build(),
+                User.withUsername("bob")
+                        .password("{noop}bob-password")
+                        .roles("user", "admin")
+                        .build());
     }
 }

@@ -46,7 +46,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 abstract class AbstractExampleAppIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ISSUER = "http://gatehouse.test";
-    private static final String CLIENT_SECRET = "client-secret-" + HexFormat.of().formatHex(random(8));
+    private static final String CLIENT_SECRET =
+            "client-secret-" + HexFormat.of().formatHex(random(8));
     private static final String PASSWORD = "correct horse battery staple";
 
     private final Topology topology;
@@ -85,22 +86,33 @@ abstract class AbstractExampleAppIT {
         env.put("GATEHOUSE_SERVER_CLIENT_APP_SECRET_HASH", "sha256:" + sha256Hex(CLIENT_SECRET));
         env.put("GATEHOUSE_SERVER_CLIENT_APP_SCOPES", "revoke");
         server = GatehouseServerProcess.start(workDir, env);
-        HttpResponse<String> registered = Http.postJson(server.url("/api/v1/auth/register"),
+        HttpResponse<String> registered = Http.postJson(
+                server.url("/api/v1/auth/register"),
                 "{\"email\":\"ann@example.com\",\"password\":\"" + PASSWORD + "\"}");
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
 
         String[] props = {
-                "server.port=0", "spring.main.banner-mode=off",
-                "gatehouse.redis.url=" + redisUrl, "gatehouse.redis.key-prefix=" + prefix,
-                "gatehouse.redis.command-timeout=5s", "gatehouse.redis.connect-timeout=10s",
-                "gatehouse.sessions.mac-key=" + macKey, "gatehouse.sessions.device-key=" + deviceKey,
-                "gatehouse.tokens.issuer=" + ISSUER, "gatehouse.tokens.keys.encryption-key=" + keyEncryption};
+            "server.port=0",
+            "spring.main.banner-mode=off",
+            "gatehouse.redis.url=" + redisUrl,
+            "gatehouse.redis.key-prefix=" + prefix,
+            "gatehouse.redis.command-timeout=5s",
+            "gatehouse.redis.connect-timeout=10s",
+            "gatehouse.sessions.mac-key=" + macKey,
+            "gatehouse.sessions.device-key=" + deviceKey,
+            "gatehouse.tokens.issuer=" + ISSUER,
+            "gatehouse.tokens.keys.encryption-key=" + keyEncryption
+        };
         // Two instances started one after the other: together they would only compete for two cores.
         // Each instance has its own data directory (its event spool).
-        appA = new SpringApplicationBuilder(ExampleApplication.class, BlockingProductSource.class).properties(props)
-                .properties("gatehouse.data-dir=" + workDir.resolve("app-a")).run();
-        appB = new SpringApplicationBuilder(ExampleApplication.class, BlockingProductSource.class).properties(props)
-                .properties("gatehouse.data-dir=" + workDir.resolve("app-b")).run();
+        appA = new SpringApplicationBuilder(ExampleApplication.class, BlockingProductSource.class)
+                .properties(props)
+                .properties("gatehouse.data-dir=" + workDir.resolve("app-a"))
+                .run();
+        appB = new SpringApplicationBuilder(ExampleApplication.class, BlockingProductSource.class)
+                .properties(props)
+                .properties("gatehouse.data-dir=" + workDir.resolve("app-b"))
+                .run();
     }
 
     @AfterAll
@@ -136,19 +148,32 @@ abstract class AbstractExampleAppIT {
 
             String refused = access;
             switch (kind) {
-                case "logout" -> assertThat(Http.postJson(server.url("/api/v1/auth/logout"), "{}",
-                        "Authorization", "Bearer " + access).statusCode()).isIn(200, 204);
-                case "oauth2-revoke" -> assertThat(Http.postForm(server.url("/oauth2/revoke"), "token=" + access,
-                        "Authorization", basic()).statusCode()).isEqualTo(200);
+                case "logout" ->
+                    assertThat(Http.postJson(
+                                            server.url("/api/v1/auth/logout"),
+                                            "{}",
+                                            "Authorization",
+                                            "Bearer " + access)
+                                    .statusCode())
+                            .isIn(200, 204);
+                case "oauth2-revoke" ->
+                    assertThat(Http.postForm(server.url("/oauth2/revoke"), "token=" + access, "Authorization", basic())
+                                    .statusCode())
+                            .isEqualTo(200);
                 default -> {
                     String oldRefresh = pair.path("refresh_token").asText();
-                    HttpResponse<String> rotated = Http.postJson(server.url("/api/v1/auth/refresh"),
-                            "{\"refresh_token\":\"" + oldRefresh + "\"}");
+                    HttpResponse<String> rotated = Http.postJson(
+                            server.url("/api/v1/auth/refresh"), "{\"refresh_token\":\"" + oldRefresh + "\"}");
                     assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
                     refused = JSON.readTree(rotated.body()).path("access_token").asText();
-                    assertThat(Http.get(app(app, "/api/me"), "Authorization", "Bearer " + refused).statusCode()).isEqualTo(200);
-                    assertThat(Http.postJson(server.url("/api/v1/auth/refresh"), "{\"refresh_token\":\"" + oldRefresh + "\"}")
-                            .statusCode()).isEqualTo(401);
+                    assertThat(Http.get(app(app, "/api/me"), "Authorization", "Bearer " + refused)
+                                    .statusCode())
+                            .isEqualTo(200);
+                    assertThat(Http.postJson(
+                                            server.url("/api/v1/auth/refresh"),
+                                            "{\"refresh_token\":\"" + oldRefresh + "\"}")
+                                    .statusCode())
+                            .isEqualTo(401);
                 }
             }
             // From the moment the server answered: how long until this instance's decoder refuses the token
@@ -156,33 +181,44 @@ abstract class AbstractExampleAppIT {
             long revokedAt = System.nanoTime();
             JwtDecoder decoder = app.getBean(JwtDecoder.class);
             String token = refused;
-            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+            await().atMost(Duration.ofSeconds(10))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(1))
                     .until(() -> refusedBy(decoder, token));
             long micros = (System.nanoTime() - revokedAt) / 1000;
             HttpResponse<String> r = Http.get(app(app, "/api/me"), "Authorization", "Bearer " + refused);
             assertThat(r.statusCode()).isEqualTo(401);
             assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
-                    .contains("error=\"invalid_token\"").contains("revoked");
+                    .contains("error=\"invalid_token\"")
+                    .contains("revoked");
             if (micros <= 100_000) {
                 within++;
             }
             all.add(micros);
             byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(micros);
         }
-        System.out.printf("[%s] revocation answered by the server -> refused by the Spring app's decoder (200 revocations):"
-                + " p50 %.1f ms, p99 %.1f ms, max %.1f ms; within 100 ms: %d/200; load average %s%n",
+        System.out.printf(
+                "[%s] revocation answered by the server -> refused by the Spring app's decoder (200 revocations):"
+                        + " p50 %.1f ms, p99 %.1f ms, max %.1f ms; within 100 ms: %d/200; load average %s%n",
                 topology, pct(all, 50), pct(all, 99), pct(all, 100), within, loadAverage());
-        byKind.forEach((k, v) -> System.out.printf("[%s]   %s: n=%d p50 %.1f ms p99 %.1f ms%n", topology, k, v.size(), pct(v, 50), pct(v, 99)));
+        byKind.forEach((k, v) -> System.out.printf(
+                "[%s]   %s: n=%d p50 %.1f ms p99 %.1f ms%n", topology, k, v.size(), pct(v, 50), pct(v, 99)));
 
         // The checks above asked nothing of the server: its request counter moves only by our own scrapes.
         JsonNode pair = login();
         double before = serverRequests();
         for (int i = 0; i < 50; i++) {
-            assertThat(Http.get(app(appA, "/api/me"), "Authorization", "Bearer " + pair.path("access_token").asText())
-                    .statusCode()).isEqualTo(200);
+            assertThat(Http.get(
+                                    app(appA, "/api/me"),
+                                    "Authorization",
+                                    "Bearer " + pair.path("access_token").asText())
+                            .statusCode())
+                    .isEqualTo(200);
         }
         double after = serverRequests();
-        assertThat(after - before).as("requests the server saw during 50 checks at the app").isLessThanOrEqualTo(1.0);
+        assertThat(after - before)
+                .as("requests the server saw during 50 checks at the app")
+                .isLessThanOrEqualTo(1.0);
     }
 
     @Test
@@ -191,13 +227,17 @@ abstract class AbstractExampleAppIT {
         assertThat(first.statusCode()).isEqualTo(200);
         String older = Http.sessionCookie(first).orElseThrow();
         assertThat(Http.get(app(appA, "/web/me"), "Cookie", older).statusCode()).isEqualTo(200);
-        assertThat(Http.get(app(appB, "/web/me"), "Cookie", older).statusCode()).as("sessions are shared").isEqualTo(200);
+        assertThat(Http.get(app(appB, "/web/me"), "Cookie", older).statusCode())
+                .as("sessions are shared")
+                .isEqualTo(200);
 
         HttpResponse<String> second = Http.postForm(app(appB, "/login"), "username=bob&password=bob-password");
         assertThat(second.statusCode()).isEqualTo(200);
         String newer = Http.sessionCookie(second).orElseThrow();
 
-        assertThat(Http.get(app(appA, "/web/me"), "Cookie", older).statusCode()).as("the older session").isEqualTo(401);
+        assertThat(Http.get(app(appA, "/web/me"), "Cookie", older).statusCode())
+                .as("the older session")
+                .isEqualTo(401);
         assertThat(Http.get(app(appB, "/web/me"), "Cookie", newer).statusCode()).isEqualTo(200);
         assertThat(Http.get(app(appA, "/web/me"), "Cookie", newer).statusCode()).isEqualTo(200);
     }
@@ -209,12 +249,18 @@ abstract class AbstractExampleAppIT {
         long loadsBefore = loads();
         String key = "k" + HexFormat.of().formatHex(random(4));
         HttpClient client = HttpClient.newHttpClient();
-        CompletableFuture<HttpResponse<String>> a = client.sendAsync(HttpRequest.newBuilder(URI.create(app(appA, "/public/products/" + key)))
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> a = client.sendAsync(
+                HttpRequest.newBuilder(URI.create(app(appA, "/public/products/" + key)))
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         await().atMost(Duration.ofSeconds(30)).until(() -> BlockingProductSource.ENTERED.get() == enteredBefore + 1);
         long waitsBefore = leaseWaits(appB);
-        CompletableFuture<HttpResponse<String>> b = client.sendAsync(HttpRequest.newBuilder(URI.create(app(appB, "/public/products/" + key)))
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> b = client.sendAsync(
+                HttpRequest.newBuilder(URI.create(app(appB, "/public/products/" + key)))
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         // Instance B is now waiting for A's loader (its lease in Redis), not loading itself.
         await().atMost(Duration.ofSeconds(30)).until(() -> leaseWaits(appB) > waitsBefore);
         BlockingProductSource.release.countDown();
@@ -223,7 +269,9 @@ abstract class AbstractExampleAppIT {
         HttpResponse<String> rb = b.get();
         assertThat(ra.statusCode()).isEqualTo(200);
         assertThat(rb.body()).isEqualTo(ra.body());
-        assertThat(loads() - loadsBefore).as("loader runs across both instances").isEqualTo(1);
+        assertThat(loads() - loadsBefore)
+                .as("loader runs across both instances")
+                .isEqualTo(1);
         assertThat(BlockingProductSource.ENTERED.get()).isEqualTo(enteredBefore + 1);
     }
 
@@ -245,17 +293,19 @@ abstract class AbstractExampleAppIT {
     }
 
     private static long leaseWaits(ConfigurableApplicationContext app) {
-        GatehouseSpringCache cache = (GatehouseSpringCache) app.getBean(CacheManager.class).getCache("products");
+        GatehouseSpringCache cache =
+                (GatehouseSpringCache) app.getBean(CacheManager.class).getCache("products");
         return cache.getNativeCache().stats().leaseWaits();
     }
 
     private long loads() {
-        return appA.getBean(ProductCatalog.class).loads() + appB.getBean(ProductCatalog.class).loads();
+        return appA.getBean(ProductCatalog.class).loads()
+                + appB.getBean(ProductCatalog.class).loads();
     }
 
     private JsonNode login() throws Exception {
-        HttpResponse<String> r = Http.postJson(server.url("/api/v1/auth/login"),
-                "{\"email\":\"ann@example.com\",\"password\":\"" + PASSWORD + "\"}");
+        HttpResponse<String> r = Http.postJson(
+                server.url("/api/v1/auth/login"), "{\"email\":\"ann@example.com\",\"password\":\"" + PASSWORD + "\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
@@ -288,6 +338,8 @@ abstract class AbstractExampleAppIT {
     }
 
     private static String sha256Hex(String s) throws Exception {
-        return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

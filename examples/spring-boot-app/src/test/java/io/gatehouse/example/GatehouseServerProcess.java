@@ -30,9 +30,11 @@ final class GatehouseServerProcess implements AutoCloseable {
     }
 
     static GatehouseServerProcess start(Path workDir, Map<String, String> env) throws IOException {
-        Path jar = Path.of(System.getProperty("gatehouse.server.jar", "../../server/target/gatehouse-server.jar")).toAbsolutePath();
+        Path jar = Path.of(System.getProperty("gatehouse.server.jar", "../../server/target/gatehouse-server.jar"))
+                .toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: these tests run in a reactor build that packages server first (mvn verify)");
+            throw new IllegalStateException(
+                    jar + " is missing: these tests run in a reactor build that packages server first (mvn verify)");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString()).directory(workDir.toFile());
@@ -46,12 +48,18 @@ final class GatehouseServerProcess implements AutoCloseable {
         Process process = pb.start();
         process.getOutputStream().close();
         try {
-            int port = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the server exited with " + process.exitValue() + ":\n" + read(log));
-                }
-                return listeningPort(log);
-            }, Optional::isPresent).get();
+            int port = await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> {
+                                if (!process.isAlive()) {
+                                    throw new IllegalStateException(
+                                            "the server exited with " + process.exitValue() + ":\n" + read(log));
+                                }
+                                return listeningPort(log);
+                            },
+                            Optional::isPresent)
+                    .get();
             return new GatehouseServerProcess(process, log, port);
         } catch (RuntimeException e) {
             process.destroyForcibly();

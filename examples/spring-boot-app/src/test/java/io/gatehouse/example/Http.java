@@ -12,10 +12,10 @@ import java.util.Optional;
 
 /** A small HTTP client for the tests: no cookie jar, so each test says which session cookie it sends. */
 final class Http {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private Http() {
-    }
+    private Http() {}
 
     static HttpResponse<String> get(String url, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
@@ -30,7 +30,8 @@ final class Http {
     }
 
     static HttpResponse<String> postJson(String url, String json, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         return send(headers.length == 0 ? b : b.headers(headers));
     }
@@ -48,7 +49,9 @@ final class Http {
 
     /** The {@code SESSION=...} cookie a response sets, as a Cookie header value. */
     static Optional<String> sessionCookie(HttpResponse<?> response) {
-        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("SESSION="))
-                .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).findFirst();
+        return response.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("SESSION="))
+                .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
+                .findFirst();
     }
 }

@@ -35,16 +35,17 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * {@code java -cp <test classpath> io.gatehouse.example.ResourceServerBenchmark [seconds-per-round] [rounds] [threads]}.
  */
 public final class ResourceServerBenchmark {
-    private ResourceServerBenchmark() {
-    }
+    private ResourceServerBenchmark() {}
 
     /** Replaces the starter's decoder: plain Nimbus over the application's own public keys. */
     static class PlainNimbus {
         @Bean
         JwtDecoder plainNimbusDecoder(Gatehouse gatehouse) throws Exception {
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-            processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt"), JOSEObjectType.JWT, null));
-            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256, JWSAlgorithm.EdDSA),
+            processor.setJWSTypeVerifier(
+                    new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt"), JOSEObjectType.JWT, null));
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
+                    Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256, JWSAlgorithm.EdDSA),
                     new ImmutableJWKSet<>(JWKSet.parse(gatehouse.tokens().jwks()))));
             return new NimbusJwtDecoder(processor);
         }
@@ -56,32 +57,46 @@ public final class ResourceServerBenchmark {
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         Path dir = Files.createTempDirectory("gatehouse-bench");
         // Both applications read one key file, so they verify the same tokens with the same keys.
-        String[] common = {"server.port=0", "spring.main.banner-mode=off", "logging.level.root=WARN",
-                "gatehouse.tokens.keys.store=file", "gatehouse.tokens.keys.file=" + dir.resolve("token-keys.json")};
+        String[] common = {
+            "server.port=0",
+            "spring.main.banner-mode=off",
+            "logging.level.root=WARN",
+            "gatehouse.tokens.keys.store=file",
+            "gatehouse.tokens.keys.file=" + dir.resolve("token-keys.json")
+        };
         try (ConfigurableApplicationContext checked = new SpringApplicationBuilder(ExampleApplication.class)
-                .properties(common).properties("gatehouse.data-dir=" + dir.resolve("checked")).run();
-             ConfigurableApplicationContext plain = new SpringApplicationBuilder(ExampleApplication.class, PlainNimbus.class)
-                     .properties(common).properties("gatehouse.data-dir=" + dir.resolve("plain")).run()) {
+                        .properties(common)
+                        .properties("gatehouse.data-dir=" + dir.resolve("checked"))
+                        .run();
+                ConfigurableApplicationContext plain = new SpringApplicationBuilder(
+                                ExampleApplication.class, PlainNimbus.class)
+                        .properties(common)
+                        .properties("gatehouse.data-dir=" + dir.resolve("plain"))
+                        .run()) {
             if (!(plain.getBean(JwtDecoder.class) instanceof NimbusJwtDecoder)) {
                 throw new IllegalStateException("the plain application did not take the plain decoder");
             }
-            String token = checked.getBean(Gatehouse.class).tokens()
-                    .issue(TokenRequest.of("bench-user", "bench-session").roles("user")).accessToken();
+            String token = checked.getBean(Gatehouse.class)
+                    .tokens()
+                    .issue(TokenRequest.of("bench-user", "bench-session").roles("user"))
+                    .accessToken();
             String a = "http://127.0.0.1:" + checked.getEnvironment().getProperty("local.server.port") + "/api/me";
             String b = "http://127.0.0.1:" + plain.getEnvironment().getProperty("local.server.port") + "/api/me";
-            run(a, token, 3, threads);   // warm-up of both
+            run(a, token, 3, threads); // warm-up of both
             run(b, token, 3, threads);
             List<Double> ra = new ArrayList<>();
             List<Double> rb = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 ra.add(run(a, token, seconds, threads));
                 rb.add(run(b, token, seconds, threads));
-                System.out.printf("round %d: revocation-checking decoder %.0f req/s, plain NimbusJwtDecoder %.0f req/s%n",
+                System.out.printf(
+                        "round %d: revocation-checking decoder %.0f req/s, plain NimbusJwtDecoder %.0f req/s%n",
                         r + 1, ra.get(r), rb.get(r));
             }
             double ma = median(ra);
             double mb = median(rb);
-            System.out.printf("median: checked %.0f req/s, plain %.0f req/s, ratio %.3f (%d threads, %d s rounds)%n",
+            System.out.printf(
+                    "median: checked %.0f req/s, plain %.0f req/s, ratio %.3f (%d threads, %d s rounds)%n",
                     ma, mb, ma / mb, threads, seconds);
 
             // The decoders alone, in this thread: one token again and again (Gatehouse's verify cache answers
@@ -91,12 +106,19 @@ public final class ResourceServerBenchmark {
             JwtDecoder dp = plain.getBean(JwtDecoder.class);
             List<String> many = new ArrayList<>();
             for (int i = 0; i < 20_000; i++) {
-                many.add(checked.getBean(Gatehouse.class).tokens().issue(TokenRequest.of("u" + i, "s" + i)).accessToken());
+                many.add(checked.getBean(Gatehouse.class)
+                        .tokens()
+                        .issue(TokenRequest.of("u" + i, "s" + i))
+                        .accessToken());
             }
             for (int r = 0; r < rounds; r++) {
-                System.out.printf("decode round %d: same token checked %.0f/s plain %.0f/s; distinct tokens checked %.0f/s plain %.0f/s%n",
-                        r + 1, decodes(dc, List.of(token), seconds), decodes(dp, List.of(token), seconds),
-                        decodes(dc, many, seconds), decodes(dp, many, seconds));
+                System.out.printf(
+                        "decode round %d: same token checked %.0f/s plain %.0f/s; distinct tokens checked %.0f/s plain %.0f/s%n",
+                        r + 1,
+                        decodes(dc, List.of(token), seconds),
+                        decodes(dp, List.of(token), seconds),
+                        decodes(dc, many, seconds),
+                        decodes(dp, many, seconds));
             }
         }
     }
@@ -120,9 +142,12 @@ public final class ResourceServerBenchmark {
     }
 
     static double run(String url, String token, int seconds, int threads) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(10)).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(10))
+                .build();
         LongAdder ok = new LongAdder();
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         List<Thread> workers = new ArrayList<>();

@@ -1,6 +1,9 @@
 package io.gatehouse.server.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.Gatehouse;
+import io.gatehouse.InvalidInputException;
+import io.gatehouse.account.Accounts;
 import io.gatehouse.event.EventCounts;
 import io.gatehouse.event.EventPage;
 import io.gatehouse.event.EventQuery;
@@ -9,21 +12,18 @@ import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.Severity;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.RatePolicy;
-import io.gatehouse.Gatehouse;
-import io.gatehouse.InvalidInputException;
-import io.gatehouse.account.Accounts;
-import io.gatehouse.server.auth.ClientInfo;
 import io.gatehouse.server.auth.AdminAccess;
+import io.gatehouse.server.auth.ClientInfo;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.Problem;
 import io.gatehouse.server.http.ProblemException;
 import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
-import io.gatehouse.user.UserService;
 import io.gatehouse.session.Session;
 import io.gatehouse.token.Revocation;
 import io.gatehouse.token.RevocationHealth;
 import io.gatehouse.token.RevocationStats;
+import io.gatehouse.user.UserService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Instant;
@@ -96,8 +96,11 @@ public final class AdminRoutes implements RouteGroup {
         String userId = existingUser(req);
         ObjectNode body = Json.readObject(req, maxBodyBytes);
         String reason = Json.requiredString(body, "reason").strip();
-        if (reason.isEmpty() || reason.length() > Revocation.MAX_REASON_LENGTH || reason.chars().anyMatch(c -> c < 0x20)) {
-            throw Json.invalidField("reason", "must be 1 to " + Revocation.MAX_REASON_LENGTH + " characters on one line");
+        if (reason.isEmpty()
+                || reason.length() > Revocation.MAX_REASON_LENGTH
+                || reason.chars().anyMatch(c -> c < 0x20)) {
+            throw Json.invalidField(
+                    "reason", "must be 1 to " + Revocation.MAX_REASON_LENGTH + " characters on one line");
         }
         Accounts.Revoked revoked = accounts.revokeUser(userId, reason, admin.actor(ClientInfo.of(req)));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -111,7 +114,9 @@ public final class AdminRoutes implements RouteGroup {
     private void listSessions(ServerRequest req, ServerResponse res) {
         AdminAccess.Admin admin = access.require(req);
         String userId = existingUser(req);
-        List<Map<String, Object>> list = services.sessions().list(userId).stream().map(AdminRoutes::session).toList();
+        List<Map<String, Object>> list = services.sessions().list(userId).stream()
+                .map(AdminRoutes::session)
+                .toList();
         record(req, admin, "list_user_sessions", userId, null, Map.of());
         Json.send(res, 200, Map.of("user_id", userId, "sessions", list));
     }
@@ -130,7 +135,8 @@ public final class AdminRoutes implements RouteGroup {
         // Only a session of this user: a session id of someone else is "not found" here, as it would be
         // if it did not exist (no probing of other users' sessions through a mistyped path).
         if (!accounts.endSession(userId, sid, admin.actor(ClientInfo.of(req)))) {
-            throw new ProblemException(Problem.typed("not-found", 404, "Not Found", "this user has no such live session"));
+            throw new ProblemException(
+                    Problem.typed("not-found", 404, "Not Found", "this user has no such live session"));
         }
         res.status(204).send();
     }
@@ -214,7 +220,9 @@ public final class AdminRoutes implements RouteGroup {
             m.put("name", p.name());
             m.put("limit", p.limit().toString());
             m.put("burst", p.limit().burst());
-            m.put("on_store_down", p.onStoreDown().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            m.put(
+                    "on_store_down",
+                    p.onStoreDown().name().toLowerCase(Locale.ROOT).replace('_', '-'));
             list.add(m);
         }
         return list;
@@ -259,7 +267,8 @@ public final class AdminRoutes implements RouteGroup {
         try {
             return services.policies().policy(name);
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.typed("not-found", 404, "Not Found", "no rate-limit policy with this name"));
+            throw new ProblemException(
+                    Problem.typed("not-found", 404, "Not Found", "no rate-limit policy with this name"));
         }
     }
 
@@ -275,7 +284,8 @@ public final class AdminRoutes implements RouteGroup {
     private void unlock(ServerRequest req, ServerResponse res) {
         AdminAccess.Admin admin = access.require(req);
         ObjectNode body = Json.readObject(req, maxBodyBytes);
-        Optional<String> account = Json.optionalString(body, "account").map(String::strip).filter(s -> !s.isEmpty());
+        Optional<String> account =
+                Json.optionalString(body, "account").map(String::strip).filter(s -> !s.isEmpty());
         Optional<String> ip = Json.optionalString(body, "ip").map(String::strip).filter(s -> !s.isEmpty());
         if (account.isEmpty() && ip.isEmpty()) {
             throw Json.invalidField("account", "give an account, an ip, or both");
@@ -358,8 +368,10 @@ public final class AdminRoutes implements RouteGroup {
     private void counts(ServerRequest req, ServerResponse res) {
         access.require(req);
         LocalDate today = LocalDate.ofInstant(services.clock().instant(), java.time.ZoneOffset.UTC);
-        LocalDate from = req.query().first("from").asOptional().map(f -> date("from", f)).orElse(today.minusDays(6));
-        LocalDate to = req.query().first("to").asOptional().map(t -> date("to", t)).orElse(today);
+        LocalDate from =
+                req.query().first("from").asOptional().map(f -> date("from", f)).orElse(today.minusDays(6));
+        LocalDate to =
+                req.query().first("to").asOptional().map(t -> date("to", t)).orElse(today);
         if (from.isAfter(to) || from.plusDays(366).isBefore(to)) {
             throw Json.invalidField("from", "from must not be after to, and the range at most 366 days");
         }
@@ -414,8 +426,13 @@ public final class AdminRoutes implements RouteGroup {
     // ------------------------------------------------------------------ audit
 
     /** Records what an administrator did; never blocks (the event log queues). */
-    private void record(ServerRequest req, AdminAccess.Admin admin, String action, String user, String reason,
-                        Map<String, String> details) {
+    private void record(
+            ServerRequest req,
+            AdminAccess.Admin admin,
+            String action,
+            String user,
+            String reason,
+            Map<String, String> details) {
         SecurityEvent.Builder e = SecurityEvent.builder(EventType.ADMIN_ACTION)
                 .reason(reason != null ? reason : action)
                 .detail("action", action)

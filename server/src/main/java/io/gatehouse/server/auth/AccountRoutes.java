@@ -1,6 +1,5 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.user.UserProfiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.Problem;
@@ -10,6 +9,7 @@ import io.gatehouse.server.http.Routes;
 import io.gatehouse.session.Device;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.TrustedDevice;
+import io.gatehouse.user.UserProfiles;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -27,7 +27,8 @@ public final class AccountRoutes implements RouteGroup {
     private final BearerAuthenticator bearer;
     private final long maxBodyBytes;
 
-    public AccountRoutes(AccountService accounts, UserProfiles profiles, BearerAuthenticator bearer, long maxBodyBytes) {
+    public AccountRoutes(
+            AccountService accounts, UserProfiles profiles, BearerAuthenticator bearer, long maxBodyBytes) {
         this.accounts = accounts;
         this.profiles = profiles;
         this.bearer = bearer;
@@ -48,8 +49,8 @@ public final class AccountRoutes implements RouteGroup {
     /** The caller's profile, from the users cache (loaded from the database on a miss). */
     private void me(ServerRequest req, ServerResponse res) {
         Caller caller = bearer.authenticate(req);
-        var user = profiles.get(caller.userId()).orElseThrow(() -> BearerAuthenticator.invalidToken(
-                "the user of this access token no longer exists"));
+        var user = profiles.get(caller.userId())
+                .orElseThrow(() -> BearerAuthenticator.invalidToken("the user of this access token no longer exists"));
         Json.send(res, 200, UserJson.of(user));
     }
 
@@ -68,14 +69,16 @@ public final class AccountRoutes implements RouteGroup {
 
     private void sessions(ServerRequest req, ServerResponse res) {
         Caller caller = bearer.authenticate(req);
-        List<Map<String, Object>> list = accounts.sessions(caller).stream().map(s -> session(s, caller)).toList();
+        List<Map<String, Object>> list =
+                accounts.sessions(caller).stream().map(s -> session(s, caller)).toList();
         Json.send(res, 200, Map.of("sessions", list));
     }
 
     /** Ends one of the caller's sessions: 204, or 404 for an id that is not one of the caller's live sessions. */
     private void endSession(ServerRequest req, ServerResponse res) {
         Caller caller = bearer.authenticate(req);
-        if (!accounts.endSession(caller, ClientInfo.of(req), req.path().pathParameters().get("id"))) {
+        if (!accounts.endSession(
+                caller, ClientInfo.of(req), req.path().pathParameters().get("id"))) {
             throw new ProblemException(Problem.of(404, "Not Found", "no such session"));
         }
         res.status(Status.NO_CONTENT_204).send();
@@ -84,15 +87,20 @@ public final class AccountRoutes implements RouteGroup {
     private void devices(ServerRequest req, ServerResponse res) {
         Caller caller = bearer.authenticate(req);
         String current = caller.session().deviceId().orElse(null);
-        List<Map<String, Object>> list = accounts.devices(caller).stream().map(d -> device(d, current)).toList();
+        List<Map<String, Object>> list =
+                accounts.devices(caller).stream().map(d -> device(d, current)).toList();
         Json.send(res, 200, Map.of("devices", list));
     }
 
     /** Trusts the device of this session: 200 {device_id, trusted_until}; 409 when the session has no device. */
     private void trustCurrent(ServerRequest req, ServerResponse res) {
         Caller caller = bearer.authenticate(req);
-        TrustedDevice t = accounts.trustCurrentDevice(caller).orElseThrow(() -> new ProblemException(Problem.typed(
-                "no-device", 409, "Conflict", "this session has no device: log in with a user agent or device fingerprint")));
+        TrustedDevice t = accounts.trustCurrentDevice(caller)
+                .orElseThrow(() -> new ProblemException(Problem.typed(
+                        "no-device",
+                        409,
+                        "Conflict",
+                        "this session has no device: log in with a user agent or device fingerprint")));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("device_id", t.deviceId());
         m.put("trusted_at", t.trustedAt().toString());

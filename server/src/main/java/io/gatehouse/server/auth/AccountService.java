@@ -58,7 +58,8 @@ public final class AccountService {
      * @return how many sessions were ended
      */
     public int logoutAll(Caller caller, ClientInfo client) {
-        return accounts.revokeUser(caller.userId(), "logout everywhere", actor(caller, client)).sessionsEnded();
+        return accounts.revokeUser(caller.userId(), "logout everywhere", actor(caller, client))
+                .sessionsEnded();
     }
 
     /**
@@ -69,8 +70,7 @@ public final class AccountService {
      * @param sessionsEnded how many other sessions were ended
      * @param expiresIn     seconds until the new access token expires
      */
-    public record PasswordChanged(TokenPair tokens, Instant changedAt, int sessionsEnded, long expiresIn) {
-    }
+    public record PasswordChanged(TokenPair tokens, Instant changedAt, int sessionsEnded, long expiresIn) {}
 
     /**
      * Changes the caller's password: every token of the user is revoked (not-before), every other session
@@ -83,8 +83,10 @@ public final class AccountService {
      *
      * @throws io.gatehouse.user.InvalidUserInputException wrong current password, or a new one against the policy
      */
-    public PasswordChanged changePassword(Caller caller, ClientInfo client, String currentPassword, String newPassword) {
-        String account = profiles.get(caller.userId()).map(u -> LoginService.accountSubject(u.email()))
+    public PasswordChanged changePassword(
+            Caller caller, ClientInfo client, String currentPassword, String newPassword) {
+        String account = profiles.get(caller.userId())
+                .map(u -> LoginService.accountSubject(u.email()))
                 .orElseThrow(() -> new UnknownUserException(caller.userId()));
         LockoutStatus lockout = guard.check(client.limitKey(), account);
         if (lockout.locked()) {
@@ -92,8 +94,8 @@ public final class AccountService {
         }
         Accounts.PasswordChanged c;
         try {
-            c = accounts.changePassword(caller.userId(), caller.sessionId(), currentPassword, newPassword,
-                    actor(caller, client));
+            c = accounts.changePassword(
+                    caller.userId(), caller.sessionId(), currentPassword, newPassword, actor(caller, client));
         } catch (InvalidUserInputException e) {
             if (e.errors().stream().anyMatch(f -> f.field().equals("current_password"))) {
                 guard.failure(client.limitKey(), account);
@@ -101,7 +103,8 @@ public final class AccountService {
             }
             throw e;
         }
-        return new PasswordChanged(c.tokens(), c.changedAt(), c.sessionsEnded(), c.tokens().expiresIn(clock.instant()));
+        return new PasswordChanged(
+                c.tokens(), c.changedAt(), c.sessionsEnded(), c.tokens().expiresIn(clock.instant()));
     }
 
     /** The caller's live sessions, most recently seen first. */
@@ -125,7 +128,8 @@ public final class AccountService {
 
     /** Trusts the device of the caller's session; empty when the session has no device id. */
     public Optional<TrustedDevice> trustCurrentDevice(Caller caller) {
-        return caller.session().deviceId()
+        return caller.session()
+                .deviceId()
                 .map(d -> accounts.trustDevice(caller.userId(), d, Actor.self(caller.userId(), caller.sessionId())));
     }
 

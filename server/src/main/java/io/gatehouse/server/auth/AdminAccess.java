@@ -32,16 +32,24 @@ public final class AdminAccess {
     public record Admin(Optional<Caller> user, Optional<OAuthClient> client) {
         /** {@code user:<id>} or {@code client:<id>}, for security events and logs. */
         public String actor() {
-            return user.map(c -> "user:" + c.userId()).orElseGet(() -> "client:" + client.orElseThrow().id());
+            return user.map(c -> "user:" + c.userId())
+                    .orElseGet(() -> "client:" + client.orElseThrow().id());
         }
 
         /** This administrator as the actor of a core account action, seen from {@code from}. */
         public io.gatehouse.account.Actor actor(ClientInfo from) {
-            io.gatehouse.account.Actor a = user
-                    .map(c -> new io.gatehouse.account.Actor(io.gatehouse.account.Actor.Kind.ADMIN, c.userId(),
-                            Optional.of(c.sessionId()), Optional.empty(), Optional.empty()))
-                    .orElseGet(() -> new io.gatehouse.account.Actor(io.gatehouse.account.Actor.Kind.CLIENT,
-                            client.orElseThrow().id(), Optional.empty(), Optional.empty(), Optional.empty()));
+            io.gatehouse.account.Actor a = user.map(c -> new io.gatehouse.account.Actor(
+                            io.gatehouse.account.Actor.Kind.ADMIN,
+                            c.userId(),
+                            Optional.of(c.sessionId()),
+                            Optional.empty(),
+                            Optional.empty()))
+                    .orElseGet(() -> new io.gatehouse.account.Actor(
+                            io.gatehouse.account.Actor.Kind.CLIENT,
+                            client.orElseThrow().id(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty()));
             return a.from(Optional.of(from.ip()), from.userAgent());
         }
     }
@@ -83,9 +91,12 @@ public final class AdminAccess {
     }
 
     private static ProblemException unauthorized(String detail) {
-        return new ProblemException(Problem.typed("unauthenticated", 401, "Unauthorized", detail),
-                Map.of("WWW-Authenticate", "Bearer " + BearerAuthenticator.REALM + ", Basic "
-                        + BearerAuthenticator.REALM + ", charset=\"UTF-8\""));
+        return new ProblemException(
+                Problem.typed("unauthenticated", 401, "Unauthorized", detail),
+                Map.of(
+                        "WWW-Authenticate",
+                        "Bearer " + BearerAuthenticator.REALM + ", Basic " + BearerAuthenticator.REALM
+                                + ", charset=\"UTF-8\""));
     }
 
     private static ProblemException forbidden(String detail) {

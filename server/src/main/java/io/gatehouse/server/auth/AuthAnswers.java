@@ -1,7 +1,6 @@
 package io.gatehouse.server.auth;
 
 import io.gatehouse.ratelimit.RateLimitResponse;
-import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.OAuthError;
 import io.gatehouse.server.http.Problem;
 import io.gatehouse.server.http.ProblemException;
@@ -10,22 +9,22 @@ import java.util.Map;
 
 /** Renders {@link AuthFailure}s: problem details for the JSON API, RFC 6749 errors for the OAuth endpoints. */
 public final class AuthAnswers {
-    private AuthAnswers() {
-    }
+    private AuthAnswers() {}
 
     /** The problem of the JSON API for {@code failure}. */
     public static ProblemException problem(AuthFailure failure) {
         return switch (failure.kind()) {
-            case INVALID_CREDENTIALS -> new ProblemException(Problem.typed("invalid-credentials", 401, "Unauthorized",
-                    "the email or the password is not correct"));
-            case SUSPENDED -> new ProblemException(Problem.typed("account-suspended", 403, "Forbidden",
-                    "this account is suspended"));
-            case INVALID_REFRESH -> new ProblemException(Problem.typed("invalid-refresh-token", 401, "Unauthorized",
-                    failure.getMessage()));
-            case REFRESH_REUSED -> new ProblemException(Problem.typed("refresh-token-reused", 401, "Unauthorized",
-                    failure.getMessage()));
-            case SESSION_LIMIT -> new ProblemException(Problem.typed("session-limit", 409, "Conflict",
-                    failure.getMessage()));
+            case INVALID_CREDENTIALS ->
+                new ProblemException(Problem.typed(
+                        "invalid-credentials", 401, "Unauthorized", "the email or the password is not correct"));
+            case SUSPENDED ->
+                new ProblemException(Problem.typed("account-suspended", 403, "Forbidden", "this account is suspended"));
+            case INVALID_REFRESH ->
+                new ProblemException(Problem.typed("invalid-refresh-token", 401, "Unauthorized", failure.getMessage()));
+            case REFRESH_REUSED ->
+                new ProblemException(Problem.typed("refresh-token-reused", 401, "Unauthorized", failure.getMessage()));
+            case SESSION_LIMIT ->
+                new ProblemException(Problem.typed("session-limit", 409, "Conflict", failure.getMessage()));
             case UNAVAILABLE -> BearerAuthenticator.revocationUnknown();
             case RATE_LIMITED -> rateLimited(failure.rateLimitResponse().orElseThrow());
         };

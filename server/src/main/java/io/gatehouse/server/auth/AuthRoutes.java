@@ -6,8 +6,8 @@ import io.gatehouse.server.http.Exchange;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
-import io.gatehouse.user.Registration;
 import io.gatehouse.token.TokenPair;
+import io.gatehouse.user.Registration;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -30,8 +30,12 @@ public final class AuthRoutes implements RouteGroup {
     private final BearerAuthenticator bearer;
     private final long maxBodyBytes;
 
-    public AuthRoutes(RegistrationService registration, LoginService logins, AccountService accounts,
-                      BearerAuthenticator bearer, long maxBodyBytes) {
+    public AuthRoutes(
+            RegistrationService registration,
+            LoginService logins,
+            AccountService accounts,
+            BearerAuthenticator bearer,
+            long maxBodyBytes) {
         this.registration = registration;
         this.logins = logins;
         this.accounts = accounts;
@@ -51,7 +55,9 @@ public final class AuthRoutes implements RouteGroup {
     /** JSON {@code {email, password, full_name?}} → 201 with the user; 400 invalid; 409 taken; 429 limited. */
     private void register(ServerRequest req, ServerResponse res) {
         ObjectNode body = Json.readObject(req, maxBodyBytes);
-        Registration r = new Registration(Json.stringOrNull(body, "email"), Json.stringOrNull(body, "password"),
+        Registration r = new Registration(
+                Json.stringOrNull(body, "email"),
+                Json.stringOrNull(body, "password"),
                 Json.optionalString(body, "full_name"));
         RegistrationService.Registered done = registration.register(r, ClientInfo.of(req));
         Exchange.of(req).userId(done.user().id());
@@ -71,19 +77,23 @@ public final class AuthRoutes implements RouteGroup {
             if (!device.isObject()) {
                 throw Json.invalidField("device", "must be an object {name?, fingerprint?}");
             }
-            name = Json.optionalString((ObjectNode) device, "name").map(String::strip).filter(s -> !s.isEmpty());
-            fingerprint = Json.optionalString((ObjectNode) device, "fingerprint").filter(s -> !s.isEmpty());
-            if (name.isPresent() && (name.get().length() > MAX_DEVICE_NAME
-                    || name.get().codePoints().anyMatch(Character::isISOControl))) {
-                throw Json.invalidField("device.name", "must be at most " + MAX_DEVICE_NAME
-                        + " characters without control characters");
+            name = Json.optionalString((ObjectNode) device, "name")
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty());
+            fingerprint =
+                    Json.optionalString((ObjectNode) device, "fingerprint").filter(s -> !s.isEmpty());
+            if (name.isPresent()
+                    && (name.get().length() > MAX_DEVICE_NAME
+                            || name.get().codePoints().anyMatch(Character::isISOControl))) {
+                throw Json.invalidField(
+                        "device.name", "must be at most " + MAX_DEVICE_NAME + " characters without control characters");
             }
             if (fingerprint.isPresent() && fingerprint.get().length() > MAX_FINGERPRINT) {
                 throw Json.invalidField("device.fingerprint", "must be at most " + MAX_FINGERPRINT + " characters");
             }
         }
-        LoginService.Issued issued = logins.login(new LoginService.LoginRequest(email, password, ClientInfo.of(req),
-                fingerprint, name));
+        LoginService.Issued issued =
+                logins.login(new LoginService.LoginRequest(email, password, ClientInfo.of(req), fingerprint, name));
         Exchange.of(req).userId(issued.session().userId());
         issued.rateLimitHeaders().forEach(res::header);
         Json.send(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));

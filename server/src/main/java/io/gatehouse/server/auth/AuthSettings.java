@@ -1,9 +1,9 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.user.UserProfiles;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.server.http.HttpSettings;
+import io.gatehouse.user.UserProfiles;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -34,8 +34,8 @@ import java.util.Set;
  *                   metadata advertises) the resource owner password grant. RFC 9700 §2.4 says it MUST NOT be
  *                   used: it exists for first-party form logins; turn it off when none uses it
  */
-public record AuthSettings(String publicUrl, String issuer, String audience, Duration profileTtl,
-                           boolean passwordGrant) {
+public record AuthSettings(
+        String publicUrl, String issuer, String audience, Duration profileTtl, boolean passwordGrant) {
     public static final String PASSWORD_GRANT = "gatehouse.server.oauth.password-grant";
     public static final String PUBLIC_URL = "gatehouse.server.public-url";
     public static final String ISSUER = "gatehouse.tokens.issuer";
@@ -118,8 +118,12 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
         if (ttl.isNegative() || ttl.isZero()) {
             throw new ConfigException(PROFILE_TTL, PROFILE_TTL + " must be a positive duration such as 10m");
         }
-        return new AuthSettings(publicUrl(config), config.string(ISSUER, publicUrl(config)),
-                config.string("gatehouse.tokens.audience", "gatehouse"), ttl, config.flag(PASSWORD_GRANT, true));
+        return new AuthSettings(
+                publicUrl(config),
+                config.string(ISSUER, publicUrl(config)),
+                config.string("gatehouse.tokens.audience", "gatehouse"),
+                ttl,
+                config.flag(PASSWORD_GRANT, true));
     }
 
     /**
@@ -130,9 +134,11 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
     public static long introspectBatch(GatehouseConfig config) {
         long n = config.number(INTROSPECT_BATCH, 1000);
         if (n < 1 || n > 100_000) {
-            throw new ConfigException(INTROSPECT_BATCH, INTROSPECT_BATCH + " = " + n + " must be between 1 and"
-                    + " 100000: how many introspect-client rate-limit units one instance takes from Redis at once"
-                    + " (1: every introspection is decided in Redis; default 1000)");
+            throw new ConfigException(
+                    INTROSPECT_BATCH,
+                    INTROSPECT_BATCH + " = " + n + " must be between 1 and"
+                            + " 100000: how many introspect-client rate-limit units one instance takes from Redis at once"
+                            + " (1: every introspection is decided in Redis; default 1000)");
         }
         return n;
     }
@@ -153,16 +159,21 @@ public record AuthSettings(String publicUrl, String issuer, String audience, Dur
         } catch (IllegalArgumentException e) {
             throw bad(configured);
         }
-        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
-                || uri.getQuery() != null || uri.getFragment() != null || configured.endsWith("/")) {
+        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                || uri.getHost() == null
+                || uri.getQuery() != null
+                || uri.getFragment() != null
+                || configured.endsWith("/")) {
             throw bad(configured);
         }
         return configured;
     }
 
     private static ConfigException bad(String value) {
-        return new ConfigException(PUBLIC_URL, PUBLIC_URL + " = '" + value + "' must be an absolute http(s) URL"
-                + " without query, fragment or trailing slash, such as https://auth.example.com; it becomes the"
-                + " token issuer and the base of the discovery document's endpoints");
+        return new ConfigException(
+                PUBLIC_URL,
+                PUBLIC_URL + " = '" + value + "' must be an absolute http(s) URL"
+                        + " without query, fragment or trailing slash, such as https://auth.example.com; it becomes the"
+                        + " token issuer and the base of the discovery document's endpoints");
     }
 }

@@ -43,8 +43,8 @@ public final class BearerAuthenticator {
      * @param sessions the sessions, touched in the store; the liveness cache remembers each answer
      * @param limits   the per-user and per-address ceilings every authenticated request passes
      */
-    public BearerAuthenticator(TokenService tokens, SessionLiveness sessions, TokenVerificationMetrics metrics,
-                               ApiLimits limits) {
+    public BearerAuthenticator(
+            TokenService tokens, SessionLiveness sessions, TokenVerificationMetrics metrics, ApiLimits limits) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.metrics = metrics;
@@ -58,7 +58,8 @@ public final class BearerAuthenticator {
      * @throws ProblemException 401 as described above, 429 when a limit is spent
      */
     public Caller authenticate(ServerRequest req) {
-        Caller caller = authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        Caller caller =
+                authenticate(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         Exchange.of(req).userId(caller.userId());
         limits.check(caller.userId(), ClientInfo.of(req));
         return caller;
@@ -66,9 +67,14 @@ public final class BearerAuthenticator {
 
     /** As {@link #authenticate(ServerRequest)} for an {@code Authorization} header value (null when absent). */
     public Caller authenticate(String authorization) {
-        String token = bearerToken(authorization).orElseThrow(() -> new ProblemException(
-                Problem.typed("unauthenticated", 401, "Unauthorized", "this resource needs an access token:"
-                        + " Authorization: Bearer <access_token>"), Map.of("WWW-Authenticate", "Bearer " + REALM)));
+        String token = bearerToken(authorization)
+                .orElseThrow(() -> new ProblemException(
+                        Problem.typed(
+                                "unauthenticated",
+                                401,
+                                "Unauthorized",
+                                "this resource needs an access token:" + " Authorization: Bearer <access_token>"),
+                        Map.of("WWW-Authenticate", "Bearer " + REALM)));
         VerifiedToken verified;
         try {
             verified = tokens.verify(token);
@@ -106,15 +112,22 @@ public final class BearerAuthenticator {
 
     /** A 401 for a presented token that is not good, with the RFC 6750 challenge. */
     static ProblemException invalidToken(String description) {
-        return new ProblemException(Problem.typed("invalid-token", 401, "Unauthorized", description),
-                Map.of("WWW-Authenticate", "Bearer " + REALM + ", error=\"invalid_token\", error_description=\""
-                        + description + "\""));
+        return new ProblemException(
+                Problem.typed("invalid-token", 401, "Unauthorized", description),
+                Map.of(
+                        "WWW-Authenticate",
+                        "Bearer " + REALM + ", error=\"invalid_token\", error_description=\"" + description + "\""));
     }
 
     /** 503: the revocation state is older than its staleness budget and the policy is fail-closed. */
     static ProblemException revocationUnknown() {
-        return new ProblemException(Problem.typed("unavailable", 503, "Service Unavailable",
-                "the token revocation state cannot be checked right now; retry shortly"), Map.of("Retry-After", "1"));
+        return new ProblemException(
+                Problem.typed(
+                        "unavailable",
+                        503,
+                        "Service Unavailable",
+                        "the token revocation state cannot be checked right now; retry shortly"),
+                Map.of("Retry-After", "1"));
     }
 
     /**

@@ -37,14 +37,19 @@ public record ClientCredentials(String id, String secret) {
             return Optional.empty();
         }
         String value = authorization.strip();
-        if (value.length() < 6 || !value.substring(0, 6).toLowerCase(Locale.ROOT).equals("basic ")) {
+        if (value.length() < 6
+                || !value.substring(0, 6).toLowerCase(Locale.ROOT).equals("basic ")) {
             return Optional.empty();
         }
         String decoded;
         try {
             byte[] raw = Base64.getDecoder().decode(value.substring(6).strip());
-            decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(raw)).toString();
+            decoded = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(raw))
+                    .toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
             throw new InvalidClientException("the Basic credentials are not base64 of UTF-8 text");
         }
@@ -53,8 +58,8 @@ public record ClientCredentials(String id, String secret) {
             throw new InvalidClientException("the Basic credentials are not client_id:client_secret");
         }
         try {
-            return Optional.of(new ClientCredentials(formDecode(decoded.substring(0, colon)),
-                    formDecode(decoded.substring(colon + 1))));
+            return Optional.of(new ClientCredentials(
+                    formDecode(decoded.substring(0, colon)), formDecode(decoded.substring(colon + 1))));
         } catch (IllegalArgumentException e) {
             throw new InvalidClientException("the Basic credentials are not form-urlencoded (RFC 6749 section 2.3.1)");
         }

@@ -17,7 +17,8 @@ public record ClientInfo(String ip, Optional<String> userAgent) {
 
     public static ClientInfo of(ServerRequest req) {
         String ip = Exchange.of(req).clientIp();
-        Optional<String> ua = req.headers().first(HeaderNames.USER_AGENT).map(String::strip).filter(s -> !s.isEmpty());
+        Optional<String> ua =
+                req.headers().first(HeaderNames.USER_AGENT).map(String::strip).filter(s -> !s.isEmpty());
         return new ClientInfo(ip, ua);
     }
 

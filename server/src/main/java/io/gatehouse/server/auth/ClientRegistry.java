@@ -63,6 +63,7 @@ public final class ClientRegistry {
     static final String CACHE_TTL = "gatehouse.server.client-cache-ttl";
     /** Client ids: letters, digits and {@code . _ ~ @ + ! $ * ' ( ) = : -} (they are part of configuration keys). */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~@+!$*'()=:-]{1,128}");
+
     private static final Pattern SCOPE = Pattern.compile("[a-z][a-z0-9_:.-]{0,63}");
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-f]{64}");
     private static final Duration DEFAULT_ARGON2_CACHE = Duration.ofMinutes(5);
@@ -77,11 +78,9 @@ public final class ClientRegistry {
     /** Compared against when the id is unknown, so unknown and known ids cost the same. */
     private final byte[] dummyDigest = sha256(generateSecret());
 
-    private record Entry(OAuthClient client, byte[] sha256, String argon2) {
-    }
+    private record Entry(OAuthClient client, byte[] sha256, String argon2) {}
 
-    private record Remembered(byte[] sha256, Instant until) {
-    }
+    private record Remembered(byte[] sha256, Instant until) {}
 
     private ClientRegistry(Map<String, Entry> clients, Duration argon2CacheTtl, Clock clock, LoginGuard guard) {
         this.clients = Map.copyOf(clients);
@@ -103,13 +102,20 @@ public final class ClientRegistry {
                 continue;
             }
             if (!ID.matcher(id).matches()) {
-                throw new ConfigException(LIST, LIST + " names a client id that is empty, longer than 128 characters or"
-                        + " contains a character other than letters, digits and ._~@+!$*'()=:-");
+                throw new ConfigException(
+                        LIST,
+                        LIST + " names a client id that is empty, longer than 128 characters or"
+                                + " contains a character other than letters, digits and ._~@+!$*'()=:-");
             }
             String hashKey = PREFIX + id + ".secret-hash";
-            String hash = config.get(hashKey).map(String::strip).orElseThrow(() -> new ConfigException(hashKey,
-                    LIST + " names client '" + id + "' but " + hashKey + " is not set; set it to sha256:<hex of SHA-256"
-                            + " of the secret> (printf '%s' \"$SECRET\" | sha256sum) or an Argon2id PHC string"));
+            String hash = config.get(hashKey)
+                    .map(String::strip)
+                    .orElseThrow(
+                            () -> new ConfigException(
+                                    hashKey,
+                                    LIST + " names client '" + id + "' but " + hashKey
+                                            + " is not set; set it to sha256:<hex of SHA-256"
+                                            + " of the secret> (printf '%s' \"$SECRET\" | sha256sum) or an Argon2id PHC string"));
             byte[] sha = null;
             String argon2 = null;
             if (SHA256.matcher(hash.toLowerCase(Locale.ROOT)).matches()) {
@@ -122,8 +128,10 @@ public final class ClientRegistry {
                 }
                 argon2 = hash;
             } else {
-                throw new ConfigException(hashKey, hashKey + " must be sha256:<64 lower-case hex digits> or an Argon2id"
-                        + " PHC string ($argon2id$v=19$m=...,t=...,p=...$salt$hash); the secret itself is never configured");
+                throw new ConfigException(
+                        hashKey,
+                        hashKey + " must be sha256:<64 lower-case hex digits> or an Argon2id"
+                                + " PHC string ($argon2id$v=19$m=...,t=...,p=...$salt$hash); the secret itself is never configured");
             }
             String scopesKey = PREFIX + id + ".scopes";
             Set<String> scopes = new LinkedHashSet<>();
@@ -132,8 +140,10 @@ public final class ClientRegistry {
                     continue;
                 }
                 if (!SCOPE.matcher(s).matches()) {
-                    throw new ConfigException(scopesKey, scopesKey + " contains '" + s + "'; scopes are lower-case words"
-                            + " such as introspect, revoke, admin, separated by spaces");
+                    throw new ConfigException(
+                            scopesKey,
+                            scopesKey + " contains '" + s + "'; scopes are lower-case words"
+                                    + " such as introspect, revoke, admin, separated by spaces");
                 }
                 scopes.add(s);
             }
@@ -141,8 +151,8 @@ public final class ClientRegistry {
         }
         Duration ttl = config.duration(CACHE_TTL, DEFAULT_ARGON2_CACHE);
         if (ttl.isNegative()) {
-            throw new ConfigException(CACHE_TTL, CACHE_TTL + " must not be negative; 0 verifies Argon2id secrets on"
-                    + " every request");
+            throw new ConfigException(
+                    CACHE_TTL, CACHE_TTL + " must not be negative; 0 verifies Argon2id secrets on" + " every request");
         }
         return new ClientRegistry(clients, ttl, clock, null);
     }

@@ -36,10 +36,12 @@ final class Form {
     static Form read(ServerRequest req, long maxBytes) {
         Optional<HttpMediaType> type = req.headers().contentType();
         boolean form = type.map(t -> t.mediaType().type().equalsIgnoreCase("application")
-                && t.mediaType().subtype().equalsIgnoreCase("x-www-form-urlencoded")
-                && t.charset().map(c -> c.equalsIgnoreCase("utf-8")).orElse(true)).orElse(false);
+                        && t.mediaType().subtype().equalsIgnoreCase("x-www-form-urlencoded")
+                        && t.charset().map(c -> c.equalsIgnoreCase("utf-8")).orElse(true))
+                .orElse(false);
         if (!form) {
-            throw new OAuthException(OAuthError.invalidRequest("send the parameters as application/x-www-form-urlencoded"));
+            throw new OAuthException(
+                    OAuthError.invalidRequest("send the parameters as application/x-www-form-urlencoded"));
         }
         if (req.headers().contentLength().orElse(0) > maxBytes) {
             throw tooLarge(maxBytes);
@@ -67,7 +69,8 @@ final class Form {
                     name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                     value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 } catch (IllegalArgumentException e) {
-                    throw new OAuthException(OAuthError.invalidRequest("the form body is not correctly percent-encoded"));
+                    throw new OAuthException(
+                            OAuthError.invalidRequest("the form body is not correctly percent-encoded"));
                 }
                 if (params.put(name, value) != null) {
                     String safe = name.matches("[a-z_]{1,40}") ? name : "a parameter";
@@ -89,12 +92,13 @@ final class Form {
     }
 
     private static ProblemException tooLarge(long maxBytes) {
-        return new ProblemException(Problem.of(413, "Content Too Large", "the request body is larger than " + maxBytes
-                + " bytes"));
+        return new ProblemException(
+                Problem.of(413, "Content Too Large", "the request body is larger than " + maxBytes + " bytes"));
     }
 
     @Override
     public String toString() {
-        return "Form" + params.keySet().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+        return "Form"
+                + params.keySet().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
     }
 }

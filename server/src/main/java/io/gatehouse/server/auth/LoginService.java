@@ -1,10 +1,9 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.user.UserProfiles;
+import io.gatehouse.Gatehouse;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
-import io.gatehouse.ratelimit.Check;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.DecisionSource;
 import io.gatehouse.ratelimit.LockoutStatus;
@@ -12,22 +11,22 @@ import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicy;
-import io.gatehouse.Gatehouse;
-import io.gatehouse.user.AuthenticationResult;
-import io.gatehouse.user.EmailAddress;
-import io.gatehouse.user.User;
-import io.gatehouse.user.UserService;
 import io.gatehouse.session.NewSession;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionLimitExceededException;
 import io.gatehouse.session.SessionStore;
+import io.gatehouse.token.RefreshLimit;
+import io.gatehouse.token.RefreshLimitedException;
 import io.gatehouse.token.RejectReason;
 import io.gatehouse.token.TokenPair;
 import io.gatehouse.token.TokenRejectedException;
 import io.gatehouse.token.TokenRequest;
 import io.gatehouse.token.TokenService;
-import io.gatehouse.token.RefreshLimit;
-import io.gatehouse.token.RefreshLimitedException;
+import io.gatehouse.user.AuthenticationResult;
+import io.gatehouse.user.EmailAddress;
+import io.gatehouse.user.User;
+import io.gatehouse.user.UserProfiles;
+import io.gatehouse.user.UserService;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -88,8 +87,8 @@ public final class LoginService {
      * @param reservationBatch the most {@code refresh-ip} units taken from Redis at once ({@link AuthSettings#introspectBatch};
      *                         1 when rate limits are in memory)
      */
-    public LoginService(Gatehouse gatehouse, SessionLiveness liveness, TokenVerificationMetrics metrics,
-                        long reservationBatch) {
+    public LoginService(
+            Gatehouse gatehouse, SessionLiveness liveness, TokenVerificationMetrics metrics, long reservationBatch) {
         this.users = gatehouse.users();
         this.liveness = liveness;
         this.profiles = gatehouse.profiles();
@@ -104,9 +103,11 @@ public final class LoginService {
         this.loginAccount = gatehouse.policies().policy(AuthSettings.LOGIN_ACCOUNT);
         this.refreshFamily = gatehouse.policies().policy(AuthSettings.REFRESH_FAMILY);
         // Counted inside the rotation script (only for an authenticated token): its rate as a fixed window.
-        this.familyLimit = new RefreshLimit((int) Math.min(Integer.MAX_VALUE, refreshFamily.limit().count()),
+        this.familyLimit = new RefreshLimit(
+                (int) Math.min(Integer.MAX_VALUE, refreshFamily.limit().count()),
                 refreshFamily.limit().period());
-        this.tokensOnRedis = gatehouse.stores().target(io.gatehouse.config.Purpose.TOKENS).isPresent();
+        this.tokensOnRedis =
+                gatehouse.stores().target(io.gatehouse.config.Purpose.TOKENS).isPresent();
         this.refreshIp = gatehouse.policies().policy(AuthSettings.REFRESH_IP);
         // In batches on Redis, like the introspect-client ceiling (one round trip per batch); in memory one by one.
         this.refreshIpLimit = new ReservedDecisions(limiter, refreshIp, reservationBatch, System::nanoTime);
@@ -121,8 +122,12 @@ public final class LoginService {
      * @param fingerprint a stable device identifier from the client, if it sends one (stored only hashed)
      * @param deviceName  a display name for the device ("Ann's laptop"), if given
      */
-    public record LoginRequest(String email, String password, ClientInfo client, Optional<String> fingerprint,
-                               Optional<String> deviceName) {
+    public record LoginRequest(
+            String email,
+            String password,
+            ClientInfo client,
+            Optional<String> fingerprint,
+            Optional<String> deviceName) {
         @Override
         public String toString() {
             return "LoginRequest[client=" + client + "]";
@@ -137,8 +142,7 @@ public final class LoginService {
      * @param expiresIn        seconds until the access token expires
      * @param rateLimitHeaders the {@code RateLimit*} headers of the limits it passed
      */
-    public record Issued(TokenPair tokens, Session session, long expiresIn, Map<String, String> rateLimitHeaders) {
-    }
+    public record Issued(TokenPair tokens, Session session, long expiresIn, Map<String, String> rateLimitHeaders) {}
 
     /**
      * Logs a user in.
@@ -197,13 +201,16 @@ public final class LoginService {
             session = sessions.create(ns.build());
         } catch (SessionLimitExceededException e) {
             failure(client, account, "session_limit");
-            throw AuthFailure.of(AuthFailure.Kind.SESSION_LIMIT, "this account has the most sessions allowed ("
-                    + e.limit() + "); log out on another device first");
+            throw AuthFailure.of(
+                    AuthFailure.Kind.SESSION_LIMIT,
+                    "this account has the most sessions allowed (" + e.limit() + "); log out on another device first");
         }
-        TokenPair pair = tokens.issue(new TokenRequest(user.id(), session.id(), user.roles().stream().sorted().toList(),
-                List.of()));
+        TokenPair pair = tokens.issue(new TokenRequest(
+                user.id(), session.id(), user.roles().stream().sorted().toList(), List.of()));
         profiles.put(user);
-        SecurityEvent.Builder e = SecurityEvent.builder(EventType.LOGIN_SUCCESS).user(user.id()).session(session.id())
+        SecurityEvent.Builder e = SecurityEvent.builder(EventType.LOGIN_SUCCESS)
+                .user(user.id())
+                .session(session.id())
                 .ip(client.ip());
         client.userAgent().ifPresent(e::userAgent);
         session.deviceId().ifPresent(d -> e.detail("device", d));
@@ -213,7 +220,9 @@ public final class LoginService {
 
     /** Whether the client's fingerprint is a device the account trusts or has a live session on. */
     private boolean fromKnownDevice(LoginRequest request) {
-        if (request.fingerprint().isEmpty() || request.email() == null || request.email().isBlank()) {
+        if (request.fingerprint().isEmpty()
+                || request.email() == null
+                || request.email().isBlank()) {
             return false;
         }
         Optional<User> user = users.findByEmail(request.email());
@@ -225,7 +234,8 @@ public final class LoginService {
             return true;
         }
         String device = sessions.deviceId(fingerprint);
-        return sessions.devices(user.get().id()).stream().anyMatch(d -> d.deviceId().equals(device));
+        return sessions.devices(user.get().id()).stream()
+                .anyMatch(d -> d.deviceId().equals(device));
     }
 
     /**
@@ -255,8 +265,14 @@ public final class LoginService {
             pair = tokens.refresh(refreshToken, familyLimit, this::currentClaims);
         } catch (RefreshLimitedException e) {
             // Decided by the rotation script (a fixed window per family), reported like any limiter refusal.
-            Decision d = new Decision(AuthSettings.REFRESH_FAMILY, false, e.limit().limit(), 0, e.retryAfter(),
-                    e.retryAfter(), tokensOnRedis ? DecisionSource.REDIS : DecisionSource.MEMORY);
+            Decision d = new Decision(
+                    AuthSettings.REFRESH_FAMILY,
+                    false,
+                    e.limit().limit(),
+                    0,
+                    e.retryAfter(),
+                    e.retryAfter(),
+                    tokensOnRedis ? DecisionSource.REDIS : DecisionSource.MEMORY);
             throw AuthFailure.rateLimited(RateLimitResponse.of(refreshFamily, d, clock.instant()));
         } catch (TokenRejectedException e) {
             metrics.rejected(e.reason());
@@ -268,8 +284,9 @@ public final class LoginService {
                 // The family is revoked by the token service; the session is compromised as well. Reuse is
                 // only reported for an authenticated token, so its session id is authentic.
                 e.sessionId().ifPresent(sessions::end);
-                throw AuthFailure.of(AuthFailure.Kind.REFRESH_REUSED, "this refresh token was already used; every"
-                        + " token of its session has been revoked");
+                throw AuthFailure.of(
+                        AuthFailure.Kind.REFRESH_REUSED,
+                        "this refresh token was already used; every" + " token of its session has been revoked");
             }
             throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, describe(e.reason()));
         }
@@ -285,7 +302,9 @@ public final class LoginService {
             throw AuthFailure.of(AuthFailure.Kind.INVALID_REFRESH, "the session of this refresh token has ended");
         }
         metrics.ok();
-        Map<String, String> headers = ip == null ? Map.of() : RateLimitResponse.of(refreshIp, ip, clock.instant()).headers();
+        Map<String, String> headers = ip == null
+                ? Map.of()
+                : RateLimitResponse.of(refreshIp, ip, clock.instant()).headers();
         return new Issued(pair, session.get(), pair.expiresIn(clock.instant()), headers);
     }
 
@@ -298,12 +317,17 @@ public final class LoginService {
         if (user.isEmpty() || !user.get().active()) {
             throw AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended");
         }
-        return new TokenRequest(issued.subject(), issued.sessionId(), user.get().roles().stream().sorted().toList(),
+        return new TokenRequest(
+                issued.subject(),
+                issued.sessionId(),
+                user.get().roles().stream().sorted().toList(),
                 issued.permissions());
     }
 
     private void failure(ClientInfo client, String account, String reason) {
-        SecurityEvent.Builder e = SecurityEvent.builder(EventType.LOGIN_FAILURE).ip(client.ip()).reason(reason)
+        SecurityEvent.Builder e = SecurityEvent.builder(EventType.LOGIN_FAILURE)
+                .ip(client.ip())
+                .reason(reason)
                 .detail("account", account);
         client.userAgent().ifPresent(e::userAgent);
         events.record(e.build());
@@ -329,14 +353,21 @@ public final class LoginService {
         boolean usable = !key.isEmpty() && key.length() <= 200;
         for (int i = 0; usable && i < key.length(); i++) {
             char c = key.charAt(i);
-            usable = c > ' ' && c != '{' && c != '}' && c != 0x7f && !Character.isWhitespace(c) && !Character.isISOControl(c);
+            usable = c > ' '
+                    && c != '{'
+                    && c != '}'
+                    && c != 0x7f
+                    && !Character.isWhitespace(c)
+                    && !Character.isISOControl(c);
         }
         if (usable) {
             return key;
         }
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(
+                                    MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -36,8 +36,11 @@ public final class MonitorAccess {
         return switch (v) {
             case "client" -> new MonitorAccess(clients, false);
             case "public" -> new MonitorAccess(clients, true);
-            default -> throw new ConfigException(KEY, KEY + " = '" + v + "' must be client (an OAuth client with scope "
-                    + SCOPE + ", the default) or public (only on a network the operator controls)");
+            default ->
+                throw new ConfigException(
+                        KEY,
+                        KEY + " = '" + v + "' must be client (an OAuth client with scope " + SCOPE
+                                + ", the default) or public (only on a network the operator controls)");
         };
     }
 
@@ -49,7 +52,8 @@ public final class MonitorAccess {
         return (req, res) -> {
             Optional<ClientCredentials> basic;
             try {
-                basic = ClientCredentials.fromBasic(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+                basic = ClientCredentials.fromBasic(
+                        req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
             } catch (InvalidClientException e) {
                 throw unauthorized(e.getMessage());
             }
@@ -63,8 +67,8 @@ public final class MonitorAccess {
                 throw unauthorized(e.getMessage());
             }
             if (!client.hasScope(SCOPE)) {
-                throw new ProblemException(Problem.typed("forbidden", 403, "Forbidden",
-                        "this client does not have the " + SCOPE + " scope"));
+                throw new ProblemException(Problem.typed(
+                        "forbidden", 403, "Forbidden", "this client does not have the " + SCOPE + " scope"));
             }
             Exchange.of(req).userId("client:" + client.id());
             handler.handle(req, res);
@@ -72,7 +76,8 @@ public final class MonitorAccess {
     }
 
     private static ProblemException unauthorized(String detail) {
-        return new ProblemException(Problem.typed("unauthenticated", 401, "Unauthorized", detail),
+        return new ProblemException(
+                Problem.typed("unauthenticated", 401, "Unauthorized", detail),
                 Map.of("WWW-Authenticate", "Basic " + BearerAuthenticator.REALM + ", charset=\"UTF-8\""));
     }
 }

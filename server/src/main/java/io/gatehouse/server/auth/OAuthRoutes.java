@@ -46,8 +46,13 @@ public final class OAuthRoutes implements RouteGroup {
     private final AuthSettings settings;
     private final long maxBodyBytes;
 
-    public OAuthRoutes(LoginService logins, OAuthService oauth, ClientRegistry clients, TokenService tokens,
-                       AuthSettings settings, long maxBodyBytes) {
+    public OAuthRoutes(
+            LoginService logins,
+            OAuthService oauth,
+            ClientRegistry clients,
+            TokenService tokens,
+            AuthSettings settings,
+            long maxBodyBytes) {
         this.logins = logins;
         this.oauth = oauth;
         this.clients = clients;
@@ -74,11 +79,17 @@ public final class OAuthRoutes implements RouteGroup {
                     + AuthSettings.PASSWORD_GRANT + "); grant_type must be refresh_token"));
         }
         LoginService.Issued issued = switch (grant) {
-            case "password" -> logins.login(new LoginService.LoginRequest(form.require("username"),
-                    form.require("password"), ClientInfo.of(req), Optional.empty(), Optional.empty()));
+            case "password" ->
+                logins.login(new LoginService.LoginRequest(
+                        form.require("username"),
+                        form.require("password"),
+                        ClientInfo.of(req),
+                        Optional.empty(),
+                        Optional.empty()));
             case "refresh_token" -> logins.refresh(form.require("refresh_token"), ClientInfo.of(req));
-            default -> throw new OAuthException(OAuthError.unsupportedGrantType(
-                    "grant_type must be password or refresh_token"));
+            default ->
+                throw new OAuthException(
+                        OAuthError.unsupportedGrantType("grant_type must be password or refresh_token"));
         };
         Exchange.of(req).userId(issued.session().userId());
         issued.rateLimitHeaders().forEach(res::header);
@@ -117,8 +128,9 @@ public final class OAuthRoutes implements RouteGroup {
         m.put("jwks_uri", base + "/.well-known/jwks.json");
         m.put("revocation_endpoint", base + "/oauth2/revoke");
         m.put("introspection_endpoint", base + "/oauth2/introspect");
-        m.put("grant_types_supported", settings.passwordGrant() ? List.of("password", "refresh_token")
-                : List.of("refresh_token"));
+        m.put(
+                "grant_types_supported",
+                settings.passwordGrant() ? List.of("password", "refresh_token") : List.of("refresh_token"));
         // No authorization endpoint: no response type is supported (RFC 8414 §2 lists the member as required).
         m.put("response_types_supported", List.of());
         List<String> tokenAuth = new ArrayList<>(AUTH_METHODS);
@@ -163,7 +175,8 @@ public final class OAuthRoutes implements RouteGroup {
     private Optional<OAuthClient> authenticateClient(ServerRequest req, Form form, boolean required) {
         Optional<ClientCredentials> basic;
         try {
-            basic = ClientCredentials.fromBasic(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+            basic = ClientCredentials.fromBasic(
+                    req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         } catch (InvalidClientException e) {
             throw new OAuthException(OAuthError.invalidClient(e.getMessage()));
         }
@@ -171,8 +184,8 @@ public final class OAuthRoutes implements RouteGroup {
         if (basic.isPresent() && postSecret.isPresent()) {
             throw new OAuthException(OAuthError.invalidRequest("use one client authentication method, not two"));
         }
-        Optional<ClientCredentials> credentials = basic.isPresent() ? basic
-                : postSecret.map(s -> new ClientCredentials(form.require("client_id"), s));
+        Optional<ClientCredentials> credentials =
+                basic.isPresent() ? basic : postSecret.map(s -> new ClientCredentials(form.require("client_id"), s));
         if (credentials.isEmpty()) {
             Optional<String> publicId = form.get("client_id");
             if (required || publicId.flatMap(clients::client).isPresent()) {

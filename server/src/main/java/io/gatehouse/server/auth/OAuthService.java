@@ -7,7 +7,6 @@ import io.gatehouse.ratelimit.RatePolicy;
 import io.gatehouse.session.SessionInputException;
 import io.gatehouse.session.SessionStore;
 import io.gatehouse.token.RejectReason;
-import io.gatehouse.token.RevocationStatus;
 import io.gatehouse.token.TokenRejectedException;
 import io.gatehouse.token.TokenService;
 import io.gatehouse.token.TokenUse;
@@ -43,9 +42,16 @@ public final class OAuthService {
      *                        ({@code gatehouse.server.introspect-limit-batch}; 1 decides every introspection in
      *                        Redis, and is what the caller passes when rate limits are in memory)
      */
-    public OAuthService(TokenService tokens, SessionStore sessions, RateLimiter limiter, RatePolicy introspectPolicy,
-                        Clock clock, SessionLiveness liveness, TokenVerificationMetrics metrics, String audience,
-                        long introspectBatch) {
+    public OAuthService(
+            TokenService tokens,
+            SessionStore sessions,
+            RateLimiter limiter,
+            RatePolicy introspectPolicy,
+            Clock clock,
+            SessionLiveness liveness,
+            TokenVerificationMetrics metrics,
+            String audience,
+            long introspectBatch) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.liveness = liveness;
@@ -53,8 +59,7 @@ public final class OAuthService {
         this.introspectPolicy = introspectPolicy;
         // On Redis, the per-client ceiling is taken from the shared state in batches (ReservedDecisions): one
         // round trip per batch instead of per introspection. In memory a decision costs no I/O: one by one.
-        this.introspectLimit = new ReservedDecisions(limiter, introspectPolicy,
-                introspectBatch, System::nanoTime);
+        this.introspectLimit = new ReservedDecisions(limiter, introspectPolicy, introspectBatch, System::nanoTime);
         this.metrics = metrics;
         this.clock = clock;
         this.audience = audience;

@@ -22,8 +22,8 @@ public final class RegistrationService {
     private final Clock clock;
 
     /** @param perIp the {@value AuthSettings#REGISTER_IP} policy */
-    public RegistrationService(UserService users, RateLimiter limiter, RatePolicy perIp, SecurityEvents events,
-                               Clock clock) {
+    public RegistrationService(
+            UserService users, RateLimiter limiter, RatePolicy perIp, SecurityEvents events, Clock clock) {
         this.users = users;
         this.limiter = limiter;
         this.perIp = perIp;
@@ -37,8 +37,7 @@ public final class RegistrationService {
      * @param user             the new user
      * @param rateLimitHeaders the {@code RateLimit*} headers
      */
-    public record Registered(User user, Map<String, String> rateLimitHeaders) {
-    }
+    public record Registered(User user, Map<String, String> rateLimitHeaders) {}
 
     /**
      * Registers a user.
@@ -54,7 +53,8 @@ public final class RegistrationService {
             throw AuthFailure.rateLimited(limits);
         }
         User user = users.register(registration);
-        SecurityEvent.Builder e = SecurityEvent.builder(EventType.REGISTER).user(user.id()).ip(client.ip());
+        SecurityEvent.Builder e =
+                SecurityEvent.builder(EventType.REGISTER).user(user.id()).ip(client.ip());
         client.userAgent().ifPresent(e::userAgent);
         events.record(e.build());
         return new Registered(user, limits.headers());

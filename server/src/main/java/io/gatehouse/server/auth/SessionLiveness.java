@@ -36,6 +36,7 @@ import java.util.Optional;
 public final class SessionLiveness {
     /** Configuration key of the bound in sessions. */
     public static final String SIZE_KEY = "gatehouse.server.session-cache-size";
+
     static final long DEFAULT_SIZE = 50_000;
 
     private final SessionStore sessions;
@@ -53,16 +54,20 @@ public final class SessionLiveness {
         this.sessions = sessions;
         this.clock = clock;
         this.touchIntervalSeconds = sessions.settings().touchInterval().toSeconds();
-        this.known = maxSessions == 0 ? null : Caffeine.newBuilder().maximumSize(maxSessions).build();
+        this.known = maxSessions == 0
+                ? null
+                : Caffeine.newBuilder().maximumSize(maxSessions).build();
     }
 
     /** From {@value #SIZE_KEY}. */
     public static SessionLiveness fromConfig(GatehouseConfig config, SessionStore sessions, Clock clock) {
         long size = config.number(SIZE_KEY, DEFAULT_SIZE);
         if (size < 0) {
-            throw new ConfigException(SIZE_KEY, SIZE_KEY + " is the number of sessions whose liveness the server"
-                    + " remembers between requests (introspection, Bearer checks); it must be 0 (off) or more, not "
-                    + size + ". The default is " + DEFAULT_SIZE + ".");
+            throw new ConfigException(
+                    SIZE_KEY,
+                    SIZE_KEY + " is the number of sessions whose liveness the server"
+                            + " remembers between requests (introspection, Bearer checks); it must be 0 (off) or more, not "
+                            + size + ". The default is " + DEFAULT_SIZE + ".");
         }
         return new SessionLiveness(sessions, clock, size);
     }

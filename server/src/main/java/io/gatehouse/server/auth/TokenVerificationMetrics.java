@@ -32,7 +32,9 @@ public final class TokenVerificationMetrics {
     }
 
     private static Counter counter(MeterRegistry registry, String outcome) {
-        return Counter.builder(NAME).description("Token verifications by outcome").tag("outcome", outcome)
+        return Counter.builder(NAME)
+                .description("Token verifications by outcome")
+                .tag("outcome", outcome)
                 .register(registry);
     }
 

@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** The public JSON form of a user: never the password hash (a {@link User} does not even hold it). */
 final class UserJson {
-    private UserJson() {
-    }
+    private UserJson() {}
 
     static Map<String, Object> of(User user) {
         Map<String, Object> m = new LinkedHashMap<>();

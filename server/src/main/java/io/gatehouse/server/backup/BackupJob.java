@@ -55,13 +55,19 @@ public final class BackupJob implements AutoCloseable {
         this.clock = clock;
         Gauge.builder("gatehouse.backup.last.success.timestamp", lastSuccessSeconds, AtomicLong::get)
                 .description("When this instance last completed a backup (Unix time; 0: never)")
-                .baseUnit("seconds").register(registry);
+                .baseUnit("seconds")
+                .register(registry);
         Gauge.builder("gatehouse.backup.last.size", lastBytes, AtomicLong::get)
-                .description("Stored size of the last backup this instance took").baseUnit("bytes").register(registry);
+                .description("Stored size of the last backup this instance took")
+                .baseUnit("bytes")
+                .register(registry);
         Gauge.builder("gatehouse.backup.last.duration", lastMillis, m -> m.get() / 1000.0)
-                .description("How long the last backup this instance took ran").baseUnit("seconds").register(registry);
+                .description("How long the last backup this instance took ran")
+                .baseUnit("seconds")
+                .register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.backup.failures", failures, AtomicLong::get)
-                .description("Scheduled backups that failed on this instance").register(registry);
+                .description("Scheduled backups that failed on this instance")
+                .register(registry);
     }
 
     /**
@@ -91,8 +97,9 @@ public final class BackupJob implements AutoCloseable {
         } else {
             period = config.duration(SCHEDULE, Duration.ZERO);
             if (period.compareTo(Duration.ofMinutes(1)) < 0) {
-                throw new ConfigException(SCHEDULE, SCHEDULE + " = '" + schedule
-                        + "' must be off, an interval of at least 1m (6h) or daily@HH:MM");
+                throw new ConfigException(
+                        SCHEDULE,
+                        SCHEDULE + " = '" + schedule + "' must be off, an interval of at least 1m (6h) or daily@HH:MM");
             }
             initialDelay = period;
         }
@@ -108,7 +115,8 @@ public final class BackupJob implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        job.timer.scheduleAtFixedRate(job::runIfLeader, initialDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        job.timer.scheduleAtFixedRate(
+                job::runIfLeader, initialDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         log.info("scheduled backups: {} (first in {})", schedule, initialDelay);
         return Optional.of(job);
     }
@@ -125,9 +133,13 @@ public final class BackupJob implements AutoCloseable {
                 lastBytes.set(made.stream().mapToLong(Manifest::storedBytes).sum());
                 lastMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
                 lastSuccessSeconds.set(clock.instant().getEpochSecond());
-                made.forEach(m -> log.info("backup {} done: {} bytes, {} keys", m.id(), m.storedBytes(), m.totalKeys()));
-                config.get("gatehouse.backup.retention").map(Retention::parse)
-                        .ifPresent(r -> log.info("backup prune: {} deleted", backups.prune(r, false).deleted().size()));
+                made.forEach(
+                        m -> log.info("backup {} done: {} bytes, {} keys", m.id(), m.storedBytes(), m.totalKeys()));
+                config.get("gatehouse.backup.retention")
+                        .map(Retention::parse)
+                        .ifPresent(r -> log.info(
+                                "backup prune: {} deleted",
+                                backups.prune(r, false).deleted().size()));
             }
             return true;
         } catch (RuntimeException e) {

@@ -52,8 +52,16 @@ final class AccountApi implements RouteGroup {
     private final Clock clock;
     private final long maxBodyBytes;
 
-    AccountApi(ConsoleGate gate, ConsoleViews views, LoginService logins, RegistrationService registration,
-               Accounts accounts, SessionStore sessions, SecurityEvents events, Clock clock, long maxBodyBytes) {
+    AccountApi(
+            ConsoleGate gate,
+            ConsoleViews views,
+            LoginService logins,
+            RegistrationService registration,
+            Accounts accounts,
+            SessionStore sessions,
+            SecurityEvents events,
+            Clock clock,
+            long maxBodyBytes) {
         this.gate = gate;
         this.views = views;
         this.logins = logins;
@@ -92,8 +100,10 @@ final class AccountApi implements RouteGroup {
         ConsoleGate.Issued cookie = gate.issue();
         LoginService.Issued issued;
         try {
-            issued = logins.login(new LoginService.LoginRequest(email, password, ClientInfo.of(req), Optional.empty(),
-                    Optional.empty()), cookie.attributes());
+            issued = logins.login(
+                    new LoginService.LoginRequest(
+                            email, password, ClientInfo.of(req), Optional.empty(), Optional.empty()),
+                    cookie.attributes());
         } catch (AuthFailure f) {
             throw AuthAnswers.problem(f);
         }
@@ -106,7 +116,9 @@ final class AccountApi implements RouteGroup {
     private void registerUser(ServerRequest req, ServerResponse res) {
         gate.sameOrigin(req);
         ObjectNode body = Json.readObject(req, maxBodyBytes);
-        Registration r = new Registration(Json.requiredString(body, "email"), Json.requiredString(body, "password"),
+        Registration r = new Registration(
+                Json.requiredString(body, "email"),
+                Json.requiredString(body, "password"),
                 Json.optionalString(body, "full_name").map(String::strip).filter(s -> !s.isEmpty()));
         try {
             registration.register(r, ClientInfo.of(req));
@@ -133,15 +145,20 @@ final class AccountApi implements RouteGroup {
 
     private void sessions(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, false);
-        List<Map<String, Object>> list = sessions.list(u.id()).stream().map(s -> views.session(s, u.session().id())).toList();
+        List<Map<String, Object>> list = sessions.list(u.id()).stream()
+                .map(s -> views.session(s, u.session().id()))
+                .toList();
         Json.send(res, 200, Map.of("sessions", list));
     }
 
     private void endSession(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, true);
         String ref = req.path().pathParameters().get("ref");
-        Session s = sessions.list(u.id()).stream().filter(x -> ConsoleViews.ref(x.id()).equals(ref)).findFirst()
-                .orElseThrow(() -> new ProblemException(Problem.typed("not-found", 404, "Not Found", "no such session")));
+        Session s = sessions.list(u.id()).stream()
+                .filter(x -> ConsoleViews.ref(x.id()).equals(ref))
+                .findFirst()
+                .orElseThrow(
+                        () -> new ProblemException(Problem.typed("not-found", 404, "Not Found", "no such session")));
         accounts.endSession(u.id(), s.id(), u.self(ClientInfo.of(req)));
         if (s.id().equals(u.session().id())) {
             res.header(HeaderNames.SET_COOKIE, gate.clearCookie());
@@ -151,14 +168,16 @@ final class AccountApi implements RouteGroup {
 
     private void endOthers(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, true);
-        int ended = accounts.endSessions(u.id(), Optional.of(u.session().id()), u.self(ClientInfo.of(req))).size();
+        int ended = accounts.endSessions(u.id(), Optional.of(u.session().id()), u.self(ClientInfo.of(req)))
+                .size();
         Json.send(res, 200, Map.of("sessions_ended", ended));
     }
 
     /** Everywhere: every session (this one too) and every token of the user (not-before). */
     private void endAll(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, true);
-        int ended = accounts.revokeUser(u.id(), "sign out everywhere (console)", u.self(ClientInfo.of(req))).sessionsEnded();
+        int ended = accounts.revokeUser(u.id(), "sign out everywhere (console)", u.self(ClientInfo.of(req)))
+                .sessionsEnded();
         res.header(HeaderNames.SET_COOKIE, gate.clearCookie());
         Json.send(res, 200, Map.of("sessions_ended", ended));
     }
@@ -166,7 +185,14 @@ final class AccountApi implements RouteGroup {
     private void devices(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, false);
         String current = u.session().deviceId().orElse(null);
-        Json.send(res, 200, Map.of("devices", sessions.devices(u.id()).stream().map(d -> views.device(d, current)).toList()));
+        Json.send(
+                res,
+                200,
+                Map.of(
+                        "devices",
+                        sessions.devices(u.id()).stream()
+                                .map(d -> views.device(d, current))
+                                .toList()));
     }
 
     private void trust(ServerRequest req, ServerResponse res, boolean trust) {
@@ -190,21 +216,35 @@ final class AccountApi implements RouteGroup {
      */
     private void activity(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, false);
-        List<SecurityEvent> mine = new ArrayList<>(events.query(EventQuery.lastOf(u.id(), ACTIVITY)).events());
+        List<SecurityEvent> mine = new ArrayList<>(
+                events.query(EventQuery.lastOf(u.id(), ACTIVITY)).events());
         String account = LoginService.accountSubject(u.user().email());
-        EventQuery failures = EventQuery.builder().types(EventType.LOGIN_FAILURE, EventType.LOCKOUT)
-                .from(clock.instant().minus(FAILURES_WINDOW)).limit(FAILURES_SCANNED).build();
-        events.query(failures).events().stream().filter(e -> account.equals(e.details().get("account"))).forEach(mine::add);
-        mine.sort(Comparator.comparing(SecurityEvent::time).thenComparing(SecurityEvent::id).reversed());
-        Json.send(res, 200, Map.of("events", mine.stream().limit(ACTIVITY).map(views::event).toList()));
+        EventQuery failures = EventQuery.builder()
+                .types(EventType.LOGIN_FAILURE, EventType.LOCKOUT)
+                .from(clock.instant().minus(FAILURES_WINDOW))
+                .limit(FAILURES_SCANNED)
+                .build();
+        events.query(failures).events().stream()
+                .filter(e -> account.equals(e.details().get("account")))
+                .forEach(mine::add);
+        mine.sort(Comparator.comparing(SecurityEvent::time)
+                .thenComparing(SecurityEvent::id)
+                .reversed());
+        Json.send(
+                res,
+                200,
+                Map.of("events", mine.stream().limit(ACTIVITY).map(views::event).toList()));
     }
 
     /** {@code {current_password, new_password}}: other sessions end; this one stays signed in. */
     private void password(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, true);
         ObjectNode body = Json.readObject(req, maxBodyBytes);
-        Accounts.PasswordChanged c = accounts.changePassword(u.id(), u.session().id(),
-                Json.requiredString(body, "current_password"), Json.requiredString(body, "new_password"),
+        Accounts.PasswordChanged c = accounts.changePassword(
+                u.id(),
+                u.session().id(),
+                Json.requiredString(body, "current_password"),
+                Json.requiredString(body, "new_password"),
                 u.self(ClientInfo.of(req)));
         Json.send(res, 200, Map.of("sessions_ended", c.sessionsEnded()));
     }
@@ -217,9 +257,14 @@ final class AccountApi implements RouteGroup {
         ConsoleUser u = gate.require(req, true);
         ObjectNode body = Json.readObject(req, maxBodyBytes);
         ClientInfo client = ClientInfo.of(req);
-        accounts.changePassword(u.id(), u.session().id(), Json.requiredString(body, "current_password"),
-                Json.requiredString(body, "new_password"), u.self(client));
-        int ended = accounts.revokeUser(u.id(), "reported: this wasn't me", u.self(client)).sessionsEnded();
+        accounts.changePassword(
+                u.id(),
+                u.session().id(),
+                Json.requiredString(body, "current_password"),
+                Json.requiredString(body, "new_password"),
+                u.self(client));
+        int ended = accounts.revokeUser(u.id(), "reported: this wasn't me", u.self(client))
+                .sessionsEnded();
         res.header(HeaderNames.SET_COOKIE, gate.clearCookie());
         Json.send(res, 200, Map.of("sessions_ended", ended));
     }

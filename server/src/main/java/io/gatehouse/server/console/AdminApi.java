@@ -76,18 +76,28 @@ final class AdminApi implements RouteGroup {
     public void register(Routes routes) {
         routes.get(BASE + "/users", this::users);
         routes.get(BASE + "/users/{id}", this::user);
-        routes.post(BASE + "/users/{id}/suspend", (req, res) -> act(req, res, (u, a) ->
-                accounts.suspend(u.id(), reason(req, a.body()), a.actor())));
-        routes.post(BASE + "/users/{id}/reactivate", (req, res) -> act(req, res, (u, a) ->
-                accounts.reactivate(u.id(), a.actor())));
-        routes.post(BASE + "/users/{id}/roles", (req, res) -> act(req, res, (u, a) ->
-                accounts.setRoles(u.id(), roles(a.body()), a.actor())));
-        routes.post(BASE + "/users/{id}/end-sessions", (req, res) -> act(req, res, (u, a) ->
-                accounts.endSessions(u.id(), Optional.empty(), a.actor())));
-        routes.post(BASE + "/users/{id}/revoke-tokens", (req, res) -> act(req, res, (u, a) ->
-                accounts.revokeUser(u.id(), reason(req, a.body()), a.actor())));
-        routes.post(BASE + "/users/{id}/unlock", (req, res) -> act(req, res, (u, a) ->
-                accounts.unlock(Optional.of(LoginService.accountSubject(u.email())), Optional.empty(), a.actor())));
+        routes.post(
+                BASE + "/users/{id}/suspend",
+                (req, res) -> act(req, res, (u, a) -> accounts.suspend(u.id(), reason(req, a.body()), a.actor())));
+        routes.post(
+                BASE + "/users/{id}/reactivate",
+                (req, res) -> act(req, res, (u, a) -> accounts.reactivate(u.id(), a.actor())));
+        routes.post(
+                BASE + "/users/{id}/roles",
+                (req, res) -> act(req, res, (u, a) -> accounts.setRoles(u.id(), roles(a.body()), a.actor())));
+        routes.post(
+                BASE + "/users/{id}/end-sessions",
+                (req, res) -> act(req, res, (u, a) -> accounts.endSessions(u.id(), Optional.empty(), a.actor())));
+        routes.post(
+                BASE + "/users/{id}/revoke-tokens",
+                (req, res) -> act(req, res, (u, a) -> accounts.revokeUser(u.id(), reason(req, a.body()), a.actor())));
+        routes.post(
+                BASE + "/users/{id}/unlock",
+                (req, res) -> act(
+                        req,
+                        res,
+                        (u, a) -> accounts.unlock(
+                                Optional.of(LoginService.accountSubject(u.email())), Optional.empty(), a.actor())));
         routes.get(BASE + "/lockouts", this::lockouts);
         routes.post(BASE + "/lockouts/unlock", this::unlock);
         routes.get(BASE + "/events", this::events);
@@ -104,7 +114,14 @@ final class AdminApi implements RouteGroup {
         routes.post(BASE + "/rate-limits/{policy}/reset", this::reset);
         routes.get(BASE + "/health", (req, res) -> {
             gate.requireAdmin(req, false);
-            Json.send(res, 200, Map.of("redis", health.redis().body(), "database", health.database().body()));
+            Json.send(
+                    res,
+                    200,
+                    Map.of(
+                            "redis",
+                            health.redis().body(),
+                            "database",
+                            health.database().body()));
         });
         routes.get(BASE + "/charts", this::charts);
     }
@@ -143,9 +160,21 @@ final class AdminApi implements RouteGroup {
         User u = existing(req);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("user", ConsoleViews.user(u));
-        out.put("sessions", gh.sessions().list(u.id()).stream().map(s -> views.session(s, "")).toList());
-        out.put("devices", gh.sessions().devices(u.id()).stream().map(d -> views.device(d, "")).toList());
-        out.put("events", gh.events().query(EventQuery.lastOf(u.id(), 50)).events().stream().map(views::event).toList());
+        out.put(
+                "sessions",
+                gh.sessions().list(u.id()).stream()
+                        .map(s -> views.session(s, ""))
+                        .toList());
+        out.put(
+                "devices",
+                gh.sessions().devices(u.id()).stream()
+                        .map(d -> views.device(d, ""))
+                        .toList());
+        out.put(
+                "events",
+                gh.events().query(EventQuery.lastOf(u.id(), 50)).events().stream()
+                        .map(views::event)
+                        .toList());
         out.put("lockout", LoginGuardView.accountStatus(gh.loginGuard(), LoginService.accountSubject(u.email())));
         Json.send(res, 200, out);
     }
@@ -154,12 +183,16 @@ final class AdminApi implements RouteGroup {
     private void act(ServerRequest req, ServerResponse res, UserAction action) {
         ConsoleUser admin = gate.requireAdmin(req, true);
         User u = existing(req);
-        ObjectNode body = req.content().hasEntity() ? Json.readObject(req, maxBodyBytes) : Json.MAPPER.createObjectNode();
+        ObjectNode body =
+                req.content().hasEntity() ? Json.readObject(req, maxBodyBytes) : Json.MAPPER.createObjectNode();
         input(() -> {
             action.apply(u, new ActionContext(admin.admin(ClientInfo.of(req)), body));
             return null;
         });
-        Json.send(res, 200, Map.of("user", ConsoleViews.user(gh.users().find(u.id()).orElseThrow())));
+        Json.send(
+                res,
+                200,
+                Map.of("user", ConsoleViews.user(gh.users().find(u.id()).orElseThrow())));
     }
 
     @FunctionalInterface
@@ -167,13 +200,12 @@ final class AdminApi implements RouteGroup {
         void apply(User user, ActionContext context);
     }
 
-    private record ActionContext(io.gatehouse.account.Actor actor, ObjectNode body) {
-    }
+    private record ActionContext(io.gatehouse.account.Actor actor, ObjectNode body) {}
 
     private User existing(ServerRequest req) {
         String id = req.path().pathParameters().get("id");
-        return input(() -> gh.users().find(id)).orElseThrow(() -> new ProblemException(
-                Problem.typed("not-found", 404, "Not Found", "no such user")));
+        return input(() -> gh.users().find(id))
+                .orElseThrow(() -> new ProblemException(Problem.typed("not-found", 404, "Not Found", "no such user")));
     }
 
     private static String reason(ServerRequest req, ObjectNode body) {
@@ -208,7 +240,8 @@ final class AdminApi implements RouteGroup {
     private void unlock(ServerRequest req, ServerResponse res) {
         ConsoleUser admin = gate.requireAdmin(req, true);
         ObjectNode body = Json.readObject(req, maxBodyBytes);
-        Optional<String> account = Json.optionalString(body, "account").map(String::strip).filter(s -> !s.isEmpty());
+        Optional<String> account =
+                Json.optionalString(body, "account").map(String::strip).filter(s -> !s.isEmpty());
         Optional<String> ip = Json.optionalString(body, "ip").map(String::strip).filter(s -> !s.isEmpty());
         if (account.isEmpty() && ip.isEmpty()) {
             throw Json.invalidField("account", "give an account, an ip, or both");
@@ -279,7 +312,8 @@ final class AdminApi implements RouteGroup {
 
     /** {@code query}'s filters from {@code cursor} on (from the start when null), a full page at a time. */
     static EventQuery following(EventQuery query, String cursor) {
-        EventQuery.Builder b = EventQuery.builder().minSeverity(query.minSeverity()).limit(EventQuery.MAX_LIMIT);
+        EventQuery.Builder b =
+                EventQuery.builder().minSeverity(query.minSeverity()).limit(EventQuery.MAX_LIMIT);
         if (cursor != null) {
             b.cursor(cursor);
         }
@@ -306,7 +340,11 @@ final class AdminApi implements RouteGroup {
         gate.requireAdmin(req, false);
         RatePolicy policy = policy(req);
         String subject = AdminRoutes.subject(req);
-        Json.send(res, 200, AdminRoutes.peekBody(policy, subject, input(() -> gh.rateLimiter().peek(policy, subject))));
+        Json.send(
+                res,
+                200,
+                AdminRoutes.peekBody(
+                        policy, subject, input(() -> gh.rateLimiter().peek(policy, subject))));
     }
 
     private void reset(ServerRequest req, ServerResponse res) {
@@ -318,9 +356,14 @@ final class AdminApi implements RouteGroup {
             return null;
         });
         ClientInfo client = ClientInfo.of(req);
-        SecurityEvent.Builder e = SecurityEvent.builder(EventType.ADMIN_ACTION).reason("reset_rate_limit")
-                .detail("action", "reset_rate_limit").detail("actor", "user:" + admin.id())
-                .detail("policy", policy.name()).detail("subject", subject).session(admin.session().id()).ip(client.ip());
+        SecurityEvent.Builder e = SecurityEvent.builder(EventType.ADMIN_ACTION)
+                .reason("reset_rate_limit")
+                .detail("action", "reset_rate_limit")
+                .detail("actor", "user:" + admin.id())
+                .detail("policy", policy.name())
+                .detail("subject", subject)
+                .session(admin.session().id())
+                .ip(client.ip());
         client.userAgent().ifPresent(e::userAgent);
         gh.events().record(e.build());
         res.status(204).send();
@@ -330,7 +373,8 @@ final class AdminApi implements RouteGroup {
         try {
             return gh.policies().policy(req.path().pathParameters().get("policy"));
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.typed("not-found", 404, "Not Found", "no rate-limit policy with this name"));
+            throw new ProblemException(
+                    Problem.typed("not-found", 404, "Not Found", "no rate-limit policy with this name"));
         }
     }
 
@@ -346,16 +390,20 @@ final class AdminApi implements RouteGroup {
         Instant now = gh.clock().instant();
         Instant start = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(23));
         long[][] hourly = new long[24][3];
-        EventQuery q = EventQuery.builder().types(EventType.LOGIN_SUCCESS, EventType.LOGIN_FAILURE,
-                EventType.RATE_LIMIT_EXCEEDED).from(start).limit(EventQuery.MAX_LIMIT).build();
+        EventQuery q = EventQuery.builder()
+                .types(EventType.LOGIN_SUCCESS, EventType.LOGIN_FAILURE, EventType.RATE_LIMIT_EXCEEDED)
+                .from(start)
+                .limit(EventQuery.MAX_LIMIT)
+                .build();
         forEachEvent(q, CHART_MAX, e -> {
             int h = (int) Duration.between(start, e.time()).toHours();
             if (h >= 0 && h < 24) {
-                hourly[h][switch (e.type()) {
-                    case LOGIN_SUCCESS -> 0;
-                    case LOGIN_FAILURE -> 1;
-                    default -> 2;
-                }]++;
+                hourly[h][
+                        switch (e.type()) {
+                            case LOGIN_SUCCESS -> 0;
+                            case LOGIN_FAILURE -> 1;
+                            default -> 2;
+                        }]++;
             }
         });
         List<Map<String, Object>> hours = new ArrayList<>();

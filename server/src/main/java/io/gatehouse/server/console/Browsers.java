@@ -15,7 +15,8 @@ import ua_parser.Parser;
  */
 final class Browsers {
     private final Parser parser = new Parser();
-    private final Cache<String, Map<String, Object>> parsed = Caffeine.newBuilder().maximumSize(4096).build();
+    private final Cache<String, Map<String, Object>> parsed =
+            Caffeine.newBuilder().maximumSize(4096).build();
 
     /** {@code {browser, os, device, user_agent}} for display; unknown parts are "Unknown". */
     Map<String, Object> describe(Optional<String> userAgent) {
@@ -61,8 +62,14 @@ final class Browsers {
         if (device.contains("iPhone") || ua.contains("Mobile") || os.equals("iOS")) {
             return "phone";
         }
-        if (os.startsWith("Windows") || os.equals("Mac OS X") || os.equals("macOS") || os.equals("Linux")
-                || os.equals("Ubuntu") || os.equals("Fedora") || os.equals("Chrome OS") || os.equals("FreeBSD")) {
+        if (os.startsWith("Windows")
+                || os.equals("Mac OS X")
+                || os.equals("macOS")
+                || os.equals("Linux")
+                || os.equals("Ubuntu")
+                || os.equals("Fedora")
+                || os.equals("Chrome OS")
+                || os.equals("FreeBSD")) {
             return "desktop";
         }
         return "unknown";

@@ -10,8 +10,7 @@ import java.util.List;
 
 /** The web console's route groups: pages and assets, the account API, the admin API. */
 public final class Console {
-    private Console() {
-    }
+    private Console() {}
 
     /** {@code gatehouse.server.console}, default true: serve the console (false: its paths are 404). */
     public static final String ENABLED_KEY = "gatehouse.server.console";
@@ -28,14 +27,28 @@ public final class Console {
         return config.flag(ENABLED_KEY, true);
     }
 
-    public static List<RouteGroup> routes(Gatehouse gatehouse, LoginService logins, RegistrationService registration,
-                                          SessionLiveness liveness, HealthService health, String publicUrl,
-                                          long maxBodyBytes) {
+    public static List<RouteGroup> routes(
+            Gatehouse gatehouse,
+            LoginService logins,
+            RegistrationService registration,
+            SessionLiveness liveness,
+            HealthService health,
+            String publicUrl,
+            long maxBodyBytes) {
         ConsoleGate gate = new ConsoleGate(liveness, gatehouse.profiles(), publicUrl);
         ConsoleViews views = new ConsoleViews(new Browsers());
-        return List.of(new ConsolePages(gate),
-                new AccountApi(gate, views, logins, registration, gatehouse.accounts(), gatehouse.sessions(),
-                        gatehouse.events(), gatehouse.clock(), maxBodyBytes),
+        return List.of(
+                new ConsolePages(gate),
+                new AccountApi(
+                        gate,
+                        views,
+                        logins,
+                        registration,
+                        gatehouse.accounts(),
+                        gatehouse.sessions(),
+                        gatehouse.events(),
+                        gatehouse.clock(),
+                        maxBodyBytes),
                 new AdminApi(gate, views, gatehouse, health, maxBodyBytes));
     }
 }

@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 final class ConsoleGate {
     /** The session attribute holding the SHA-256 of the cookie secret. */
     static final String ATTRIBUTE = "console";
+
     static final String CSRF_HEADER = "X-CSRF-Token";
     private static final Pattern COOKIE = Pattern.compile("([A-Za-z0-9_.-]{1,200})~([A-Za-z0-9_-]{43})");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -58,8 +59,7 @@ final class ConsoleGate {
     }
 
     /** A fresh cookie secret and the session attribute that goes with it. */
-    record Issued(String secret, Map<String, String> attributes) {
-    }
+    record Issued(String secret, Map<String, String> attributes) {}
 
     Issued issue() {
         byte[] bytes = new byte[32];
@@ -70,7 +70,8 @@ final class ConsoleGate {
 
     /** The {@code Set-Cookie} value for a signed-in browser (a session cookie: it goes when the browser closes). */
     String setCookie(String sessionId, String secret) {
-        return cookieName() + "=" + sessionId + "~" + secret + "; Path=/; HttpOnly; SameSite=Strict" + (https ? "; Secure" : "");
+        return cookieName() + "=" + sessionId + "~" + secret + "; Path=/; HttpOnly; SameSite=Strict"
+                + (https ? "; Secure" : "");
     }
 
     String clearCookie() {
@@ -93,8 +94,10 @@ final class ConsoleGate {
             return Optional.empty();
         }
         String stored = session.get().attributes().get(ATTRIBUTE);
-        if (stored == null || !MessageDigest.isEqual(stored.getBytes(StandardCharsets.US_ASCII),
-                sha256("cookie:" + secret).getBytes(StandardCharsets.US_ASCII))) {
+        if (stored == null
+                || !MessageDigest.isEqual(
+                        stored.getBytes(StandardCharsets.US_ASCII),
+                        sha256("cookie:" + secret).getBytes(StandardCharsets.US_ASCII))) {
             return Optional.empty();
         }
         Optional<User> user = profiles.get(session.get().userId()).filter(User::active);
@@ -110,11 +113,13 @@ final class ConsoleGate {
      */
     ConsoleUser require(ServerRequest req, boolean change) {
         sameOrigin(req);
-        ConsoleUser user = user(req).orElseThrow(() -> new ProblemException(Problem.typed("unauthenticated", 401,
-                "Unauthorized", "sign in to the console first")));
+        ConsoleUser user = user(req)
+                .orElseThrow(() -> new ProblemException(
+                        Problem.typed("unauthenticated", 401, "Unauthorized", "sign in to the console first")));
         if (change) {
             String sent = req.headers().first(HeaderNames.create(CSRF_HEADER)).orElse("");
-            if (!MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), user.csrf().getBytes(StandardCharsets.UTF_8))) {
+            if (!MessageDigest.isEqual(
+                    sent.getBytes(StandardCharsets.UTF_8), user.csrf().getBytes(StandardCharsets.UTF_8))) {
                 throw forbidden("the CSRF token is missing or wrong; reload the page");
             }
         }
@@ -160,7 +165,8 @@ final class ConsoleGate {
 
     static String sha256(String text) {
         try {
-            return B64.encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return B64.encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

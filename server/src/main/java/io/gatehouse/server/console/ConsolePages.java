@@ -26,8 +26,8 @@ import java.util.Map;
 final class ConsolePages implements RouteGroup {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-    static final List<String> ASSETS = List.of("console.css", "console.js", "signin.js", "account.js", "admin.js",
-            "charts.js");
+    static final List<String> ASSETS =
+            List.of("console.css", "console.js", "signin.js", "account.js", "admin.js", "charts.js");
     private static final List<String> PAGES = List.of("signin.html", "account.html", "admin.html", "forbidden.html");
 
     private final ConsoleGate gate;
@@ -83,7 +83,8 @@ final class ConsolePages implements RouteGroup {
     }
 
     private void send(ServerResponse res, int status, String name) {
-        String type = name.endsWith(".html") ? "text/html; charset=utf-8"
+        String type = name.endsWith(".html")
+                ? "text/html; charset=utf-8"
                 : name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
         res.status(Status.create(status));
         headers(res, type);

@@ -58,7 +58,9 @@ final class ConsoleViews {
     Map<String, Object> event(SecurityEvent e) {
         Map<String, Object> m = new LinkedHashMap<>(AdminRoutes.event(e));
         m.remove("session");
-        m.put("browser", e.userAgent().isPresent() ? browsers.describe(e.userAgent()).get("browser") : null);
+        m.put(
+                "browser",
+                e.userAgent().isPresent() ? browsers.describe(e.userAgent()).get("browser") : null);
         return m;
     }
 

@@ -12,8 +12,7 @@ import java.util.Locale;
  * names are typed by strangers (OWASP "CSV injection").
  */
 final class EventCsv {
-    private EventCsv() {
-    }
+    private EventCsv() {}
 
     static String row(SecurityEvent e) {
         String details;
@@ -22,9 +21,16 @@ final class EventCsv {
         } catch (JsonProcessingException x) {
             throw new IllegalStateException("a string map is always JSON", x);
         }
-        List<String> cells = List.of(e.id(), e.time().toString(), e.type().code(),
-                e.severity().name().toLowerCase(Locale.ROOT), e.user().orElse(""), e.ip().orElse(""),
-                e.userAgent().orElse(""), e.reason().orElse(""), details);
+        List<String> cells = List.of(
+                e.id(),
+                e.time().toString(),
+                e.type().code(),
+                e.severity().name().toLowerCase(Locale.ROOT),
+                e.user().orElse(""),
+                e.ip().orElse(""),
+                e.userAgent().orElse(""),
+                e.reason().orElse(""),
+                details);
         StringBuilder row = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {

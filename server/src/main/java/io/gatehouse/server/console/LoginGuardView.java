@@ -25,12 +25,14 @@ final class LoginGuardView {
     static final Duration WINDOW = Duration.ofDays(7);
     private static final int MAX_EVENTS = 5_000;
 
-    private LoginGuardView() {
-    }
+    private LoginGuardView() {}
 
     static List<Map<String, Object>> inForce(Gatehouse gh) {
-        EventQuery q = EventQuery.builder().types(EventType.LOCKOUT).from(gh.clock().instant().minus(WINDOW))
-                .limit(EventQuery.MAX_LIMIT).build();
+        EventQuery q = EventQuery.builder()
+                .types(EventType.LOCKOUT)
+                .from(gh.clock().instant().minus(WINDOW))
+                .limit(EventQuery.MAX_LIMIT)
+                .build();
         Set<List<String>> seen = new LinkedHashSet<>();
         int read = 0;
         while (read < MAX_EVENTS) {

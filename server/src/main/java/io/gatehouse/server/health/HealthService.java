@@ -1,14 +1,14 @@
 package io.gatehouse.server.health;
 
+import io.gatehouse.Gatehouse;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.event.EventStats;
-import io.gatehouse.Gatehouse;
-import io.gatehouse.user.UserDatabase;
 import io.gatehouse.store.HealthReport;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.Stores;
 import io.gatehouse.store.TargetHealth;
 import io.gatehouse.token.RevocationHealth;
+import io.gatehouse.user.UserDatabase;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
@@ -64,7 +64,11 @@ public final class HealthService {
 
     public Report redis() {
         HealthReport r = stores.health();
-        return report(r.status(), Map.of("targets", r.targets().stream().map(HealthService::target).toList()));
+        return report(
+                r.status(),
+                Map.of(
+                        "targets",
+                        r.targets().stream().map(HealthService::target).toList()));
     }
 
     public Report database() {
@@ -86,11 +90,20 @@ public final class HealthService {
         body.put("heap", memory(memory.getHeapMemoryUsage()));
         body.put("non_heap", memory(memory.getNonHeapMemoryUsage()));
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        body.put("threads", Map.of("live", threads.getThreadCount(), "daemon", threads.getDaemonThreadCount(),
-                "peak", threads.getPeakThreadCount()));
+        body.put(
+                "threads",
+                Map.of(
+                        "live",
+                        threads.getThreadCount(),
+                        "daemon",
+                        threads.getDaemonThreadCount(),
+                        "peak",
+                        threads.getPeakThreadCount()));
         body.put("uptime_seconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
         body.put("available_processors", Runtime.getRuntime().availableProcessors());
-        body.put("system_load_average", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        body.put(
+                "system_load_average",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         body.put("java_version", Runtime.version().toString());
         return report(HealthStatus.HEALTHY, body);
     }
@@ -104,7 +117,8 @@ public final class HealthService {
     }
 
     private HealthStatus cacheStatus(HealthReport redis) {
-        return targetOf(redis, Purpose.CACHE).map(TargetHealth::status)
+        return targetOf(redis, Purpose.CACHE)
+                .map(TargetHealth::status)
                 .map(s -> s == HealthStatus.HEALTHY ? HealthStatus.HEALTHY : HealthStatus.DEGRADED)
                 .orElse(HealthStatus.HEALTHY);
     }
@@ -132,8 +146,10 @@ public final class HealthService {
 
     /** The probe of the Redis target serving {@code purpose}, or empty when it is served in memory. */
     private Optional<TargetHealth> targetOf(HealthReport redis, Purpose purpose) {
-        return stores.target(purpose).flatMap(target -> redis.targets().stream()
-                .filter(t -> t.target().equals(target)).findFirst());
+        return stores.target(purpose)
+                .flatMap(target -> redis.targets().stream()
+                        .filter(t -> t.target().equals(target))
+                        .findFirst());
     }
 
     /** What each capability serves from while Redis is away; each part's status says whether it falls back now. */
@@ -150,16 +166,21 @@ public final class HealthService {
 
         Map<String, Object> limits = part(services.rateLimiter().health());
         if (services.rateLimiter().health() != HealthStatus.HEALTHY) {
-            limits.put("note", "Redis is unavailable: each policy's on-store-down mode decides (per-instance fallback, fail-open or fail-closed)");
+            limits.put(
+                    "note",
+                    "Redis is unavailable: each policy's on-store-down mode decides (per-instance fallback, fail-open or fail-closed)");
         }
         parts.put("rate_limits", limits);
 
-        HealthStatus sessionStatus = targetOf(redis, Purpose.SESSIONS).map(TargetHealth::status)
+        HealthStatus sessionStatus = targetOf(redis, Purpose.SESSIONS)
+                .map(TargetHealth::status)
                 .map(s -> s == HealthStatus.UNHEALTHY ? HealthStatus.UNHEALTHY : HealthStatus.HEALTHY)
                 .orElse(HealthStatus.HEALTHY);
         Map<String, Object> sessions = part(sessionStatus);
         if (sessionStatus != HealthStatus.HEALTHY) {
-            sessions.put("note", "the session store is unreachable: logins and session-bound requests fail until it is back");
+            sessions.put(
+                    "note",
+                    "the session store is unreachable: logins and session-bound requests fail until it is back");
         }
         parts.put("sessions", sessions);
 
@@ -185,8 +206,10 @@ public final class HealthService {
         UserDatabase.Check db = database.check(DB_TIMEOUT);
         HealthReport redis = stores.health();
         Map<String, Map<String, Object>> fallbacks = fallbacks(redis);
-        boolean fallingBack = fallbacks.values().stream().anyMatch(p -> !HealthStatus.HEALTHY.label().equals(p.get("status")));
-        HealthStatus status = !db.up() ? HealthStatus.UNHEALTHY
+        boolean fallingBack = fallbacks.values().stream()
+                .anyMatch(p -> !HealthStatus.HEALTHY.label().equals(p.get("status")));
+        HealthStatus status = !db.up()
+                ? HealthStatus.UNHEALTHY
                 : redis.status() == HealthStatus.HEALTHY && !fallingBack ? HealthStatus.HEALTHY : HealthStatus.DEGRADED;
         Map<String, Object> checks = new LinkedHashMap<>();
         Map<String, Object> dbPart = new LinkedHashMap<>();
@@ -198,7 +221,9 @@ public final class HealthService {
         Map<String, Object> redisPart = new LinkedHashMap<>();
         redisPart.put("status", redis.status().label());
         if (details) {
-            redisPart.put("targets", redis.targets().stream().map(HealthService::target).toList());
+            redisPart.put(
+                    "targets",
+                    redis.targets().stream().map(HealthService::target).toList());
         }
         checks.put("redis", redisPart);
         fallbacks.forEach((name, part) -> checks.put(name, details ? part : Map.of("status", part.get("status"))));

@@ -44,8 +44,13 @@ public final class ClientAddress {
             if (s.isEmpty()) {
                 continue;
             }
-            out.add(Cidr.parse(s).orElseThrow(() -> new ConfigException(KEY, KEY + " contains '" + s
-                    + "'; list proxy addresses or networks as CIDRs such as 10.0.0.0/8, 192.0.2.7 or 2001:db8::/32")));
+            out.add(
+                    Cidr.parse(s)
+                            .orElseThrow(
+                                    () -> new ConfigException(
+                                            KEY,
+                                            KEY + " contains '" + s
+                                                    + "'; list proxy addresses or networks as CIDRs such as 10.0.0.0/8, 192.0.2.7 or 2001:db8::/32")));
         }
         return new ClientAddress(out);
     }
@@ -88,7 +93,8 @@ public final class ClientAddress {
         byte[] b = a.get().getAddress();
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 8; i += 2) {
-            sb.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
+            sb.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff)))
+                    .append(':');
         }
         return sb.append(":/64").toString();
     }
@@ -115,7 +121,11 @@ public final class ClientAddress {
             String f = "";
             for (String pair : element.split(";")) {
                 int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).strip().toLowerCase(Locale.ROOT).equals("for")) {
+                if (eq > 0
+                        && pair.substring(0, eq)
+                                .strip()
+                                .toLowerCase(Locale.ROOT)
+                                .equals("for")) {
                     f = pair.substring(eq + 1).strip();
                 }
             }
@@ -165,7 +175,9 @@ public final class ClientAddress {
             } catch (NumberFormatException e) {
                 return Optional.empty();
             }
-            return bits < 0 || bits > max ? Optional.empty() : Optional.of(new Cidr(a.get().getAddress(), bits));
+            return bits < 0 || bits > max
+                    ? Optional.empty()
+                    : Optional.of(new Cidr(a.get().getAddress(), bits));
         }
 
         boolean contains(InetAddress a) {

@@ -14,8 +14,7 @@ import java.util.Optional;
  * other origin gets 204 without CORS headers, which the browser treats as a refusal.
  */
 final class Cors {
-    private Cors() {
-    }
+    private Cors() {}
 
     /** Adds CORS headers; returns true when the request was a preflight and has been answered. */
     static boolean handle(HttpSettings.Cors cors, RoutingRequest req, RoutingResponse res) {
@@ -31,8 +30,9 @@ final class Cors {
         boolean preflight = req.prologue().method() == Method.OPTIONS
                 && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
         if (allowed) {
-            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, cors.allowedOrigins().contains("*") && !cors.allowCredentials()
-                    ? "*" : origin.get());
+            res.header(
+                    HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN,
+                    cors.allowedOrigins().contains("*") && !cors.allowCredentials() ? "*" : origin.get());
             if (cors.allowCredentials()) {
                 res.header(HeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
             }
@@ -46,7 +46,9 @@ final class Cors {
         if (allowed) {
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, String.join(", ", cors.allowedMethods()));
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, String.join(", ", cors.allowedHeaders()));
-            res.header(HeaderNames.ACCESS_CONTROL_MAX_AGE, Long.toString(cors.maxAge().toSeconds()));
+            res.header(
+                    HeaderNames.ACCESS_CONTROL_MAX_AGE,
+                    Long.toString(cors.maxAge().toSeconds()));
         }
         res.status(Status.NO_CONTENT_204).send();
         return true;

@@ -4,6 +4,9 @@ import io.gatehouse.InvalidInputException;
 import io.gatehouse.cache.CacheException;
 import io.gatehouse.session.SessionConflictException;
 import io.gatehouse.session.SessionLimitExceededException;
+import io.gatehouse.store.StoreDurabilityException;
+import io.gatehouse.store.StoreException;
+import io.gatehouse.store.StoreFullException;
 import io.gatehouse.token.TokenRejectedException;
 import io.gatehouse.user.EmailTakenException;
 import io.gatehouse.user.FieldError;
@@ -11,9 +14,6 @@ import io.gatehouse.user.HashingBusyException;
 import io.gatehouse.user.InvalidUserInputException;
 import io.gatehouse.user.UnknownUserException;
 import io.gatehouse.user.UserStoreException;
-import io.gatehouse.store.StoreDurabilityException;
-import io.gatehouse.store.StoreException;
-import io.gatehouse.store.StoreFullException;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import java.util.LinkedHashMap;
@@ -34,8 +34,7 @@ import org.slf4j.LoggerFactory;
 final class Errors {
     private static final Logger log = LoggerFactory.getLogger(Errors.class);
 
-    private Errors() {
-    }
+    private Errors() {}
 
     static ProblemException toProblem(Throwable t) {
         if (t instanceof ProblemException p) {
@@ -49,44 +48,60 @@ final class Errors {
             return new ProblemException(Problem.typed("session-limit", 409, "Too many sessions", e.getMessage()));
         }
         if (t instanceof SessionConflictException e) {
-            return new ProblemException(Problem.typed("conflict", 409, "Conflict", e.getMessage()), Map.of("Retry-After", "1"));
+            return new ProblemException(
+                    Problem.typed("conflict", 409, "Conflict", e.getMessage()), Map.of("Retry-After", "1"));
         }
         if (t instanceof TokenRejectedException) {
-            return new ProblemException(Problem.of(401, "Unauthorized", "the token is not valid"),
+            return new ProblemException(
+                    Problem.of(401, "Unauthorized", "the token is not valid"),
                     Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
         }
         if (t instanceof InvalidUserInputException e) {
-            List<Map<String, String>> errors = e.errors().stream().map(Errors::field).toList();
-            return new ProblemException(Problem.typed("validation", 400, "Invalid request",
-                    "the request has invalid fields").with("errors", errors));
+            List<Map<String, String>> errors =
+                    e.errors().stream().map(Errors::field).toList();
+            return new ProblemException(
+                    Problem.typed("validation", 400, "Invalid request", "the request has invalid fields")
+                            .with("errors", errors));
         }
         if (t instanceof EmailTakenException) {
-            return new ProblemException(Problem.typed("email-taken", 409, "Email already registered",
-                    "a user with this email already exists"));
+            return new ProblemException(Problem.typed(
+                    "email-taken", 409, "Email already registered", "a user with this email already exists"));
         }
         if (t instanceof UnknownUserException) {
             return new ProblemException(Problem.of(404, "Not Found", "no such user"));
         }
         if (t instanceof StoreFullException) {
             log.warn("store full: {}", t.toString());
-            return new ProblemException(Problem.typed("store-full", 503, "Service Unavailable",
-                    "the store is out of memory and refused the write; nothing was changed, retry later"),
+            return new ProblemException(
+                    Problem.typed(
+                            "store-full",
+                            503,
+                            "Service Unavailable",
+                            "the store is out of memory and refused the write; nothing was changed, retry later"),
                     Map.of("Retry-After", "5"));
         }
         if (t instanceof StoreDurabilityException) {
             log.warn("write not confirmed by replicas: {}", t.toString());
-            return new ProblemException(Problem.typed("not-durable", 503, "Service Unavailable",
-                    "the change was not confirmed by enough replicas and is not acknowledged; retry later"),
+            return new ProblemException(
+                    Problem.typed(
+                            "not-durable",
+                            503,
+                            "Service Unavailable",
+                            "the change was not confirmed by enough replicas and is not acknowledged; retry later"),
                     Map.of("Retry-After", "1"));
         }
         if (t instanceof HashingBusyException) {
-            return new ProblemException(Problem.typed("busy", 503, "Service Unavailable",
-                    "the server is busy checking passwords; retry shortly"), Map.of("Retry-After", "1"));
+            return new ProblemException(
+                    Problem.typed(
+                            "busy", 503, "Service Unavailable", "the server is busy checking passwords; retry shortly"),
+                    Map.of("Retry-After", "1"));
         }
         if (t instanceof UserStoreException || t instanceof StoreException || t instanceof CacheException) {
             log.warn("backend unavailable: {}", t.toString());
-            return new ProblemException(Problem.typed("unavailable", 503, "Service Unavailable",
-                    "a backend store is unavailable; retry later"), Map.of("Retry-After", "1"));
+            return new ProblemException(
+                    Problem.typed(
+                            "unavailable", 503, "Service Unavailable", "a backend store is unavailable; retry later"),
+                    Map.of("Retry-After", "1"));
         }
         if (t instanceof RequestException e && e.status().code() < 500) {
             return new ProblemException(Problem.of(e.status().code(), e.status().reasonPhrase(), null));
@@ -97,8 +112,8 @@ final class Errors {
         // A bug (an IllegalArgumentException or IllegalStateException from anywhere, a ConfigException
         // after startup, ...): generic body, the stack trace in the log under the request id.
         log.error("unexpected error while handling a request", t);
-        return new ProblemException(Problem.of(500, "Internal Server Error",
-                "an unexpected error occurred; quote the request id when reporting it"));
+        return new ProblemException(Problem.of(
+                500, "Internal Server Error", "an unexpected error occurred; quote the request id when reporting it"));
     }
 
     private static Map<String, String> field(FieldError e) {

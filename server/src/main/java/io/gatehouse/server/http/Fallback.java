@@ -39,9 +39,15 @@ final class Fallback implements Handler {
             res.status(Status.NO_CONTENT_204).send();
             return;
         }
-        Responses.problem(req, res, Problem.of(405, "Method Not Allowed",
-                req.prologue().method().text().length() > 20 ? "this method is not allowed here"
-                        : req.prologue().method().text() + " is not allowed here; allowed: " + allowHeader),
+        Responses.problem(
+                req,
+                res,
+                Problem.of(
+                        405,
+                        "Method Not Allowed",
+                        req.prologue().method().text().length() > 20
+                                ? "this method is not allowed here"
+                                : req.prologue().method().text() + " is not allowed here; allowed: " + allowHeader),
                 Map.of("Allow", allowHeader));
     }
 }

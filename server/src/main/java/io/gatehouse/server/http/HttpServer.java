@@ -73,9 +73,11 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private static ConfigException cannotListen(HttpSettings settings) {
-        return new ConfigException(HttpSettings.PORT_KEY, "Cannot listen on " + settings.host() + ":"
-                + settings.port() + " (address in use or not available); free it or set "
-                + HttpSettings.HOST_KEY + " / " + HttpSettings.PORT_KEY);
+        return new ConfigException(
+                HttpSettings.PORT_KEY,
+                "Cannot listen on " + settings.host() + ":"
+                        + settings.port() + " (address in use or not available); free it or set "
+                        + HttpSettings.HOST_KEY + " / " + HttpSettings.PORT_KEY);
     }
 
     /** The port it listens on (the chosen one when configured as 0). */

@@ -33,8 +33,7 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Writes {@code body} as JSON with {@code status}. */
     public static void send(ServerResponse res, int status, String contentType, Object body) {
@@ -96,21 +95,24 @@ public final class Json {
     private static void requireJsonContentType(ServerRequest req) {
         Optional<HttpMediaType> type = req.headers().contentType();
         boolean json = type.map(t -> {
-            String sub = t.mediaType().subtype().toLowerCase(Locale.ROOT);
-            boolean jsonType = t.mediaType().type().equalsIgnoreCase("application")
-                    && (sub.equals("json") || sub.endsWith("+json"));
-            boolean utf8 = t.charset().map(c -> c.equalsIgnoreCase("utf-8")).orElse(true);
-            return jsonType && utf8;
-        }).orElse(false);
+                    String sub = t.mediaType().subtype().toLowerCase(Locale.ROOT);
+                    boolean jsonType = t.mediaType().type().equalsIgnoreCase("application")
+                            && (sub.equals("json") || sub.endsWith("+json"));
+                    boolean utf8 =
+                            t.charset().map(c -> c.equalsIgnoreCase("utf-8")).orElse(true);
+                    return jsonType && utf8;
+                })
+                .orElse(false);
         if (!json) {
-            throw new ProblemException(Problem.of(415, "Unsupported Media Type",
-                    "send the body as application/json (UTF-8)"), java.util.Map.of("Accept-Post", "application/json"));
+            throw new ProblemException(
+                    Problem.of(415, "Unsupported Media Type", "send the body as application/json (UTF-8)"),
+                    java.util.Map.of("Accept-Post", "application/json"));
         }
     }
 
     private static ProblemException tooLarge(long maxBytes) {
-        return new ProblemException(Problem.of(413, "Content Too Large",
-                "the request body is larger than " + maxBytes + " bytes"));
+        return new ProblemException(
+                Problem.of(413, "Content Too Large", "the request body is larger than " + maxBytes + " bytes"));
     }
 
     /** A required string member; 400 with the field named when absent or of another type. */
@@ -144,8 +146,8 @@ public final class Json {
 
     /** 400 naming one field, in the same shape as validation errors. */
     public static ProblemException invalidField(String field, String message) {
-        return new ProblemException(Problem.typed("validation", 400, "Invalid request",
-                "the request has invalid fields").with("errors",
-                java.util.List.of(java.util.Map.of("field", field, "message", message))));
+        return new ProblemException(
+                Problem.typed("validation", 400, "Invalid request", "the request has invalid fields")
+                        .with("errors", java.util.List.of(java.util.Map.of("field", field, "message", message))));
     }
 }

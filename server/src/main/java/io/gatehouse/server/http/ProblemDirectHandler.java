@@ -13,8 +13,12 @@ import io.helidon.http.Status;
  */
 final class ProblemDirectHandler implements DirectHandler {
     @Override
-    public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
-            ServerResponseHeaders headers, String message) {
+    public TransportResponse handle(
+            TransportRequest request,
+            EventType eventType,
+            Status status,
+            ServerResponseHeaders headers,
+            String message) {
         int code = status.code();
         String detail = switch (eventType) {
             case PAYLOAD_TOO_LARGE -> "the request body is too large";
@@ -24,14 +28,19 @@ final class ProblemDirectHandler implements DirectHandler {
         };
         byte[] body;
         try {
-            body = Json.MAPPER.writeValueAsBytes(Problem.of(code, status.reasonPhrase(), detail).body(null));
+            body = Json.MAPPER.writeValueAsBytes(
+                    Problem.of(code, status.reasonPhrase(), detail).body(null));
         } catch (JsonProcessingException e) {
             body = new byte[0];
         }
         headers.set(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
         headers.set(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
         headers.set(HeaderNames.CACHE_CONTROL, "no-store");
-        return TransportResponse.builder().status(status).headers(headers).entity(body)
-                .keepAlive(eventType.keepAlive()).build();
+        return TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .entity(body)
+                .keepAlive(eventType.keepAlive())
+                .build();
     }
 }

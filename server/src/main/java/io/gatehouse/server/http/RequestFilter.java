@@ -29,7 +29,8 @@ final class RequestFilter implements Filter {
     private static final HeaderName X_FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
     private static final Logger access = LoggerFactory.getLogger("io.gatehouse.server.access");
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
+    private static final Set<String> METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
 
     private final HttpSettings settings;
     private final RequestObserver observer;
@@ -42,13 +43,22 @@ final class RequestFilter implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
-        String requestId = req.headers().first(REQUEST_ID)
-                .filter(id -> CLIENT_ID.matcher(id).matches()).orElseGet(() -> UUID.randomUUID().toString());
-        Exchange exchange = new Exchange(requestId, settings.clientAddress().resolve(peer(req),
-                req.headers().values(FORWARDED), req.headers().values(X_FORWARDED_FOR)));
+        String requestId = req.headers()
+                .first(REQUEST_ID)
+                .filter(id -> CLIENT_ID.matcher(id).matches())
+                .orElseGet(() -> UUID.randomUUID().toString());
+        Exchange exchange = new Exchange(
+                requestId,
+                settings.clientAddress()
+                        .resolve(
+                                peer(req),
+                                req.headers().values(FORWARDED),
+                                req.headers().values(X_FORWARDED_FOR)));
         req.context().register(exchange);
         MDC.put(Exchange.MDC_REQUEST_ID, requestId);
-        String method = METHODS.contains(req.prologue().method().text()) ? req.prologue().method().text() : "OTHER";
+        String method = METHODS.contains(req.prologue().method().text())
+                ? req.prologue().method().text()
+                : "OTHER";
         try {
             res.header(REQUEST_ID, requestId);
             securityHeaders(res);
@@ -62,9 +72,17 @@ final class RequestFilter implements Filter {
             int status = res.status().code();
             observer.completed(method, exchange.route(), status, nanos);
             // A path parameter can be a session id (a bearer secret in the session model): log the template.
-            String path = exchange.route().indexOf('{') >= 0 ? exchange.route() : req.path().rawPath();
-            access.info("{} {} {}", method, path.length() > 200 ? path.substring(0, 200) + "..." : path, status,
-                    kv("route", exchange.route()), kv("status", status), kv("duration_ms", nanos / 1_000_000.0));
+            String path = exchange.route().indexOf('{') >= 0
+                    ? exchange.route()
+                    : req.path().rawPath();
+            access.info(
+                    "{} {} {}",
+                    method,
+                    path.length() > 200 ? path.substring(0, 200) + "..." : path,
+                    status,
+                    kv("route", exchange.route()),
+                    kv("status", status),
+                    kv("duration_ms", nanos / 1_000_000.0));
             MDC.remove(Exchange.MDC_REQUEST_ID);
             MDC.remove(Exchange.MDC_USER_ID);
         }
@@ -90,7 +108,9 @@ final class RequestFilter implements Filter {
         // a route that can be cached (the OpenAPI document) says so itself.
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         if (!settings.hstsMaxAge().isZero()) {
-            res.header(HeaderNames.STRICT_TRANSPORT_SECURITY, "max-age=" + settings.hstsMaxAge().toSeconds());
+            res.header(
+                    HeaderNames.STRICT_TRANSPORT_SECURITY,
+                    "max-age=" + settings.hstsMaxAge().toSeconds());
         }
     }
 }

@@ -23,8 +23,7 @@ public final class Routes {
      * @param method   upper-case HTTP method
      * @param template the path with {@code {name}} segments, as registered
      */
-    public record Route(String method, String template) {
-    }
+    public record Route(String method, String template) {}
 
     private final HttpRouting.Builder routing;
     private final List<Route> routes = new ArrayList<>();

@@ -47,17 +47,28 @@ final class CacheMetrics {
         counter("gatehouse.cache.requests", name, "result", "miss", "Cache reads by result", CacheStats::misses);
         counter("gatehouse.cache.loads", name, "result", "success", "Loader runs by result", CacheStats::loads);
         counter("gatehouse.cache.loads", name, "result", "failure", "Loader runs by result", CacheStats::loadFailures);
-        counter("gatehouse.cache.errors", name, null, null, "Store errors and unreadable values met by reads",
+        counter(
+                "gatehouse.cache.errors",
+                name,
+                null,
+                null,
+                "Store errors and unreadable values met by reads",
                 CacheStats::errors);
-        FunctionCounter.builder("gatehouse.cache.load.duration", this,
+        FunctionCounter.builder(
+                        "gatehouse.cache.load.duration",
+                        this,
                         m -> m.stat(name, s -> s.loadTime().toNanos() / (double) TimeUnit.SECONDS.toNanos(1)))
-                .description("Time spent in loaders").baseUnit("seconds").tag("cache", name).register(registry);
+                .description("Time spent in loaders")
+                .baseUnit("seconds")
+                .tag("cache", name)
+                .register(registry);
     }
 
-    private void counter(String meter, String cache, String tag, String value, String description,
-                         ToDoubleFunction<CacheStats> f) {
+    private void counter(
+            String meter, String cache, String tag, String value, String description, ToDoubleFunction<CacheStats> f) {
         FunctionCounter.Builder<CacheMetrics> b = FunctionCounter.builder(meter, this, m -> m.stat(cache, f))
-                .description(description).tag("cache", cache);
+                .description(description)
+                .tag("cache", cache);
         if (tag != null) {
             b.tag(tag, value);
         }

@@ -10,6 +10,7 @@ import io.gatehouse.ratelimit.LockoutStatus;
 import io.gatehouse.ratelimit.RateLimitListener;
 import io.gatehouse.session.CleanupBatch;
 import io.gatehouse.session.EndReason;
+import io.gatehouse.session.ScheduledCleanup;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionListener;
 import io.gatehouse.session.SessionStore;
@@ -19,7 +20,6 @@ import io.gatehouse.token.Revocation;
 import io.gatehouse.token.RevocationKind;
 import io.gatehouse.token.TokenEventListener;
 import io.gatehouse.token.TokenService;
-import io.gatehouse.session.ScheduledCleanup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -62,9 +62,12 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
     public CapabilityMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (RevocationKind k : RevocationKind.values()) {
-            revocations.put(k, Counter.builder("gatehouse.token.revocations")
-                    .description("Revocations written by this instance, by kind")
-                    .tag("kind", label(k)).register(registry));
+            revocations.put(
+                    k,
+                    Counter.builder("gatehouse.token.revocations")
+                            .description("Revocations written by this instance, by kind")
+                            .tag("kind", label(k))
+                            .register(registry));
         }
         // Every lockout series exists from the start at 0, so Prometheus's increase() sees the first one.
         for (String dimension : List.of("account", "ip-account", "ip")) {
@@ -73,25 +76,31 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
             }
         }
         cleanupUsers = Counter.builder("gatehouse.sessions.cleanup.users")
-                .description("Users examined by session cleanup passes run in this process").register(registry);
+                .description("Users examined by session cleanup passes run in this process")
+                .register(registry);
         cleanupRemoved = Counter.builder("gatehouse.sessions.cleanup.removed")
                 .description("Expired session entries removed by session cleanup passes run in this process")
                 .register(registry);
         reuseFirst = reuse(registry, true);
         reuseRepeated = reuse(registry, false);
         sessionsCreated = Counter.builder("gatehouse.sessions.started")
-                .description("Sessions created by this instance").register(registry);
+                .description("Sessions created by this instance")
+                .register(registry);
         for (EndReason r : EndReason.values()) {
-            sessionsEnded.put(r, Counter.builder("gatehouse.sessions.ended")
-                    .description("Sessions ended by this instance, by reason (expiry is not reported)")
-                    .tag("reason", label(r)).register(registry));
+            sessionsEnded.put(
+                    r,
+                    Counter.builder("gatehouse.sessions.ended")
+                            .description("Sessions ended by this instance, by reason (expiry is not reported)")
+                            .tag("reason", label(r))
+                            .register(registry));
         }
     }
 
     private static Counter reuse(MeterRegistry registry, boolean first) {
         return Counter.builder("gatehouse.token.reuse.detections")
                 .description("Rotated refresh tokens presented again after the grace window (family revoked)")
-                .tag("first", Boolean.toString(first)).register(registry);
+                .tag("first", Boolean.toString(first))
+                .register(registry);
     }
 
     // ------------------------------------------------------------------ listener hooks
@@ -129,8 +138,11 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
     }
 
     private Counter lockouts(String dimension, boolean permanent) {
-        return Counter.builder("gatehouse.lockouts").description("Login lockouts started, by counter dimension")
-                .tag("dimension", dimension).tag("permanent", Boolean.toString(permanent)).register(registry);
+        return Counter.builder("gatehouse.lockouts")
+                .description("Login lockouts started, by counter dimension")
+                .tag("dimension", dimension)
+                .tag("permanent", Boolean.toString(permanent))
+                .register(registry);
     }
 
     @Override
@@ -140,8 +152,9 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
 
     @Override
     public void decided(Decision d) {
-        decisions.computeIfAbsent(d.policy(), this::decisionCounters)[d.allowed() ? 0 : 1][d.source().ordinal()]
-                .increment();
+        decisions
+                .computeIfAbsent(d.policy(), this::decisionCounters)[d.allowed() ? 0 : 1][
+                d.source().ordinal()].increment();
     }
 
     private Counter[][] decisionCounters(String policy) {
@@ -176,8 +189,10 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
 
     /** {@code gatehouse.sessions.active}: sessions seen alive within the idle timeout of {@code sessions}. */
     public void bind(SessionStore sessions) {
-        Cache<String, Boolean> a = Caffeine.newBuilder().expireAfterAccess(sessions.settings().idleTimeout())
-                .maximumSize(ACTIVE_CAP).build();
+        Cache<String, Boolean> a = Caffeine.newBuilder()
+                .expireAfterAccess(sessions.settings().idleTimeout())
+                .maximumSize(ACTIVE_CAP)
+                .build();
         Gauge.builder("gatehouse.sessions.active", a, c -> {
                     c.cleanUp();
                     return c.estimatedSize();
@@ -190,28 +205,45 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
     /** Counters of the scheduled session cleanup ({@code gatehouse.sessions.cleanup-interval}) on this instance. */
     public void bind(ScheduledCleanup cleanup) {
         FunctionCounter.builder("gatehouse.sessions.cleanup.runs", cleanup, ScheduledCleanup::runs)
-                .description("Cleanup passes this instance ran").register(registry);
+                .description("Cleanup passes this instance ran")
+                .register(registry);
         FunctionCounter.builder("gatehouse.sessions.cleanup.skipped", cleanup, ScheduledCleanup::skipped)
-                .description("Cleanup ticks skipped because another instance held the lease").register(registry);
+                .description("Cleanup ticks skipped because another instance held the lease")
+                .register(registry);
         // Users visited and entries removed: gatehouse.sessions.cleanup.users/.removed, counted by cleanedUp.
     }
 
     /** Gauges of the revocation state this instance mirrors and of the link that keeps it current. */
     public void bind(TokenService tokens) {
         for (RevocationKind k : RevocationKind.values()) {
-            Gauge.builder("gatehouse.token.revocation.entries", tokens,
+            Gauge.builder(
+                            "gatehouse.token.revocation.entries",
+                            tokens,
                             t -> t.revocationStats().counts().getOrDefault(k, 0L))
                     .description("Live revocation entries in this instance's mirror, by kind")
-                    .tag("kind", label(k)).register(registry);
+                    .tag("kind", label(k))
+                    .register(registry);
         }
-        Gauge.builder("gatehouse.token.revocation.link.status", tokens, t -> level(t.revocationHealth().status()))
-                .description("Revocation link: 0 healthy, 1 degraded (stale but within budget or fail-open), 2 unhealthy")
+        Gauge.builder(
+                        "gatehouse.token.revocation.link.status",
+                        tokens,
+                        t -> level(t.revocationHealth().status()))
+                .description(
+                        "Revocation link: 0 healthy, 1 degraded (stale but within budget or fail-open), 2 unhealthy")
                 .register(registry);
-        Gauge.builder("gatehouse.token.revocation.age", tokens, t -> t.revocationHealth().age().toNanos() / 1e9)
+        Gauge.builder(
+                        "gatehouse.token.revocation.age",
+                        tokens,
+                        t -> t.revocationHealth().age().toNanos() / 1e9)
                 .description("Revocation link lag: how old this instance's revocation state may be")
-                .baseUnit("seconds").register(registry);
-        FunctionCounter.builder("gatehouse.token.revocation.resyncs", tokens, t -> t.revocationHealth().resyncs())
-                .description("Full reloads of the revocation state (the first load counts; more mean the stream lost entries)")
+                .baseUnit("seconds")
+                .register(registry);
+        FunctionCounter.builder(
+                        "gatehouse.token.revocation.resyncs",
+                        tokens,
+                        t -> t.revocationHealth().resyncs())
+                .description(
+                        "Full reloads of the revocation state (the first load counts; more mean the stream lost entries)")
                 .register(registry);
     }
 
@@ -219,21 +251,36 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
     public void bind(SecurityEvents events) {
         eventCounter(events, "recorded", "Events accepted for recording", EventStats::recorded);
         eventCounter(events, "stored", "Events written to the store", EventStats::stored);
-        eventCounter(events, "spooled", "Events written to the local spool (queue full or store down)", EventStats::spooled);
+        eventCounter(
+                events, "spooled", "Events written to the local spool (queue full or store down)", EventStats::spooled);
         eventCounter(events, "dropped", "Events lost (spool full or unreadable)", EventStats::dropped);
-        eventCounter(events, "sampled.out", "Rate-limit events not recorded because of sampling", EventStats::sampledOut);
-        eventCounter(events, "expired", "Events older than the retention when they reached the store", EventStats::expired);
-        eventCounter(events, "archived", "Events written to the PostgreSQL archive (gatehouse.events.archive.url)", EventStats::archived);
-        eventCounter(events, "archive.dropped", "Events the archive could not take (its queue was full)", EventStats::archiveDropped);
+        eventCounter(
+                events, "sampled.out", "Rate-limit events not recorded because of sampling", EventStats::sampledOut);
+        eventCounter(
+                events, "expired", "Events older than the retention when they reached the store", EventStats::expired);
+        eventCounter(
+                events,
+                "archived",
+                "Events written to the PostgreSQL archive (gatehouse.events.archive.url)",
+                EventStats::archived);
+        eventCounter(
+                events,
+                "archive.dropped",
+                "Events the archive could not take (its queue was full)",
+                EventStats::archiveDropped);
         Gauge.builder("gatehouse.events.queued", events, e -> e.stats().queued())
-                .description("Events waiting in memory to be stored").register(registry);
+                .description("Events waiting in memory to be stored")
+                .register(registry);
         Gauge.builder("gatehouse.events.spool", events, e -> e.stats().spoolBytes())
-                .description("Bytes of the spool file not yet replayed").baseUnit("bytes").register(registry);
+                .description("Bytes of the spool file not yet replayed")
+                .baseUnit("bytes")
+                .register(registry);
     }
 
     private void eventCounter(SecurityEvents events, String name, String description, ToLongFunction<EventStats> f) {
         FunctionCounter.builder("gatehouse.events." + name, events, e -> f.applyAsLong(e.stats()))
-                .description(description).register(registry);
+                .description(description)
+                .register(registry);
     }
 
     static int level(HealthStatus status) {

@@ -37,20 +37,23 @@ public final class RedisMetrics implements RedisCommandListener {
     @Override
     public void completed(String target, String command, long nanos) {
         timers.computeIfAbsent(target, t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(command, c -> Timer.builder("gatehouse.redis.commands")
-                        .description("Redis command latency, write to decoded reply, per target and command")
-                        .tag("target", target)
-                        .tag("command", c)
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
-                        .maximumExpectedValue(Duration.ofSeconds(2))
-                        .register(registry))
+                .computeIfAbsent(
+                        command,
+                        c -> Timer.builder("gatehouse.redis.commands")
+                                .description("Redis command latency, write to decoded reply, per target and command")
+                                .tag("target", target)
+                                .tag("command", c)
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1).dividedBy(20))
+                                .maximumExpectedValue(Duration.ofSeconds(2))
+                                .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void failed(String target, StoreException error) {
-        registry.counter("gatehouse.redis.errors", "target", target, "error", kind(error)).increment();
+        registry.counter("gatehouse.redis.errors", "target", target, "error", kind(error))
+                .increment();
     }
 
     /** A short, bounded label: full (out of memory), durability, timeout, unavailable, script, command. */
@@ -72,8 +75,9 @@ public final class RedisMetrics implements RedisCommandListener {
 
     /** Gauges the circuit state of every deployment {@code stores} connects to. */
     public void bindCircuits(Stores stores) {
-        stores.circuits().forEach((target, state) ->
-                Gauge.builder("gatehouse.redis.circuit.open", state, x -> x.get() == CircuitState.OPEN ? 1 : 0)
+        stores.circuits()
+                .forEach((target, state) -> Gauge.builder(
+                                "gatehouse.redis.circuit.open", state, x -> x.get() == CircuitState.OPEN ? 1 : 0)
                         .description("1 while the target's circuit breaker is open (calls fail fast), else 0")
                         .tag("target", target)
                         // The supplier lives only here: a weak reference (the default) would let it be collected.

@@ -17,16 +17,24 @@ import java.util.stream.Collectors;
 final class AuthClient implements AutoCloseable {
     /** Where the server keeps sessions, tokens, limits, cache and events. */
     enum Store {
-        MEMORY, REDIS;
+        MEMORY,
+        REDIS;
 
         Map<String, String> config() {
             if (this == MEMORY) {
                 return Map.of();
             }
-            return Map.of("gatehouse.redis.url", SharedRedis.standalone().url(),
-                    "gatehouse.sessions.mac-key", "YXV0aC10ZXN0LW1hYy1rZXktMDEyMzQ1Njc4OWFiY2RlZg==",
-                    "gatehouse.sessions.device-key", "YXV0aC10ZXN0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFi",
-                    "gatehouse.redis.command-timeout", "5s", "gatehouse.redis.connect-timeout", "10s");
+            return Map.of(
+                    "gatehouse.redis.url",
+                    SharedRedis.standalone().url(),
+                    "gatehouse.sessions.mac-key",
+                    "YXV0aC10ZXN0LW1hYy1rZXktMDEyMzQ1Njc4OWFiY2RlZg==",
+                    "gatehouse.sessions.device-key",
+                    "YXV0aC10ZXN0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFi",
+                    "gatehouse.redis.command-timeout",
+                    "5s",
+                    "gatehouse.redis.connect-timeout",
+                    "10s");
         }
     }
 
@@ -64,8 +72,8 @@ final class AuthClient implements AutoCloseable {
     /** Registers a new user with a unique email; returns the email. */
     String registerUser() {
         String email = "u-" + UUID.randomUUID() + "@example.com";
-        HttpResponse<String> r = postJson("/api/v1/auth/register",
-                "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null);
+        HttpResponse<String> r = postJson(
+                "/api/v1/auth/register", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null);
         if (r.statusCode() != 201) {
             throw new AssertionError("register: " + r.statusCode() + " " + r.body());
         }
@@ -78,8 +86,8 @@ final class AuthClient implements AutoCloseable {
     }
 
     JsonNode login(String email, String password) {
-        HttpResponse<String> r = postJson("/api/v1/auth/login",
-                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}", null);
+        HttpResponse<String> r =
+                postJson("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}", null);
         if (r.statusCode() != 200) {
             throw new AssertionError("login: " + r.statusCode() + " " + r.body());
         }
@@ -87,7 +95,8 @@ final class AuthClient implements AutoCloseable {
     }
 
     HttpResponse<String> postJson(String path, String json, String bearer) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
@@ -96,7 +105,8 @@ final class AuthClient implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String bearer) {
-        return server.send(HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + bearer)
+        return server.send(HttpRequest.newBuilder(server.uri(path))
+                .header("Authorization", "Bearer " + bearer)
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
@@ -109,13 +119,16 @@ final class AuthClient implements AutoCloseable {
     }
 
     HttpResponse<String> delete(String path, String bearer) {
-        return server.send(HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + bearer).DELETE());
+        return server.send(HttpRequest.newBuilder(server.uri(path))
+                .header("Authorization", "Bearer " + bearer)
+                .DELETE());
     }
 
     /** A form POST; {@code authorization} is a whole header value or null. */
     HttpResponse<String> form(String path, Map<String, String> params, String authorization) {
         String body = params.entrySet().stream()
-                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&"));
         return formRaw(path, body, authorization);
     }
 

@@ -54,58 +54,91 @@ class ClientRegistryTest {
     void sha256SecretsAuthenticateWithTheirScopes() {
         String secret = ClientRegistry.generateSecret();
         assertThat(secret).hasSize(43);
-        ClientRegistry registry = ClientRegistry.fromConfig(GatehouseConfig.builder()
-                .set("gatehouse.server.clients", "gw, ops")
-                .set("gatehouse.server.client.gw.secret-hash", ClientRegistry.hashSecret(secret))
-                .set("gatehouse.server.client.gw.scopes", "introspect revoke")
-                .set("gatehouse.server.client.ops.secret-hash", ClientRegistry.hashSecret("other"))
-                .set("gatehouse.server.client.ops.scopes", "admin").build(), clock);
+        ClientRegistry registry = ClientRegistry.fromConfig(
+                GatehouseConfig.builder()
+                        .set("gatehouse.server.clients", "gw, ops")
+                        .set("gatehouse.server.client.gw.secret-hash", ClientRegistry.hashSecret(secret))
+                        .set("gatehouse.server.client.gw.scopes", "introspect revoke")
+                        .set("gatehouse.server.client.ops.secret-hash", ClientRegistry.hashSecret("other"))
+                        .set("gatehouse.server.client.ops.scopes", "admin")
+                        .build(),
+                clock);
         OAuthClient gw = registry.authenticate(new ClientCredentials("gw", secret));
         assertThat(gw.id()).isEqualTo("gw");
         assertThat(gw.scopes()).containsExactlyInAnyOrder("introspect", "revoke");
-        assertThat(registry.authenticate(new ClientCredentials("ops", "other")).hasScope("admin")).isTrue();
+        assertThat(registry.authenticate(new ClientCredentials("ops", "other")).hasScope("admin"))
+                .isTrue();
         assertThatThrownBy(() -> registry.authenticate(new ClientCredentials("gw", secret + "x")))
-                .isInstanceOf(InvalidClientException.class).hasMessage("client authentication failed");
+                .isInstanceOf(InvalidClientException.class)
+                .hasMessage("client authentication failed");
         assertThatThrownBy(() -> registry.authenticate(new ClientCredentials("nobody", secret)))
-                .isInstanceOf(InvalidClientException.class).hasMessage("client authentication failed");
+                .isInstanceOf(InvalidClientException.class)
+                .hasMessage("client authentication failed");
         assertThatThrownBy(() -> registry.authenticate(new ClientCredentials("gw", "other")))
                 .isInstanceOf(InvalidClientException.class);
     }
 
     @Test
     void argon2SecretsAreVerifiedAndRememberedForTheCacheTtlOnly() {
-        String hash = Password.hash("a human chosen secret").addRandomSalt(16)
-                .with(Argon2Function.getInstance(256, 1, 1, 32, Argon2.ID, Argon2Function.ARGON2_VERSION_13)).getResult();
-        ClientRegistry registry = ClientRegistry.fromConfig(GatehouseConfig.builder()
-                .set("gatehouse.server.clients", "legacy")
-                .set("gatehouse.server.client.legacy.secret-hash", hash)
-                .set("gatehouse.server.client.legacy.scopes", "introspect")
-                .set("gatehouse.server.client-cache-ttl", "1m").build(), clock);
-        assertThat(registry.authenticate(new ClientCredentials("legacy", "a human chosen secret")).id()).isEqualTo("legacy");
+        String hash = Password.hash("a human chosen secret")
+                .addRandomSalt(16)
+                .with(Argon2Function.getInstance(256, 1, 1, 32, Argon2.ID, Argon2Function.ARGON2_VERSION_13))
+                .getResult();
+        ClientRegistry registry = ClientRegistry.fromConfig(
+                GatehouseConfig.builder()
+                        .set("gatehouse.server.clients", "legacy")
+                        .set("gatehouse.server.client.legacy.secret-hash", hash)
+                        .set("gatehouse.server.client.legacy.scopes", "introspect")
+                        .set("gatehouse.server.client-cache-ttl", "1m")
+                        .build(),
+                clock);
+        assertThat(registry.authenticate(new ClientCredentials("legacy", "a human chosen secret"))
+                        .id())
+                .isEqualTo("legacy");
         // A remembered verification does not let another secret in.
         assertThatThrownBy(() -> registry.authenticate(new ClientCredentials("legacy", "a human chosen secreT")))
                 .isInstanceOf(InvalidClientException.class);
         clock.advance(Duration.ofMinutes(2));
-        assertThat(registry.authenticate(new ClientCredentials("legacy", "a human chosen secret")).id()).isEqualTo("legacy");
+        assertThat(registry.authenticate(new ClientCredentials("legacy", "a human chosen secret"))
+                        .id())
+                .isEqualTo("legacy");
     }
 
     @Test
     void badConfigurationNamesTheKey() {
-        assertThatThrownBy(() -> ClientRegistry.fromConfig(GatehouseConfig.builder()
-                .set("gatehouse.server.clients", "gw").build(), clock))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("gatehouse.server.client.gw.secret-hash");
-        assertThatThrownBy(() -> ClientRegistry.fromConfig(GatehouseConfig.builder()
-                .set("gatehouse.server.clients", "gw")
-                .set("gatehouse.server.client.gw.secret-hash", "plaintext-secret").build(), clock))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("sha256:").hasMessageNotContaining("plaintext-secret");
-        assertThatThrownBy(() -> ClientRegistry.fromConfig(GatehouseConfig.builder()
-                .set("gatehouse.server.clients", "g w").build(), clock))
+        assertThatThrownBy(() -> ClientRegistry.fromConfig(
+                        GatehouseConfig.builder()
+                                .set("gatehouse.server.clients", "gw")
+                                .build(),
+                        clock))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gatehouse.server.client.gw.secret-hash");
+        assertThatThrownBy(() -> ClientRegistry.fromConfig(
+                        GatehouseConfig.builder()
+                                .set("gatehouse.server.clients", "gw")
+                                .set("gatehouse.server.client.gw.secret-hash", "plaintext-secret")
+                                .build(),
+                        clock))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sha256:")
+                .hasMessageNotContaining("plaintext-secret");
+        assertThatThrownBy(() -> ClientRegistry.fromConfig(
+                        GatehouseConfig.builder()
+                                .set("gatehouse.server.clients", "g w")
+                                .build(),
+                        clock))
                 .isInstanceOf(ConfigException.class);
-        assertThatThrownBy(() -> ClientRegistry.fromConfig(GatehouseConfig.builder()
-                .set("gatehouse.server.clients", "gw")
-                .set("gatehouse.server.client.gw.secret-hash", ClientRegistry.hashSecret("x"))
-                .set("gatehouse.server.client.gw.scopes", "Admin!").build(), clock))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("scopes");
-        assertThat(ClientRegistry.fromConfig(GatehouseConfig.builder().build(), clock).isEmpty()).isTrue();
+        assertThatThrownBy(() -> ClientRegistry.fromConfig(
+                        GatehouseConfig.builder()
+                                .set("gatehouse.server.clients", "gw")
+                                .set("gatehouse.server.client.gw.secret-hash", ClientRegistry.hashSecret("x"))
+                                .set("gatehouse.server.client.gw.scopes", "Admin!")
+                                .build(),
+                        clock))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("scopes");
+        assertThat(ClientRegistry.fromConfig(GatehouseConfig.builder().build(), clock)
+                        .isEmpty())
+                .isTrue();
     }
 }

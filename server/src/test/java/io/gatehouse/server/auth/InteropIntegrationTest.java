@@ -41,26 +41,36 @@ class InteropIntegrationTest {
             port = s.getLocalPort();
         }
         String issuer = "http://127.0.0.1:" + port;
-        try (AuthClient api = AuthClient.start(AuthClient.Store.MEMORY, dataDir, Map.of(
-                "gatehouse.server.port", Integer.toString(port), "gatehouse.server.public-url", issuer))) {
+        try (AuthClient api = AuthClient.start(
+                AuthClient.Store.MEMORY,
+                dataDir,
+                Map.of("gatehouse.server.port", Integer.toString(port), "gatehouse.server.public-url", issuer))) {
             JsonNode tokens = api.login(api.registerUser());
             String access = tokens.path("access_token").asText();
 
             // Standard discovery (RFC 8414 §3): /.well-known/oauth-authorization-server under the issuer.
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(issuer + "/.well-known/oauth-authorization-server")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(issuer + "/.well-known/oauth-authorization-server"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             JsonNode metadata = TestServer.json(r);
             assertThat(metadata.path("issuer").asText()).isEqualTo(issuer);
 
-            JWKSource<SecurityContext> keys = JWKSourceBuilder.create(URI.create(metadata.path("jwks_uri").asText()).toURL())
-                    .retrying(true).build();
+            JWKSource<SecurityContext> keys = JWKSourceBuilder.create(
+                            URI.create(metadata.path("jwks_uri").asText()).toURL())
+                    .retrying(true)
+                    .build();
             Set<JWSAlgorithm> algs = new HashSet<>();
-            metadata.path("access_token_signing_alg_values_supported").forEach(a -> algs.add(JWSAlgorithm.parse(a.asText())));
+            metadata.path("access_token_signing_alg_values_supported")
+                    .forEach(a -> algs.add(JWSAlgorithm.parse(a.asText())));
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
             processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT));
             processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algs, keys));
             processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
-                    new JWTClaimsSet.Builder().issuer(metadata.path("issuer").asText()).build(),
+                    new JWTClaimsSet.Builder()
+                            .issuer(metadata.path("issuer").asText())
+                            .build(),
                     Set.of("sub", "exp", "iat", "jti")));
 
             JWTClaimsSet claims = processor.process(access, null);
@@ -73,7 +83,8 @@ class InteropIntegrationTest {
             String forged = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + "AA." + parts[2];
             assertThatThrownBy(() -> processor.process(forged, null)).isInstanceOf(Exception.class);
             // The refresh token is opaque: not even a JWT to a resource server (nothing to verify with the JWKS).
-            assertThatThrownBy(() -> processor.process(tokens.path("refresh_token").asText(), null))
+            assertThatThrownBy(
+                            () -> processor.process(tokens.path("refresh_token").asText(), null))
                     .isInstanceOfAny(BadJOSEException.class, java.text.ParseException.class);
         }
     }

@@ -8,8 +8,7 @@ import java.util.Base64;
 
 /** Reads a JWT's header and claims without verifying (tests look at what the server issued). */
 final class JwtParts {
-    private JwtParts() {
-    }
+    private JwtParts() {}
 
     static JsonNode header(String jwt) {
         return part(jwt, 0);

@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class OAuthIntegrationTest {
     static final ClientCredentials GATEWAY = new ClientCredentials("gateway", ClientRegistry.generateSecret());
     /** An id and a secret with every character RFC 6749 §2.3.1's form-encoding exists for. */
-    static final ClientCredentials ODD = new ClientCredentials("svc:reporting+eu@example.com", "s3cr:t %+&=/é€ ünïcode");
+    static final ClientCredentials ODD =
+            new ClientCredentials("svc:reporting+eu@example.com", "s3cr:t %+&=/é€ ünïcode");
+
     static final ClientCredentials NO_SCOPE = new ClientCredentials("plain", ClientRegistry.generateSecret());
 
     @Parameter
@@ -54,8 +56,10 @@ class OAuthIntegrationTest {
     @Test
     void passwordGrantAnswersRfc6749Section51WithoutCaching() {
         String email = api.registerUser();
-        HttpResponse<String> r = api.form("/oauth2/token", Map.of("grant_type", "password", "username", email,
-                "password", AuthClient.PASSWORD), null);
+        HttpResponse<String> r = api.form(
+                "/oauth2/token",
+                Map.of("grant_type", "password", "username", email, "password", AuthClient.PASSWORD),
+                null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
@@ -63,42 +67,94 @@ class OAuthIntegrationTest {
         JsonNode t = TestServer.json(r);
         assertThat(t.path("token_type").asText()).isEqualTo("Bearer");
         assertThat(t.path("expires_in").asLong()).isPositive();
-        assertThat(api.get("/api/v1/me", t.path("access_token").asText()).statusCode()).isEqualTo(200);
+        assertThat(api.get("/api/v1/me", t.path("access_token").asText()).statusCode())
+                .isEqualTo(200);
 
-        HttpResponse<String> refreshed = api.form("/oauth2/token", Map.of("grant_type", "refresh_token",
-                "refresh_token", t.path("refresh_token").asText()), GATEWAY.toBasicHeader());
+        HttpResponse<String> refreshed = api.form(
+                "/oauth2/token",
+                Map.of(
+                        "grant_type",
+                        "refresh_token",
+                        "refresh_token",
+                        t.path("refresh_token").asText()),
+                GATEWAY.toBasicHeader());
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
-        assertThat(TestServer.json(refreshed).path("refresh_token").asText()).isNotEqualTo(t.path("refresh_token").asText());
+        assertThat(TestServer.json(refreshed).path("refresh_token").asText())
+                .isNotEqualTo(t.path("refresh_token").asText());
     }
 
     @Test
     void tokenEndpointErrorsAreRfc6749Section52() {
         String email = api.registerUser();
         Problems.assertOAuthError(api.form("/oauth2/token", Map.of("username", email), null), 400, "invalid_request");
-        Problems.assertOAuthError(api.form("/oauth2/token", Map.of("grant_type", "client_credentials"), null), 400,
+        Problems.assertOAuthError(
+                api.form("/oauth2/token", Map.of("grant_type", "client_credentials"), null),
+                400,
                 "unsupported_grant_type");
-        Problems.assertOAuthError(api.form("/oauth2/token", Map.of("grant_type", "password", "username", email,
-                "password", "wrong password"), null), 400, "invalid_grant");
-        Problems.assertOAuthError(api.form("/oauth2/token", Map.of("grant_type", "password", "username", email), null),
-                400, "invalid_request");
-        Problems.assertOAuthError(api.form("/oauth2/token", Map.of("grant_type", "refresh_token", "refresh_token",
-                "not.a.token"), null), 400, "invalid_grant");
-        Problems.assertOAuthError(api.formRaw("/oauth2/token", "grant_type=password&grant_type=refresh_token", null),
-                400, "invalid_request");
-        Problems.assertOAuthError(api.formRaw("/oauth2/token", "grant_type=%zz", null), 400, "invalid_request");
-        Problems.assertOAuthError(api.postJson("/oauth2/token", "{\"grant_type\":\"password\"}", null), 400,
+        Problems.assertOAuthError(
+                api.form(
+                        "/oauth2/token",
+                        Map.of("grant_type", "password", "username", email, "password", "wrong password"),
+                        null),
+                400,
+                "invalid_grant");
+        Problems.assertOAuthError(
+                api.form("/oauth2/token", Map.of("grant_type", "password", "username", email), null),
+                400,
                 "invalid_request");
+        Problems.assertOAuthError(
+                api.form("/oauth2/token", Map.of("grant_type", "refresh_token", "refresh_token", "not.a.token"), null),
+                400,
+                "invalid_grant");
+        Problems.assertOAuthError(
+                api.formRaw("/oauth2/token", "grant_type=password&grant_type=refresh_token", null),
+                400,
+                "invalid_request");
+        Problems.assertOAuthError(api.formRaw("/oauth2/token", "grant_type=%zz", null), 400, "invalid_request");
+        Problems.assertOAuthError(
+                api.postJson("/oauth2/token", "{\"grant_type\":\"password\"}", null), 400, "invalid_request");
         // Client authentication is optional here, but presented credentials must be right.
-        Problems.assertOAuthError(api.form("/oauth2/token", Map.of("grant_type", "password", "username", email,
-                "password", AuthClient.PASSWORD), new ClientCredentials("gateway", "wrong").toBasicHeader()), 401,
+        Problems.assertOAuthError(
+                api.form(
+                        "/oauth2/token",
+                        Map.of("grant_type", "password", "username", email, "password", AuthClient.PASSWORD),
+                        new ClientCredentials("gateway", "wrong").toBasicHeader()),
+                401,
                 "invalid_client");
-        Problems.assertOAuthError(api.form("/oauth2/token", Map.of("grant_type", "password", "username", email,
-                "password", AuthClient.PASSWORD, "client_id", "gateway"), null), 401, "invalid_client");
-        Problems.assertOAuthError(api.form("/oauth2/token", Map.of("grant_type", "password", "username", email,
-                "password", AuthClient.PASSWORD, "client_id", "gateway", "client_secret", GATEWAY.secret()),
-                GATEWAY.toBasicHeader()), 400, "invalid_request");
-        Problems.assertOAuthError(api.form("/oauth2/token", Map.of("grant_type", "password"), "Basic !!!"), 401,
+        Problems.assertOAuthError(
+                api.form(
+                        "/oauth2/token",
+                        Map.of(
+                                "grant_type",
+                                "password",
+                                "username",
+                                email,
+                                "password",
+                                AuthClient.PASSWORD,
+                                "client_id",
+                                "gateway"),
+                        null),
+                401,
                 "invalid_client");
+        Problems.assertOAuthError(
+                api.form(
+                        "/oauth2/token",
+                        Map.of(
+                                "grant_type",
+                                "password",
+                                "username",
+                                email,
+                                "password",
+                                AuthClient.PASSWORD,
+                                "client_id",
+                                "gateway",
+                                "client_secret",
+                                GATEWAY.secret()),
+                        GATEWAY.toBasicHeader()),
+                400,
+                "invalid_request");
+        Problems.assertOAuthError(
+                api.form("/oauth2/token", Map.of("grant_type", "password"), "Basic !!!"), 401, "invalid_client");
     }
 
     @Test
@@ -128,30 +184,47 @@ class OAuthIntegrationTest {
         }
         assertThat(api.post("/api/v1/auth/logout", access).statusCode()).isEqualTo(204);
         assertThat(introspect(access, GATEWAY).toString()).isEqualTo("{\"active\":false}");
-        assertThat(introspect(t.path("refresh_token").asText(), GATEWAY).toString()).isEqualTo("{\"active\":false}");
+        assertThat(introspect(t.path("refresh_token").asText(), GATEWAY).toString())
+                .isEqualTo("{\"active\":false}");
     }
 
     @Test
     void introspectionNeedsAnAuthenticatedClientWithTheIntrospectScope() {
         String access = api.login(api.registerUser()).path("access_token").asText();
         Problems.assertOAuthError(api.form("/oauth2/introspect", Map.of("token", access), null), 401, "invalid_client");
-        Problems.assertOAuthError(api.form("/oauth2/introspect", Map.of("token", access),
-                new ClientCredentials("gateway", GATEWAY.secret() + "x").toBasicHeader()), 401, "invalid_client");
-        Problems.assertOAuthError(api.form("/oauth2/introspect", Map.of("token", access),
-                new ClientCredentials("nobody", GATEWAY.secret()).toBasicHeader()), 401, "invalid_client");
-        Problems.assertOAuthError(api.form("/oauth2/introspect", Map.of("token", access), NO_SCOPE.toBasicHeader()),
-                400, "unauthorized_client");
-        Problems.assertOAuthError(api.form("/oauth2/introspect", Map.of(), GATEWAY.toBasicHeader()), 400,
-                "invalid_request");
+        Problems.assertOAuthError(
+                api.form(
+                        "/oauth2/introspect",
+                        Map.of("token", access),
+                        new ClientCredentials("gateway", GATEWAY.secret() + "x").toBasicHeader()),
+                401,
+                "invalid_client");
+        Problems.assertOAuthError(
+                api.form(
+                        "/oauth2/introspect",
+                        Map.of("token", access),
+                        new ClientCredentials("nobody", GATEWAY.secret()).toBasicHeader()),
+                401,
+                "invalid_client");
+        Problems.assertOAuthError(
+                api.form("/oauth2/introspect", Map.of("token", access), NO_SCOPE.toBasicHeader()),
+                400,
+                "unauthorized_client");
+        Problems.assertOAuthError(
+                api.form("/oauth2/introspect", Map.of(), GATEWAY.toBasicHeader()), 400, "invalid_request");
         // Special characters survive RFC 6749 §2.3.1 encoding; a client that does not form-encode fails.
         assertThat(introspect(access, ODD).path("active").asBoolean()).isTrue();
-        String unencoded = "Basic " + java.util.Base64.getEncoder().encodeToString((ODD.id() + ":" + ODD.secret())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Problems.assertOAuthError(api.form("/oauth2/introspect", Map.of("token", access), unencoded), 401,
-                "invalid_client");
+        String unencoded = "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString(
+                                (ODD.id() + ":" + ODD.secret()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Problems.assertOAuthError(
+                api.form("/oauth2/introspect", Map.of("token", access), unencoded), 401, "invalid_client");
         // client_secret_post is accepted too.
-        HttpResponse<String> post = api.form("/oauth2/introspect", Map.of("token", access, "client_id", ODD.id(),
-                "client_secret", ODD.secret()), null);
+        HttpResponse<String> post = api.form(
+                "/oauth2/introspect",
+                Map.of("token", access, "client_id", ODD.id(), "client_secret", ODD.secret()),
+                null);
         assertThat(TestServer.json(post).path("active").asBoolean()).isTrue();
     }
 
@@ -159,31 +232,48 @@ class OAuthIntegrationTest {
     void revocationIsRfc7009() {
         JsonNode t = api.login(api.registerUser());
         String access = t.path("access_token").asText();
-        HttpResponse<String> r = api.form("/oauth2/revoke", Map.of("token", access, "token_type_hint", "access_token"),
-                GATEWAY.toBasicHeader());
+        HttpResponse<String> r = api.form(
+                "/oauth2/revoke", Map.of("token", access, "token_type_hint", "access_token"), GATEWAY.toBasicHeader());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).isEmpty();
         Problems.assertProblem(api.get("/api/v1/me", access), 401);
         // The access token only: the refresh token still works (RFC 7009 §2.1 leaves that to the server).
-        JsonNode next = TestServer.json(api.postJson("/api/v1/auth/refresh",
-                "{\"refresh_token\":\"" + t.path("refresh_token").asText() + "\"}", null));
+        JsonNode next = TestServer.json(api.postJson(
+                "/api/v1/auth/refresh",
+                "{\"refresh_token\":\"" + t.path("refresh_token").asText() + "\"}",
+                null));
         assertThat(next.path("access_token").isTextual()).isTrue();
 
         // A refresh token (with a wrong hint: it is only a hint) revokes its family and ends its session.
-        assertThat(api.form("/oauth2/revoke", Map.of("token", next.path("refresh_token").asText(),
-                "token_type_hint", "access_token"), GATEWAY.toBasicHeader()).statusCode()).isEqualTo(200);
+        assertThat(api.form(
+                                "/oauth2/revoke",
+                                Map.of("token", next.path("refresh_token").asText(), "token_type_hint", "access_token"),
+                                GATEWAY.toBasicHeader())
+                        .statusCode())
+                .isEqualTo(200);
         Problems.assertProblem(api.get("/api/v1/me", next.path("access_token").asText()), 401);
-        Problems.assertProblem(api.postJson("/api/v1/auth/refresh",
-                "{\"refresh_token\":\"" + next.path("refresh_token").asText() + "\"}", null), 401);
-        assertThat(api.server.server().gatehouse().sessions().get(t.path("session_id").asText())).isEmpty();
+        Problems.assertProblem(
+                api.postJson(
+                        "/api/v1/auth/refresh",
+                        "{\"refresh_token\":\"" + next.path("refresh_token").asText() + "\"}",
+                        null),
+                401);
+        assertThat(api.server
+                        .server()
+                        .gatehouse()
+                        .sessions()
+                        .get(t.path("session_id").asText()))
+                .isEmpty();
 
         // Unknown and invalid tokens: 200 all the same.
-        assertThat(api.form("/oauth2/revoke", Map.of("token", "whatever"), GATEWAY.toBasicHeader()).statusCode())
+        assertThat(api.form("/oauth2/revoke", Map.of("token", "whatever"), GATEWAY.toBasicHeader())
+                        .statusCode())
                 .isEqualTo(200);
-        Problems.assertOAuthError(api.form("/oauth2/revoke", Map.of(), GATEWAY.toBasicHeader()), 400, "invalid_request");
+        Problems.assertOAuthError(
+                api.form("/oauth2/revoke", Map.of(), GATEWAY.toBasicHeader()), 400, "invalid_request");
         Problems.assertOAuthError(api.form("/oauth2/revoke", Map.of("token", access), null), 401, "invalid_client");
-        Problems.assertOAuthError(api.form("/oauth2/revoke", Map.of("token", access), ODD.toBasicHeader()), 400,
-                "unauthorized_client");
+        Problems.assertOAuthError(
+                api.form("/oauth2/revoke", Map.of("token", access), ODD.toBasicHeader()), 400, "unauthorized_client");
     }
 
     @Test
@@ -194,15 +284,20 @@ class OAuthIntegrationTest {
         assertThat(r.headers().firstValue("Cache-Control")).get().asString().contains("max-age=");
         JsonNode m = TestServer.json(r);
         String issuer = m.path("issuer").asText();
-        assertThat(issuer).isEqualTo(JwtParts.claims(t.path("access_token").asText()).path("iss").asText())
+        assertThat(issuer)
+                .isEqualTo(JwtParts.claims(t.path("access_token").asText())
+                        .path("iss")
+                        .asText())
                 .isEqualTo("http://localhost:0");
         assertThat(m.path("token_endpoint").asText()).isEqualTo(issuer + "/oauth2/token");
         assertThat(m.path("revocation_endpoint").asText()).isEqualTo(issuer + "/oauth2/revoke");
         assertThat(m.path("introspection_endpoint").asText()).isEqualTo(issuer + "/oauth2/introspect");
         assertThat(m.path("jwks_uri").asText()).isEqualTo(issuer + "/.well-known/jwks.json");
         assertThat(m.path("grant_types_supported").toString()).isEqualTo("[\"password\",\"refresh_token\"]");
-        assertThat(m.path("introspection_endpoint_auth_methods_supported").toString()).contains("client_secret_basic");
-        assertThat(m.path("access_token_signing_alg_values_supported").toString()).isEqualTo("[\"ES256\"]");
+        assertThat(m.path("introspection_endpoint_auth_methods_supported").toString())
+                .contains("client_secret_basic");
+        assertThat(m.path("access_token_signing_alg_values_supported").toString())
+                .isEqualTo("[\"ES256\"]");
 
         JsonNode header = JwtParts.header(t.path("access_token").asText());
         assertThat(header.path("typ").asText()).isEqualTo("JWT");

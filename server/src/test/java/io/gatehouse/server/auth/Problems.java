@@ -8,8 +8,7 @@ import java.net.http.HttpResponse;
 
 /** Assertions on RFC 9457 problem and RFC 6749 error responses. */
 final class Problems {
-    private Problems() {
-    }
+    private Problems() {}
 
     static JsonNode assertProblem(HttpResponse<String> r, int status) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
@@ -30,7 +29,10 @@ final class Problems {
         JsonNode e = TestServer.json(r);
         assertThat(e.path("error").asText()).isEqualTo(error);
         if (status == 401) {
-            assertThat(r.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("Basic realm=");
+            assertThat(r.headers().firstValue("WWW-Authenticate"))
+                    .get()
+                    .asString()
+                    .startsWith("Basic realm=");
         }
         return e;
     }

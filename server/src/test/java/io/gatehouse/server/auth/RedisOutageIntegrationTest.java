@@ -39,16 +39,25 @@ class RedisOutageIntegrationTest {
                 HttpResponse<String> me = api.get("/api/v1/me", access);
                 Problems.assertProblem(me, 503);
                 assertThat(me.headers().firstValue("Retry-After")).isPresent();
-                Problems.assertProblem(api.postJson("/api/v1/auth/refresh",
-                        "{\"refresh_token\":\"" + t.path("refresh_token").asText() + "\"}", null), 503);
+                Problems.assertProblem(
+                        api.postJson(
+                                "/api/v1/auth/refresh",
+                                "{\"refresh_token\":\""
+                                        + t.path("refresh_token").asText() + "\"}",
+                                null),
+                        503);
 
                 // The pause ends by itself after 5 s.
-                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                await().atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(250))
                         .until(() -> api.get("/api/v1/me", access).statusCode() == 200);
-                HttpResponse<String> refreshed = api.postJson("/api/v1/auth/refresh",
-                        "{\"refresh_token\":\"" + t.path("refresh_token").asText() + "\"}", null);
+                HttpResponse<String> refreshed = api.postJson(
+                        "/api/v1/auth/refresh",
+                        "{\"refresh_token\":\"" + t.path("refresh_token").asText() + "\"}",
+                        null);
                 assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
-                assertThat(TestServer.json(refreshed).path("session_id").asText()).isEqualTo(t.path("session_id").asText());
+                assertThat(TestServer.json(refreshed).path("session_id").asText())
+                        .isEqualTo(t.path("session_id").asText());
             }
         }
     }

@@ -29,7 +29,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The limiter runs on a frozen test clock (nothing drains), on Redis and in memory.
  */
 @ParameterizedClass(name = "on {0}")
-@EnumSource(value = Backend.class, names = {"IN_MEMORY", "STANDALONE"})
+@EnumSource(
+        value = Backend.class,
+        names = {"IN_MEMORY", "STANDALONE"})
 class ReservedDecisionsContractTest {
     /** Burst 5,000: batches of 5 (a thousandth of the burst). */
     private static final RatePolicy POLICY = RatePolicy.of("introspect-client", Limit.of(5_000, Duration.ofHours(1)));
@@ -78,8 +80,7 @@ class ReservedDecisionsContractTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @BeforeEach

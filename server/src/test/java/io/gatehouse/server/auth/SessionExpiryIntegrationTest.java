@@ -26,17 +26,33 @@ class SessionExpiryIntegrationTest {
             String access = t.path("access_token").asText();
             assertThat(api.get("/api/v1/me", access).statusCode()).isEqualTo(200);
 
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    api.server.server().gatehouse().sessions().get(t.path("session_id").asText()).isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> api.server
+                            .server()
+                            .gatehouse()
+                            .sessions()
+                            .get(t.path("session_id").asText())
+                            .isEmpty());
 
             // The token itself still verifies (not expired, not revoked); the session is what is gone.
-            assertThat(api.server.server().gatehouse().tokens().verify(access).subject()).isNotBlank();
+            assertThat(api.server.server().gatehouse().tokens().verify(access).subject())
+                    .isNotBlank();
             JsonNode p = Problems.assertProblem(api.get("/api/v1/me", access), 401);
             assertThat(p.path("detail").asText()).contains("session");
-            assertThat(TestServer.json(api.form("/oauth2/introspect", Map.of("token", access),
-                    OAuthIntegrationTest.GATEWAY.toBasicHeader())).path("active").asBoolean()).isFalse();
-            Problems.assertProblem(api.postJson("/api/v1/auth/refresh",
-                    "{\"refresh_token\":\"" + t.path("refresh_token").asText() + "\"}", null), 401);
+            assertThat(TestServer.json(api.form(
+                                    "/oauth2/introspect",
+                                    Map.of("token", access),
+                                    OAuthIntegrationTest.GATEWAY.toBasicHeader()))
+                            .path("active")
+                            .asBoolean())
+                    .isFalse();
+            Problems.assertProblem(
+                    api.postJson(
+                            "/api/v1/auth/refresh",
+                            "{\"refresh_token\":\"" + t.path("refresh_token").asText() + "\"}",
+                            null),
+                    401);
             assertThat(api.server.get("/metrics").body())
                     .containsPattern("gatehouse_token_verifications_total\\{outcome=\"session_expired\"} [1-9]");
         }

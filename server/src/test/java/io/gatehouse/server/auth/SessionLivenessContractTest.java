@@ -1,26 +1,21 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.user.UserProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.Gatehouse;
-import io.gatehouse.user.Argon2Parameters;
-import io.gatehouse.user.PasswordHasher;
-import io.gatehouse.user.Registration;
-import io.gatehouse.user.User;
-import io.gatehouse.user.UserDatabase;
-import io.gatehouse.user.UserService;
 import io.gatehouse.account.Actor;
+import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.session.Session;
-import io.gatehouse.store.Stores;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.MutableClock;
 import io.gatehouse.token.RejectReason;
 import io.gatehouse.token.TokenPair;
 import io.gatehouse.token.TokenRejectedException;
+import io.gatehouse.user.Registration;
+import io.gatehouse.user.UserDatabase;
+import io.gatehouse.user.UserService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,13 +39,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * written at most once a minute, access tokens live 15 minutes.
  */
 @ParameterizedClass(name = "on {0}")
-@EnumSource(value = Backend.class, names = {"IN_MEMORY", "STANDALONE"})
+@EnumSource(
+        value = Backend.class,
+        names = {"IN_MEMORY", "STANDALONE"})
 class SessionLivenessContractTest {
     private static final String PASSWORD = "correct horse battery staple";
     private static final ClientInfo CLIENT = new ClientInfo("192.0.2.7", Optional.empty());
     private static final String MAC_KEY = Base64.getEncoder().encodeToString(new byte[32]);
-    private static final String DEVICE_KEY = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8,
-            9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+    private static final String DEVICE_KEY = Base64.getEncoder().encodeToString(new byte[] {
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+        31, 32
+    });
 
     @Parameter
     Backend backend;
@@ -78,7 +77,9 @@ class SessionLivenessContractTest {
                     .set("gatehouse.sessions.touch-interval", "1m")
                     .set("gatehouse.sessions.mac-key", MAC_KEY)
                     .set("gatehouse.sessions.device-key", DEVICE_KEY)
-                    .set("gatehouse.data-dir", dataDir.resolve("instance-" + opened.size()).toString())
+                    .set(
+                            "gatehouse.data-dir",
+                            dataDir.resolve("instance-" + opened.size()).toString())
                     // Every instance on the one user database (in memory, kept open by the test).
                     .set(UserDatabase.URL_KEY, databaseUrl)
                     .set("gatehouse.password.argon2.memory-kib", "256")
@@ -90,14 +91,22 @@ class SessionLivenessContractTest {
             TokenVerificationMetrics metrics = new TokenVerificationMetrics(new SimpleMeterRegistry());
             liveness = SessionLiveness.fromConfig(config, services.sessions(), clock);
             logins = new LoginService(services, liveness, metrics, 1);
-            oauth = new OAuthService(services.tokens(), services.sessions(), services.rateLimiter(),
-                    services.policies().policy(AuthSettings.INTROSPECT_CLIENT), clock, liveness, metrics, "gatehouse",
+            oauth = new OAuthService(
+                    services.tokens(),
+                    services.sessions(),
+                    services.rateLimiter(),
+                    services.policies().policy(AuthSettings.INTROSPECT_CLIENT),
+                    clock,
+                    liveness,
+                    metrics,
+                    "gatehouse",
                     backend.isRedis() ? AuthSettings.introspectBatch(config) : 1);
         }
 
         boolean active(String token) {
-            return Boolean.TRUE.equals(oauth.introspect(new OAuthClient("rs", java.util.Set.of(OAuthClient.INTROSPECT)),
-                    token).get("active"));
+            return Boolean.TRUE.equals(
+                    oauth.introspect(new OAuthClient("rs", java.util.Set.of(OAuthClient.INTROSPECT)), token)
+                            .get("active"));
         }
     }
 
@@ -105,7 +114,8 @@ class SessionLivenessContractTest {
     void start() {
         backend.flush();
         databaseUrl = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        database = UserDatabase.open(GatehouseConfig.builder().set(UserDatabase.URL_KEY, databaseUrl).build());
+        database = UserDatabase.open(
+                GatehouseConfig.builder().set(UserDatabase.URL_KEY, databaseUrl).build());
         a = new Instance();
     }
 
@@ -120,8 +130,8 @@ class SessionLivenessContractTest {
     private LoginService.Issued login(Instance on) {
         String email = "ann-" + UUID.randomUUID() + "@example.com";
         on.users.register(new Registration(email, PASSWORD, Optional.empty()));
-        return on.logins.login(new LoginService.LoginRequest(email, PASSWORD, new ClientInfo("192.0.2.7",
-                Optional.empty()), Optional.empty(), Optional.empty()));
+        return on.logins.login(new LoginService.LoginRequest(
+                email, PASSWORD, new ClientInfo("192.0.2.7", Optional.empty()), Optional.empty(), Optional.empty()));
     }
 
     @Test
@@ -134,7 +144,8 @@ class SessionLivenessContractTest {
         clock.advance(Duration.ofMinutes(10).minusSeconds(1));
         assertThat(a.active(access)).isTrue();
         clock.advance(Duration.ofSeconds(1));
-        assertThat(a.services.tokens().verify(access).subject()).isEqualTo(issued.session().userId());
+        assertThat(a.services.tokens().verify(access).subject())
+                .isEqualTo(issued.session().userId());
         assertThat(a.active(access)).isFalse();
         assertThat(a.liveness.touch(issued.session().id())).isEmpty();
     }
@@ -163,8 +174,10 @@ class SessionLivenessContractTest {
 
         // Instance a remembers the session as alive for 10 more minutes; the revocation reaches it anyway.
         await().atMost(Duration.ofSeconds(10)).until(() -> !a.active(access));
-        assertThatThrownBy(() -> a.services.tokens().verify(access)).isInstanceOfSatisfying(
-                TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.REVOKED_SESSION));
+        assertThatThrownBy(() -> a.services.tokens().verify(access))
+                .isInstanceOfSatisfying(
+                        TokenRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.REVOKED_SESSION));
     }
 
     @Test
@@ -195,13 +208,15 @@ class SessionLivenessContractTest {
         // The victim's header and claims, a signature that is not theirs: well-formed, unexpired, not signed.
         String forged = v[0] + "." + v[1] + "." + o[2];
 
-        assertThatThrownBy(() -> a.logins.refresh(forged, CLIENT)).isInstanceOfSatisfying(AuthFailure.class,
-                e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+        assertThatThrownBy(() -> a.logins.refresh(forged, CLIENT))
+                .isInstanceOfSatisfying(
+                        AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
         // Suspended or not, a forged token learns nothing about the account.
         a.users.suspend(victim.session().userId());
         a.services.profiles().drop(victim.session().userId());
-        assertThatThrownBy(() -> a.logins.refresh(forged, CLIENT)).isInstanceOfSatisfying(AuthFailure.class,
-                e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+        assertThatThrownBy(() -> a.logins.refresh(forged, CLIENT))
+                .isInstanceOfSatisfying(
+                        AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
         a.users.reactivate(victim.session().userId());
         a.services.profiles().drop(victim.session().userId());
 
@@ -209,7 +224,8 @@ class SessionLivenessContractTest {
         assertThat(a.services.sessions().get(victim.session().id())).isPresent();
         assertThat(a.services.tokens().verify(victim.tokens().accessToken()).subject())
                 .isEqualTo(victim.session().userId());
-        TokenPair next = a.logins.refresh(victim.tokens().refreshToken(), CLIENT).tokens();
+        TokenPair next =
+                a.logins.refresh(victim.tokens().refreshToken(), CLIENT).tokens();
         assertThat(next.familyId()).isEqualTo(victim.tokens().familyId());
         assertThat(a.active(next.accessToken())).isTrue();
     }
@@ -221,13 +237,15 @@ class SessionLivenessContractTest {
         a.users.suspend(userId);
         a.services.profiles().drop(userId);
         assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken(), CLIENT))
-                .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.SUSPENDED));
+                .isInstanceOfSatisfying(
+                        AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.SUSPENDED));
         // The user is read only once the rotation has authenticated the token (a forged token costs no
         // database read), so the refusal comes after the rotation: the family is revoked, the login is over.
         a.users.reactivate(userId);
         a.services.profiles().drop(userId);
         assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken(), CLIENT))
-                .isInstanceOfSatisfying(AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+                .isInstanceOfSatisfying(
+                        AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
     }
 
     @Test
@@ -239,9 +257,11 @@ class SessionLivenessContractTest {
         for (int i = 0; i < 80; i++) {
             byte[] secret = new byte[32];
             new java.security.SecureRandom().nextBytes(secret);
-            String forged = v[0] + "." + v[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-            assertThatThrownBy(() -> a.logins.refresh(forged, CLIENT)).isInstanceOfSatisfying(AuthFailure.class,
-                    e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+            String forged = v[0] + "." + v[1] + "."
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+            assertThatThrownBy(() -> a.logins.refresh(forged, CLIENT))
+                    .isInstanceOfSatisfying(
+                            AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
         }
 
         LoginService.Issued next = a.logins.refresh(victim.tokens().refreshToken(), CLIENT);
@@ -252,12 +272,14 @@ class SessionLivenessContractTest {
     void aRoleChangeTakesEffectAtTheNextRefresh() {
         LoginService.Issued issued = login(a);
         String userId = issued.session().userId();
-        assertThat(a.services.tokens().verify(issued.tokens().accessToken()).roles()).doesNotContain("auditor");
+        assertThat(a.services.tokens().verify(issued.tokens().accessToken()).roles())
+                .doesNotContain("auditor");
         a.services.accounts().setRoles(userId, java.util.Set.of("user", "auditor"), Actor.operator("test"));
 
         LoginService.Issued next = a.logins.refresh(issued.tokens().refreshToken(), CLIENT);
 
-        assertThat(a.services.tokens().verify(next.tokens().accessToken()).roles()).contains("auditor");
+        assertThat(a.services.tokens().verify(next.tokens().accessToken()).roles())
+                .contains("auditor");
     }
 
     @Test
@@ -266,18 +288,20 @@ class SessionLivenessContractTest {
         String userId = issued.session().userId();
         a.services.accounts().setRoles(userId, java.util.Set.of("user", "auditor"), Actor.operator("test"));
         LoginService.Issued auditor = a.logins.refresh(issued.tokens().refreshToken(), CLIENT);
-        assertThat(a.services.tokens().verify(auditor.tokens().accessToken()).roles()).contains("auditor");
+        assertThat(a.services.tokens().verify(auditor.tokens().accessToken()).roles())
+                .contains("auditor");
 
         a.services.accounts().setRoles(userId, java.util.Set.of("user"), Actor.operator("test"));
 
         // The access token that says "auditor" is revoked now, not at its expiry, and so is the refresh token
         // that would mint another one: the user logs in again and gets the roles they have.
         assertThatThrownBy(() -> a.services.tokens().verify(auditor.tokens().accessToken()))
-                .isInstanceOfSatisfying(TokenRejectedException.class,
+                .isInstanceOfSatisfying(
+                        TokenRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectReason.REVOKED_USER));
         assertThatThrownBy(() -> a.logins.refresh(auditor.tokens().refreshToken(), CLIENT))
-                .isInstanceOfSatisfying(AuthFailure.class,
-                        e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+                .isInstanceOfSatisfying(
+                        AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
         assertThat(a.active(auditor.tokens().accessToken())).isFalse();
     }
 
@@ -295,11 +319,12 @@ class SessionLivenessContractTest {
         // The family is revoked: the login's access token (still inside its 15 minutes) is refused, and so
         // is the refresh token, for good.
         assertThatThrownBy(() -> a.services.tokens().verify(issued.tokens().accessToken()))
-                .isInstanceOfSatisfying(TokenRejectedException.class,
+                .isInstanceOfSatisfying(
+                        TokenRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectReason.REVOKED_FAMILY));
         assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken(), CLIENT))
-                .isInstanceOfSatisfying(AuthFailure.class,
-                        e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
+                .isInstanceOfSatisfying(
+                        AuthFailure.class, e -> assertThat(e.kind()).isEqualTo(AuthFailure.Kind.INVALID_REFRESH));
     }
 
     @Test
@@ -311,8 +336,10 @@ class SessionLivenessContractTest {
         assertThat(next.session().id()).isEqualTo(issued.session().id());
         assertThat(next.tokens().familyId()).isEqualTo(issued.tokens().familyId());
         assertThat(a.active(next.tokens().accessToken())).isTrue();
-        assertThat(a.oauth.introspect(new OAuthClient("rs", java.util.Set.of(OAuthClient.INTROSPECT)),
-                next.tokens().accessToken())).containsEntry("sub", issued.session().userId())
+        assertThat(a.oauth.introspect(
+                        new OAuthClient("rs", java.util.Set.of(OAuthClient.INTROSPECT)),
+                        next.tokens().accessToken()))
+                .containsEntry("sub", issued.session().userId())
                 .containsEntry("sid", issued.session().id());
     }
 }

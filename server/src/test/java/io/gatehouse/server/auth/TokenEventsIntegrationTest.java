@@ -35,28 +35,46 @@ class TokenEventsIntegrationTest {
             SecurityEvents events = api.server.server().gatehouse().events();
             String email = api.registerUser();
             JsonNode first = api.login(email);
-            String userId = TestServer.json(api.get("/api/v1/me", first.path("access_token").asText())).path("id").asText();
+            String userId = TestServer.json(
+                            api.get("/api/v1/me", first.path("access_token").asText()))
+                    .path("id")
+                    .asText();
 
-            assertThat(api.post("/api/v1/auth/logout-all", first.path("access_token").asText()).statusCode()).isEqualTo(204);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ofUser(events, userId,
-                    EventType.TOKEN_REVOKED)).anySatisfy(e -> assertThat(e.details()).containsEntry("kind", "user")));
+            assertThat(api.post(
+                                    "/api/v1/auth/logout-all",
+                                    first.path("access_token").asText())
+                            .statusCode())
+                    .isEqualTo(204);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(ofUser(events, userId, EventType.TOKEN_REVOKED))
+                            .anySatisfy(e -> assertThat(e.details()).containsEntry("kind", "user")));
 
             JsonNode second = api.login(email);
             String retired = second.path("refresh_token").asText();
-            assertThat(api.postJson("/api/v1/auth/refresh", "{\"refresh_token\":\"" + retired + "\"}", null).statusCode())
+            assertThat(api.postJson("/api/v1/auth/refresh", "{\"refresh_token\":\"" + retired + "\"}", null)
+                            .statusCode())
                     .isEqualTo(200);
-            Problems.assertProblem(api.postJson("/api/v1/auth/refresh", "{\"refresh_token\":\"" + retired + "\"}", null), 401);
+            Problems.assertProblem(
+                    api.postJson("/api/v1/auth/refresh", "{\"refresh_token\":\"" + retired + "\"}", null), 401);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 List<SecurityEvent> reuse = ofUser(events, userId, EventType.REFRESH_REUSE_DETECTED);
                 assertThat(reuse).hasSize(1);
                 String family = reuse.get(0).details().get("family");
-                assertThat(events.query(EventQuery.builder().types(EventType.TOKEN_REVOKED).limit(100).build()).events())
-                        .anySatisfy(e -> assertThat(e.details()).containsEntry("kind", "family").containsEntry("family", family));
+                assertThat(events.query(EventQuery.builder()
+                                        .types(EventType.TOKEN_REVOKED)
+                                        .limit(100)
+                                        .build())
+                                .events())
+                        .anySatisfy(e -> assertThat(e.details())
+                                .containsEntry("kind", "family")
+                                .containsEntry("family", family));
             });
         }
     }
 
     private static List<SecurityEvent> ofUser(SecurityEvents events, String userId, EventType type) {
-        return events.query(EventQuery.builder().user(userId).types(type).limit(100).build()).events();
+        return events.query(
+                        EventQuery.builder().user(userId).types(type).limit(100).build())
+                .events();
     }
 }

@@ -30,43 +30,63 @@ class BackupJobIntegrationTest {
         redis.flushAll();
         redis.masters().get(0).cli("SET", "gatehouse:s:{alice}", "session");
         try (GpgKeys keys = GpgKeys.generate("job")) {
-            GatehouseConfig config = GatehouseConfig.builder().redisUrl(redis.url())
+            GatehouseConfig config = GatehouseConfig.builder()
+                    .redisUrl(redis.url())
                     .set("gatehouse.backup.target", tmp.resolve("backups").toString())
                     .set("gatehouse.backup.public-key", keys.publicKey().toString())
                     .set("gatehouse.backup.work-dir", tmp.resolve("work").toString())
                     .build();
-            try (Stores a = Stores.open(config); Stores b = Stores.open(config)) {
+            try (Stores a = Stores.open(config);
+                    Stores b = Stores.open(config)) {
                 SimpleMeterRegistry ra = new SimpleMeterRegistry();
                 SimpleMeterRegistry rb = new SimpleMeterRegistry();
                 BackupJob first = new BackupJob(config, BackupLease.in(a), Duration.ofHours(1), Clock.systemUTC(), ra);
                 BackupJob second = new BackupJob(config, BackupLease.in(b), Duration.ofHours(1), Clock.systemUTC(), rb);
 
                 assertThat(first.runIfLeader()).isTrue();
-                assertThat(second.runIfLeader()).as("the lease is held for this period").isFalse();
+                assertThat(second.runIfLeader())
+                        .as("the lease is held for this period")
+                        .isFalse();
 
                 assertThat(BackupTarget.local(tmp.resolve("backups")).ids()).hasSize(1);
-                assertThat(ra.get("gatehouse.backup.last.success.timestamp").gauge().value()).isPositive();
+                assertThat(ra.get("gatehouse.backup.last.success.timestamp")
+                                .gauge()
+                                .value())
+                        .isPositive();
                 assertThat(ra.get("gatehouse.backup.last.size").gauge().value()).isPositive();
-                assertThat(rb.get("gatehouse.backup.last.success.timestamp").gauge().value()).isZero();
+                assertThat(rb.get("gatehouse.backup.last.success.timestamp")
+                                .gauge()
+                                .value())
+                        .isZero();
 
                 redis.masters().get(0).cli("DEL", "gatehouse:backup:{lease}");
-                GatehouseConfig broken = config.toBuilder().set("gatehouse.backup.public-key", tmp.resolve("missing.asc").toString()).build();
+                GatehouseConfig broken = config.toBuilder()
+                        .set(
+                                "gatehouse.backup.public-key",
+                                tmp.resolve("missing.asc").toString())
+                        .build();
                 SimpleMeterRegistry rc = new SimpleMeterRegistry();
-                BackupJob failing = new BackupJob(broken, BackupLease.in(a), Duration.ofHours(1), Clock.systemUTC(), rc);
+                BackupJob failing =
+                        new BackupJob(broken, BackupLease.in(a), Duration.ofHours(1), Clock.systemUTC(), rc);
                 assertThat(failing.runIfLeader()).isFalse();
-                assertThat(rc.get("gatehouse.backup.failures").functionCounter().count()).isEqualTo(1.0);
+                assertThat(rc.get("gatehouse.backup.failures").functionCounter().count())
+                        .isEqualTo(1.0);
             }
         }
     }
 
     @Test
     void scheduleIsOffByDefaultAndValidated() {
-        GatehouseConfig config = GatehouseConfig.builder().redisUrl("redis://127.0.0.1:1").build();
+        GatehouseConfig config =
+                GatehouseConfig.builder().redisUrl("redis://127.0.0.1:1").build();
         try (Stores none = Stores.inMemory()) {
             assertThat(BackupJob.start(config, none, new SimpleMeterRegistry())).isEmpty();
-            GatehouseConfig bad = config.toBuilder().set("gatehouse.backup.schedule", "daily@25:99").build();
+            GatehouseConfig bad = config.toBuilder()
+                    .set("gatehouse.backup.schedule", "daily@25:99")
+                    .build();
             assertThatThrownBy(() -> BackupJob.start(bad, none, new SimpleMeterRegistry()))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("gatehouse.backup.schedule")
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("gatehouse.backup.schedule")
                     .hasMessageContaining("HH:MM");
         }
     }

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /** A user's calls to the JSON API (register, login with a chosen user agent, /me), beside the browser. */
 final class ApiUser {
-    static final String FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    static final String FIREFOX_WINDOWS =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0";
     static final String SAFARI_IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15"
             + " (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
@@ -36,7 +37,12 @@ final class ApiUser {
     }
 
     String id() {
-        return server.server().gatehouse().users().findByEmail(email).orElseThrow().id();
+        return server.server()
+                .gatehouse()
+                .users()
+                .findByEmail(email)
+                .orElseThrow()
+                .id();
     }
 
     /** Logs in through the API with {@code userAgent}; the access token. */
@@ -47,15 +53,18 @@ final class ApiUser {
     }
 
     HttpResponse<String> loginResponse(String password, String userAgent) {
-        return server.send(HttpRequest.newBuilder(server.uri("/api/v1/auth/login")).header("Content-Type", "application/json")
+        return server.send(HttpRequest.newBuilder(server.uri("/api/v1/auth/login"))
+                .header("Content-Type", "application/json")
                 .header("User-Agent", userAgent)
                 .POST(HttpRequest.BodyPublishers.ofString(json(Map.of("email", email, "password", password)))));
     }
 
     /** The status of {@code GET /api/v1/me} with this access token. */
     int me(String accessToken) {
-        return server.send(HttpRequest.newBuilder(server.uri("/api/v1/me")).header("Authorization", "Bearer " + accessToken)
-                .GET()).statusCode();
+        return server.send(HttpRequest.newBuilder(server.uri("/api/v1/me"))
+                        .header("Authorization", "Bearer " + accessToken)
+                        .GET())
+                .statusCode();
     }
 
     static String json(Object o) {

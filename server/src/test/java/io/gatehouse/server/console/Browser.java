@@ -32,6 +32,7 @@ final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     /** Installed by scripts/test with npm (pinned version), outside git. */
     static final Path AXE = Path.of("..", ".cache", "npm", "node_modules", "axe-core", "axe.min.js");
+
     static final Path SHOTS = Path.of("target", "console-screenshots");
     static final Dimension DESKTOP = new Dimension(1280, 900);
     static final Dimension PHONE = new Dimension(390, 844);
@@ -47,18 +48,32 @@ final class Browser implements AutoCloseable {
     }
 
     static Browser start() {
-        assertThat(CHROMEDRIVER).as("chromium-driver (scripts/test installs it with apt)").exists();
+        assertThat(CHROMEDRIVER)
+                .as("chromium-driver (scripts/test installs it with apt)")
+                .exists();
         assertThat(CHROMIUM).as("chromium (scripts/test installs it with apt)").exists();
-        assertThat(AXE).as("axe-core (scripts/test installs it with npm into .cache/npm)").exists();
+        assertThat(AXE)
+                .as("axe-core (scripts/test installs it with npm into .cache/npm)")
+                .exists();
         try {
             Path profile = Files.createTempDirectory("gatehouse-chromium-");
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toFile());
-            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                    "--user-data-dir=" + profile, "--window-size=1280,900");
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                    .usingAnyFreePort().build();
+            options.addArguments(
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--disable-dev-shm-usage",
+                    "--user-data-dir=" + profile,
+                    "--window-size=1280,900");
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(CHROMEDRIVER.toFile())
+                    .usingAnyFreePort()
+                    .build();
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
             return new Browser(driver, profile, Files.readString(AXE));
@@ -140,8 +155,10 @@ final class Browser implements AutoCloseable {
                 driver.manage().window().setSize(size);
                 // As much of the page as a reader takes in: the document's height at this width, at most two screens.
                 Number height = (Number) script("return document.documentElement.scrollHeight");
-                driver.manage().window().setSize(new Dimension(size.width,
-                        Math.min(2 * size.height, Math.max(size.height, height.intValue()))));
+                driver.manage()
+                        .window()
+                        .setSize(new Dimension(
+                                size.width, Math.min(2 * size.height, Math.max(size.height, height.intValue()))));
                 byte[] png = driver.getScreenshotAs(OutputType.BYTES);
                 Files.write(SHOTS.resolve(name + "-" + (size == DESKTOP ? "desktop" : "phone") + ".png"), png);
             }
@@ -157,7 +174,8 @@ final class Browser implements AutoCloseable {
             driver.quit();
         } finally {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // a temporary profile left behind is harmless
             }

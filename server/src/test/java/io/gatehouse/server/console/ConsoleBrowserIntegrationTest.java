@@ -40,10 +40,12 @@ class ConsoleBrowserIntegrationTest {
 
     @BeforeAll
     static void start(@org.junit.jupiter.api.io.TempDir Path dataDir) throws IOException {
-        server = TestServer.start(dataDir, Map.of(
-                "gatehouse.ratelimit.policy.login-ip.rate", "1000/1m",
-                "gatehouse.ratelimit.policy.register-ip.rate", "1000/1m",
-                "gatehouse.lockout.ip-account.max-failures", "3"));
+        server = TestServer.start(
+                dataDir,
+                Map.of(
+                        "gatehouse.ratelimit.policy.login-ip.rate", "1000/1m",
+                        "gatehouse.ratelimit.policy.register-ip.rate", "1000/1m",
+                        "gatehouse.lockout.ip-account.max-failures", "3"));
         browser = Browser.start();
         admin = ApiUser.register(server, "admin-" + UUID.randomUUID() + "@example.com", PASSWORD, "Ada Admin");
         // The documented bootstrap (docs/CONSOLE.md) is this account action, run by the CLI.
@@ -100,7 +102,9 @@ class ConsoleBrowserIntegrationTest {
     }
 
     private static void accessible(String page) {
-        assertThat(browser.accessibilityViolations()).as("serious or critical axe-core violations on " + page).isEmpty();
+        assertThat(browser.accessibilityViolations())
+                .as("serious or critical axe-core violations on " + page)
+                .isEmpty();
     }
 
     @Test
@@ -125,10 +129,16 @@ class ConsoleBrowserIntegrationTest {
         accessible("account");
         browser.screenshots("account");
 
-        browser.driver.findElement(By.xpath("//td[contains(@class,'session')][contains(., 'Firefox 128')]/ancestor::tr//button")).click();
-        browser.waiting().until(ExpectedConditions.invisibilityOfElementLocated(
-                By.xpath("//td[contains(@class,'session')][contains(., 'Firefox 128')]")));
-        assertThat(api.me(token)).as("the access token of the session signed out in the page").isEqualTo(401);
+        browser.driver
+                .findElement(
+                        By.xpath("//td[contains(@class,'session')][contains(., 'Firefox 128')]/ancestor::tr//button"))
+                .click();
+        browser.waiting()
+                .until(ExpectedConditions.invisibilityOfElementLocated(
+                        By.xpath("//td[contains(@class,'session')][contains(., 'Firefox 128')]")));
+        assertThat(api.me(token))
+                .as("the access token of the session signed out in the page")
+                .isEqualTo(401);
         assertThat(sessionList().getText()).contains("this browser");
     }
 
@@ -140,10 +150,12 @@ class ConsoleBrowserIntegrationTest {
         browser.visible(current).findElement(By.tagName("button")).click();
         browser.waiting().until(d -> d.findElement(current).getText().contains("Untrust"));
         assertThat(browser.driver.findElement(current).getText()).contains("trusted");
-        assertThat(server.server().gatehouse().sessions().trustedDevices(user.id())).hasSize(1);
+        assertThat(server.server().gatehouse().sessions().trustedDevices(user.id()))
+                .hasSize(1);
         browser.driver.findElement(current).findElement(By.tagName("button")).click();
         browser.waiting().until(d -> d.findElement(current).getText().contains("not trusted"));
-        assertThat(server.server().gatehouse().sessions().trustedDevices(user.id())).isEmpty();
+        assertThat(server.server().gatehouse().sessions().trustedDevices(user.id()))
+                .isEmpty();
     }
 
     @Test
@@ -175,7 +187,8 @@ class ConsoleBrowserIntegrationTest {
         assertThat(user.me(token)).isEqualTo(401);
         assertThat(server.server().gatehouse().sessions().list(user.id())).isEmpty();
         assertThat(user.loginResponse(PASSWORD, "test").statusCode()).isEqualTo(401);
-        assertThat(user.loginResponse("only I know this one", "test").statusCode()).isEqualTo(200);
+        assertThat(user.loginResponse("only I know this one", "test").statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -184,9 +197,12 @@ class ConsoleBrowserIntegrationTest {
         String victimToken = victim.login(ApiUser.FIREFOX_WINDOWS);
         ApiUser locked = newUser("Lou Locked");
         for (int i = 0; i < 3; i++) {
-            assertThat(locked.loginResponse("wrong password", "test").statusCode()).isEqualTo(401);
+            assertThat(locked.loginResponse("wrong password", "test").statusCode())
+                    .isEqualTo(401);
         }
-        assertThat(locked.loginResponse(PASSWORD, "test").statusCode()).as("locked out").isEqualTo(429);
+        assertThat(locked.loginResponse(PASSWORD, "test").statusCode())
+                .as("locked out")
+                .isEqualTo(429);
 
         signIn(admin, "?next=admin");
         browser.visible(By.cssSelector("#events table"));
@@ -198,7 +214,9 @@ class ConsoleBrowserIntegrationTest {
         // A rate-limit status without consuming, then a reset (recorded as an admin action).
         new Select(browser.visible(By.id("limit-policy"))).selectByValue("login-account");
         browser.driver.findElement(By.id("limit-subject")).sendKeys(locked.email.toLowerCase());
-        browser.driver.findElement(By.cssSelector("#limit-status button[type=submit]")).click();
+        browser.driver
+                .findElement(By.cssSelector("#limit-status button[type=submit]"))
+                .click();
         browser.textAppears(By.id("limit-result"), "remaining");
         browser.driver.findElement(By.id("limit-reset")).click();
         browser.textAppears(By.id("status"), "Reset.");
@@ -234,10 +252,17 @@ class ConsoleBrowserIntegrationTest {
         assertThat(csv.path("status").asInt()).isEqualTo(200);
         List<String> lines = csv.path("body").asText().lines().toList();
         assertThat(lines.get(0)).isEqualTo("id,time,type,severity,user,ip,user_agent,reason,details");
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains(",lockout,critical,").contains(locked.email.toLowerCase()));
-        JsonNode jsonl = browser.fetch("GET", browser.driver.findElement(By.id("export-jsonl")).getAttribute("href"), null);
-        assertThat(jsonl.path("body").asText().lines().map(TestServerJson::parse).toList())
-                .isNotEmpty().allSatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("lockout"));
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l).contains(",lockout,critical,").contains(locked.email.toLowerCase()));
+        JsonNode jsonl = browser.fetch(
+                "GET", browser.driver.findElement(By.id("export-jsonl")).getAttribute("href"), null);
+        assertThat(jsonl.path("body")
+                        .asText()
+                        .lines()
+                        .map(TestServerJson::parse)
+                        .toList())
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("lockout"));
     }
 
     @Test
@@ -246,8 +271,11 @@ class ConsoleBrowserIntegrationTest {
         signIn(user, "");
         browser.driver.get(url("/admin/"));
         browser.textAppears(By.tagName("h2"), "This page is for administrators");
-        String csrf = TestServerJson.parse(browser.fetch("GET", "/account/api/me", null).path("body").asText())
-                .path("csrf").asText();
+        String csrf = TestServerJson.parse(browser.fetch("GET", "/account/api/me", null)
+                        .path("body")
+                        .asText())
+                .path("csrf")
+                .asText();
         List<String> checked = new ArrayList<>();
         for (var route : server.server().routes()) {
             if (!route.template().startsWith(AdminApi.BASE)) {
@@ -255,11 +283,19 @@ class ConsoleBrowserIntegrationTest {
             }
             String path = route.template().replace("{id}", user.id()).replace("{policy}", "login-ip") + "?subject=x";
             JsonNode r = browser.fetch(route.method(), path, csrf);
-            assertThat(r.path("status").asInt()).as(route.method() + " " + route.template()).isEqualTo(403);
+            assertThat(r.path("status").asInt())
+                    .as(route.method() + " " + route.template())
+                    .isEqualTo(403);
             checked.add(route.method() + " " + route.template());
         }
         assertThat(checked).hasSizeGreaterThan(15);
-        assertThat(server.server().gatehouse().users().find(user.id()).orElseThrow().active()).isTrue();
+        assertThat(server.server()
+                        .gatehouse()
+                        .users()
+                        .find(user.id())
+                        .orElseThrow()
+                        .active())
+                .isTrue();
     }
 
     @Test
@@ -269,9 +305,11 @@ class ConsoleBrowserIntegrationTest {
         user.login("<script>window.__xss=1</script><img src=x onerror=window.__xss=1>");
         signIn(user, "");
         browser.textAppears(By.id("sessions"), "<script>window.__xss=1</script>");
-        assertThat(browser.driver.findElement(By.id("who")).getText()).contains("<img src=x onerror=\"window.__xss=1\">")
+        assertThat(browser.driver.findElement(By.id("who")).getText())
+                .contains("<img src=x onerror=\"window.__xss=1\">")
                 .contains(email);
-        assertThat(browser.driver.findElements(By.cssSelector("main img, main script, header img"))).isEmpty();
+        assertThat(browser.driver.findElements(By.cssSelector("main img, main script, header img")))
+                .isEmpty();
         assertThat(browser.script("return window.__xss === undefined")).isEqualTo(true);
 
         // And in the admin console, where an administrator looks at the same user.
@@ -280,7 +318,8 @@ class ConsoleBrowserIntegrationTest {
         search("onerror");
         browser.click(By.xpath("//div[@id='users']//button[@aria-label='Open " + email + "']"));
         browser.textAppears(By.id("user"), "<script>window.__xss=1</script>");
-        assertThat(browser.driver.findElements(By.cssSelector("main img, main script"))).isEmpty();
+        assertThat(browser.driver.findElements(By.cssSelector("main img, main script")))
+                .isEmpty();
         assertThat(browser.script("return window.__xss === undefined")).isEqualTo(true);
     }
 
@@ -326,18 +365,24 @@ class ConsoleBrowserIntegrationTest {
             browser.driver.navigate().refresh();
             sessionList();
             // The page marks the moment it has put the session list into the document (account.js).
-            millis.add(((Number) browser.script(
-                    "return Math.round(performance.getEntriesByName('gatehouse:sessions-rendered')[0].startTime)")).longValue());
+            millis.add(((Number)
+                            browser.script(
+                                    "return Math.round(performance.getEntriesByName('gatehouse:sessions-rendered')[0].startTime)"))
+                    .longValue());
             bytes = ((Number) browser.script("""
                     const nav = performance.getEntriesByType('navigation')[0];
                     return nav.decodedBodySize + performance.getEntriesByType('resource')
                       .reduce((s, r) => s + r.decodedBodySize, 0);""")).longValue();
         }
-        assertThat(bytes).as("account page weight with its assets and API answers").isPositive().isLessThan(150 * 1024);
+        assertThat(bytes)
+                .as("account page weight with its assets and API answers")
+                .isPositive()
+                .isLessThan(150 * 1024);
         List<Long> sorted = millis.stream().sorted().toList();
-        String report = "account page: " + bytes + " bytes uncompressed (document, assets, API answers); time to a rendered"
-                + " session list after navigation start, 10 reloads: median " + sorted.get(5) + " ms, max "
-                + sorted.get(9) + " ms";
+        String report =
+                "account page: " + bytes + " bytes uncompressed (document, assets, API answers); time to a rendered"
+                        + " session list after navigation start, 10 reloads: median " + sorted.get(5) + " ms, max "
+                        + sorted.get(9) + " ms";
         Files.createDirectories(Browser.SHOTS);
         Files.writeString(Browser.SHOTS.resolve("page-weight.txt"), report + "\n");
         System.out.println(report);

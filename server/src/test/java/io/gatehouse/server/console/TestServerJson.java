@@ -7,8 +7,7 @@ import java.io.UncheckedIOException;
 
 /** Parses JSON text in assertions. */
 final class TestServerJson {
-    private TestServerJson() {
-    }
+    private TestServerJson() {}
 
     static JsonNode parse(String text) {
         try {

@@ -29,14 +29,25 @@ class DeploymentFilesIntegrationTest {
     static final Path ROOT = Path.of("..");
     static final Path DEPLOY = ROOT.resolve("deploy");
     /** What a compose Redis may change on the command line: addresses, paths, certificates, replication. */
-    static final Set<String> REDIS_FLAGS = Set.of("bind", "dir", "tls-cert-file", "tls-key-file", "replicaof",
-            "masteruser", "masterauth");
+    static final Set<String> REDIS_FLAGS =
+            Set.of("bind", "dir", "tls-cert-file", "tls-key-file", "replicaof", "masteruser", "masterauth");
 
     @Test
     void composeUsesTheShippedRedisConfigAclAndMonitoringFiles() throws IOException {
-        JsonNode services = RuleFiles.read(DEPLOY.resolve("compose/compose.yml")).path("services");
-        assertThat(fieldNames(services)).contains("redis", "redis-replica", "sentinel1", "sentinel2", "sentinel3",
-                "postgres", "gatehouse", "prometheus", "grafana", "redis-exporter");
+        JsonNode services =
+                RuleFiles.read(DEPLOY.resolve("compose/compose.yml")).path("services");
+        assertThat(fieldNames(services))
+                .contains(
+                        "redis",
+                        "redis-replica",
+                        "sentinel1",
+                        "sentinel2",
+                        "sentinel3",
+                        "postgres",
+                        "gatehouse",
+                        "prometheus",
+                        "grafana",
+                        "redis-exporter");
         for (String redis : List.of("redis", "redis-replica")) {
             JsonNode s = services.path(redis);
             List<String> command = strings(s.path("command"));
@@ -46,8 +57,10 @@ class DeploymentFilesIntegrationTest {
                     assertThat(REDIS_FLAGS).as(redis + " " + arg).contains(arg.substring(2));
                 }
             }
-            assertThat(strings(s.path("volumes"))).contains("../redis/redis.conf:/etc/redis/redis.conf:ro",
-                    "./secrets/users.acl:/etc/redis/users.acl:ro");
+            assertThat(strings(s.path("volumes")))
+                    .contains(
+                            "../redis/redis.conf:/etc/redis/redis.conf:ro",
+                            "./secrets/users.acl:/etc/redis/users.acl:ro");
             assertThat(command).containsSequence("--masteruser", "ops");
         }
         assertThat(String.join(" ", strings(services.path("redis-replica").path("command"))))
@@ -56,18 +69,23 @@ class DeploymentFilesIntegrationTest {
 
         JsonNode env = services.path("gatehouse").path("environment");
         assertThat(env.path("GATEHOUSE_REDIS_USERNAME").asText()).isEqualTo("gatehouse");
-        assertThat(env.path("GATEHOUSE_REDIS_URL").asText()).startsWith("rediss-sentinel://").endsWith("#gatehouse");
+        assertThat(env.path("GATEHOUSE_REDIS_URL").asText())
+                .startsWith("rediss-sentinel://")
+                .endsWith("#gatehouse");
         assertThat(Files.readString(DEPLOY.resolve("redis/users.acl")))
-                .contains("user gatehouse on ").contains("~" + env.path("GATEHOUSE_REDIS_KEY_PREFIX").asText() + ":*");
+                .contains("user gatehouse on ")
+                .contains("~" + env.path("GATEHOUSE_REDIS_KEY_PREFIX").asText() + ":*");
 
         for (String mount : strings(services.path("prometheus").path("volumes"))) {
             if (mount.startsWith("../")) {
-                assertThat(DEPLOY.resolve("compose").resolve(mount.substring(0, mount.indexOf(':')))).exists();
+                assertThat(DEPLOY.resolve("compose").resolve(mount.substring(0, mount.indexOf(':'))))
+                        .exists();
             }
         }
         for (String mount : strings(services.path("grafana").path("volumes"))) {
             if (mount.startsWith("../")) {
-                assertThat(DEPLOY.resolve("compose").resolve(mount.substring(0, mount.indexOf(':')))).exists();
+                assertThat(DEPLOY.resolve("compose").resolve(mount.substring(0, mount.indexOf(':'))))
+                        .exists();
             }
         }
         assertThat(strings(services.path("gatehouse").path("ports"))).containsExactly("8080:8080");
@@ -77,7 +95,9 @@ class DeploymentFilesIntegrationTest {
     void sentinelWatchesAsTheShippedSentinelUserWithTheSameTls() throws IOException {
         String sentinel = Files.readString(DEPLOY.resolve("compose/sentinel.conf"));
         String redis = Files.readString(DEPLOY.resolve("redis/redis.conf"));
-        assertThat(sentinel).contains("sentinel auth-user gatehouse sentinel").contains("sentinel monitor gatehouse redis 6379 2")
+        assertThat(sentinel)
+                .contains("sentinel auth-user gatehouse sentinel")
+                .contains("sentinel monitor gatehouse redis 6379 2")
                 .contains("port 0");
         assertThat(Files.readString(DEPLOY.resolve("redis/users.acl"))).contains("user sentinel on ");
         assertThat(line(sentinel, "tls-protocols")).isEqualTo(line(redis, "tls-protocols"));
@@ -86,12 +106,18 @@ class DeploymentFilesIntegrationTest {
 
     @Test
     void dashboardsUseTheProvisionedDatasource() throws IOException {
-        JsonNode ds = RuleFiles.read(DEPLOY.resolve("grafana/provisioning/datasources/prometheus.yml")).path("datasources").get(0);
+        JsonNode ds = RuleFiles.read(DEPLOY.resolve("grafana/provisioning/datasources/prometheus.yml"))
+                .path("datasources")
+                .get(0);
         ObjectMapper json = new ObjectMapper();
         for (String dashboard : List.of("gatehouse.json", "redis.json")) {
-            for (JsonNode panel : json.readTree(DEPLOY.resolve("grafana").resolve(dashboard).toFile()).path("panels")) {
+            for (JsonNode panel : json.readTree(
+                            DEPLOY.resolve("grafana").resolve(dashboard).toFile())
+                    .path("panels")) {
                 if (!panel.path("type").asText().equals("row")) {
-                    assertThat(panel.at("/datasource/uid").asText()).as(dashboard).isEqualTo(ds.path("uid").asText());
+                    assertThat(panel.at("/datasource/uid").asText())
+                            .as(dashboard)
+                            .isEqualTo(ds.path("uid").asText());
                 }
             }
         }
@@ -100,36 +126,48 @@ class DeploymentFilesIntegrationTest {
     @Test
     void imageAndUnitRunTheServerAsTheSampleConfigurationSays() throws IOException {
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
-        assertThat(dockerfile).containsPattern("(?m)^FROM eclipse-temurin:21-jre$")
-                .containsPattern("(?m)^USER gatehouse:gatehouse$").contains("/health/live")
+        assertThat(dockerfile)
+                .containsPattern("(?m)^FROM eclipse-temurin:21-jre$")
+                .containsPattern("(?m)^USER gatehouse:gatehouse$")
+                .contains("/health/live")
                 .containsPattern("(?m)^HEALTHCHECK ");
         Properties sample = new Properties();
         sample.load(new StringReader(Files.readString(DEPLOY.resolve("systemd/gatehouse.properties"))));
         String port = sample.getProperty("gatehouse.server.port");
-        assertThat(dockerfile).contains("GATEHOUSE_SERVER_PORT=" + port).containsPattern("(?m)^EXPOSE " + port + "$")
+        assertThat(dockerfile)
+                .contains("GATEHOUSE_SERVER_PORT=" + port)
+                .containsPattern("(?m)^EXPOSE " + port + "$")
                 .contains("/dev/tcp/127.0.0.1/" + port);
         assertThat(sample.getProperty("gatehouse.redis.username")).isEqualTo("gatehouse");
         assertThat(sample.getProperty("gatehouse.redis.url")).startsWith("rediss://");
-        assertThat(Path.of(sample.getProperty("gatehouse.redis.tls.cert-file")).getFileName()).hasToString("gatehouse.crt");
+        assertThat(Path.of(sample.getProperty("gatehouse.redis.tls.cert-file")).getFileName())
+                .hasToString("gatehouse.crt");
         assertThat(Files.readString(DEPLOY.resolve("redis/users.acl")))
                 .contains("~" + sample.getProperty("gatehouse.redis.key-prefix") + ":*");
         String configuration = Files.readString(ROOT.resolve("docs/CONFIGURATION.md"));
         for (String key : sample.stringPropertyNames()) {
             // The Redis table lists its keys relative to gatehouse.redis. (they apply per purpose too).
-            String documented = key.startsWith("gatehouse.redis.") ? "| `" + key.substring(16) + "` |" : "`" + key + "`";
+            String documented =
+                    key.startsWith("gatehouse.redis.") ? "| `" + key.substring(16) + "` |" : "`" + key + "`";
             assertThat(configuration).as("documented key " + key).contains(documented);
         }
 
         String unit = Files.readString(DEPLOY.resolve("systemd/gatehouse.service"));
-        assertThat(unit).contains("User=gatehouse").contains("Environment=GATEHOUSE_CONFIG=/etc/gatehouse/gatehouse.properties")
-                .contains("NoNewPrivileges=yes").contains("ProtectSystem=strict");
+        assertThat(unit)
+                .contains("User=gatehouse")
+                .contains("Environment=GATEHOUSE_CONFIG=/etc/gatehouse/gatehouse.properties")
+                .contains("NoNewPrivileges=yes")
+                .contains("ProtectSystem=strict");
         assertThat(sample.getProperty("gatehouse.data-dir")).isEqualTo(line(unit, "ReadWritePaths"));
     }
 
     @Test
     void systemdAcceptsTheUnit() throws Exception {
         assumeTrue(onPath("systemd-analyze"), "systemd-analyze is not installed");
-        Result r = run(List.of("systemd-analyze", "verify", DEPLOY.resolve("systemd/gatehouse.service").toString()));
+        Result r = run(List.of(
+                "systemd-analyze",
+                "verify",
+                DEPLOY.resolve("systemd/gatehouse.service").toString()));
         assertThat(r.exit).as(r.out).isZero();
         assertThat(r.out).isBlank();
     }
@@ -137,7 +175,8 @@ class DeploymentFilesIntegrationTest {
     @Test
     void composeAcceptsTheFile(@TempDir Path dir) throws Exception {
         List<String> compose = onPath("docker-compose") ? List.of("docker-compose") : List.of("docker", "compose");
-        assumeTrue(onPath("docker-compose") || run(List.of("docker", "compose", "version")).exit == 0,
+        assumeTrue(
+                onPath("docker-compose") || run(List.of("docker", "compose", "version")).exit == 0,
                 "neither docker-compose nor the docker compose plugin is installed");
         // Every variable the file requires, with a placeholder value.
         StringBuilder env = new StringBuilder();
@@ -148,8 +187,13 @@ class DeploymentFilesIntegrationTest {
         }
         Files.writeString(dir.resolve(".env"), env);
         List<String> command = new ArrayList<>(compose);
-        command.addAll(List.of("-f", DEPLOY.resolve("compose/compose.yml").toString(), "--env-file",
-                dir.resolve(".env").toString(), "config", "--quiet"));
+        command.addAll(List.of(
+                "-f",
+                DEPLOY.resolve("compose/compose.yml").toString(),
+                "--env-file",
+                dir.resolve(".env").toString(),
+                "config",
+                "--quiet"));
         Result r = run(command);
         assertThat(r.exit).as(r.out).isZero();
         // Without the secrets it refuses to start instead of running with empty passwords.
@@ -158,7 +202,8 @@ class DeploymentFilesIntegrationTest {
     }
 
     private static String line(String config, String directive) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(directive) + "[ =](.*)$").matcher(config);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(directive) + "[ =](.*)$")
+                .matcher(config);
         assertThat(m.find()).as(directive).isTrue();
         return m.group(1).strip();
     }
@@ -184,8 +229,7 @@ class DeploymentFilesIntegrationTest {
         return false;
     }
 
-    private record Result(int exit, String out) {
-    }
+    private record Result(int exit, String out) {}
 
     private static Result run(List<String> command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -46,10 +46,19 @@ class MonitoringIntegrationTest {
     static final Path GRAFANA = Path.of("..", "deploy", "grafana");
 
     /** Alerts the traffic below must not fire (the latency burn is left out: it depends on this machine's load). */
-    static final List<String> QUIET = List.of("GatehouseInstanceDown", "GatehouseHigh5xxRatio",
-            "GatehouseErrorBudgetBurn", "GatehouseLoginFailureSpike", "GatehouseRevocationLinkStale",
-            "GatehouseRedisCircuitOpen", "GatehouseEventsDropped", "GatehouseEventsSpooling",
-            "GatehouseBackupTooOld", "RedisDown", "RedisMemoryHigh", "RedisEvictionsOnAuthPurpose",
+    static final List<String> QUIET = List.of(
+            "GatehouseInstanceDown",
+            "GatehouseHigh5xxRatio",
+            "GatehouseErrorBudgetBurn",
+            "GatehouseLoginFailureSpike",
+            "GatehouseRevocationLinkStale",
+            "GatehouseRedisCircuitOpen",
+            "GatehouseEventsDropped",
+            "GatehouseEventsSpooling",
+            "GatehouseBackupTooOld",
+            "RedisDown",
+            "RedisMemoryHigh",
+            "RedisEvictionsOnAuthPurpose",
             "RedisRejectedConnections");
 
     TlsRedis redis;
@@ -64,28 +73,45 @@ class MonitoringIntegrationTest {
         exporter = RedisExporter.start(redis);
         dataDir = Files.createTempDirectory("gatehouse-monitoring");
         Map<String, String> config = new HashMap<>(Map.of(
-                "gatehouse.redis.url", redis.url(),
-                "gatehouse.redis.tls.ca-file", redis.caCertFile().toString(),
-                "gatehouse.redis.tls.cert-file", redis.clientCertFile().toString(),
-                "gatehouse.redis.tls.key-file", redis.clientKeyFile().toString(),
+                "gatehouse.redis.url",
+                redis.url(),
+                "gatehouse.redis.tls.ca-file",
+                redis.caCertFile().toString(),
+                "gatehouse.redis.tls.cert-file",
+                redis.clientCertFile().toString(),
+                "gatehouse.redis.tls.key-file",
+                redis.clientKeyFile().toString(),
                 // The shared machine can be very loaded; a TLS handshake may wait seconds for the CPU.
-                "gatehouse.redis.command-timeout", "15s", "gatehouse.redis.connect-timeout", "20s",
-                "gatehouse.sessions.mac-key", "bW9uaXRvcmluZy10ZXN0LW1hYy1rZXktMDEyMzQ1Njc4OQ==",
-                "gatehouse.sessions.device-key", "bW9uaXRvcmluZy10ZXN0LWRldmljZS1rZXktMDEyMzQ1Ng=="));
+                "gatehouse.redis.command-timeout",
+                "15s",
+                "gatehouse.redis.connect-timeout",
+                "20s",
+                "gatehouse.sessions.mac-key",
+                "bW9uaXRvcmluZy10ZXN0LW1hYy1rZXktMDEyMzQ1Njc4OQ==",
+                "gatehouse.sessions.device-key",
+                "bW9uaXRvcmluZy10ZXN0LWRldmljZS1rZXktMDEyMzQ1Ng=="));
         // Every retired refresh token presented again is a reuse; one failure per address and account locks.
-        config.putAll(Map.of("gatehouse.tokens.refresh.grace", "0s",
-                "gatehouse.lockout.ip-account.max-failures", "1",
-                "gatehouse.ratelimit.policy.login-ip.rate", "10000/1m",
-                "gatehouse.ratelimit.policy.login-account.rate", "10000/1m",
-                "gatehouse.ratelimit.policy.register-ip.rate", "10000/1m"));
+        config.putAll(Map.of(
+                "gatehouse.tokens.refresh.grace",
+                "0s",
+                "gatehouse.lockout.ip-account.max-failures",
+                "1",
+                "gatehouse.ratelimit.policy.login-ip.rate",
+                "10000/1m",
+                "gatehouse.ratelimit.policy.login-account.rate",
+                "10000/1m",
+                "gatehouse.ratelimit.policy.register-ip.rate",
+                "10000/1m"));
         server = TestServer.start(dataDir, config);
         prometheus = PrometheusServer.start(Map.of(
                 "prometheus.yml", prometheusConfig(server.server().port(), exporter.port()),
                 "rules.yml", RuleFiles.fast(PrometheusRulesIntegrationTest.PROMETHEUS.resolve("rules.yml")),
                 "alerts.yml", RuleFiles.fast(PrometheusRulesIntegrationTest.PROMETHEUS.resolve("alerts.yml"))));
         // The counters must be scraped at zero before the traffic, or increase() has no first sample.
-        await("both targets scraped").atMost(ALERT_WAIT).until(() ->
-                results("up == 1").size() == 2 && !results("gatehouse_lockouts_total").isEmpty()
+        await("both targets scraped")
+                .atMost(ALERT_WAIT)
+                .until(() -> results("up == 1").size() == 2
+                        && !results("gatehouse_lockouts_total").isEmpty()
                         && !results("redis_up").isEmpty());
     }
 
@@ -101,12 +127,14 @@ class MonitoringIntegrationTest {
             }
         }
         try (var files = Files.walk(dataDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
     static String prometheusConfig(int gatehousePort, int exporterPort) {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "global: {scrape_interval: 1s, evaluation_interval: 1s}",
                 "rule_files: [rules.yml, alerts.yml]",
                 "scrape_configs:",
@@ -122,9 +150,10 @@ class MonitoringIntegrationTest {
     void refreshReuseAndALockoutSpikeFireTheirAlertsAndNothingElse() {
         String email = "mon-" + System.nanoTime() + "@example.com";
         assertThat(post("/api/v1/auth/register", "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}")
-                .statusCode()).isEqualTo(201);
-        HttpResponse<String> login = post("/api/v1/auth/login",
-                "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}");
+                        .statusCode())
+                .isEqualTo(201);
+        HttpResponse<String> login =
+                post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}");
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         String first = TestServer.json(login).path("refresh_token").asText();
         String refresh = "{\"refresh_token\":\"" + first + "\"}";
@@ -132,12 +161,14 @@ class MonitoringIntegrationTest {
         assertThat(post("/api/v1/auth/refresh", refresh).statusCode()).isEqualTo(401); // reuse: family revoked
 
         for (int i = 0; i < 8; i++) {
-            HttpResponse<String> failed = post("/api/v1/auth/login",
+            HttpResponse<String> failed = post(
+                    "/api/v1/auth/login",
                     "{\"email\":\"victim" + i + "@example.com\",\"password\":\"wrong password guess\"}");
             assertThat(failed.statusCode()).as(failed.body()).isEqualTo(401);
         }
 
-        await("reuse and lockout alerts firing").atMost(ALERT_WAIT)
+        await("reuse and lockout alerts firing")
+                .atMost(ALERT_WAIT)
                 .until(() -> firing().containsAll(Set.of("GatehouseRefreshReuseDetected", "GatehouseLockoutSpike")));
         assertThat(activeAlerts()).as(prometheus.alerts()).doesNotContainAnyElementsOf(QUIET);
     }
@@ -162,9 +193,13 @@ class MonitoringIntegrationTest {
             }
         }
         assertThat(expressions).hasSizeGreaterThan(45);
-        await("every dashboard expression answering").atMost(ALERT_WAIT).untilAsserted(() ->
-                assertThat(expressions.stream().filter(e -> results(e.substring(e.indexOf(": ") + 2)).isEmpty()))
-                        .as("expressions without data").isEmpty());
+        await("every dashboard expression answering")
+                .atMost(ALERT_WAIT)
+                .untilAsserted(() -> assertThat(expressions.stream()
+                                .filter(e -> results(e.substring(e.indexOf(": ") + 2))
+                                        .isEmpty()))
+                        .as("expressions without data")
+                        .isEmpty());
     }
 
     @Test
@@ -173,11 +208,13 @@ class MonitoringIntegrationTest {
         assertThat(firing()).doesNotContain("RedisDown");
         redis.node().kill();
         await("RedisDown firing").atMost(ALERT_WAIT).until(() -> firing().contains("RedisDown"));
-        assertThat(activeAlerts()).doesNotContain("GatehouseInstanceDown", "RedisMemoryHigh", "RedisEvictionsOnAuthPurpose");
+        assertThat(activeAlerts())
+                .doesNotContain("GatehouseInstanceDown", "RedisMemoryHigh", "RedisEvictionsOnAuthPurpose");
     }
 
     HttpResponse<String> post(String path, String json) {
-        return server.send(HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/json")
+        return server.send(HttpRequest.newBuilder(server.uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 

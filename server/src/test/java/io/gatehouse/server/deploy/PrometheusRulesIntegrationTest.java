@@ -20,13 +20,17 @@ class PrometheusRulesIntegrationTest {
 
     @Test
     void promtoolAcceptsTheConfigAndTheRules() throws Exception {
-        String out = promtool("check", "config", PROMETHEUS.resolve("prometheus.yml").toString());
+        String out =
+                promtool("check", "config", PROMETHEUS.resolve("prometheus.yml").toString());
         assertThat(out).contains("SUCCESS: 16 rules found").contains("SUCCESS: 11 rules found");
     }
 
     @Test
     void everyAlertPassesItsPromtoolUnitTests() throws Exception {
-        assertThat(promtool("test", "rules", PROMETHEUS.resolve("tests/alerts.test.yml").toString()))
+        assertThat(promtool(
+                        "test",
+                        "rules",
+                        PROMETHEUS.resolve("tests/alerts.test.yml").toString()))
                 .contains("SUCCESS");
     }
 
@@ -36,7 +40,9 @@ class PrometheusRulesIntegrationTest {
         List<String> alerts = RuleFiles.alertNames(PROMETHEUS.resolve("alerts.yml"));
         assertThat(alerts).hasSize(16);
         for (String alert : alerts) {
-            assertThat(RuleFiles.expectedFiring(PROMETHEUS.resolve("tests/alerts.test.yml"))).as(alert).contains(alert);
+            assertThat(RuleFiles.expectedFiring(PROMETHEUS.resolve("tests/alerts.test.yml")))
+                    .as(alert)
+                    .contains(alert);
             assertThat(operations).as("runbook of " + alert).contains("### " + alert);
             assertThat(Files.readString(PROMETHEUS.resolve("alerts.yml")))
                     .contains("runbook: docs/OPERATIONS.md#" + alert.toLowerCase(Locale.ROOT));

@@ -16,8 +16,7 @@ import java.util.TreeSet;
 final class RuleFiles {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private RuleFiles() {
-    }
+    private RuleFiles() {}
 
     static JsonNode read(Path file) {
         try {

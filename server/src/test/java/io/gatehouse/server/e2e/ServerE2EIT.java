@@ -11,8 +11,8 @@ import io.gatehouse.testkit.Topology;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -30,26 +30,31 @@ class ServerE2EIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void embeddedDefaultRegistersServesHealthAndMetricsAndKeepsUsersAcrossRestarts(@TempDir Path workDir) throws Exception {
+    void embeddedDefaultRegistersServesHealthAndMetricsAndKeepsUsersAcrossRestarts(@TempDir Path workDir)
+            throws Exception {
         String password = "pw-" + HexFormat.of().formatHex(randomBytes()) + " secret";
         try (ServerProcess server = ServerProcess.start(workDir, Map.of())) {
             exerciseContract(server, password);
 
             JsonNode health = JSON.readTree(server.get("/health").body());
             assertThat(health.path("status").asText()).isEqualTo("healthy");
-            assertThat(health.at("/checks/database/url").asText()).startsWith("jdbc:h2:file:")
+            assertThat(health.at("/checks/database/url").asText())
+                    .startsWith("jdbc:h2:file:")
                     .contains(workDir.toRealPath().resolve("data").toString());
-            assertThat(server.get("/metrics").body()).containsPattern(
-                    "gatehouse_token_verifications_total\\{outcome=\"ok\"} [1-9]");
+            assertThat(server.get("/metrics").body())
+                    .containsPattern("gatehouse_token_verifications_total\\{outcome=\"ok\"} [1-9]");
             assertThat(health.at("/checks/redis/targets/0/role").asText()).isEqualTo("in-memory");
 
-            assertThat(server.stop()).as("clean exit on SIGTERM:\n" + server.log()).isIn(0, 143);
+            assertThat(server.stop())
+                    .as("clean exit on SIGTERM:\n" + server.log())
+                    .isIn(0, 143);
             assertLogs(server, password);
         }
         // The embedded default keeps users in an H2 file under ./data: a restart still knows the email.
         assertThat(workDir.resolve("data/users.mv.db")).exists();
         try (ServerProcess again = ServerProcess.start(workDir, Map.of())) {
-            HttpResponse<String> taken = again.postJson("/api/v1/auth/register",
+            HttpResponse<String> taken = again.postJson(
+                    "/api/v1/auth/register",
                     "{\"email\": \"E2E.User@Example.com\", \"password\": \"another password\"}");
             assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
         }
@@ -63,19 +68,30 @@ class ServerE2EIT {
      * state and nothing needs flushing.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Topology.class, names = {"STANDALONE", "SENTINEL", "CLUSTER", "TLS"})
+    @EnumSource(
+            value = Topology.class,
+            names = {"STANDALONE", "SENTINEL", "CLUSTER", "TLS"})
     void withRedisConfiguredTheContractHoldsAndHealthShowsTheTarget(Topology topology, @TempDir Path workDir)
             throws Exception {
         RedisDeployment deployment = SharedRedis.get(topology);
         String redisUrl = deployment.url();
         String password = "pw-" + HexFormat.of().formatHex(randomBytes()) + " secret";
-        String opsSecret = HexFormat.of().formatHex(randomBytes()) + HexFormat.of().formatHex(randomBytes());
-        Map<String, String> env = new HashMap<>(Map.of("GATEHOUSE_REDIS_URL", redisUrl,
-                "GATEHOUSE_REDIS_KEY_PREFIX", "e2e" + HexFormat.of().formatHex(randomBytes()),
-                "GATEHOUSE_SESSIONS_MAC_KEY", "ZTJlLW1hYy1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NQ==",
-                "GATEHOUSE_SESSIONS_DEVICE_KEY", "ZTJlLWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMg==",
+        String opsSecret =
+                HexFormat.of().formatHex(randomBytes()) + HexFormat.of().formatHex(randomBytes());
+        Map<String, String> env = new HashMap<>(Map.of(
+                "GATEHOUSE_REDIS_URL",
+                redisUrl,
+                "GATEHOUSE_REDIS_KEY_PREFIX",
+                "e2e" + HexFormat.of().formatHex(randomBytes()),
+                "GATEHOUSE_SESSIONS_MAC_KEY",
+                "ZTJlLW1hYy1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NQ==",
+                "GATEHOUSE_SESSIONS_DEVICE_KEY",
+                "ZTJlLWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMg==",
                 // This machine is shared and loaded; the 1 s default can miss the first handshake.
-                "GATEHOUSE_REDIS_COMMAND_TIMEOUT", "5s", "GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s"));
+                "GATEHOUSE_REDIS_COMMAND_TIMEOUT",
+                "5s",
+                "GATEHOUSE_REDIS_CONNECT_TIMEOUT",
+                "10s"));
         if (deployment instanceof TlsRedis tls) {
             // The shipped ACL confines the gatehouse user to gatehouse:* keys and channels: the default
             // prefix. Only this test uses the TLS deployment in this JVM, so nothing else shares it.
@@ -102,13 +118,17 @@ class ServerE2EIT {
             JsonNode health = JSON.readTree(server.get("/health").body());
             assertThat(health.path("status").asText()).as(health.toString()).isEqualTo("healthy");
             for (String part : new String[] {"tokens", "rate_limits", "sessions", "events", "cache"}) {
-                assertThat(health.at("/checks/" + part + "/status").asText()).as(part).isEqualTo("healthy");
+                assertThat(health.at("/checks/" + part + "/status").asText())
+                        .as(part)
+                        .isEqualTo("healthy");
             }
 
             // The admin API answers an admin client over HTTP Basic (RFC 6749 section 2.3.1 encoding).
-            String basic = "Basic " + Base64.getEncoder().encodeToString(("ops:" + opsSecret).getBytes(StandardCharsets.UTF_8));
+            String basic = "Basic "
+                    + Base64.getEncoder().encodeToString(("ops:" + opsSecret).getBytes(StandardCharsets.UTF_8));
             HttpResponse<String> stats = server.send(HttpRequest.newBuilder(server.uri("/api/v1/admin/revocations"))
-                    .header("Authorization", basic).GET());
+                    .header("Authorization", basic)
+                    .GET());
             assertThat(stats.statusCode()).as(stats.body()).isEqualTo(200);
             assertThat(JSON.readTree(stats.body()).at("/link/status").asText()).isEqualTo("healthy");
 
@@ -124,7 +144,8 @@ class ServerE2EIT {
     }
 
     private static String sha256Hex(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Tokens the contract exercise obtained: none of them may appear in a log line. */
@@ -136,7 +157,8 @@ class ServerE2EIT {
         assertThat(JSON.readTree(live.body()).path("status").asText()).isEqualTo("healthy");
         assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
 
-        String body = "{\"email\": \"e2e.user@example.com\", \"password\": \"" + password + "\", \"full_name\": \"E2E\"}";
+        String body =
+                "{\"email\": \"e2e.user@example.com\", \"password\": \"" + password + "\", \"full_name\": \"E2E\"}";
         HttpResponse<String> created = server.postJson("/api/v1/auth/register", body);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(JSON.readTree(created.body()).path("email").asText()).isEqualTo("e2e.user@example.com");
@@ -147,22 +169,25 @@ class ServerE2EIT {
         assertThat(taken.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 
         // A malformed body that contains the password must not put it in any log line either.
-        HttpResponse<String> malformed = server.postJson("/api/v1/auth/register", "{\"password\": \"" + password + "\", oops");
+        HttpResponse<String> malformed =
+                server.postJson("/api/v1/auth/register", "{\"password\": \"" + password + "\", oops");
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(malformed.body()).doesNotContain(password);
 
         // The session contract: login → me → refresh → logout → the refresh token no longer works.
-        HttpResponse<String> login = server.postJson("/api/v1/auth/login",
-                "{\"email\": \"E2E.User@example.com\", \"password\": \"" + password + "\"}");
+        HttpResponse<String> login = server.postJson(
+                "/api/v1/auth/login", "{\"email\": \"E2E.User@example.com\", \"password\": \"" + password + "\"}");
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         JsonNode tokens = JSON.readTree(login.body());
         assertThat(tokens.path("token_type").asText()).isEqualTo("Bearer");
         assertThat(tokens.path("session_id").asText()).isNotBlank();
         HttpResponse<String> me = server.send(HttpRequest.newBuilder(server.uri("/api/v1/me"))
-                .header("Authorization", "Bearer " + tokens.path("access_token").asText()).GET());
+                .header("Authorization", "Bearer " + tokens.path("access_token").asText())
+                .GET());
         assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
         assertThat(JSON.readTree(me.body()).path("email").asText()).isEqualTo("e2e.user@example.com");
-        HttpResponse<String> refreshed = server.postJson("/api/v1/auth/refresh",
+        HttpResponse<String> refreshed = server.postJson(
+                "/api/v1/auth/refresh",
                 "{\"refresh_token\": \"" + tokens.path("refresh_token").asText() + "\"}");
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
         JsonNode pair = JSON.readTree(refreshed.body());
@@ -170,24 +195,32 @@ class ServerE2EIT {
                 .header("Authorization", "Bearer " + pair.path("access_token").asText())
                 .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(logout.statusCode()).as(logout.body()).isEqualTo(204);
-        HttpResponse<String> after = server.postJson("/api/v1/auth/refresh",
+        HttpResponse<String> after = server.postJson(
+                "/api/v1/auth/refresh",
                 "{\"refresh_token\": \"" + pair.path("refresh_token").asText() + "\"}");
         assertThat(after.statusCode()).as(after.body()).isEqualTo(401);
         HttpResponse<String> meAfter = server.send(HttpRequest.newBuilder(server.uri("/api/v1/me"))
-                .header("Authorization", "Bearer " + pair.path("access_token").asText()).GET());
+                .header("Authorization", "Bearer " + pair.path("access_token").asText())
+                .GET());
         assertThat(meAfter.statusCode()).isEqualTo(401);
-        JsonNode metadata = JSON.readTree(server.get("/.well-known/oauth-authorization-server").body());
+        JsonNode metadata = JSON.readTree(
+                server.get("/.well-known/oauth-authorization-server").body());
         assertThat(metadata.path("issuer").asText())
-                .isEqualTo(JSON.readTree(java.util.Base64.getUrlDecoder().decode(pair.path("access_token").asText()
-                        .split("\\.")[1])).path("iss").asText());
+                .isEqualTo(JSON.readTree(java.util.Base64.getUrlDecoder()
+                                .decode(pair.path("access_token").asText().split("\\.")[1]))
+                        .path("iss")
+                        .asText());
         assertThat(server.get("/.well-known/jwks.json").statusCode()).isEqualTo(200);
-        for (String secret : new String[] {tokens.path("access_token").asText(), tokens.path("refresh_token").asText()}) {
+        for (String secret : new String[] {
+            tokens.path("access_token").asText(), tokens.path("refresh_token").asText()
+        }) {
             tokenValues.add(secret);
         }
 
         String metrics = server.get("/metrics").body();
-        assertThat(metrics).containsPattern(
-                "http_server_requests_seconds_count\\{[^}]*route=\"/api/v1/auth/register\"[^}]*status=\"201\"[^}]*} 1(\\.0)?\n");
+        assertThat(metrics)
+                .containsPattern(
+                        "http_server_requests_seconds_count\\{[^}]*route=\"/api/v1/auth/register\"[^}]*status=\"201\"[^}]*} 1(\\.0)?\n");
         assertThat(metrics).contains("jvm_memory_used_bytes");
         assertThat(server.get("/openapi.yaml").statusCode()).isEqualTo(200);
     }

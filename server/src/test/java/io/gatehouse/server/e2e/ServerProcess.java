@@ -34,7 +34,8 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ServerProcess(Process process, Path log, int port) {
         this.process = process;
@@ -44,7 +45,8 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the jar in {@code workDir} with these environment variables (added to cheap test hashing settings). */
     static ServerProcess start(Path workDir, Map<String, String> env) {
-        Path jar = Path.of(System.getProperty("gatehouse.server.jar", "target/gatehouse-server.jar")).toAbsolutePath();
+        Path jar = Path.of(System.getProperty("gatehouse.server.jar", "target/gatehouse-server.jar"))
+                .toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: the e2e tests run after 'package' (mvn verify)");
         }
@@ -70,16 +72,23 @@ final class ServerProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + jar, e);
         }
         try {
-            int port = await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the server exited with " + process.exitValue() + ":\n" + read(log));
-                }
-                return listeningPort(log);
-            }, Optional::isPresent).get();
+            int port = await().atMost(START_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(
+                            () -> {
+                                if (!process.isAlive()) {
+                                    throw new IllegalStateException(
+                                            "the server exited with " + process.exitValue() + ":\n" + read(log));
+                                }
+                                return listeningPort(log);
+                            },
+                            Optional::isPresent)
+                    .get();
             return new ServerProcess(process, log, port);
         } catch (ConditionTimeoutException e) {
             process.destroyForcibly();
-            throw new IllegalStateException("the server did not report its port within " + START_TIMEOUT + ":\n" + read(log));
+            throw new IllegalStateException(
+                    "the server did not report its port within " + START_TIMEOUT + ":\n" + read(log));
         }
     }
 
@@ -120,7 +129,8 @@ final class ServerProcess implements AutoCloseable {
     }
 
     HttpResponse<String> postJson(String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 

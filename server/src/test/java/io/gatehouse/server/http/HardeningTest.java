@@ -19,30 +19,40 @@ class HardeningTest {
 
     @Test
     void hstsIsSentWhenThePublicUrlIsHttps() {
-        try (TestServer https = TestServer.start(dir.resolve("a"), Map.of("gatehouse.server.public-url",
-                "https://auth.example.com"))) {
+        try (TestServer https =
+                TestServer.start(dir.resolve("a"), Map.of("gatehouse.server.public-url", "https://auth.example.com"))) {
             assertThat(https.get("/health/live").headers().firstValue("Strict-Transport-Security"))
                     .hasValue("max-age=31536000");
         }
         try (TestServer http = TestServer.start(dir.resolve("b"), Map.of())) {
-            assertThat(http.get("/health/live").headers().firstValue("Strict-Transport-Security")).isEmpty();
+            assertThat(http.get("/health/live").headers().firstValue("Strict-Transport-Security"))
+                    .isEmpty();
         }
     }
 
     @Test
     void corsExposesTheRateLimitHeadersTheServerSends() {
-        try (TestServer server = TestServer.start(dir, Map.of("gatehouse.server.cors.allowed-origins",
-                "https://app.example.com"))) {
-            server.postJson("/api/v1/auth/register", "{\"email\":\"cors@example.com\",\"password\":\"a long passphrase\"}");
+        try (TestServer server =
+                TestServer.start(dir, Map.of("gatehouse.server.cors.allowed-origins", "https://app.example.com"))) {
+            server.postJson(
+                    "/api/v1/auth/register", "{\"email\":\"cors@example.com\",\"password\":\"a long passphrase\"}");
             HttpResponse<String> login = server.send(HttpRequest.newBuilder(server.uri("/api/v1/auth/login"))
-                    .header("Content-Type", "application/json").header("Origin", "https://app.example.com")
+                    .header("Content-Type", "application/json")
+                    .header("Origin", "https://app.example.com")
                     .POST(HttpRequest.BodyPublishers.ofString(
                             "{\"email\":\"cors@example.com\",\"password\":\"a long passphrase\"}")));
             assertThat(login.statusCode()).isEqualTo(200);
-            List<String> exposed = Arrays.stream(login.headers().firstValue("Access-Control-Expose-Headers").orElseThrow()
-                    .split(",")).map(String::strip).map(String::toLowerCase).toList();
-            List<String> rateLimitHeaders = login.headers().map().keySet().stream().map(String::toLowerCase)
-                    .filter(h -> h.contains("ratelimit") || h.equals("retry-after")).toList();
+            List<String> exposed = Arrays.stream(login.headers()
+                            .firstValue("Access-Control-Expose-Headers")
+                            .orElseThrow()
+                            .split(","))
+                    .map(String::strip)
+                    .map(String::toLowerCase)
+                    .toList();
+            List<String> rateLimitHeaders = login.headers().map().keySet().stream()
+                    .map(String::toLowerCase)
+                    .filter(h -> h.contains("ratelimit") || h.equals("retry-after"))
+                    .toList();
             assertThat(rateLimitHeaders).isNotEmpty();
             assertThat(exposed).containsAll(rateLimitHeaders).doesNotContain("ratelimit-limit", "ratelimit-remaining");
         }
@@ -61,15 +71,18 @@ class HardeningTest {
         }
         try (TestServer server = TestServer.start(dir.resolve("on"), Map.of())) {
             assertThat(TestServer.json(server.get("/.well-known/oauth-authorization-server"))
-                    .path("grant_types_supported").toString()).contains("password");
+                            .path("grant_types_supported")
+                            .toString())
+                    .contains("password");
         }
     }
 
     @Test
     void anEmailWhoseKeyIsTooLongIsA400() {
         try (TestServer server = TestServer.start(dir, Map.of())) {
-            HttpResponse<String> r = server.postJson("/api/v1/auth/register", "{\"email\":\"" + "\uFDFA".repeat(14)
-                    + "@example.com\",\"password\":\"a long passphrase\"}");
+            HttpResponse<String> r = server.postJson(
+                    "/api/v1/auth/register",
+                    "{\"email\":\"" + "\uFDFA".repeat(14) + "@example.com\",\"password\":\"a long passphrase\"}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
             assertThat(r.body()).contains("email");
         }

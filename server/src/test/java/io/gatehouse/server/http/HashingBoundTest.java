@@ -19,8 +19,11 @@ class HashingBoundTest {
 
     @Test
     void concurrentHashingIsBoundedWith503() throws Exception {
-        GatehouseConfig config = GatehouseConfig.builder().set(HashingGate.KEY, "1")
-                .set("gatehouse.password.argon2.memory-kib", "256").set("gatehouse.password.argon2.iterations", "1").build();
+        GatehouseConfig config = GatehouseConfig.builder()
+                .set(HashingGate.KEY, "1")
+                .set("gatehouse.password.argon2.memory-kib", "256")
+                .set("gatehouse.password.argon2.iterations", "1")
+                .build();
         PasswordHasher argon2 = PasswordHasher.argon2(Argon2Parameters.fromConfig(config));
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -42,14 +45,17 @@ class HashingBoundTest {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> gate.hash("first password"), pool);
             assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
-            Throwable busy = catchThrowable(() -> gate.verify("second password", "$argon2id$v=19$m=256,t=1,p=1$AAAA$AAAA"));
+            Throwable busy =
+                    catchThrowable(() -> gate.verify("second password", "$argon2id$v=19$m=256,t=1,p=1$AAAA$AAAA"));
             assertThat(busy).isInstanceOf(HashingBusyException.class);
             ProblemException answer = Errors.toProblem(busy);
             assertThat(answer.problem().status()).isEqualTo(503);
             assertThat(answer.headers()).containsEntry("Retry-After", "1");
             release.countDown();
-            assertThat(gate.verify("first password", first.get(10, TimeUnit.SECONDS)).matches())
-                    .as("the permit is back once the first hash is done").isTrue();
+            assertThat(gate.verify("first password", first.get(10, TimeUnit.SECONDS))
+                            .matches())
+                    .as("the permit is back once the first hash is done")
+                    .isTrue();
         }
     }
 

@@ -29,6 +29,7 @@ class HttpErrorsIntegrationTest {
 
     @TempDir
     static Path dataDir;
+
     private static TestServer server;
 
     @BeforeAll
@@ -83,23 +84,31 @@ class HttpErrorsIntegrationTest {
     void invalidUtf8Is400() {
         byte[] body = {'{', '"', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
         HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri(REGISTER))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
         assertProblem(r, 400);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "application/xml",
-            "application/json; charset=iso-8859-1", "multipart/form-data; boundary=x"})
+    @ValueSource(
+            strings = {
+                "text/plain",
+                "application/x-www-form-urlencoded",
+                "application/xml",
+                "application/json; charset=iso-8859-1",
+                "multipart/form-data; boundary=x"
+            })
     void wrongContentTypeIs415(String contentType) {
-        HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri(REGISTER)).header("Content-Type", contentType)
+        HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri(REGISTER))
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@b.co\",\"password\":\"correct horse\"}")));
         assertProblem(r, 415);
     }
 
     @Test
     void missingContentTypeIs415() {
-        HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri(REGISTER))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        HttpResponse<String> r = server.send(
+                HttpRequest.newBuilder(server.uri(REGISTER)).POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertProblem(r, 415);
     }
 
@@ -122,9 +131,19 @@ class HttpErrorsIntegrationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/nope", "/api/v1/users/%7Bid%7D", "/api/v1/sessions/%00", "/api/v1/auth/register/extra",
-            "/health/%2e%2e/metrics", "/api/v1/sessions/%F0%9F%94%91", "/api/v1/sessions/a%20b", "/api//v1",
-            "/api/v1/sessions/{x}", "/%ZZ"})
+    @ValueSource(
+            strings = {
+                "/nope",
+                "/api/v1/users/%7Bid%7D",
+                "/api/v1/sessions/%00",
+                "/api/v1/auth/register/extra",
+                "/health/%2e%2e/metrics",
+                "/api/v1/sessions/%F0%9F%94%91",
+                "/api/v1/sessions/a%20b",
+                "/api//v1",
+                "/api/v1/sessions/{x}",
+                "/%ZZ"
+            })
     void oddPathsAreClientErrorsWithProblemBodies(String path) throws IOException {
         String raw = rawRequest("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         int status = Integer.parseInt(raw.substring(9, 12));
@@ -143,15 +162,16 @@ class HttpErrorsIntegrationTest {
         HttpResponse<String> r = server.get(REGISTER);
         assertProblem(r, 405);
         assertThat(r.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
-        HttpResponse<String> del = server.send(HttpRequest.newBuilder(server.uri("/health")).DELETE());
+        HttpResponse<String> del =
+                server.send(HttpRequest.newBuilder(server.uri("/health")).DELETE());
         assertProblem(del, 405);
         assertThat(del.headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
     }
 
     @Test
     void optionsOnAKnownPathListsTheMethods() {
-        HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri(REGISTER))
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> r = server.send(
+                HttpRequest.newBuilder(server.uri(REGISTER)).method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertThat(r.statusCode()).isEqualTo(204);
         assertThat(r.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
     }
@@ -161,7 +181,8 @@ class HttpErrorsIntegrationTest {
         for (String request : List.of(
                 "BREW /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
                 "GET /health HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\nConnection: close\r\n\r\n",
-                "POST " + REGISTER + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\nConnection: close\r\n\r\n{}")) {
+                "POST " + REGISTER
+                        + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\nConnection: close\r\n\r\n{}")) {
             String raw = rawRequest(request);
             int status = Integer.parseInt(raw.substring(9, 12));
             assertThat(status).as(request + " -> " + raw).isBetween(400, 499);
@@ -170,11 +191,15 @@ class HttpErrorsIntegrationTest {
 
     @Test
     void aClientRequestIdIsKeptOnlyWhenItIsAPlainToken() {
-        HttpResponse<String> kept = server.send(HttpRequest.newBuilder(server.uri("/health/live")).header("X-Request-Id", "abc-123"));
+        HttpResponse<String> kept =
+                server.send(HttpRequest.newBuilder(server.uri("/health/live")).header("X-Request-Id", "abc-123"));
         assertThat(kept.headers().firstValue("X-Request-Id")).hasValue("abc-123");
-        HttpResponse<String> replaced = server.send(HttpRequest.newBuilder(server.uri("/health/live"))
-                .header("X-Request-Id", "evil\"}{\"level\":\"ERROR"));
-        assertThat(replaced.headers().firstValue("X-Request-Id")).get().asString().matches("[0-9a-f-]{36}");
+        HttpResponse<String> replaced = server.send(
+                HttpRequest.newBuilder(server.uri("/health/live")).header("X-Request-Id", "evil\"}{\"level\":\"ERROR"));
+        assertThat(replaced.headers().firstValue("X-Request-Id"))
+                .get()
+                .asString()
+                .matches("[0-9a-f-]{36}");
     }
 
     static JsonNode assertProblem(HttpResponse<String> r, int status) {
@@ -204,7 +229,8 @@ class HttpErrorsIntegrationTest {
                 head.write(b);
             }
             String headers = head.toString(StandardCharsets.ISO_8859_1);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                    .matcher(headers);
             byte[] body = m.find() ? in.readNBytes(Integer.parseInt(m.group(1))) : new byte[0];
             return headers + new String(body, StandardCharsets.UTF_8);
         }

@@ -19,14 +19,16 @@ public final class TestServer implements AutoCloseable {
     public static final String KEY_ENCRYPTION_KEY = "dGVzdC1rZXktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=";
 
     private final GatehouseServer server;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestServer(GatehouseServer server) {
         this.server = server;
     }
 
     public static TestServer start(Path dataDir, Map<String, String> extra) {
-        GatehouseConfig.Builder b = GatehouseConfig.builder().dataDir(dataDir)
+        GatehouseConfig.Builder b = GatehouseConfig.builder()
+                .dataDir(dataDir)
                 .set("gatehouse.server.port", "0")
                 .set("gatehouse.db.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
                 .set("gatehouse.password.argon2.memory-kib", "256")
@@ -63,7 +65,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<String> postJson(String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 

@@ -16,7 +16,8 @@ class OperatorMetricsTest {
 
     @Test
     void cachesMadeAfterBindingAreCountedByNameAndResult() {
-        try (ServerMetrics metrics = new ServerMetrics(); Caches caches = Caches.inMemory()) {
+        try (ServerMetrics metrics = new ServerMetrics();
+                Caches caches = Caches.inMemory()) {
             metrics.bind(caches);
             assertThat(metrics.scrape()).doesNotContain("gatehouse_cache_requests_total");
             Cache<String> cache = caches.cache("profiles", String.class);
@@ -40,10 +41,12 @@ class OperatorMetricsTest {
     void sessionCleanupPassesAreCounted() {
         try (ServerMetrics metrics = new ServerMetrics()) {
             CapabilityMetrics capability = new CapabilityMetrics(metrics.registry());
-            SessionStore sessions = SessionStore.builder().inMemory().listener(capability).build();
+            SessionStore sessions =
+                    SessionStore.builder().inMemory().listener(capability).build();
             sessions.create(NewSession.forUser("u1").build());
             sessions.cleanup(10).runToEnd();
-            assertThat(metrics.scrape()).containsPattern("gatehouse_sessions_cleanup_users_total [1-9]")
+            assertThat(metrics.scrape())
+                    .containsPattern("gatehouse_sessions_cleanup_users_total [1-9]")
                     .contains("gatehouse_sessions_cleanup_removed_total 0.0");
         }
     }

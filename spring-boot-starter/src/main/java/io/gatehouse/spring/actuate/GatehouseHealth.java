@@ -18,23 +18,27 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * fail-closed revocation state past its budget is DOWN: the application answers 503 to bearer tokens then.
  */
 public final class GatehouseHealth {
-    private GatehouseHealth() {
-    }
+    private GatehouseHealth() {}
 
     public static CompositeHealthContributor of(Gatehouse gatehouse) {
         Map<String, HealthContributor> parts = new LinkedHashMap<>();
         int n = 0;
         for (TargetHealth t : gatehouse.stores().health().targets()) {
             final int index = n++;
-            parts.put("redis-" + index, (HealthIndicator) () -> target(gatehouse.stores().health().targets().get(index)));
+            parts.put("redis-" + index, (HealthIndicator)
+                    () -> target(gatehouse.stores().health().targets().get(index)));
         }
-        parts.put("revocation", (HealthIndicator) () -> revocation(gatehouse.tokens().revocationHealth()));
-        parts.put("rate-limits", (HealthIndicator) () -> status(gatehouse.rateLimiter().health()).build());
+        parts.put("revocation", (HealthIndicator)
+                () -> revocation(gatehouse.tokens().revocationHealth()));
+        parts.put("rate-limits", (HealthIndicator)
+                () -> status(gatehouse.rateLimiter().health()).build());
         return CompositeHealthContributor.fromMap(parts);
     }
 
     static Health target(TargetHealth t) {
-        Health.Builder b = status(t.status()).withDetail("target", t.target()).withDetail("circuit", t.circuit())
+        Health.Builder b = status(t.status())
+                .withDetail("target", t.target())
+                .withDetail("circuit", t.circuit())
                 .withDetail("nodes", t.nodes());
         t.version().ifPresent(v -> b.withDetail("version", v));
         t.role().ifPresent(v -> b.withDetail("role", v));
@@ -44,14 +48,17 @@ public final class GatehouseHealth {
     }
 
     static Health revocation(RevocationHealth h) {
-        Health.Builder b = status(h.status()).withDetail("age_ms", h.age().toMillis())
-                .withDetail("budget_ms", h.budget().toMillis()).withDetail("policy", h.policy().name())
+        Health.Builder b = status(h.status())
+                .withDetail("age_ms", h.age().toMillis())
+                .withDetail("budget_ms", h.budget().toMillis())
+                .withDetail("policy", h.policy().name())
                 .withDetail("resyncs", h.resyncs());
         h.error().ifPresent(e -> b.withDetail("error", e));
         return b.build();
     }
 
     private static Health.Builder status(HealthStatus s) {
-        return (s == HealthStatus.UNHEALTHY ? Health.down() : Health.up()).withDetail("status", s.name().toLowerCase(java.util.Locale.ROOT));
+        return (s == HealthStatus.UNHEALTHY ? Health.down() : Health.up())
+                .withDetail("status", s.name().toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -28,8 +28,10 @@ public class GatehouseAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Gatehouse gatehouse(GatehouseConfig config, GatehouseProperties properties,
-                               ObjectProvider<GatehouseBuilderCustomizer> customizers) {
+    public Gatehouse gatehouse(
+            GatehouseConfig config,
+            GatehouseProperties properties,
+            ObjectProvider<GatehouseBuilderCustomizer> customizers) {
         Gatehouse.Builder builder = Gatehouse.builder().config(config);
         if (!properties.getSpring().isUsers()) {
             builder.withoutUsers();

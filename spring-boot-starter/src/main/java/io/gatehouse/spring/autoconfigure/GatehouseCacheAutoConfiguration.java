@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Bean;
  * {@link CacheManager}. Runs before Spring Boot's cache auto-configuration, which then backs off.
  * {@code @EnableCaching} is still the application's choice.
  */
-@AutoConfiguration(after = GatehouseAutoConfiguration.class,
+@AutoConfiguration(
+        after = GatehouseAutoConfiguration.class,
         beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
 @ConditionalOnClass({CacheManager.class, Gatehouse.class})
 @ConditionalOnProperty(name = "gatehouse.spring.cache.enabled", havingValue = "true", matchIfMissing = true)
@@ -25,7 +26,8 @@ public class GatehouseCacheAutoConfiguration {
     @ConditionalOnMissingBean(CacheManager.class)
     public GatehouseCacheManager gatehouseCacheManager(Gatehouse gatehouse, GatehouseProperties properties) {
         GatehouseProperties.Cache cache = properties.getSpring().getCache();
-        GatehouseCacheManager.Builder b = GatehouseCacheManager.builder(gatehouse.caches()).defaultTtl(cache.getDefaultTtl());
+        GatehouseCacheManager.Builder b =
+                GatehouseCacheManager.builder(gatehouse.caches()).defaultTtl(cache.getDefaultTtl());
         cache.getSpecs().forEach((name, spec) -> {
             Duration ttl = spec.getTtl() != null ? spec.getTtl() : cache.getDefaultTtl();
             b.cache(name, spec.getType(), ttl);

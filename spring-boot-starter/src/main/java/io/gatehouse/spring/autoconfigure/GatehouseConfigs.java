@@ -13,15 +13,16 @@ import org.springframework.core.env.PropertySource;
  * and the process's {@code GATEHOUSE_*} variables on top, as the server reads them.
  */
 final class GatehouseConfigs {
-    private GatehouseConfigs() {
-    }
+    private GatehouseConfigs() {}
 
     static GatehouseConfig from(ConfigurableEnvironment environment, GatehouseProperties typed) {
         Map<String, String> keys = new LinkedHashMap<>();
         for (PropertySource<?> source : environment.getPropertySources()) {
             if (source instanceof EnumerablePropertySource<?> e) {
                 for (String name : e.getPropertyNames()) {
-                    if (name.startsWith("gatehouse.") && !name.startsWith("gatehouse.spring.") && !keys.containsKey(name)) {
+                    if (name.startsWith("gatehouse.")
+                            && !name.startsWith("gatehouse.spring.")
+                            && !keys.containsKey(name)) {
                         String value = environment.getProperty(name);
                         if (value != null) {
                             keys.put(name, value);

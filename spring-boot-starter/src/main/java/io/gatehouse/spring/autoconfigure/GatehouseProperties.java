@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class GatehouseProperties {
     /** Where files of the embedded default live (keys, spool files): {@code gatehouse.data-dir}. */
     private String dataDir;
+
     private final Redis redis = new Redis();
     private final Tokens tokens = new Tokens();
     private final Sessions sessions = new Sessions();
@@ -123,6 +124,7 @@ public class GatehouseProperties {
         private String issuer;
         /** aud put into and required in tokens. */
         private String audience;
+
         private final Revocation revocation = new Revocation();
 
         public String getIssuer() {
@@ -228,6 +230,7 @@ public class GatehouseProperties {
     public static class Spring {
         /** Open the user database too (an application that registers and logs in users with Gatehouse). */
         private boolean users = false;
+
         private final Session session = new Session();
         private final Cache cache = new Cache();
 

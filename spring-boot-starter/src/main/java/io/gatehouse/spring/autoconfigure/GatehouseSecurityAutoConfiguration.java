@@ -19,8 +19,10 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
  * application has a {@link JwtDecoder}), roles as authorities, the server's 401/503 answers. Runs before
  * Spring Boot's resource-server auto-configuration, which then backs off.
  */
-@AutoConfiguration(after = GatehouseAutoConfiguration.class,
-        beforeName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration")
+@AutoConfiguration(
+        after = GatehouseAutoConfiguration.class,
+        beforeName =
+                "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration")
 @ConditionalOnClass({JwtDecoder.class, BearerTokenAuthenticationToken.class, Gatehouse.class})
 public class GatehouseSecurityAutoConfiguration {
 
@@ -48,8 +50,8 @@ public class GatehouseSecurityAutoConfiguration {
     static class ResourceServerCustomizer {
         @Bean
         @ConditionalOnMissingBean
-        GatehouseResourceServer gatehouseResourceServer(JwtDecoder decoder, GatehouseAuthorities authorities,
-                                                        GatehouseBearerEntryPoint entryPoint) {
+        GatehouseResourceServer gatehouseResourceServer(
+                JwtDecoder decoder, GatehouseAuthorities authorities, GatehouseBearerEntryPoint entryPoint) {
             return new GatehouseResourceServer(decoder, authorities, entryPoint);
         }
     }

@@ -14,5 +14,4 @@ import org.springframework.session.FindByIndexNameSessionRepository;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty(name = "gatehouse.spring.session.enabled", havingValue = "true")
 @Import(GatehouseHttpSessionConfiguration.class)
-public class GatehouseSessionAutoConfiguration {
-}
+public class GatehouseSessionAutoConfiguration {}

@@ -54,8 +54,7 @@ public final class GatehouseCacheManager implements CacheManager {
         return List.copyOf(names);
     }
 
-    private record Spec(Class<?> type, Duration ttl) {
-    }
+    private record Spec(Class<?> type, Duration ttl) {}
 
     /** Assembles a {@link GatehouseCacheManager}; setters in any order. */
     public static final class Builder {
@@ -75,8 +74,9 @@ public final class GatehouseCacheManager implements CacheManager {
 
         /** Declares cache {@code name} holding {@code type} values for {@code ttl}. */
         public Builder cache(String name, Class<?> type, Duration ttl) {
-            specs.put(Objects.requireNonNull(name, "name"), new Spec(Objects.requireNonNull(type, "type"),
-                    Objects.requireNonNull(ttl, "ttl")));
+            specs.put(
+                    Objects.requireNonNull(name, "name"),
+                    new Spec(Objects.requireNonNull(type, "type"), Objects.requireNonNull(ttl, "ttl")));
             return this;
         }
 

@@ -53,7 +53,8 @@ public final class GatehouseSpringCache extends AbstractValueAdaptingCache {
     @SuppressWarnings("unchecked")
     public <T> T get(Object key, Callable<T> valueLoader) {
         try {
-            Optional<Object> v = cache.getOrLoad(key(key), ttl, List.of(ALL), k -> Optional.ofNullable(valueLoader.call()));
+            Optional<Object> v =
+                    cache.getOrLoad(key(key), ttl, List.of(ALL), k -> Optional.ofNullable(valueLoader.call()));
             return (T) v.orElse(null);
         } catch (CacheLoadException e) {
             throw new ValueRetrievalException(key, valueLoader, e.getCause() != null ? e.getCause() : e);
@@ -86,13 +87,19 @@ public final class GatehouseSpringCache extends AbstractValueAdaptingCache {
 
     static String key(Object key) {
         String s = String.valueOf(key);
-        if (s.length() <= 200 && !s.isEmpty() && s.chars().noneMatch(c -> c == '{' || c == '}' || Character.isWhitespace(c)
-                || Character.isISOControl(c))) {
+        if (s.length() <= 200
+                && !s.isEmpty()
+                && s.chars()
+                        .noneMatch(
+                                c -> c == '{' || c == '}' || Character.isWhitespace(c) || Character.isISOControl(c))) {
             return s;
         }
         try {
-            return "sha256." + Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return "sha256."
+                    + Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(
+                                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

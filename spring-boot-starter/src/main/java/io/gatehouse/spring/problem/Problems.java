@@ -13,16 +13,28 @@ public final class Problems {
     /** The media type of a problem body. */
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    private Problems() {
-    }
+    private Problems() {}
 
     /** Sets the status and content type and writes the body. */
-    public static void write(HttpServletResponse response, int status, String name, String title, String detail,
-                             Map<String, Object> extensions) throws IOException {
-        StringBuilder body = new StringBuilder("{\"type\":").append(json("urn:gatehouse:problem:" + name))
-                .append(",\"title\":").append(json(title)).append(",\"status\":").append(status)
-                .append(",\"detail\":").append(json(detail));
-        extensions.forEach((k, v) -> body.append(',').append(json(k)).append(':')
+    public static void write(
+            HttpServletResponse response,
+            int status,
+            String name,
+            String title,
+            String detail,
+            Map<String, Object> extensions)
+            throws IOException {
+        StringBuilder body = new StringBuilder("{\"type\":")
+                .append(json("urn:gatehouse:problem:" + name))
+                .append(",\"title\":")
+                .append(json(title))
+                .append(",\"status\":")
+                .append(status)
+                .append(",\"detail\":")
+                .append(json(detail));
+        extensions.forEach((k, v) -> body.append(',')
+                .append(json(k))
+                .append(':')
                 .append(v instanceof Number ? v.toString() : json(String.valueOf(v))));
         response.setStatus(status);
         response.setContentType(MEDIA_TYPE);

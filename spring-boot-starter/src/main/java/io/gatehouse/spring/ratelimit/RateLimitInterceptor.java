@@ -5,8 +5,8 @@ import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicies;
 import io.gatehouse.ratelimit.RatePolicy;
-import jakarta.servlet.http.HttpServletRequest;
 import io.gatehouse.spring.problem.Problems;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.security.Principal;
 import java.time.Clock;
@@ -34,7 +34,8 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
     }
 
     @Override
-    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws Exception {
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+            throws Exception {
         if (!(handler instanceof HandlerMethod method)) {
             return true;
         }

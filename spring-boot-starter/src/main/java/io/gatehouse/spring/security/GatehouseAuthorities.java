@@ -19,8 +19,10 @@ public final class GatehouseAuthorities implements Converter<Jwt, AbstractAuthen
 
     @Override
     public AbstractAuthenticationToken convert(Jwt jwt) {
-        return new JwtAuthenticationToken(jwt, authorities(jwt.getClaimAsStringList("roles"),
-                jwt.getClaimAsStringList("permissions")), jwt.getSubject());
+        return new JwtAuthenticationToken(
+                jwt,
+                authorities(jwt.getClaimAsStringList("roles"), jwt.getClaimAsStringList("permissions")),
+                jwt.getSubject());
     }
 
     /** {@code ROLE_<role>} for each role, each permission as it is. */

@@ -1,8 +1,8 @@
 package io.gatehouse.spring.security;
 
+import io.gatehouse.spring.problem.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import io.gatehouse.spring.problem.Problems;
 import java.io.IOException;
 import java.util.Map;
 import org.springframework.security.core.AuthenticationException;
@@ -23,18 +23,31 @@ public final class GatehouseBearerEntryPoint implements AuthenticationEntryPoint
             throws IOException {
         if (e instanceof RevocationUnknownException) {
             response.setHeader("Retry-After", "1");
-            Problems.write(response, 503, "unavailable", "Service Unavailable",
-                    "the token revocation state cannot be checked right now; retry shortly", Map.of());
+            Problems.write(
+                    response,
+                    503,
+                    "unavailable",
+                    "Service Unavailable",
+                    "the token revocation state cannot be checked right now; retry shortly",
+                    Map.of());
         } else if (e instanceof OAuth2AuthenticationException o) {
-            String description = o.getError().getDescription() != null && o.getError().getDescription().startsWith("the access token")
-                    ? o.getError().getDescription() : "the access token is not valid";
-            response.setHeader("WWW-Authenticate", "Bearer " + REALM + ", error=\"invalid_token\", error_description=\""
-                    + description + "\"");
+            String description = o.getError().getDescription() != null
+                            && o.getError().getDescription().startsWith("the access token")
+                    ? o.getError().getDescription()
+                    : "the access token is not valid";
+            response.setHeader(
+                    "WWW-Authenticate",
+                    "Bearer " + REALM + ", error=\"invalid_token\", error_description=\"" + description + "\"");
             Problems.write(response, 401, "invalid-token", "Unauthorized", description, Map.of());
         } else {
             response.setHeader("WWW-Authenticate", "Bearer " + REALM);
-            Problems.write(response, 401, "unauthenticated", "Unauthorized",
-                    "this resource needs an access token: Authorization: Bearer <access_token>", Map.of());
+            Problems.write(
+                    response,
+                    401,
+                    "unauthenticated",
+                    "Unauthorized",
+                    "this resource needs an access token: Authorization: Bearer <access_token>",
+                    Map.of());
         }
     }
 }

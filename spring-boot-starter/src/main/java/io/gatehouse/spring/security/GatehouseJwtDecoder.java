@@ -49,8 +49,12 @@ public final class GatehouseJwtDecoder implements JwtDecoder {
     /** Spring's {@link Jwt} of a token already verified: its headers and claims, dates as instants. */
     static Jwt toJwt(String token, JWT parsed) throws ParseException {
         Map<String, Object> headers = new LinkedHashMap<>(parsed.getHeader().toJSONObject());
-        Map<String, Object> claims = new LinkedHashMap<>(parsed.getJWTClaimsSet().getClaims());
+        Map<String, Object> claims =
+                new LinkedHashMap<>(parsed.getJWTClaimsSet().getClaims());
         claims.replaceAll((k, v) -> v instanceof Date d ? d.toInstant() : v);
-        return Jwt.withTokenValue(token).headers(h -> h.putAll(headers)).claims(c -> c.putAll(claims)).build();
+        return Jwt.withTokenValue(token)
+                .headers(h -> h.putAll(headers))
+                .claims(c -> c.putAll(claims))
+                .build();
     }
 }

@@ -26,8 +26,10 @@ public final class GatehouseResourceServer implements Customizer<OAuth2ResourceS
     private final Converter<Jwt, ? extends AbstractAuthenticationToken> authorities;
     private final GatehouseBearerEntryPoint entryPoint;
 
-    public GatehouseResourceServer(JwtDecoder decoder, Converter<Jwt, ? extends AbstractAuthenticationToken> authorities,
-                                   GatehouseBearerEntryPoint entryPoint) {
+    public GatehouseResourceServer(
+            JwtDecoder decoder,
+            Converter<Jwt, ? extends AbstractAuthenticationToken> authorities,
+            GatehouseBearerEntryPoint entryPoint) {
         this.decoder = decoder;
         this.authorities = authorities;
         this.entryPoint = entryPoint;
@@ -35,7 +37,8 @@ public final class GatehouseResourceServer implements Customizer<OAuth2ResourceS
 
     @Override
     public void customize(OAuth2ResourceServerConfigurer<HttpSecurity> resourceServer) {
-        resourceServer.jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(authorities))
+        resourceServer
+                .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(authorities))
                 .authenticationEntryPoint(entryPoint);
     }
 

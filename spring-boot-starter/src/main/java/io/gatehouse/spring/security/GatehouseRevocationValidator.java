@@ -40,19 +40,29 @@ public final class GatehouseRevocationValidator implements OAuth2TokenValidator<
         if (status == RevocationStatus.UNKNOWN) {
             throw new RevocationUnknownException();
         }
-        return OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "the access token has been revoked", null));
+        return OAuth2TokenValidatorResult.failure(
+                new OAuth2Error("invalid_token", "the access token has been revoked", null));
     }
 
     /** The claims the revocation check reads; {@code iat_ms} (milliseconds) when the token has it. */
     static VerifiedToken toVerified(Jwt jwt) {
         Object ms = jwt.getClaims().get("iat_ms");
-        Instant issued = ms instanceof Number n ? Instant.ofEpochMilli(n.longValue())
+        Instant issued = ms instanceof Number n
+                ? Instant.ofEpochMilli(n.longValue())
                 : jwt.getIssuedAt() != null ? jwt.getIssuedAt() : Instant.EPOCH;
         Instant expires = jwt.getExpiresAt() != null ? jwt.getExpiresAt() : Instant.MAX;
         String kid = (String) jwt.getHeaders().getOrDefault("kid", "");
-        return new VerifiedToken(TokenUse.ACCESS, kid, nonNull(jwt.getId()), nonNull(jwt.getSubject()),
-                nonNull(jwt.getClaimAsString("sid")), nonNull(jwt.getClaimAsString("fam")), issued, expires,
-                List.of(), List.of());
+        return new VerifiedToken(
+                TokenUse.ACCESS,
+                kid,
+                nonNull(jwt.getId()),
+                nonNull(jwt.getSubject()),
+                nonNull(jwt.getClaimAsString("sid")),
+                nonNull(jwt.getClaimAsString("fam")),
+                issued,
+                expires,
+                List.of(),
+                List.of());
     }
 
     private static String nonNull(String s) {

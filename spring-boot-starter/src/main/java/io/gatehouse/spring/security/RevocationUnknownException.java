@@ -12,6 +12,9 @@ public class RevocationUnknownException extends OAuth2AuthenticationException {
     private static final long serialVersionUID = 1L;
 
     public RevocationUnknownException() {
-        super(new OAuth2Error("temporarily_unavailable", "the token revocation state cannot be checked right now; retry shortly", null));
+        super(new OAuth2Error(
+                "temporarily_unavailable",
+                "the token revocation state cannot be checked right now; retry shortly",
+                null));
     }
 }

@@ -39,8 +39,7 @@ final class AttributeCodec {
     private static final boolean SECURITY = ClassUtils.isPresent(
             "org.springframework.security.core.context.SecurityContext", AttributeCodec.class.getClassLoader());
 
-    private AttributeCodec() {
-    }
+    private AttributeCodec() {}
 
     /** The stored name of an attribute. */
     static String storedName(String name) {
@@ -49,8 +48,8 @@ final class AttributeCodec {
             return alias;
         }
         if (!NAME.matcher(name).matches() || NAMES.containsKey(name)) {
-            throw new IllegalArgumentException("session attribute '" + name + "' cannot be stored in a Gatehouse session:"
-                    + " names are 1 to 64 of A-Z a-z 0-9 . _ -");
+            throw new IllegalArgumentException("session attribute '" + name
+                    + "' cannot be stored in a Gatehouse session:" + " names are 1 to 64 of A-Z a-z 0-9 . _ -");
         }
         return name;
     }
@@ -75,8 +74,8 @@ final class AttributeCodec {
         } else if (value instanceof Serializable s) {
             out = "j" + Base64.getEncoder().encodeToString(serialize(s));
         } else {
-            throw new IllegalArgumentException("session attribute '" + name + "' is a " + value.getClass().getName()
-                    + ", which is not Serializable");
+            throw new IllegalArgumentException("session attribute '" + name + "' is a "
+                    + value.getClass().getName() + ", which is not Serializable");
         }
         if (out.length() > MAX_VALUE) {
             throw new IllegalArgumentException("session attribute '" + name + "' takes " + out.length()
@@ -118,7 +117,8 @@ final class AttributeCodec {
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot serialize a " + value.getClass().getName(), e);
+            throw new IllegalArgumentException(
+                    "cannot serialize a " + value.getClass().getName(), e);
         }
         return bytes.toByteArray();
     }

@@ -16,5 +16,4 @@ import org.springframework.context.annotation.Import;
 @Target(ElementType.TYPE)
 @Documented
 @Import(GatehouseHttpSessionConfiguration.class)
-public @interface EnableGatehouseHttpSession {
-}
+public @interface EnableGatehouseHttpSession {}

@@ -26,7 +26,8 @@ public class GatehouseHttpSessionConfiguration {
     static class Registry {
         @Bean
         @ConditionalOnMissingBean(SessionRegistry.class)
-        SpringSessionBackedSessionRegistry<GatehouseSession> gatehouseSessionRegistry(GatehouseSessionRepository repository) {
+        SpringSessionBackedSessionRegistry<GatehouseSession> gatehouseSessionRegistry(
+                GatehouseSessionRepository repository) {
             return new SpringSessionBackedSessionRegistry<>(repository);
         }
     }

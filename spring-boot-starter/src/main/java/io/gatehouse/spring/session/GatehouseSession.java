@@ -28,8 +28,14 @@ public final class GatehouseSession implements Session {
     private final Set<String> removed = new HashSet<>();
     private boolean replace;
 
-    GatehouseSession(String id, String owner, boolean persisted, Instant creationTime, Instant lastAccessedTime,
-                     Duration maxInactiveInterval, Map<String, Object> attributes) {
+    GatehouseSession(
+            String id,
+            String owner,
+            boolean persisted,
+            Instant creationTime,
+            Instant lastAccessedTime,
+            Duration maxInactiveInterval,
+            Map<String, Object> attributes) {
         this.id = id;
         this.owner = owner;
         this.persisted = persisted;

@@ -33,6 +33,7 @@ import org.springframework.session.FindByIndexNameSessionRepository;
 public final class GatehouseSessionRepository implements FindByIndexNameSessionRepository<GatehouseSession> {
     /** The attribute Spring Security sets when the concurrent-session control expires a session. */
     static final String EXPIRED = "org.springframework.session.security.SpringSessionBackedSessionInformation.EXPIRED";
+
     private static final String ANONYMOUS = "~anon~";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -47,8 +48,14 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
     @Override
     public GatehouseSession createSession() {
         var now = clock.instant();
-        return new GatehouseSession(anonymousId(), ANONYMOUS + random(), false, now, now,
-                sessions.settings().idleTimeout(), Map.of());
+        return new GatehouseSession(
+                anonymousId(),
+                ANONYMOUS + random(),
+                false,
+                now,
+                now,
+                sessions.settings().idleTimeout(),
+                Map.of());
     }
 
     @Override
@@ -65,7 +72,8 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
                     stored.put(AttributeCodec.storedName(k), AttributeCodec.encode(k, v, owner));
                 }
             });
-            Session created = sessions.create(NewSession.forUser(owner).attributes(stored).build());
+            Session created =
+                    sessions.create(NewSession.forUser(owner).attributes(stored).build());
             if (session.persisted()) {
                 end(session.getId());
             }
@@ -80,7 +88,8 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
                 }
             });
             Set<String> remove = new HashSet<>();
-            session.removedAttributes().stream().filter(k -> !k.equals(PRINCIPAL_NAME_INDEX_NAME))
+            session.removedAttributes().stream()
+                    .filter(k -> !k.equals(PRINCIPAL_NAME_INDEX_NAME))
                     .forEach(k -> remove.add(AttributeCodec.storedName(k)));
             sessions.updateAttributes(session.getId(), set, remove);
             session.saved(session.getId(), owner);
@@ -92,7 +101,7 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
         try {
             return sessions.touch(id).map(this::toSpring).orElse(null);
         } catch (SessionInputException e) {
-            return null;   // not an id Gatehouse could have issued (a forged or stale cookie)
+            return null; // not an id Gatehouse could have issued (a forged or stale cookie)
         }
     }
 
@@ -114,7 +123,7 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
                 out.put(s.id(), toSpring(s));
             }
         } catch (SessionInputException e) {
-            return Map.of();   // a name that cannot be a Gatehouse user id has no sessions
+            return Map.of(); // a name that cannot be a Gatehouse user id has no sessions
         }
         return out;
     }
@@ -132,8 +141,14 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
         if (!s.userId().startsWith(ANONYMOUS)) {
             attributes.put(PRINCIPAL_NAME_INDEX_NAME, s.userId());
         }
-        return new GatehouseSession(s.id(), s.userId(), true, s.createdAt(), s.lastSeenAt(),
-                sessions.settings().idleTimeout(), attributes);
+        return new GatehouseSession(
+                s.id(),
+                s.userId(),
+                true,
+                s.createdAt(),
+                s.lastSeenAt(),
+                sessions.settings().idleTimeout(),
+                attributes);
     }
 
     private static Optional<String> principalOf(GatehouseSession session) {

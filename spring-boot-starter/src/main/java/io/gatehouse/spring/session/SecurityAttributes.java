@@ -13,8 +13,7 @@ import org.springframework.security.web.csrf.DefaultCsrfToken;
 
 /** The Spring Security attributes of {@link AttributeCodec}; loaded only when Spring Security is present. */
 final class SecurityAttributes {
-    private SecurityAttributes() {
-    }
+    private SecurityAttributes() {}
 
     static boolean handles(Object value) {
         return value instanceof SecurityContext || value instanceof CsrfToken;
@@ -31,7 +30,12 @@ final class SecurityAttributes {
         if (!a.getName().equals(owner)) {
             throw new IllegalStateException("the security context names another user than the session's");
         }
-        return "c!" + String.join(",", a.getAuthorities().stream().map(GrantedAuthority::getAuthority).toList());
+        return "c!"
+                + String.join(
+                        ",",
+                        a.getAuthorities().stream()
+                                .map(GrantedAuthority::getAuthority)
+                                .toList());
     }
 
     static Object decode(String stored, String owner) {
@@ -42,15 +46,20 @@ final class SecurityAttributes {
         SecurityContextImpl context = new SecurityContextImpl();
         if (stored.startsWith("c!")) {
             String list = stored.substring(2);
-            List<GrantedAuthority> authorities = list.isEmpty() ? List.of()
-                    : java.util.Arrays.stream(list.split(",")).<GrantedAuthority>map(SimpleGrantedAuthority::new).toList();
+            List<GrantedAuthority> authorities = list.isEmpty()
+                    ? List.of()
+                    : java.util.Arrays.stream(list.split(","))
+                            .<GrantedAuthority>map(SimpleGrantedAuthority::new)
+                            .toList();
             context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(owner, null, authorities));
         }
         return context;
     }
 
     static Optional<String> principal(Object value) {
-        if (value instanceof SecurityContext c && c.getAuthentication() != null && c.getAuthentication().isAuthenticated()) {
+        if (value instanceof SecurityContext c
+                && c.getAuthentication() != null
+                && c.getAuthentication().isAuthenticated()) {
             return Optional.of(c.getAuthentication().getName());
         }
         return Optional.empty();

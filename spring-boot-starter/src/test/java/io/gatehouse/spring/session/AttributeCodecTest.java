@@ -27,14 +27,18 @@ class AttributeCodecTest {
 
     @Test
     void theSecurityContextKeepsOnlyTheAuthoritiesAndComesBackAuthenticatedAsTheSessionUser() {
-        SecurityContext context = new SecurityContextImpl(UsernamePasswordAuthenticationToken.authenticated("ann", "secret",
+        SecurityContext context = new SecurityContextImpl(UsernamePasswordAuthenticationToken.authenticated(
+                "ann",
+                "secret",
                 List.of(new SimpleGrantedAuthority("ROLE_user"), new SimpleGrantedAuthority("ROLE_admin"))));
         String stored = AttributeCodec.encode(AttributeCodec.SECURITY_CONTEXT, context, "ann");
         assertThat(stored).isEqualTo("c!ROLE_user,ROLE_admin").doesNotContain("secret");
         SecurityContext back = (SecurityContext) AttributeCodec.decode(stored, "ann");
         assertThat(back.getAuthentication().getName()).isEqualTo("ann");
         assertThat(back.getAuthentication().isAuthenticated()).isTrue();
-        assertThat(back.getAuthentication().getAuthorities()).extracting(Object::toString).containsExactly("ROLE_user", "ROLE_admin");
+        assertThat(back.getAuthentication().getAuthorities())
+                .extracting(Object::toString)
+                .containsExactly("ROLE_user", "ROLE_admin");
         assertThat(AttributeCodec.storedName(AttributeCodec.SECURITY_CONTEXT)).isEqualTo("sc");
         assertThat(AttributeCodec.attributeName("sc")).isEqualTo(AttributeCodec.SECURITY_CONTEXT);
     }
@@ -42,7 +46,8 @@ class AttributeCodecTest {
     @Test
     void aCsrfTokenRoundTrips() {
         CsrfToken token = new DefaultCsrfToken("X-CSRF-TOKEN", "_csrf", "abc-123");
-        CsrfToken back = (CsrfToken) AttributeCodec.decode(AttributeCodec.encode(AttributeCodec.CSRF, token, "ann"), "ann");
+        CsrfToken back =
+                (CsrfToken) AttributeCodec.decode(AttributeCodec.encode(AttributeCodec.CSRF, token, "ann"), "ann");
         assertThat(back.getHeaderName()).isEqualTo("X-CSRF-TOKEN");
         assertThat(back.getParameterName()).isEqualTo("_csrf");
         assertThat(back.getToken()).isEqualTo("abc-123");
@@ -51,10 +56,13 @@ class AttributeCodecTest {
     @Test
     void whatDoesNotFitIsRefusedNamingTheAttribute() {
         assertThatThrownBy(() -> AttributeCodec.encode("cart", "x".repeat(300), "ann"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cart");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cart");
         assertThatThrownBy(() -> AttributeCodec.storedName("has space"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has space");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has space");
         assertThatThrownBy(() -> AttributeCodec.encode("thing", new Object(), "ann"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not Serializable");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not Serializable");
     }
 }

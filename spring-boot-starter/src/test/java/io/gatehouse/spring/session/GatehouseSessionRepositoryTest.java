@@ -20,12 +20,16 @@ import org.springframework.session.FindByIndexNameSessionRepository;
 class GatehouseSessionRepositoryTest {
     @TempDir
     Path dataDir;
+
     private Gatehouse gatehouse;
     private GatehouseSessionRepository repository;
 
     @BeforeEach
     void open() {
-        gatehouse = Gatehouse.builder().config(GatehouseConfig.builder().dataDir(dataDir).build()).withoutUsers().build();
+        gatehouse = Gatehouse.builder()
+                .config(GatehouseConfig.builder().dataDir(dataDir).build())
+                .withoutUsers()
+                .build();
         repository = new GatehouseSessionRepository(gatehouse.sessions(), gatehouse.clock());
     }
 
@@ -35,8 +39,8 @@ class GatehouseSessionRepositoryTest {
     }
 
     private static SecurityContext loggedIn(String name) {
-        return new SecurityContextImpl(UsernamePasswordAuthenticationToken.authenticated(name, null,
-                List.of(new SimpleGrantedAuthority("ROLE_user"))));
+        return new SecurityContextImpl(UsernamePasswordAuthenticationToken.authenticated(
+                name, null, List.of(new SimpleGrantedAuthority("ROLE_user"))));
     }
 
     @Test
@@ -65,8 +69,12 @@ class GatehouseSessionRepositoryTest {
         assertThat(repository.findByPrincipalName("ann")).containsOnlyKeys(s.getId());
         GatehouseSession found = repository.findById(s.getId());
         assertThat((String) found.getAttribute("theme")).isEqualTo("dark");
-        assertThat((String) found.getAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME)).isEqualTo("ann");
-        assertThat(((SecurityContext) found.getAttribute(AttributeCodec.SECURITY_CONTEXT)).getAuthentication().getName()).isEqualTo("ann");
+        assertThat((String) found.getAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME))
+                .isEqualTo("ann");
+        assertThat(((SecurityContext) found.getAttribute(AttributeCodec.SECURITY_CONTEXT))
+                        .getAuthentication()
+                        .getName())
+                .isEqualTo("ann");
     }
 
     @Test
@@ -113,7 +121,8 @@ class GatehouseSessionRepositoryTest {
     @Test
     void idsGatehouseCouldNotHaveIssuedFindNothing() {
         assertThat(repository.findById("not a session id")).isNull();
-        assertThat(repository.findByIndexNameAndIndexValue("other-index", "ann")).isEmpty();
+        assertThat(repository.findByIndexNameAndIndexValue("other-index", "ann"))
+                .isEmpty();
         assertThat(repository.findByPrincipalName("name with spaces")).isEmpty();
     }
 }
