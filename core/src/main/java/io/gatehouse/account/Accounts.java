@@ -1,5 +1,6 @@
 package io.gatehouse.account;
 
+import io.gatehouse.InvalidInputException;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
@@ -113,7 +114,7 @@ public final class Accounts {
         if (except.isPresent()) {
             Optional<Session> keep = sessions.get(except.get());
             if (keep.isEmpty() || !keep.get().userId().equals(userId)) {
-                throw new IllegalArgumentException("the session to keep is not a live session of this user");
+                throw new InvalidInputException("the session to keep is not a live session of this user");
             }
             ended = sessions.endAllBut(except.get());
         } else {
@@ -289,11 +290,11 @@ public final class Accounts {
     /**
      * Lifts the lockouts of an account name and/or an address; at least one must be given.
      *
-     * @throws IllegalArgumentException when neither is given, or one is malformed
+     * @throws InvalidInputException when neither is given, or one is malformed
      */
     public void unlock(Optional<String> account, Optional<String> ip, Actor actor) {
         if (account.isEmpty() && ip.isEmpty()) {
-            throw new IllegalArgumentException("give an account, an ip, or both");
+            throw new InvalidInputException("give an account, an ip, or both");
         }
         account.ifPresent(guard::unlockAccount);
         ip.ifPresent(guard::unlockIp);

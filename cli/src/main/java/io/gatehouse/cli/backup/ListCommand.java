@@ -10,7 +10,7 @@ final class ListCommand extends BackupOptions {
     @Override
     int run() {
         try (Backups backups = backups(config())) {
-            System.out.printf("%-40s %-8s %-10s %6s %10s %10s%n", "ID", "MODE", "ROLE", "FILES", "STORED", "KEYS");
+            System.out.printf("%-40s %-8s %-10s %6s %10s %10s%n", "ID", "MODE", "ROLE", "FILES", "STORED", "KEY COUNT");
             for (Manifest m : backups.list()) {
                 System.out.printf(
                         "%-40s %-8s %-10s %6d %10s %10d%n",

@@ -143,7 +143,7 @@ public final class AdminRoutes implements RouteGroup {
 
     private String existingUser(ServerRequest req) {
         String id = req.path().pathParameters().get("id");
-        if (input(() -> users.find(id)).isEmpty()) {
+        if (users.find(id).isEmpty()) {
             throw new ProblemException(Problem.typed("not-found", 404, "Not Found", "no such user"));
         }
         return id;
@@ -232,7 +232,7 @@ public final class AdminRoutes implements RouteGroup {
         access.require(req);
         RatePolicy policy = policy(req);
         String subject = subject(req);
-        Decision d = input(() -> services.rateLimiter().peek(policy, subject));
+        Decision d = services.rateLimiter().peek(policy, subject);
         Json.send(res, 200, peekBody(policy, subject, d));
     }
 
@@ -254,10 +254,7 @@ public final class AdminRoutes implements RouteGroup {
         AdminAccess.Admin admin = access.require(req);
         RatePolicy policy = policy(req);
         String subject = subject(req);
-        input(() -> {
-            services.rateLimiter().reset(policy, subject);
-            return null;
-        });
+        services.rateLimiter().reset(policy, subject);
         record(req, admin, "reset_rate_limit", null, null, Map.of("policy", policy.name(), "subject", subject));
         res.status(204).send();
     }
@@ -290,10 +287,7 @@ public final class AdminRoutes implements RouteGroup {
         if (account.isEmpty() && ip.isEmpty()) {
             throw Json.invalidField("account", "give an account, an ip, or both");
         }
-        input(() -> {
-            accounts.unlock(account, ip, admin.actor(ClientInfo.of(req)));
-            return null;
-        });
+        accounts.unlock(account, ip, admin.actor(ClientInfo.of(req)));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("account", account.orElse(null));
         out.put("ip", ip.orElse(null));
@@ -328,7 +322,7 @@ public final class AdminRoutes implements RouteGroup {
      */
     public static EventQuery eventQuery(ServerRequest req) {
         EventQuery.Builder q = EventQuery.builder();
-        req.query().first("user").asOptional().ifPresent(u -> input(() -> q.user(u)));
+        req.query().first("user").asOptional().ifPresent(u -> q.user(u));
         for (String t : req.query().all("type", List::of)) {
             try {
                 q.types(EventType.of(t));
@@ -445,14 +439,5 @@ public final class AdminRoutes implements RouteGroup {
         e.ip(ClientInfo.of(req).ip());
         req.headers().first(io.helidon.http.HeaderNames.USER_AGENT).ifPresent(e::userAgent);
         services.events().record(e.build());
-    }
-
-    /**
-     * Runs a core call whose input came from the client. A refused input is an {@link InvalidInputException},
-     * which the server's one error mapping answers with 400 and the exception's client-safe message; this
-     * only marks the calls that may refuse it.
-     */
-    private static <T> T input(java.util.function.Supplier<T> call) {
-        return call.get();
     }
 }

@@ -134,7 +134,7 @@ final class AdminApi implements RouteGroup {
         String q = req.query().first("q").asOptional().map(String::strip).orElse("");
         int offset = number(req, "offset", 0);
         int limit = number(req, "limit", 20);
-        UserPage page = input(() -> gh.users().search(q, offset, limit));
+        UserPage page = gh.users().search(q, offset, limit);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("users", page.users().stream().map(ConsoleViews::user).toList());
         out.put("total", page.total());
@@ -185,10 +185,7 @@ final class AdminApi implements RouteGroup {
         User u = existing(req);
         ObjectNode body =
                 req.content().hasEntity() ? Json.readObject(req, maxBodyBytes) : Json.MAPPER.createObjectNode();
-        input(() -> {
-            action.apply(u, new ActionContext(admin.admin(ClientInfo.of(req)), body));
-            return null;
-        });
+        action.apply(u, new ActionContext(admin.admin(ClientInfo.of(req)), body));
         Json.send(
                 res,
                 200,
@@ -204,7 +201,8 @@ final class AdminApi implements RouteGroup {
 
     private User existing(ServerRequest req) {
         String id = req.path().pathParameters().get("id");
-        return input(() -> gh.users().find(id))
+        return gh.users()
+                .find(id)
                 .orElseThrow(() -> new ProblemException(Problem.typed("not-found", 404, "Not Found", "no such user")));
     }
 
@@ -246,10 +244,7 @@ final class AdminApi implements RouteGroup {
         if (account.isEmpty() && ip.isEmpty()) {
             throw Json.invalidField("account", "give an account, an ip, or both");
         }
-        input(() -> {
-            accounts.unlock(account, ip, admin.admin(ClientInfo.of(req)));
-            return null;
-        });
+        accounts.unlock(account, ip, admin.admin(ClientInfo.of(req)));
         Json.send(res, 200, Map.of("unlocked", true));
     }
 
@@ -341,20 +336,14 @@ final class AdminApi implements RouteGroup {
         RatePolicy policy = policy(req);
         String subject = AdminRoutes.subject(req);
         Json.send(
-                res,
-                200,
-                AdminRoutes.peekBody(
-                        policy, subject, input(() -> gh.rateLimiter().peek(policy, subject))));
+                res, 200, AdminRoutes.peekBody(policy, subject, gh.rateLimiter().peek(policy, subject)));
     }
 
     private void reset(ServerRequest req, ServerResponse res) {
         ConsoleUser admin = gate.requireAdmin(req, true);
         RatePolicy policy = policy(req);
         String subject = AdminRoutes.subject(req);
-        input(() -> {
-            gh.rateLimiter().reset(policy, subject);
-            return null;
-        });
+        gh.rateLimiter().reset(policy, subject);
         ClientInfo client = ClientInfo.of(req);
         SecurityEvent.Builder e = SecurityEvent.builder(EventType.ADMIN_ACTION)
                 .reason("reset_rate_limit")
@@ -427,18 +416,5 @@ final class AdminApi implements RouteGroup {
             days.add(m);
         }
         Json.send(res, 200, Map.of("hours", hours, "days", days));
-    }
-
-    /**
-     * Runs a core call with input from the client. Core refuses input with {@link InvalidInputException}
-     * (400 by the server's error mapping); a few checks (a search's negative offset) still throw
-     * {@link IllegalArgumentException}, which is answered 400 here too.
-     */
-    private static <T> T input(java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.typed("validation", 400, "Invalid request", e.getMessage()));
-        }
     }
 }
