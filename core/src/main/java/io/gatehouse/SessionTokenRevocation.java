@@ -3,6 +3,7 @@ package io.gatehouse;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.session.EndReason;
 import io.gatehouse.session.SessionListener;
+import io.gatehouse.session.SessionSettings;
 import io.gatehouse.token.TokenService;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,9 +35,8 @@ final class SessionTokenRevocation implements SessionListener {
     }
 
     static SessionTokenRevocation of(TokenService tokens, GatehouseConfig config, Clock clock) {
-        Duration session = config.duration("gatehouse.sessions.absolute-timeout", Duration.ofHours(12))
-                .plus(config.duration("gatehouse.tokens.access-ttl", Duration.ofMinutes(15)))
-                .plus(config.duration("gatehouse.tokens.clock-skew", Duration.ofSeconds(30)));
+        // The lifetimes as the session store and the token service parsed them: no second reading of keys.
+        Duration session = SessionSettings.from(config).absoluteLifetime().plus(tokens.accessTokenLifetimeBound());
         Duration bound = tokens.tokenLifetimeBound();
         return new SessionTokenRevocation(tokens, session.compareTo(bound) < 0 ? session : bound, clock);
     }

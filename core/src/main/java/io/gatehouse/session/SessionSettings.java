@@ -28,8 +28,12 @@ public record SessionSettings(
 
     static final String PREFIX = "gatehouse.sessions.";
 
-    /** Reads and checks the settings (the keys are read by {@link SessionKeys}). */
-    static SessionSettings from(GatehouseConfig c) {
+    /**
+     * The {@code gatehouse.sessions.*} settings of {@code c}, validated as the session store reads them.
+     *
+     * @throws io.gatehouse.config.ConfigException for a bad value, naming the key
+     */
+    public static SessionSettings from(GatehouseConfig c) {
         Duration idle = atLeastOneSecond(c, "idle-timeout", Duration.ofMinutes(30));
         Duration absolute = atLeastOneSecond(c, "absolute-timeout", Duration.ofHours(12));
         Duration touch = c.duration(PREFIX + "touch-interval", Duration.ofSeconds(60));

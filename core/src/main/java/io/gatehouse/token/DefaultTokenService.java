@@ -639,6 +639,11 @@ final class DefaultTokenService implements TokenService {
     }
 
     @Override
+    public java.time.Duration accessTokenLifetimeBound() {
+        return settings.accessTtl().plus(settings.clockSkew());
+    }
+
+    @Override
     public RevocationHealth revocationHealth() {
         return link.health();
     }

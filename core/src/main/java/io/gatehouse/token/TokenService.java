@@ -133,6 +133,9 @@ public interface TokenService extends AutoCloseable {
      */
     java.time.Duration tokenLifetimeBound();
 
+    /** The longest an access token issued now is accepted: its lifetime plus the allowed clock skew. */
+    java.time.Duration accessTokenLifetimeBound();
+
     /** The public keys as a JWKS document ({@code {"keys":[...]}}), each with {@code kid}, {@code alg}, {@code use}. */
     String jwks();
 
