@@ -361,7 +361,8 @@ public final class Gatehouse implements AutoCloseable {
                             .policy(PasswordPolicy.fromConfig(c))
                             .clock(clock)
                             .build();
-                    profiles = new UserProfiles(caches, users, c.duration(PROFILE_TTL, Duration.ofMinutes(10)));
+                    profiles = new UserProfiles(caches, users, c.duration(PROFILE_TTL, Duration.ofMinutes(10)), (int)
+                            c.numberInRange(UserProfiles.WARM_LIMIT, 10_000, 0, 1_000_000));
                 }
                 return new Gatehouse(
                         this, opened, s, events, tokens, sessions, policies, limiter, guard, caches, database, users,

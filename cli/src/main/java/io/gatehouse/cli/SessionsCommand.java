@@ -84,23 +84,33 @@ final class SessionsCommand {
 
     @Command(
             name = "cleanup",
-            description =
-                    "Removes expired sessions and trust records of every user now, batch by batch "
-                            + "(SCAN over every master). Ctrl-C stops after the current batch; running it again starts a new pass.")
+            description = "Removes expired sessions and trust records of every user now, batch by batch "
+                    + "(SCAN over every master). Resumable: Ctrl-C stops after the batches already sent, and the "
+                    + "next run continues the interrupted pass (its progress is kept in Redis for 7 days) unless "
+                    + "--restart.")
     int cleanup(
             @Option(names = "--batch", defaultValue = "1000", description = "Users per batch, 1..10000 (default 1000).")
                     int batch,
-            @Option(names = "--dry-run", description = "Only count what would be removed.") boolean dryRun) {
+            @Option(names = "--dry-run", description = "Only count what would be removed (a new pass, not stored).")
+                    boolean dryRun,
+            @Option(names = "--restart", description = "Discard an interrupted pass and start a new one.")
+                    boolean restart) {
         Cli cli = main.cli();
         SessionCleanup pass;
         try {
-            pass = cli.gatehouse().sessions().cleanup(batch, dryRun);
+            pass = dryRun
+                    ? cli.gatehouse().sessions().cleanup(batch, true)
+                    : cli.gatehouse().sessions().resumableCleanup(batch, restart);
         } catch (SessionInputException e) {
             throw CliException.usage("--batch: " + e.getMessage());
         }
         long users = 0;
         long removed = 0;
         boolean done;
+        Optional<CleanupBatch> before = pass.resumed();
+        before.ifPresent(b -> cli.err()
+                .println("resuming an interrupted pass: " + b.usersVisited() + " user(s) visited and "
+                        + b.entriesRemoved() + " entries removed by earlier runs"));
         try (Progress progress = Progress.start(cli, "sessions cleanup", "users", "removed");
                 Interrupts stop = Interrupts.install()) {
             CleanupBatch b;
@@ -110,14 +120,24 @@ final class SessionsCommand {
                 removed += b.entriesRemoved();
                 progress.update(users, removed);
             } while (!b.done() && !stop.requested());
+            if (!b.done()) {
+                b = pass.stop();
+                users += b.usersVisited();
+                removed += b.entriesRemoved();
+            }
             done = b.done();
         }
+        long usersTotal = users + before.map(CleanupBatch::usersVisited).orElse(0);
+        long removedTotal = removed + before.map(CleanupBatch::entriesRemoved).orElse(0);
         cli.output()
                 .done(
                         (dryRun ? "dry run, nothing removed: " : "")
-                                + (done ? "cleanup done: " : "cleanup interrupted after a whole batch: ") + users
-                                + " user(s) visited, " + removed + " expired entries "
-                                + (dryRun ? "to remove" : "removed"),
+                                + (done ? "cleanup done: " : "cleanup interrupted (run it again to continue): ")
+                                + users + " user(s) visited, " + removed + " expired entries "
+                                + (dryRun ? "to remove" : "removed")
+                                + (before.isPresent()
+                                        ? " (whole pass: " + usersTotal + " user(s), " + removedTotal + " removed)"
+                                        : ""),
                         map(
                                 "users_visited",
                                 users,
@@ -128,7 +148,13 @@ final class SessionsCommand {
                                 "dry_run",
                                 dryRun,
                                 "complete",
-                                done));
+                                done,
+                                "resumed",
+                                before.isPresent(),
+                                "pass_users_visited",
+                                usersTotal,
+                                "pass_entries_removed",
+                                dryRun ? 0 : removedTotal));
         return ExitCode.OK;
     }
 

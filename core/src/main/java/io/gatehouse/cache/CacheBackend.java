@@ -82,6 +82,19 @@ interface CacheBackend {
     /** Listens to the invalidation channel. */
     AutoCloseable subscribe(Consumer<String> listener);
 
+    /** Operators' tooling (Redis: SCAN, never on a request path): the names of the caches with entries stored. */
+    java.util.SortedSet<String> names();
+
+    /** Operators' tooling (Redis: SCAN and sampled MEMORY USAGE): what the cache holds now. */
+    CacheUsage usage(String cache, int sample);
+
+    /**
+     * Operators' tooling (Redis: SCAN and one UNLINK per key, never a multi-key command): removes every entry
+     * and lease of the cache, then publishes {@code message}; returns how many entries went. Entries written
+     * meanwhile may stay. Group generations are kept (they only ever make entries unreadable).
+     */
+    long clear(String cache, String message);
+
     /** Drops expired entries that nobody read (the in-memory store; Redis expires keys itself). */
     default void purgeExpired() {}
 

@@ -150,6 +150,47 @@ public final class Caches implements AutoCloseable {
         return out;
     }
 
+    /** The warmers made for the cache called {@code name} in this process ({@code gatehouse cache warm}). */
+    public java.util.List<CacheWarmer> warmers(String name) {
+        return named(name)
+                .filter(c -> c instanceof ManagedCache<?>)
+                .map(c -> ((ManagedCache<?>) c).warmers())
+                .orElse(java.util.List.of());
+    }
+
+    /**
+     * Operators' tooling: the names of the caches that have entries in the store (Redis: a SCAN over every
+     * master, never KEYS; not for request paths).
+     */
+    public java.util.SortedSet<String> storedNames() {
+        return backend.names();
+    }
+
+    /**
+     * Operators' tooling: the entries and groups the cache holds in the store now, and their memory
+     * estimated from {@code sample} entries (Redis: SCAN and {@code MEMORY USAGE}; not for request paths).
+     */
+    public CacheUsage usage(String name, int sample) {
+        Keys.requireName(name);
+        if (sample < 0) {
+            throw new IllegalArgumentException("the sample must be 0 or more entries");
+        }
+        return backend.usage(name, sample);
+    }
+
+    /**
+     * Operators' tooling: removes every entry of the cache from the store, and every instance's near cache
+     * drops its copies. Cluster-safe: a SCAN over every master and one {@code UNLINK} per key (no multi-key
+     * command); a load in progress when its lease is removed does not write its value. Entries written while
+     * it runs may stay. Not for request paths: it walks the key space.
+     *
+     * @return the entries removed
+     */
+    public long clear(String name) {
+        Keys.requireName(name);
+        return backend.clear(name, invalidations.message(name, Invalidations.CLEAR, "-"));
+    }
+
     /** Where the caches live, for logs: the Redis target or {@code in-memory}. */
     public String store() {
         return backend.describe();

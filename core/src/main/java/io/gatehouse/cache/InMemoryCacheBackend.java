@@ -207,6 +207,50 @@ final class InMemoryCacheBackend implements CacheBackend {
     }
 
     @Override
+    public java.util.SortedSet<String> names() {
+        purgeExpired();
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        entries.keySet().forEach(id -> names.add(id.substring(0, id.indexOf('\u0000'))));
+        return names;
+    }
+
+    @Override
+    public CacheUsage usage(String cache, int sample) {
+        purgeExpired();
+        String prefix = cache + '\u0000';
+        long n = 0;
+        long sampled = 0;
+        long chars = 0;
+        for (Map.Entry<String, Item> e : entries.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                n++;
+                if (sampled < sample) {
+                    sampled++;
+                    chars += e.getValue().value().length();
+                }
+            }
+        }
+        long groups = generations.keySet().stream()
+                .filter(id -> id.startsWith(prefix))
+                .count();
+        return new CacheUsage(cache, n, groups, sampled, sampled == 0 ? 0 : chars * n / sampled);
+    }
+
+    @Override
+    public long clear(String cache, String message) {
+        String prefix = cache + '\u0000';
+        long n;
+        synchronized (lock) {
+            purgeExpired();
+            n = entries.keySet().stream().filter(id -> id.startsWith(prefix)).count();
+            entries.keySet().removeIf(id -> id.startsWith(prefix));
+            leases.keySet().removeIf(id -> id.startsWith(prefix));
+        }
+        publish(message);
+        return n;
+    }
+
+    @Override
     public String describe() {
         return "in-memory";
     }

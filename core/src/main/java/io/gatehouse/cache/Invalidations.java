@@ -33,6 +33,9 @@ final class Invalidations implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Invalidations.class);
     static final String KEY = "k";
     static final String GROUP = "g";
+    /** Every entry of the cache was removed ({@link Caches#clear}): near caches drop all they hold. */
+    static final String CLEAR = "c";
+
     private static final String HEARTBEAT = "h";
 
     /** What a cache does with a message from another instance. */
@@ -156,6 +159,8 @@ final class Invalidations implements AutoCloseable {
             cache.onKey(parts[3], mine);
         } else if (GROUP.equals(parts[2]) && !mine) {
             cache.onGroup(parts[3]);
+        } else if (CLEAR.equals(parts[2])) {
+            cache.clearNear();
         }
     }
 

@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
  * all miss at once.
  */
 final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
+    private final List<CacheWarmer> warmers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final Logger log = LoggerFactory.getLogger(ManagedCache.class);
     private static final long MAX_BACKOFF_MILLIS = 50;
 
@@ -613,7 +614,14 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         Objects.requireNonNull(warmerName, "name");
         long ttlMillis = requireTtl(ttl);
         Objects.requireNonNull(source, "source");
-        return new ScheduledWarmer(name + "/" + warmerName, () -> warm(ttlMillis, source), scheduler);
+        CacheWarmer w = new ScheduledWarmer(name + "/" + warmerName, () -> warm(ttlMillis, source), scheduler);
+        warmers.add(w);
+        return w;
+    }
+
+    /** Every warmer made for this cache, in order ({@link Caches#warmers}). */
+    List<CacheWarmer> warmers() {
+        return List.copyOf(warmers);
     }
 
     private int warm(long ttlMillis, WarmSource<V> source) {

@@ -208,6 +208,79 @@ final class RedisCacheBackend implements CacheBackend {
         return gens;
     }
 
+    /** {@code <prefix>:cache:<name>:} (names are [a-z0-9_.-]: no glob characters to escape). */
+    private String cachePrefix(String cache) {
+        return keys.prefix() + ":cache:" + cache + ":";
+    }
+
+    private static boolean isEntry(String key) {
+        return !key.endsWith("}:lease") && !key.endsWith("}:waiting");
+    }
+
+    @Override
+    public java.util.SortedSet<String> names() {
+        String prefix = keys.prefix() + ":cache:";
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        redis.scan(prefix + "*", page -> {
+            for (String key : page) {
+                int end = key.indexOf(':', prefix.length());
+                if (end > prefix.length()) {
+                    names.add(key.substring(prefix.length(), end));
+                }
+            }
+            return true;
+        });
+        return names;
+    }
+
+    @Override
+    public CacheUsage usage(String cache, int sample) {
+        long[] n = new long[3]; // entries, sampled, sampled bytes
+        redis.scan(cachePrefix(cache) + "{*", page -> {
+            for (String key : page) {
+                if (!isEntry(key)) {
+                    continue;
+                }
+                n[0]++;
+                if (n[1] < sample) {
+                    Long bytes = redis.sync(c -> c.memoryUsage(key));
+                    if (bytes != null) {
+                        n[1]++;
+                        n[2] += bytes;
+                    }
+                }
+            }
+            return true;
+        });
+        long[] groups = new long[1];
+        redis.scan(keys.prefix() + ":cache-group:" + cache + ":{*", page -> {
+            groups[0] += page.size();
+            return true;
+        });
+        return new CacheUsage(cache, n[0], groups[0], n[1], n[1] == 0 ? 0 : n[2] * n[0] / n[1]);
+    }
+
+    /** One UNLINK per key, a page at a time, pipelined: single-key commands, so any key layout and Cluster work. */
+    @Override
+    public long clear(String cache, String message) {
+        long[] removed = new long[1];
+        redis.scan(cachePrefix(cache) + "{*", page -> {
+            List<CompletableFuture<Long>> unlinks = new ArrayList<>(page.size());
+            for (String key : page) {
+                unlinks.add(redis.async(c -> c.unlink(key)));
+            }
+            for (int i = 0; i < page.size(); i++) {
+                long gone = await(unlinks.get(i));
+                if (isEntry(page.get(i))) {
+                    removed[0] += gone;
+                }
+            }
+            return true;
+        });
+        publish(message);
+        return removed[0];
+    }
+
     @Override
     public <T> T await(CompletableFuture<T> future) {
         try {

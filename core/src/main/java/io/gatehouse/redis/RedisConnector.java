@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -243,6 +244,57 @@ public final class RedisConnector implements AutoCloseable {
             more = page.test(keys.getKeys());
             cursor = keys;
         } while (more && !cursor.isFinished());
+    }
+
+    /**
+     * Offline tooling only: one page of a SCAN walk over the keys matching {@code match} that can be
+     * resumed from a stored position, also by another process. Standalone and Sentinel: the position is
+     * the SCAN cursor. Cluster: every master in the order of their node ids, the position being
+     * {@code <node id>:<cursor>}; a position naming a node that is no longer a master (a failover or a
+     * resharding since it was stored) starts the walk again at the first master. A walk may visit a key
+     * twice, and keys written during the walk may be missed: what SCAN guarantees, per master.
+     *
+     * @param position where to continue, from {@link KeyPage#next()}; empty to start
+     * @param count    the SCAN COUNT hint
+     */
+    public CompletableFuture<KeyPage> scanPage(String match, Optional<String> position, int count) {
+        io.lettuce.core.ScanArgs args =
+                io.lettuce.core.ScanArgs.Builder.matches(match).limit(count);
+        if (!(stateful instanceof StatefulRedisClusterConnection<String, String> cluster)) {
+            io.lettuce.core.ScanCursor from = io.lettuce.core.ScanCursor.of(position.orElse("0"));
+            return async(c -> c.scan(from, args))
+                    .thenApply(page -> new KeyPage(
+                            page.getKeys(), page.isFinished() ? Optional.empty() : Optional.of(page.getCursor())));
+        }
+        List<String> masters = cluster.getPartitions().stream()
+                .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                .map(RedisClusterNode::getNodeId)
+                .sorted()
+                .toList();
+        String node = masters.get(0);
+        String cursor = "0";
+        if (position.isPresent()) {
+            int colon = position.get().indexOf(':');
+            String stored = colon < 0 ? "" : position.get().substring(0, colon);
+            if (masters.contains(stored)) {
+                node = stored;
+                cursor = position.get().substring(colon + 1);
+            } else {
+                log.warn("the scan position names node {}, no longer a master: the walk starts again", stored);
+            }
+        }
+        String on = node;
+        io.lettuce.core.ScanCursor from = io.lettuce.core.ScanCursor.of(cursor);
+        return async(c -> cluster.getConnection(on).async().scan(from, args)).thenApply(page -> {
+            Optional<String> next;
+            if (!page.isFinished()) {
+                next = Optional.of(on + ":" + page.getCursor());
+            } else {
+                int i = masters.indexOf(on);
+                next = i + 1 < masters.size() ? Optional.of(masters.get(i + 1) + ":0") : Optional.empty();
+            }
+            return new KeyPage(page.getKeys(), next);
+        });
     }
 
     /** Shorthand for {@code connection().async(command)}. */

@@ -381,29 +381,37 @@ final class DefaultSessionStore implements SessionStore {
 
     @Override
     public SessionCleanup cleanup(int batchSize, boolean dryRun) {
+        return pass(batchSize, dryRun, Optional.empty(), false);
+    }
+
+    @Override
+    public SessionCleanup resumableCleanup(int batchSize, boolean restart) {
+        requireBatch(batchSize);
+        Optional<CleanupProgress> from = Optional.empty();
+        if (restart) {
+            backend.cleanupProgress(Optional.empty());
+        } else {
+            from = backend.cleanupProgress().flatMap(CleanupProgress::decode);
+        }
+        return pass(batchSize, false, from, true);
+    }
+
+    private SessionCleanup pass(int batchSize, boolean dryRun, Optional<CleanupProgress> from, boolean resumable) {
+        requireBatch(batchSize);
+        return new PipelinedCleanup(
+                backend,
+                batchSize,
+                dryRun,
+                from,
+                resumable,
+                () -> expiry(now()),
+                batch -> notify(l -> l.cleanedUp(batch)));
+    }
+
+    private static void requireBatch(int batchSize) {
         if (batchSize < 1 || batchSize > 10_000) {
             throw new SessionInputException("a cleanup batch is 1 to 10000 users");
         }
-        return new SessionCleanup() {
-            private Object cursor;
-            private boolean done;
-
-            @Override
-            public CleanupBatch next() {
-                if (done) {
-                    return new CleanupBatch(0, 0, true);
-                }
-                SessionBackend.ScanPage page = backend.scan(cursor, batchSize);
-                cursor = page.cursor();
-                done = page.finished();
-                int removed = backend.pruneAll(page.userIds(), expiry(now()), dryRun);
-                CleanupBatch batch = new CleanupBatch(page.userIds().size(), removed, done);
-                if (!dryRun) {
-                    DefaultSessionStore.this.notify(l -> l.cleanedUp(batch));
-                }
-                return batch;
-            }
-        };
     }
 
     @Override

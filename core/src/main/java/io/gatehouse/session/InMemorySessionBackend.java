@@ -3,7 +3,6 @@ package io.gatehouse.session;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -186,17 +185,33 @@ final class InMemorySessionBackend implements SessionBackend {
         return t == null || t.deadline <= nowSeconds() ? Optional.empty() : Optional.of(t.text);
     }
 
-    /** The cursor is an iterator over a snapshot of the user ids. */
+    /** The position is the last user id visited: pages walk the user ids in order. */
     @Override
-    public ScanPage scan(Object cursor, int count) {
-        @SuppressWarnings("unchecked")
-        Iterator<String> it = cursor == null ? List.copyOf(users.keySet()).iterator() : (Iterator<String>) cursor;
-        List<String> page = new ArrayList<>();
-        while (it.hasNext() && page.size() < count) {
-            page.add(it.next());
-        }
+    public CompletableFuture<ScanPage> scan(Optional<String> position, int count) {
+        String after = position.orElse("");
+        List<String> page = users.keySet().stream()
+                .filter(id -> id.compareTo(after) > 0)
+                .sorted()
+                .limit(count + 1L)
+                .toList();
         long now = nowSeconds();
         userAgents.entrySet().removeIf(e -> e.getValue().deadline <= now);
-        return new ScanPage(page, it, !it.hasNext());
+        if (page.size() <= count) {
+            return CompletableFuture.completedFuture(new ScanPage(page, Optional.empty()));
+        }
+        List<String> first = page.subList(0, count);
+        return CompletableFuture.completedFuture(new ScanPage(first, Optional.of(first.get(count - 1))));
+    }
+
+    private volatile String progress;
+
+    @Override
+    public Optional<String> cleanupProgress() {
+        return Optional.ofNullable(progress);
+    }
+
+    @Override
+    public void cleanupProgress(Optional<String> progress) {
+        this.progress = progress.orElse(null);
     }
 }

@@ -3,9 +3,6 @@ package io.gatehouse.session;
 import io.gatehouse.redis.KeySpace;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.redis.RedisScript;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,39 +129,55 @@ final class RedisSessionBackend implements SessionBackend {
         return new Pruned(removed, entries);
     }
 
-    /** One script call per user, all sent before any reply is awaited: a batch costs about one round trip. */
+    /**
+     * A cleanup batch, nothing awaited here. A pass: one {@code prune.lua} per user, all sent at once (the
+     * script decides atomically, and with "quiet" replies only its count). A dry run: a plain {@code GET}
+     * per user, counted here by {@link Entries#expiry} exactly as the script decides, so it runs no script
+     * and writes nothing.
+     */
     @Override
-    public int pruneAll(List<String> userIds, Expiry x, boolean dryRun) {
-        String[] args = {
-            Long.toString(x.now()), Long.toString(x.idle()), Long.toString(x.absolute()), dryRun ? "dry" : "apply"
-        };
-        List<CompletableFuture<List<Object>>> pending = new ArrayList<>(userIds.size());
-        for (String user : userIds) {
-            pending.add(redis.evalAsync(PRUNE, List.of(userKey(user)), args));
+    public CompletableFuture<Integer> pruneAll(List<String> userIds, Expiry x, boolean dryRun) {
+        if (!dryRun) {
+            String[] args = {Long.toString(x.now()), Long.toString(x.idle()), Long.toString(x.absolute()), "quiet"};
+            List<CompletableFuture<List<Object>>> prunes = new ArrayList<>(userIds.size());
+            for (String user : userIds) {
+                prunes.add(redis.evalAsync(PRUNE, List.of(userKey(user)), args));
+            }
+            return CompletableFuture.allOf(prunes.toArray(CompletableFuture[]::new))
+                    .thenApply(done -> {
+                        int removed = 0;
+                        for (CompletableFuture<List<Object>> p : prunes) {
+                            removed += ((Long) p.join().get(0)).intValue();
+                        }
+                        return removed;
+                    });
         }
-        int removed = 0;
-        long timeout = redis.endpoint().commandTimeout().toNanos() * 2;
-        for (CompletableFuture<List<Object>> p : pending) {
-            try {
-                removed += ((Long) p.get(timeout, java.util.concurrent.TimeUnit.NANOSECONDS)
-                                .get(0))
-                        .intValue();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof io.gatehouse.store.StoreException se) {
-                    throw se;
-                }
-                throw new io.gatehouse.store.StoreUnavailableException(
-                        redis.target(), "session cleanup failed: " + e.getCause());
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new io.gatehouse.store.StoreTimeoutException(
-                        redis.target(), "Redis " + redis.target() + " did not answer a session cleanup script in time");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new io.gatehouse.store.StoreUnavailableException(
-                        redis.target(), "interrupted during session cleanup");
+        List<CompletableFuture<String>> reads = new ArrayList<>(userIds.size());
+        for (String user : userIds) {
+            String key = userKey(user);
+            reads.add(redis.async(c -> c.get(key)));
+        }
+        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            int expired = 0;
+            for (CompletableFuture<String> r : reads) {
+                expired += expiredEntries(r.join(), x);
+            }
+            return expired;
+        });
+    }
+
+    /** How many entries of a user's value have expired (0 for a missing key), as prune.lua counts them. */
+    static int expiredEntries(String blob, Expiry x) {
+        if (blob == null) {
+            return 0;
+        }
+        int n = 0;
+        for (String entry : blob.split("\n")) {
+            if (!entry.isEmpty() && Entries.expiry(entry, x) <= x.now()) {
+                n++;
             }
         }
-        return removed;
+        return n;
     }
 
     @Override
@@ -181,22 +194,43 @@ final class RedisSessionBackend implements SessionBackend {
     }
 
     /**
-     * SCAN over {@code <prefix>:s:*} (every master in Cluster: Lettuce's cluster cursor walks the nodes).
-     * Offline tooling only, as the developers' guide requires.
+     * SCAN over {@code <prefix>:s:*}, on every master of a Cluster one after the other, from a position
+     * that can be stored ({@link RedisConnector#scanPage}). Offline tooling only, as the developers' guide
+     * requires.
      */
     @Override
-    public ScanPage scan(Object cursor, int count) {
-        ScanCursor from = cursor == null ? ScanCursor.INITIAL : (ScanCursor) cursor;
-        ScanArgs args = ScanArgs.Builder.matches(keys.prefix() + ":s:{*").limit(count);
-        KeyScanCursor<String> page = redis.sync(c -> c.scan(from, args));
-        List<String> users = new ArrayList<>();
-        for (String key : page.getKeys()) {
-            int open = key.indexOf('{');
-            int close = key.lastIndexOf('}');
-            if (open > 0 && close > open) {
-                users.add(key.substring(open + 1, close));
+    public CompletableFuture<ScanPage> scan(Optional<String> position, int count) {
+        return redis.scanPage(keys.prefix() + ":s:{*", position, count).thenApply(page -> {
+            List<String> users = new ArrayList<>(page.keys().size());
+            for (String key : page.keys()) {
+                int open = key.indexOf('{');
+                int close = key.lastIndexOf('}');
+                if (open > 0 && close > open) {
+                    users.add(key.substring(open + 1, close));
+                }
             }
+            return new ScanPage(users, page.next());
+        });
+    }
+
+    private String progressKey() {
+        return keys.plain("sess-cleanup", "progress");
+    }
+
+    @Override
+    public Optional<String> cleanupProgress() {
+        String key = progressKey();
+        return Optional.ofNullable(redis.sync(c -> c.get(key)));
+    }
+
+    @Override
+    public void cleanupProgress(Optional<String> progress) {
+        String key = progressKey();
+        if (progress.isPresent()) {
+            String value = progress.get();
+            redis.sync(c -> c.set(key, value, SetArgs.Builder.ex(CleanupProgress.KEEP.toSeconds())));
+        } else {
+            redis.sync(c -> c.del(key));
         }
-        return new ScanPage(users, page, page.isFinished());
     }
 }

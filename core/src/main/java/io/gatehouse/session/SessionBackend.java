@@ -19,8 +19,8 @@ interface SessionBackend {
     /** The outcome of {@link #prune}: how many expired entries went, and the entries left. */
     record Pruned(int removed, List<String> entries) {}
 
-    /** A page of users found by a cleanup scan. */
-    record ScanPage(List<String> userIds, Object cursor, boolean finished) {}
+    /** A page of users found by a cleanup scan, and where the scan goes on (empty at the end). */
+    record ScanPage(List<String> userIds, Optional<String> next) {}
 
     /** What {@link #end} removes. */
     enum EndMode {
@@ -55,21 +55,33 @@ interface SessionBackend {
     /** Removes expired entries and returns the rest; with {@code dryRun} only counts them and changes nothing. */
     Pruned prune(String userId, Expiry expiry, boolean dryRun);
 
-    /** {@link #prune} for each of {@code userIds} (a cleanup batch); returns how many entries went in all. */
-    default int pruneAll(List<String> userIds, Expiry expiry, boolean dryRun) {
+    /**
+     * {@link #prune} for each of {@code userIds} (a cleanup batch) without waiting; completes with how many
+     * entries went in all (or, with {@code dryRun}, would go).
+     */
+    default CompletableFuture<Integer> pruneAll(List<String> userIds, Expiry expiry, boolean dryRun) {
         int removed = 0;
         for (String user : userIds) {
             removed += prune(user, expiry, dryRun).removed();
         }
-        return removed;
+        return CompletableFuture.completedFuture(removed);
     }
 
     CompletableFuture<Void> putUserAgent(String hash, String text, long ttlSeconds);
 
     Optional<String> userAgent(String hash);
 
-    /** The next users to clean up, from an opaque cursor ({@code null} to start). Offline tooling only. */
-    ScanPage scan(Object cursor, int count);
+    /**
+     * The next users to clean up, from a position a previous page returned (empty to start); the position
+     * is a plain string, so a pass can be stored and resumed by another process. Offline tooling only.
+     */
+    CompletableFuture<ScanPage> scan(Optional<String> position, int count);
+
+    /** The stored progress of an interrupted resumable cleanup pass ({@link CleanupProgress#encode()}). */
+    Optional<String> cleanupProgress();
+
+    /** Stores the progress of a resumable pass (kept {@link CleanupProgress#KEEP}); empty forgets it. */
+    void cleanupProgress(Optional<String> progress);
 
     /** "Now" and the lifetimes every pruning decision needs. */
     record Expiry(long now, long idle, long absolute) {}

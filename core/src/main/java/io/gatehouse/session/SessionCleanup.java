@@ -14,6 +14,23 @@ public interface SessionCleanup {
     /** Examines the next batch of users. Calling it after {@code done} returns an empty batch. */
     CleanupBatch next();
 
+    /**
+     * Ends the run early: waits for the batches already sent to Redis (each user's pruning is atomic, and
+     * they run to their end anyway) and returns them added up. A resumable pass has stored its progress
+     * and continues after them next time.
+     */
+    default CleanupBatch stop() {
+        return new CleanupBatch(0, 0, false);
+    }
+
+    /**
+     * For a pass resumed from stored progress ({@link SessionStore#resumableCleanup}): the totals of its
+     * earlier runs. Empty for a new pass.
+     */
+    default java.util.Optional<CleanupBatch> resumed() {
+        return java.util.Optional.empty();
+    }
+
     /** Runs the pass to the end and adds up the batches. */
     default CleanupBatch runToEnd() {
         int users = 0;

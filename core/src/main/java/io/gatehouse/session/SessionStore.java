@@ -96,6 +96,14 @@ public interface SessionStore {
      */
     SessionCleanup cleanup(int batchSize, boolean dryRun);
 
+    /**
+     * A cleanup pass that survives interruption: it stores its progress (scan position and totals) in the
+     * store after every completed batch, and a later call, from this or another process, continues the
+     * stored pass instead of starting a new one ({@code restart} discards it). The progress is removed when
+     * the pass ends, and forgotten after 7 days. Offline tooling only, like {@link #cleanup(int, boolean)}.
+     */
+    SessionCleanup resumableCleanup(int batchSize, boolean restart);
+
     /** The settings in force. */
     SessionSettings settings();
 

@@ -659,6 +659,12 @@ final class DefaultTokenService implements TokenService {
     }
 
     @Override
+    public KeyRetirement retireKey(String kid, boolean force) {
+        java.util.Objects.requireNonNull(kid, "kid");
+        return keys.retire(kid, force);
+    }
+
+    @Override
     public String activeKeyId() {
         return keys.active().kid();
     }

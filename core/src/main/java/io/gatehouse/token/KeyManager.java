@@ -121,6 +121,47 @@ final class KeyManager {
         return current.active().kid();
     }
 
+    /**
+     * Removes a key that no longer signs, now rather than when its last token expires. Refused for the
+     * active key, and, unless {@code force}, while tokens it signed may still be valid.
+     */
+    synchronized KeyRetirement retire(String kid, boolean force) {
+        reload();
+        SigningKey key = current.byKid().get(kid);
+        if (key == null) {
+            return new KeyRetirement(kid, KeyRetirement.Outcome.UNKNOWN, Optional.empty());
+        }
+        if (key == current.active()) {
+            return new KeyRetirement(kid, KeyRetirement.Outcome.ACTIVE, Optional.empty());
+        }
+        Instant lastExpiry = lastExpiry(key);
+        if (!force && lastExpiry.isAfter(clock.instant())) {
+            return new KeyRetirement(kid, KeyRetirement.Outcome.TOKENS_MAY_BE_VALID, Optional.of(lastExpiry));
+        }
+        store.remove(List.of(kid));
+        reload();
+        log.warn(
+                "Token key {} retired{}: tokens it signed are refused from now on here, and by every other "
+                        + "instance from its next key reload",
+                kid,
+                lastExpiry.isAfter(clock.instant()) ? " by force before its tokens expired (" + lastExpiry + ")" : "");
+        return new KeyRetirement(kid, KeyRetirement.Outcome.RETIRED, Optional.of(lastExpiry));
+    }
+
+    /**
+     * When the last token {@code key} can have signed expires: its successor's creation (when it stopped
+     * signing) + the reload interval (instances that had not reloaded kept signing) + the longest token
+     * lifetime. For the active key: never (the far future).
+     */
+    private Instant lastExpiry(SigningKey key) {
+        return current.byKid().values().stream()
+                .map(SigningKey::created)
+                .filter(c -> c.isAfter(key.created()))
+                .min(Comparator.naturalOrder())
+                .map(retired -> retired.plus(settings.keyReloadInterval()).plus(settings.maxTokenLifetime()))
+                .orElse(Instant.MAX);
+    }
+
     /** Periodic work: reload, rotate when the active key is older than the rotation period, drop dead keys. */
     void maintain() {
         reload();
@@ -132,9 +173,7 @@ final class KeyManager {
         byAge.sort(Comparator.comparing(SigningKey::created));
         List<String> dead = new ArrayList<>();
         for (int i = 0; i + 1 < byAge.size(); i++) {
-            Instant retired = byAge.get(i + 1).created();
-            Instant lastExpiry = retired.plus(settings.keyReloadInterval()).plus(settings.maxTokenLifetime());
-            if (lastExpiry.isBefore(now) && byAge.get(i) != current.active()) {
+            if (lastExpiry(byAge.get(i)).isBefore(now) && byAge.get(i) != current.active()) {
                 dead.add(byAge.get(i).kid());
             }
         }

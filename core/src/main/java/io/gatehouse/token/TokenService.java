@@ -147,6 +147,17 @@ public interface TokenService extends AutoCloseable {
      */
     String rotateKeys();
 
+    /**
+     * Retires a key that no longer signs before its tokens have expired on their own (a key suspected
+     * compromised): it leaves the key store and the JWKS, this instance refuses tokens it signed at once,
+     * and every other instance from its next key reload ({@code gatehouse.tokens.keys.reload-interval}).
+     * Access tokens it signed (and refresh tokens, with {@code gatehouse.tokens.refresh.format=jwt}) are
+     * then rejected as signed by an unknown key; opaque refresh tokens (the default) are signed by no key
+     * and keep working, so clients refresh and get access tokens signed by the active key. Refused for the active key (rotate first), and, unless {@code force},
+     * while tokens it signed may still be valid. Keys are removed on their own once that time has passed.
+     */
+    KeyRetirement retireKey(String kid, boolean force);
+
     /** The {@code kid} of the key that signs new tokens. */
     String activeKeyId();
 

@@ -62,10 +62,40 @@ public final class UserProfiles {
         }
     }
 
+    /** The warmer of the {@value #CACHE} cache ({@code gatehouse cache warm users}). */
+    public static final String WARMER = "profiles";
+
+    /** How many profiles the warmer caches at most (in email order). */
+    public static final String WARM_LIMIT = "gatehouse.cache.users.warm-limit";
+
     public UserProfiles(Caches caches, UserService users, Duration ttl) {
+        this(caches, users, ttl, 10_000);
+    }
+
+    /**
+     * @param warmLimit the most profiles {@link #WARMER} caches: after a Redis flush or failover, warming
+     *                  spares the database the refresh flow's misses of every active user at once
+     */
+    public UserProfiles(Caches caches, UserService users, Duration ttl, int warmLimit) {
         this.cache = caches.cache(CACHE, Profile.class);
         this.users = users;
         this.ttl = ttl;
+        cache.warmer(WARMER, ttl, () -> firstProfiles(warmLimit));
+    }
+
+    /** Up to {@code limit} users' profiles, a page of the database at a time. */
+    private java.util.Map<String, Profile> firstProfiles(int limit) {
+        java.util.Map<String, Profile> out = new java.util.LinkedHashMap<>();
+        int offset = 0;
+        while (out.size() < limit) {
+            UserPage page = users.search("", offset, Math.min(UserService.MAX_PAGE, limit - out.size()));
+            page.users().forEach(u -> out.put(u.id(), Profile.of(u)));
+            if (!page.hasMore() || page.users().isEmpty()) {
+                break;
+            }
+            offset = page.nextOffset();
+        }
+        return out;
     }
 
     /** Caches {@code user} (at login, where it was just read from the database). */

@@ -2,8 +2,10 @@
 -- shortens the key's TTL to the latest remaining expiry, and returns what is left. Used by listing and cleanup.
 -- Keys: KEYS[1] the user's entries, <prefix>:s:{<userId>}
 -- Args: ARGV[1] now (epoch s), ARGV[2] idle timeout (s), ARGV[3] absolute lifetime (s),
---       ARGV[4] "dry" to only count what would be removed (optional; a cleanup's --dry-run)
--- Reply: {number of entries removed (or removable), remaining entries (string, each preceded by "\n")}
+--       ARGV[4] "dry" to only count what would be removed (optional), "quiet" to prune and leave the
+--       remaining entries out of the reply (a cleanup pass needs only the count)
+-- Reply: {number of entries removed (or removable), remaining entries (string, each preceded by "\n";
+--        '' when quiet)}
 -- Example: KEYS gatehouse:s:{u1} ARGV 1700000000 1800 43200
 local blob = redis.call('GET', KEYS[1])
 if not blob then return {0, ''} end
@@ -26,12 +28,13 @@ for entry in string.gmatch(blob, '\n([^\n]+)') do
     removed = removed + 1
   end
 end
-if removed == 0 then return {0, blob} end
+local quiet = ARGV[4] == 'quiet'
+if removed == 0 then return {0, quiet and '' or blob} end
 local rest = table.concat(out)
-if ARGV[4] == 'dry' then return {removed, rest} end
+if ARGV[4] == 'dry' then return {removed, quiet and '' or rest} end
 if rest == '' then
   redis.call('DEL', KEYS[1])
 else
   redis.call('SET', KEYS[1], rest, 'EX', latest - now)
 end
-return {removed, rest}
+return {removed, quiet and '' or rest}
