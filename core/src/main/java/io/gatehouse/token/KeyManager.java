@@ -154,9 +154,10 @@ final class KeyManager {
      * lifetime. For the active key: never (the far future).
      */
     private Instant lastExpiry(SigningKey key) {
+        // A successor is any other key created at the same time or later (keys rotated within one clock tick tie).
         return current.byKid().values().stream()
+                .filter(k -> k != key && !k.created().isBefore(key.created()))
                 .map(SigningKey::created)
-                .filter(c -> c.isAfter(key.created()))
                 .min(Comparator.naturalOrder())
                 .map(retired -> retired.plus(settings.keyReloadInterval()).plus(settings.maxTokenLifetime()))
                 .orElse(Instant.MAX);

@@ -95,6 +95,7 @@ class KeyRetirementContractTest extends StoreContract {
     void onceItsTokensHaveExpiredAKeyRetiresWithoutForce() throws Exception {
         TokenService a = instance();
         String old = a.activeKeyId();
+        clock.advance(Duration.ofMinutes(1));
         a.rotateKeys();
         KeyRetirement refused = a.retireKey(old, false);
         clock.set(refused.lastExpiry().orElseThrow().plus(Duration.ofSeconds(1)));
