@@ -92,22 +92,26 @@ class CleanupInterruptIT {
         redis.close();
     }
 
-    private Process start(String... args) throws Exception {
+    /** A CLI run; stdout goes to a file (Process.destroy closes the pipes, so they cannot be read after it). */
+    private record Run(Process process, Path out) {
+        String finish() throws Exception {
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            return Files.readString(out, StandardCharsets.UTF_8);
+        }
+    }
+
+    private Run start(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("gatehouse.cli.launcher")));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
         pb.environment().putAll(env);
+        Path out = Files.createTempFile(work, "cli-", ".out");
         Process p = pb.redirectError(Files.createTempFile(work, "cli-", ".err").toFile())
+                .redirectOutput(out.toFile())
                 .start();
         p.getOutputStream().close();
-        return p;
-    }
-
-    private static String finish(Process p) throws Exception {
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return out;
+        return new Run(p, out);
     }
 
     private static long removed(String out) {
@@ -118,13 +122,13 @@ class CleanupInterruptIT {
 
     @Test
     void anInterruptedCleanupStopsCleanlyAndTheNextRunFinishesThePass() throws Exception {
-        Process first = start("sessions", "cleanup", "--batch", "1");
+        Run first = start("sessions", "cleanup", "--batch", "1");
         // Interrupt once the first batches are done (their progress is stored), long before the 10,000th.
         await().atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(5))
                 .until(() -> redis.sync(c -> c.exists(progressKey)) == 1L);
-        first.destroy(); // SIGTERM: the same shutdown path as Ctrl-C
-        String out1 = finish(first);
+        first.process().destroy(); // SIGTERM: the same shutdown path as Ctrl-C
+        String out1 = first.finish();
 
         assertThat(out1).contains("cleanup interrupted (run it again to continue)");
         long removed1 = removed(out1);
@@ -134,18 +138,19 @@ class CleanupInterruptIT {
                 .as("the stored progress: users visited and entries removed by the first run, then the position")
                 .startsWith(removed1 + "|" + removed1 + "|");
 
-        Process second = start("sessions", "cleanup", "--batch", "1000");
-        String out2 = finish(second);
-        assertThat(second.exitValue()).as(out2).isZero();
+        Run second = start("sessions", "cleanup", "--batch", "1000");
+        String out2 = second.finish();
+        assertThat(second.process().exitValue()).as(out2).isZero();
 
         assertThat(out2).contains("cleanup done");
         assertThat(removed1 + removed(out2))
                 .as("every expired session removed exactly once")
                 .isEqualTo(USERS);
         assertThat(out2).contains("whole pass: ").contains(USERS + " removed");
-        assertThat(redis.sync(c -> c.exists(progressKey)))
-                .as("a finished pass leaves no progress")
-                .isZero();
-        assertThat(redis.sync(c -> c.exists(redis.keys().key("s", "u0")))).isZero();
+        Long progressLeft = redis.sync(c -> c.exists(progressKey));
+        assertThat(progressLeft).as("a finished pass leaves no progress").isZero();
+        String u0 = redis.keys().key("s", "u0");
+        Long sessionsLeft = redis.sync(c -> c.exists(u0));
+        assertThat(sessionsLeft).isZero();
     }
 }

@@ -28,6 +28,18 @@ final class CliRun {
 
     private CliRun() {}
 
+    /** The configuration of an in-process command test on {@code backend}: a private H2 database, cheap hashing. */
+    static GatehouseConfig config(io.gatehouse.testing.Backend backend, java.nio.file.Path dir) {
+        return backend.configBuilder()
+                .dataDir(dir)
+                .set("gatehouse.db.url", "jdbc:h2:mem:" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+                .set("gatehouse.password.argon2.memory-kib", "256")
+                .set("gatehouse.password.argon2.iterations", "1")
+                .set("gatehouse.sessions.mac-key", "Wm9vb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb28=")
+                .set("gatehouse.sessions.device-key", "RGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGU=")
+                .build();
+    }
+
     /** On a Gatehouse the test keeps (and closes). */
     static Result on(Gatehouse gh, String stdin, String... args) {
         return run(c -> gh, Map.of("USER", "tester"), stdin, args);

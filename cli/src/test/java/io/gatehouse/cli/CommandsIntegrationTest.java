@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,14 +58,7 @@ class CommandsIntegrationTest {
     @BeforeEach
     void open() {
         backend.flush();
-        GatehouseConfig config = backend.configBuilder()
-                .dataDir(dir)
-                .set("gatehouse.db.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
-                .set("gatehouse.password.argon2.memory-kib", "256")
-                .set("gatehouse.password.argon2.iterations", "1")
-                .set("gatehouse.sessions.mac-key", "Wm9vb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb28=")
-                .set("gatehouse.sessions.device-key", "RGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGU=")
-                .build();
+        GatehouseConfig config = CliRun.config(backend, dir);
         gh = Gatehouse.builder().config(config).clock(clock).build();
         ann = gh.users().register(new Registration("ann@example.com", PASSWORD, Optional.of("Ann Example")));
         bob = gh.users().register(new Registration("bob@example.org", PASSWORD, Optional.empty()));

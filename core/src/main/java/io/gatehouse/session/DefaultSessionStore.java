@@ -389,7 +389,7 @@ final class DefaultSessionStore implements SessionStore {
         requireBatch(batchSize);
         Optional<CleanupProgress> from = Optional.empty();
         if (restart) {
-            backend.cleanupProgress(Optional.empty());
+            backend.cleanupProgress(Optional.empty()).join();
         } else {
             from = backend.cleanupProgress().flatMap(CleanupProgress::decode);
         }

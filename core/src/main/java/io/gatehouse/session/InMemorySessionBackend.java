@@ -211,7 +211,8 @@ final class InMemorySessionBackend implements SessionBackend {
     }
 
     @Override
-    public void cleanupProgress(Optional<String> progress) {
+    public CompletableFuture<Void> cleanupProgress(Optional<String> progress) {
         this.progress = progress.orElse(null);
+        return CompletableFuture.completedFuture(null);
     }
 }

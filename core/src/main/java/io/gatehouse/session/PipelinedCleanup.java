@@ -43,6 +43,7 @@ final class PipelinedCleanup implements SessionCleanup {
     private boolean scanDone;
     private long users;
     private long removed;
+    private CompletableFuture<Void> saved = CompletableFuture.completedFuture(null);
 
     PipelinedCleanup(
             SessionBackend backend,
@@ -80,6 +81,9 @@ final class PipelinedCleanup implements SessionCleanup {
         fill();
         CleanupBatch batch = new CleanupBatch(b.users(), n, scanDone && inFlight.isEmpty());
         record(batch, b.after());
+        if (batch.done()) {
+            await(saved);
+        }
         return batch;
     }
 
@@ -94,6 +98,7 @@ final class PipelinedCleanup implements SessionCleanup {
             n += r;
             record(new CleanupBatch(b.users(), r, false), b.after());
         }
+        await(saved); // the progress is in the store before the caller exits
         return new CleanupBatch(u, n, scanDone);
     }
 
@@ -118,7 +123,7 @@ final class PipelinedCleanup implements SessionCleanup {
         users += batch.usersVisited();
         removed += batch.entriesRemoved();
         if (resumable) {
-            backend.cleanupProgress(after.map(p -> new CleanupProgress(users, removed, p).encode()));
+            saved = backend.cleanupProgress(after.map(p -> new CleanupProgress(users, removed, p).encode()));
         }
         if (!dryRun) {
             listener.accept(batch);

@@ -224,13 +224,13 @@ final class RedisSessionBackend implements SessionBackend {
     }
 
     @Override
-    public void cleanupProgress(Optional<String> progress) {
+    public CompletableFuture<Void> cleanupProgress(Optional<String> progress) {
         String key = progressKey();
         if (progress.isPresent()) {
             String value = progress.get();
-            redis.sync(c -> c.set(key, value, SetArgs.Builder.ex(CleanupProgress.KEEP.toSeconds())));
-        } else {
-            redis.sync(c -> c.del(key));
+            return redis.async(c -> c.set(key, value, SetArgs.Builder.ex(CleanupProgress.KEEP.toSeconds())))
+                    .thenApply(ok -> null);
         }
+        return redis.async(c -> c.del(key)).thenApply(n -> null);
     }
 }

@@ -80,8 +80,12 @@ interface SessionBackend {
     /** The stored progress of an interrupted resumable cleanup pass ({@link CleanupProgress#encode()}). */
     Optional<String> cleanupProgress();
 
-    /** Stores the progress of a resumable pass (kept {@link CleanupProgress#KEEP}); empty forgets it. */
-    void cleanupProgress(Optional<String> progress);
+    /**
+     * Stores the progress of a resumable pass (kept {@link CleanupProgress#KEEP}); empty forgets it. Sent
+     * without waiting, behind the batch it follows (one connection keeps the order), so the pipeline of
+     * batches does not drain at every save.
+     */
+    CompletableFuture<Void> cleanupProgress(Optional<String> progress);
 
     /** "Now" and the lifetimes every pruning decision needs. */
     record Expiry(long now, long idle, long absolute) {}
