@@ -111,50 +111,53 @@ final class SessionsCommand {
         before.ifPresent(b -> cli.err()
                 .println("resuming an interrupted pass: " + b.usersVisited() + " user(s) visited and "
                         + b.entriesRemoved() + " entries removed by earlier runs"));
-        try (Progress progress = Progress.start(cli, "sessions cleanup", "users", "removed");
-                Interrupts stop = Interrupts.install()) {
-            CleanupBatch b;
-            do {
-                b = pass.next();
-                users += b.usersVisited();
-                removed += b.entriesRemoved();
-                progress.update(users, removed);
-            } while (!b.done() && !stop.requested());
-            if (!b.done()) {
-                b = pass.stop();
-                users += b.usersVisited();
-                removed += b.entriesRemoved();
+        // The result is printed before the interrupt hook is released: on Ctrl-C the JVM exits as soon as it is.
+        try (Interrupts stop = Interrupts.install()) {
+            try (Progress progress = Progress.start(cli, "sessions cleanup", "users", "removed")) {
+                CleanupBatch b;
+                do {
+                    b = pass.next();
+                    users += b.usersVisited();
+                    removed += b.entriesRemoved();
+                    progress.update(users, removed);
+                } while (!b.done() && !stop.requested());
+                if (!b.done()) {
+                    b = pass.stop();
+                    users += b.usersVisited();
+                    removed += b.entriesRemoved();
+                }
+                done = b.done();
             }
-            done = b.done();
+            long usersTotal = users + before.map(CleanupBatch::usersVisited).orElse(0);
+            long removedTotal =
+                    removed + before.map(CleanupBatch::entriesRemoved).orElse(0);
+            cli.output()
+                    .done(
+                            (dryRun ? "dry run, nothing removed: " : "")
+                                    + (done ? "cleanup done: " : "cleanup interrupted (run it again to continue): ")
+                                    + users + " user(s) visited, " + removed + " expired entries "
+                                    + (dryRun ? "to remove" : "removed")
+                                    + (before.isPresent()
+                                            ? " (whole pass: " + usersTotal + " user(s), " + removedTotal + " removed)"
+                                            : ""),
+                            map(
+                                    "users_visited",
+                                    users,
+                                    "entries_removed",
+                                    dryRun ? 0 : removed,
+                                    "entries_expired",
+                                    removed,
+                                    "dry_run",
+                                    dryRun,
+                                    "complete",
+                                    done,
+                                    "resumed",
+                                    before.isPresent(),
+                                    "pass_users_visited",
+                                    usersTotal,
+                                    "pass_entries_removed",
+                                    dryRun ? 0 : removedTotal));
         }
-        long usersTotal = users + before.map(CleanupBatch::usersVisited).orElse(0);
-        long removedTotal = removed + before.map(CleanupBatch::entriesRemoved).orElse(0);
-        cli.output()
-                .done(
-                        (dryRun ? "dry run, nothing removed: " : "")
-                                + (done ? "cleanup done: " : "cleanup interrupted (run it again to continue): ")
-                                + users + " user(s) visited, " + removed + " expired entries "
-                                + (dryRun ? "to remove" : "removed")
-                                + (before.isPresent()
-                                        ? " (whole pass: " + usersTotal + " user(s), " + removedTotal + " removed)"
-                                        : ""),
-                        map(
-                                "users_visited",
-                                users,
-                                "entries_removed",
-                                dryRun ? 0 : removed,
-                                "entries_expired",
-                                removed,
-                                "dry_run",
-                                dryRun,
-                                "complete",
-                                done,
-                                "resumed",
-                                before.isPresent(),
-                                "pass_users_visited",
-                                usersTotal,
-                                "pass_entries_removed",
-                                dryRun ? 0 : removedTotal));
         return ExitCode.OK;
     }
 
