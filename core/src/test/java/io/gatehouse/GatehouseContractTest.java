@@ -7,8 +7,8 @@ import io.gatehouse.account.Actor;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.event.EventQuery;
 import io.gatehouse.event.EventType;
-import io.gatehouse.session.NewSession;
 import io.gatehouse.session.CreatedSession;
+import io.gatehouse.session.NewSession;
 import io.gatehouse.testing.StoreContract;
 import io.gatehouse.token.RejectReason;
 import io.gatehouse.token.TokenPair;
@@ -86,7 +86,8 @@ class GatehouseContractTest extends StoreContract {
     @Test
     void aLoginRightAfterRevokingEveryTokenOfTheUserGetsTokensThatWork() {
         User ann = register();
-        CreatedSession first = gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
+        CreatedSession first =
+                gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
         TokenPair old = login(ann, first);
 
         gatehouse.accounts().revokeUser(ann.id(), "logout everywhere", Actor.self(ann.id(), first.handle()));

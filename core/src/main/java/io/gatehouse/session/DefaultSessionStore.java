@@ -268,8 +268,7 @@ final class DefaultSessionStore implements SessionStore {
 
     private List<String> endAllBut(Ref keep) {
         List<String> handles = handles(
-                keep.userId(),
-                backend.end(keep.userId(), SessionBackend.EndMode.OTHERS, keep.name(), expiry(now())));
+                keep.userId(), backend.end(keep.userId(), SessionBackend.EndMode.OTHERS, keep.name(), expiry(now())));
         if (!handles.isEmpty()) {
             notify(l -> l.sessionsEnded(keep.userId(), handles, EndReason.ENDED_OTHERS));
         }

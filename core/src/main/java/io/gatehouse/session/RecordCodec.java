@@ -109,14 +109,7 @@ final class RecordCodec {
 
     String session(String userId, StoredSession s, long lastSeen, Map<String, String> attributes) {
         return session(
-                userId,
-                s.name(),
-                s.created(),
-                lastSeen,
-                s.ip(),
-                s.device(),
-                s.uaHash(),
-                encodeAttributes(attributes));
+                userId, s.name(), s.created(), lastSeen, s.ip(), s.device(), s.uaHash(), encodeAttributes(attributes));
     }
 
     /** The entry if its MAC is right and it parses; empty (and a warning without secrets) otherwise. */

@@ -141,13 +141,17 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void theSecretSessionIdIsNeverStoredListedOrReported() {
-        CreatedSession s = sessions.create(
-                NewSession.forUser("u1").ip("203.0.113.7").userAgent(CHROME).fingerprint("fp").build());
+        CreatedSession s = sessions.create(NewSession.forUser("u1")
+                .ip("203.0.113.7")
+                .userAgent(CHROME)
+                .fingerprint("fp")
+                .build());
         String secret = s.id().substring(0, 22);
         sessions.touch(s.id());
         sessions.trustDevice("u1", s.session().deviceId().orElseThrow());
-        assertThat(sessions.list("u1")).singleElement().satisfies(x -> assertThat(x.toString())
-                .doesNotContain(secret));
+        assertThat(sessions.list("u1"))
+                .singleElement()
+                .satisfies(x -> assertThat(x.toString()).doesNotContain(secret));
         assertThat(sessions.devices("u1").toString()).doesNotContain(secret);
         assertThat(s.toString()).doesNotContain(secret);
         sessions.endAll("u1");
@@ -238,7 +242,9 @@ class SessionStoreIntegrationTest extends StoreContract {
             assertThat(sessions.touch(s.id())).isPresent();
         }
         Session last = sessions.get(s.id()).orElseThrow();
-        assertThat(last.expiresAt()).as("capped by the absolute deadline").isEqualTo(s.session().absoluteExpiresAt());
+        assertThat(last.expiresAt())
+                .as("capped by the absolute deadline")
+                .isEqualTo(s.session().absoluteExpiresAt());
         clock.advance(Duration.ofMinutes(20).minusSeconds(1)); // 1h59m59s: idle would allow 30 more minutes
         assertThat(sessions.touch(s.id())).isPresent();
         clock.advance(Duration.ofSeconds(1)); // 2h
@@ -288,7 +294,8 @@ class SessionStoreIntegrationTest extends StoreContract {
         assertThat(sessions.end(a.id())).isTrue();
         assertThat(sessions.get(a.id())).isEmpty();
         assertThat(sessions.get(b.id())).isPresent();
-        assertThat(events.ended).containsExactly(new RecordingListener.Ended("u1", List.of(a.handle()), EndReason.ENDED));
+        assertThat(events.ended)
+                .containsExactly(new RecordingListener.Ended("u1", List.of(a.handle()), EndReason.ENDED));
 
         assertThat(sessions.end(a.id())).isFalse();
         assertThat(events.ended).hasSize(1);
@@ -318,7 +325,8 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void endAllEndsEverySessionButKeepsTrustedDevices() {
-        CreatedSession a = sessions.create(NewSession.forUser("u1").fingerprint("phone").build());
+        CreatedSession a =
+                sessions.create(NewSession.forUser("u1").fingerprint("phone").build());
         CreatedSession b = login("u1");
         sessions.trustDevice("u1", a.session().deviceId().orElseThrow());
 
@@ -401,7 +409,9 @@ class SessionStoreIntegrationTest extends StoreContract {
 
         assertThat(events.ended)
                 .containsExactly(new RecordingListener.Ended("u1", List.of(s2.handle()), EndReason.EVICTED));
-        assertThat(sessions.list("u1")).extracting(Session::handle).containsExactlyInAnyOrder(s1.handle(), s3.handle(), s4.handle());
+        assertThat(sessions.list("u1"))
+                .extracting(Session::handle)
+                .containsExactlyInAnyOrder(s1.handle(), s3.handle(), s4.handle());
     }
 
     @Test
@@ -511,7 +521,8 @@ class SessionStoreIntegrationTest extends StoreContract {
                 .userAgent("PhoneApp/1.1")
                 .fingerprint("fp-phone-secret")
                 .build());
-        CreatedSession laptop = sessions.create(NewSession.forUser("u1").userAgent(CHROME).build());
+        CreatedSession laptop =
+                sessions.create(NewSession.forUser("u1").userAgent(CHROME).build());
 
         List<Device> devices = sessions.devices("u1");
         assertThat(devices).hasSize(2);
@@ -524,8 +535,8 @@ class SessionStoreIntegrationTest extends StoreContract {
         assertThat(phone.firstSeenAt()).isEqualTo(p1.session().createdAt());
         assertThat(phone.trusted()).isFalse();
         assertThat(devices)
-                .anySatisfy(
-                        d -> assertThat(d.sessions()).extracting(Session::handle).containsExactly(laptop.handle()));
+                .anySatisfy(d ->
+                        assertThat(d.sessions()).extracting(Session::handle).containsExactly(laptop.handle()));
         if (backend.isRedis()) {
             assertThat(raw("u1")).doesNotContain("fp-phone-secret").doesNotContain("PhoneApp");
         }
@@ -571,7 +582,8 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void aTrustedDeviceKeepsAUserKeyAliveAfterItsSessionsExpire() {
-        CreatedSession s = sessions.create(NewSession.forUser("u1").fingerprint("tablet").build());
+        CreatedSession s =
+                sessions.create(NewSession.forUser("u1").fingerprint("tablet").build());
         sessions.trustDevice("u1", s.session().deviceId().orElseThrow(), Duration.ofDays(2));
         clock.advance(Duration.ofDays(1));
         login("u1"); // prunes the expired session, keeps the trust

@@ -89,7 +89,7 @@ final class ConsoleGate {
             return Optional.empty();
         }
         String secret = m.group(2);
-        Optional<Session> session = sessions.touchInStore(m.group(1));
+        Optional<Session> session = sessions.touchInStoreById(m.group(1));
         if (session.isEmpty()) {
             return Optional.empty();
         }

@@ -66,7 +66,10 @@ class GatehouseSessionRepositoryTest {
         repository.save(s);
         assertThat(s.getId()).isNotEqualTo(anonymousId);
         assertThat(repository.findById(anonymousId)).isNull();
-        assertThat(repository.findByPrincipalName("ann")).containsOnlyKeys(s.getId());
+        // Listed by handle: the secret id is never stored, so never listed; a handle finds no session.
+        String handle = gatehouse.sessions().handleOf(s.getId());
+        assertThat(repository.findByPrincipalName("ann")).containsOnlyKeys(handle);
+        assertThat(repository.findById(handle)).isNull();
         GatehouseSession found = repository.findById(s.getId());
         assertThat((String) found.getAttribute("theme")).isEqualTo("dark");
         assertThat((String) found.getAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME))
@@ -97,7 +100,10 @@ class GatehouseSessionRepositoryTest {
         repository.save(third);
         assertThat(third.getId()).isNotEqualTo(before);
         assertThat(repository.findById(before)).isNull();
-        assertThat(repository.findByPrincipalName("bob")).containsOnlyKeys(third.getId());
+        String handle = gatehouse.sessions().handleOf(third.getId());
+        assertThat(repository.findByPrincipalName("bob")).containsOnlyKeys(handle);
+        repository.deleteById(handle);
+        assertThat(repository.findById(third.getId())).isNull();
     }
 
     @Test
