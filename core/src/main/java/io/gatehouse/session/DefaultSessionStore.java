@@ -86,7 +86,7 @@ final class DefaultSessionStore implements SessionStore {
                 userId, name, now, now, ip, device, uaHash, RecordCodec.encodeAttributes(request.attributes()));
         long deadline = Math.min(now + idle, now + absolute);
         // One round trip: the user-agent text (written only when this instance has not written it today)
-        // goes to its own key on the same connection just before the script, and is not awaited. Its
+        // goes to its own key just before the script (pipelined) and is not awaited. Its
         // key is in another slot, so it cannot be part of the script in Cluster; if it fails, the cache
         // forgets it (the next create retries) and a listing shows the session without a user agent.
         ua.ifPresent(u -> userAgents.store(uaHash, u));

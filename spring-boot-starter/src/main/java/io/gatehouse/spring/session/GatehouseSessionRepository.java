@@ -120,9 +120,9 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
     /**
      * The principal's sessions, keyed by <em>handle</em> (each session's {@code getId()} is its handle too):
      * Gatehouse stores no secret session id, so none can be listed. {@link #deleteById} accepts the handles;
-     * {@link #findById} does not (a handle is not a credential), so Spring Security's
-     * {@code SpringSessionBackedSessionRegistry} cannot expire these sessions: use
-     * {@code gatehouse.sessions.max-per-user} for a session limit (atomic, at creation).
+     * {@link #findById} does not (a handle is not a credential), which is why the
+     * starter registers {@link GatehouseSessionRegistry} (it expires a listed session by handle) rather than
+     * Spring Session's registry.
      */
     @Override
     public Map<String, GatehouseSession> findByIndexNameAndIndexValue(String indexName, String indexValue) {

@@ -131,4 +131,29 @@ class GatehouseSessionRepositoryTest {
                 .isEmpty();
         assertThat(repository.findByPrincipalName("name with spaces")).isEmpty();
     }
+
+    @Test
+    void theRegistryListsSessionsByHandleAndExpiringOneEndsIt() {
+        GatehouseSession first = repository.createSession();
+        first.setAttribute(AttributeCodec.SECURITY_CONTEXT, loggedIn("carol"));
+        repository.save(first);
+        GatehouseSession second = repository.createSession();
+        second.setAttribute(AttributeCodec.SECURITY_CONTEXT, loggedIn("carol"));
+        repository.save(second);
+        GatehouseSessionRegistry registry = new GatehouseSessionRegistry(repository);
+
+        var listed = registry.getAllSessions("carol", false);
+        assertThat(listed)
+                .extracting(org.springframework.security.core.session.SessionInformation::getSessionId)
+                .containsExactlyInAnyOrder(
+                        gatehouse.sessions().handleOf(first.getId()),
+                        gatehouse.sessions().handleOf(second.getId()));
+        listed.stream()
+                .filter(i -> i.getSessionId().equals(gatehouse.sessions().handleOf(first.getId())))
+                .findFirst()
+                .orElseThrow()
+                .expireNow();
+        assertThat(repository.findById(first.getId())).isNull();
+        assertThat(repository.findById(second.getId())).isNotNull();
+    }
 }
