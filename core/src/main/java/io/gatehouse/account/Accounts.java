@@ -337,6 +337,6 @@ public final class Accounts {
         actor.session().ifPresent(e::session);
         actor.ip().ifPresent(e::ip);
         actor.userAgent().ifPresent(e::userAgent);
-        events.record(e.build());
+        events.record(e);
     }
 }

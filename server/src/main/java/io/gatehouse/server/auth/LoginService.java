@@ -230,7 +230,7 @@ public final class LoginService {
                 .ip(client.ip());
         client.userAgent().ifPresent(e::userAgent);
         session.deviceId().ifPresent(d -> e.detail("device", d));
-        events.record(e.build());
+        events.record(e);
         return new Issued(pair, session, Optional.of(created.id()), pair.expiresIn(clock.instant()), limits.headers());
     }
 
@@ -346,7 +346,7 @@ public final class LoginService {
                 .reason(reason)
                 .detail("account", account);
         client.userAgent().ifPresent(e::userAgent);
-        events.record(e.build());
+        events.record(e);
     }
 
     private static String describe(RejectReason reason) {
