@@ -37,8 +37,10 @@ public final class GatehouseSessionRegistry implements SessionRegistry {
         // The principal's name as Spring Session's registry computes it (AbstractAuthenticationToken#getName).
         String name = new TestingAuthenticationToken(principal, null).getName();
         List<SessionInformation> out = new ArrayList<>();
-        repository.findByPrincipalName(name).forEach((handle, session) -> out.add(new ByHandle(
-                principal, handle, Date.from(session.getLastAccessedTime()), repository)));
+        repository
+                .findByPrincipalName(name)
+                .forEach((handle, session) ->
+                        out.add(new ByHandle(principal, handle, Date.from(session.getLastAccessedTime()), repository)));
         return out;
     }
 
