@@ -50,9 +50,10 @@ class SessionHandleIntegrationTest {
             Gatehouse gh = api.server.server().gatehouse();
             String email = api.registerUser();
             // The console's cookie is the one place the secret id is handed out.
-            String cookie = consoleSignIn(api.server, email);
-            String secretId = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf('~'));
-            String consoleHandle = gh.sessions().handleOf(secretId);
+            ConsoleSession console = consoleSignIn(api, email);
+            String cookie = console.cookie();
+            String secretId = console.secretId();
+            String consoleHandle = console.handle();
 
             JsonNode login = api.login(email);
             String access = login.path("access_token").asText();
@@ -102,23 +103,21 @@ class SessionHandleIntegrationTest {
     @Test
     void aHandleCannotBeUsedAsASessionId() {
         try (AuthClient api = AuthClient.startFresh(store, dataDir, gateway())) {
-            Gatehouse gh = api.server.server().gatehouse();
             String email = api.registerUser();
-            String cookie = consoleSignIn(api.server, email);
-            String secretId = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf('~'));
-            String handle = gh.sessions().handleOf(secretId);
-            assertThat(consoleMe(api.server, cookie).statusCode()).isEqualTo(200);
+            ConsoleSession c = consoleSignIn(api, email);
+            assertThat(consoleMe(api.server, c.cookie()).statusCode()).isEqualTo(200);
 
             // The same cookie with the handle in place of the id opens nothing.
-            String forged = cookie.replace(secretId, handle);
+            String forged = c.cookie().replace(c.secretId(), c.handle());
             assertThat(consoleMe(api.server, forged).statusCode()).isEqualTo(401);
-            assertThatThrownBy(() -> gh.sessions().get(handle)).isInstanceOf(SessionInputException.class);
-            assertThatThrownBy(() -> gh.sessions().touch(handle)).isInstanceOf(SessionInputException.class);
-            // And an id is not a handle: the admin and account routes do not take it.
+            var sessions = api.server.server().gatehouse().sessions();
+            assertThatThrownBy(() -> sessions.get(c.handle())).isInstanceOf(SessionInputException.class);
+            assertThatThrownBy(() -> sessions.touch(c.handle())).isInstanceOf(SessionInputException.class);
+            // And an id is not a handle: the account routes do not take it.
             String access = api.login(email).path("access_token").asText();
-            assertThat(api.delete("/api/v1/sessions/" + secretId, access).statusCode())
+            assertThat(api.delete("/api/v1/sessions/" + c.secretId(), access).statusCode())
                     .isEqualTo(404);
-            assertThat(consoleMe(api.server, cookie).statusCode()).isEqualTo(200);
+            assertThat(consoleMe(api.server, c.cookie()).statusCode()).isEqualTo(200);
         }
     }
 
@@ -129,15 +128,21 @@ class SessionHandleIntegrationTest {
                 "gatehouse.server.client.gateway.scopes", "introspect");
     }
 
-    /** Signs in to the console; the cookie ({@code name=<session id>~<secret>}). */
-    private static String consoleSignIn(TestServer server, String email) {
+    /** A console sign-in: the cookie ({@code name=<session id>~<secret>}), the id in it, and its handle. */
+    private record ConsoleSession(String cookie, String secretId, String handle) {}
+
+    private static ConsoleSession consoleSignIn(AuthClient api, String email) {
+        TestServer server = api.server;
         HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri("/account/api/signin"))
                 .header("Content-Type", "application/json")
                 .header("Sec-Fetch-Site", "same-origin")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"email\":\"" + email + "\",\"password\":\"" + AuthClient.PASSWORD + "\"}")));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return r.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String id = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf('~'));
+        return new ConsoleSession(
+                cookie, id, server.server().gatehouse().sessions().handleOf(id));
     }
 
     private static HttpResponse<String> consoleMe(TestServer server, String cookie) {
