@@ -16,9 +16,11 @@ final class InMemoryOriginStore implements LoginOrigins.Store {
     }
 
     @Override
-    public LoginOrigins.Sighting see(String userId, LoginOrigins.Kind kind, String value, int capacity, Duration memory) {
+    public LoginOrigins.Sighting see(
+            String userId, LoginOrigins.Kind kind, String value, int capacity, Duration memory) {
         long now = clock.millis();
-        LinkedHashMap<String, Long> m = seen.computeIfAbsent(userId + ":" + kind.code, k -> new LinkedHashMap<>(16, 0.75f, true));
+        LinkedHashMap<String, Long> m =
+                seen.computeIfAbsent(userId + ":" + kind.code, k -> new LinkedHashMap<>(16, 0.75f, true));
         synchronized (m) {
             // The whole memory expires after a quiet period, as the Redis key does.
             boolean stale = m.values().stream().mapToLong(Long::longValue).max().orElse(0) + memory.toMillis() <= now;
@@ -30,7 +32,9 @@ final class InMemoryOriginStore implements LoginOrigins.Store {
             while (m.size() > capacity) {
                 m.remove(m.keySet().iterator().next());
             }
-            return first ? LoginOrigins.Sighting.FIRST : known ? LoginOrigins.Sighting.KNOWN : LoginOrigins.Sighting.NEW;
+            return first
+                    ? LoginOrigins.Sighting.FIRST
+                    : known ? LoginOrigins.Sighting.KNOWN : LoginOrigins.Sighting.NEW;
         }
     }
 }

@@ -63,7 +63,10 @@ public final class LoginOrigins {
     /** Records a login of {@code userId} from {@code value} and says whether it was new. */
     public Sighting see(String userId, Kind kind, String value) {
         Objects.requireNonNull(userId, "userId");
-        if (value == null || value.isEmpty() || value.length() > 200 || value.chars().anyMatch(c -> c <= ' ' || c == '|')) {
+        if (value == null
+                || value.isEmpty()
+                || value.length() > 200
+                || value.chars().anyMatch(c -> c <= ' ' || c == '|')) {
             throw new IllegalArgumentException("an origin is 1-200 characters without spaces or '|'");
         }
         return store.see(userId, kind, value, capacity, memory);

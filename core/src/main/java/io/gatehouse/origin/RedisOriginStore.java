@@ -23,7 +23,8 @@ final class RedisOriginStore implements LoginOrigins.Store {
     }
 
     @Override
-    public LoginOrigins.Sighting see(String userId, LoginOrigins.Kind kind, String value, int capacity, Duration memory) {
+    public LoginOrigins.Sighting see(
+            String userId, LoginOrigins.Kind kind, String value, int capacity, Duration memory) {
         Long reply = redis.eval(
                 SEE,
                 List.of(redis.keys().key("origin", userId, kind.code)),

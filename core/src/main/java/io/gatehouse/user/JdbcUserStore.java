@@ -25,8 +25,7 @@ final class JdbcUserStore implements UserStore {
     /** SQLSTATE of a unique-constraint violation, the same on H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private static final String SELECT =
-            "SELECT id, email, full_name, password_hash, status, created_at, "
+    private static final String SELECT = "SELECT id, email, full_name, password_hash, status, created_at, "
             + "password_changed_at, email_verified_at FROM users ";
 
     private final DataSource dataSource;
@@ -189,8 +188,9 @@ final class JdbcUserStore implements UserStore {
     @Override
     public boolean setPasswordIfUnchanged(String id, String newHash, Instant changedAt, Instant expectedChangedAt) {
         return inTransaction("reset a password", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE users SET password_hash = ?, password_changed_at = ?, "
-                    + "updated_at = ? WHERE id = ? AND password_changed_at = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE users SET password_hash = ?, password_changed_at = ?, "
+                            + "updated_at = ? WHERE id = ? AND password_changed_at = ?")) {
                 ps.setString(1, newHash);
                 ps.setObject(2, timestamp(changedAt));
                 ps.setObject(3, timestamp(changedAt));
