@@ -361,8 +361,7 @@ class AccountMailContractTest extends StoreContract {
                 .toList();
         assertThat(alerts).anyMatch(b -> b.contains("a new device") && !b.contains("new network"));
         assertThat(alerts).anyMatch(b -> b.contains("a new network (198.51.100.0/24)") && !b.contains("new device"));
-        assertThat(alerts)
-                .allMatch(b -> b.contains("https://gatehouse.test/account/"));
+        assertThat(alerts).allMatch(b -> b.contains("https://gatehouse.test/account/"));
         await().atMost(Duration.ofSeconds(20)).until(() -> events(EventType.NEW_DEVICE) >= 1);
         assertThat(events(EventType.NEW_DEVICE)).isEqualTo(1);
         await().atMost(Duration.ofSeconds(20)).until(() -> events(EventType.NEW_NETWORK) >= 1);
@@ -440,7 +439,8 @@ class AccountMailContractTest extends StoreContract {
             long y = Long.parseLong(b.headers().firstValue(name).orElse("0"));
             assertThat(Math.abs(x - y)).as(name).isLessThanOrEqualTo(1);
         }
-        assertThat(a.headers().firstValue("date").isPresent()).isEqualTo(b.headers().firstValue("date").isPresent());
+        assertThat(a.headers().firstValue("date").isPresent())
+                .isEqualTo(b.headers().firstValue("date").isPresent());
     }
 
     /** Field names and value kinds: what a client can tell apart without knowing the ids. */
