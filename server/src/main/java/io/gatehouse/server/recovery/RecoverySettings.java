@@ -10,9 +10,9 @@ import java.time.Duration;
  * @param verifyTtl     {@code gatehouse.users.email-verification-ttl}: how long a verification link works, default 24h
  * @param resetTtl      {@code gatehouse.users.password-reset-ttl}: how long a reset link works, default 30m
  * @param verifyLink    {@code gatehouse.mail.verify-link}: the link mailed for verification, {@code {token}} replaced;
- *                      default {@code <public-url>/account/#verify-email={token}} (a fragment: the token never reaches a
+ *                      default {@code <public-url>/account/signin#verify-email={token}} (a fragment: the token never reaches a
  *                      server's access log or a Referer header)
- * @param resetLink     {@code gatehouse.mail.reset-link}: likewise, default {@code <public-url>/account/#password-reset={token}}
+ * @param resetLink     {@code gatehouse.mail.reset-link}: likewise, default {@code <public-url>/account/signin#password-reset={token}}
  * @param accountLink   the account page, {@code <public-url>/account/}: where an alert sends the user to review sessions
  * @param alerts        {@code gatehouse.users.login-alerts}: mail the user on a login from a new device or network,
  *                      default true
@@ -38,8 +38,8 @@ public record RecoverySettings(
                         "gatehouse.users.email-verification-ttl", Duration.ofHours(24), Duration.ofMinutes(1)),
                 config.durationAtLeast(
                         "gatehouse.users.password-reset-ttl", Duration.ofMinutes(30), Duration.ofMinutes(1)),
-                link(config, "gatehouse.mail.verify-link", publicUrl + "/account/#verify-email={token}"),
-                link(config, "gatehouse.mail.reset-link", publicUrl + "/account/#password-reset={token}"),
+                link(config, "gatehouse.mail.verify-link", publicUrl + "/account/signin#verify-email={token}"),
+                link(config, "gatehouse.mail.reset-link", publicUrl + "/account/signin#password-reset={token}"),
                 publicUrl + "/account/",
                 config.flag("gatehouse.users.login-alerts", true),
                 (int) config.numberInRange("gatehouse.users.login-alerts.remembered", 20, 1, 1000),
