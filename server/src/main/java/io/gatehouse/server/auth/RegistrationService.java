@@ -112,7 +112,7 @@ public final class RegistrationService {
         SecurityEvent.Builder e =
                 SecurityEvent.builder(EventType.REGISTER).user(user.id()).ip(client.ip());
         client.userAgent().ifPresent(e::userAgent);
-        events.record(e.build());
+        events.record(e);
         mail.registered(user, client);
         return new Registered(user, limits.headers());
     }

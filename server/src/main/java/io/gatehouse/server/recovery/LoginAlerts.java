@@ -98,6 +98,6 @@ public final class LoginAlerts implements SessionListener {
         session.userAgent().ifPresent(e::userAgent);
         session.deviceId().ifPresent(d -> e.detail("device", d));
         session.ip().flatMap(LoginOrigins::network).ifPresent(n -> e.detail("network", n));
-        b.events().record(e.build());
+        b.events().record(e);
     }
 }
