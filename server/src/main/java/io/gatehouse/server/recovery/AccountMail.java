@@ -55,7 +55,13 @@ public final class AccountMail implements RegistrationService.RegistrationMail, 
                         .ifPresent(u -> mailer.send(templates.render(
                                 MailTemplates.Template.REGISTRATION_ATTEMPT,
                                 u.email(),
-                                Map.of("email", u.email(), "ip", client.ip(), "reset_link", settings.accountLink() + "signin")))));
+                                Map.of(
+                                        "email",
+                                        u.email(),
+                                        "ip",
+                                        client.ip(),
+                                        "reset_link",
+                                        settings.accountLink() + "signin")))));
     }
 
     /** A new verification link for {@code email}, if it has an active account that is not verified yet. */
