@@ -59,7 +59,8 @@ class UserServiceTest {
                 .isInstanceOf(AuthenticationResult.Authenticated.class);
         assertThat(strict.markEmailVerified(ann.id())).isTrue();
         assertThat(strict.emailVerified(ann.id())).isTrue();
-        assertThat(strict.authenticate("ann@example.com", PASSWORD)).isInstanceOf(AuthenticationResult.Authenticated.class);
+        assertThat(strict.authenticate("ann@example.com", PASSWORD))
+                .isInstanceOf(AuthenticationResult.Authenticated.class);
     }
 
     @Test

@@ -80,7 +80,9 @@ class UserStoreIntegrationTest {
         assertThat(store.findById(ann.id()).orElseThrow().emailVerifiedAt()).isEmpty();
         Instant at = T0.plus(1, ChronoUnit.HOURS);
         assertThat(store.markEmailVerified(ann.id(), at)).isTrue();
-        assertThat(store.markEmailVerified(ann.id(), at.plusSeconds(1))).as("only once").isFalse();
+        assertThat(store.markEmailVerified(ann.id(), at.plusSeconds(1)))
+                .as("only once")
+                .isFalse();
         assertThat(store.findById(ann.id()).orElseThrow().emailVerifiedAt()).contains(at);
         assertThat(store.markEmailVerified(UUID.randomUUID().toString(), at)).isFalse();
     }
@@ -93,7 +95,8 @@ class UserStoreIntegrationTest {
         assertThat(store.setPasswordIfUnchanged(ann.id(), "$argon2id$hash-2", later, T0.minusSeconds(1)))
                 .as("bound to another password")
                 .isFalse();
-        assertThat(store.setPasswordIfUnchanged(ann.id(), "$argon2id$hash-2", later, T0)).isTrue();
+        assertThat(store.setPasswordIfUnchanged(ann.id(), "$argon2id$hash-2", later, T0))
+                .isTrue();
         assertThat(store.setPasswordIfUnchanged(ann.id(), "$argon2id$hash-3", later.plusSeconds(1), T0))
                 .as("the password changed since: the token is dead")
                 .isFalse();
