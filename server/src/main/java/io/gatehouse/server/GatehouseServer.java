@@ -3,6 +3,7 @@ package io.gatehouse.server;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.gatehouse.Gatehouse;
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.emailtoken.EmailTokens;
@@ -40,7 +41,6 @@ import io.gatehouse.server.recovery.LoginAlerts;
 import io.gatehouse.server.recovery.RecoveryRoutes;
 import io.gatehouse.server.recovery.RecoverySettings;
 import io.gatehouse.session.ScheduledCleanup;
-import io.gatehouse.store.Stores;
 import io.gatehouse.user.UserDatabase;
 import io.gatehouse.user.UserProfiles;
 import io.gatehouse.user.UserService;
