@@ -1,8 +1,8 @@
 package io.gatehouse.emailtoken;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
-import io.gatehouse.store.Stores;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,8 +1,8 @@
 package io.gatehouse.origin;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
-import io.gatehouse.store.Stores;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
