@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (Gatehouse gh = Gatehouse.open(GatehouseConfig.fromEnvironment())) {
  *     User ann = gh.users().register(new Registration("ann@example.com", "correct horse battery", Optional.empty()));
- *     Session s = gh.sessions().create(NewSession.forUser(ann.id()).build());
- *     TokenPair pair = gh.tokens().issue(TokenRequest.of(ann.id(), s.id()));
+ *     CreatedSession s = gh.sessions().create(NewSession.forUser(ann.id()).build());  // s.id(): for the cookie
+ *     TokenPair pair = gh.tokens().issue(TokenRequest.of(ann.id(), s.handle()));      // sid = the public handle
  *     gh.tokens().verify(pair.accessToken());                                // valid
- *     gh.accounts().logout(ann.id(), s.id(), Actor.self(ann.id(), s.id()));   // ends the session
+ *     gh.accounts().logout(ann.id(), s.handle(), Actor.self(ann.id(), s.handle()));   // ends the session
  *     gh.tokens().verify(pair.accessToken());                                // TokenRejectedException
  * }
  * }</pre>
@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class Gatehouse implements AutoCloseable {
     /** How long a user profile cached at login is served without reading the database. */
     public static final String PROFILE_TTL = "gatehouse.server.profile-cache-ttl";
+    /** Whether users must verify their address before they can log in (default false). */
+    public static final String REQUIRE_VERIFIED_EMAIL = "gatehouse.users.require-verified-email";
 
     private static final Logger log = LoggerFactory.getLogger(Gatehouse.class);
 
@@ -360,6 +362,7 @@ public final class Gatehouse implements AutoCloseable {
                             .hasher(HashingGate.fromConfig(c, PasswordHasher.argon2(Argon2Parameters.fromConfig(c))))
                             .policy(PasswordPolicy.fromConfig(c))
                             .clock(clock)
+                            .requireVerifiedEmail(c.flag(REQUIRE_VERIFIED_EMAIL, false))
                             .build();
                     profiles = new UserProfiles(caches, users, c.duration(PROFILE_TTL, Duration.ofMinutes(10)), (int)
                             c.numberInRange(UserProfiles.WARM_LIMIT, 10_000, 0, 1_000_000));

@@ -10,8 +10,8 @@ import io.gatehouse.cache.Caches;
 import io.gatehouse.cli.CliRun.Result;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.session.CleanupBatch;
+import io.gatehouse.session.CreatedSession;
 import io.gatehouse.session.NewSession;
-import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionCleanup;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.MutableClock;
@@ -184,8 +184,8 @@ class CacheAndKeysCommandsIntegrationTest {
 
     @Test
     void keysRetireRefusesTheActiveKeyAndAKeyWhoseTokensMayBeValidUnlessForced() {
-        Session s = gh.sessions().create(NewSession.forUser(ann.id()).build());
-        TokenPair pair = gh.tokens().issue(TokenRequest.of(ann.id(), s.id()));
+        CreatedSession s = gh.sessions().create(NewSession.forUser(ann.id()).build());
+        TokenPair pair = gh.tokens().issue(TokenRequest.of(ann.id(), s.handle()));
         String old = gh.tokens().activeKeyId();
 
         Result active = run("", "keys", "retire", old);
@@ -209,7 +209,7 @@ class CacheAndKeysCommandsIntegrationTest {
                 .isInstanceOf(TokenRejectedException.class);
         assertThat(gh.tokens()
                         .verify(gh.tokens()
-                                .issue(TokenRequest.of(ann.id(), s.id()))
+                                .issue(TokenRequest.of(ann.id(), s.handle()))
                                 .accessToken())
                         .keyId())
                 .isEqualTo(fresh);

@@ -20,7 +20,7 @@ class ResumableCleanupIntegrationTest extends StoreContract {
     private static final int USERS = 60;
 
     private MutableClock clock;
-    private List<Session> live;
+    private List<CreatedSession> live;
 
     private SessionStore store() {
         GatehouseConfig config = GatehouseConfig.builder()
@@ -85,7 +85,7 @@ class ResumableCleanupIntegrationTest extends StoreContract {
                 .isGreaterThanOrEqualTo(USERS)
                 .isLessThan(USERS + visitedFirst);
         assertThat(expiredLeft()).isZero();
-        for (Session s : live) {
+        for (CreatedSession s : live) {
             assertThat(sessions.get(s.id())).as("live sessions stay").isPresent();
         }
         assertThat(other.resumableCleanup(7, false).resumed())
