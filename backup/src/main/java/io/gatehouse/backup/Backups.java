@@ -314,25 +314,7 @@ public final class Backups implements AutoCloseable {
      */
     private static RedisEndpoint patient(RedisEndpoint e) {
         java.time.Duration min = java.time.Duration.ofSeconds(60);
-        return e.commandTimeout().compareTo(min) >= 0
-                ? e
-                : new RedisEndpoint(
-                        e.mode(),
-                        e.tls(),
-                        e.nodes(),
-                        e.sentinelMaster(),
-                        e.database(),
-                        e.username(),
-                        e.password(),
-                        e.connectTimeout(),
-                        min,
-                        e.caFile(),
-                        e.certFile(),
-                        e.keyFile(),
-                        e.verifyPeer(),
-                        e.keyPrefix(),
-                        e.retryInterval(),
-                        e.durability());
+        return e.commandTimeout().compareTo(min) >= 0 ? e : e.withCommandTimeout(min);
     }
 
     /** A downloaded, checked backup whose snapshots are loaded in scratch servers. */
