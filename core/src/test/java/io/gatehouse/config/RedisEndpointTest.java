@@ -40,7 +40,11 @@ class RedisEndpointTest {
         RedisEndpoint e = sample();
         for (RecordComponent c : RedisEndpoint.class.getRecordComponents()) {
             Object v = c.getAccessor().invoke(e);
-            assertThat(v).as(c.getName()).isNotNull().isNotEqualTo(Optional.empty()).isNotEqualTo(false);
+            assertThat(v)
+                    .as(c.getName())
+                    .isNotNull()
+                    .isNotEqualTo(Optional.empty())
+                    .isNotEqualTo(false);
             if (v instanceof Number n) {
                 assertThat(n.longValue()).as(c.getName()).isNotZero();
             }
