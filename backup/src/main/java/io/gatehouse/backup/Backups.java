@@ -68,6 +68,8 @@ public final class Backups implements AutoCloseable {
     private final String redisCli;
     private final String redisServer;
     private final String redisCheckRdb;
+    private final Optional<String> snapshotUser;
+    private final Optional<String> snapshotPassword;
 
     private Backups(Builder b) {
         this.config = b.config;
@@ -86,6 +88,8 @@ public final class Backups implements AutoCloseable {
         this.redisCli = b.binaries.getOrDefault("redis-cli", "redis-cli");
         this.redisServer = b.binaries.getOrDefault("redis-server", "redis-server");
         this.redisCheckRdb = b.binaries.getOrDefault("redis-check-rdb", "redis-check-rdb");
+        this.snapshotUser = b.config.get("gatehouse.backup.redis-username");
+        this.snapshotPassword = b.config.get("gatehouse.backup.redis-password");
     }
 
     public static Builder builder() {
@@ -186,7 +190,12 @@ public final class Backups implements AutoCloseable {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         String id = ID_TIME.format(started) + "-" + d.name();
-        RedisCli cli = new RedisCli(d.endpoint(), redisCli);
+        // Snapshots as the backup user when one is configured (the shipped ACL's ops), else as the deployment's.
+        RedisCli cli = new RedisCli(
+                d.endpoint(),
+                redisCli,
+                snapshotUser.or(() -> d.endpoint().username()),
+                snapshotPassword.or(() -> d.endpoint().password()));
         Path work = tempDir("gatehouse-backup-" + id);
         try {
             List<Sources.Node> nodes = Sources.resolve(d.endpoint(), cli);

@@ -73,7 +73,11 @@ class BackupRoundTripIntegrationTest {
         GatehouseConfig backupConfig = config;
         GatehouseConfig restoreConfig = config;
         if (redis instanceof TlsRedis tls) {
-            backupConfig = Fixture.as(tls, tmp, "ops", tls.opsPassword());
+            // As the server's scheduled job would: its own configuration plus the backup user.
+            backupConfig = config.toBuilder()
+                    .set("gatehouse.backup.redis-username", "ops")
+                    .set("gatehouse.backup.redis-password", tls.opsPassword())
+                    .build();
             restoreConfig = Fixture.as(tls, tmp, "restore", tls.restorePassword());
             tls.node().cli("ACL", "LOG", "RESET");
         }
