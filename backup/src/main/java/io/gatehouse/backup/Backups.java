@@ -223,17 +223,7 @@ public final class Backups implements AutoCloseable {
                 KeyFamilies.Counts c = join(counts);
                 target.put(id, name, stored, progress);
                 Files.delete(stored);
-                files.add(new Manifest.FileEntry(
-                        name,
-                        node.address().toString(),
-                        node.role(),
-                        node.redisVersion(),
-                        enc.storedBytes(),
-                        enc.sha256(),
-                        enc.rdbBytes(),
-                        enc.rdbSha256(),
-                        c.keys(),
-                        c.volatileKeys()));
+                files.add(entry(name, node, enc, c));
             }
             Manifest.Aof aof = null;
             if (aofDir.isPresent()) {
@@ -271,6 +261,21 @@ public final class Backups implements AutoCloseable {
         }
     }
 
+    private static Manifest.FileEntry entry(
+            String name, Sources.Node node, Codec.Encoded enc, KeyFamilies.Counts counts) {
+        return new Manifest.FileEntry(
+                name,
+                node.address().toString(),
+                node.role(),
+                node.redisVersion(),
+                enc.storedBytes(),
+                enc.sha256(),
+                enc.rdbBytes(),
+                enc.rdbSha256(),
+                counts.keys(),
+                counts.volatileKeys());
+    }
+
     /** Of the nodes snapshotted, the one that keeps its AOF in {@code dir} on this host. */
     private static Sources.Node aofNode(Path dir, List<Sources.Node> nodes, RedisCli cli) {
         if (nodes.size() == 1) {
@@ -302,17 +307,7 @@ public final class Backups implements AutoCloseable {
             Codec.Encoded enc = Codec.encode(file, stored, recipient, progress);
             target.put(id, name, stored, progress);
             Files.delete(stored);
-            files.add(new Manifest.FileEntry(
-                    name,
-                    node.address().toString(),
-                    node.role(),
-                    node.redisVersion(),
-                    enc.storedBytes(),
-                    enc.sha256(),
-                    enc.rdbBytes(),
-                    enc.rdbSha256(),
-                    Map.of(),
-                    Map.of()));
+            files.add(entry(name, node, enc, new KeyFamilies.Counts(Map.of(), Map.of())));
         }
         try (Scratch s =
                 Scratch.loadAof(redisServer, scratchDir, copied.appendFilename(), "AOF of " + node.address())) {

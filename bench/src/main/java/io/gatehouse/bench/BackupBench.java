@@ -71,42 +71,9 @@ public final class BackupBench {
             for (int r = 1; r <= rounds; r++) {
                 System.out.printf("round %d, %s%n", r, loadAverage());
                 Path base = Files.createDirectories(work.resolve("baseline-" + r));
-                long t0 = System.nanoTime();
-                run(List.of(
-                        "redis-cli",
-                        "-h",
-                        host,
-                        "-p",
-                        port,
-                        "--rdb",
-                        base.resolve("dump.rdb").toString()));
-                long tRdb = System.nanoTime();
-                run(List.of("gzip", "-f", base.resolve("dump.rdb").toString()));
-                long t1 = System.nanoTime();
-                long gz = Files.size(base.resolve("dump.rdb.gz"));
-                double baseSeconds = (t1 - t0) / 1e9;
-
+                Baseline gzip = baseline(host, port, base, List.of("gzip", "-f"), ".gz");
                 Path zbase = Files.createDirectories(work.resolve("baseline-zstd-" + r));
-                long z0 = System.nanoTime();
-                run(List.of(
-                        "redis-cli",
-                        "-h",
-                        host,
-                        "-p",
-                        port,
-                        "--rdb",
-                        zbase.resolve("dump.rdb").toString()));
-                long zRdb = System.nanoTime();
-                run(List.of(
-                        "zstd",
-                        "-3",
-                        "-q",
-                        "-T1",
-                        "--rm",
-                        zbase.resolve("dump.rdb").toString()));
-                long z1 = System.nanoTime();
-                long zst = Files.size(zbase.resolve("dump.rdb.zst"));
-                double zstdSeconds = (z1 - z0) / 1e9;
+                Baseline zstd = baseline(host, port, zbase, List.of("zstd", "-3", "-q", "-T1", "--rm"), ".zst");
                 deleteTree(zbase);
 
                 Path dir = work.resolve("ours-" + r);
@@ -116,26 +83,8 @@ public final class BackupBench {
                     m = b.create(Optional.empty()).get(0);
                 }
                 double ourSeconds = (System.nanoTime() - t2) / 1e9;
-                System.out.printf(
-                        Locale.ROOT,
-                        "  create  baseline redis-cli --rdb + gzip: %.2f s (rdb %.2f s + gzip %.2f s),"
-                                + " rdb %d B -> %d B (ratio %.2f)%n",
-                        baseSeconds,
-                        (tRdb - t0) / 1e9,
-                        (t1 - tRdb) / 1e9,
-                        m.rdbBytes(),
-                        gz,
-                        m.rdbBytes() / (double) gz);
-                System.out.printf(
-                        Locale.ROOT,
-                        "  create  baseline redis-cli --rdb + zstd -3: %.2f s (rdb %.2f s + zstd %.2f s),"
-                                + " rdb %d B -> %d B (ratio %.2f)%n",
-                        zstdSeconds,
-                        (zRdb - z0) / 1e9,
-                        (z1 - zRdb) / 1e9,
-                        m.rdbBytes(),
-                        zst,
-                        m.rdbBytes() / (double) zst);
+                gzip.print("gzip", m.rdbBytes());
+                zstd.print("zstd -3", m.rdbBytes());
                 System.out.printf(
                         Locale.ROOT,
                         "  create  gatehouse (zstd + OpenPGP + counts): %.2f s, rdb %d B -> %d B (ratio %.2f),"
@@ -145,8 +94,8 @@ public final class BackupBench {
                         m.storedBytes(),
                         m.rdbBytes() / (double) m.storedBytes(),
                         m.rdbBytes() / 1e6 / ourSeconds,
-                        ourSeconds / baseSeconds,
-                        ourSeconds / zstdSeconds);
+                        ourSeconds / gzip.seconds(),
+                        ourSeconds / zstd.seconds());
 
                 long t3 = System.nanoTime();
                 run(List.of("gunzip", "-f", base.resolve("dump.rdb.gz").toString()));
@@ -183,6 +132,41 @@ public final class BackupBench {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** One baseline create: the snapshot by {@code redis-cli --rdb}, then a compressor on the file. */
+    record Baseline(double rdbSeconds, double compressSeconds, long bytes) {
+        double seconds() {
+            return rdbSeconds + compressSeconds;
+        }
+
+        void print(String compressor, long rdbBytes) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "  create  baseline redis-cli --rdb + %s: %.2f s (rdb %.2f s + %s %.2f s),"
+                            + " rdb %d B -> %d B (ratio %.2f)%n",
+                    compressor,
+                    seconds(),
+                    rdbSeconds,
+                    compressor,
+                    compressSeconds,
+                    rdbBytes,
+                    bytes,
+                    rdbBytes / (double) bytes);
+        }
+    }
+
+    private static Baseline baseline(String host, String port, Path dir, List<String> compress, String suffix)
+            throws Exception {
+        Path rdb = dir.resolve("dump.rdb");
+        long t0 = System.nanoTime();
+        run(List.of("redis-cli", "-h", host, "-p", port, "--rdb", rdb.toString()));
+        long t1 = System.nanoTime();
+        List<String> cmd = new ArrayList<>(compress);
+        cmd.add(rdb.toString());
+        run(cmd);
+        long t2 = System.nanoTime();
+        return new Baseline((t1 - t0) / 1e9, (t2 - t1) / 1e9, Files.size(dir.resolve("dump.rdb" + suffix)));
     }
 
     private static Backups backups(GatehouseConfig config, Path dir, GpgKeys keys, Path work) {
