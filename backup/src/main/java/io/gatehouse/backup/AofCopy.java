@@ -2,6 +2,8 @@ package io.gatehouse.backup;
 
 import io.gatehouse.config.HostAndPort;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,9 +75,26 @@ final class AofCopy {
         }
     }
 
-    /** Whether {@code node} keeps its AOF in {@code aofDir} (this host's folder). */
+    /**
+     * Whether {@code node} runs on this host and keeps its AOF in {@code aofDir}. Both: nodes on other
+     * hosts often use the same path, which then also exists here.
+     */
     static boolean keepsAofIn(RedisCli cli, HostAndPort node, Path aofDir) {
-        return same(served(cli, node), aofDir);
+        return isLocal(node.host()) && same(served(cli, node), aofDir);
+    }
+
+    /** Whether {@code host} names an address of this machine. */
+    static boolean isLocal(String host) {
+        try {
+            for (InetAddress a : InetAddress.getAllByName(host)) {
+                if (a.isLoopbackAddress() || a.isAnyLocalAddress() || NetworkInterface.getByInetAddress(a) != null) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Path served(RedisCli cli, HostAndPort node) {

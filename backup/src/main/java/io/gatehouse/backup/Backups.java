@@ -287,7 +287,7 @@ public final class Backups implements AutoCloseable {
                 .findFirst()
                 .orElseThrow(() -> new BackupException("--aof-dir " + dir + ": none of "
                         + nodes.stream().map(n -> n.address().toString()).toList()
-                        + " keeps its AOF there"));
+                        + " runs on this host and keeps its AOF there"));
     }
 
     /**

@@ -25,6 +25,14 @@ class AofCopyTest {
     }
 
     @Test
+    void onlyAddressesOfThisMachineAreLocal() {
+        assertThat(AofCopy.isLocal("127.0.0.1")).isTrue();
+        assertThat(AofCopy.isLocal("localhost")).isTrue();
+        // TEST-NET-1 (RFC 5737): never an address of a machine.
+        assertThat(AofCopy.isLocal("192.0.2.1")).isFalse();
+    }
+
+    @Test
     void aManifestThatIsNotOneOrNamesAFileOutsideTheFolderIsRefused() {
         assertThatThrownBy(() -> AofCopy.liveFiles(List.of("file ../../etc/passwd seq 1 type b"), MANIFEST))
                 .isInstanceOf(BackupException.class)
