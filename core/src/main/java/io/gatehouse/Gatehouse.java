@@ -4,6 +4,7 @@ import io.gatehouse.account.Accounts;
 import io.gatehouse.cache.Caches;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.event.SecurityEvents;
+import io.gatehouse.mfa.SecondFactors;
 import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.ratelimit.RateLimitListener;
 import io.gatehouse.ratelimit.RateLimiter;
@@ -77,6 +78,7 @@ public final class Gatehouse implements AutoCloseable {
     private final UserService users;
     private final UserProfiles profiles;
     private final Accounts accounts;
+    private final SecondFactors secondFactors;
     private final List<AutoCloseable> closeables;
 
     private Gatehouse(
@@ -92,7 +94,8 @@ public final class Gatehouse implements AutoCloseable {
             Caches caches,
             UserDatabase database,
             UserService users,
-            UserProfiles profiles) {
+            UserProfiles profiles,
+            SecondFactors secondFactors) {
         this.config = stores.config();
         this.clock = b.clock;
         this.stores = stores;
@@ -106,6 +109,7 @@ public final class Gatehouse implements AutoCloseable {
         this.database = database;
         this.users = users;
         this.profiles = profiles;
+        this.secondFactors = secondFactors;
         this.accounts = new Accounts(tokens, sessions, Optional.ofNullable(users), profiles, loginGuard, events, clock);
         this.closeables = List.copyOf(opened);
     }
@@ -197,6 +201,14 @@ public final class Gatehouse implements AutoCloseable {
             throw new IllegalStateException("this Gatehouse was opened without the user database");
         }
         return profiles;
+    }
+
+    /** Users' second factors (TOTP, recovery codes) and the challenges of logins waiting for one. */
+    public SecondFactors secondFactors() {
+        if (secondFactors == null) {
+            throw new IllegalStateException("this Gatehouse was opened without the user database");
+        }
+        return secondFactors;
     }
 
     /** The account actions: one implementation for the API, the admin routes and the CLI. */
@@ -351,6 +363,7 @@ public final class Gatehouse implements AutoCloseable {
                 UserDatabase database = null;
                 UserService users = null;
                 UserProfiles profiles = null;
+                SecondFactors secondFactors = null;
                 if (withUsers) {
                     database = UserDatabase.open(c);
                     opened.add(database);
@@ -362,10 +375,29 @@ public final class Gatehouse implements AutoCloseable {
                             .clock(clock)
                             .build();
                     profiles = new UserProfiles(caches, users, c.duration(PROFILE_TTL, Duration.ofMinutes(10)));
+                    secondFactors = SecondFactors.builder()
+                            .config(c)
+                            .dataSource(database.dataSource())
+                            .stores(s)
+                            .clock(clock)
+                            .build();
+                    secondFactors.checkStartup();
                 }
                 return new Gatehouse(
-                        this, opened, s, events, tokens, sessions, policies, limiter, guard, caches, database, users,
-                        profiles);
+                        this,
+                        opened,
+                        s,
+                        events,
+                        tokens,
+                        sessions,
+                        policies,
+                        limiter,
+                        guard,
+                        caches,
+                        database,
+                        users,
+                        profiles,
+                        secondFactors);
             } catch (RuntimeException e) {
                 closeAll(opened);
                 throw e;

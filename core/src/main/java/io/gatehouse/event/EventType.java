@@ -22,6 +22,8 @@ public enum EventType {
     DEVICE_TRUSTED("device_trusted", Severity.INFO),
     DEVICE_UNTRUSTED("device_untrusted", Severity.INFO),
     PASSWORD_CHANGED("password_changed", Severity.WARNING),
+    MFA_ENABLED("mfa_enabled", Severity.WARNING),
+    MFA_DISABLED("mfa_disabled", Severity.WARNING),
     /** Recorded sampled: see {@code gatehouse.events.rate-limit-sample}. */
     RATE_LIMIT_EXCEEDED("rate_limit_exceeded", Severity.WARNING),
     ADMIN_ACTION("admin_action", Severity.WARNING);
