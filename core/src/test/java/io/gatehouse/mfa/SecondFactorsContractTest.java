@@ -108,21 +108,25 @@ class SecondFactorsContractTest extends StoreContract {
                 .startsWith("otpauth://totp/Gatehouse:ann%40example.com?secret=" + e.secret())
                 .contains("issuer=Gatehouse", "digits=6", "period=30");
         assertThat(e.toString()).doesNotContain(e.secret());
-        assertThat(gh.secondFactors().enabled(ann)).as("pending until confirmed").isFalse();
+        assertThat(gh.secondFactors().enabled(ann))
+                .as("pending until confirmed")
+                .isFalse();
 
         String wrong = codeNow(secret(e)).equals("000000") ? "111111" : "000000";
         assertThat(gh.secondFactors().confirm(ann, wrong)).isEmpty();
         Optional<List<String>> codes = gh.secondFactors().confirm(ann, codeNow(secret(e)));
 
-        assertThat(codes).hasValueSatisfying(c -> assertThat(c)
-                .hasSize(10)
-                .doesNotHaveDuplicates()
-                .allMatch(s -> s.matches("[a-z2-9]{5}-[a-z2-9]{5}")));
+        assertThat(codes)
+                .hasValueSatisfying(c -> assertThat(c)
+                        .hasSize(10)
+                        .doesNotHaveDuplicates()
+                        .allMatch(s -> s.matches("[a-z2-9]{5}-[a-z2-9]{5}")));
         assertThat(gh.secondFactors().enabled(ann)).isTrue();
         assertThat(gh.secondFactors().recoveryCodesLeft(ann)).isEqualTo(10);
         assertThatThrownBy(() -> gh.secondFactors().enrol(ann, "ann@example.com"))
-                .isInstanceOfSatisfying(SecondFactorException.class, x -> assertThat(x.reason())
-                        .isEqualTo(SecondFactorException.Reason.ALREADY_ENABLED));
+                .isInstanceOfSatisfying(
+                        SecondFactorException.class,
+                        x -> assertThat(x.reason()).isEqualTo(SecondFactorException.Reason.ALREADY_ENABLED));
     }
 
     @Test
@@ -134,9 +138,13 @@ class SecondFactorsContractTest extends StoreContract {
         String previous = Totp.code(secret, now - 1);
         String next = Totp.code(secret, now + 1);
 
-        assertThat(gh.secondFactors().verifyTotp(ann, next)).as("early by one step").isTrue();
+        assertThat(gh.secondFactors().verifyTotp(ann, next))
+                .as("early by one step")
+                .isTrue();
         assertThat(gh.secondFactors().verifyTotp(ann, next)).as("replayed").isFalse();
-        assertThat(gh.secondFactors().verifyTotp(ann, current)).as("older than one used").isFalse();
+        assertThat(gh.secondFactors().verifyTotp(ann, current))
+                .as("older than one used")
+                .isFalse();
         assertThat(gh.secondFactors().verifyTotp(ann, previous)).isFalse();
     }
 
@@ -163,11 +171,17 @@ class SecondFactorsContractTest extends StoreContract {
         Instant stepStart = Instant.ofEpochSecond(t * 30);
 
         clock.set(stepStart.minusMillis(30_001));
-        assertThat(gh.secondFactors().verifyTotp(ann, code)).as("two steps early").isFalse();
+        assertThat(gh.secondFactors().verifyTotp(ann, code))
+                .as("two steps early")
+                .isFalse();
         clock.set(stepStart.plusSeconds(60));
-        assertThat(gh.secondFactors().verifyTotp(ann, code)).as("two steps late").isFalse();
+        assertThat(gh.secondFactors().verifyTotp(ann, code))
+                .as("two steps late")
+                .isFalse();
         clock.set(stepStart.plusMillis(59_999));
-        assertThat(gh.secondFactors().verifyTotp(ann, code)).as("last millisecond of the late step").isTrue();
+        assertThat(gh.secondFactors().verifyTotp(ann, code))
+                .as("last millisecond of the late step")
+                .isTrue();
     }
 
     @Test
@@ -182,11 +196,16 @@ class SecondFactorsContractTest extends StoreContract {
                 .isTrue();
         assertThat(gh.secondFactors().useRecoveryCode(ann, first)).as("used").isFalse();
         assertThat(gh.secondFactors().recoveryCodesLeft(ann)).isEqualTo(9);
-        assertThat(gh.secondFactors().useRecoveryCode(user(), codes.get(1))).as("another user's").isFalse();
+        assertThat(gh.secondFactors().useRecoveryCode(user(), codes.get(1)))
+                .as("another user's")
+                .isFalse();
 
         List<String> fresh = gh.secondFactors().regenerateRecoveryCodes(ann);
-        assertThat(gh.secondFactors().useRecoveryCode(ann, codes.get(1))).as("old set").isFalse();
-        assertThat(gh.secondFactors().useRecoveryCode(ann, fresh.get(1).replace("-", ""))).isTrue();
+        assertThat(gh.secondFactors().useRecoveryCode(ann, codes.get(1)))
+                .as("old set")
+                .isFalse();
+        assertThat(gh.secondFactors().useRecoveryCode(ann, fresh.get(1).replace("-", "")))
+                .isTrue();
     }
 
     @Test
@@ -241,9 +260,7 @@ class SecondFactorsContractTest extends StoreContract {
     void secretsAreSealedAtRestAndNeedTheirKey() throws Exception {
         String ann = user();
         TotpEnrolment e = gh.secondFactors().enrol(ann, "ann@example.com");
-        List<String> codes = gh.secondFactors()
-                .confirm(ann, codeNow(secret(e)))
-                .orElseThrow();
+        List<String> codes = gh.secondFactors().confirm(ann, codeNow(secret(e))).orElseThrow();
         StringBuilder stored = new StringBuilder();
         try (Connection c = gh.userDatabase().orElseThrow().dataSource().getConnection();
                 Statement s = c.createStatement();
@@ -257,9 +274,11 @@ class SecondFactorsContractTest extends StoreContract {
         codes.forEach(code -> assertThat(stored.toString()).doesNotContain(code.replace("-", "")));
 
         assertThatThrownBy(() -> instance(null))
-                .isInstanceOfSatisfying(ConfigException.class, x -> assertThat(x.getMessage())
-                        .contains("gatehouse.mfa.encryption-key")
-                        .doesNotContain("\n"));
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        x -> assertThat(x.getMessage())
+                                .contains("gatehouse.mfa.encryption-key")
+                                .doesNotContain("\n"));
         Gatehouse wrongKey = instance("d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXktMzI=");
         assertThatThrownBy(() -> wrongKey.secondFactors().verifyTotp(ann, codeNow(secret(e))))
                 .isInstanceOf(ConfigException.class);
@@ -268,9 +287,11 @@ class SecondFactorsContractTest extends StoreContract {
     @Test
     void aBadKeyIsRefusedAtStartupInOneLine() {
         assertThatThrownBy(() -> instance("dG9vLXNob3J0"))
-                .isInstanceOfSatisfying(ConfigException.class, x -> assertThat(x.getMessage())
-                        .startsWith("gatehouse.mfa.encryption-key must be 32 random bytes")
-                        .doesNotContain("\n"));
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        x -> assertThat(x.getMessage())
+                                .startsWith("gatehouse.mfa.encryption-key must be 32 random bytes")
+                                .doesNotContain("\n"));
     }
 
     @Test

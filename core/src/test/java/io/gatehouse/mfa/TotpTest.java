@@ -16,8 +16,10 @@ class TotpTest {
     void codesAreThoseOfRfc6238() {
         // The RFC's 8-digit values end in these 6 digits (HOTP truncation modulo 10^6).
         assertThat(Totp.code(SECRET, Totp.step(Instant.ofEpochSecond(59)))).isEqualTo("287082");
-        assertThat(Totp.code(SECRET, Totp.step(Instant.ofEpochSecond(1111111109)))).isEqualTo("081804");
-        assertThat(Totp.code(SECRET, Totp.step(Instant.ofEpochSecond(2000000000)))).isEqualTo("279037");
+        assertThat(Totp.code(SECRET, Totp.step(Instant.ofEpochSecond(1111111109))))
+                .isEqualTo("081804");
+        assertThat(Totp.code(SECRET, Totp.step(Instant.ofEpochSecond(2000000000))))
+                .isEqualTo("279037");
     }
 
     @Test
