@@ -370,7 +370,7 @@ public final class LoginService {
                 .detail("amr", String.join(" ", amr));
         client.userAgent().ifPresent(e::userAgent);
         session.deviceId().ifPresent(d -> e.detail("device", d));
-        events.record(e.build());
+        events.record(e);
         return new Issued(pair, session, pair.expiresIn(clock.instant()), Map.of());
     }
 
@@ -526,7 +526,7 @@ public final class LoginService {
                 .reason(reason)
                 .detail("account", account);
         client.userAgent().ifPresent(e::userAgent);
-        events.record(e.build());
+        events.record(e);
     }
 
     private static String describe(RejectReason reason) {

@@ -138,10 +138,7 @@ public final class MfaRoutes implements RouteGroup {
     }
 
     private void record(EventType type, Caller caller) {
-        events.record(SecurityEvent.builder(type)
-                .user(caller.userId())
-                .session(caller.sessionId())
-                .build());
+        events.record(SecurityEvent.builder(type).user(caller.userId()).session(caller.sessionId()));
     }
 
     private static InvalidUserInputException wrong(String field, String message) {
