@@ -1,6 +1,6 @@
 package io.gatehouse.mfa;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 
 /** A second-factor action that cannot be done in the user's present state, or at all without the MFA key. */
 public final class SecondFactorException extends GatehouseException {

@@ -1,10 +1,10 @@
 package io.gatehouse.mfa;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
-import io.gatehouse.store.Stores;
 import io.gatehouse.token.SealedBox;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
