@@ -373,8 +373,7 @@ public final class Chaos {
             env.put("GATEHOUSE_REDIS_COMMAND_TIMEOUT", "2s");
             env.put("GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s");
             env.put("GATEHOUSE_REDIS_DURABILITY_TIMEOUT", "1s");
-            for (String policy :
-                    List.of(
+            for (String policy : List.of(
                     "LOGIN_IP", "LOGIN_ACCOUNT", "API_USER", "API_IP", "REGISTER_IP", "REFRESH_FAMILY", "REFRESH_IP")) {
                 env.put("GATEHOUSE_RATELIMIT_POLICY_" + policy + "_RATE", "1000000/1m");
             }

@@ -82,7 +82,8 @@ public final class SentinelDeployment implements RedisDeployment {
                 started.add(replica);
                 replicaNodes.add(replica);
             }
-            List<RedisNode> sentinels = PortRetry.withFreshPorts(() -> startSentinels(master.port(), replicaNodes, downAfter));
+            List<RedisNode> sentinels =
+                    PortRetry.withFreshPorts(() -> startSentinels(master.port(), replicaNodes, downAfter));
             started.addAll(sentinels);
             SentinelDeployment deployment = new SentinelDeployment(master, replicaNodes, sentinels);
             Poll.until("replication link", READY_TIMEOUT, deployment::replicationProblem);

@@ -52,9 +52,15 @@ class RedisOutageRequestsIntegrationTest {
                 JsonNode h = TestServer.json(r);
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(h.path("status").asText()).as(h.toString()).isEqualTo("degraded");
-                assertThat(h.at("/checks/redis/status").asText()).as(h.toString()).isEqualTo("unhealthy");
-                assertThat(h.at("/checks/tokens/status").asText()).as(h.toString()).isEqualTo("degraded");
-                assertThat(h.at("/checks/sessions/status").asText()).as(h.toString()).isEqualTo("unhealthy");
+                assertThat(h.at("/checks/redis/status").asText())
+                        .as(h.toString())
+                        .isEqualTo("unhealthy");
+                assertThat(h.at("/checks/tokens/status").asText())
+                        .as(h.toString())
+                        .isEqualTo("degraded");
+                assertThat(h.at("/checks/sessions/status").asText())
+                        .as(h.toString())
+                        .isEqualTo("unhealthy");
             });
 
             proxy.heal();
