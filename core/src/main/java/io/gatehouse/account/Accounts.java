@@ -330,6 +330,6 @@ public final class Accounts {
         actor.sessionId().ifPresent(e::session);
         actor.ip().ifPresent(e::ip);
         actor.userAgent().ifPresent(e::userAgent);
-        events.record(e.build());
+        events.record(e);
     }
 }

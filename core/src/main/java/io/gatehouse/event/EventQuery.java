@@ -99,11 +99,7 @@ public final class EventQuery {
 
         /** Only this user's events (read from the user's own index). */
         public Builder user(String user) {
-            this.user = SecurityEvent.builder(EventType.ADMIN_ACTION)
-                    .user(user)
-                    .build()
-                    .user()
-                    .orElseThrow();
+            this.user = SecurityEvent.Builder.identifier("user", user);
             return this;
         }
 

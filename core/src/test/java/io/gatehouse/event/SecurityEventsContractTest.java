@@ -65,7 +65,7 @@ class SecurityEventsContractTest extends StoreContract {
         if (user != null) {
             b.user(user);
         }
-        return events.record(b.build());
+        return events.record(b);
     }
 
     private void flush() {
@@ -89,6 +89,23 @@ class SecurityEventsContractTest extends StoreContract {
     }
 
     @Test
+    void recordingAssignsTheIdAndTheLogsTimeAndLeavesTheBuilderAsItWas() {
+        SecurityEvent.Builder draft =
+                SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("nina");
+        clock.advance(Duration.ofMillis(1234));
+        SecurityEvent first = events.record(draft);
+        SecurityEvent second = events.record(draft);
+        assertThat(first.id()).hasSize(26).isNotEqualTo(second.id());
+        assertThat(first.time()).isEqualTo(START.plusMillis(1234));
+        assertThatThrownBy(draft::build)
+                .as("the builder was not stamped by recording")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SecurityEvents.record");
+        flush();
+        assertThat(events.query(EventQuery.lastOf("nina", 10)).events()).containsExactlyInAnyOrder(first, second);
+    }
+
+    @Test
     void lastEventsOfAUserAreNewestFirstWithEveryField() {
         List<SecurityEvent> mine = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
@@ -103,8 +120,7 @@ class SecurityEventsContractTest extends StoreContract {
                 .userAgent("Mozilla/5.0 (X11)")
                 .reason("reused refresh token")
                 .detail("family", "fam-9")
-                .detail("client", "web")
-                .build());
+                .detail("client", "web"));
         mine.add(full);
         flush();
 
@@ -232,8 +248,7 @@ class SecurityEventsContractTest extends StoreContract {
         // Recorded now, but it happened 5 minutes ago (as a spool replay or another instance would deliver it).
         SecurityEvent late = events.record(SecurityEvent.builder(EventType.PASSWORD_CHANGED)
                 .user("carol")
-                .time(START.plus(Duration.ofMinutes(5)))
-                .build());
+                .time(START.plus(Duration.ofMinutes(5))));
         flush();
         EventQuery window = EventQuery.builder()
                 .user("carol")
@@ -260,12 +275,12 @@ class SecurityEventsContractTest extends StoreContract {
                 .user("dave")
                 .reason("logout")
                 .build();
-        events.record(e);
+        events.record(e.toBuilder());
         flush();
         clock.advance(Duration.ofSeconds(3));
         record(EventType.LOGIN_SUCCESS, "dave");
-        events.record(e);
-        events.record(e);
+        events.record(e.toBuilder());
+        events.record(e.toBuilder());
         flush();
         assertThat(events.query(EventQuery.lastOf("dave", 10)).events())
                 .filteredOn(x -> x.id().equals("evt-fixed-1"))
@@ -300,10 +315,7 @@ class SecurityEventsContractTest extends StoreContract {
         assertThat(events.counts(firstDay, firstDay).byType()).isEmpty();
 
         // An event that is already older than the retention is not stored at all.
-        events.record(SecurityEvent.builder(EventType.LOCKOUT)
-                .user("erin")
-                .time(START)
-                .build());
+        events.record(SecurityEvent.builder(EventType.LOCKOUT).user("erin").time(START));
         flush();
         assertThat(events.stats().expired()).isEqualTo(1);
         assertThat(events.query(EventQuery.lastOf("erin", 1000)).events()).hasSize(2);
@@ -410,8 +422,7 @@ class SecurityEventsContractTest extends StoreContract {
         SecurityEvent e = events.record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
                 .user("frank")
                 .userAgent("x".repeat(2000) + "\n")
-                .reason("line1\nline2")
-                .build());
+                .reason("line1\nline2"));
         flush();
         SecurityEvent back =
                 events.query(EventQuery.lastOf("frank", 1)).events().get(0);

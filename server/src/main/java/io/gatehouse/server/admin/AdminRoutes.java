@@ -438,6 +438,6 @@ public final class AdminRoutes implements RouteGroup {
         admin.user().ifPresent(c -> e.session(c.sessionId()));
         e.ip(ClientInfo.of(req).ip());
         req.headers().first(io.helidon.http.HeaderNames.USER_AGENT).ifPresent(e::userAgent);
-        services.events().record(e.build());
+        services.events().record(e);
     }
 }

@@ -351,7 +351,7 @@ final class AdminApi implements RouteGroup {
                 .session(admin.session().id())
                 .ip(client.ip());
         client.userAgent().ifPresent(e::userAgent);
-        gh.events().record(e.build());
+        gh.events().record(e);
         res.status(204).send();
     }
 
