@@ -270,14 +270,9 @@ public final class Chaos {
     }
 
     private static long redisUsedMemory(StandaloneRedis redis) {
-        return Long.parseLong(redis.node()
-                .cli("INFO", "memory")
-                .lines()
-                .filter(l -> l.startsWith("used_memory:"))
-                .findFirst()
-                .orElseThrow()
-                .substring(12)
-                .trim());
+        Matcher m = Pattern.compile("^used_memory:(\\d+)", Pattern.MULTILINE)
+                .matcher(redis.node().cli("INFO", "memory"));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static double sumMetric(String metrics, String prefix) {

@@ -369,10 +369,7 @@ class ConsoleBrowserIntegrationTest {
                             browser.script(
                                     "return Math.round(performance.getEntriesByName('gatehouse:sessions-rendered')[0].startTime)"))
                     .longValue());
-            bytes = ((Number) browser.script("""
-                    const nav = performance.getEntriesByType('navigation')[0];
-                    return nav.decodedBodySize + performance.getEntriesByType('resource')
-                      .reduce((s, r) => s + r.decodedBodySize, 0);""")).longValue();
+            bytes = pageBytes();
         }
         assertThat(bytes)
                 .as("account page weight with its assets and API answers")
@@ -411,10 +408,7 @@ class ConsoleBrowserIntegrationTest {
                     user.email);
             long opened = mark("gatehouse:user-rendered");
             userMillis.add(opened - mark("gatehouse:open"));
-            bytes = ((Number) browser.script("""
-                    const nav = performance.getEntriesByType('navigation')[0];
-                    return nav.decodedBodySize + performance.getEntriesByType('resource')
-                      .reduce((s, r) => s + r.decodedBodySize, 0);""")).longValue();
+            bytes = pageBytes();
         }
         assertThat(bytes)
                 .as("admin page weight with its assets and API answers, a user's page open")
@@ -429,6 +423,14 @@ class ConsoleBrowserIntegrationTest {
         Files.createDirectories(Browser.SHOTS);
         Files.writeString(Browser.SHOTS.resolve("admin-page-weight.txt"), report + "\n");
         System.out.println(report);
+    }
+
+    /** Bytes of the document and of every resource and API answer it loaded, uncompressed. */
+    private static long pageBytes() {
+        return ((Number) browser.script("""
+                        const nav = performance.getEntriesByType('navigation')[0];
+                        return nav.decodedBodySize + performance.getEntriesByType('resource')
+                          .reduce((s, r) => s + r.decodedBodySize, 0);""")).longValue();
     }
 
     /** The start time (ms after navigation start) of a performance mark, once the page has set it. */
