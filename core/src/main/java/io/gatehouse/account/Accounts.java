@@ -1,6 +1,6 @@
 package io.gatehouse.account;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;

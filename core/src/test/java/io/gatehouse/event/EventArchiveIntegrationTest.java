@@ -136,9 +136,9 @@ class EventArchiveIntegrationTest {
         assertThat(archive.query("ann", april, may, 2)).containsExactlyElementsOf(expected.subList(0, 2));
         assertThat(archive.query("carl", april, may, 100)).isEmpty();
         assertThatThrownBy(() -> archive.query("ann", may, april, 10))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         assertThatThrownBy(() -> archive.query("a{b}", april, may, 10))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
     }
 
     @Test

@@ -355,7 +355,7 @@ class SecurityEventsContractTest extends StoreContract {
         assertThat(both.of(EventType.LOGIN_SUCCESS)).isEqualTo(3);
         assertThat(both.of(Severity.INFO)).isEqualTo(3);
         assertThat(both.of(Severity.WARNING)).isEqualTo(5);
-        assertThatThrownBy(() -> events.counts(d2, d1)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> events.counts(d2, d1)).isInstanceOf(io.gatehouse.error.InvalidInputException.class);
     }
 
     @Test
@@ -397,15 +397,15 @@ class SecurityEventsContractTest extends StoreContract {
         record(EventType.LOGIN_SUCCESS, "frank");
         flush();
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("a{b}"))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class)
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class)
                 .hasMessageContaining("braces");
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("has space"))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).ip("not an ip"))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         assertThatThrownBy(() ->
                         events.query(EventQuery.builder().cursor("garbage!").build()))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class)
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class)
                 .hasMessageContaining("cursor");
         String userCursor = events.query(
                         EventQuery.builder().user("frank").limit(1).build())
@@ -413,11 +413,12 @@ class SecurityEventsContractTest extends StoreContract {
                 .orElseGet(() -> new StreamEventStore.Position(1).encode("frank"));
         assertThatThrownBy(() -> events.query(
                         EventQuery.builder().user("other").cursor(userCursor).build()))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class)
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class)
                 .hasMessageContaining("cursor");
         assertThatThrownBy(() -> EventQuery.builder().from(START).to(START).build())
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> EventQuery.builder().limit(0)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
+        assertThatThrownBy(() -> EventQuery.builder().limit(0))
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         // Attacker-controlled text is cut and stripped of control characters, not refused.
         SecurityEvent e = events.record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
                 .user("frank")

@@ -2,8 +2,8 @@ package io.gatehouse.server.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.Gatehouse;
-import io.gatehouse.InvalidInputException;
 import io.gatehouse.account.Accounts;
+import io.gatehouse.error.InvalidInputException;
 import io.gatehouse.event.EventCounts;
 import io.gatehouse.event.EventPage;
 import io.gatehouse.event.EventQuery;
