@@ -3,7 +3,6 @@ package io.gatehouse.mfa;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -21,7 +20,7 @@ record MfaSettings(Optional<byte[]> encryptionKey, String issuer, Duration chall
     static final String KEY = PREFIX + "encryption-key";
 
     static MfaSettings from(GatehouseConfig c) {
-        Optional<byte[]> key = c.get(KEY).filter(s -> !s.isBlank()).map(MfaSettings::decodeKey);
+        Optional<byte[]> key = c.key256(KEY);
         String issuer = c.string(PREFIX + "issuer", "Gatehouse").strip();
         if (issuer.isEmpty() || issuer.contains(":") || issuer.length() > 64) {
             throw new ConfigException(PREFIX + "issuer", PREFIX + "issuer must be 1 to 64 characters without a colon");
@@ -37,20 +36,5 @@ record MfaSettings(Optional<byte[]> encryptionKey, String issuer, Duration chall
             throw new ConfigException(PREFIX + "window", PREFIX + "window = " + window + " must be 0..3");
         }
         return new MfaSettings(key, issuer, ttl, (int) attempts, (int) window);
-    }
-
-    private static byte[] decodeKey(String s) {
-        byte[] key;
-        try {
-            key = Base64.getDecoder().decode(s.trim());
-        } catch (IllegalArgumentException e) {
-            key = new byte[0];
-        }
-        if (key.length != 32) {
-            throw new ConfigException(
-                    KEY,
-                    KEY + " must be 32 random bytes in base64 (for example the output of 'openssl rand -base64 32')");
-        }
-        return key;
     }
 }

@@ -1,6 +1,6 @@
 package io.gatehouse.mfa;
 
-import io.gatehouse.user.UserStoreException;
+import io.gatehouse.user.JdbcTransactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,10 +20,6 @@ import javax.sql.DataSource;
 final class TotpRecords {
     /** A user's TOTP row: the sealed secret, and whether the first code confirmed it. */
     record Row(String sealedSecret, boolean confirmed) {}
-
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
 
     private final DataSource dataSource;
 
@@ -168,20 +164,7 @@ final class TotpRecords {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
-    private <T> T run(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            // Operation and SQLSTATE only: a driver message could quote a value (a hash), and this may be logged.
-            throw new UserStoreException("cannot " + what + " (SQLSTATE " + e.getSQLState() + ")", e);
-        }
+    private <T> T run(String what, JdbcTransactions.Work<T> work) {
+        return JdbcTransactions.inTransaction(dataSource, what, work);
     }
 }
