@@ -5,6 +5,7 @@ import io.gatehouse.backend.Stores;
 import io.gatehouse.cache.Caches;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.event.SecurityEvents;
+import io.gatehouse.mfa.SecondFactors;
 import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.ratelimit.RateLimitListener;
 import io.gatehouse.ratelimit.RateLimiter;
@@ -79,6 +80,7 @@ public final class Gatehouse implements AutoCloseable {
     private final UserService users;
     private final UserProfiles profiles;
     private final Accounts accounts;
+    private final SecondFactors secondFactors;
     private final List<AutoCloseable> closeables;
 
     private Gatehouse(
@@ -94,7 +96,8 @@ public final class Gatehouse implements AutoCloseable {
             Caches caches,
             UserDatabase database,
             UserService users,
-            UserProfiles profiles) {
+            UserProfiles profiles,
+            SecondFactors secondFactors) {
         this.config = stores.config();
         this.clock = b.clock;
         this.stores = stores;
@@ -108,6 +111,7 @@ public final class Gatehouse implements AutoCloseable {
         this.database = database;
         this.users = users;
         this.profiles = profiles;
+        this.secondFactors = secondFactors;
         this.accounts = new Accounts(tokens, sessions, Optional.ofNullable(users), profiles, loginGuard, events, clock);
         this.closeables = List.copyOf(opened);
     }
@@ -199,6 +203,14 @@ public final class Gatehouse implements AutoCloseable {
             throw new IllegalStateException("this Gatehouse was opened without the user database");
         }
         return profiles;
+    }
+
+    /** Users' second factors (TOTP, recovery codes) and the challenges of logins waiting for one. */
+    public SecondFactors secondFactors() {
+        if (secondFactors == null) {
+            throw new IllegalStateException("this Gatehouse was opened without the user database");
+        }
+        return secondFactors;
     }
 
     /** The account actions: one implementation for the API, the admin routes and the CLI. */
@@ -353,6 +365,7 @@ public final class Gatehouse implements AutoCloseable {
                 UserDatabase database = null;
                 UserService users = null;
                 UserProfiles profiles = null;
+                SecondFactors secondFactors = null;
                 if (withUsers) {
                     database = UserDatabase.open(c);
                     opened.add(database);
@@ -366,10 +379,29 @@ public final class Gatehouse implements AutoCloseable {
                             .build();
                     profiles = new UserProfiles(caches, users, c.duration(PROFILE_TTL, Duration.ofMinutes(10)), (int)
                             c.numberInRange(UserProfiles.WARM_LIMIT, 10_000, 0, 1_000_000));
+                    secondFactors = SecondFactors.builder()
+                            .config(c)
+                            .dataSource(database.dataSource())
+                            .stores(s)
+                            .clock(clock)
+                            .build();
+                    secondFactors.checkStartup();
                 }
                 return new Gatehouse(
-                        this, opened, s, events, tokens, sessions, policies, limiter, guard, caches, database, users,
-                        profiles);
+                        this,
+                        opened,
+                        s,
+                        events,
+                        tokens,
+                        sessions,
+                        policies,
+                        limiter,
+                        guard,
+                        caches,
+                        database,
+                        users,
+                        profiles,
+                        secondFactors);
             } catch (RuntimeException e) {
                 closeAll(opened);
                 throw e;

@@ -68,6 +68,8 @@ public final class Backups implements AutoCloseable {
     private final String redisCli;
     private final String redisServer;
     private final String redisCheckRdb;
+    private final Optional<String> snapshotUser;
+    private final Optional<String> snapshotPassword;
 
     private Backups(Builder b) {
         this.config = b.config;
@@ -86,6 +88,8 @@ public final class Backups implements AutoCloseable {
         this.redisCli = b.binaries.getOrDefault("redis-cli", "redis-cli");
         this.redisServer = b.binaries.getOrDefault("redis-server", "redis-server");
         this.redisCheckRdb = b.binaries.getOrDefault("redis-check-rdb", "redis-check-rdb");
+        this.snapshotUser = b.config.get("gatehouse.backup.redis-username");
+        this.snapshotPassword = b.config.get("gatehouse.backup.redis-password");
     }
 
     public static Builder builder() {
@@ -150,12 +154,27 @@ public final class Backups implements AutoCloseable {
 
     /** Backs up every deployment (or the one serving {@code purpose}); a failure notifies and rethrows. */
     public List<Manifest> create(Optional<Purpose> purpose) {
+        return create(purpose, Optional.empty());
+    }
+
+    /**
+     * As {@link #create(Optional)}, and with {@code aofDir} (run on the Redis host) also the multi-part AOF
+     * of the node that keeps it in that folder, copied with automatic rewrites paused. Then exactly one
+     * deployment must be backed up (pick it with {@code purpose}), and the user needs {@code CONFIG GET}
+     * and {@code CONFIG SET}.
+     */
+    public List<Manifest> create(Optional<Purpose> purpose, Optional<Path> aofDir) {
         PGPPublicKey recipient = Pgp.recipient(publicKey.orElseThrow(() ->
                 new BackupException("gatehouse.backup.public-key: not set (an exported OpenPGP public key file)")));
+        List<Deployment> deployments = deployments(purpose);
+        if (aofDir.isPresent() && deployments.size() > 1) {
+            throw new BackupException("--aof-dir: " + deployments.size()
+                    + " Redis deployments are configured; pick the one whose AOF this is with --purpose");
+        }
         List<Manifest> made = new ArrayList<>();
-        for (Deployment d : deployments(purpose)) {
+        for (Deployment d : deployments) {
             try {
-                Manifest m = createOne(d, recipient);
+                Manifest m = createOne(d, recipient, aofDir);
                 made.add(m);
                 webhook.ifPresent(w -> w.send(Summary.success(m)));
             } catch (RuntimeException e) {
@@ -167,14 +186,21 @@ public final class Backups implements AutoCloseable {
         return made;
     }
 
-    private Manifest createOne(Deployment d, PGPPublicKey recipient) {
+    private Manifest createOne(Deployment d, PGPPublicKey recipient, Optional<Path> aofDir) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         String id = ID_TIME.format(started) + "-" + d.name();
-        RedisCli cli = new RedisCli(d.endpoint(), redisCli);
+        // Snapshots as the backup user when one is configured (the shipped ACL's ops), else as the deployment's.
+        RedisCli cli = new RedisCli(
+                d.endpoint(),
+                redisCli,
+                snapshotUser.or(() -> d.endpoint().username()),
+                snapshotPassword.or(() -> d.endpoint().password()));
         Path work = tempDir("gatehouse-backup-" + id);
         try {
             List<Sources.Node> nodes = Sources.resolve(d.endpoint(), cli);
+            // Checked before any snapshot, so a wrong folder leaves nothing behind in the target.
+            Optional<Sources.Node> aofNode = aofDir.map(dir -> aofNode(dir, nodes, cli));
             List<Manifest.FileEntry> files = new ArrayList<>();
             for (int i = 0; i < nodes.size(); i++) {
                 Sources.Node node = nodes.get(i);
@@ -197,17 +223,18 @@ public final class Backups implements AutoCloseable {
                 KeyFamilies.Counts c = join(counts);
                 target.put(id, name, stored, progress);
                 Files.delete(stored);
-                files.add(new Manifest.FileEntry(
-                        name,
-                        node.address().toString(),
-                        node.role(),
-                        node.redisVersion(),
-                        enc.storedBytes(),
-                        enc.sha256(),
-                        enc.rdbBytes(),
-                        enc.rdbSha256(),
-                        c.keys(),
-                        c.volatileKeys()));
+                files.add(entry(name, node, enc, c));
+            }
+            Manifest.Aof aof = null;
+            if (aofDir.isPresent()) {
+                aof = backUpAof(
+                        id,
+                        aofDir.get(),
+                        aofNode.orElseThrow(),
+                        cli,
+                        recipient,
+                        work,
+                        d.endpoint().keyPrefix());
             }
             Manifest m = new Manifest(
                     id,
@@ -221,7 +248,8 @@ public final class Backups implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     "zstd",
                     "openpgp " + Pgp.fingerprint(recipient),
-                    files);
+                    files,
+                    aof);
             Path manifest = work.resolve(Manifest.NAME);
             Files.write(manifest, m.toJson());
             target.put(id, Manifest.NAME, manifest, Progress.NONE);
@@ -230,6 +258,62 @@ public final class Backups implements AutoCloseable {
             throw new BackupException(id + ": " + e.getMessage(), e);
         } finally {
             deleteTree(work);
+        }
+    }
+
+    private static Manifest.FileEntry entry(
+            String name, Sources.Node node, Codec.Encoded enc, KeyFamilies.Counts counts) {
+        return new Manifest.FileEntry(
+                name,
+                node.address().toString(),
+                node.role(),
+                node.redisVersion(),
+                enc.storedBytes(),
+                enc.sha256(),
+                enc.rdbBytes(),
+                enc.rdbSha256(),
+                counts.keys(),
+                counts.volatileKeys());
+    }
+
+    /** Of the nodes snapshotted, the one that keeps its AOF in {@code dir} on this host. */
+    private static Sources.Node aofNode(Path dir, List<Sources.Node> nodes, RedisCli cli) {
+        if (nodes.size() == 1) {
+            AofCopy.check(cli, nodes.get(0).address(), dir); // names the folder it keeps its AOF in, if not this one
+            return nodes.get(0);
+        }
+        return nodes.stream()
+                .filter(n -> AofCopy.keepsAofIn(cli, n.address(), dir))
+                .findFirst()
+                .orElseThrow(() -> new BackupException("--aof-dir " + dir + ": none of "
+                        + nodes.stream().map(n -> n.address().toString()).toList()
+                        + " runs on this host and keeps its AOF there"));
+    }
+
+    /**
+     * Copies the node's AOF (rewrites paused), encodes and stores each file, then loads the copy into a
+     * scratch server to count its keys, which also proves that it loads.
+     */
+    private Manifest.Aof backUpAof(
+            String id, Path dir, Sources.Node node, RedisCli cli, PGPPublicKey recipient, Path work, String keyPrefix)
+            throws IOException {
+        Path scratchDir = work.resolve("aof-scratch");
+        Path copyDir = Files.createDirectories(scratchDir.resolve(Scratch.AOF_DIR));
+        AofCopy.Copied copied = AofCopy.copy(cli, node.address(), dir, copyDir, progress);
+        List<Manifest.FileEntry> files = new ArrayList<>();
+        for (Path file : copied.files()) {
+            String name = Manifest.Aof.storedName(file.getFileName().toString());
+            Path stored = work.resolve(name);
+            Codec.Encoded enc = Codec.encode(file, stored, recipient, progress);
+            target.put(id, name, stored, progress);
+            Files.delete(stored);
+            files.add(entry(name, node, enc, new KeyFamilies.Counts(Map.of(), Map.of())));
+        }
+        try (Scratch s =
+                Scratch.loadAof(redisServer, scratchDir, copied.appendFilename(), "AOF of " + node.address())) {
+            KeyFamilies.Counts c = KeyFamilies.count(s, keyPrefix);
+            return new Manifest.Aof(
+                    node.address().toString(), copied.appendFilename(), files, c.keys(), c.volatileKeys());
         }
     }
 
@@ -261,12 +345,21 @@ public final class Backups implements AutoCloseable {
      * Downloads backup {@code id} and checks it: the stored files' sizes and SHA-256s, decryption with
      * the secret key and its integrity packet, decompression, the snapshot's SHA-256,
      * {@code redis-check-rdb}, a load into a scratch {@code redis-server}, and its keys per family
-     * against the manifest (keys with a TTL may have expired since).
+     * against the manifest (keys with a TTL may have expired since). A backup with an AOF gets the same
+     * checks for each AOF file, and the set is loaded into a scratch server and counted.
      */
     public VerifyReport verify(String id) {
         try (Loaded loaded = load(id)) {
             return loaded.report;
         }
+    }
+
+    /** What a restore copies from. */
+    public enum From {
+        /** The network snapshot(s) (every backup has them). */
+        SNAPSHOT,
+        /** The multi-part AOF copied on the Redis host ({@code create --aof-dir}). */
+        AOF
     }
 
     /**
@@ -275,6 +368,11 @@ public final class Backups implements AutoCloseable {
      * {@code replace}; with {@code dryRun} only counts.
      */
     public RestoreReport restore(String id, RedisEndpoint to, boolean dryRun, boolean replace) {
+        return restore(id, to, dryRun, replace, From.SNAPSHOT);
+    }
+
+    /** As {@link #restore(String, RedisEndpoint, boolean, boolean)}, from the snapshots or from the AOF. */
+    public RestoreReport restore(String id, RedisEndpoint to, boolean dryRun, boolean replace, From from) {
         long t0 = System.nanoTime();
         try (Loaded loaded = load(id)) {
             if (!loaded.report.ok()) {
@@ -284,17 +382,21 @@ public final class Backups implements AutoCloseable {
                                         ? " (and " + (loaded.report.failures().size() - 1) + " more failed checks)"
                                         : ""));
             }
+            List<Scratch> sources = from == From.SNAPSHOT
+                    ? loaded.scratches
+                    : List.of(loaded.aof.orElseThrow(() -> new BackupException(
+                            id + ": has no AOF (it was taken without --aof-dir); restore from its snapshot")));
             try (RedisConnector connector = RedisConnector.connect(patient(to))) {
                 Copier copier = new Copier(connector, progress);
-                long existing = copier.countExisting(loaded.scratches);
+                long existing = copier.countExisting(sources);
                 if (dryRun) {
-                    copier.count(loaded.scratches);
+                    copier.count(sources);
                 } else if (existing > 0 && !replace) {
                     throw new BackupException(
                             id + ": refused to restore: " + existing + " of its keys already exist in "
                                     + to.redactedUrl() + " (use --replace to overwrite them)");
                 } else {
-                    copier.copy(loaded.scratches, replace);
+                    copier.copy(sources, replace);
                 }
                 return new RestoreReport(
                         id,
@@ -314,42 +416,27 @@ public final class Backups implements AutoCloseable {
      */
     private static RedisEndpoint patient(RedisEndpoint e) {
         java.time.Duration min = java.time.Duration.ofSeconds(60);
-        return e.commandTimeout().compareTo(min) >= 0
-                ? e
-                : new RedisEndpoint(
-                        e.mode(),
-                        e.tls(),
-                        e.nodes(),
-                        e.sentinelMaster(),
-                        e.database(),
-                        e.username(),
-                        e.password(),
-                        e.connectTimeout(),
-                        min,
-                        e.caFile(),
-                        e.certFile(),
-                        e.keyFile(),
-                        e.verifyPeer(),
-                        e.keyPrefix(),
-                        e.retryInterval(),
-                        e.durability());
+        return e.commandTimeout().compareTo(min) >= 0 ? e : e.withCommandTimeout(min);
     }
 
-    /** A downloaded, checked backup whose snapshots are loaded in scratch servers. */
+    /** A downloaded, checked backup whose snapshots (and AOF, if any) are loaded in scratch servers. */
     private static final class Loaded implements AutoCloseable {
         final VerifyReport report;
         final List<Scratch> scratches;
+        final Optional<Scratch> aof;
         final Path work;
 
-        Loaded(VerifyReport report, List<Scratch> scratches, Path work) {
+        Loaded(VerifyReport report, List<Scratch> scratches, Optional<Scratch> aof, Path work) {
             this.report = report;
             this.scratches = scratches;
+            this.aof = aof;
             this.work = work;
         }
 
         @Override
         public void close() {
             scratches.forEach(Scratch::close);
+            aof.ifPresent(Scratch::close);
             deleteTree(work);
         }
     }
@@ -358,6 +445,7 @@ public final class Backups implements AutoCloseable {
         List<String> checks = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<Scratch> scratches = new ArrayList<>();
+        Optional<Scratch> aof = Optional.empty();
         Path work = tempDir("gatehouse-verify-" + id);
         try {
             Manifest m;
@@ -365,7 +453,7 @@ public final class Backups implements AutoCloseable {
                 m = manifest(id);
             } catch (BackupException e) {
                 failures.add(e.getMessage());
-                return new Loaded(new VerifyReport(id, checks, failures), scratches, work);
+                return new Loaded(new VerifyReport(id, checks, failures), scratches, aof, work);
             }
             checks.add(Manifest.NAME + ": readable, " + m.files().size() + " file(s), " + m.totalKeys() + " keys");
             Pgp.SecretKeys keys = Pgp.secretKeys(
@@ -381,9 +469,18 @@ public final class Backups implements AutoCloseable {
                     checks.add(e.getMessage());
                 }
             }
-            return new Loaded(new VerifyReport(id, checks, failures), scratches, work);
+            if (m.aof() != null) {
+                try {
+                    aof = Optional.of(checkAof(id, m, stored, keys, work, checks));
+                } catch (BackupException e) {
+                    failures.add(e.getMessage());
+                    checks.add(e.getMessage());
+                }
+            }
+            return new Loaded(new VerifyReport(id, checks, failures), scratches, aof, work);
         } catch (RuntimeException e) {
             scratches.forEach(Scratch::close);
+            aof.ifPresent(Scratch::close);
             deleteTree(work);
             throw e;
         }
@@ -396,6 +493,52 @@ public final class Backups implements AutoCloseable {
             Set<String> stored,
             Pgp.SecretKeys keys,
             Path work,
+            List<String> checks) {
+        String n = f.name();
+        Path rdb = work.resolve(n + ".rdb");
+        fetch(id, f, stored, keys, work, rdb, checks);
+        try {
+            checkRdb(n, rdb);
+            checks.add(n + ": redis-check-rdb ok");
+        } catch (IOException e) {
+            throw new BackupException(n + ": " + e.getMessage(), e);
+        }
+        return loadAndCount(
+                Scratch.load(redisServer, rdb, work.resolve(n + "-scratch"), n),
+                n,
+                m,
+                f.keys(),
+                f.volatileKeys(),
+                checks);
+    }
+
+    /** Every AOF file fetched and checked into one folder under its original name, then loaded and counted. */
+    private Scratch checkAof(
+            String id, Manifest m, Set<String> stored, Pgp.SecretKeys keys, Path work, List<String> checks) {
+        Manifest.Aof aof = m.aof();
+        Path dir = work.resolve("aof-scratch");
+        Path files = dir.resolve(Scratch.AOF_DIR);
+        for (Manifest.FileEntry f : aof.files()) {
+            fetch(id, f, stored, keys, work, files.resolve(Manifest.Aof.original(f)), checks);
+        }
+        String n = "AOF of " + aof.node();
+        return loadAndCount(
+                Scratch.loadAof(redisServer, dir, aof.appendFilename(), n),
+                n,
+                m,
+                aof.keys(),
+                aof.volatileKeys(),
+                checks);
+    }
+
+    /** Downloads one stored file and decodes it into {@code plain}, checking sizes, hashes and the integrity packet. */
+    private void fetch(
+            String id,
+            Manifest.FileEntry f,
+            Set<String> stored,
+            Pgp.SecretKeys keys,
+            Path work,
+            Path plain,
             List<String> checks) {
         String n = f.name();
         if (!stored.contains(n)) {
@@ -415,19 +558,25 @@ public final class Backups implements AutoCloseable {
                         + ", the manifest says " + f.sha256());
             }
             checks.add(n + ": size and SHA-256 ok");
-            Path rdb = work.resolve(n + ".rdb");
-            Codec.decode(file, rdb, keys, f, progress);
+            Files.createDirectories(plain.getParent());
+            Codec.decode(file, plain, keys, f, progress);
             Files.delete(file);
             checks.add(n + ": decrypted, integrity packet ok, decompressed, snapshot SHA-256 ok");
-            checkRdb(n, rdb);
-            checks.add(n + ": redis-check-rdb ok");
         } catch (IOException e) {
             throw new BackupException(n + ": " + e.getMessage(), e);
         }
-        Scratch s = Scratch.load(redisServer, work.resolve(n + ".rdb"), work.resolve(n + "-scratch"), n);
+    }
+
+    private static Scratch loadAndCount(
+            Scratch s,
+            String n,
+            Manifest m,
+            Map<String, Long> expected,
+            Map<String, Long> mayExpire,
+            List<String> checks) {
         try {
             KeyFamilies.Counts found = KeyFamilies.count(s, m.keyPrefix());
-            compare(n, f, found);
+            compare(n, expected, mayExpire, found);
             checks.add(n + ": loaded in redis-server, keys per family " + found.keys() + " match the manifest");
             return s;
         } catch (RuntimeException e) {
@@ -437,14 +586,14 @@ public final class Backups implements AutoCloseable {
     }
 
     /** Each family's count must equal the manifest's, less at most its keys with a TTL (they may have expired). */
-    static void compare(String n, Manifest.FileEntry f, KeyFamilies.Counts found) {
+    static void compare(String n, Map<String, Long> keys, Map<String, Long> volatileKeys, KeyFamilies.Counts found) {
         List<String> bad = new ArrayList<>();
-        Set<String> families = new java.util.TreeSet<>(f.keys().keySet());
+        Set<String> families = new java.util.TreeSet<>(keys.keySet());
         families.addAll(found.keys().keySet());
         for (String family : families) {
-            long expected = f.keys().getOrDefault(family, 0L);
+            long expected = keys.getOrDefault(family, 0L);
             long got = found.keys().getOrDefault(family, 0L);
-            long mayExpire = f.volatileKeys().getOrDefault(family, 0L);
+            long mayExpire = volatileKeys.getOrDefault(family, 0L);
             if (got > expected || expected - got > mayExpire) {
                 bad.add(family + " " + got + " (manifest " + expected
                         + (mayExpire > 0 ? ", " + mayExpire + " with TTL" : "") + ")");

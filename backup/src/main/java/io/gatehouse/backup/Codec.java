@@ -20,6 +20,8 @@ import org.bouncycastle.openpgp.PGPPublicKey;
 final class Codec {
     /** zstd level 3 (its default): several times faster than gzip -6 at a similar or better ratio. */
     private static final int LEVEL = 3;
+    /** What an encoded file's name ends with. */
+    static final String SUFFIX = ".zst.gpg";
 
     private Codec() {}
 

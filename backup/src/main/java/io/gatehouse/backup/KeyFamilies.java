@@ -25,6 +25,7 @@ final class KeyFamilies {
             Map.entry("rl", "rate-limits"),
             Map.entry("lock", "lockouts"),
             Map.entry("lockip", "lockouts"),
+            Map.entry("lockindex", "lockouts"),
             Map.entry("ev", "events"),
             Map.entry("cache", "cache"),
             Map.entry("cache-group", "cache"),

@@ -27,6 +27,7 @@ import java.util.TreeMap;
  * @param compression      {@code zstd}
  * @param encryption       {@code openpgp} and the recipient key's fingerprint
  * @param files            one entry per snapshot (one per Cluster master)
+ * @param aof              the multi-part AOF copied on the Redis host ({@code create --aof-dir}), else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -41,7 +42,8 @@ public record Manifest(
         long durationMillis,
         String compression,
         String encryption,
-        List<FileEntry> files) {
+        List<FileEntry> files,
+        Aof aof) {
 
     static final String NAME = "manifest.json";
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -86,6 +88,48 @@ public record Manifest(
         }
     }
 
+    /**
+     * A node's multi-part AOF as it was on its disk: the AOF manifest and the base and incremental files
+     * it lists, each stored as {@code aof-<original name>.zst.gpg}. In its {@link FileEntry}s,
+     * {@code rdbBytes} and {@code rdbSha256} describe the original file; the key counts are the whole
+     * set's, loaded into a scratch server.
+     *
+     * @param node           the node whose AOF it is
+     * @param appendFilename its {@code appendfilename} (the AOF manifest is {@code <it>.manifest})
+     * @param files          the AOF manifest first, then the files it lists
+     * @param keys           keys per family when loaded
+     * @param volatileKeys   keys per family that had a TTL
+     */
+    public record Aof(
+            String node,
+            String appendFilename,
+            List<FileEntry> files,
+            Map<String, Long> keys,
+            Map<String, Long> volatileKeys) {
+        static final String PREFIX = "aof-";
+
+        public Aof {
+            files = List.copyOf(files);
+            keys = Map.copyOf(keys);
+            volatileKeys = Map.copyOf(volatileKeys);
+        }
+
+        /** The stored name of AOF file {@code original}. */
+        static String storedName(String original) {
+            return PREFIX + original + Codec.SUFFIX;
+        }
+
+        /** The original name of a stored AOF file, as the node had it. */
+        static String original(FileEntry f) {
+            return f.name().substring(PREFIX.length(), f.name().length() - Codec.SUFFIX.length());
+        }
+
+        /** Total keys when loaded. */
+        public long totalKeys() {
+            return keys.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
     /** Keys per family over every file. */
     public Map<String, Long> keys() {
         Map<String, Long> sum = new TreeMap<>();
@@ -101,9 +145,12 @@ public record Manifest(
                 .sum();
     }
 
-    /** Total stored bytes over every file. */
+    /** Total stored bytes over every file, the AOF's included. */
     public long storedBytes() {
-        return files.stream().mapToLong(FileEntry::storedBytes).sum();
+        return files.stream().mapToLong(FileEntry::storedBytes).sum()
+                + (aof == null
+                        ? 0
+                        : aof.files().stream().mapToLong(FileEntry::storedBytes).sum());
     }
 
     /** Total snapshot bytes over every file. */

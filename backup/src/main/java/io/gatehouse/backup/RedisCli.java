@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,10 +22,20 @@ final class RedisCli {
 
     private final RedisEndpoint endpoint;
     private final String binary;
+    private final Optional<String> username;
+    private final Optional<String> password;
 
+    /** With the endpoint's own ACL user. */
     RedisCli(RedisEndpoint endpoint, String binary) {
+        this(endpoint, binary, endpoint.username(), endpoint.password());
+    }
+
+    /** As another ACL user of the same deployment (the backup user, for example {@code ops}). */
+    RedisCli(RedisEndpoint endpoint, String binary, Optional<String> username, Optional<String> password) {
         this.endpoint = endpoint;
         this.binary = binary;
+        this.username = username;
+        this.password = password;
     }
 
     /** One command on a data node, with the deployment's credentials; its raw reply lines. */
@@ -98,7 +109,7 @@ final class RedisCli {
     private List<String> base(HostAndPort node, boolean auth) {
         List<String> args = new ArrayList<>(List.of(binary, "-h", node.host(), "-p", Integer.toString(node.port())));
         if (auth) {
-            endpoint.username().ifPresent(u -> args.addAll(List.of("--user", u)));
+            username.ifPresent(u -> args.addAll(List.of("--user", u)));
         }
         if (endpoint.tls()) {
             args.add("--tls");
@@ -116,7 +127,7 @@ final class RedisCli {
         ProcessBuilder pb = new ProcessBuilder(args);
         pb.environment().remove("REDISCLI_AUTH");
         if (auth) {
-            endpoint.password().ifPresent(pw -> pb.environment().put("REDISCLI_AUTH", pw));
+            password.ifPresent(pw -> pb.environment().put("REDISCLI_AUTH", pw));
         }
         if (log != null) {
             pb.redirectErrorStream(true).redirectOutput(log.toFile());

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class Scratch implements AutoCloseable {
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(10);
     private static final int PORT_ATTEMPTS = 3;
+    /** The folder of a scratch server's AOF files, under its directory. */
+    static final String AOF_DIR = "appendonlydir";
 
     private final Process process;
     private final RedisClient client;
@@ -42,10 +45,36 @@ final class Scratch implements AutoCloseable {
         } catch (IOException e) {
             throw new BackupException(what + ": cannot prepare the scratch server: " + e.getMessage(), e);
         }
+        return start(binary, dir, what, List.of("--appendonly", "no"));
+    }
+
+    /**
+     * Starts a server that loads the multi-part AOF in {@code dir/}{@value #AOF_DIR} (its manifest named
+     * {@code <appendFilename>.manifest}); a command cut off at the end of the last file is dropped.
+     */
+    static Scratch loadAof(String binary, Path dir, String appendFilename, String what) {
+        return start(
+                binary,
+                dir,
+                what,
+                List.of(
+                        "--appendonly",
+                        "yes",
+                        "--appenddirname",
+                        AOF_DIR,
+                        "--appendfilename",
+                        appendFilename,
+                        "--aof-load-truncated",
+                        "yes",
+                        "--auto-aof-rewrite-percentage",
+                        "0"));
+    }
+
+    private static Scratch start(String binary, Path dir, String what, List<String> persistence) {
         BackupException last = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             try {
-                return start(binary, dir, freePort(), what);
+                return start(binary, dir, freePort(), what, persistence);
             } catch (PortTaken e) {
                 last = new BackupException(what + ": scratch server: " + e.getMessage());
             }
@@ -53,9 +82,9 @@ final class Scratch implements AutoCloseable {
         throw last;
     }
 
-    private static Scratch start(String binary, Path dir, int port, String what) {
+    private static Scratch start(String binary, Path dir, int port, String what, List<String> persistence) {
         Path log = dir.resolve("redis.log");
-        ProcessBuilder pb = new ProcessBuilder(
+        List<String> args = new ArrayList<>(List.of(
                 binary,
                 "--port",
                 Integer.toString(port),
@@ -63,8 +92,6 @@ final class Scratch implements AutoCloseable {
                 "127.0.0.1",
                 "--save",
                 "",
-                "--appendonly",
-                "no",
                 "--dir",
                 dir.toString(),
                 "--dbfilename",
@@ -74,7 +101,9 @@ final class Scratch implements AutoCloseable {
                 "--protected-mode",
                 "yes",
                 "--logfile",
-                log.toString());
+                log.toString()));
+        args.addAll(persistence);
+        ProcessBuilder pb = new ProcessBuilder(args);
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p;
         try {

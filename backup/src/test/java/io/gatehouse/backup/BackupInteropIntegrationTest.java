@@ -6,6 +6,7 @@ import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.testkit.GpgKeys;
 import io.gatehouse.testkit.RedisDeployment;
 import io.gatehouse.testkit.SharedRedis;
+import io.gatehouse.testkit.StandaloneRedis;
 import io.gatehouse.testkit.Topology;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,39 +62,96 @@ class BackupInteropIntegrationTest {
             assertThat(Codec.sha256(loadDir.resolve("dump.rdb")))
                     .isEqualTo(m.files().get(0).rdbSha256());
 
-            int port;
-            try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
+            assertThat(dbsizeOfPlainServer(loadDir, List.of("--dbfilename", "dump.rdb", "--appendonly", "no")))
+                    .isEqualTo(m.totalKeys());
+        }
+    }
+
+    @Test
+    void gpgZstdAndRedisServerRestoreTheAofOfABackupWithoutGatehouse() throws Exception {
+        try (StandaloneRedis redis = StandaloneRedis.start("appendonly yes");
+                GpgKeys keys = GpgKeys.generate("interop-aof")) {
+            GatehouseConfig config = Fixture.config(redis, tmp);
+            try (Fixture f = Fixture.open(config)) {
+                f.populate();
             }
-            Process server = new ProcessBuilder(
-                            "redis-server",
-                            "--port",
-                            Integer.toString(port),
-                            "--bind",
-                            "127.0.0.1",
-                            "--dir",
-                            loadDir.toString(),
-                            "--dbfilename",
-                            "dump.rdb",
-                            "--save",
-                            "",
-                            "--appendonly",
-                            "no")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            try {
-                String dbsize = org.awaitility.Awaitility.await()
-                        .ignoreExceptions()
-                        .until(
-                                () -> run(List.of("redis-cli", "-p", Integer.toString(port), "DBSIZE"))
-                                        .trim(),
-                                s -> s.matches("\\d+"));
-                assertThat(Long.parseLong(dbsize)).isEqualTo(m.totalKeys());
-            } finally {
-                server.destroy();
-                server.waitFor(10, TimeUnit.SECONDS);
+            Path dir = tmp.resolve("backups");
+            Manifest m;
+            try (Backups b = Backups.builder()
+                    .config(config)
+                    .target(BackupTarget.local(dir))
+                    .publicKey(keys.publicKey())
+                    .workDir(tmp)
+                    .build()) {
+                m = b.create(Optional.empty(), Optional.of(redis.node().dir().resolve("appendonlydir")))
+                        .get(0);
             }
+            // docs/BACKUPS.md: each aof-* file decrypted and decompressed under its original name.
+            keys.gpg("--import", keys.secretKey().toString());
+            Path loadDir = tmp.resolve("load");
+            Path aofDir = Files.createDirectories(loadDir.resolve("appendonlydir"));
+            for (Manifest.FileEntry f : m.aof().files()) {
+                String orig = f.name().substring("aof-".length(), f.name().length() - ".zst.gpg".length());
+                Path zst = tmp.resolve(orig + ".zst");
+                keys.gpg(
+                        "--output",
+                        zst.toString(),
+                        "--decrypt",
+                        dir.resolve(m.id()).resolve(f.name()).toString());
+                run(List.of(
+                        "zstd",
+                        "-d",
+                        "-q",
+                        zst.toString(),
+                        "-o",
+                        aofDir.resolve(orig).toString()));
+            }
+            assertThat(dbsizeOfPlainServer(
+                            loadDir,
+                            List.of(
+                                    "--appendonly",
+                                    "yes",
+                                    "--appenddirname",
+                                    "appendonlydir",
+                                    "--appendfilename",
+                                    m.aof().appendFilename())))
+                    .isEqualTo(m.aof().totalKeys())
+                    .isPositive();
+        }
+    }
+
+    /** Starts a plain redis-server on {@code dir} with {@code persistence}, returns its DBSIZE once loaded. */
+    private static long dbsizeOfPlainServer(Path dir, List<String> persistence) throws Exception {
+        int port;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--save",
+                ""));
+        cmd.addAll(persistence);
+        Process server = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            String dbsize = org.awaitility.Awaitility.await()
+                    .ignoreExceptions()
+                    .until(
+                            () -> run(List.of("redis-cli", "-p", Integer.toString(port), "DBSIZE"))
+                                    .trim(),
+                            s -> s.matches("\\d+"));
+            return Long.parseLong(dbsize);
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

@@ -1,7 +1,11 @@
 package io.gatehouse.backup;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.gatehouse.Gatehouse;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.event.EventQuery;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
@@ -11,14 +15,18 @@ import io.gatehouse.session.NewSession;
 import io.gatehouse.session.SessionStore;
 import io.gatehouse.testkit.RedisDeployment;
 import io.gatehouse.testkit.RedisNode;
+import io.gatehouse.testkit.TlsRedis;
 import io.gatehouse.token.TokenPair;
+import io.gatehouse.token.TokenRejectedException;
 import io.gatehouse.token.TokenRequest;
 import io.gatehouse.token.TokenService;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,10 +58,18 @@ final class Fixture implements AutoCloseable {
     }
 
     static GatehouseConfig config(RedisDeployment redis, Path dataDir) {
+        return builder(redis, dataDir).build();
+    }
+
+    /**
+     * The configuration of the library that makes the state; on TLS as the shipped {@code gatehouse} user
+     * with the deployment's client certificate. {@link #as} swaps in another shipped ACL user.
+     */
+    static GatehouseConfig.Builder builder(RedisDeployment redis, Path dataDir) {
         // A master delays a diskless snapshot by repl-diskless-sync-delay (5 s) to wait for more replicas;
         // the tests take many snapshots and have no replica to wait for.
         redis.masters().forEach(m -> m.cli("CONFIG", "SET", "repl-diskless-sync-delay", "0"));
-        return GatehouseConfig.builder()
+        GatehouseConfig.Builder b = GatehouseConfig.builder()
                 .redisUrl(redis.url())
                 .dataDir(dataDir)
                 // Generous: the tests share two cores with the rest of a build.
@@ -65,7 +81,20 @@ final class Fixture implements AutoCloseable {
                 // The rotated family's successor marker lives for the grace period; longer than a test run.
                 .set("gatehouse.tokens.refresh.grace", "5m")
                 .set("gatehouse.sessions.mac-key", "c2Vzc2lvbi1tYWMta2V5LWZvci10ZXN0cy0zMi1ieXRlcyE=")
-                .set("gatehouse.sessions.device-key", "ZGV2aWNlLWtleS1mb3ItdGVzdHMtMzItYnl0ZXMtbG9uZyE=")
+                .set("gatehouse.sessions.device-key", "ZGV2aWNlLWtleS1mb3ItdGVzdHMtMzItYnl0ZXMtbG9uZyE=");
+        if (redis instanceof TlsRedis tls) {
+            b.set("gatehouse.redis.tls.ca-file", tls.caCertFile().toString())
+                    .set("gatehouse.redis.tls.cert-file", tls.clientCertFile().toString())
+                    .set("gatehouse.redis.tls.key-file", tls.clientKeyFile().toString());
+        }
+        return b;
+    }
+
+    /** {@code builder}'s configuration as ACL user {@code user} of the TLS deployment. */
+    static GatehouseConfig as(TlsRedis tls, Path dataDir, String user, String password) {
+        RedisNode n = tls.node();
+        return builder(tls, dataDir)
+                .redisUrl("rediss://" + user + ":" + password + "@" + n.host() + ":" + n.port())
                 .build();
     }
 
@@ -99,8 +128,23 @@ final class Fixture implements AutoCloseable {
     static Map<String, Long> ttls(RedisDeployment redis) {
         Map<String, Long> out = new TreeMap<>();
         for (RedisNode node : redis.masters()) {
-            RedisClient client = RedisClient.create(RedisURI.create(node.host(), node.port()));
-            try (StatefulRedisConnection<String, String> c = client.connect()) {
+            RedisClient client = RedisClient.create();
+            RedisURI.Builder uri = RedisURI.builder().withHost(node.host()).withPort(node.port());
+            if (redis instanceof TlsRedis tls) {
+                // As the shipped gatehouse user: SCAN and PTTL on the prefix, which holds every key.
+                uri.withSsl(true)
+                        .withAuthentication(tls.username(), tls.password().toCharArray());
+                client.setOptions(ClientOptions.builder()
+                        .sslOptions(SslOptions.builder()
+                                .trustManager(tls.caCertFile().toFile())
+                                .keyManager(
+                                        tls.clientCertFile().toFile(),
+                                        tls.clientKeyFile().toFile(),
+                                        null)
+                                .build())
+                        .build());
+            }
+            try (StatefulRedisConnection<String, String> c = client.connect(uri.build())) {
                 ScanCursor cursor = ScanCursor.INITIAL;
                 do {
                     KeyScanCursor<String> page = c.sync().scan(cursor, ScanArgs.Builder.limit(500));
@@ -114,6 +158,39 @@ final class Fixture implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * After a restore: the same keys as {@code before} (read {@code since} a {@link System#nanoTime()}),
+     * each with its TTL back within a second of what is left of it, and fresh library instances refuse
+     * the revoked token, accept the live session, rotate the refresh family, see the lockout and the events.
+     */
+    static void assertRestored(
+            RedisDeployment redis, GatehouseConfig config, State state, Map<String, Long> before, long since) {
+        Map<String, Long> after = ttls(redis);
+        long elapsedMs = (System.nanoTime() - since) / 1_000_000;
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        before.forEach((key, ttl) -> {
+            if (ttl < 0) {
+                assertThat(after.get(key)).as(key).isEqualTo(ttl);
+            } else {
+                assertThat(after.get(key))
+                        .as("TTL of " + key)
+                        .isLessThanOrEqualTo(ttl)
+                        .isGreaterThan(ttl - elapsedMs - 1000);
+            }
+        });
+        try (Fixture fresh = open(config)) {
+            assertThatThrownBy(() -> fresh.tokens.verify(state.revoked().accessToken()))
+                    .isInstanceOf(TokenRejectedException.class);
+            assertThat(fresh.tokens.verify(state.live().accessToken())).isNotNull();
+            assertThat(fresh.sessions.get(state.session().id())).isPresent();
+            assertThat(fresh.tokens.refresh(state.rotated().refreshToken()).accessToken())
+                    .isNotBlank();
+            assertThat(fresh.guard.check(IP, LOCKED).locked()).isTrue();
+            assertThat(fresh.events.query(EventQuery.lastOf("alice", 10)).events())
+                    .isNotEmpty();
+        }
     }
 
     @Override

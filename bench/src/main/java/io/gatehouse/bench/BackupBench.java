@@ -33,7 +33,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Fill: 10,000 sessions through {@code SessionStore.create}; the other sessions are those records
  * under new users' keys, written pipelined (the same bytes per session, in seconds rather than
- * minutes); revocations through {@code TokenService.revokeAll} in batches of 2,000.
+ * minutes); 20,000 revocations through {@code TokenService.revokeAll} in batches of 2,000, the rest as
+ * the same hash, zset and stream entries written pipelined.
+ *
+ * <p>Create baselines, same run: {@code redis-cli --rdb} + {@code gzip} (level 6), and
+ * {@code redis-cli --rdb} + {@code zstd} (level 3, one thread, as ours).
  *
  * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.BackupBench 1000000 3</pre>
  */
@@ -41,6 +45,7 @@ public final class BackupBench {
     private static final int THREADS = 4;
     private static final int SAMPLE = 10_000;
     private static final int REVOKE_BATCH = 2_000;
+    private static final int REVOKE_SAMPLE = 20_000;
 
     private BackupBench() {}
 
@@ -66,20 +71,10 @@ public final class BackupBench {
             for (int r = 1; r <= rounds; r++) {
                 System.out.printf("round %d, %s%n", r, loadAverage());
                 Path base = Files.createDirectories(work.resolve("baseline-" + r));
-                long t0 = System.nanoTime();
-                run(List.of(
-                        "redis-cli",
-                        "-h",
-                        host,
-                        "-p",
-                        port,
-                        "--rdb",
-                        base.resolve("dump.rdb").toString()));
-                long tRdb = System.nanoTime();
-                run(List.of("gzip", "-f", base.resolve("dump.rdb").toString()));
-                long t1 = System.nanoTime();
-                long gz = Files.size(base.resolve("dump.rdb.gz"));
-                double baseSeconds = (t1 - t0) / 1e9;
+                Baseline gzip = baseline(host, port, base, List.of("gzip", "-f"), ".gz");
+                Path zbase = Files.createDirectories(work.resolve("baseline-zstd-" + r));
+                Baseline zstd = baseline(host, port, zbase, List.of("zstd", "-3", "-q", "-T1", "--rm"), ".zst");
+                deleteTree(zbase);
 
                 Path dir = work.resolve("ours-" + r);
                 Manifest m;
@@ -88,26 +83,19 @@ public final class BackupBench {
                     m = b.create(Optional.empty()).get(0);
                 }
                 double ourSeconds = (System.nanoTime() - t2) / 1e9;
-                System.out.printf(
-                        Locale.ROOT,
-                        "  create  baseline redis-cli --rdb + gzip: %.2f s (rdb %.2f s + gzip %.2f s),"
-                                + " rdb %d B -> %d B (ratio %.2f)%n",
-                        baseSeconds,
-                        (tRdb - t0) / 1e9,
-                        (t1 - tRdb) / 1e9,
-                        m.rdbBytes(),
-                        gz,
-                        m.rdbBytes() / (double) gz);
+                gzip.print("gzip", m.rdbBytes());
+                zstd.print("zstd -3", m.rdbBytes());
                 System.out.printf(
                         Locale.ROOT,
                         "  create  gatehouse (zstd + OpenPGP + counts): %.2f s, rdb %d B -> %d B (ratio %.2f),"
-                                + " %.1f MB/s of snapshot; time ratio ours/baseline %.2f%n",
+                                + " %.1f MB/s of snapshot; time ratio ours/gzip-baseline %.2f, ours/zstd-baseline %.2f%n",
                         ourSeconds,
                         m.rdbBytes(),
                         m.storedBytes(),
                         m.rdbBytes() / (double) m.storedBytes(),
                         m.rdbBytes() / 1e6 / ourSeconds,
-                        ourSeconds / baseSeconds);
+                        ourSeconds / gzip.seconds(),
+                        ourSeconds / zstd.seconds());
 
                 long t3 = System.nanoTime();
                 run(List.of("gunzip", "-f", base.resolve("dump.rdb.gz").toString()));
@@ -144,6 +132,41 @@ public final class BackupBench {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** One baseline create: the snapshot by {@code redis-cli --rdb}, then a compressor on the file. */
+    record Baseline(double rdbSeconds, double compressSeconds, long bytes) {
+        double seconds() {
+            return rdbSeconds + compressSeconds;
+        }
+
+        void print(String compressor, long rdbBytes) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "  create  baseline redis-cli --rdb + %s: %.2f s (rdb %.2f s + %s %.2f s),"
+                            + " rdb %d B -> %d B (ratio %.2f)%n",
+                    compressor,
+                    seconds(),
+                    rdbSeconds,
+                    compressor,
+                    compressSeconds,
+                    rdbBytes,
+                    bytes,
+                    rdbBytes / (double) bytes);
+        }
+    }
+
+    private static Baseline baseline(String host, String port, Path dir, List<String> compress, String suffix)
+            throws Exception {
+        Path rdb = dir.resolve("dump.rdb");
+        long t0 = System.nanoTime();
+        run(List.of("redis-cli", "-h", host, "-p", port, "--rdb", rdb.toString()));
+        long t1 = System.nanoTime();
+        List<String> cmd = new ArrayList<>(compress);
+        cmd.add(rdb.toString());
+        run(cmd);
+        long t2 = System.nanoTime();
+        return new Baseline((t1 - t0) / 1e9, (t2 - t1) / 1e9, Files.size(dir.resolve("dump.rdb" + suffix)));
     }
 
     private static Backups backups(GatehouseConfig config, Path dir, GpgKeys keys, Path work) {
@@ -198,13 +221,37 @@ public final class BackupBench {
                         TokenService.builder().config(config).redis(connector).build()) {
             Instant now = Instant.now();
             Instant until = now.plus(15, ChronoUnit.MINUTES);
-            parallel(n / REVOKE_BATCH, i -> {
+            int sample = Math.min(n, REVOKE_SAMPLE);
+            parallel(sample / REVOKE_BATCH, i -> {
                 List<Revocation> batch = new ArrayList<>(REVOKE_BATCH);
                 for (int j = 0; j < REVOKE_BATCH; j++) {
                     batch.add(Revocation.token(UUID.randomUUID().toString(), now, until, "bench"));
                 }
                 tokens.revokeAll(batch);
             });
+            // The rest: exactly what revoke.lua writes for a new token revocation (the info hash entry, the
+            // zset entry, the stream entry), pipelined, since the script's per-call work made a 1 M fill take
+            // longer than the benchmark on a loaded machine.
+            String info = connector.keys().key("rev", "log", "token", "info");
+            String zset = connector.keys().key("rev", "log", "token");
+            String stream = connector.keys().key("rev", "log", "stream");
+            String at = Long.toString(now.toEpochMilli());
+            String u = Long.toString(until.toEpochMilli());
+            String entry = u + "|" + at + "|bench";
+            List<CompletableFuture<?>> inFlight = new ArrayList<>();
+            for (int i = sample; i < n; i++) {
+                String id = UUID.randomUUID().toString();
+                inFlight.add(connector.async(c -> c.hset(info, id, entry)));
+                inFlight.add(connector.async(c -> c.zadd(zset, until.toEpochMilli(), id)));
+                inFlight.add(connector.async(
+                        c -> c.xadd(stream, java.util.Map.of("k", "j", "i", id, "a", at, "u", u, "r", "bench"))));
+                if (inFlight.size() >= 15_000) {
+                    CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0]))
+                            .join();
+                    inFlight.clear();
+                }
+            }
+            CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).join();
         }
         System.out.printf(
                 Locale.ROOT,

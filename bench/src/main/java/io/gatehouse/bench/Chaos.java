@@ -203,51 +203,76 @@ public final class Chaos {
         }
     }
 
+    /*
+     * The soak checks correctness as it goes: every minute the logouts acknowledged in that minute are
+     * checked against a second server instance on the same Redis that served none of them (the loaded
+     * one enforces its own revocations from memory), long before the tokens would expire by themselves.
+     * "Heap after GC" is the server's used heap right after a full GC requested with jcmd, so garbage
+     * does not hide a leak or fake one.
+     */
     private void soak(Duration length) throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start("appendonly yes");
                 Server server =
-                        Server.start(serverJar, work.resolve("soak"), Map.of("GATEHOUSE_REDIS_URL", redis.url()))) {
+                        Server.start(serverJar, work.resolve("soak"), Map.of("GATEHOUSE_REDIS_URL", redis.url()));
+                Server checker = Server.start(
+                        serverJar, work.resolve("soak-checker"), Map.of("GATEHOUSE_REDIS_URL", redis.url()))) {
             Load load = new Load(server, users);
             System.out.printf(
-                    "%-8s %10s %8s %14s %16s %10s%n",
-                    "minute", "requests", "errors", "heap used MB", "redis used MB", "p99 ms");
+                    "%-8s %10s %8s %10s %6s %18s %16s %10s %10s%n",
+                    "minute",
+                    "requests",
+                    "errors",
+                    "logouts",
+                    "lost",
+                    "heap after GC MB",
+                    "redis used MB",
+                    "p99 ms",
+                    "load avg");
             long start = System.nanoTime();
             long previousRequests = 0;
+            long previousErrors = 0;
+            long checked = 0;
+            long lost = 0;
             for (int minute = 1; System.nanoTime() - start < length.toNanos(); minute++) {
                 load.resetLatencies();
                 pause(Duration.ofMinutes(1));
                 long requests = load.requests.sum();
-                String metrics = server.get("/metrics").body();
-                double heap = sumMetric(metrics, "jvm_memory_used_bytes\\{area=\"heap\"");
-                long redisUsed = Long.parseLong(redis.node()
-                        .cli("INFO", "memory")
-                        .lines()
-                        .filter(l -> l.startsWith("used_memory:"))
-                        .findFirst()
-                        .orElseThrow()
-                        .substring(12)
-                        .trim());
+                long errors = load.errors().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum();
+                Duration p99 = load.p99();
+                List<String> logouts = load.drainAcknowledged();
+                long lostNow = Load.accepted(checker, logouts);
+                checked += logouts.size();
+                lost += lostNow;
                 System.out.printf(
-                        "%-8d %10d %8d %14.1f %16.1f %10d%n",
+                        "%-8d %10d %8d %10d %6d %18.1f %16.1f %10d %10s%n",
                         minute,
                         requests - previousRequests,
-                        load.errors().values().stream()
-                                .mapToLong(Long::longValue)
-                                .sum(),
-                        heap / 1e6,
-                        redisUsed / 1e6,
-                        load.p99().toMillis());
+                        errors - previousErrors,
+                        logouts.size(),
+                        lostNow,
+                        server.heapAfterGc() / 1e6,
+                        redisUsedMemory(redis) / 1e6,
+                        p99.toMillis(),
+                        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
                 previousRequests = requests;
+                previousErrors = errors;
             }
             load.stop();
+            List<String> last = load.drainAcknowledged();
+            checked += last.size();
+            lost += Load.accepted(checker, last);
             System.out.printf(
                     "soak %d min: %d requests, errors %s, acknowledged logouts %d, still accepted %d%n",
-                    length.toMinutes(),
-                    load.requests.sum(),
-                    load.errors(),
-                    load.acknowledged.size(),
-                    load.lostLogouts(server));
+                    length.toMinutes(), load.requests.sum(), load.errors(), checked, lost);
         }
+    }
+
+    private static long redisUsedMemory(StandaloneRedis redis) {
+        Matcher m = Pattern.compile("^used_memory:(\\d+)", Pattern.MULTILINE)
+                .matcher(redis.node().cli("INFO", "memory"));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static double sumMetric(String metrics, String prefix) {
@@ -335,13 +360,16 @@ public final class Chaos {
             env.put("GATEHOUSE_PASSWORD_ARGON2_ITERATIONS", "1");
             env.put("GATEHOUSE_SESSIONS_MAC_KEY", "Y2hhb3MtbWFjLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1");
             env.put("GATEHOUSE_SESSIONS_DEVICE_KEY", "Y2hhb3MtZGV2aWNlLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDEy");
+            // The same on every instance of a run: the fresh instance must read the keys the first one stored.
+            env.put("GATEHOUSE_SERVER_MONITOR_ACCESS", "public"); // the soak reads /metrics
+            env.put("GATEHOUSE_TOKENS_KEYS_ENCRYPTION_KEY", "Y2hhb3Mta2V5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=");
             // Generous for a shared, loaded machine: the connection handshake is bounded by the command
             // timeout too, and replicas starved of CPU confirm late.
             env.put("GATEHOUSE_REDIS_COMMAND_TIMEOUT", "2s");
             env.put("GATEHOUSE_REDIS_CONNECT_TIMEOUT", "10s");
             env.put("GATEHOUSE_REDIS_DURABILITY_TIMEOUT", "1s");
-            for (String policy :
-                    List.of("LOGIN_IP", "LOGIN_ACCOUNT", "API_USER", "API_IP", "REGISTER_IP", "REFRESH_FAMILY")) {
+            for (String policy : List.of(
+                    "LOGIN_IP", "LOGIN_ACCOUNT", "API_USER", "API_IP", "REGISTER_IP", "REFRESH_FAMILY", "REFRESH_IP")) {
                 env.put("GATEHOUSE_RATELIMIT_POLICY_" + policy + "_RATE", "1000000/1m");
             }
             env.putAll(redisEnv);
@@ -364,6 +392,24 @@ public final class Chaos {
             }
             p.destroyForcibly();
             throw new IllegalStateException("the server did not start: " + Files.readString(log));
+        }
+
+        /** Used heap right after a full GC requested with {@code jcmd <pid> GC.run}, from /metrics. */
+        double heapAfterGc() throws IOException, InterruptedException {
+            Path javaBin = Path.of(ProcessHandle.current().info().command().orElse("java"));
+            Process jcmd = new ProcessBuilder(
+                            javaBin.resolveSibling("jcmd").toString(), Long.toString(process.pid()), "GC.run")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                jcmd.destroyForcibly();
+                return Double.NaN;
+            }
+            HttpResponse<String> metrics = get("/metrics");
+            return metrics.statusCode() == 200
+                    ? sumMetric(metrics.body(), "jvm_memory_used_bytes\\{area=\"heap\"")
+                    : Double.NaN;
         }
 
         HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
@@ -521,10 +567,23 @@ public final class Chaos {
             latencies.clear();
         }
 
+        /** Takes the logouts acknowledged so far out of the queue. */
+        List<String> drainAcknowledged() {
+            List<String> out = new ArrayList<>();
+            for (String t; (t = acknowledged.poll()) != null; ) {
+                out.add(t);
+            }
+            return out;
+        }
+
         /** Acknowledged logouts whose access token the server still accepts (should be none). */
         long lostLogouts(Server checker) throws Exception {
+            return accepted(checker, acknowledged);
+        }
+
+        static long accepted(Server checker, Iterable<String> tokens) throws IOException, InterruptedException {
             long lost = 0;
-            for (String token : acknowledged) {
+            for (String token : tokens) {
                 HttpResponse<String> r = checker.send(checker.request("/api/v1/me")
                         .header("Authorization", "Bearer " + token)
                         .GET());

@@ -77,7 +77,7 @@ final class LockoutCommand {
         return ExitCode.OK;
     }
 
-    @Command(name = "list", description = "Every account and address locked now (walks the lockout keys with SCAN).")
+    @Command(name = "list", description = "Every account and address locked now (from the index of lockouts in force).")
     int list(
             @Option(names = "--max", defaultValue = "1000", description = "At most this many (default 1000).")
                     int max) {

@@ -89,6 +89,20 @@ class BackupCliIntegrationTest {
             assertThat(restore.out()).contains("2 keys restored");
             assertThat(node.cli("GET", "gatehouse:rev:{log}:token").trim()).isEqualTo("revoked");
 
+            Run noAof = gatehouse("backup", "restore", id, "--to", redis.url(), "--from", "aof", "--config", c);
+            assertThat(noAof.exit()).isEqualTo(1);
+            assertThat(noAof.err()).contains("has no AOF").doesNotContain("Exception");
+            Run badFrom = gatehouse("backup", "restore", id, "--to", redis.url(), "--from", "disk", "--config", c);
+            assertThat(badFrom.exit()).isEqualTo(2);
+            assertThat(badFrom.err()).startsWith("gatehouse backup: --from");
+            // The shared test server runs without AOF: refused with one line, before anything is paused.
+            Run aofOff = gatehouse("backup", "create", "--aof-dir", tmp.toString(), "--config", c, "--quiet");
+            assertThat(aofOff.exit()).isEqualTo(1);
+            assertThat(aofOff.err())
+                    .startsWith("gatehouse backup: --aof-dir " + tmp)
+                    .contains("appendonly no")
+                    .doesNotContain("Exception");
+
             Run prune = gatehouse("backup", "prune", "--dry-run", "--config", c);
             assertThat(prune.exit()).isZero();
             assertThat(prune.out()).contains("1 kept, 0 to delete");

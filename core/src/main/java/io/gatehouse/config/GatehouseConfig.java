@@ -162,6 +162,28 @@ public final class GatehouseConfig {
         return d;
     }
 
+    /**
+     * A 256-bit key given as base64 (AES-256-GCM keys: token signing keys and second-factor secrets at
+     * rest), or empty when the setting is unset or blank. The error names {@code key} and never shows the value.
+     */
+    public Optional<byte[]> key256(String key) {
+        return get(key).filter(s -> !s.isBlank()).map(s -> {
+            byte[] bytes;
+            try {
+                bytes = java.util.Base64.getDecoder().decode(s.trim());
+            } catch (IllegalArgumentException e) {
+                bytes = new byte[0];
+            }
+            if (bytes.length != 32) {
+                throw new ConfigException(
+                        key,
+                        key
+                                + " must be 32 random bytes in base64 (for example the output of 'openssl rand -base64 32')");
+            }
+            return bytes;
+        });
+    }
+
     /** A whole number from {@code min} to {@code max}; the error names {@code key} and the range. */
     public long numberInRange(String key, long defaultValue, long min, long max) {
         long v = number(key, defaultValue);

@@ -49,6 +49,33 @@ public record RedisEndpoint(
         nodes = List.copyOf(nodes);
     }
 
+    /**
+     * This endpoint with another command timeout, every other component unchanged; for a tool whose
+     * commands are long by nature (a pipelined restore) on an endpoint configured for request latency.
+     *
+     * @param timeout how long one command may take
+     * @return the changed copy
+     */
+    public RedisEndpoint withCommandTimeout(Duration timeout) {
+        return new RedisEndpoint(
+                mode,
+                tls,
+                nodes,
+                sentinelMaster,
+                database,
+                username,
+                password,
+                connectTimeout,
+                java.util.Objects.requireNonNull(timeout, "timeout"),
+                caFile,
+                certFile,
+                keyFile,
+                verifyPeer,
+                keyPrefix,
+                retryInterval,
+                durability);
+    }
+
     /** The URL without credentials, safe to log. */
     public String redactedUrl() {
         String scheme = (tls ? "rediss" : "redis")

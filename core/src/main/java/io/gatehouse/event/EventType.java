@@ -30,6 +30,8 @@ public enum EventType {
     NEW_DEVICE("new_device", Severity.WARNING),
     /** A login from a network (IPv4 /24, IPv6 /48) the user had not logged in from; the user is mailed. */
     NEW_NETWORK("new_network", Severity.WARNING),
+    MFA_ENABLED("mfa_enabled", Severity.WARNING),
+    MFA_DISABLED("mfa_disabled", Severity.WARNING),
     /** Recorded sampled: see {@code gatehouse.events.rate-limit-sample}. */
     RATE_LIMIT_EXCEEDED("rate_limit_exceeded", Severity.WARNING),
     ADMIN_ACTION("admin_action", Severity.WARNING);

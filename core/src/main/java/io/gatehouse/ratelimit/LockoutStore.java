@@ -26,7 +26,7 @@ interface LockoutStore {
     /** Voids every counter of a tag (administrator unlock). */
     void unlock(String kind, String tag);
 
-    /** Up to {@code max} counters locked now, found by walking the store (operators' tooling). */
+    /** Up to {@code max} counters locked now, from the store's index of lockouts in force (operators' tooling). */
     List<ActiveLockout> locked(int max);
 
     /** What {@link #apply} saw: per counter, locked-until (ms), permanent, and whether this call locked it. */

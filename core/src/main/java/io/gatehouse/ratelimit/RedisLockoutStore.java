@@ -3,6 +3,8 @@ package io.gatehouse.ratelimit;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.redis.RedisScript;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +14,24 @@ import java.util.concurrent.CompletableFuture;
  * Login-failure counters in Redis: a hash per counter, tagged by the account (account and IP+account
  * counters, decided by one script) or by the IP (per-IP counter): a login failure or check is one
  * EVALSHA per tag that has a dimension switched on, both sent before either is awaited (one round trip).
+ *
+ * The lockouts in force are listed from an index, a sorted set of "<kind> <tag> <counter>" scored by
+ * locked-until (ms; +inf when permanent), so operators' tooling never walks the keyspace. The index
+ * cannot be written by lockout.lua: its counters are tagged per account or per address, so no single
+ * key shares their Cluster slot. It is written by the same call instead, right after the script reports
+ * that it locked a counter (one more round trip, only when a lockout starts: rare by nature), and it is
+ * only a list of candidates: a listing checks each member against its counter and epoch exactly as the
+ * script does, drops what was lifted or ran out, and removes it from the index. So an administrator's
+ * unlock (which bumps an epoch and cannot know the counters) needs no index write, and a lost index
+ * write costs only the listing of that one lockout, never its enforcement.
  */
 final class RedisLockoutStore implements LockoutStore {
     static final RedisScript LOCKOUT =
             RedisScript.load(RedisLockoutStore.class, "lockout.lua", RedisScript.Reply.MULTI);
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisLockoutStore.class);
+    /** Index members read per round trip by {@link #locked(int)}. */
+    private static final int PAGE = 100;
 
     private final RedisConnector redis;
     private final Clock clock;
@@ -47,7 +63,34 @@ final class RedisLockoutStore implements LockoutStore {
         // Only a recorded failure is a security write (durable per gatehouse.redis.rate-limits.durability).
         CompletableFuture<List<Object>> pending =
                 fail ? redis.evalDurableAsync(LOCKOUT, keys, args) : redis.evalAsync(LOCKOUT, keys, args);
-        return pending.thenApply(reply -> parse(reply, n));
+        return pending.thenApply(reply -> parse(reply, n)).thenCompose(state -> index(kind, tag, counters, state));
+    }
+
+    /** Adds the counters this call locked to the index; the state is returned whatever the index write did. */
+    private CompletableFuture<GroupState> index(String kind, String tag, List<String> counters, GroupState state) {
+        List<Object> scoresAndMembers = new ArrayList<>();
+        for (int i = 0; i < counters.size(); i++) {
+            if (state.newlyLocked()[i]) {
+                scoresAndMembers.add(state.permanent()[i] ? Double.POSITIVE_INFINITY : (double) state.lockedUntil()[i]);
+                scoresAndMembers.add(kind + " " + tag + " " + counters.get(i));
+            }
+        }
+        if (scoresAndMembers.isEmpty()) {
+            return CompletableFuture.completedFuture(state);
+        }
+        String index = indexKey();
+        return redis.<Long>async(c -> c.zadd(index, scoresAndMembers.toArray())).handle((added, e) -> {
+            if (e != null) {
+                log.warn(
+                        "a lockout in force could not be added to the index (it is enforced, but not listed): {}",
+                        e.toString());
+            }
+            return state;
+        });
+    }
+
+    private String indexKey() {
+        return redis.keys().key("lockindex", "all", "until");
     }
 
     @Override
@@ -76,24 +119,37 @@ final class RedisLockoutStore implements LockoutStore {
     public List<ActiveLockout> locked(int max) {
         List<ActiveLockout> out = new ArrayList<>();
         long now = timeSource == TimeSource.REDIS ? redisMillis() : clock.millis();
-        for (String kind : List.of("lock", "lockip")) {
-            String prefix = redis.keys().prefix() + ":" + kind + ":{";
-            redis.scan(prefix + "*", keys -> {
-                for (String key : keys) {
-                    int close = key.indexOf("}:", prefix.length());
-                    if (close < 0 || key.endsWith("}:epoch") || out.size() >= max) {
-                        continue;
-                    }
-                    String tag = key.substring(prefix.length(), close);
-                    String counter = key.substring(close + 2);
-                    LockoutStatus status = read(kind, tag, key, now);
-                    ActiveLockout l = status.locked() ? CountingLoginGuard.describe(kind, tag, counter, status) : null;
-                    if (l != null) {
-                        out.add(l);
-                    }
+        String index = indexKey();
+        // Lockouts that ran out leave the index here (and are not listed whatever their counter says).
+        redis.sync(c -> c.zremrangebyscore(index, Range.create(Double.NEGATIVE_INFINITY, (double) now)));
+        long offset = 0;
+        while (out.size() < max) {
+            long from = offset;
+            List<String> page = redis.sync(c -> c.zrangebyscore(
+                    index,
+                    Range.from(Range.Boundary.excluding((double) now), Range.Boundary.unbounded()),
+                    Limit.create(from, PAGE)));
+            List<String> lifted = new ArrayList<>();
+            for (String member : page) {
+                String[] parts = member.split(" ", 3);
+                LockoutStatus status = parts.length == 3
+                        ? read(parts[0], parts[1], redis.keys().key(parts[0], parts[1], parts[2]), now)
+                        : LockoutStatus.OPEN;
+                ActiveLockout l =
+                        status.locked() ? CountingLoginGuard.describe(parts[0], parts[1], parts[2], status) : null;
+                if (l == null) {
+                    lifted.add(member);
+                } else if (out.size() < max) {
+                    out.add(l);
                 }
-                return out.size() < max;
-            });
+            }
+            if (!lifted.isEmpty()) {
+                redis.sync(c -> c.zrem(index, lifted.toArray(new String[0])));
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+            offset += page.size() - lifted.size();
         }
         return out;
     }

@@ -168,6 +168,8 @@ final class DefaultTokenService implements TokenService {
         Instant now = Instant.ofEpochSecond(issued.getEpochSecond());
         String family = TokenCodec.randomId();
         Instant refreshExp = now.plus(settings.refreshTtl());
+        // A token issued is an authentication at issue, unless the caller says when it happened.
+        Instant authTime = request.authTime().orElse(issued);
         String refresh = opaque()
                 ? OpaqueRefreshToken.mint(family)
                 : codec.sign(
@@ -179,9 +181,17 @@ final class DefaultTokenService implements TokenService {
                         issued,
                         refreshExp,
                         request.roles(),
-                        request.permissions());
+                        request.permissions(),
+                        request.amr(),
+                        authTime);
         FamilyClaims claims = new FamilyClaims(
-                request.subject(), request.sessionId(), issued, request.roles(), request.permissions());
+                request.subject(),
+                request.sessionId(),
+                issued,
+                request.roles(),
+                request.permissions(),
+                request.amr(),
+                Optional.of(authTime));
         refreshStore.open(family, hash(refresh), claims.toJson(), clock.millis(), familyTtlMs());
         Instant accessExp = now.plus(settings.accessTtl());
         String access = codec.sign(
@@ -193,7 +203,9 @@ final class DefaultTokenService implements TokenService {
                 issued,
                 accessExp,
                 request.roles(),
-                request.permissions());
+                request.permissions(),
+                request.amr(),
+                authTime);
         return new TokenPair(access, refresh, accessExp, refreshExp, request.sessionId(), family, request.subject());
     }
 
@@ -339,9 +351,18 @@ final class DefaultTokenService implements TokenService {
                         issued,
                         Instant.ofEpochSecond(issued.getEpochSecond()).plus(settings.refreshTtl()),
                         old.roles(),
-                        old.permissions());
+                        old.permissions(),
+                        old.amr(),
+                        authTimeOf(old));
         Successor next = successor(refreshToken, old.familyId(), successor);
-        String claims = new FamilyClaims(old.subject(), old.sessionId(), old.issuedAt(), old.roles(), old.permissions())
+        String claims = new FamilyClaims(
+                        old.subject(),
+                        old.sessionId(),
+                        old.issuedAt(),
+                        old.roles(),
+                        old.permissions(),
+                        old.amr(),
+                        old.authTime())
                 .toJson();
         String presentedHash = hash(refreshToken);
         long graceMs = settings.grace().toMillis();
@@ -437,7 +458,12 @@ final class DefaultTokenService implements TokenService {
             throw new IllegalStateException("unexpected rotation outcome " + r.outcome());
         }
         TokenRequest stored = new TokenRequest(
-                presented.subject(), presented.sessionId(), presented.roles(), presented.permissions());
+                presented.subject(),
+                presented.sessionId(),
+                presented.roles(),
+                presented.permissions(),
+                presented.amr(),
+                presented.authTime());
         TokenRequest minted;
         try {
             minted = mint.apply(stored);
@@ -463,7 +489,11 @@ final class DefaultTokenService implements TokenService {
                 issued,
                 accessExp,
                 minted.roles(),
-                minted.permissions());
+                minted.permissions(),
+                // How and when the user authenticated is the family's, whatever the caller mints: a refresh
+                // is not an authentication.
+                presented.amr(),
+                authTimeOf(presented));
         return new TokenPair(
                 access,
                 refresh,
@@ -495,7 +525,17 @@ final class DefaultTokenService implements TokenService {
                 c.issuedAt(),
                 expiresAt,
                 c.roles(),
-                c.permissions());
+                c.permissions(),
+                c.amr(),
+                c.authTime());
+    }
+
+    /**
+     * When the user of a family authenticated: its {@code auth_time}, or for a family from before the claim
+     * its login instant (the family's {@code issuedAt}), which is when that login happened.
+     */
+    private static Instant authTimeOf(VerifiedToken t) {
+        return t.authTime().orElse(t.issuedAt());
     }
 
     private boolean opaque() {

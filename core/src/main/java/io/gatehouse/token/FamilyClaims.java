@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a refresh family stores beside its token hashes, so an opaque refresh token (which carries no
@@ -19,12 +21,27 @@ import java.util.Map;
  *                    milliseconds: compared with a user's "not before" instant like a token's {@code iat_ms}
  * @param roles       {@code roles} of the tokens minted at refresh (the caller may mint others)
  * @param permissions {@code permissions}, likewise
+ * @param amr         {@code amr} of the login, kept by every token of the family
+ * @param authTime    {@code auth_time} of the login (empty for families stored before it existed)
  */
-record FamilyClaims(String subject, String sessionId, Instant issuedAt, List<String> roles, List<String> permissions) {
+record FamilyClaims(
+        String subject,
+        String sessionId,
+        Instant issuedAt,
+        List<String> roles,
+        List<String> permissions,
+        List<String> amr,
+        Optional<Instant> authTime) {
 
     FamilyClaims {
         roles = List.copyOf(roles);
         permissions = List.copyOf(permissions);
+        amr = List.copyOf(amr);
+        Objects.requireNonNull(authTime, "authTime");
+    }
+
+    FamilyClaims(String subject, String sessionId, Instant issuedAt, List<String> roles, List<String> permissions) {
+        this(subject, sessionId, issuedAt, roles, permissions, List.of(), Optional.empty());
     }
 
     String toJson() {
@@ -38,6 +55,10 @@ record FamilyClaims(String subject, String sessionId, Instant issuedAt, List<Str
         if (!permissions.isEmpty()) {
             m.put("p", permissions);
         }
+        if (!amr.isEmpty()) {
+            m.put("a", amr);
+        }
+        authTime.ifPresent(t -> m.put("u", t.getEpochSecond()));
         return JSONObjectUtils.toJSONString(m);
     }
 
@@ -51,7 +72,11 @@ record FamilyClaims(String subject, String sessionId, Instant issuedAt, List<Str
             if (subject == null || session == null) {
                 throw new ParseException("subject or session missing", 0);
             }
-            return new FamilyClaims(subject, session, Instant.ofEpochMilli(at), list(m, "r"), list(m, "p"));
+            Optional<Instant> authTime = m.containsKey("u")
+                    ? Optional.of(Instant.ofEpochSecond(JSONObjectUtils.getLong(m, "u")))
+                    : Optional.empty();
+            return new FamilyClaims(
+                    subject, session, Instant.ofEpochMilli(at), list(m, "r"), list(m, "p"), list(m, "a"), authTime);
         } catch (ParseException | RuntimeException e) {
             throw new IllegalStateException("a refresh family's stored claims do not parse: " + e.getMessage());
         }

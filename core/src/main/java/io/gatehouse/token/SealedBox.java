@@ -15,16 +15,16 @@ import javax.crypto.spec.SecretKeySpec;
  * AES-256-GCM with a random 96-bit nonce, output as base64 of {@code nonce || ciphertext+tag}. Used for
  * private keys at rest and for the successor refresh token kept during the grace window. The
  * associated data binds a ciphertext to its place (a key id, a family), so one cannot be swapped for
- * another.
+ * another. Public for the second factor's secrets at rest ({@code io.gatehouse.mfa}); not part of the token API.
  */
-final class SealedBox {
+public final class SealedBox {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
 
     private SealedBox() {}
 
-    static String seal(byte[] key, String plaintext, String associated) {
+    public static String seal(byte[] key, String plaintext, String associated) {
         try {
             byte[] nonce = new byte[NONCE];
             RANDOM.nextBytes(nonce);
@@ -41,7 +41,7 @@ final class SealedBox {
     }
 
     /** @throws IllegalArgumentException when the key is wrong or the data was altered */
-    static String open(byte[] key, String sealed, String associated) {
+    public static String open(byte[] key, String sealed, String associated) {
         byte[] in;
         try {
             in = Base64.getDecoder().decode(sealed);

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /*
  * Signs and verifies the JWTs with Nimbus, giving every refusal its own reason.
@@ -53,6 +54,10 @@ final class TokenCodec {
 
     static final String CLAIM_ROLES = "roles";
     static final String CLAIM_PERMISSIONS = "permissions";
+    /** RFC 8176 authentication methods ({@code pwd}, {@code otp}, ...); omitted when none were given. */
+    static final String CLAIM_AMR = "amr";
+    /** When the user last authenticated (epoch seconds, as in OpenID Connect); RFC 9470 step-up compares it. */
+    static final String CLAIM_AUTH_TIME = "auth_time";
 
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
@@ -107,7 +112,9 @@ final class TokenCodec {
             Instant issuedAt,
             Instant expiresAt,
             List<String> roles,
-            List<String> permissions) {
+            List<String> permissions,
+            List<String> amr,
+            Instant authTime) {
         SigningKey key = keys.active();
         boolean mac = use == TokenUse.REFRESH && settings.refreshSigning() == TokenSettings.RefreshSigning.HMAC;
         JWSAlgorithm alg = mac ? JWSAlgorithm.HS256 : key.algorithm().jws();
@@ -128,6 +135,8 @@ final class TokenCodec {
                 .claim(CLAIM_ISSUED_MS, issuedAt.toEpochMilli())
                 .claim(CLAIM_ROLES, roles)
                 .claim(CLAIM_PERMISSIONS, permissions)
+                .claim(CLAIM_AMR, amr.isEmpty() ? null : amr)
+                .claim(CLAIM_AUTH_TIME, authTime.getEpochSecond())
                 .build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
@@ -404,8 +413,22 @@ final class TokenCodec {
                         issuedAt,
                         exp.toInstant(),
                         list(c, CLAIM_ROLES),
-                        list(c, CLAIM_PERMISSIONS)),
+                        list(c, CLAIM_PERMISSIONS),
+                        list(c, CLAIM_AMR),
+                        authTime(c)),
                 Math.max(iat.getTime(), nbf == null ? Long.MIN_VALUE : nbf.getTime()));
+    }
+
+    /** {@code auth_time}, when present (tokens issued before it existed have none). */
+    private static Optional<Instant> authTime(JWTClaimsSet c) {
+        Object v = c.getClaim(CLAIM_AUTH_TIME);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Number n) || n instanceof Double || n instanceof Float) {
+            throw reject(RejectReason.MISSING_CLAIM, CLAIM_AUTH_TIME + " is not a whole number");
+        }
+        return Optional.of(Instant.ofEpochSecond(n.longValue()));
     }
 
     private static String string(JWTClaimsSet c, String name) {

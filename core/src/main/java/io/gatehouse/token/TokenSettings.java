@@ -4,7 +4,6 @@ import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -132,23 +131,7 @@ record TokenSettings(
                 PREFIX + "keys.file", c.dataDir().resolve("token-keys.json").toString()));
         Duration rotateEvery = c.positiveDuration(PREFIX + "keys.rotate-every", Duration.ofDays(30));
         Duration reload = c.positiveDuration(PREFIX + "keys.reload-interval", Duration.ofMinutes(1));
-        Optional<byte[]> encryption = c.get(PREFIX + "keys.encryption-key")
-                .filter(s -> !s.isBlank())
-                .map(s -> {
-                    byte[] key;
-                    try {
-                        key = Base64.getDecoder().decode(s.trim());
-                    } catch (IllegalArgumentException e) {
-                        key = new byte[0];
-                    }
-                    if (key.length != 32) {
-                        throw new ConfigException(
-                                PREFIX + "keys.encryption-key",
-                                PREFIX + "keys.encryption-key must be 32 random"
-                                        + " bytes in base64 (for example the output of 'openssl rand -base64 32')");
-                    }
-                    return key;
-                });
+        Optional<byte[]> encryption = c.key256(PREFIX + "keys.encryption-key");
         Duration budget = c.positiveDuration(PREFIX + "revocation.staleness-budget", Duration.ofSeconds(30));
         StalePolicy policy =
                 switch (c.string(PREFIX + "revocation.on-stale", "fail-closed").toLowerCase(Locale.ROOT)) {

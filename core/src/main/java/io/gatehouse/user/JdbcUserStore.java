@@ -295,25 +295,7 @@ final class JdbcUserStore implements UserStore {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            // The message names the operation and SQLSTATE only: statements never carry secrets here, but
-            // a driver message could quote a value, and this text may reach a log.
-            throw new UserStoreException("cannot " + what + " (SQLSTATE " + e.getSQLState() + ")", e);
-        }
+    private <T> T inTransaction(String what, JdbcTransactions.Work<T> work) {
+        return JdbcTransactions.inTransaction(dataSource, what, work);
     }
 }

@@ -119,6 +119,11 @@ public final class UserDatabase implements AutoCloseable {
         return store;
     }
 
+    /** The connection pool, for the other tables of the user database (second factors: {@code io.gatehouse.mfa}). */
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
     /** The URL with any password parameter masked, for logs and health output. */
     public String url() {
         return redactedUrl;

@@ -21,6 +21,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>the in-memory GCRA and the Lua GCRA give the same decision, field by field, for every request of
  *       the same sequence.</li>
  * </ol>
+ *
+ * <p>Time is the injected clock, but Redis expires a key (its PX, computed from that clock) in real time.
+ * A clock that stood still while real time passed would let Redis forget a TAT the clock says is still
+ * in the future, and Redis would then allow what the in-memory limiter refuses: the test would fail on a
+ * slow machine for a reason production never meets (there the client clock advances with real time). So
+ * the clocks follow a {@link Timeline}: the seeded gaps plus the real time that passed, never behind real
+ * time; and the scenarios are in seconds to hours (emission intervals of 2.5 s and more), so the real
+ * time a test run takes is negligible next to any key's time to live.
  */
 class GcraPropertyContractTest {
     private static final int ARRIVALS = 400;
@@ -49,10 +57,13 @@ class GcraPropertyContractTest {
 
     /** A random limit and arrival sequence, fully determined by the seed. */
     record Scenario(Limit limit, long[] gapsMillis, long[] costs) {
+        /** Test time runs this much faster than the seeded milliseconds (see the class comment). */
+        static final long SCALE = 1_000;
+
         static Scenario of(long seed) {
             Random r = new Random(seed);
             long count = 1 + r.nextInt(20);
-            Duration period = Duration.ofMillis(50 + r.nextInt(5_000));
+            Duration period = Duration.ofMillis((50 + r.nextInt(5_000)) * SCALE);
             long burst = 1 + r.nextInt(25);
             Limit limit = Limit.of(count, period, burst);
             long meanGap = Math.max(1, period.toMillis() / count);
@@ -63,10 +74,35 @@ class GcraPropertyContractTest {
                 int kind = r.nextInt(10);
                 gaps[i] = kind < 3
                         ? 0
-                        : kind < 8 ? r.nextInt((int) Math.max(1, meanGap)) : r.nextInt((int) (meanGap * 4 + 1));
+                        : kind < 8
+                                ? r.nextInt((int) Math.max(1, meanGap / SCALE)) * SCALE
+                                : r.nextInt((int) (meanGap / SCALE * 4 + 1)) * SCALE;
                 costs[i] = 1 + (r.nextInt(4) == 0 ? r.nextInt((int) Math.min(3, burst)) : 0);
             }
             return new Scenario(limit, gaps, costs);
+        }
+    }
+
+    /**
+     * The clocks' time: the seeded gaps plus the real time that passed since the start, so a clock is never
+     * behind real time and a key Redis expired (in real time) has a TAT the clock has passed too.
+     */
+    static final class Timeline {
+        private final long startNanos = System.nanoTime();
+        private long seededMillis;
+        private long nowMillis;
+
+        /** Moves on by {@code gapMillis} plus the real time since the last step; returns the step to advance. */
+        Duration step(long gapMillis) {
+            seededMillis += gapMillis;
+            long target = seededMillis + (System.nanoTime() - startNanos) / 1_000_000;
+            Duration step = Duration.ofMillis(target - nowMillis);
+            nowMillis = target;
+            return step;
+        }
+
+        long nowMillis() {
+            return nowMillis;
         }
     }
 
@@ -89,12 +125,11 @@ class GcraPropertyContractTest {
         RatePolicy p = RatePolicy.of("prop", s.limit());
         List<long[]> allowed = new ArrayList<>();
         try (RateLimiter l = limiter(backend, clock, true)) {
-            long t = 0;
+            Timeline time = new Timeline();
             for (int i = 0; i < ARRIVALS; i++) {
-                clock.advance(Duration.ofMillis(s.gapsMillis()[i]));
-                t += s.gapsMillis()[i];
+                clock.advance(time.step(s.gapsMillis()[i]));
                 if (l.decide(p, "k", s.costs()[i]).allowed()) {
-                    allowed.add(new long[] {t, s.costs()[i]});
+                    allowed.add(new long[] {time.nowMillis(), s.costs()[i]});
                 }
             }
         }
@@ -126,8 +161,9 @@ class GcraPropertyContractTest {
         try (RateLimiter mem = limiter(Backend.IN_MEMORY, memClock, false);
                 RateLimiter lua = limiter(backend, redisClock, false)) {
             int allowed = 0;
+            Timeline time = new Timeline();
             for (int i = 0; i < ARRIVALS; i++) {
-                Duration gap = Duration.ofMillis(s.gapsMillis()[i]);
+                Duration gap = time.step(s.gapsMillis()[i]);
                 memClock.advance(gap);
                 redisClock.advance(gap);
                 long cost = s.costs()[i];

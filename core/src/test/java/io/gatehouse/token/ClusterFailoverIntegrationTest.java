@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,11 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * revocation is missing afterwards, a second instance
  * refuses every revoked token, and writes resume without a restart (the topology is refreshed and
  * replicated writes go to the new master of the slot).
+ *
+ * <p>Part of the normal suite: about 40 s on the shared 2-core machine at a load average of 30 (6 nodes,
+ * the 5 s node timeout, the killed node's restart and resync); every wait is generous (up to a minute)
+ * and nothing is asserted about time.
  */
-@EnabledIfSystemProperty(
-        named = "gatehouse.test.long",
-        matches = "true",
-        disabledReason = "about a minute (6 nodes, a 5 s node timeout): run with -Dgatehouse.test.long=true")
 class ClusterFailoverIntegrationTest {
     @TempDir
     Path dataDir;

@@ -19,11 +19,13 @@ import io.gatehouse.server.auth.AuthSettings;
 import io.gatehouse.server.auth.BearerAuthenticator;
 import io.gatehouse.server.auth.ClientRegistry;
 import io.gatehouse.server.auth.LoginService;
+import io.gatehouse.server.auth.MfaRoutes;
 import io.gatehouse.server.auth.MonitorAccess;
 import io.gatehouse.server.auth.OAuthRoutes;
 import io.gatehouse.server.auth.OAuthService;
 import io.gatehouse.server.auth.RegistrationService;
 import io.gatehouse.server.auth.SessionLiveness;
+import io.gatehouse.server.auth.StepUp;
 import io.gatehouse.server.auth.TokenVerificationMetrics;
 import io.gatehouse.server.console.Console;
 import io.gatehouse.server.health.HealthRoutes;
@@ -138,7 +140,9 @@ public final class GatehouseServer implements AutoCloseable {
             // Health details and metrics: a client with scope monitor, unless configured public.
             MonitorAccess monitor = MonitorAccess.fromConfig(config, clients);
             // The admin API's check (role admin, or a client with scope admin).
-            AdminAccess admin = new AdminAccess(bearer, clients);
+            // Sensitive actions need an authentication within gatehouse.auth.recent-auth (RFC 9470 step-up).
+            StepUp stepUp = StepUp.fromConfig(config, clock);
+            AdminAccess admin = new AdminAccess(bearer, clients, stepUp);
             // The flows behind the auth routes.
             UserProfiles profiles = gatehouse.profiles();
             AccountService accounts = new AccountService(gatehouse, clock);
@@ -148,7 +152,21 @@ public final class GatehouseServer implements AutoCloseable {
             long introspectBatch =
                     stores.redis(Purpose.RATE_LIMITS).isPresent() ? AuthSettings.introspectBatch(config) : 1;
             // refresh-ip is taken in batches the same way.
-            LoginService logins = new LoginService(gatehouse, liveness, verifications, introspectBatch);
+            LoginService logins = new LoginService(
+                    users,
+                    profiles,
+                    gatehouse.tokens(),
+                    stores.target(Purpose.TOKENS).isPresent(),
+                    gatehouse.sessions(),
+                    gatehouse.secondFactors(),
+                    gatehouse.rateLimiter(),
+                    policies,
+                    gatehouse.loginGuard(),
+                    gatehouse.events(),
+                    liveness,
+                    verifications,
+                    clock,
+                    introspectBatch);
             OAuthService oauth = new OAuthService(
                     gatehouse.tokens(),
                     gatehouse.sessions(),
@@ -186,7 +204,15 @@ public final class GatehouseServer implements AutoCloseable {
                     accountMail);
             List<io.gatehouse.server.http.RouteGroup> groups = new ArrayList<>(List.of(
                     new AuthRoutes(registration, logins, accounts, bearer, settings.maxBodyBytes()),
-                    new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
+                    new AccountRoutes(accounts, profiles, bearer, stepUp, settings.maxBodyBytes()),
+                    new MfaRoutes(
+                            gatehouse.secondFactors(),
+                            users,
+                            profiles,
+                            gatehouse.events(),
+                            bearer,
+                            stepUp,
+                            settings.maxBodyBytes()),
                     new RecoveryRoutes(gatehouse, emailTokens, accountMail, settings.maxBodyBytes()),
                     new OAuthRoutes(logins, oauth, clients, gatehouse.tokens(), authSettings, settings.maxBodyBytes()),
                     new HealthRoutes(health, monitor::protect),

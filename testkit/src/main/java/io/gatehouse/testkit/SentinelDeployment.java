@@ -16,6 +16,10 @@ public final class SentinelDeployment implements RedisDeployment {
     static final String MASTER_NAME = "gatehouse";
     private static final int SENTINELS = 3;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+    /** Short, for tests that kill or fail over the master and watch the Sentinels react. */
+    private static final Duration FAILOVER_DOWN_AFTER = Duration.ofSeconds(1);
+    /** Long, for the shared deployment nobody fails over on purpose (see {@link #startShared()}). */
+    private static final Duration SHARED_DOWN_AFTER = Duration.ofSeconds(10);
 
     private final RedisNode initialMaster;
     private final List<RedisNode> dataNodes;
@@ -50,6 +54,20 @@ public final class SentinelDeployment implements RedisDeployment {
      * @return the running deployment
      */
     public static SentinelDeployment start(int replicas) {
+        return start(replicas, FAILOVER_DOWN_AFTER);
+    }
+
+    /**
+     * The deployment {@link SharedRedis} hands to every test of a JVM: nobody fails it over on purpose,
+     * so its Sentinels wait {@link #SHARED_DOWN_AFTER} before calling the master down. With the 1 s of
+     * {@link #start()} a master (or Sentinel) starved of CPU for a second on a loaded machine gets failed
+     * over in the middle of an unrelated test, which then sees 503s or a degraded health.
+     */
+    static SentinelDeployment startShared() {
+        return start(1, SHARED_DOWN_AFTER);
+    }
+
+    private static SentinelDeployment start(int replicas, Duration downAfter) {
         if (replicas < 1) {
             throw new IllegalArgumentException("replicas must be at least 1");
         }
@@ -64,7 +82,8 @@ public final class SentinelDeployment implements RedisDeployment {
                 started.add(replica);
                 replicaNodes.add(replica);
             }
-            List<RedisNode> sentinels = PortRetry.withFreshPorts(() -> startSentinels(master.port(), replicaNodes));
+            List<RedisNode> sentinels =
+                    PortRetry.withFreshPorts(() -> startSentinels(master.port(), replicaNodes, downAfter));
             started.addAll(sentinels);
             SentinelDeployment deployment = new SentinelDeployment(master, replicaNodes, sentinels);
             Poll.until("replication link", READY_TIMEOUT, deployment::replicationProblem);
@@ -95,7 +114,7 @@ public final class SentinelDeployment implements RedisDeployment {
      * replica up front ({@code known-sentinel}, {@code known-replica}); otherwise discovery waits for
      * hello messages (every 2 s) and the master's INFO (every 10 s).
      */
-    private static List<RedisNode> startSentinels(int masterPort, List<RedisNode> replicas) {
+    private static List<RedisNode> startSentinels(int masterPort, List<RedisNode> replicas, Duration downAfter) {
         int[] ports = new int[SENTINELS];
         String[] ids = new String[SENTINELS];
         for (int i = 0; i < SENTINELS; i++) {
@@ -108,7 +127,7 @@ public final class SentinelDeployment implements RedisDeployment {
             config.add("sentinel myid " + ids[i]);
             config.add("sentinel resolve-hostnames no");
             config.add("sentinel monitor " + MASTER_NAME + " " + RedisNode.HOST + " " + masterPort + " 2");
-            config.add("sentinel down-after-milliseconds " + MASTER_NAME + " 1000");
+            config.add("sentinel down-after-milliseconds " + MASTER_NAME + " " + downAfter.toMillis());
             config.add("sentinel failover-timeout " + MASTER_NAME + " 5000");
             for (RedisNode replica : replicas) {
                 config.add("sentinel known-replica " + MASTER_NAME + " " + RedisNode.HOST + " " + replica.port());

@@ -102,7 +102,7 @@ public final class SharedRedis {
             case CLUSTER:
                 return RedisClusterDeployment.start();
             case SENTINEL:
-                return SentinelDeployment.start();
+                return SentinelDeployment.startShared();
             case TLS:
                 return TlsRedis.start();
             default:

@@ -10,8 +10,8 @@ import java.util.Map;
  * One {@code redis-server} started from the shipped {@code deploy/redis/redis.conf} and
  * {@code deploy/redis/users.acl} (only ports, paths and certificate files changed): TLS only
  * ({@code port 0}, {@code tls-port P}) with client certificates required, {@code default} off, the
- * least-privilege users {@code gatehouse}, {@code ops}, {@code monitor} and {@code sentinel} with
- * random passwords,
+ * least-privilege users {@code gatehouse}, {@code ops}, {@code monitor}, {@code sentinel} and
+ * {@code restore} with random passwords,
  * plus one test-only user {@code testkit} ({@code +@all}) that {@link #flushAll()} and {@link
  * RedisNode#cli} use for housekeeping the shipped users may not do. Certificates are generated per
  * deployment with {@code openssl} into the deployment's own temporary directory.
@@ -21,6 +21,7 @@ public final class TlsRedis implements RedisDeployment {
     static final String OPS = "ops";
     static final String MONITOR = "monitor";
     static final String SENTINEL = "sentinel";
+    static final String RESTORE = "restore";
     /** The test-only administrator; not in the shipped ACL. */
     static final String ADMIN = "testkit";
 
@@ -51,7 +52,7 @@ public final class TlsRedis implements RedisDeployment {
         try {
             TlsCertificates certificates = TlsCertificates.generate(certDir);
             Map<String, String> passwords = new LinkedHashMap<>();
-            for (String user : List.of(USERNAME, OPS, MONITOR, SENTINEL, ADMIN)) {
+            for (String user : List.of(USERNAME, OPS, MONITOR, SENTINEL, RESTORE, ADMIN)) {
                 passwords.put(user, RandomHex.of(16));
             }
             RedisNode node =
@@ -150,6 +151,15 @@ public final class TlsRedis implements RedisDeployment {
      */
     public String opsPassword() {
         return password(OPS);
+    }
+
+    /**
+     * The random password of the shipped {@code restore} user (backup restore: {@code RESTORE} on the prefix).
+     *
+     * @return the password
+     */
+    public String restorePassword() {
+        return password(RESTORE);
     }
 
     /**

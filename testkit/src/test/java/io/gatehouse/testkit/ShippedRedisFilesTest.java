@@ -61,9 +61,10 @@ class ShippedRedisFilesTest {
             List<String> rules = Arrays.asList(line.split(" "));
             boolean keys = rules.stream().anyMatch(r -> r.startsWith("~") || r.equals("allkeys"));
             // default has the prefix and @write only for the AOF loader (see docs/REDIS.md); nobody can log in as it.
+            // restore writes the prefix's keys with RESTORE only (backup restore).
             assertThat(keys)
                     .as(line)
-                    .isEqualTo(rules.get(1).equals("gatehouse") || rules.get(1).equals("default"));
+                    .isEqualTo(List.of("gatehouse", "default", "restore").contains(rules.get(1)));
             // Sentinel needs its hello channel and no other.
             assertThat(rules.stream().filter(r -> r.startsWith("&")).toList())
                     .as(line)
@@ -75,6 +76,9 @@ class ShippedRedisFilesTest {
                         "user default off resetpass resetkeys resetchannels ~gatehouse:* &gatehouse:* -@all +@write");
         assertThat(allowedCommands("gatehouse")).contains("time").doesNotContain("keys", "flushall", "config", "debug");
         assertThat(allowedCommands("ops")).contains("sync", "psync");
+        assertThat(allowedCommands("restore"))
+                .contains("restore", "exists", "dbsize")
+                .doesNotContain("get", "dump", "sync", "scan", "del", "flushall");
         assertThat(allowedCommands("monitor")).contains("info").doesNotContain("sync", "psync", "get");
         assertThat(allowedCommands("sentinel"))
                 .contains("replicaof", "subscribe")

@@ -4,13 +4,14 @@ import io.gatehouse.backup.Backups;
 import io.gatehouse.backup.Manifest;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code gatehouse backup create [--purpose P]}. */
+/** {@code gatehouse backup create [--purpose P] [--aof-dir DIR]}. */
 @Command(
         name = "create",
         mixinStandardHelpOptions = true,
@@ -23,12 +24,19 @@ final class CreateCommand extends BackupOptions {
             description = "Only the deployment serving this purpose: tokens, sessions, rate-limits, cache, events.")
     String purpose;
 
+    @Option(
+            names = "--aof-dir",
+            paramLabel = "DIR",
+            description = "On the Redis host: also copy the multi-part AOF in DIR (the node's dir/appenddirname), "
+                    + "with automatic rewrites paused; needs CONFIG GET/SET and one deployment (--purpose).")
+    Path aofDir;
+
     @Override
     int run() {
         Optional<Purpose> only = Optional.ofNullable(purpose).map(CreateCommand::purpose);
         GatehouseConfig config = config();
         try (Backups backups = backups(config)) {
-            List<Manifest> made = backups.create(only);
+            List<Manifest> made = backups.create(only, Optional.ofNullable(aofDir));
             for (Manifest m : made) {
                 System.out.printf(
                         "%s  %s  %d file(s)  %s stored  %d keys %s  %.1f s%n",

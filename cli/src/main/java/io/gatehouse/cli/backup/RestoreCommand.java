@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code gatehouse backup restore ID --to URL [--dry-run] [--replace]}. */
+/** {@code gatehouse backup restore ID --to URL [--dry-run] [--replace] [--from snapshot|aof]}. */
 @Command(
         name = "restore",
         mixinStandardHelpOptions = true,
@@ -35,8 +35,19 @@ final class RestoreCommand extends BackupOptions {
     @Option(names = "--replace", description = "Overwrite keys that already exist in the target.")
     boolean replace;
 
+    @Option(
+            names = "--from",
+            paramLabel = "snapshot|aof",
+            description = "Copy the keys of the network snapshot (default) or of the AOF taken with create --aof-dir.")
+    String from = "snapshot";
+
     @Override
     int run() {
+        Backups.From source = switch (from) {
+            case "snapshot" -> Backups.From.SNAPSHOT;
+            case "aof" -> Backups.From.AOF;
+            default -> throw new IllegalArgumentException("--from: '" + from + "' is not snapshot or aof");
+        };
         GatehouseConfig config = config();
         String url = "env".equals(to)
                 ? config.get("gatehouse.backup.restore-url")
@@ -50,7 +61,7 @@ final class RestoreCommand extends BackupOptions {
                 .redis(Purpose.TOKENS)
                 .orElseThrow();
         try (Backups backups = backups(config)) {
-            RestoreReport r = backups.restore(id, endpoint, dryRun, replace);
+            RestoreReport r = backups.restore(id, endpoint, dryRun, replace, source);
             System.out.printf(
                     "%s%s into %s: %d keys %s, %d expired since the backup (skipped), %d already existed%s, "
                             + "%d non-UTF-8 names skipped, %.1f s%n",

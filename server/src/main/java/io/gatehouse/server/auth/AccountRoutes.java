@@ -25,13 +25,20 @@ public final class AccountRoutes implements RouteGroup {
     private final AccountService accounts;
     private final UserProfiles profiles;
     private final BearerAuthenticator bearer;
+    private final StepUp stepUp;
     private final long maxBodyBytes;
 
+    /** @param stepUp the recent-authentication check of the password change and of trusting a device */
     public AccountRoutes(
-            AccountService accounts, UserProfiles profiles, BearerAuthenticator bearer, long maxBodyBytes) {
+            AccountService accounts,
+            UserProfiles profiles,
+            BearerAuthenticator bearer,
+            StepUp stepUp,
+            long maxBodyBytes) {
         this.accounts = accounts;
         this.profiles = profiles;
         this.bearer = bearer;
+        this.stepUp = stepUp;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -54,9 +61,10 @@ public final class AccountRoutes implements RouteGroup {
         Json.send(res, 200, UserJson.of(user));
     }
 
-    /** JSON {@code {current_password, new_password}} → 200 with a new token pair for this session. */
+    /** Recent authentication ({@link StepUp}) + JSON {@code {current_password, new_password}} → 200 with a new token pair for this session. */
     private void password(ServerRequest req, ServerResponse res) {
         Caller caller = bearer.authenticate(req);
+        stepUp.require(caller.token());
         ObjectNode body = Json.readObject(req, maxBodyBytes);
         String current = Json.requiredString(body, "current_password");
         String next = Json.requiredString(body, "new_password");
@@ -92,9 +100,10 @@ public final class AccountRoutes implements RouteGroup {
         Json.send(res, 200, Map.of("devices", list));
     }
 
-    /** Trusts the device of this session: 200 {device_id, trusted_until}; 409 when the session has no device. */
+    /** Recent authentication + trusts the device of this session: 200 {device_id, trusted_until}; 409 when the session has no device. */
     private void trustCurrent(ServerRequest req, ServerResponse res) {
         Caller caller = bearer.authenticate(req);
+        stepUp.require(caller.token());
         TrustedDevice t = accounts.trustCurrentDevice(caller)
                 .orElseThrow(() -> new ProblemException(Problem.typed(
                         "no-device",

@@ -12,15 +12,18 @@ import java.util.Optional;
  * The admin check: a user whose access token carries the role {@value Caller#ADMIN_ROLE} (Bearer), or a
  * configured client with the scope {@value OAuthClient#ADMIN} (HTTP Basic, RFC 6749 §2.3.1 encoding).
  * Failures are problem details: 401 (no or bad credentials, with both challenges) or 403 (authenticated,
- * but not an administrator).
+ * but not an administrator). An admin user's changes (every method but GET and HEAD) need a recent
+ * authentication ({@link StepUp}); an admin client has no user to re-authenticate and is not asked.
  */
 public final class AdminAccess {
     private final BearerAuthenticator bearer;
     private final ClientRegistry clients;
+    private final StepUp stepUp;
 
-    public AdminAccess(BearerAuthenticator bearer, ClientRegistry clients) {
+    public AdminAccess(BearerAuthenticator bearer, ClientRegistry clients, StepUp stepUp) {
         this.bearer = bearer;
         this.clients = clients;
+        this.stepUp = stepUp;
     }
 
     /**
@@ -86,6 +89,10 @@ public final class AdminAccess {
         Caller caller = bearer.authenticate(req);
         if (!caller.isAdmin()) {
             throw forbidden("this user does not have the admin role");
+        }
+        String method = req.prologue().method().text();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            stepUp.require(caller.token());
         }
         return new Admin(Optional.of(caller), Optional.empty());
     }

@@ -1,10 +1,12 @@
 package io.gatehouse.server.auth;
 
+import io.gatehouse.mfa.Challenge;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.server.http.OAuthError;
 import io.gatehouse.server.http.Problem;
 import io.gatehouse.server.http.ProblemException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Renders {@link AuthFailure}s: problem details for the JSON API, RFC 6749 errors for the OAuth endpoints. */
@@ -34,7 +36,35 @@ public final class AuthAnswers {
                 new ProblemException(Problem.typed("session-limit", 409, "Conflict", failure.getMessage()));
             case UNAVAILABLE -> BearerAuthenticator.revocationUnknown();
             case RATE_LIMITED -> rateLimited(failure.rateLimitResponse().orElseThrow());
+            case MFA_REQUIRED -> mfaRequired(failure.challenge().orElseThrow());
+            case INVALID_MFA_CODE ->
+                new ProblemException(new Problem(
+                        "urn:gatehouse:problem:invalid-mfa-code",
+                        "Unauthorized",
+                        401,
+                        failure.getMessage(),
+                        Map.of("remaining_attempts", failure.remaining())));
+            case INVALID_MFA_CHALLENGE ->
+                new ProblemException(Problem.typed("invalid-mfa-challenge", 401, "Unauthorized", failure.getMessage()));
         };
+    }
+
+    /**
+     * 401 {@code urn:gatehouse:problem:mfa-required} with {@code mfa_challenge} (send it to
+     * {@code POST /api/v1/auth/login/mfa} with the code), {@code expires_in} and the {@code methods} accepted.
+     */
+    private static ProblemException mfaRequired(Challenge.Opened challenge) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("mfa_required", true);
+        extra.put("mfa_challenge", challenge.id());
+        extra.put("expires_in", challenge.expiresIn().toSeconds());
+        extra.put("methods", List.of("totp", "recovery_code"));
+        return new ProblemException(new Problem(
+                "urn:gatehouse:problem:mfa-required",
+                "Second factor required",
+                401,
+                "the password is right; complete the login with a code at POST /api/v1/auth/login/mfa",
+                extra));
     }
 
     /**
@@ -50,6 +80,13 @@ public final class AuthAnswers {
             case INVALID_REFRESH, REFRESH_REUSED, SESSION_LIMIT -> OAuthError.invalidGrant(failure.getMessage());
             case UNAVAILABLE -> throw BearerAuthenticator.revocationUnknown();
             case RATE_LIMITED -> throw rateLimited(failure.rateLimitResponse().orElseThrow());
+            // The password grant is one step and cannot carry a second factor (docs/ACCOUNTS.md).
+            case MFA_REQUIRED ->
+                new OAuthError(
+                        "mfa_required",
+                        "this account has a second factor: log in at POST /api/v1/auth/login and complete"
+                                + " it at POST /api/v1/auth/login/mfa");
+            case INVALID_MFA_CODE, INVALID_MFA_CHALLENGE -> OAuthError.invalidGrant(failure.getMessage());
         };
     }
 

@@ -47,6 +47,8 @@ public final class AuthRoutes implements RouteGroup {
     public void register(Routes routes) {
         routes.post("/api/v1/auth/register", problems(this::register));
         routes.post("/api/v1/auth/login", problems(this::login));
+        routes.post("/api/v1/auth/login/mfa", problems(this::loginMfa));
+        routes.post("/api/v1/auth/reauthenticate", problems(this::reauthenticate));
         routes.post("/api/v1/auth/refresh", problems(this::refresh));
         routes.post("/api/v1/auth/logout", this::logout);
         routes.post("/api/v1/auth/logout-all", this::logoutAll);
@@ -96,6 +98,44 @@ public final class AuthRoutes implements RouteGroup {
                 logins.login(new LoginService.LoginRequest(email, password, ClientInfo.of(req), fingerprint, name));
         Exchange.of(req).userId(issued.session().userId());
         issued.rateLimitHeaders().forEach(res::header);
+        Json.send(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));
+    }
+
+    /**
+     * JSON {@code {mfa_challenge, code | recovery_code, trust_device?}} → 200 tokens (plus {@code trusted_until}
+     * when the device was trusted); 401 wrong code (with {@code remaining_attempts}) or a challenge that is gone;
+     * 429.
+     */
+    private void loginMfa(ServerRequest req, ServerResponse res) {
+        ObjectNode body = Json.readObject(req, maxBodyBytes);
+        String challenge = Json.requiredString(body, "mfa_challenge");
+        Optional<String> code = Json.optionalString(body, "code");
+        Optional<String> recovery = Json.optionalString(body, "recovery_code");
+        if (code.isPresent() == recovery.isPresent()) {
+            throw Json.invalidField("code", "send exactly one of code and recovery_code");
+        }
+        JsonNode trust = body.get("trust_device");
+        if (trust != null && !trust.isNull() && !trust.isBoolean()) {
+            throw Json.invalidField("trust_device", "must be true or false");
+        }
+        LoginService.Issued issued = logins.completeMfa(new LoginService.MfaRequest(
+                challenge, code, recovery, trust != null && trust.asBoolean(false), ClientInfo.of(req)));
+        Exchange.of(req).userId(issued.session().userId());
+        issued.rateLimitHeaders().forEach(res::header);
+        Map<String, Object> m = tokenBody(issued.tokens(), issued.expiresIn());
+        issued.trustedUntil().ifPresent(t -> m.put("trusted_until", t.toString()));
+        Json.send(res, 200, m);
+    }
+
+    /**
+     * Bearer + JSON {@code {password, code?}} (the code when the user has a second factor) → 200 a new pair for
+     * this session with a fresh {@code auth_time} (step-up, RFC 9470); the old pair's family is revoked. 401 wrong.
+     */
+    private void reauthenticate(ServerRequest req, ServerResponse res) {
+        Caller caller = bearer.authenticate(req);
+        ObjectNode body = Json.readObject(req, maxBodyBytes);
+        LoginService.Issued issued = logins.reauthenticate(
+                caller, ClientInfo.of(req), Json.requiredString(body, "password"), Json.optionalString(body, "code"));
         Json.send(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));
     }
 

@@ -1,15 +1,17 @@
 package io.gatehouse.server.auth;
 
-import io.gatehouse.Gatehouse;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
+import io.gatehouse.mfa.Challenge;
+import io.gatehouse.mfa.SecondFactors;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.DecisionSource;
 import io.gatehouse.ratelimit.LockoutStatus;
 import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.ratelimit.RateLimiter;
+import io.gatehouse.ratelimit.RatePolicies;
 import io.gatehouse.ratelimit.RatePolicy;
 import io.gatehouse.session.CreatedSession;
 import io.gatehouse.session.NewSession;
@@ -32,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +72,7 @@ public final class LoginService {
     private final UserProfiles profiles;
     private final TokenService tokens;
     private final SessionStore sessions;
+    private final SecondFactors secondFactors;
     private final SessionLiveness liveness;
     private final RateLimiter limiter;
     private final LoginGuard guard;
@@ -84,32 +88,46 @@ public final class LoginService {
     private final boolean tokensOnRedis;
 
     /**
+     * @param tokensOnRedis    whether the refresh families are in Redis (how a refresh-family refusal is reported)
      * @param liveness         the sessions as refresh touches them: a round trip only when a last-seen write may be due
      * @param reservationBatch the most {@code refresh-ip} units taken from Redis at once ({@link AuthSettings#introspectBatch};
      *                         1 when rate limits are in memory)
      */
     public LoginService(
-            Gatehouse gatehouse, SessionLiveness liveness, TokenVerificationMetrics metrics, long reservationBatch) {
-        this.users = gatehouse.users();
+            UserService users,
+            UserProfiles profiles,
+            TokenService tokens,
+            boolean tokensOnRedis,
+            SessionStore sessions,
+            SecondFactors secondFactors,
+            RateLimiter limiter,
+            RatePolicies policies,
+            LoginGuard guard,
+            SecurityEvents events,
+            SessionLiveness liveness,
+            TokenVerificationMetrics metrics,
+            Clock clock,
+            long reservationBatch) {
+        this.users = users;
         this.liveness = liveness;
-        this.profiles = gatehouse.profiles();
-        this.tokens = gatehouse.tokens();
-        this.sessions = gatehouse.sessions();
-        this.limiter = gatehouse.rateLimiter();
-        this.guard = gatehouse.loginGuard();
-        this.events = gatehouse.events();
+        this.profiles = profiles;
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.secondFactors = secondFactors;
+        this.limiter = limiter;
+        this.guard = guard;
+        this.events = events;
         this.metrics = metrics;
-        this.clock = gatehouse.clock();
-        this.loginIp = gatehouse.policies().policy(AuthSettings.LOGIN_IP);
-        this.loginAccount = gatehouse.policies().policy(AuthSettings.LOGIN_ACCOUNT);
-        this.refreshFamily = gatehouse.policies().policy(AuthSettings.REFRESH_FAMILY);
+        this.clock = clock;
+        this.loginIp = policies.policy(AuthSettings.LOGIN_IP);
+        this.loginAccount = policies.policy(AuthSettings.LOGIN_ACCOUNT);
+        this.refreshFamily = policies.policy(AuthSettings.REFRESH_FAMILY);
         // Counted inside the rotation script (only for an authenticated token): its rate as a fixed window.
         this.familyLimit = new RefreshLimit(
                 (int) Math.min(Integer.MAX_VALUE, refreshFamily.limit().count()),
                 refreshFamily.limit().period());
-        this.tokensOnRedis =
-                gatehouse.stores().target(io.gatehouse.config.Purpose.TOKENS).isPresent();
-        this.refreshIp = gatehouse.policies().policy(AuthSettings.REFRESH_IP);
+        this.tokensOnRedis = tokensOnRedis;
+        this.refreshIp = policies.policy(AuthSettings.REFRESH_IP);
         // In batches on Redis, like the introspect-client ceiling (one round trip per batch); in memory one by one.
         this.refreshIpLimit = new ReservedDecisions(limiter, refreshIp, reservationBatch, System::nanoTime);
     }
@@ -144,16 +162,49 @@ public final class LoginService {
      *                         an API response (toString omits it)
      * @param expiresIn        seconds until the access token expires
      * @param rateLimitHeaders the {@code RateLimit*} headers of the limits it passed
+     * @param trustedUntil     when the login trusted its device (login/mfa with {@code trust_device}): until when
      */
     public record Issued(
             TokenPair tokens,
             Session session,
             Optional<String> sessionId,
             long expiresIn,
-            Map<String, String> rateLimitHeaders) {
+            Map<String, String> rateLimitHeaders,
+            Optional<java.time.Instant> trustedUntil) {
+        public Issued(
+                TokenPair tokens,
+                Session session,
+                Optional<String> sessionId,
+                long expiresIn,
+                Map<String, String> rateLimitHeaders) {
+            this(tokens, session, sessionId, expiresIn, rateLimitHeaders, Optional.empty());
+        }
+
         @Override
         public String toString() {
             return "Issued[session=" + session.handle() + ", expiresIn=" + expiresIn + "]";
+        }
+    }
+
+    /**
+     * The second step of a login that answered {@link AuthFailure.Kind#MFA_REQUIRED}.
+     *
+     * @param challenge    the challenge id the login answered
+     * @param code         a TOTP code, or
+     * @param recoveryCode a recovery code (exactly one of the two)
+     * @param trustDevice  whether to trust the login's device for {@code gatehouse.sessions.trusted-device-ttl}, so
+     *                     its next logins skip the second factor (needs a device fingerprint at login)
+     * @param client       the client's address and user agent
+     */
+    public record MfaRequest(
+            String challenge,
+            Optional<String> code,
+            Optional<String> recoveryCode,
+            boolean trustDevice,
+            ClientInfo client) {
+        @Override
+        public String toString() {
+            return "MfaRequest[client=" + client + "]";
         }
     }
 
@@ -208,10 +259,120 @@ public final class LoginService {
         }
         User user = ((AuthenticationResult.Authenticated) result).user();
         guard.success(ipKey, account);
+        // A second factor is asked for unless the client is a device the user trusts (by its fingerprint).
+        if (secondFactors.enabled(user.id())
+                && !(request.fingerprint().isPresent()
+                        && sessions.isTrusted(user.id(), request.fingerprint().get()))) {
+            Map<String, String> context = new HashMap<>();
+            context.put("account", account);
+            context.put("ip", client.ip());
+            client.userAgent().ifPresent(ua -> context.put("ua", ua));
+            request.fingerprint().ifPresent(f -> context.put("fingerprint", f));
+            request.deviceName().ifPresent(n -> context.put("device_name", n));
+            sessionAttributes.forEach((k, v) -> context.put("attr." + k, v));
+            Challenge.Opened challenge = secondFactors.openChallenge(user.id(), context);
+            throw AuthFailure.mfaRequired(challenge);
+        }
+        Issued issued = issue(
+                user, client, request.fingerprint(), request.deviceName(), sessionAttributes, List.of("pwd"), account);
+        return new Issued(issued.tokens(), issued.session(), issued.sessionId(), issued.expiresIn(), limits.headers());
+    }
+
+    /**
+     * Completes a login that waits for its second factor: the challenge counts the attempt first (at most
+     * {@code gatehouse.mfa.max-attempts} codes are ever checked against it), then the code is checked (a TOTP code
+     * once only, on every instance; a recovery code once only). A wrong code is a failed login for the lockout; the
+     * last allowed wrong code locks the challenge. A right one ends the challenge (one winner under races) and
+     * issues tokens with {@code amr} {@code pwd} and {@code otp} (or {@code mfa} for a recovery code).
+     *
+     * @throws AuthFailure {@code RATE_LIMITED}, {@code INVALID_MFA_CODE}, {@code INVALID_MFA_CHALLENGE},
+     *     {@code SUSPENDED} or {@code SESSION_LIMIT}
+     */
+    public Issued completeMfa(MfaRequest request) {
+        ClientInfo client = request.client();
+        String ipKey = client.limitKey();
+        var perIp = limiter.decide(loginIp, ipKey);
+        RateLimitResponse limits = RateLimitResponse.of(loginIp, perIp, clock.instant());
+        if (!perIp.allowed()) {
+            throw AuthFailure.rateLimited(limits);
+        }
+        Challenge.Attempt attempt = secondFactors
+                .attempt(request.challenge())
+                .orElseThrow(() -> AuthFailure.of(
+                        AuthFailure.Kind.INVALID_MFA_CHALLENGE,
+                        "the challenge is unknown, expired, used or locked: log in again"));
+        Map<String, String> context = attempt.context();
+        String account = context.getOrDefault("account", attempt.userId());
+        LockoutStatus lockout = guard.check(ipKey, account);
+        if (lockout.locked()) {
+            failure(client, account, "locked_out");
+            throw AuthFailure.rateLimited(RateLimitResponse.lockedOut(lockout));
+        }
+        boolean recovery = request.code().isEmpty();
+        boolean right = recovery
+                ? secondFactors.useRecoveryCode(
+                        attempt.userId(), request.recoveryCode().orElse(""))
+                : secondFactors.verifyTotp(attempt.userId(), request.code().get());
+        if (!right) {
+            guard.failure(ipKey, account);
+            failure(client, account, "bad_second_factor");
+            if (attempt.remaining() <= 0) {
+                secondFactors.discard(request.challenge());
+                throw AuthFailure.of(
+                        AuthFailure.Kind.INVALID_MFA_CHALLENGE,
+                        "too many wrong codes: this challenge is locked; log in again");
+            }
+            throw AuthFailure.invalidMfaCode(attempt.remaining());
+        }
+        if (!secondFactors.complete(request.challenge())) {
+            throw AuthFailure.of(AuthFailure.Kind.INVALID_MFA_CHALLENGE, "this challenge was already completed");
+        }
+        guard.success(ipKey, account);
+        User user = profiles.get(attempt.userId())
+                .filter(User::active)
+                .orElseThrow(() -> AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended"));
+        Map<String, String> attributes = new HashMap<>();
+        context.forEach((k, v) -> {
+            if (k.startsWith("attr.")) {
+                attributes.put(k.substring(5), v);
+            }
+        });
+        Optional<String> fingerprint = Optional.ofNullable(context.get("fingerprint"));
+        Issued issued = issue(
+                user,
+                client,
+                fingerprint,
+                Optional.ofNullable(context.get("device_name")),
+                attributes,
+                List.of("pwd", recovery ? "mfa" : "otp"),
+                account);
+        Optional<java.time.Instant> trustedUntil = Optional.empty();
+        if (request.trustDevice() && fingerprint.isPresent()) {
+            trustedUntil = Optional.of(sessions.trustDevice(user.id(), sessions.deviceId(fingerprint.get()))
+                    .trustedUntil());
+        }
+        return new Issued(
+                issued.tokens(),
+                issued.session(),
+                issued.sessionId(),
+                issued.expiresIn(),
+                limits.headers(),
+                trustedUntil);
+    }
+
+    /** A session for the user's client and device, then tokens saying how the user authenticated. */
+    private Issued issue(
+            User user,
+            ClientInfo client,
+            Optional<String> fingerprint,
+            Optional<String> deviceName,
+            Map<String, String> sessionAttributes,
+            List<String> amr,
+            String account) {
         NewSession.Builder ns = NewSession.forUser(user.id()).ip(client.ip());
         client.userAgent().ifPresent(ns::userAgent);
-        request.fingerprint().ifPresent(ns::fingerprint);
-        request.deviceName().ifPresent(n -> ns.attribute("device_name", n));
+        fingerprint.ifPresent(ns::fingerprint);
+        deviceName.ifPresent(n -> ns.attribute("device_name", n));
         ns.attributes(sessionAttributes);
         CreatedSession created;
         try {
@@ -226,16 +387,61 @@ public final class LoginService {
         // Tokens, events and the response name the session by its handle; the secret id goes only to the
         // console's cookie (Issued.sessionId).
         TokenPair pair = tokens.issue(new TokenRequest(
-                user.id(), session.handle(), user.roles().stream().sorted().toList(), List.of()));
+                        user.id(),
+                        session.handle(),
+                        user.roles().stream().sorted().toList(),
+                        List.of())
+                .authenticated(amr, clock.instant()));
         profiles.put(user);
         SecurityEvent.Builder e = SecurityEvent.builder(EventType.LOGIN_SUCCESS)
                 .user(user.id())
                 .session(session.handle())
-                .ip(client.ip());
+                .ip(client.ip())
+                .detail("amr", String.join(" ", amr));
         client.userAgent().ifPresent(e::userAgent);
         session.deviceId().ifPresent(d -> e.detail("device", d));
         events.record(e);
-        return new Issued(pair, session, Optional.of(created.id()), pair.expiresIn(clock.instant()), limits.headers());
+        return new Issued(pair, session, Optional.of(created.id()), pair.expiresIn(clock.instant()), Map.of());
+    }
+
+    /**
+     * Checks the user's password (and second factor, when they have one) again, and issues a new pair for the
+     * caller's session with a fresh {@code auth_time}: step-up ({@link StepUp}). The caller's old refresh family
+     * is revoked. A wrong password or code counts as a failed login of the account.
+     *
+     * @throws AuthFailure {@code INVALID_CREDENTIALS} (wrong password or code, or a code missing), {@code RATE_LIMITED}
+     */
+    public Issued reauthenticate(Caller caller, ClientInfo client, String password, Optional<String> code) {
+        User user = profiles.get(caller.userId())
+                .filter(User::active)
+                .orElseThrow(() -> AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended"));
+        String account = accountSubject(user.email());
+        String ipKey = client.limitKey();
+        LockoutStatus lockout = guard.check(ipKey, account);
+        if (lockout.locked()) {
+            throw AuthFailure.rateLimited(RateLimitResponse.lockedOut(lockout));
+        }
+        boolean otp = secondFactors.enabled(user.id());
+        boolean right = users.authenticate(user.email(), password) instanceof AuthenticationResult.Authenticated
+                && (!otp || code.isPresent() && secondFactors.verifyTotp(user.id(), code.get()));
+        if (!right) {
+            guard.failure(ipKey, account);
+            limiter.decide(loginAccount, account);
+            failure(client, account, "bad_reauthentication");
+            throw AuthFailure.of(
+                    AuthFailure.Kind.INVALID_CREDENTIALS,
+                    otp ? "the password or the code is not correct" : "the password is not correct");
+        }
+        guard.success(ipKey, account);
+        TokenPair pair = tokens.issue(new TokenRequest(
+                        user.id(),
+                        caller.sessionId(),
+                        user.roles().stream().sorted().toList(),
+                        List.of())
+                .authenticated(otp ? List.of("pwd", "otp") : List.of("pwd"), clock.instant()));
+        // The old pair's family would keep the old auth_time alive beside the new one: retired.
+        tokens.revokeFamily(caller.token().familyId(), "reauthenticated");
+        return new Issued(pair, caller.session(), Optional.empty(), pair.expiresIn(clock.instant()), Map.of());
     }
 
     /** Whether the client's fingerprint is a device the account trusts or has a live session on. */

@@ -122,6 +122,10 @@ public final class OAuthService {
         if (!t.permissions().isEmpty()) {
             m.put("permissions", t.permissions());
         }
+        if (!t.amr().isEmpty()) {
+            m.put("amr", t.amr());
+        }
+        t.authTime().ifPresent(a -> m.put("auth_time", a.getEpochSecond()));
         return m;
     }
 

@@ -226,13 +226,10 @@ final class AdminApi implements RouteGroup {
 
     // ------------------------------------------------------------------ lockouts
 
-    /**
-     * The lockouts in force: every account and address a {@code lockout} event named over the longest
-     * lockout window, each checked against the login guard now (so lifted and expired ones drop out).
-     */
+    /** The lockouts in force, from the login guard's index of current lockouts. */
     private void lockouts(ServerRequest req, ServerResponse res) {
         gate.requireAdmin(req, false);
-        Json.send(res, 200, Map.of("lockouts", LoginGuardView.inForce(gh)));
+        Json.send(res, 200, Map.of("lockouts", LoginGuardView.inForce(gh.loginGuard())));
     }
 
     private void unlock(ServerRequest req, ServerResponse res) {

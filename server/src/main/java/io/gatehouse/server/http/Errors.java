@@ -2,6 +2,7 @@ package io.gatehouse.server.http;
 
 import io.gatehouse.cache.CacheException;
 import io.gatehouse.error.InvalidInputException;
+import io.gatehouse.mfa.SecondFactorException;
 import io.gatehouse.session.SessionConflictException;
 import io.gatehouse.session.SessionLimitExceededException;
 import io.gatehouse.store.StoreDurabilityException;
@@ -62,6 +63,14 @@ final class Errors {
             return new ProblemException(
                     Problem.typed("validation", 400, "Invalid request", "the request has invalid fields")
                             .with("errors", errors));
+        }
+        if (t instanceof SecondFactorException e) {
+            return switch (e.reason()) {
+                case UNAVAILABLE ->
+                    new ProblemException(Problem.typed("mfa-unavailable", 503, "Service Unavailable", e.getMessage()));
+                case ALREADY_ENABLED, NOT_ENROLLED ->
+                    new ProblemException(Problem.typed("mfa-state", 409, "Conflict", e.getMessage()));
+            };
         }
         if (t instanceof EmailTakenException) {
             return new ProblemException(Problem.typed(

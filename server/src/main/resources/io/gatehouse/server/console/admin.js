@@ -56,6 +56,7 @@
       d.devices.length ? table(["Device", "Last seen", "Trusted"], d.devices.map(v => [gh.agent(v), time(v.last_seen_at), v.trusted ? "yes" : "no"]), "User devices") : el("p", { text: "None." }),
       el("h3", { text: "Recent events" }), eventsTable(d.events, "User events"));
     box.classList.remove("hidden");
+    performance.mark("gatehouse:user-rendered"); // for the page-speed figures in docs/BENCHMARKS.md
   }
 
   async function lockouts() {
@@ -63,7 +64,7 @@
     fill("lockouts", locked.length === 0 ? el("p", { text: "Nobody is locked out." }) : table(["Account", "IP", "For", ""],
       locked.map(l => [el("td", { class: "wrap", text: l.account }), l.ip, l.permanent ? "until unlocked" : l.retry_after_seconds + " s",
         el("button", { type: "button", class: "secondary unlock", on: { click: async () => {
-          if (await act("Unlocked.", () => api("POST", "/admin/api/lockouts/unlock", { account: l.account, ip: l.ip }))) await lockouts();
+          if (await act("Unlocked.", () => api("POST", "/admin/api/lockouts/unlock", { account: l.account, ip: l.dimension === "ip-account" ? "" : l.ip }))) await lockouts();
         } } }, "Unlock")]), "Lockouts"));
   }
 
@@ -117,6 +118,7 @@
       await gh.me();
       await Promise.all([search(""), lockouts(), events(false), chartsLoad(), limits(), facts("revocations", "/admin/api/revocations", "Revocations"),
         facts("health", "/admin/api/health", "Health")]);
+      performance.mark("gatehouse:admin-rendered");
     });
     document.getElementById("user-search").addEventListener("submit", ev => { ev.preventDefault(); act(null, () => search(formData(ev.target).q)); });
     document.getElementById("unlock").addEventListener("submit", async ev => {

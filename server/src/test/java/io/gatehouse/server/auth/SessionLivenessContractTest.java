@@ -90,7 +90,21 @@ class SessionLivenessContractTest {
             users = services.users();
             TokenVerificationMetrics metrics = new TokenVerificationMetrics(new SimpleMeterRegistry());
             liveness = SessionLiveness.fromConfig(config, services.sessions(), clock);
-            logins = new LoginService(services, liveness, metrics, 1);
+            logins = new LoginService(
+                    users,
+                    services.profiles(),
+                    services.tokens(),
+                    services.stores().target(io.gatehouse.config.Purpose.TOKENS).isPresent(),
+                    services.sessions(),
+                    services.secondFactors(),
+                    services.rateLimiter(),
+                    services.policies(),
+                    services.loginGuard(),
+                    services.events(),
+                    liveness,
+                    metrics,
+                    clock,
+                    1);
             oauth = new OAuthService(
                     services.tokens(),
                     services.sessions(),

@@ -369,10 +369,7 @@ class ConsoleBrowserIntegrationTest {
                             browser.script(
                                     "return Math.round(performance.getEntriesByName('gatehouse:sessions-rendered')[0].startTime)"))
                     .longValue());
-            bytes = ((Number) browser.script("""
-                    const nav = performance.getEntriesByType('navigation')[0];
-                    return nav.decodedBodySize + performance.getEntriesByType('resource')
-                      .reduce((s, r) => s + r.decodedBodySize, 0);""")).longValue();
+            bytes = pageBytes();
         }
         assertThat(bytes)
                 .as("account page weight with its assets and API answers")
@@ -386,5 +383,62 @@ class ConsoleBrowserIntegrationTest {
         Files.createDirectories(Browser.SHOTS);
         Files.writeString(Browser.SHOTS.resolve("page-weight.txt"), report + "\n");
         System.out.println(report);
+    }
+
+    /**
+     * The admin page's weight (document, assets and API answers, uncompressed) and times to a rendered
+     * page and to a user's rendered session list in Chromium, printed for docs/BENCHMARKS.md. Figures
+     * only: no time is asserted.
+     */
+    @Test
+    void adminPageWeightAndTimeToAUsersSessionList() throws IOException {
+        ApiUser user = newUser("Sam Sessions");
+        user.login(ApiUser.FIREFOX_WINDOWS);
+        signIn(admin, "?next=admin");
+        List<Long> pageMillis = new ArrayList<>();
+        List<Long> userMillis = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < 10; i++) {
+            browser.driver.navigate().refresh();
+            pageMillis.add(mark("gatehouse:admin-rendered"));
+            // From the click on "Open" to the user's page with its session list in the document.
+            browser.script(
+                    "performance.clearMarks('gatehouse:user-rendered'); performance.mark('gatehouse:open');"
+                            + " document.querySelector(\"button[aria-label='Open \" + arguments[0] + \"']\").click();",
+                    user.email);
+            long opened = mark("gatehouse:user-rendered");
+            userMillis.add(opened - mark("gatehouse:open"));
+            bytes = pageBytes();
+        }
+        assertThat(bytes)
+                .as("admin page weight with its assets and API answers, a user's page open")
+                .isPositive();
+        List<Long> page = pageMillis.stream().sorted().toList();
+        List<Long> opening = userMillis.stream().sorted().toList();
+        String report = "admin page: " + bytes + " bytes uncompressed (document, assets, API answers, one user's page"
+                + " open); 10 reloads: time to the rendered page (users, lockouts, events, charts, limits, health)"
+                + " after navigation start median " + page.get(5) + " ms, max " + page.get(9) + " ms; from the"
+                + " click on Open to the user's rendered session list median " + opening.get(5) + " ms, max "
+                + opening.get(9) + " ms";
+        Files.createDirectories(Browser.SHOTS);
+        Files.writeString(Browser.SHOTS.resolve("admin-page-weight.txt"), report + "\n");
+        System.out.println(report);
+    }
+
+    /** Bytes of the document and of every resource and API answer it loaded, uncompressed. */
+    private static long pageBytes() {
+        return ((Number) browser.script("""
+                        const nav = performance.getEntriesByType('navigation')[0];
+                        return nav.decodedBodySize + performance.getEntriesByType('resource')
+                          .reduce((s, r) => s + r.decodedBodySize, 0);""")).longValue();
+    }
+
+    /** The start time (ms after navigation start) of a performance mark, once the page has set it. */
+    private static long mark(String name) {
+        return browser.waiting()
+                .until(d -> (Number) browser.script(
+                        "const m = performance.getEntriesByName(arguments[0]); return m.length ? Math.round(m[0].startTime) : null;",
+                        name))
+                .longValue();
     }
 }

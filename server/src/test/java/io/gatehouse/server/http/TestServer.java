@@ -17,6 +17,8 @@ import java.util.UUID;
 public final class TestServer implements AutoCloseable {
     /** The signing-key encryption key of test servers (32 bytes, base64). */
     public static final String KEY_ENCRYPTION_KEY = "dGVzdC1rZXktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=";
+    /** The second-factor key of test servers (32 bytes, base64): instances sharing a database must share it. */
+    public static final String MFA_KEY = "bWZhLXRlc3Qta2V5LW1mYS10ZXN0LWtleS0zMmJ5dGU=";
 
     private final GatehouseServer server;
     private final HttpClient client =
@@ -35,6 +37,7 @@ public final class TestServer implements AutoCloseable {
                 .set("gatehouse.password.argon2.iterations", "1")
                 // The same key for every test server: instances sharing a Redis must read each other's keys.
                 .set("gatehouse.tokens.keys.encryption-key", KEY_ENCRYPTION_KEY)
+                .set("gatehouse.mfa.encryption-key", MFA_KEY)
                 // Tests read health details and metrics without credentials; MonitorAccessTest checks the default.
                 .set("gatehouse.server.monitor-access", "public");
         extra.forEach(b::set);
