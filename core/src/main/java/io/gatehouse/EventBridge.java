@@ -49,7 +49,7 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
                 case FAMILY -> e.detail("family", r.id());
                 default -> {}
             }
-            events.record(e.build());
+            events.record(e);
         }
     }
 
@@ -62,8 +62,7 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
                 .reason("a rotated refresh token was presented again")
                 .detail("family", event.familyId())
                 .detail("jti", event.tokenId())
-                .detail("first_detection", Boolean.toString(event.firstDetection()))
-                .build());
+                .detail("first_detection", Boolean.toString(event.firstDetection())));
     }
 
     @Override
@@ -75,7 +74,7 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
         session.ip().ifPresent(e::ip);
         session.userAgent().ifPresent(e::userAgent);
         session.deviceId().ifPresent(d -> e.detail("device", d));
-        events.record(e.build());
+        events.record(e);
     }
 
     @Override
@@ -85,8 +84,7 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
             events.record(SecurityEvent.builder(type)
                     .user(userId)
                     .session(id)
-                    .reason(reason.name().toLowerCase(java.util.Locale.ROOT))
-                    .build());
+                    .reason(reason.name().toLowerCase(java.util.Locale.ROOT)));
         }
     }
 
@@ -95,16 +93,13 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
         events.record(SecurityEvent.builder(EventType.DEVICE_TRUSTED)
                 .user(userId)
                 .detail("device", deviceId)
-                .detail("until", until.toString())
-                .build());
+                .detail("until", until.toString()));
     }
 
     @Override
     public void deviceUntrusted(String userId, String deviceId) {
-        events.record(SecurityEvent.builder(EventType.DEVICE_UNTRUSTED)
-                .user(userId)
-                .detail("device", deviceId)
-                .build());
+        events.record(
+                SecurityEvent.builder(EventType.DEVICE_UNTRUSTED).user(userId).detail("device", deviceId));
     }
 
     @Override
@@ -113,8 +108,7 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
                 .reason("policy " + decision.policy())
                 .detail("policy", decision.policy())
                 .detail("subject", subject)
-                .detail("retry_after_s", Long.toString(decision.retryAfterSeconds()))
-                .build());
+                .detail("retry_after_s", Long.toString(decision.retryAfterSeconds())));
     }
 
     @Override
@@ -126,7 +120,6 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
                 .detail("dimension", dimension)
                 .detail("account", account)
                 .detail("permanent", Boolean.toString(status.permanent()))
-                .detail("retry_after_s", Long.toString(status.retryAfterSeconds()))
-                .build());
+                .detail("retry_after_s", Long.toString(status.retryAfterSeconds())));
     }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse;
 
 import io.gatehouse.account.Accounts;
+import io.gatehouse.backend.Stores;
 import io.gatehouse.cache.Caches;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.event.SecurityEvents;
@@ -11,7 +12,6 @@ import io.gatehouse.ratelimit.RatePolicies;
 import io.gatehouse.session.SessionListener;
 import io.gatehouse.session.SessionStore;
 import io.gatehouse.store.RedisCommandListener;
-import io.gatehouse.store.Stores;
 import io.gatehouse.token.TokenEventListener;
 import io.gatehouse.token.TokenService;
 import io.gatehouse.user.Argon2Parameters;

@@ -1,7 +1,7 @@
 package io.gatehouse.backup;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.redis.RedisConnector;
-import io.gatehouse.store.Stores;
 import io.lettuce.core.SetArgs;
 import java.time.Duration;
 import java.util.List;

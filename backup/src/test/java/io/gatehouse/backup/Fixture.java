@@ -90,8 +90,7 @@ final class Fixture implements AutoCloseable {
         events.record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
                 .user("alice")
                 .ip(IP)
-                .reason("bad password")
-                .build());
+                .reason("bad password"));
         events.flush(Duration.ofSeconds(10));
         return new State(session, live, revoked, rotated);
     }

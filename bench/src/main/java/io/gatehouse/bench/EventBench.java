@@ -10,6 +10,7 @@ import io.gatehouse.redis.RedisConnector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -78,14 +79,13 @@ public final class EventBench {
         return "no evalsha calls";
     }
 
-    private static SecurityEvent event(long n, int users) {
+    private static SecurityEvent.Builder event(long n, int users) {
         return SecurityEvent.builder(TYPES[(int) (n % TYPES.length)])
                 .user("user" + (n % users))
                 .session("s" + (n % (users * 3L)))
                 .ip("198.51." + (n % 200) + "." + (n % 250))
                 .userAgent(UA)
-                .reason("password")
-                .build();
+                .reason("password");
     }
 
     private static void gatehouse(BenchRedis redis, RedisConnector connector, int events, int users) throws Exception {
@@ -187,7 +187,8 @@ public final class EventBench {
             int me = p;
             producers.add(CompletableFuture.runAsync(() -> {
                 for (long n = me; n < events; n += PRODUCERS) {
-                    SecurityEvent e = event(n, users);
+                    SecurityEvent e =
+                            event(n, users).id("evt" + n).time(Instant.EPOCH).build();
                     String id = "evt" + n;
                     String json = "{\"event_id\":\"" + id + "\",\"event_type\":\""
                             + e.type().code() + "\",\"severity\":\"info\",\"user_id\":\""

@@ -1,9 +1,9 @@
 package io.gatehouse.cli;
 
 import io.gatehouse.Gatehouse;
-import io.gatehouse.InvalidInputException;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.error.InvalidInputException;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.user.InvalidUserInputException;
 import io.gatehouse.user.UnknownUserException;

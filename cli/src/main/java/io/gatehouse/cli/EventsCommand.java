@@ -203,7 +203,7 @@ final class EventsCommand {
             for (String code : types) {
                 try {
                     t.add(EventType.of(code));
-                } catch (io.gatehouse.InvalidInputException e) {
+                } catch (io.gatehouse.error.InvalidInputException e) {
                     throw CliException.usage("--type " + code + " is not an event type");
                 }
             }

@@ -361,12 +361,8 @@ class CommandsIntegrationTest {
                 .record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
                         .user(ann.id())
                         .ip("192.0.2.1")
-                        .reason("bad, \"password\"")
-                        .build());
-        gh.events()
-                .record(SecurityEvent.builder(EventType.LOGIN_SUCCESS)
-                        .user(bob.id())
-                        .build());
+                        .reason("bad, \"password\""));
+        gh.events().record(SecurityEvent.builder(EventType.LOGIN_SUCCESS).user(bob.id()));
         gh.events().flush(Duration.ofSeconds(5));
 
         JsonNode q =
@@ -392,10 +388,7 @@ class CommandsIntegrationTest {
 
         clock.advance(Duration.ofSeconds(1));
         new Thread(() -> {
-                    gh.events()
-                            .record(SecurityEvent.builder(EventType.LOGOUT)
-                                    .user(ann.id())
-                                    .build());
+                    gh.events().record(SecurityEvent.builder(EventType.LOGOUT).user(ann.id()));
                 })
                 .start();
         Result tail = ok("events", "tail", "--count", "1", "--interval", "50", "-o", "json");

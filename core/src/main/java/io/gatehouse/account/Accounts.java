@@ -1,6 +1,6 @@
 package io.gatehouse.account;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
@@ -330,6 +330,6 @@ public final class Accounts {
         actor.sessionId().ifPresent(e::session);
         actor.ip().ifPresent(e::ip);
         actor.userAgent().ifPresent(e::userAgent);
-        events.record(e.build());
+        events.record(e);
     }
 }

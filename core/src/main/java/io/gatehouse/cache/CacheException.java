@@ -1,6 +1,6 @@
 package io.gatehouse.cache;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 
 /** A cache operation failed for a reason of the cache's own (not the store's). */
 public abstract class CacheException extends GatehouseException {

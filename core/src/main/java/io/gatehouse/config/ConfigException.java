@@ -1,6 +1,6 @@
 package io.gatehouse.config;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 
 /**
  * A setting is missing, malformed, or names something that cannot be used (an unreachable host, a

@@ -1,6 +1,6 @@
 package io.gatehouse.event;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -99,11 +99,7 @@ public final class EventQuery {
 
         /** Only this user's events (read from the user's own index). */
         public Builder user(String user) {
-            this.user = SecurityEvent.builder(EventType.ADMIN_ACTION)
-                    .user(user)
-                    .build()
-                    .user()
-                    .orElseThrow();
+            this.user = SecurityEvent.Builder.identifier("user", user);
             return this;
         }
 

@@ -81,12 +81,12 @@ final class EventRecorder implements SecurityEvents {
     }
 
     @Override
-    public SecurityEvent record(SecurityEvent event) {
+    public SecurityEvent record(SecurityEvent.Builder event) {
         Objects.requireNonNull(event, "event");
         if (event.type() == EventType.RATE_LIMIT_EXCEEDED && settings.rateLimitSample() > 1) {
             if (rateLimitSeen.getAndIncrement() % settings.rateLimitSample() != 0) {
                 sampledOut.incrementAndGet();
-                return event;
+                return stamp(event.copy()).build();
             }
         }
         SecurityEvent e = complete(event);
@@ -101,25 +101,26 @@ final class EventRecorder implements SecurityEvents {
         return e;
     }
 
-    private SecurityEvent complete(SecurityEvent event) {
-        boolean sampled = event.type() == EventType.RATE_LIMIT_EXCEEDED
+    private SecurityEvent complete(SecurityEvent.Builder event) {
+        SecurityEvent.Builder b = stamp(event.copy());
+        if (event.type() == EventType.RATE_LIMIT_EXCEEDED
                 && settings.rateLimitSample() > 1
-                && !event.details().containsKey("sample_rate")
-                && event.details().size() < SecurityEvent.MAX_DETAILS;
-        if (event.id() != null && event.time() != null && !sampled) {
-            return event;
-        }
-        SecurityEvent.Builder b = event.toBuilder();
-        Instant now = event.time() != null ? event.time() : clock.instant();
-        b.time(now);
-        if (event.id() == null) {
-            b.id(EventIds.next(now.toEpochMilli()));
-        }
-        if (sampled) {
+                && !event.hasDetail("sample_rate")
+                && event.detailCount() < SecurityEvent.MAX_DETAILS) {
             // Each stored rate-limit event stands for this many: dashboards multiply by it.
             b.detail("sample_rate", Integer.toString(settings.rateLimitSample()));
         }
         return b.build();
+    }
+
+    /** Assigns the time (this log's clock) and the id (a ULID of that time) the builder left unset. */
+    private SecurityEvent.Builder stamp(SecurityEvent.Builder b) {
+        Instant time = b.timeOrElse(clock);
+        b.time(time);
+        if (!b.hasId()) {
+            b.id(EventIds.next(time.toEpochMilli()));
+        }
+        return b;
     }
 
     private void spoolOrDrop(List<SecurityEvent> events) {

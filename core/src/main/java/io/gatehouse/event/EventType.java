@@ -1,6 +1,6 @@
 package io.gatehouse.event;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 import java.util.Locale;
 
 /**

@@ -1,6 +1,6 @@
 package io.gatehouse.event;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 import io.gatehouse.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

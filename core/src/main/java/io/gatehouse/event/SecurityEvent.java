@@ -1,6 +1,6 @@
 package io.gatehouse.event;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,9 +43,13 @@ public final class SecurityEvent {
     private final Map<String, String> details;
 
     private SecurityEvent(Builder b) {
+        if (b.id == null || b.time == null) {
+            throw new IllegalStateException("a " + b.type.code() + " event needs its id and time: pass the builder to"
+                    + " SecurityEvents.record, which assigns them, or set both");
+        }
         this.id = b.id;
         // Stores keep milliseconds: an event reads back equal to what was recorded.
-        this.time = b.time == null ? null : b.time.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        this.time = b.time.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         this.type = b.type;
         this.severity = b.severity != null ? b.severity : b.type.defaultSeverity();
         this.user = b.user;
@@ -61,12 +65,9 @@ public final class SecurityEvent {
         return new Builder(type);
     }
 
-    /** A builder holding this event's values (to set the id and time that recording assigns). */
+    /** A builder holding this event's values, to derive a changed copy. */
     public Builder toBuilder() {
-        Builder b = new Builder(type);
-        b.id = id;
-        b.time = time;
-        b.severity = severity;
+        Builder b = new Builder(type).id(id).time(time).severity(severity);
         b.user = user;
         b.session = session;
         b.ip = ip;
@@ -77,14 +78,14 @@ public final class SecurityEvent {
     }
 
     /**
-     * The unique id (a 26-character, time-ordered ULID unless the recorder gave one). Storage is
+     * The unique id (a 26-character, time-ordered ULID unless the builder set one). Storage is
      * idempotent by this id: recording or replaying the same event twice stores it once.
      */
     public String id() {
         return id;
     }
 
-    /** When it happened (assigned from the recorder's clock when the builder did not set it). */
+    /** When it happened (from the event log's clock when the builder did not set it), in milliseconds. */
     public Instant time() {
         return time;
     }
@@ -148,7 +149,11 @@ public final class SecurityEvent {
                 + (user != null ? " user=" + user : "") + (session != null ? " session=" + session : "") + "]";
     }
 
-    /** Collects an event's fields; {@link #build()} checks them. Not thread-safe. */
+    /**
+     * Collects an event's fields. Hand it to {@link SecurityEvents#record(Builder)}, which assigns the id and
+     * time the builder leaves unset; {@link #build()} is for events that already have both (imports, replays,
+     * tests). Not thread-safe.
+     */
     public static final class Builder {
         private final EventType type;
         private String id;
@@ -244,14 +249,52 @@ public final class SecurityEvent {
         }
 
         /**
-         * The event. Id and time may be left unset here: {@link SecurityEvents#record} assigns them;
-         * a stored event always has both.
+         * The event, once {@link #id(String)} and {@link #time(Instant)} are set.
+         *
+         * @throws IllegalStateException when the id or the time is missing (recording assigns them: an event
+         *     never exists without them)
          */
         public SecurityEvent build() {
             return new SecurityEvent(this);
         }
 
-        private static String identifier(String what, String s) {
+        EventType type() {
+            return type;
+        }
+
+        boolean hasId() {
+            return id != null;
+        }
+
+        Instant timeOrElse(java.time.Clock clock) {
+            return time != null ? time : clock.instant();
+        }
+
+        boolean hasDetail(String key) {
+            return details.containsKey(key);
+        }
+
+        int detailCount() {
+            return details.size();
+        }
+
+        /** A copy, so that recording never changes the caller's builder. */
+        Builder copy() {
+            Builder b = new Builder(type);
+            b.id = id;
+            b.time = time;
+            b.severity = severity;
+            b.user = user;
+            b.session = session;
+            b.ip = ip;
+            b.userAgent = userAgent;
+            b.reason = reason;
+            b.details.putAll(details);
+            return b;
+        }
+
+        /** The id as given, or an {@link InvalidInputException}: ids become parts of Redis keys. */
+        static String identifier(String what, String s) {
             if (s == null || s.isEmpty() || s.length() > 256) {
                 throw new InvalidInputException("a " + what + " id must be 1 to 256 characters");
             }

@@ -1,9 +1,9 @@
 package io.gatehouse.event;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
-import io.gatehouse.store.Stores;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -19,7 +19,7 @@ import java.util.Objects;
  * <pre>{@code
  * SecurityEvents events = SecurityEvents.open(stores);          // Redis for "events", else in memory
  * events.record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
- *         .user("u42").ip("203.0.113.9").userAgent(ua).reason("bad_password").build());
+ *         .user("u42").ip("203.0.113.9").userAgent(ua).reason("bad_password"));
  * EventPage last = events.query(EventQuery.lastOf("u42", 50));
  * }</pre>
  *
@@ -37,12 +37,13 @@ import java.util.Objects;
 public interface SecurityEvents extends AutoCloseable {
 
     /**
-     * Records an event without waiting. An event without id or time gets a new ULID and the clock's
-     * time. Rate-limit events are sampled ({@code gatehouse.events.rate-limit-sample}).
+     * Records an event without waiting. The id and time the builder leaves unset are assigned here: a new
+     * time-ordered ULID and this log's clock. Rate-limit events are sampled
+     * ({@code gatehouse.events.rate-limit-sample}). The builder is not changed.
      *
-     * @return the event as it will be stored (with its id and time), or the input when sampled out
+     * @return the event as it will be stored; a sampled-out event is returned complete but not stored
      */
-    SecurityEvent record(SecurityEvent event);
+    SecurityEvent record(SecurityEvent.Builder event);
 
     /** One page of matching events, newest first. A malformed cursor is an {@link IllegalArgumentException}. */
     EventPage query(EventQuery query);

@@ -1,6 +1,6 @@
 package io.gatehouse.event;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

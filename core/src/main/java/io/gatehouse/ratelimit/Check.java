@@ -1,6 +1,6 @@
 package io.gatehouse.ratelimit;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 
 /**
  * One limit of a request: a policy, the subject it is counted against (an IP, a user id, an account

@@ -1,6 +1,6 @@
 package io.gatehouse.ratelimit;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.store.StoreTimeoutException;
 import io.gatehouse.store.StoreUnavailableException;
@@ -138,7 +138,7 @@ final class CountingLoginGuard implements LoginGuard {
     @Override
     public List<ActiveLockout> lockedNow(int max) {
         if (max < 1) {
-            throw new io.gatehouse.InvalidInputException("max must be at least 1");
+            throw new io.gatehouse.error.InvalidInputException("max must be at least 1");
         }
         return store.locked(max);
     }

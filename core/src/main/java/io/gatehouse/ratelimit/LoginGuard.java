@@ -1,9 +1,9 @@
 package io.gatehouse.ratelimit;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
-import io.gatehouse.store.Stores;
 import java.time.Clock;
 import java.util.Objects;
 

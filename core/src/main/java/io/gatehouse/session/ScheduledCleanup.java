@@ -1,10 +1,10 @@
 package io.gatehouse.session;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
-import io.gatehouse.store.Stores;
 import io.lettuce.core.SetArgs;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.gatehouse.session;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 
 /**
  * A session kept changing under a read-modify-write (its attributes were updated by other requests

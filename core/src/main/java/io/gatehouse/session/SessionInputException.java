@@ -1,6 +1,6 @@
 package io.gatehouse.session;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 
 /**
  * An argument was refused before anything was stored: a malformed session id, a user id with braces,

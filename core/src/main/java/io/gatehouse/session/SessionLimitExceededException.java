@@ -1,6 +1,6 @@
 package io.gatehouse.session;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 
 /** A new session was refused because the user has {@link #limit()} live sessions and the policy is {@link LimitPolicy#REFUSE}. */
 public final class SessionLimitExceededException extends GatehouseException {

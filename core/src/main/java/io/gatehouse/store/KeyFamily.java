@@ -2,7 +2,7 @@ package io.gatehouse.store;
 
 /**
  * The keys of one family ({@code <prefix>:<kind>}, such as {@code gatehouse:s} for sessions) on one
- * Redis target, as {@link Stores#keyFamilies(int)} counts them.
+ * Redis target, as {@code Stores.keyFamilies(int)} counts them.
  *
  * @param target         the Redis deployment (redacted URL)
  * @param family         {@code <prefix>:<kind>}

@@ -1,6 +1,6 @@
 package io.gatehouse.store;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 
 /**
  * A store operation failed. Subclasses say how: the store cannot be reached

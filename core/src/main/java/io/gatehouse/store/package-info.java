@@ -1,7 +1,7 @@
 /**
  * What every Gatehouse store has in common, whatever serves it: the typed errors a caller may see
  * ({@link io.gatehouse.store.StoreException} and its subclasses, never a Redis client's own exception
- * types), health reports, and {@link io.gatehouse.store.Stores}, which opens one backend per
- * {@link io.gatehouse.config.Purpose}: a Redis deployment, or the in-memory store when none is configured.
+ * types), health reports, circuit states and the command-latency listener. Opening the backends is
+ * {@code io.gatehouse.backend.Stores}, which depends on this package, not the other way round.
  */
 package io.gatehouse.store;

@@ -1,6 +1,6 @@
 package io.gatehouse.token;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 import java.time.Duration;
 
 /** A refresh refused by its family's {@link RefreshLimit}: nothing changed; the same token works after {@link #retryAfter()}. */

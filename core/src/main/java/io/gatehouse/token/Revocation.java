@@ -1,6 +1,6 @@
 package io.gatehouse.token;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 import java.time.Instant;
 import java.util.Objects;
 

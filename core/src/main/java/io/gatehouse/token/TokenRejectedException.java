@@ -1,6 +1,6 @@
 package io.gatehouse.token;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 
 /** A token was refused; {@link #reason()} says why. The message never contains the token. */
 public final class TokenRejectedException extends GatehouseException {

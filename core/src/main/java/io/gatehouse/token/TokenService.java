@@ -1,8 +1,8 @@
 package io.gatehouse.token;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.redis.RedisConnector;
-import io.gatehouse.store.Stores;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;

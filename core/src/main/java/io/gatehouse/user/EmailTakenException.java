@@ -1,6 +1,6 @@
 package io.gatehouse.user;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 
 /** Another user already has this email (compared after normalisation); nothing was changed. */
 public final class EmailTakenException extends GatehouseException {

@@ -1,6 +1,6 @@
 package io.gatehouse.user;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 
 /**
  * Every permit for password hashing is in use: the request is refused at once (503 with {@code Retry-After})

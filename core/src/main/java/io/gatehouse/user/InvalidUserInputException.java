@@ -1,6 +1,6 @@
 package io.gatehouse.user;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 import java.util.List;
 import java.util.stream.Collectors;
 

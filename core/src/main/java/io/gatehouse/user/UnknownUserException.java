@@ -1,6 +1,6 @@
 package io.gatehouse.user;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 
 /** No user has this id; nothing was changed. */
 public final class UnknownUserException extends GatehouseException {

@@ -1,6 +1,6 @@
 package io.gatehouse.user;
 
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.gatehouse.user;
 
-import io.gatehouse.GatehouseException;
+import io.gatehouse.error.GatehouseException;
 
 /**
  * The user database failed (unreachable, timed out, or refused a statement for a reason that is not

@@ -43,11 +43,10 @@ class EventRecordNeverWaitsIntegrationTest {
         assertThat(p.waitFor()).isZero();
     }
 
-    private static SecurityEvent event(int n) {
+    private static SecurityEvent.Builder event(int n) {
         return SecurityEvent.builder(EventType.LOGIN_FAILURE)
                 .user("user" + (n % 10))
-                .ip("192.0.2.1")
-                .build();
+                .ip("192.0.2.1");
     }
 
     @Test

@@ -65,13 +65,11 @@ class EventWebhookIntegrationTest {
     void criticalEventsArePostedAsSlackTextWithRetriesAndBackoff() {
         failFirst.set(2);
         try (SecurityEvents events = events()) {
-            events.record(
-                    SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("u1").build());
+            events.record(SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("u1"));
             SecurityEvent lockout = events.record(SecurityEvent.builder(EventType.LOCKOUT)
                     .user("u1")
                     .ip("192.0.2.10")
-                    .reason("too_many_failures")
-                    .build());
+                    .reason("too_many_failures"));
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stats().webhookSent() == 1);
             assertThat(bodies).hasSize(3); // two 503 answers, then delivered
             assertThat(bodies)
@@ -91,14 +89,13 @@ class EventWebhookIntegrationTest {
     void givesUpAfterMaxAttemptsAndDoesNotRetryAClientError() {
         failFirst.set(100);
         try (SecurityEvents events = events()) {
-            events.record(SecurityEvent.builder(EventType.REFRESH_REUSE_DETECTED)
-                    .user("u2")
-                    .build());
+            events.record(
+                    SecurityEvent.builder(EventType.REFRESH_REUSE_DETECTED).user("u2"));
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stats().webhookFailed() == 1);
             assertThat(bodies).hasSize(4);
             failStatus = 400;
             bodies.clear();
-            events.record(SecurityEvent.builder(EventType.LOCKOUT).user("u2").build());
+            events.record(SecurityEvent.builder(EventType.LOCKOUT).user("u2"));
             await().atMost(Duration.ofSeconds(10)).until(() -> events.stats().webhookFailed() == 2);
             assertThat(bodies).hasSize(1);
             assertThat(events.stats().webhookSent()).isZero();

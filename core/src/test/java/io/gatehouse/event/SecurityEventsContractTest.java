@@ -65,7 +65,7 @@ class SecurityEventsContractTest extends StoreContract {
         if (user != null) {
             b.user(user);
         }
-        return events.record(b.build());
+        return events.record(b);
     }
 
     private void flush() {
@@ -89,6 +89,23 @@ class SecurityEventsContractTest extends StoreContract {
     }
 
     @Test
+    void recordingAssignsTheIdAndTheLogsTimeAndLeavesTheBuilderAsItWas() {
+        SecurityEvent.Builder draft =
+                SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("nina");
+        clock.advance(Duration.ofMillis(1234));
+        SecurityEvent first = events.record(draft);
+        SecurityEvent second = events.record(draft);
+        assertThat(first.id()).hasSize(26).isNotEqualTo(second.id());
+        assertThat(first.time()).isEqualTo(START.plusMillis(1234));
+        assertThatThrownBy(draft::build)
+                .as("the builder was not stamped by recording")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SecurityEvents.record");
+        flush();
+        assertThat(events.query(EventQuery.lastOf("nina", 10)).events()).containsExactlyInAnyOrder(first, second);
+    }
+
+    @Test
     void lastEventsOfAUserAreNewestFirstWithEveryField() {
         List<SecurityEvent> mine = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
@@ -103,8 +120,7 @@ class SecurityEventsContractTest extends StoreContract {
                 .userAgent("Mozilla/5.0 (X11)")
                 .reason("reused refresh token")
                 .detail("family", "fam-9")
-                .detail("client", "web")
-                .build());
+                .detail("client", "web"));
         mine.add(full);
         flush();
 
@@ -232,8 +248,7 @@ class SecurityEventsContractTest extends StoreContract {
         // Recorded now, but it happened 5 minutes ago (as a spool replay or another instance would deliver it).
         SecurityEvent late = events.record(SecurityEvent.builder(EventType.PASSWORD_CHANGED)
                 .user("carol")
-                .time(START.plus(Duration.ofMinutes(5)))
-                .build());
+                .time(START.plus(Duration.ofMinutes(5))));
         flush();
         EventQuery window = EventQuery.builder()
                 .user("carol")
@@ -260,12 +275,12 @@ class SecurityEventsContractTest extends StoreContract {
                 .user("dave")
                 .reason("logout")
                 .build();
-        events.record(e);
+        events.record(e.toBuilder());
         flush();
         clock.advance(Duration.ofSeconds(3));
         record(EventType.LOGIN_SUCCESS, "dave");
-        events.record(e);
-        events.record(e);
+        events.record(e.toBuilder());
+        events.record(e.toBuilder());
         flush();
         assertThat(events.query(EventQuery.lastOf("dave", 10)).events())
                 .filteredOn(x -> x.id().equals("evt-fixed-1"))
@@ -300,10 +315,7 @@ class SecurityEventsContractTest extends StoreContract {
         assertThat(events.counts(firstDay, firstDay).byType()).isEmpty();
 
         // An event that is already older than the retention is not stored at all.
-        events.record(SecurityEvent.builder(EventType.LOCKOUT)
-                .user("erin")
-                .time(START)
-                .build());
+        events.record(SecurityEvent.builder(EventType.LOCKOUT).user("erin").time(START));
         flush();
         assertThat(events.stats().expired()).isEqualTo(1);
         assertThat(events.query(EventQuery.lastOf("erin", 1000)).events()).hasSize(2);
@@ -343,7 +355,7 @@ class SecurityEventsContractTest extends StoreContract {
         assertThat(both.of(EventType.LOGIN_SUCCESS)).isEqualTo(3);
         assertThat(both.of(Severity.INFO)).isEqualTo(3);
         assertThat(both.of(Severity.WARNING)).isEqualTo(5);
-        assertThatThrownBy(() -> events.counts(d2, d1)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> events.counts(d2, d1)).isInstanceOf(io.gatehouse.error.InvalidInputException.class);
     }
 
     @Test
@@ -385,15 +397,15 @@ class SecurityEventsContractTest extends StoreContract {
         record(EventType.LOGIN_SUCCESS, "frank");
         flush();
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("a{b}"))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class)
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class)
                 .hasMessageContaining("braces");
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).user("has space"))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         assertThatThrownBy(() -> SecurityEvent.builder(EventType.LOGIN_SUCCESS).ip("not an ip"))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         assertThatThrownBy(() ->
                         events.query(EventQuery.builder().cursor("garbage!").build()))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class)
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class)
                 .hasMessageContaining("cursor");
         String userCursor = events.query(
                         EventQuery.builder().user("frank").limit(1).build())
@@ -401,17 +413,17 @@ class SecurityEventsContractTest extends StoreContract {
                 .orElseGet(() -> new StreamEventStore.Position(1).encode("frank"));
         assertThatThrownBy(() -> events.query(
                         EventQuery.builder().user("other").cursor(userCursor).build()))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class)
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class)
                 .hasMessageContaining("cursor");
         assertThatThrownBy(() -> EventQuery.builder().from(START).to(START).build())
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> EventQuery.builder().limit(0)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
+        assertThatThrownBy(() -> EventQuery.builder().limit(0))
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         // Attacker-controlled text is cut and stripped of control characters, not refused.
         SecurityEvent e = events.record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
                 .user("frank")
                 .userAgent("x".repeat(2000) + "\n")
-                .reason("line1\nline2")
-                .build());
+                .reason("line1\nline2"));
         flush();
         SecurityEvent back =
                 events.query(EventQuery.lastOf("frank", 1)).events().get(0);

@@ -88,10 +88,9 @@ class SecurityEventsFaultIntegrationTest {
                                             n % 7 == 0 ? EventType.LOGIN_FAILURE : EventType.LOGIN_SUCCESS)
                                     .user("user" + (n % USERS))
                                     .ip("198.51.100." + (n % 250))
-                                    .detail("n", Long.toString(n))
-                                    .build());
+                                    .detail("n", Long.toString(n)));
                             if (n % 101 == 0) {
-                                events.record(e); // a caller that retries: still stored once
+                                events.record(e.toBuilder()); // a caller that retries: still stored once
                             }
                             slowestRecordNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
                             ids.add(e.id());
@@ -183,16 +182,14 @@ class SecurityEventsFaultIntegrationTest {
                     .config(config(redis))
                     .redis(connector)
                     .build();
-            SecurityEvent before = first.record(
-                    SecurityEvent.builder(EventType.REGISTER).user("zoe").build());
+            SecurityEvent before =
+                    first.record(SecurityEvent.builder(EventType.REGISTER).user("zoe"));
             assertThat(first.flush(Duration.ofSeconds(10))).isTrue();
             redis.node().kill();
             for (int i = 0; i < 500; i++) {
-                first.record(SecurityEvent.builder(EventType.LOGIN_FAILURE)
-                        .user("zoe")
-                        .build());
+                first.record(SecurityEvent.builder(EventType.LOGIN_FAILURE).user("zoe"));
             }
-            first.record(before); // a duplicate of a stored event, waiting in the spool
+            first.record(before.toBuilder()); // a duplicate of a stored event, waiting in the spool
             await().atMost(Duration.ofSeconds(10)).until(() -> first.stats().queued() == 0);
             first.close();
             assertThat(first.stats().spoolBytes()).isPositive();

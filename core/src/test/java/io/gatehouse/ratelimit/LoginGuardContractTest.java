@@ -173,9 +173,11 @@ class LoginGuardContractTest extends StoreContract {
     @Test
     void refusesBadInputWithTypedErrors() {
         LoginGuard g = guard(LockoutPolicy.defaults());
-        assertThatThrownBy(() -> g.failure("10.0.0.1", "a b")).isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> g.failure("{x}", "alice")).isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> g.check("10.0.0.1", "")).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> g.failure("10.0.0.1", "a b"))
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
+        assertThatThrownBy(() -> g.failure("{x}", "alice"))
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
+        assertThatThrownBy(() -> g.check("10.0.0.1", "")).isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         if (backend.isRedis()) {
             assertThat(backend.keyCount()).isZero();
         }
@@ -208,6 +210,6 @@ class LoginGuardContractTest extends StoreContract {
         g.failure("10.0.0.3", "carol");
         clock.advance(Duration.ofMinutes(1));
         assertThat(g.lockedNow(100)).as("a lockout that ran out").isEmpty();
-        assertThatThrownBy(() -> g.lockedNow(0)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> g.lockedNow(0)).isInstanceOf(io.gatehouse.error.InvalidInputException.class);
     }
 }

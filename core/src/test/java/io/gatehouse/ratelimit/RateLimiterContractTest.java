@@ -111,7 +111,7 @@ class RateLimiterContractTest extends StoreContract {
         for (String bad : new String[] {"a{b}", "with space", "tab\t", "", "ctl\u0001"}) {
             assertThatThrownBy(() -> limiter.decide(p, bad))
                     .as(bad)
-                    .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                    .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         }
         assertThatThrownBy(() -> RatePolicy.of("Bad Name", Limit.perSecond(1)))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -3,9 +3,9 @@ package io.gatehouse.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.store.Stores;
 import io.gatehouse.testkit.SharedRedis;
 import io.gatehouse.testkit.TlsRedis;
 import java.net.ServerSocket;

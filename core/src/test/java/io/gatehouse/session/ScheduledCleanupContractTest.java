@@ -3,9 +3,9 @@ package io.gatehouse.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.store.Stores;
 import io.gatehouse.testing.MutableClock;
 import io.gatehouse.testing.StoreContract;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.gatehouse.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.testkit.SharedRedis;

@@ -107,8 +107,7 @@ class PartitionIntegrationTest {
         while (System.nanoTime() - partitionedAt < Duration.ofSeconds(10).toNanos()) {
             windowEvents.add(eventsA.record(SecurityEvent.builder(EventType.LOGOUT)
                             .user("user-" + (n % 10))
-                            .detail("n", Integer.toString(n++))
-                            .build())
+                            .detail("n", Integer.toString(n++)))
                     .id());
             assertThat(TestTokenServices.reasonOf(a, revokedBefore.accessToken()))
                     .isEqualTo(RejectReason.REVOKED_SESSION);

@@ -314,15 +314,15 @@ class TokenServiceContractTest extends StoreContract {
     void badRevocationInputIsRefusedAndChangesNothing() {
         Instant until = clock.instant().plusSeconds(60);
         assertThatThrownBy(() -> tokens.revokeSession("bad{id}", "x", until))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         assertThatThrownBy(() -> tokens.revokeSession("has space", "x", until))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         assertThatThrownBy(() -> tokens.revokeSessions(List.of("ok", ""), "x", until))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         assertThatThrownBy(() -> tokens.revokeUser("u", "x".repeat(201)))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         assertThatThrownBy(() -> tokens.issue(TokenRequest.of("user{1}", "s")))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
 
         assertThat(tokens.revocationStats().total()).isZero();
     }

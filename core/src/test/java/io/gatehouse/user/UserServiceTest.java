@@ -236,9 +236,10 @@ class UserServiceTest {
                 .as("full-width folds like email keys")
                 .containsExactly(ann);
         assertThat(users.search("  ", 0, 10).total()).isEqualTo(2);
-        assertThatThrownBy(() -> users.search("a", -1, 10)).isInstanceOf(io.gatehouse.InvalidInputException.class);
-        assertThatThrownBy(() -> users.search("a", 0, 0)).isInstanceOf(io.gatehouse.InvalidInputException.class);
+        assertThatThrownBy(() -> users.search("a", -1, 10))
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
+        assertThatThrownBy(() -> users.search("a", 0, 0)).isInstanceOf(io.gatehouse.error.InvalidInputException.class);
         assertThatThrownBy(() -> users.search("a", 0, UserService.MAX_PAGE + 1))
-                .isInstanceOf(io.gatehouse.InvalidInputException.class);
+                .isInstanceOf(io.gatehouse.error.InvalidInputException.class);
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.server;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.gatehouse.Gatehouse;
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.ratelimit.RatePolicies;
@@ -31,7 +32,6 @@ import io.gatehouse.server.http.Routes;
 import io.gatehouse.server.metrics.CapabilityMetrics;
 import io.gatehouse.server.metrics.ServerMetrics;
 import io.gatehouse.session.ScheduledCleanup;
-import io.gatehouse.store.Stores;
 import io.gatehouse.user.UserDatabase;
 import io.gatehouse.user.UserProfiles;
 import io.gatehouse.user.UserService;

@@ -44,7 +44,7 @@ class ArchitectureTest {
                 .orShould()
                 .callMethod(io.gatehouse.event.SecurityEvents.class, "builder")
                 .orShould()
-                .callMethod(io.gatehouse.store.Stores.class, "open", io.gatehouse.config.GatehouseConfig.class)
+                .callMethod(io.gatehouse.backend.Stores.class, "open", io.gatehouse.config.GatehouseConfig.class)
                 .because(
                         "Gatehouse.open wires them correctly together; a hand-built session store would not revoke tokens")
                 .check(SERVER);

@@ -2,8 +2,8 @@ package io.gatehouse.server.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.Gatehouse;
-import io.gatehouse.InvalidInputException;
 import io.gatehouse.account.Accounts;
+import io.gatehouse.error.InvalidInputException;
 import io.gatehouse.event.EventCounts;
 import io.gatehouse.event.EventPage;
 import io.gatehouse.event.EventQuery;
@@ -438,6 +438,6 @@ public final class AdminRoutes implements RouteGroup {
         admin.user().ifPresent(c -> e.session(c.sessionId()));
         e.ip(ClientInfo.of(req).ip());
         req.headers().first(io.helidon.http.HeaderNames.USER_AGENT).ifPresent(e::userAgent);
-        services.events().record(e.build());
+        services.events().record(e);
     }
 }

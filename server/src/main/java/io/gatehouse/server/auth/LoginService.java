@@ -214,7 +214,7 @@ public final class LoginService {
                 .ip(client.ip());
         client.userAgent().ifPresent(e::userAgent);
         session.deviceId().ifPresent(d -> e.detail("device", d));
-        events.record(e.build());
+        events.record(e);
         return new Issued(pair, session, pair.expiresIn(clock.instant()), limits.headers());
     }
 
@@ -330,7 +330,7 @@ public final class LoginService {
                 .reason(reason)
                 .detail("account", account);
         client.userAgent().ifPresent(e::userAgent);
-        events.record(e.build());
+        events.record(e);
     }
 
     private static String describe(RejectReason reason) {

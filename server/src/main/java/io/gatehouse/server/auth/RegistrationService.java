@@ -56,7 +56,7 @@ public final class RegistrationService {
         SecurityEvent.Builder e =
                 SecurityEvent.builder(EventType.REGISTER).user(user.id()).ip(client.ip());
         client.userAgent().ifPresent(e::userAgent);
-        events.record(e.build());
+        events.record(e);
         return new Registered(user, limits.headers());
     }
 }

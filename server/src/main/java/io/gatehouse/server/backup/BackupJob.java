@@ -1,5 +1,6 @@
 package io.gatehouse.server.backup;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.backup.BackupException;
 import io.gatehouse.backup.BackupLease;
 import io.gatehouse.backup.Backups;
@@ -7,7 +8,6 @@ import io.gatehouse.backup.Manifest;
 import io.gatehouse.backup.Retention;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.store.Stores;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.Gatehouse;
-import io.gatehouse.InvalidInputException;
 import io.gatehouse.account.Accounts;
+import io.gatehouse.error.InvalidInputException;
 import io.gatehouse.event.EventCounts;
 import io.gatehouse.event.EventPage;
 import io.gatehouse.event.EventQuery;
@@ -354,7 +354,7 @@ final class AdminApi implements RouteGroup {
                 .session(admin.session().id())
                 .ip(client.ip());
         client.userAgent().ifPresent(e::userAgent);
-        gh.events().record(e.build());
+        gh.events().record(e);
         res.status(204).send();
     }
 

@@ -1,7 +1,7 @@
 package io.gatehouse.server.console;
 
 import io.gatehouse.Gatehouse;
-import io.gatehouse.InvalidInputException;
+import io.gatehouse.error.InvalidInputException;
 import io.gatehouse.event.EventQuery;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;

@@ -1,11 +1,11 @@
 package io.gatehouse.server.health;
 
 import io.gatehouse.Gatehouse;
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.event.EventStats;
 import io.gatehouse.store.HealthReport;
 import io.gatehouse.store.HealthStatus;
-import io.gatehouse.store.Stores;
 import io.gatehouse.store.TargetHealth;
 import io.gatehouse.token.RevocationHealth;
 import io.gatehouse.user.UserDatabase;

@@ -1,7 +1,7 @@
 package io.gatehouse.server.http;
 
-import io.gatehouse.InvalidInputException;
 import io.gatehouse.cache.CacheException;
+import io.gatehouse.error.InvalidInputException;
 import io.gatehouse.session.SessionConflictException;
 import io.gatehouse.session.SessionLimitExceededException;
 import io.gatehouse.store.StoreDurabilityException;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's one mapping from what a handler threw to the problem sent back: each typed core
- * exception ({@link io.gatehouse.GatehouseException} subtypes) maps to one problem type here. Client
+ * exception ({@link io.gatehouse.error.GatehouseException} subtypes) maps to one problem type here. Client
  * mistakes are 4xx with a useful detail; unavailable backends are 503; anything unexpected, including an
  * {@link IllegalArgumentException} from a bug, is a 500 whose body says nothing about internals (the log
  * has the stack trace, under the same request id). The OAuth endpoints render the same outcomes in the

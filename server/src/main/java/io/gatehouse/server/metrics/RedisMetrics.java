@@ -1,5 +1,6 @@
 package io.gatehouse.server.metrics;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.store.CircuitState;
 import io.gatehouse.store.RedisCommandListener;
 import io.gatehouse.store.StoreDurabilityException;
@@ -8,7 +9,6 @@ import io.gatehouse.store.StoreFullException;
 import io.gatehouse.store.StoreScriptException;
 import io.gatehouse.store.StoreTimeoutException;
 import io.gatehouse.store.StoreUnavailableException;
-import io.gatehouse.store.Stores;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

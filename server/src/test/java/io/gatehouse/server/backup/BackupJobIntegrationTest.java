@@ -3,11 +3,11 @@ package io.gatehouse.server.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.backup.BackupLease;
 import io.gatehouse.backup.BackupTarget;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.store.Stores;
 import io.gatehouse.testkit.GpgKeys;
 import io.gatehouse.testkit.RedisDeployment;
 import io.gatehouse.testkit.SharedRedis;

@@ -85,8 +85,7 @@ class HealthDegradedIntegrationTest {
             services.events()
                     .record(SecurityEvent.builder(EventType.ADMIN_ACTION)
                             .user("u1")
-                            .reason("while down")
-                            .build());
+                            .reason("while down"));
 
             await().atMost(WAIT).untilAsserted(() -> {
                 var r = server.get("/health");

@@ -1,9 +1,14 @@
-package io.gatehouse.store;
+package io.gatehouse.backend;
 
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.config.RedisEndpoint;
 import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.store.CircuitState;
+import io.gatehouse.store.HealthReport;
+import io.gatehouse.store.KeyFamily;
+import io.gatehouse.store.RedisCommandListener;
+import io.gatehouse.store.TargetHealth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -119,7 +124,7 @@ public final class Stores implements AutoCloseable {
      */
     public List<KeyFamily> keyFamilies(int samplePerFamily) {
         if (samplePerFamily < 0) {
-            throw new io.gatehouse.InvalidInputException("the sample must be 0 or more keys per family");
+            throw new io.gatehouse.error.InvalidInputException("the sample must be 0 or more keys per family");
         }
         List<KeyFamily> out = new ArrayList<>();
         for (RedisConnector c : connectors) {

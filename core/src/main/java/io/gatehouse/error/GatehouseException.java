@@ -1,4 +1,4 @@
-package io.gatehouse;
+package io.gatehouse.error;
 
 /**
  * The base of every exception the Gatehouse library throws on purpose: a refused input

@@ -1,4 +1,4 @@
-package io.gatehouse;
+package io.gatehouse.error;
 
 /**
  * An input from outside (a client, an operator) was refused before anything was changed: a malformed
