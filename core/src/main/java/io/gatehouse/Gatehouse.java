@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class Gatehouse implements AutoCloseable {
     /** How long a user profile cached at login is served without reading the database. */
     public static final String PROFILE_TTL = "gatehouse.server.profile-cache-ttl";
+    /** Whether users must verify their address before they can log in (default false). */
+    public static final String REQUIRE_VERIFIED_EMAIL = "gatehouse.users.require-verified-email";
 
     private static final Logger log = LoggerFactory.getLogger(Gatehouse.class);
 
@@ -360,6 +362,7 @@ public final class Gatehouse implements AutoCloseable {
                             .hasher(HashingGate.fromConfig(c, PasswordHasher.argon2(Argon2Parameters.fromConfig(c))))
                             .policy(PasswordPolicy.fromConfig(c))
                             .clock(clock)
+                            .requireVerifiedEmail(c.flag(REQUIRE_VERIFIED_EMAIL, false))
                             .build();
                     profiles = new UserProfiles(caches, users, c.duration(PROFILE_TTL, Duration.ofMinutes(10)));
                 }

@@ -202,6 +202,48 @@ public final class Accounts {
     }
 
     /**
+     * Sets a new password for {@code userId} with a mailed reset token (the caller has taken the token): every
+     * session of the user ends and every token is revoked, since whoever asked for the reset may be the only one
+     * who should still be logged in. Records {@code password_reset}.
+     *
+     * @param passwordChangedAt the password-change instant the token was bound to: if the password changed since,
+     *                          the token is dead and nothing happens
+     * @return the change, or empty when the user is gone or the password changed after the token was issued
+     * @throws io.gatehouse.user.InvalidUserInputException a new password against the policy
+     */
+    public Optional<Revoked> resetPassword(String userId, String newPassword, Instant passwordChangedAt, Actor actor) {
+        Optional<PasswordChange> change = users().resetPassword(userId, newPassword, passwordChangedAt);
+        if (change.isEmpty()) {
+            return Optional.empty();
+        }
+        tokens.revokeUser(userId, "password reset");
+        List<String> ended = sessions.endAll(userId);
+        dropProfile(userId);
+        record(
+                EventType.PASSWORD_RESET,
+                "password reset",
+                userId,
+                null,
+                actor,
+                Map.of("sessions_ended", Integer.toString(ended.size())));
+        return Optional.of(new Revoked(change.get().changedAt(), ended.size()));
+    }
+
+    /**
+     * Marks the address of {@code userId} verified; records {@code email_verified} the first time.
+     *
+     * @return whether it was verified now (false: unknown user, or verified before)
+     */
+    public boolean verifyEmail(String userId, Actor actor) {
+        boolean now = users().markEmailVerified(userId);
+        if (now) {
+            dropProfile(userId);
+            record(EventType.EMAIL_VERIFIED, "email verified", userId, null, actor, Map.of());
+        }
+        return now;
+    }
+
+    /**
      * Suspends {@code userId}: logins are refused, every token is revoked and every session ended at once.
      *
      * @throws UnknownUserException when there is no such user

@@ -22,6 +22,14 @@ public enum EventType {
     DEVICE_TRUSTED("device_trusted", Severity.INFO),
     DEVICE_UNTRUSTED("device_untrusted", Severity.INFO),
     PASSWORD_CHANGED("password_changed", Severity.WARNING),
+    /** A password set with a mailed reset token: every session ended, every token revoked. */
+    PASSWORD_RESET("password_reset", Severity.WARNING),
+    /** The user followed the verification link mailed to their address. */
+    EMAIL_VERIFIED("email_verified", Severity.INFO),
+    /** A login from a device the user had not logged in from (within the remembered ones); the user is mailed. */
+    NEW_DEVICE("new_device", Severity.WARNING),
+    /** A login from a network (IPv4 /24, IPv6 /48) the user had not logged in from; the user is mailed. */
+    NEW_NETWORK("new_network", Severity.WARNING),
     /** Recorded sampled: see {@code gatehouse.events.rate-limit-sample}. */
     RATE_LIMIT_EXCEEDED("rate_limit_exceeded", Severity.WARNING),
     ADMIN_ACTION("admin_action", Severity.WARNING);

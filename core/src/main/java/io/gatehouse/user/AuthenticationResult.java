@@ -17,6 +17,8 @@ public sealed interface AuthenticationResult {
         /** Unknown email or wrong password: deliberately indistinguishable. */
         INVALID_CREDENTIALS,
         /** Right password, but the user is suspended. */
-        SUSPENDED
+        SUSPENDED,
+        /** Right password, but the address is not verified and {@code gatehouse.users.require-verified-email} is on. */
+        EMAIL_UNVERIFIED
     }
 }

@@ -25,8 +25,8 @@ final class JdbcUserStore implements UserStore {
     /** SQLSTATE of a unique-constraint violation, the same on H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private static final String SELECT =
-            "SELECT id, email, full_name, password_hash, status, created_at, " + "password_changed_at FROM users ";
+    private static final String SELECT = "SELECT id, email, full_name, password_hash, status, created_at, "
+            + "password_changed_at, email_verified_at FROM users ";
 
     private final DataSource dataSource;
 
@@ -186,6 +186,35 @@ final class JdbcUserStore implements UserStore {
     }
 
     @Override
+    public boolean setPasswordIfUnchanged(String id, String newHash, Instant changedAt, Instant expectedChangedAt) {
+        return inTransaction("reset a password", c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE users SET password_hash = ?, password_changed_at = ?, "
+                            + "updated_at = ? WHERE id = ? AND password_changed_at = ?")) {
+                ps.setString(1, newHash);
+                ps.setObject(2, timestamp(changedAt));
+                ps.setObject(3, timestamp(changedAt));
+                ps.setString(4, id);
+                ps.setObject(5, timestamp(expectedChangedAt));
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean markEmailVerified(String id, Instant at) {
+        return inTransaction("mark an email verified", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE users SET email_verified_at = ?, updated_at = ? WHERE id = ? AND email_verified_at IS NULL")) {
+                ps.setObject(1, timestamp(at));
+                ps.setObject(2, timestamp(at));
+                ps.setString(3, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
     public boolean setStatus(String id, UserStatus status, Instant at) {
         return inTransaction("set a user's status", c -> {
             try (PreparedStatement ps =
@@ -242,14 +271,19 @@ final class JdbcUserStore implements UserStore {
                         return Optional.empty();
                     }
                     id = rs.getString("id");
-                    partial = new Entry(user(rs, Set.of()), rs.getString("password_hash"));
+                    OffsetDateTime verified = rs.getObject("email_verified_at", OffsetDateTime.class);
+                    partial = new Entry(
+                            user(rs, Set.of()),
+                            rs.getString("password_hash"),
+                            Optional.ofNullable(verified).map(OffsetDateTime::toInstant));
                 }
             }
             Set<String> roles = roles(c, List.of(id)).getOrDefault(id, Set.of());
             User u = partial.user();
             return Optional.of(new Entry(
                     new User(u.id(), u.email(), u.fullName(), u.status(), roles, u.createdAt(), u.passwordChangedAt()),
-                    partial.passwordHash()));
+                    partial.passwordHash(),
+                    partial.emailVerifiedAt()));
         });
     }
 

@@ -36,12 +36,14 @@ public final class UserService {
     private final PasswordPolicy policy;
     private final Clock clock;
     private final String dummyHash;
+    private final boolean requireVerifiedEmail;
 
     private UserService(Builder b) {
         this.store = Objects.requireNonNull(b.store, "store");
         this.hasher = Objects.requireNonNull(b.hasher, "hasher");
         this.policy = b.policy;
         this.clock = b.clock;
+        this.requireVerifiedEmail = b.requireVerifiedEmail;
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         this.dummyHash = hasher.hash(Base64.getEncoder().encodeToString(random));
@@ -108,6 +110,9 @@ public final class UserService {
         if (!found.user().active()) {
             return new AuthenticationResult.Rejected(AuthenticationResult.Reason.SUSPENDED);
         }
+        if (requireVerifiedEmail && found.emailVerifiedAt().isEmpty()) {
+            return new AuthenticationResult.Rejected(AuthenticationResult.Reason.EMAIL_UNVERIFIED);
+        }
         if (v.needsRehash()) {
             // Compare-and-set: if the password changed meanwhile, the newer hash wins and this one is dropped.
             store.replaceHash(found.user().id(), found.passwordHash(), hasher.hash(candidate));
@@ -141,6 +146,55 @@ public final class UserService {
         User u = entry.user();
         return new PasswordChange(
                 new User(u.id(), u.email(), u.fullName(), u.status(), u.roles(), u.createdAt(), now), now);
+    }
+
+    /**
+     * Sets a new password without the current one (a password reset), only if the password has not changed
+     * since {@code expectedChangedAt}: a reset token issued before a password change is dead.
+     *
+     * @return the change, or empty when there is no such user or the password changed meanwhile
+     * @throws InvalidUserInputException {@code new_password} against the policy
+     */
+    public Optional<PasswordChange> resetPassword(String userId, String newPassword, Instant expectedChangedAt) {
+        checkNewPassword(newPassword);
+        Optional<UserStore.Entry> entry = store.findById(userId);
+        if (entry.isEmpty() || !entry.get().user().passwordChangedAt().equals(expectedChangedAt)) {
+            return Optional.empty();
+        }
+        Instant now = now();
+        if (!store.setPasswordIfUnchanged(userId, hasher.hash(newPassword), now, expectedChangedAt)) {
+            return Optional.empty();
+        }
+        User u = entry.get().user();
+        return Optional.of(new PasswordChange(
+                new User(u.id(), u.email(), u.fullName(), u.status(), u.roles(), u.createdAt(), now), now));
+    }
+
+    /**
+     * Checks a new password against the policy, before anything is spent on it.
+     *
+     * @throws InvalidUserInputException {@code new_password} against the policy
+     */
+    public void checkNewPassword(String newPassword) {
+        Optional<String> weak = policy.check(nullToEmpty(newPassword));
+        if (weak.isPresent()) {
+            throw new InvalidUserInputException("new_password", weak.get());
+        }
+    }
+
+    /** Whether logins of users with an unverified address are refused ({@code gatehouse.users.require-verified-email}). */
+    public boolean requiresVerifiedEmail() {
+        return requireVerifiedEmail;
+    }
+
+    /** Whether the user's address is verified (false for an unknown user). */
+    public boolean emailVerified(String userId) {
+        return store.findById(userId).flatMap(UserStore.Entry::emailVerifiedAt).isPresent();
+    }
+
+    /** Marks the user's address verified; false if there is no such user or it already was. */
+    public boolean markEmailVerified(String userId) {
+        return store.markEmailVerified(userId, now());
     }
 
     /**
@@ -225,8 +279,15 @@ public final class UserService {
         private PasswordHasher hasher;
         private PasswordPolicy policy = PasswordPolicy.defaults();
         private Clock clock = Clock.systemUTC();
+        private boolean requireVerifiedEmail;
 
         private Builder() {}
+
+        /** Refuse logins of users whose address is not verified (default false). */
+        public Builder requireVerifiedEmail(boolean require) {
+            this.requireVerifiedEmail = require;
+            return this;
+        }
 
         public Builder store(UserStore store) {
             this.store = store;

@@ -45,6 +45,17 @@ public interface UserStore {
     /** Sets a new password hash and its change instant; false if there is no such user. */
     boolean setPassword(String id, String newHash, Instant changedAt);
 
+    /**
+     * Sets a new password hash only if the password-change instant is still {@code expectedChangedAt}
+     * (a reset token dies when the password changed after it was issued).
+     *
+     * @return whether it was set (false: no such user, or the password changed meanwhile)
+     */
+    boolean setPasswordIfUnchanged(String id, String newHash, Instant changedAt, Instant expectedChangedAt);
+
+    /** Records that the user's address is verified, once: false if there is no such user or it already was. */
+    boolean markEmailVerified(String id, Instant at);
+
     /** Sets the status; false if there is no such user. */
     boolean setStatus(String id, UserStatus status, Instant at);
 
@@ -55,9 +66,14 @@ public interface UserStore {
      * A stored user with its password hash: only {@link UserService} sees the hash.
      *
      * @param user         the user
-     * @param passwordHash the self-describing hash ({@code $argon2id$...})
+     * @param passwordHash    the self-describing hash ({@code $argon2id$...})
+     * @param emailVerifiedAt when the address was verified, if it was
      */
-    record Entry(User user, String passwordHash) {
+    record Entry(User user, String passwordHash, Optional<Instant> emailVerifiedAt) {
+        public Entry(User user, String passwordHash) {
+            this(user, passwordHash, Optional.empty());
+        }
+
         @Override
         public String toString() {
             return "Entry[user=" + user + ", passwordHash=****]";

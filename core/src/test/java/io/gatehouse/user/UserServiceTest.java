@@ -42,6 +42,44 @@ class UserServiceTest {
     }
 
     @Test
+    void withVerifiedEmailRequiredAnUnverifiedUserIsRefusedOnlyAfterTheRightPassword() {
+        UserService strict = UserService.builder()
+                .store(db.store())
+                .hasher(hasher)
+                .clock(clock)
+                .requireVerifiedEmail(true)
+                .build();
+        User ann = register("ann@example.com");
+        assertThat(strict.authenticate("ann@example.com", "wrong password"))
+                .isEqualTo(new AuthenticationResult.Rejected(AuthenticationResult.Reason.INVALID_CREDENTIALS));
+        assertThat(strict.authenticate("ann@example.com", PASSWORD))
+                .isEqualTo(new AuthenticationResult.Rejected(AuthenticationResult.Reason.EMAIL_UNVERIFIED));
+        assertThat(users.authenticate("ann@example.com", PASSWORD))
+                .as("not required: logs in")
+                .isInstanceOf(AuthenticationResult.Authenticated.class);
+        assertThat(strict.markEmailVerified(ann.id())).isTrue();
+        assertThat(strict.emailVerified(ann.id())).isTrue();
+        assertThat(strict.authenticate("ann@example.com", PASSWORD))
+                .isInstanceOf(AuthenticationResult.Authenticated.class);
+    }
+
+    @Test
+    void aResetAppliesThePolicyAndOnlyWhileThePasswordIsTheOneTheTokenWasBoundTo() {
+        User ann = register("ann@example.com");
+        assertThatThrownBy(() -> users.resetPassword(ann.id(), "short", ann.passwordChangedAt()))
+                .isInstanceOf(InvalidUserInputException.class);
+        clock.advance(java.time.Duration.ofMinutes(1));
+        PasswordChange c = users.resetPassword(ann.id(), "staple gun orbit lantern", ann.passwordChangedAt())
+                .orElseThrow();
+        assertThat(c.changedAt()).isAfter(ann.passwordChangedAt());
+        assertThat(users.resetPassword(ann.id(), "another fine password", ann.passwordChangedAt()))
+                .as("the password changed since the token was issued")
+                .isEmpty();
+        assertThat(users.authenticate("ann@example.com", "staple gun orbit lantern"))
+                .isInstanceOf(AuthenticationResult.Authenticated.class);
+    }
+
+    @Test
     void registersAnActiveUserWithANormalisedEmailAndAHashedPassword() {
         User ann = users.register(new Registration("  Ann@Example.com ", PASSWORD, Optional.of("  Ann Example ")));
 

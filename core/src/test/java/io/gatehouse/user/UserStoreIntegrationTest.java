@@ -74,6 +74,38 @@ class UserStoreIntegrationTest {
     }
 
     @Test
+    void anAddressIsVerifiedOnce() {
+        User ann = user("ann@example.com", Set.of("user"));
+        store.insert(ann, "$argon2id$hash-1");
+        assertThat(store.findById(ann.id()).orElseThrow().emailVerifiedAt()).isEmpty();
+        Instant at = T0.plus(1, ChronoUnit.HOURS);
+        assertThat(store.markEmailVerified(ann.id(), at)).isTrue();
+        assertThat(store.markEmailVerified(ann.id(), at.plusSeconds(1)))
+                .as("only once")
+                .isFalse();
+        assertThat(store.findById(ann.id()).orElseThrow().emailVerifiedAt()).contains(at);
+        assertThat(store.markEmailVerified(UUID.randomUUID().toString(), at)).isFalse();
+    }
+
+    @Test
+    void aResetSetsThePasswordOnlyIfItDidNotChangeSinceTheTokenWasIssued() {
+        User ann = user("ann@example.com", Set.of("user"));
+        store.insert(ann, "$argon2id$hash-1");
+        Instant later = T0.plus(1, ChronoUnit.HOURS);
+        assertThat(store.setPasswordIfUnchanged(ann.id(), "$argon2id$hash-2", later, T0.minusSeconds(1)))
+                .as("bound to another password")
+                .isFalse();
+        assertThat(store.setPasswordIfUnchanged(ann.id(), "$argon2id$hash-2", later, T0))
+                .isTrue();
+        assertThat(store.setPasswordIfUnchanged(ann.id(), "$argon2id$hash-3", later.plusSeconds(1), T0))
+                .as("the password changed since: the token is dead")
+                .isFalse();
+        UserStore.Entry e = store.findById(ann.id()).orElseThrow();
+        assertThat(e.passwordHash()).isEqualTo("$argon2id$hash-2");
+        assertThat(e.user().passwordChangedAt()).isEqualTo(later);
+    }
+
+    @Test
     void keepsAnEmptyFullNameAndNoRoles() {
         User bare = new User(
                 UUID.randomUUID().toString(),

@@ -6,6 +6,8 @@ import io.gatehouse.Gatehouse;
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
+import io.gatehouse.emailtoken.EmailTokens;
+import io.gatehouse.origin.LoginOrigins;
 import io.gatehouse.ratelimit.RatePolicies;
 import io.gatehouse.server.admin.AdminRoutes;
 import io.gatehouse.server.auth.AccountRoutes;
@@ -29,8 +31,15 @@ import io.gatehouse.server.health.HealthService;
 import io.gatehouse.server.http.HttpServer;
 import io.gatehouse.server.http.HttpSettings;
 import io.gatehouse.server.http.Routes;
+import io.gatehouse.server.mail.MailSettings;
+import io.gatehouse.server.mail.MailTemplates;
+import io.gatehouse.server.mail.Mailer;
 import io.gatehouse.server.metrics.CapabilityMetrics;
 import io.gatehouse.server.metrics.ServerMetrics;
+import io.gatehouse.server.recovery.AccountMail;
+import io.gatehouse.server.recovery.LoginAlerts;
+import io.gatehouse.server.recovery.RecoveryRoutes;
+import io.gatehouse.server.recovery.RecoverySettings;
 import io.gatehouse.session.ScheduledCleanup;
 import io.gatehouse.user.UserDatabase;
 import io.gatehouse.user.UserProfiles;
@@ -80,11 +89,18 @@ public final class GatehouseServer implements AutoCloseable {
             ServerMetrics metrics = new ServerMetrics();
             opened.add(metrics);
             CapabilityMetrics capabilityMetrics = new CapabilityMetrics(metrics.registry());
+            // Mail: settings and templates checked before anything starts (a bad one names its setting).
+            MailSettings mailSettings = MailSettings.fromConfig(config);
+            MailTemplates templates = MailTemplates.load(mailSettings.templates());
+            RecoverySettings recovery = RecoverySettings.fromConfig(config, authSettings.publicUrl());
+            // Hears every new session (any login route); bound to the user database and the mail below.
+            LoginAlerts loginAlerts = new LoginAlerts();
             Gatehouse gatehouse = Gatehouse.builder()
                     .config(config)
                     .redisListener(metrics.redis())
                     .tokenListener(capabilityMetrics)
                     .sessionListener(capabilityMetrics)
+                    .sessionListener(loginAlerts)
                     .rateLimitListener(capabilityMetrics)
                     .build();
             opened.add(gatehouse);
@@ -143,15 +159,35 @@ public final class GatehouseServer implements AutoCloseable {
                     verifications,
                     authSettings.audience(),
                     introspectBatch);
+            // Mail in the background (SMTP, or the outbox under the data directory), and the account mail over it.
+            Mailer mailer = Mailer.start(mailSettings, clock);
+            opened.add(mailer);
+            EmailTokens emailTokens =
+                    EmailTokens.builder().stores(stores).clock(clock).build();
+            AccountMail accountMail = new AccountMail(users, emailTokens, mailer, templates, recovery);
+            opened.add(accountMail);
+            loginAlerts.bind(
+                    LoginOrigins.builder()
+                            .stores(stores)
+                            .clock(clock)
+                            .capacity(recovery.remembered())
+                            .memory(recovery.memory())
+                            .build(),
+                    users,
+                    gatehouse.events(),
+                    accountMail,
+                    recovery);
             RegistrationService registration = new RegistrationService(
                     users,
                     gatehouse.rateLimiter(),
                     policies.policy(AuthSettings.REGISTER_IP),
                     gatehouse.events(),
-                    clock);
+                    clock,
+                    accountMail);
             List<io.gatehouse.server.http.RouteGroup> groups = new ArrayList<>(List.of(
                     new AuthRoutes(registration, logins, accounts, bearer, settings.maxBodyBytes()),
                     new AccountRoutes(accounts, profiles, bearer, settings.maxBodyBytes()),
+                    new RecoveryRoutes(gatehouse, emailTokens, accountMail, settings.maxBodyBytes()),
                     new OAuthRoutes(logins, oauth, clients, gatehouse.tokens(), authSettings, settings.maxBodyBytes()),
                     new HealthRoutes(health, monitor::protect),
                     new AdminRoutes(gatehouse, admin, settings.maxBodyBytes()),

@@ -9,6 +9,11 @@ import java.util.Map;
 
 /** Renders {@link AuthFailure}s: problem details for the JSON API, RFC 6749 errors for the OAuth endpoints. */
 public final class AuthAnswers {
+    /** The refusal of a login whose address is not verified yet. */
+    static final String EMAIL_UNVERIFIED =
+            "this email address is not verified yet: follow the link mailed at registration, or ask for a new one"
+                    + " (POST /api/v1/auth/verify-email/resend)";
+
     private AuthAnswers() {}
 
     /** The problem of the JSON API for {@code failure}. */
@@ -19,6 +24,8 @@ public final class AuthAnswers {
                         "invalid-credentials", 401, "Unauthorized", "the email or the password is not correct"));
             case SUSPENDED ->
                 new ProblemException(Problem.typed("account-suspended", 403, "Forbidden", "this account is suspended"));
+            case EMAIL_UNVERIFIED ->
+                new ProblemException(Problem.typed("email-unverified", 403, "Forbidden", EMAIL_UNVERIFIED));
             case INVALID_REFRESH ->
                 new ProblemException(Problem.typed("invalid-refresh-token", 401, "Unauthorized", failure.getMessage()));
             case REFRESH_REUSED ->
@@ -39,6 +46,7 @@ public final class AuthAnswers {
         return switch (failure.kind()) {
             case INVALID_CREDENTIALS -> OAuthError.invalidGrant("the username or the password is not correct");
             case SUSPENDED -> OAuthError.invalidGrant("this account is suspended");
+            case EMAIL_UNVERIFIED -> OAuthError.invalidGrant(EMAIL_UNVERIFIED);
             case INVALID_REFRESH, REFRESH_REUSED, SESSION_LIMIT -> OAuthError.invalidGrant(failure.getMessage());
             case UNAVAILABLE -> throw BearerAuthenticator.revocationUnknown();
             case RATE_LIMITED -> throw rateLimited(failure.rateLimitResponse().orElseThrow());

@@ -16,6 +16,11 @@ public final class AuthFailure extends RuntimeException {
         INVALID_CREDENTIALS,
         /** The account is suspended (only said after the password was verified). */
         SUSPENDED,
+        /**
+         * The address is not verified and {@code gatehouse.users.require-verified-email} is on (only said after
+         * the password was verified).
+         */
+        EMAIL_UNVERIFIED,
         /** The refresh token is not good: malformed, expired, revoked, or its session has ended. */
         INVALID_REFRESH,
         /** A rotated refresh token was presented again: its family and session are now revoked. */

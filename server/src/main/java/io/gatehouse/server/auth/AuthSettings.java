@@ -55,6 +55,10 @@ public record AuthSettings(
     public static final String REFRESH_IP = "refresh-ip";
     /** Introspections per client: a ceiling against runaway resource servers, far above normal use. */
     public static final String INTROSPECT_CLIENT = "introspect-client";
+    /** Requests that mail a link (password reset, verification resend) per client address. */
+    public static final String MAIL_IP = "mail-ip";
+    /** Requests that mail a link per address asked for (whether or not it has an account). */
+    public static final String MAIL_ACCOUNT = "mail-account";
     /** Built-in policy of the core: login attempts per client IP. */
     public static final String LOGIN_IP = "login-ip";
     /** Built-in policy of the core: wrong passwords per account name (the server spends it on failures only). */
@@ -66,6 +70,9 @@ public record AuthSettings(
             // within a day, and the owner keeps logging in from known devices (LoginService).
             new String[] {LOGIN_ACCOUNT, "100/1d", "10"},
             new String[] {REGISTER_IP, "30/1m"},
+            new String[] {MAIL_IP, "10/1m"},
+            // 5 at once, then one every 12 minutes: enough for a user who lost a message, too few to flood an inbox.
+            new String[] {MAIL_ACCOUNT, "5/1h", "5"},
             new String[] {REFRESH_FAMILY, "60/1m"},
             new String[] {REFRESH_IP, "600/1m"},
             new String[] {INTROSPECT_CLIENT, "600000/1m"});

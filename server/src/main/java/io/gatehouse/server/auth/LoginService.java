@@ -184,6 +184,10 @@ public final class LoginService {
                 failure(client, account, "suspended");
                 throw AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended");
             }
+            if (rejected.reason() == AuthenticationResult.Reason.EMAIL_UNVERIFIED) {
+                failure(client, account, "email_unverified");
+                throw AuthFailure.of(AuthFailure.Kind.EMAIL_UNVERIFIED, AuthAnswers.EMAIL_UNVERIFIED);
+            }
             guard.failure(ipKey, account);
             limiter.decide(loginAccount, account);
             failure(client, account, "bad_credentials");

@@ -3,7 +3,7 @@
   const { api, el, time, table, fill, act, formData, say } = gh;
   const TYPES = ["register", "login_success", "login_failure", "lockout", "logout", "logout_all", "token_revoked",
     "refresh_reuse_detected", "session_created", "session_ended", "session_evicted", "device_trusted",
-    "device_untrusted", "password_changed", "rate_limit_exceeded", "admin_action"];
+    "device_untrusted", "password_changed", "password_reset", "email_verified", "new_device", "new_network", "rate_limit_exceeded", "admin_action"];
   let cursor = null, filters = "";
 
   function eventsTable(events, caption) {

@@ -1,0 +1,35 @@
+package io.gatehouse.server.mail;
+
+import java.util.Objects;
+
+/**
+ * One message, rendered.
+ *
+ * @param to      the recipient's address
+ * @param subject the subject line
+ * @param text    the plain-text body
+ * @param html    the HTML body
+ */
+public record Mail(String to, String subject, String text, String html) {
+    public Mail {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(html, "html");
+    }
+
+    /** Never prints the bodies: they carry single-use tokens. */
+    @Override
+    public String toString() {
+        return "Mail[to=" + redacted(to) + ", subject=" + subject + "]";
+    }
+
+    /** {@code a***@example.com}: enough for an operator to tell messages apart, not a list of addresses. */
+    public static String redacted(String address) {
+        int at = address.lastIndexOf('@');
+        if (at < 1) {
+            return "***";
+        }
+        return address.charAt(0) + "***" + address.substring(at);
+    }
+}

@@ -1,0 +1,53 @@
+package io.gatehouse.server.recovery;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import net.logstash.logback.encoder.LogstashEncoder;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every log line of the process while attached, encoded by the production encoder (JSON lines, with MDC and
+ * structured arguments), so a test can scan exactly what would reach a log shipper.
+ */
+final class MailLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+    private final LogstashEncoder encoder = new LogstashEncoder();
+    private final List<String> lines = new ArrayList<>();
+
+    static MailLog attach() {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        MailLog log = new MailLog();
+        log.setContext(ctx);
+        log.encoder.setContext(ctx);
+        log.encoder.start();
+        log.start();
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(log);
+        return log;
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
+        synchronized (lines) {
+            lines.add(line);
+        }
+    }
+
+    /** The lines so far. */
+    List<String> lines() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    @Override
+    public void close() {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(this);
+        stop();
+    }
+}
