@@ -70,7 +70,7 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
         SecurityEvent.Builder e = SecurityEvent.builder(EventType.SESSION_CREATED)
                 .time(session.createdAt())
                 .user(session.userId())
-                .session(session.id());
+                .session(session.handle());
         session.ip().ifPresent(e::ip);
         session.userAgent().ifPresent(e::userAgent);
         session.deviceId().ifPresent(d -> e.detail("device", d));
@@ -78,12 +78,12 @@ final class EventBridge implements TokenEventListener, SessionListener, RateLimi
     }
 
     @Override
-    public void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {
+    public void sessionsEnded(String userId, List<String> handles, EndReason reason) {
         EventType type = reason == EndReason.EVICTED ? EventType.SESSION_EVICTED : EventType.SESSION_ENDED;
-        for (String id : sessionIds) {
+        for (String handle : handles) {
             events.record(SecurityEvent.builder(type)
                     .user(userId)
-                    .session(id)
+                    .session(handle)
                     .reason(reason.name().toLowerCase(java.util.Locale.ROOT)));
         }
     }

@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (Gatehouse gh = Gatehouse.open(GatehouseConfig.fromEnvironment())) {
  *     User ann = gh.users().register(new Registration("ann@example.com", "correct horse battery", Optional.empty()));
- *     Session s = gh.sessions().create(NewSession.forUser(ann.id()).build());
- *     TokenPair pair = gh.tokens().issue(TokenRequest.of(ann.id(), s.id()));
+ *     CreatedSession s = gh.sessions().create(NewSession.forUser(ann.id()).build());  // s.id(): for the cookie
+ *     TokenPair pair = gh.tokens().issue(TokenRequest.of(ann.id(), s.handle()));      // sid = the public handle
  *     gh.tokens().verify(pair.accessToken());                                // valid
- *     gh.accounts().logout(ann.id(), s.id(), Actor.self(ann.id(), s.id()));   // ends the session
+ *     gh.accounts().logout(ann.id(), s.handle(), Actor.self(ann.id(), s.handle()));   // ends the session
  *     gh.tokens().verify(pair.accessToken());                                // TokenRejectedException
  * }
  * }</pre>

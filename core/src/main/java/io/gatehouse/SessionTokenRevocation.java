@@ -47,10 +47,11 @@ final class SessionTokenRevocation implements SessionListener {
     }
 
     @Override
-    public void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {
-        if (!sessionIds.isEmpty()) {
+    public void sessionsEnded(String userId, List<String> handles, EndReason reason) {
+        // Tokens name their session by handle (sid), so the handles are what the revocation lists.
+        if (!handles.isEmpty()) {
             tokens.revokeSessions(
-                    sessionIds,
+                    handles,
                     "session " + reason.name().toLowerCase(Locale.ROOT),
                     clock.instant().plus(keepFor));
         }

@@ -7,8 +7,8 @@ import io.gatehouse.account.Actor;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.event.EventQuery;
 import io.gatehouse.event.EventType;
+import io.gatehouse.session.CreatedSession;
 import io.gatehouse.session.NewSession;
-import io.gatehouse.session.Session;
 import io.gatehouse.testing.StoreContract;
 import io.gatehouse.token.RejectReason;
 import io.gatehouse.token.TokenPair;
@@ -61,19 +61,19 @@ class GatehouseContractTest extends StoreContract {
                 .register(new Registration("ann-" + UUID.randomUUID() + "@example.com", PASSWORD, Optional.empty()));
     }
 
-    private TokenPair login(User user, Session session) {
-        return gatehouse.tokens().issue(TokenRequest.of(user.id(), session.id()));
+    private TokenPair login(User user, CreatedSession session) {
+        return gatehouse.tokens().issue(TokenRequest.of(user.id(), session.handle()));
     }
 
     @Test
     void endingASessionRefusesItsAccessAndRefreshTokens() {
         User ann = register();
-        Session session =
+        CreatedSession session =
                 gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
         TokenPair pair = login(ann, session);
         assertThat(gatehouse.tokens().verify(pair.accessToken()).subject()).isEqualTo(ann.id());
 
-        gatehouse.accounts().logout(ann.id(), session.id(), Actor.self(ann.id(), session.id()));
+        gatehouse.accounts().logout(ann.id(), session.handle(), Actor.self(ann.id(), session.handle()));
 
         assertThatThrownBy(() -> gatehouse.tokens().verify(pair.accessToken()))
                 .isInstanceOfSatisfying(
@@ -86,25 +86,26 @@ class GatehouseContractTest extends StoreContract {
     @Test
     void aLoginRightAfterRevokingEveryTokenOfTheUserGetsTokensThatWork() {
         User ann = register();
-        Session first = gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
+        CreatedSession first =
+                gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
         TokenPair old = login(ann, first);
 
-        gatehouse.accounts().revokeUser(ann.id(), "logout everywhere", Actor.self(ann.id(), first.id()));
+        gatehouse.accounts().revokeUser(ann.id(), "logout everywhere", Actor.self(ann.id(), first.handle()));
         // Same millisecond or not: the not-before has milliseconds and later tokens are issued after it.
-        Session second =
+        CreatedSession second =
                 gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
         TokenPair fresh = login(ann, second);
 
         assertThatThrownBy(() -> gatehouse.tokens().verify(old.accessToken()))
                 .isInstanceOf(TokenRejectedException.class);
         assertThat(gatehouse.tokens().verify(fresh.accessToken()).subject()).isEqualTo(ann.id());
-        assertThat(gatehouse.tokens().refresh(fresh.refreshToken()).sessionId()).isEqualTo(second.id());
+        assertThat(gatehouse.tokens().refresh(fresh.refreshToken()).sessionId()).isEqualTo(second.handle());
     }
 
     @Test
     void suspendingAUserRefusesTheirTokensAtOnceAndRecordsTheActionOnce() {
         User ann = register();
-        Session session =
+        CreatedSession session =
                 gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
         TokenPair pair = login(ann, session);
 
@@ -129,10 +130,10 @@ class GatehouseContractTest extends StoreContract {
     @Test
     void capabilityEventsReachTheSecurityEventLog() {
         User ann = register();
-        Session session =
+        CreatedSession session =
                 gatehouse.sessions().create(NewSession.forUser(ann.id()).build());
 
-        gatehouse.accounts().endSession(ann.id(), session.id(), Actor.operator("ops"));
+        gatehouse.accounts().endSession(ann.id(), session.handle(), Actor.operator("ops"));
 
         gatehouse.events().flush(Duration.ofSeconds(10));
         var types = gatehouse.events().query(EventQuery.builder().user(ann.id()).build()).events().stream()

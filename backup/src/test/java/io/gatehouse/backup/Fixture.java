@@ -6,8 +6,8 @@ import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
 import io.gatehouse.ratelimit.LoginGuard;
+import io.gatehouse.session.CreatedSession;
 import io.gatehouse.session.NewSession;
-import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionStore;
 import io.gatehouse.testkit.RedisDeployment;
 import io.gatehouse.testkit.RedisNode;
@@ -74,16 +74,16 @@ final class Fixture implements AutoCloseable {
     }
 
     /** What was made, to check after the restore. */
-    record State(Session session, TokenPair live, TokenPair revoked, TokenPair rotated) {}
+    record State(CreatedSession session, TokenPair live, TokenPair revoked, TokenPair rotated) {}
 
     State populate() {
-        Session session = sessions.create(
+        CreatedSession session = sessions.create(
                 NewSession.forUser("alice").ip(IP).userAgent("backup-test/1.0").build());
-        TokenPair live = tokens.issue(TokenRequest.of("alice", session.id()));
-        TokenPair revoked = tokens.issue(TokenRequest.of("alice", session.id()));
+        TokenPair live = tokens.issue(TokenRequest.of("alice", session.handle()));
+        TokenPair revoked = tokens.issue(TokenRequest.of("alice", session.handle()));
         tokens.revoke(revoked.accessToken(), "test");
         TokenPair rotated = tokens.refresh(
-                tokens.issue(TokenRequest.of("alice", session.id())).refreshToken());
+                tokens.issue(TokenRequest.of("alice", session.handle())).refreshToken());
         for (int i = 0; i < 50 && !guard.failure(IP, LOCKED).locked(); i++) {
             // fail until the account locks
         }

@@ -15,7 +15,11 @@ public final class BenchRedis implements AutoCloseable {
 
     private BenchRedis(StandaloneRedis redis) {
         this.redis = redis;
-        this.config = GatehouseConfig.builder().redisUrl(redis.url()).build();
+        // 10 s, not the default 1 s: on the shared 2-core machine a starved redis-server can stall a second.
+        this.config = GatehouseConfig.builder()
+                .redisUrl(redis.url())
+                .set("gatehouse.redis.command-timeout", "10s")
+                .build();
     }
 
     public static BenchRedis start() {

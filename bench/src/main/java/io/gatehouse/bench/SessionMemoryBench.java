@@ -57,10 +57,10 @@ public final class SessionMemoryBench {
             measure(redis, connector, "per-session string key + per-user ZSET index", n, perUser, (c, i) -> {
                 String user = SessionWorkload.user(i / perUser);
                 String rid = Long.toString(i, 36)
-                        + "AAAAAAAAAAAAAAAAAAAAAA"
-                                .substring(Long.toString(i, 36).length());
+                        + "AAAAAAAAAAAAAAAA".substring(Long.toString(i, 36).length());
                 return List.of(
-                        c.async(x -> x.setex(connector.keys().key("s", user, rid), 1800, entry.substring(23))),
+                        c.async(x -> x.setex(
+                                connector.keys().key("s", user, rid), 1800, entry.substring(entry.indexOf('|') + 1))),
                         c.async(x -> x.zadd(connector.keys().key("s", user, "idx"), 1.7e9, rid)),
                         c.async(x -> x.expire(connector.keys().key("s", user, "idx"), 1800)));
             });
@@ -73,10 +73,11 @@ public final class SessionMemoryBench {
                     (c, i) -> {
                         String user = SessionWorkload.user(i / perUser);
                         String rid = Long.toString(i, 36)
-                                + "AAAAAAAAAAAAAAAAAAAAAA"
+                                + "AAAAAAAAAAAAAAAA"
                                         .substring(Long.toString(i, 36).length());
                         return List.of(
-                                c.async(x -> x.hset(connector.keys().key("s", user), rid, entry.substring(23))),
+                                c.async(x -> x.hset(
+                                        connector.keys().key("s", user), rid, entry.substring(entry.indexOf('|') + 1))),
                                 c.async(x -> x.expire(connector.keys().key("s", user), 1800)));
                     });
             measure(

@@ -43,29 +43,32 @@ final class SessionsCommand {
         return ExitCode.OK;
     }
 
-    @Command(name = "end", description = "Ends one session; its access and refresh tokens are refused from now on.")
-    int end(@Parameters(paramLabel = "SESSION_ID") String sessionId) {
+    @Command(
+            name = "end",
+            description = "Ends one session, named by its handle (the id column of 'sessions list', the sid of its"
+                    + " tokens); its access and refresh tokens are refused from now on.")
+    int end(@Parameters(paramLabel = "SESSION_HANDLE") String handle) {
         Cli cli = main.cli();
         Optional<Session> s;
         try {
-            s = cli.gatehouse().sessions().get(sessionId);
+            s = cli.gatehouse().sessions().getByHandle(handle);
         } catch (SessionInputException e) {
-            throw CliException.usage("SESSION_ID " + e.getMessage());
+            throw CliException.usage("SESSION_HANDLE " + e.getMessage());
         }
-        if (s.isEmpty() || !cli.gatehouse().accounts().endSession(s.get().userId(), sessionId, cli.actor())) {
-            throw CliException.notFound("no live session " + sessionId);
+        if (s.isEmpty() || !cli.gatehouse().accounts().endSession(s.get().userId(), handle, cli.actor())) {
+            throw CliException.notFound("no live session " + handle);
         }
         cli.output()
                 .done(
-                        "ended session " + sessionId,
-                        map("session", sessionId, "user", s.get().userId(), "ended", true));
+                        "ended session " + handle,
+                        map("session", handle, "user", s.get().userId(), "ended", true));
         return ExitCode.OK;
     }
 
     @Command(name = "end-all", description = "Ends every session of the user, or every one but --except.")
     int endAll(
             @Parameters(paramLabel = "USER") String user,
-            @Option(names = "--except", paramLabel = "SESSION_ID", description = "A session to keep.")
+            @Option(names = "--except", paramLabel = "SESSION_HANDLE", description = "A session to keep, by handle.")
                     Optional<String> except) {
         Cli cli = main.cli();
         User u = cli.user(user);
@@ -135,7 +138,7 @@ final class SessionsCommand {
     static Map<String, Object> row(Session s) {
         return map(
                 "id",
-                s.id(),
+                s.handle(), // the handle (the sid of its tokens): the secret session id is never shown
                 "user",
                 s.userId(),
                 "created_at",

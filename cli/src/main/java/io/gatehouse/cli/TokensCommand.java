@@ -41,9 +41,9 @@ final class TokensCommand {
 
         @Option(
                 names = "--session",
-                paramLabel = "SESSION_ID",
+                paramLabel = "SESSION_HANDLE",
                 required = true,
-                description = "Every token of a session.")
+                description = "Every token of a session, by its handle (the tokens' sid).")
         String session;
 
         @Option(names = "--family", paramLabel = "FAMILY_ID", required = true, description = "A refresh-token family.")

@@ -9,8 +9,8 @@ import io.gatehouse.cli.CliRun.Result;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
+import io.gatehouse.session.CreatedSession;
 import io.gatehouse.session.NewSession;
-import io.gatehouse.session.Session;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.MutableClock;
 import io.gatehouse.token.TokenPair;
@@ -90,9 +90,9 @@ class CommandsIntegrationTest {
     }
 
     private TokenPair login(User u) {
-        Session s =
+        CreatedSession s =
                 gh.sessions().create(NewSession.forUser(u.id()).ip("192.0.2.7").build());
-        return gh.tokens().issue(TokenRequest.of(u.id(), s.id()));
+        return gh.tokens().issue(TokenRequest.of(u.id(), s.handle()));
     }
 
     private boolean works(TokenPair pair) {
@@ -214,8 +214,8 @@ class CommandsIntegrationTest {
         login(bob);
         clock.advance(gh.sessions().settings().idleTimeout().plusSeconds(1));
         // A third user: a login of ann or bob would drop their expired entry itself.
-        Session s = gh.sessions().create(NewSession.forUser("carol-id").build());
-        TokenPair fresh = gh.tokens().issue(TokenRequest.of("carol-id", s.id()));
+        CreatedSession s = gh.sessions().create(NewSession.forUser("carol-id").build());
+        TokenPair fresh = gh.tokens().issue(TokenRequest.of("carol-id", s.handle()));
 
         JsonNode dry = ok("sessions", "cleanup", "--dry-run", "-o", "json").json();
         assertThat(dry.get("entries_expired").asInt()).isEqualTo(2);

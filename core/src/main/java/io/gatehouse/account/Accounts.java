@@ -72,30 +72,31 @@ public final class Accounts {
         return u.find(emailOrId);
     }
 
-    /** Ends the session {@code sessionId} of {@code userId}: the caller's own logout. */
-    public void logout(String userId, String sessionId, Actor actor) {
-        sessions.end(sessionId);
+    /** Ends the session with handle {@code sessionHandle} of {@code userId}: the caller's own logout. */
+    public void logout(String userId, String sessionHandle, Actor actor) {
+        sessions.endByHandle(sessionHandle);
         dropProfile(userId);
         record(EventType.LOGOUT, "logout", userId, null, actor, Map.of());
     }
 
     /**
-     * Ends one session of {@code userId}; a session of another user is "not found" as if it did not exist.
+     * Ends one session of {@code userId}, named by its handle (as listed); a session of another user, or
+     * text that is not a handle, is "not found" as if it did not exist.
      *
      * @return whether the session was live and of this user
      */
-    public boolean endSession(String userId, String sessionId, Actor actor) {
+    public boolean endSession(String userId, String sessionHandle, Actor actor) {
         Optional<Session> s;
         try {
-            s = sessions.get(sessionId);
+            s = sessions.getByHandle(sessionHandle);
         } catch (SessionInputException e) {
             return false;
         }
-        if (s.isEmpty() || !s.get().userId().equals(userId) || !sessions.end(sessionId)) {
+        if (s.isEmpty() || !s.get().userId().equals(userId) || !sessions.endByHandle(sessionHandle)) {
             return false;
         }
         boolean ownCurrent = actor.kind() == Actor.Kind.SELF
-                && actor.sessionId().filter(sessionId::equals).isPresent();
+                && actor.session().filter(sessionHandle::equals).isPresent();
         if (ownCurrent) {
             record(EventType.LOGOUT, "logout", userId, null, actor, Map.of());
         } else if (actor.kind() != Actor.Kind.SELF) {
@@ -105,18 +106,24 @@ public final class Accounts {
     }
 
     /**
-     * Ends every live session of {@code userId}, except {@code except} when given (sign out of all others).
+     * Ends every live session of {@code userId}, except the one with handle {@code except} when given (sign
+     * out of all others).
      *
-     * @return the ids of the sessions ended
+     * @return the handles of the sessions ended
      */
     public List<String> endSessions(String userId, Optional<String> except, Actor actor) {
         List<String> ended;
         if (except.isPresent()) {
-            Optional<Session> keep = sessions.get(except.get());
+            Optional<Session> keep;
+            try {
+                keep = sessions.getByHandle(except.get());
+            } catch (SessionInputException e) {
+                keep = Optional.empty();
+            }
             if (keep.isEmpty() || !keep.get().userId().equals(userId)) {
                 throw new InvalidInputException("the session to keep is not a live session of this user");
             }
-            ended = sessions.endAllBut(except.get());
+            ended = sessions.endAllButHandle(except.get());
         } else {
             ended = sessions.endAll(userId);
             dropProfile(userId);
@@ -177,17 +184,17 @@ public final class Accounts {
     public record PasswordChanged(User user, Instant changedAt, int sessionsEnded, TokenPair tokens) {}
 
     /**
-     * Changes the password of {@code userId} from its session {@code sessionId}: every token of the user is
+     * Changes the password of {@code userId} from its session with handle {@code sessionHandle}: every token of the user is
      * revoked (not-before), every other session ended, the cached profile dropped; that session stays and
      * gets a new token pair.
      *
      * @throws io.gatehouse.user.InvalidUserInputException wrong current password, or a new one against the policy
      */
     public PasswordChanged changePassword(
-            String userId, String sessionId, String currentPassword, String newPassword, Actor actor) {
+            String userId, String sessionHandle, String currentPassword, String newPassword, Actor actor) {
         PasswordChange change = users().changePassword(userId, currentPassword, newPassword);
         tokens.revokeUser(userId, "password changed");
-        List<String> ended = sessions.endAllBut(sessionId);
+        List<String> ended = sessions.endAllButHandle(sessionHandle);
         dropProfile(userId);
         record(
                 EventType.PASSWORD_CHANGED,
@@ -197,7 +204,7 @@ public final class Accounts {
                 actor,
                 Map.of("sessions_ended", Integer.toString(ended.size())));
         TokenPair pair = tokens.issue(new TokenRequest(
-                userId, sessionId, change.user().roles().stream().sorted().toList(), List.of()));
+                userId, sessionHandle, change.user().roles().stream().sorted().toList(), List.of()));
         return new PasswordChanged(change.user(), change.changedAt(), ended.size(), pair);
     }
 
@@ -369,7 +376,7 @@ public final class Accounts {
         if (userId != null) {
             e.user(userId);
         }
-        actor.sessionId().ifPresent(e::session);
+        actor.session().ifPresent(e::session);
         actor.ip().ifPresent(e::ip);
         actor.userAgent().ifPresent(e::userAgent);
         events.record(e);

@@ -8,11 +8,11 @@ import java.util.Optional;
  *
  * @param kind      the user acting on their own account, an administrator, an OAuth client, or an operator
  * @param id        the acting user's id, the client id, or the operator's name
- * @param sessionId the acting user's session, when there is one
+ * @param session   the handle of the acting user's session, when there is one (never the secret session id)
  * @param ip        the client address, when known
  * @param userAgent the client's user agent, when known
  */
-public record Actor(Kind kind, String id, Optional<String> sessionId, Optional<String> ip, Optional<String> userAgent) {
+public record Actor(Kind kind, String id, Optional<String> session, Optional<String> ip, Optional<String> userAgent) {
 
     /** What kind of actor. */
     public enum Kind {
@@ -29,14 +29,14 @@ public record Actor(Kind kind, String id, Optional<String> sessionId, Optional<S
     public Actor {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(session, "session");
         Objects.requireNonNull(ip, "ip");
         Objects.requireNonNull(userAgent, "userAgent");
     }
 
-    /** The user {@code userId}, acting on their own account from session {@code sessionId}. */
-    public static Actor self(String userId, String sessionId) {
-        return new Actor(Kind.SELF, userId, Optional.of(sessionId), Optional.empty(), Optional.empty());
+    /** The user {@code userId}, acting on their own account from the session with handle {@code sessionHandle}. */
+    public static Actor self(String userId, String sessionHandle) {
+        return new Actor(Kind.SELF, userId, Optional.of(sessionHandle), Optional.empty(), Optional.empty());
     }
 
     /** An operator at the command line ({@code name} is what the audit trail shows, e.g. the OS user). */
@@ -46,7 +46,7 @@ public record Actor(Kind kind, String id, Optional<String> sessionId, Optional<S
 
     /** This actor, seen from {@code ip} with {@code userAgent} (either may be empty). */
     public Actor from(Optional<String> ip, Optional<String> userAgent) {
-        return new Actor(kind, id, sessionId, ip, userAgent);
+        return new Actor(kind, id, session, ip, userAgent);
     }
 
     /** What the audit trail shows as the actor: {@code user:<id>}, {@code client:<id>} or {@code operator:<name>}. */

@@ -1,6 +1,5 @@
 package io.gatehouse.session;
 
-import io.gatehouse.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +66,7 @@ final class DefaultSessionStore implements SessionStore {
     // ---- create
 
     @Override
-    public Session create(NewSession request) {
+    public CreatedSession create(NewSession request) {
         String userId = SessionIds.requireUserId(request.userId());
         String ip = request.ip().map(RecordCodec::packIp).orElse("");
         Optional<String> ua =
@@ -84,12 +81,15 @@ final class DefaultSessionStore implements SessionStore {
 
         long now = now();
         String random = SessionIds.newRandomPart();
+        String name = codec.handleName(userId, random);
         String entry = codec.session(
-                userId, random, now, now, ip, device, uaHash, RecordCodec.encodeAttributes(request.attributes()));
+                userId, name, now, now, ip, device, uaHash, RecordCodec.encodeAttributes(request.attributes()));
         long deadline = Math.min(now + idle, now + absolute);
-        // The user-agent text goes to its own key while the script runs: both are in flight together.
-        CompletableFuture<Void> uaStored =
-                ua.map(u -> userAgents.store(uaHash, u)).orElse(CompletableFuture.completedFuture(null));
+        // One round trip: the user-agent text (written only when this instance has not written it today)
+        // goes to its own key just before the script (pipelined) and is not awaited. Its
+        // key is in another slot, so it cannot be part of the script in Cluster; if it fails, the cache
+        // forgets it (the next create retries) and a listing shows the session without a user agent.
+        ua.ifPresent(u -> userAgents.store(uaHash, u));
         SessionBackend.Created created = backend.create(
                 userId,
                 expiry(now),
@@ -98,7 +98,6 @@ final class DefaultSessionStore implements SessionStore {
                 settings.ceilingPerUser(),
                 entry,
                 deadline);
-        join(uaStored);
         if (!created.created()) {
             throw new SessionLimitExceededException(userId, settings.maxPerUser());
         }
@@ -106,10 +105,10 @@ final class DefaultSessionStore implements SessionStore {
         Session session = toSession(userId, stored, ua);
         notify(l -> l.sessionCreated(session));
         if (!created.evicted().isEmpty()) {
-            List<String> ids = fullIds(userId, created.evicted());
-            notify(l -> l.sessionsEnded(userId, ids, EndReason.EVICTED));
+            List<String> handles = handles(userId, created.evicted());
+            notify(l -> l.sessionsEnded(userId, handles, EndReason.EVICTED));
         }
-        return session;
+        return new CreatedSession(SessionIds.compose(random, userId), session);
     }
 
     private static String requireFingerprint(String fingerprint) {
@@ -119,67 +118,93 @@ final class DefaultSessionStore implements SessionStore {
         return fingerprint;
     }
 
-    private static void join(CompletableFuture<Void> f) {
-        try {
-            f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof StoreException se) {
-                throw se;
-            }
-            throw e;
-        }
+    // ---- read
+
+    /** Where a session's entry is: its user and its name (the handle's first part). */
+    private record Ref(String userId, String name) {}
+
+    private Ref byId(String sessionId) {
+        SessionIds.Parsed id = SessionIds.parse(sessionId);
+        return new Ref(id.userId(), codec.handleName(id.userId(), id.part()));
     }
 
-    // ---- read
+    private static Ref byHandle(String handle) {
+        SessionIds.Parsed h = SessionIds.parseHandle(handle);
+        return new Ref(h.userId(), h.part());
+    }
+
+    @Override
+    public String handleOf(String sessionId) {
+        Ref ref = byId(sessionId);
+        return SessionIds.compose(ref.name(), ref.userId());
+    }
 
     @Override
     public Optional<Session> get(String sessionId) {
-        SessionIds.Parsed id = SessionIds.parse(sessionId);
-        return load(id, now()).map(s -> toSession(id.userId(), s, Optional.empty()));
+        return get(byId(sessionId));
+    }
+
+    @Override
+    public Optional<Session> getByHandle(String handle) {
+        return get(byHandle(handle));
+    }
+
+    private Optional<Session> get(Ref ref) {
+        return load(ref, now()).map(s -> toSession(ref.userId(), s, Optional.empty()));
     }
 
     /** The stored entry if present, intact and not expired at {@code now}. */
-    private Optional<StoredSession> load(SessionIds.Parsed id, long now) {
-        return backend.get(id.userId(), id.random())
-                .flatMap(raw -> codec.parseSession(id.userId(), raw))
-                .filter(s -> s.random().equals(id.random()) && s.expiresAt(idle, absolute) > now);
+    private Optional<StoredSession> load(Ref ref, long now) {
+        return backend.get(ref.userId(), ref.name())
+                .flatMap(raw -> codec.parseSession(ref.userId(), raw))
+                .filter(s -> s.name().equals(ref.name()) && s.expiresAt(idle, absolute) > now);
     }
 
     @Override
     public Optional<Session> touch(String sessionId) {
-        Optional<Session> touched = touchStored(sessionId);
+        return touch(byId(sessionId));
+    }
+
+    @Override
+    public Optional<Session> touchByHandle(String handle) {
+        return touch(byHandle(handle));
+    }
+
+    private Optional<Session> touch(Ref ref) {
+        Optional<Session> touched = touchStored(ref);
         touched.ifPresent(t -> notify(l -> l.sessionTouched(t)));
         return touched;
     }
 
-    private Optional<Session> touchStored(String sessionId) {
-        SessionIds.Parsed id = SessionIds.parse(sessionId);
+    private Optional<Session> touchStored(Ref ref) {
+        String userId = ref.userId();
         long now = now();
-        Optional<StoredSession> found = load(id, now);
+        Optional<StoredSession> found = load(ref, now);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         StoredSession s = found.get();
         // Decided here, from the entry just read: within the interval a touch writes nothing.
         if (now - s.lastSeen() < touchInterval) {
-            return Optional.of(toSession(id.userId(), s, Optional.empty()));
+            return Optional.of(toSession(userId, s, Optional.empty()));
         }
-        String updated = codec.session(id.userId(), s, now, s.attributes());
+        String updated = codec.session(userId, s, now, s.attributes());
         long deadline = Math.min(now + idle, s.created() + absolute);
-        if (backend.replace(id.userId(), s.raw(), updated, now, deadline)) {
-            return Optional.of(toSession(
-                    id.userId(), codec.parseSession(id.userId(), updated).orElseThrow(), Optional.empty()));
+        if (backend.replace(userId, s.raw(), updated, now, deadline)) {
+            return Optional.of(
+                    toSession(userId, codec.parseSession(userId, updated).orElseThrow(), Optional.empty()));
         }
         // Another instance touched (or ended) it in between: what is stored now is the answer.
-        return load(id, now).map(x -> toSession(id.userId(), x, Optional.empty()));
+        return load(ref, now).map(x -> toSession(userId, x, Optional.empty()));
     }
 
     @Override
     public Optional<Session> updateAttributes(String sessionId, Map<String, String> set, Set<String> remove) {
-        SessionIds.Parsed id = SessionIds.parse(sessionId);
+        Ref ref = byId(sessionId);
+        String userId = ref.userId();
         for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
             long now = now();
-            Optional<StoredSession> found = load(id, now);
+            Optional<StoredSession> found = load(ref, now);
             if (found.isEmpty()) {
                 return Optional.empty();
             }
@@ -188,11 +213,11 @@ final class DefaultSessionStore implements SessionStore {
             remove.forEach(attrs::remove);
             attrs.putAll(set);
             RecordCodec.checkAttributes(attrs);
-            String updated = codec.session(id.userId(), s, s.lastSeen(), attrs);
+            String updated = codec.session(userId, s, s.lastSeen(), attrs);
             long deadline = s.expiresAt(idle, absolute);
-            if (backend.replace(id.userId(), s.raw(), updated, now, deadline)) {
-                return Optional.of(toSession(
-                        id.userId(), codec.parseSession(id.userId(), updated).orElseThrow(), Optional.empty()));
+            if (backend.replace(userId, s.raw(), updated, now, deadline)) {
+                return Optional.of(
+                        toSession(userId, codec.parseSession(userId, updated).orElseThrow(), Optional.empty()));
             }
         }
         throw new SessionConflictException(
@@ -203,41 +228,57 @@ final class DefaultSessionStore implements SessionStore {
 
     @Override
     public boolean end(String sessionId) {
-        SessionIds.Parsed id = SessionIds.parse(sessionId);
-        List<String> removed = backend.end(id.userId(), SessionBackend.EndMode.ONE, id.random(), expiry(now()));
+        return end(byId(sessionId));
+    }
+
+    @Override
+    public boolean endByHandle(String handle) {
+        return end(byHandle(handle));
+    }
+
+    private boolean end(Ref ref) {
+        List<String> removed = backend.end(ref.userId(), SessionBackend.EndMode.ONE, ref.name(), expiry(now()));
         if (removed.isEmpty()) {
             return false;
         }
-        List<String> ids = fullIds(id.userId(), removed);
-        notify(l -> l.sessionsEnded(id.userId(), ids, EndReason.ENDED));
+        List<String> handles = handles(ref.userId(), removed);
+        notify(l -> l.sessionsEnded(ref.userId(), handles, EndReason.ENDED));
         return true;
     }
 
     @Override
     public List<String> endAll(String userId) {
         SessionIds.requireUserId(userId);
-        List<String> ids = fullIds(userId, backend.end(userId, SessionBackend.EndMode.ALL, null, expiry(now())));
-        if (!ids.isEmpty()) {
-            notify(l -> l.sessionsEnded(userId, ids, EndReason.ENDED_ALL));
+        List<String> handles = handles(userId, backend.end(userId, SessionBackend.EndMode.ALL, null, expiry(now())));
+        if (!handles.isEmpty()) {
+            notify(l -> l.sessionsEnded(userId, handles, EndReason.ENDED_ALL));
         }
-        return ids;
+        return handles;
     }
 
     @Override
     public List<String> endAllBut(String currentSessionId) {
-        SessionIds.Parsed id = SessionIds.parse(currentSessionId);
-        List<String> ids = fullIds(
-                id.userId(), backend.end(id.userId(), SessionBackend.EndMode.OTHERS, id.random(), expiry(now())));
-        if (!ids.isEmpty()) {
-            notify(l -> l.sessionsEnded(id.userId(), ids, EndReason.ENDED_OTHERS));
-        }
-        return ids;
+        return endAllBut(byId(currentSessionId));
     }
 
-    private static List<String> fullIds(String userId, List<String> randoms) {
-        List<String> ids = new ArrayList<>(randoms.size());
-        randoms.forEach(r -> ids.add(SessionIds.compose(r, userId)));
-        return List.copyOf(ids);
+    @Override
+    public List<String> endAllButHandle(String keepHandle) {
+        return endAllBut(byHandle(keepHandle));
+    }
+
+    private List<String> endAllBut(Ref keep) {
+        List<String> handles = handles(
+                keep.userId(), backend.end(keep.userId(), SessionBackend.EndMode.OTHERS, keep.name(), expiry(now())));
+        if (!handles.isEmpty()) {
+            notify(l -> l.sessionsEnded(keep.userId(), handles, EndReason.ENDED_OTHERS));
+        }
+        return handles;
+    }
+
+    private static List<String> handles(String userId, List<String> names) {
+        List<String> handles = new ArrayList<>(names.size());
+        names.forEach(n -> handles.add(SessionIds.compose(n, userId)));
+        return List.copyOf(handles);
     }
 
     // ---- list and devices
@@ -260,7 +301,7 @@ final class DefaultSessionStore implements SessionStore {
             }
         }
         sessions.sort(
-                Comparator.comparingLong(StoredSession::lastSeen).reversed().thenComparing(StoredSession::random));
+                Comparator.comparingLong(StoredSession::lastSeen).reversed().thenComparing(StoredSession::name));
         return new Listing(sessions, trusts);
     }
 
@@ -416,7 +457,7 @@ final class DefaultSessionStore implements SessionStore {
     private Session toSession(String userId, StoredSession s, Optional<String> knownUserAgent) {
         Optional<String> ua = knownUserAgent.isPresent() ? knownUserAgent : userAgents.resolve(s.uaHash());
         return new Session(
-                SessionIds.compose(s.random(), userId),
+                SessionIds.compose(s.name(), userId),
                 userId,
                 Instant.ofEpochSecond(s.created()),
                 Instant.ofEpochSecond(s.lastSeen()),

@@ -11,7 +11,7 @@ final class Entries {
         return entry.startsWith("~");
     }
 
-    /** The session's random id (or {@code ~device} of a trust entry). */
+    /** The session's name, its handle's first part (or {@code ~device} of a trust entry). */
     static String name(String entry) {
         int bar = entry.indexOf('|');
         return bar < 0 ? entry : entry.substring(0, bar);

@@ -79,8 +79,8 @@ final class InMemorySessionBackend implements SessionBackend {
     }
 
     @Override
-    public Optional<String> get(String userId, String random) {
-        String prefix = random + "|";
+    public Optional<String> get(String userId, String name) {
+        String prefix = name + "|";
         return live(users.get(userId), nowSeconds()).stream()
                 .filter(e -> e.startsWith(prefix))
                 .findFirst();
@@ -103,7 +103,7 @@ final class InMemorySessionBackend implements SessionBackend {
     }
 
     @Override
-    public List<String> end(String userId, EndMode mode, String random, Expiry x) {
+    public List<String> end(String userId, EndMode mode, String entryName, Expiry x) {
         List<String> removed = new ArrayList<>();
         users.computeIfPresent(userId, (k, u) -> {
             List<String> left = new ArrayList<>();
@@ -111,9 +111,9 @@ final class InMemorySessionBackend implements SessionBackend {
                 String name = Entries.name(e);
                 boolean drop = !Entries.isTrust(e)
                         && switch (mode) {
-                            case ONE -> name.equals(random);
+                            case ONE -> name.equals(entryName);
                             case ALL -> true;
-                            case OTHERS -> !name.equals(random);
+                            case OTHERS -> !name.equals(entryName);
                         };
                 if (!drop) {
                     left.add(e);

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * A user's entries are one text value, each entry preceded by '\n'; fields are separated by '|':
  *
- *   session  <random22>|<created b36>|<lastSeen - created, b36>|<ip>|<device>|<uaHash>|<attrs>|<mac16>
+ *   session  <name16>|<created b36>|<lastSeen - created, b36>|<ip>|<device>|<uaHash>|<attrs>|<mac16>
  *   trusted  ~<device>|<since b36>|<until b36>|<uaHash>|<mac16>
  *
  * Times are epoch seconds in base 36 (6 characters until 2038; last-seen as an offset is 1 to 4), the
@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * The MAC input starts with the entry type and the user id, so an entry copied to another user's key
  * or turned from one type into the other fails the check.
+ *
+ * A session's name is its handle's first part: a keyed hash of the id's random part (handleName), so
+ * the stored entries name their sessions without holding anything a client could present as an id.
  */
 final class RecordCodec {
     private static final Logger log = LoggerFactory.getLogger(RecordCodec.class);
@@ -81,14 +84,14 @@ final class RecordCodec {
 
     String session(
             String userId,
-            String random,
+            String name,
             long created,
             long lastSeen,
             String ip,
             String device,
             String uaHash,
             String attrs) {
-        String body = random
+        String body = name
                 + '|'
                 + Long.toString(created, 36)
                 + '|'
@@ -106,14 +109,7 @@ final class RecordCodec {
 
     String session(String userId, StoredSession s, long lastSeen, Map<String, String> attributes) {
         return session(
-                userId,
-                s.random(),
-                s.created(),
-                lastSeen,
-                s.ip(),
-                s.device(),
-                s.uaHash(),
-                encodeAttributes(attributes));
+                userId, s.name(), s.created(), lastSeen, s.ip(), s.device(), s.uaHash(), encodeAttributes(attributes));
     }
 
     /** The entry if its MAC is right and it parses; empty (and a warning without secrets) otherwise. */
@@ -172,6 +168,15 @@ final class RecordCodec {
                         + "someone with write access to the session store altered it",
                 what,
                 userId);
+    }
+
+    /**
+     * The entry name (and handle's first part) of the session whose id has the random part {@code random}:
+     * HMAC-SHA256 with the MAC key over a type of its own, cut to 96 bits. Keyed, so neither a handle nor
+     * a read of Redis lets anyone compute an id, even by trying ids offline.
+     */
+    String handleName(String userId, String random) {
+        return macOf('h', userId, random);
     }
 
     private String macOf(char type, String userId, String body) {

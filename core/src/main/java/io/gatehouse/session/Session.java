@@ -5,10 +5,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One session as stored: who, since when, when last seen, until when, from where.
+ * One session as stored: who, since when, when last seen, until when, from where. It carries the
+ * session's handle, never its secret id.
  *
- * @param id                 the session id to hand to the client: at least 128 random bits plus the user's
- *                           routing tag, URL-safe; treat it as a secret (it is never logged)
+ * @param handle             the session's public name: what tokens ({@code sid}), events, logs, URLs and
+ *                           listings show, and what {@link SessionStore#endByHandle} takes; it cannot be
+ *                           used as, or turned back into, the secret session id (which only
+ *                           {@link SessionStore#create} returns, in {@link CreatedSession})
  * @param userId             the user it belongs to
  * @param createdAt          when it was created (second precision)
  * @param lastSeenAt         last activity written to the store; it moves at most once per touch interval
@@ -22,7 +25,7 @@ import java.util.Optional;
  * @param attributes         the small attribute map
  */
 public record Session(
-        String id,
+        String handle,
         String userId,
         Instant createdAt,
         Instant lastSeenAt,
@@ -42,10 +45,9 @@ public record Session(
         return now.isBefore(expiresAt);
     }
 
-    /** Never prints the id: it is a bearer secret. */
     @Override
     public String toString() {
-        return "Session[user=" + userId + ", created=" + createdAt + ", lastSeen=" + lastSeenAt + ", expires="
+        return "Session[handle=" + handle + ", created=" + createdAt + ", lastSeen=" + lastSeenAt + ", expires="
                 + expiresAt + ", device=" + deviceId.orElse("-") + "]";
     }
 }

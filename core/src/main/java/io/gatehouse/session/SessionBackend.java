@@ -35,14 +35,14 @@ interface SessionBackend {
      */
     Created create(String userId, Expiry expiry, int limit, boolean refuse, int ceiling, String entry, long deadline);
 
-    /** The entry whose name is {@code random}, expired or not. */
-    Optional<String> get(String userId, String random);
+    /** The entry whose name is {@code name}, expired or not. */
+    Optional<String> get(String userId, String name);
 
     /** Replaces {@code oldEntry} by {@code newEntry} if it is still there unchanged; extends the key to {@code deadline}. */
     boolean replace(String userId, String oldEntry, String newEntry, long now, long deadline);
 
-    /** Ends sessions; returns the random parts of the live sessions removed (expired ones go silently). */
-    List<String> end(String userId, EndMode mode, String random, Expiry expiry);
+    /** Ends sessions; returns the names (handles' first parts) of the live sessions removed (expired ones go silently). */
+    List<String> end(String userId, EndMode mode, String name, Expiry expiry);
 
     /** Sets ({@code entry} non-empty) or removes the trust entry of a device; whether one existed before. */
     boolean trust(String userId, String device, String entry, long now, long deadline);

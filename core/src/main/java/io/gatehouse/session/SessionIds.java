@@ -5,15 +5,23 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Session ids: {@code <22 chars: 128 random bits, base64url>.<user id, base64url>}.
+ * Session ids and session handles.
+ *
+ * <p>A session id is {@code <22 chars: 128 random bits, base64url>.<user id, base64url>}: the bearer
+ * secret, handed to the client once (cookie) and never stored, logged or published. A handle is
+ * {@code <16 chars: 96-bit keyed hash of the random part>.<user id, base64url>}: the public name of the
+ * session, used in tokens ({@code sid}), events, logs, URLs and listings, and the name of its stored
+ * entry. The hash is keyed with the MAC key ({@link RecordCodec#handleName}), so a handle (or a read of
+ * Redis) cannot be turned back into an id, not even by guessing offline; the two lengths differ, so one
+ * is never accepted where the other is expected.
  *
  * <p>The user part routes a lookup to the user's key ({@code {<userId>}} hash tag) without a second
- * index: one key per user holds every session of that user, which is what keeps a session under 300
- * bytes in Redis. The user id is not secret (it is the caller's own id); the random part is the
- * secret, and only it is stored, as the entry's name.
+ * index: one key per user holds every session of that user, which is what keeps a session near 200
+ * bytes in Redis. The user id is not secret (it is the caller's own id).
  */
 final class SessionIds {
     static final int RANDOM_CHARS = 22;
+    static final int HANDLE_CHARS = 16;
     static final int MAX_USER_ID_CHARS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -27,25 +35,33 @@ final class SessionIds {
         return B64.encodeToString(b);
     }
 
-    static String compose(String randomPart, String userId) {
-        return randomPart + "." + B64.encodeToString(userId.getBytes(StandardCharsets.UTF_8));
+    /** A session id, or a handle when {@code part} is a handle name: the part, a dot, the user id in base64url. */
+    static String compose(String part, String userId) {
+        return part + "." + B64.encodeToString(userId.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The parts of a well-formed id; {@link SessionInputException} otherwise (the id is not echoed). */
+    /** The parts of a well-formed session id; {@link SessionInputException} otherwise (the id is not echoed). */
     static Parsed parse(String sessionId) {
-        if (sessionId == null
-                || sessionId.length() < RANDOM_CHARS + 2
-                || sessionId.length() > 400
-                || sessionId.charAt(RANDOM_CHARS) != '.') {
-            throw new SessionInputException("not a session id: expected <22 base64url characters>.<user part>");
+        return parse(sessionId, RANDOM_CHARS, "session id");
+    }
+
+    /** The parts of a well-formed session handle; {@link SessionInputException} otherwise. */
+    static Parsed parseHandle(String handle) {
+        return parse(handle, HANDLE_CHARS, "session handle");
+    }
+
+    private static Parsed parse(String text, int partChars, String what) {
+        if (text == null || text.length() < partChars + 2 || text.length() > 400 || text.charAt(partChars) != '.') {
+            throw new SessionInputException(
+                    "not a " + what + ": expected <" + partChars + " base64url characters>.<user part>");
         }
-        String random = sessionId.substring(0, RANDOM_CHARS);
-        for (int i = 0; i < RANDOM_CHARS; i++) {
-            if (!isBase64Url(random.charAt(i))) {
-                throw new SessionInputException("not a session id: the random part is not base64url");
+        String part = text.substring(0, partChars);
+        for (int i = 0; i < partChars; i++) {
+            if (!isBase64Url(part.charAt(i))) {
+                throw new SessionInputException("not a " + what + ": the first part is not base64url");
             }
         }
-        String userPart = sessionId.substring(RANDOM_CHARS + 1);
+        String userPart = text.substring(partChars + 1);
         String userId;
         try {
             for (int i = 0; i < userPart.length(); i++) {
@@ -55,9 +71,9 @@ final class SessionIds {
             }
             userId = new String(Base64.getUrlDecoder().decode(userPart), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new SessionInputException("not a session id: the user part is not base64url");
+            throw new SessionInputException("not a " + what + ": the user part is not base64url");
         }
-        return new Parsed(random, requireUserId(userId));
+        return new Parsed(part, requireUserId(userId));
     }
 
     /**
@@ -81,8 +97,8 @@ final class SessionIds {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     }
 
-    /** A parsed session id. */
-    record Parsed(String random, String userId) {
+    /** A parsed session id (its random part) or handle (its entry name). */
+    record Parsed(String part, String userId) {
         @Override
         public String toString() {
             return "SessionId[user=" + userId + "]";

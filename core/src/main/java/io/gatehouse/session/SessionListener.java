@@ -23,10 +23,10 @@ public interface SessionListener {
     default void sessionTouched(Session session) {}
 
     /**
-     * Sessions ended. {@code sessionIds} are exactly the sessions this call ended (full ids, as
-     * {@link Session#id()}); expired ones removed on the way are not included.
+     * Sessions ended. {@code handles} are exactly the sessions this call ended (as {@link Session#handle()});
+     * expired ones removed on the way are not included.
      */
-    default void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {}
+    default void sessionsEnded(String userId, List<String> handles, EndReason reason) {}
 
     /** A batch of a {@linkplain SessionStore#cleanup(int) cleanup pass} finished (metrics count its work here). */
     default void cleanedUp(CleanupBatch batch) {}

@@ -22,8 +22,9 @@ import java.util.Set;
  *         .stores(stores)                       // Redis for Purpose.SESSIONS, else in memory
  *         .listener(revokeTokensOfEndedSessions) // a SessionListener
  *         .build();
- * Session s = sessions.create(NewSession.forUser("u42").ip(ip).userAgent(ua).build());
- * Optional<Session> current = sessions.touch(s.id());   // on each request
+ * CreatedSession c = sessions.create(NewSession.forUser("u42").ip(ip).userAgent(ua).build());
+ * Optional<Session> current = sessions.touch(c.id());   // on each request, with the id from the cookie
+ * sessions.endByHandle(c.handle());                     // the public name: tokens, events, listings, URLs
  * }</pre>
  *
  * <p>Errors: bad arguments fail with {@link SessionInputException} and change nothing; Redis trouble
@@ -32,8 +33,12 @@ import java.util.Set;
  */
 public interface SessionStore {
 
-    /** Creates a session, applying the per-user limit atomically. */
-    Session create(NewSession request);
+    /**
+     * Creates a session, applying the per-user limit atomically. The result holds the secret session id
+     * (for the client) and the session with its public handle; the id is not stored, so no later call
+     * can return it again.
+     */
+    CreatedSession create(NewSession request);
 
     /** The session if it exists, is unaltered and has not expired; does not extend it. */
     Optional<Session> get(String sessionId);
@@ -46,20 +51,39 @@ public interface SessionStore {
     Optional<Session> touch(String sessionId);
 
     /**
+     * {@link #get} by handle, for callers that already authenticated the request another way (a verified
+     * token whose {@code sid} is the handle). A handle is not a credential: never resolve a client's
+     * cookie or header with this.
+     */
+    Optional<Session> getByHandle(String handle);
+
+    /** {@link #touch} by handle; the same caution as {@link #getByHandle}. */
+    Optional<Session> touchByHandle(String handle);
+
+    /** The handle of the session with this id (computed with the MAC key; nothing is read). */
+    String handleOf(String sessionId);
+
+    /**
      * Sets and removes attributes; empty if the session is gone.
      *
      * @throws SessionConflictException when other writers changed the session under every attempt (nothing changed)
      */
     Optional<Session> updateAttributes(String sessionId, Map<String, String> set, Set<String> remove);
 
-    /** Ends one session; whether it existed. */
+    /** Ends one session, by its id (the holder's logout); whether it existed. */
     boolean end(String sessionId);
 
-    /** Ends every session of the user; the ids ended. Trusted devices stay trusted. */
+    /** Ends one session, by its handle (sign out a session from a listing); whether it existed. */
+    boolean endByHandle(String handle);
+
+    /** Ends every session of the user; the handles of the sessions ended. Trusted devices stay trusted. */
     List<String> endAll(String userId);
 
-    /** Ends every session of the user except {@code currentSessionId}; the ids ended. */
+    /** Ends every session of the user except the one with {@code currentSessionId}; the handles ended. */
     List<String> endAllBut(String currentSessionId);
+
+    /** Ends every session of the user except the one with handle {@code keepHandle}; the handles ended. */
+    List<String> endAllButHandle(String keepHandle);
 
     /** The user's live sessions, most recently seen first. Costs O(that user's entries). */
     List<Session> list(String userId);

@@ -5,14 +5,14 @@ import java.util.Map;
 /**
  * A session entry as stored, after its MAC was checked. Times are epoch seconds.
  *
- * @param random   the random part of the id (the entry's name)
+ * @param name     the entry's name: the first part of the session's handle
  * @param ip       packed address, base64url, or empty
  * @param device   device id or empty
  * @param uaHash   content hash of the user agent (see {@link UserAgents}) or empty
  * @param raw      the stored text, for compare-and-set
  */
 record StoredSession(
-        String random,
+        String name,
         long created,
         long lastSeen,
         String ip,

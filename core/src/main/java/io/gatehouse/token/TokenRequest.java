@@ -7,7 +7,8 @@ import java.util.Objects;
  * What to issue tokens for.
  *
  * @param subject     the user ({@code sub})
- * @param sessionId   the session the tokens belong to ({@code sid}); revoking it revokes them
+ * @param sessionId   the session the tokens belong to ({@code sid}): its public handle ({@code Session.handle()}),
+ *                    never the secret session id; revoking it revokes them
  * @param roles       the {@code roles} claim
  * @param permissions the {@code permissions} claim
  */

@@ -3,8 +3,8 @@
 -- Args: ARGV[1] now (epoch s), ARGV[2] idle timeout (s), ARGV[3] absolute lifetime (s),
 --       ARGV[4] limit (0 = none), ARGV[5] "refuse" or "evict", ARGV[6] ceiling (oldest always evicted there),
 --       ARGV[7] the new entry, ARGV[8] its expiry (epoch s)
--- Reply: {1, evicted id...} created (evicted random ids, oldest first), or {0} refused by the limit
--- Example: KEYS gatehouse:s:{u1} ARGV 1700000000 1800 43200 2 evict 1000 AAAAAAAAAAAAAAAAAAAAAA|s4b5fk|0||||| 1700001800
+-- Reply: {1, evicted name...} created (names of the evicted sessions, i.e. their handles' first parts, oldest first), or {0} refused by the limit
+-- Example: KEYS gatehouse:s:{u1} ARGV 1700000000 1800 43200 2 evict 1000 AAAAAAAAAAAAAAAA|s4b5fk|0||||| 1700001800
 local now = tonumber(ARGV[1])
 local idle = tonumber(ARGV[2])
 local absolute = tonumber(ARGV[3])

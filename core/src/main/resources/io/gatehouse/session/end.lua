@@ -1,9 +1,9 @@
 -- Ends sessions of a user: one, all, or all but one. Trusted-device entries stay.
 -- Keys: KEYS[1] the user's entries, <prefix>:s:{<userId>}
--- Args: ARGV[1] "one", "all" or "others", ARGV[2] the random id to end (one) or keep (others), "-" for all,
+-- Args: ARGV[1] "one", "all" or "others", ARGV[2] the name (handle's first part) of the session to end (one) or keep (others), "-" for all,
 --       ARGV[3] now (epoch s), ARGV[4] idle timeout (s), ARGV[5] absolute lifetime (s)
--- Reply: the random ids of the live sessions removed (expired ones are removed without being reported)
--- Example: KEYS gatehouse:s:{u1} ARGV others AAAAAAAAAAAAAAAAAAAAAA 1700000000 1800 43200
+-- Reply: the names of the live sessions removed (expired ones are removed without being reported)
+-- Example: KEYS gatehouse:s:{u1} ARGV others AAAAAAAAAAAAAAAA 1700000000 1800 43200
 local blob = redis.call('GET', KEYS[1])
 if not blob then return {} end
 local mode, target = ARGV[1], ARGV[2]

@@ -2,7 +2,7 @@
 -- Keys: KEYS[1] the user's entries, <prefix>:s:{<userId>}
 -- Args: ARGV[1] the entry as read, ARGV[2] the new entry, ARGV[3] seconds the key must live at least
 -- Reply: 1 replaced, 0 the entry changed or went away meanwhile
--- Example: KEYS gatehouse:s:{u1} ARGV AAAAAAAAAAAAAAAAAAAAAA|s4b5fk|0||||| AAAAAAAAAAAAAAAAAAAAAA|s4b5fk|1o||||| 1800
+-- Example: KEYS gatehouse:s:{u1} ARGV AAAAAAAAAAAAAAAA|s4b5fk|0||||| AAAAAAAAAAAAAAAA|s4b5fk|1o||||| 1800
 local blob = redis.call('GET', KEYS[1])
 if not blob then return 0 end
 local needle = '\n' .. ARGV[1]

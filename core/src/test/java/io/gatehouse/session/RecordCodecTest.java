@@ -103,4 +103,35 @@ class RecordCodecTest {
         assertThatThrownBy(() -> SessionIds.parse("x".repeat(22) + ".!!")).isInstanceOf(SessionInputException.class);
         assertThatThrownBy(() -> SessionIds.parse(null)).isInstanceOf(SessionInputException.class);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1L, 7L, 42L})
+    void handlesAreKeyedDeterministicAndNeverParseAsIds(long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        RecordCodec otherKey = new RecordCodec(new SessionKeys(
+                Base64.getDecoder().decode(SessionStoreIntegrationTest.DEVICE_KEY),
+                Base64.getDecoder().decode(SessionStoreIntegrationTest.MAC_KEY)));
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            byte[] b = new byte[16];
+            r.nextBytes(b);
+            String random = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            String user = "u" + r.nextInt(1000);
+            String name = codec.handleName(user, random);
+            assertThat(name).hasSize(SessionIds.HANDLE_CHARS).isEqualTo(codec.handleName(user, random));
+            assertThat(otherKey.handleName(user, random))
+                    .as("keyed by the MAC key")
+                    .isNotEqualTo(name);
+            assertThat(codec.handleName(user + "x", random))
+                    .as("bound to the user")
+                    .isNotEqualTo(name);
+            names.add(name);
+            String handle = SessionIds.compose(name, user);
+            String id = SessionIds.compose(random, user);
+            assertThat(SessionIds.parseHandle(handle)).isEqualTo(new SessionIds.Parsed(name, user));
+            assertThatThrownBy(() -> SessionIds.parse(handle)).isInstanceOf(SessionInputException.class);
+            assertThatThrownBy(() -> SessionIds.parseHandle(id)).isInstanceOf(SessionInputException.class);
+        }
+        assertThat(names).hasSize(200);
+    }
 }

@@ -19,8 +19,8 @@ final class RecordingListener implements SessionListener {
     }
 
     @Override
-    public synchronized void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {
-        ended.add(new Ended(userId, List.copyOf(sessionIds), reason));
+    public synchronized void sessionsEnded(String userId, List<String> handles, EndReason reason) {
+        ended.add(new Ended(userId, List.copyOf(handles), reason));
     }
 
     @Override

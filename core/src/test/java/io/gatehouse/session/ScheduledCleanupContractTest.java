@@ -37,7 +37,7 @@ class ScheduledCleanupContractTest extends StoreContract {
         sessions.create(NewSession.forUser("u1").build());
         sessions.create(NewSession.forUser("u2").build());
         clock.advance(sessions.settings().idleTimeout().plusSeconds(1));
-        Session live = sessions.create(NewSession.forUser("u3").build());
+        CreatedSession live = sessions.create(NewSession.forUser("u3").build());
 
         Stores stores = stores();
         ScheduledCleanup first = new ScheduledCleanup(sessions, stores, Duration.ofHours(1));

@@ -60,7 +60,7 @@ class SessionStoreIntegrationTest extends StoreContract {
                 : b.inMemory().build();
     }
 
-    Session login(String user) {
+    CreatedSession login(String user) {
         return sessions.create(
                 NewSession.forUser(user).ip("203.0.113.7").userAgent(CHROME).build());
     }
@@ -74,7 +74,7 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void createdSessionReadsBackWithEverythingItWasGiven() {
-        Session s = sessions.create(NewSession.forUser("u42")
+        CreatedSession s = sessions.create(NewSession.forUser("u42")
                 .ip("2001:db8::1")
                 .userAgent(CHROME)
                 .fingerprint("device-cookie-1")
@@ -83,7 +83,7 @@ class SessionStoreIntegrationTest extends StoreContract {
                 .build());
 
         Session read = sessions.get(s.id()).orElseThrow();
-        assertThat(read).isEqualTo(s);
+        assertThat(read).isEqualTo(s.session());
         assertThat(read.userId()).isEqualTo("u42");
         assertThat(read.ip()).contains("2001:db8:0:0:0:0:0:1");
         assertThat(read.userAgent()).contains(CHROME);
@@ -93,7 +93,7 @@ class SessionStoreIntegrationTest extends StoreContract {
         assertThat(read.lastSeenAt()).isEqualTo(clock.instant());
         assertThat(read.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(30)));
         assertThat(read.absoluteExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(2)));
-        assertThat(events.created).containsExactly(s);
+        assertThat(events.created).containsExactly(s.session());
     }
 
     @Test
@@ -110,8 +110,64 @@ class SessionStoreIntegrationTest extends StoreContract {
     }
 
     @Test
+    void aHandleCannotBeUsedAsASessionIdNorAnIdAsAHandle() {
+        CreatedSession s = login("u1");
+        assertThat(s.handle()).matches("[A-Za-z0-9_-]{16}\\.[A-Za-z0-9_-]+").isNotEqualTo(s.id());
+        assertThat(sessions.handleOf(s.id())).isEqualTo(s.handle());
+        assertThatThrownBy(() -> sessions.get(s.handle())).isInstanceOf(SessionInputException.class);
+        assertThatThrownBy(() -> sessions.touch(s.handle())).isInstanceOf(SessionInputException.class);
+        assertThatThrownBy(() -> sessions.end(s.handle())).isInstanceOf(SessionInputException.class);
+        assertThatThrownBy(() -> sessions.getByHandle(s.id())).isInstanceOf(SessionInputException.class);
+        assertThatThrownBy(() -> sessions.endByHandle(s.id())).isInstanceOf(SessionInputException.class);
+        // A handle's first part padded to an id's length names no session: the id is not derivable from it.
+        String padded = s.handle().substring(0, 16) + "AAAAAA" + s.handle().substring(16);
+        assertThat(sessions.get(padded)).isEmpty();
+        assertThat(sessions.getByHandle(s.handle())).contains(s.session());
+        assertThat(sessions.list("u1")).isNotEmpty();
+    }
+
+    @Test
+    void signingOutBySessionHandleEndsThatSessionAndReportsItsHandle() {
+        CreatedSession a = login("u1");
+        CreatedSession b = login("u1");
+        assertThat(sessions.endByHandle(a.handle())).isTrue();
+        assertThat(sessions.get(a.id())).isEmpty();
+        assertThat(sessions.getByHandle(a.handle())).isEmpty();
+        assertThat(sessions.touchByHandle(b.handle())).contains(b.session());
+        assertThat(events.ended)
+                .containsExactly(new RecordingListener.Ended("u1", List.of(a.handle()), EndReason.ENDED));
+        assertThat(sessions.endByHandle(a.handle())).isFalse();
+    }
+
+    @Test
+    void theSecretSessionIdIsNeverStoredListedOrReported() {
+        CreatedSession s = sessions.create(NewSession.forUser("u1")
+                .ip("203.0.113.7")
+                .userAgent(CHROME)
+                .fingerprint("fp")
+                .build());
+        String secret = s.id().substring(0, 22);
+        sessions.touch(s.id());
+        sessions.trustDevice("u1", s.session().deviceId().orElseThrow());
+        assertThat(sessions.list("u1"))
+                .singleElement()
+                .satisfies(x -> assertThat(x.toString()).doesNotContain(secret));
+        assertThat(sessions.devices("u1").toString()).doesNotContain(secret);
+        assertThat(s.toString()).doesNotContain(secret);
+        sessions.endAll("u1");
+        assertThat(events.created.toString() + events.ended).doesNotContain(secret);
+        if (backend.isRedis()) {
+            login("u1");
+            CreatedSession again = login("u1");
+            assertThat(raw("u1"))
+                    .doesNotContain(again.id().substring(0, 22))
+                    .contains(again.handle().substring(0, 16));
+        }
+    }
+
+    @Test
     void unknownAndMalformedIdsAreTreatedDifferently() {
-        Session s = login("u1");
+        CreatedSession s = login("u1");
         String forged = "AAAAAAAAAAAAAAAAAAAAAA" + s.id().substring(22);
         assertThat(sessions.get(forged)).isEmpty();
         assertThatThrownBy(() -> sessions.get("not-a-session"))
@@ -147,12 +203,12 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void touchWritesLastSeenAtMostOncePerInterval() {
-        Session s = login("u1");
+        CreatedSession s = login("u1");
         String storedBefore = backend.isRedis() ? raw("u1") : null;
 
         clock.advance(Duration.ofSeconds(59));
         Session touched = sessions.touch(s.id()).orElseThrow();
-        assertThat(touched.lastSeenAt()).isEqualTo(s.lastSeenAt());
+        assertThat(touched.lastSeenAt()).isEqualTo(s.session().lastSeenAt());
         if (backend.isRedis()) {
             assertThat(raw("u1")).as("no write within the touch interval").isEqualTo(storedBefore);
         }
@@ -169,7 +225,7 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void idleTimeoutEndsAnUntouchedSession() {
-        Session s = login("u1");
+        CreatedSession s = login("u1");
         clock.advance(Duration.ofMinutes(30).minusSeconds(1));
         assertThat(sessions.get(s.id())).isPresent();
         clock.advance(Duration.ofSeconds(1));
@@ -180,13 +236,15 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void absoluteLifetimeEndsEvenABusySession() {
-        Session s = login("u1");
+        CreatedSession s = login("u1");
         for (int i = 0; i < 5; i++) { // touched every 20 minutes up to 1h40
             clock.advance(Duration.ofMinutes(20));
             assertThat(sessions.touch(s.id())).isPresent();
         }
         Session last = sessions.get(s.id()).orElseThrow();
-        assertThat(last.expiresAt()).as("capped by the absolute deadline").isEqualTo(s.absoluteExpiresAt());
+        assertThat(last.expiresAt())
+                .as("capped by the absolute deadline")
+                .isEqualTo(s.session().absoluteExpiresAt());
         clock.advance(Duration.ofMinutes(20).minusSeconds(1)); // 1h59m59s: idle would allow 30 more minutes
         assertThat(sessions.touch(s.id())).isPresent();
         clock.advance(Duration.ofSeconds(1)); // 2h
@@ -199,7 +257,7 @@ class SessionStoreIntegrationTest extends StoreContract {
     @Test
     void tamperedEntriesAreRejectedNotTrusted() {
         assumeTrue(backend.isRedis(), "only Redis can be written behind the store's back");
-        Session s = login("u1");
+        CreatedSession s = login("u1");
         String key = backend.connector().keys().key("s", "u1");
         String original = raw("u1");
         String[] f = original.substring(1).split("\\|", -1);
@@ -231,12 +289,13 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void endingASessionReportsExactlyThatSession() {
-        Session a = login("u1");
-        Session b = login("u1");
+        CreatedSession a = login("u1");
+        CreatedSession b = login("u1");
         assertThat(sessions.end(a.id())).isTrue();
         assertThat(sessions.get(a.id())).isEmpty();
         assertThat(sessions.get(b.id())).isPresent();
-        assertThat(events.ended).containsExactly(new RecordingListener.Ended("u1", List.of(a.id()), EndReason.ENDED));
+        assertThat(events.ended)
+                .containsExactly(new RecordingListener.Ended("u1", List.of(a.handle()), EndReason.ENDED));
 
         assertThat(sessions.end(a.id())).isFalse();
         assertThat(events.ended).hasSize(1);
@@ -246,32 +305,33 @@ class SessionStoreIntegrationTest extends StoreContract {
     void endAllButTheCurrentSession() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            ids.add(login("u1").id());
+            ids.add(login("u1").handle());
             clock.advance(Duration.ofSeconds(5));
         }
-        Session otherUser = login("u2");
+        CreatedSession otherUser = login("u2");
         String current = ids.get(1);
 
-        List<String> ended = sessions.endAllBut(current);
+        List<String> ended = sessions.endAllButHandle(current);
 
         List<String> others = new ArrayList<>(ids);
         others.remove(current);
         assertThat(ended).containsExactlyInAnyOrderElementsOf(others);
         assertThat(events.endedIds(EndReason.ENDED_OTHERS)).containsExactlyInAnyOrderElementsOf(others);
-        assertThat(sessions.list("u1")).extracting(Session::id).containsExactly(current);
+        assertThat(sessions.list("u1")).extracting(Session::handle).containsExactly(current);
         assertThat(sessions.get(otherUser.id())).isPresent();
-        assertThat(sessions.endAllBut(current)).isEmpty();
+        assertThat(sessions.endAllButHandle(current)).isEmpty();
+        assertThat(sessions.endAllBut(otherUser.id())).isEmpty();
     }
 
     @Test
     void endAllEndsEverySessionButKeepsTrustedDevices() {
-        Session a =
+        CreatedSession a =
                 sessions.create(NewSession.forUser("u1").fingerprint("phone").build());
-        Session b = login("u1");
-        sessions.trustDevice("u1", a.deviceId().orElseThrow());
+        CreatedSession b = login("u1");
+        sessions.trustDevice("u1", a.session().deviceId().orElseThrow());
 
-        assertThat(sessions.endAll("u1")).containsExactlyInAnyOrder(a.id(), b.id());
-        assertThat(events.endedIds(EndReason.ENDED_ALL)).containsExactlyInAnyOrder(a.id(), b.id());
+        assertThat(sessions.endAll("u1")).containsExactlyInAnyOrder(a.handle(), b.handle());
+        assertThat(events.endedIds(EndReason.ENDED_ALL)).containsExactlyInAnyOrder(a.handle(), b.handle());
         assertThat(sessions.list("u1")).isEmpty();
         assertThat(sessions.isTrusted("u1", "phone")).isTrue();
         assertThat(sessions.endAll("u1")).isEmpty();
@@ -279,27 +339,27 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void expiredSessionsAreNotReportedAsEnded() {
-        Session old = login("u1");
+        CreatedSession old = login("u1");
         clock.advance(Duration.ofMinutes(20));
-        Session fresh = login("u1");
+        CreatedSession fresh = login("u1");
         clock.advance(Duration.ofMinutes(15)); // old is idle for 35 min: expired
-        assertThat(sessions.endAll("u1")).containsExactly(fresh.id());
+        assertThat(sessions.endAll("u1")).containsExactly(fresh.handle());
         assertThat(events.endedIds(EndReason.ENDED_ALL))
-                .containsExactly(fresh.id())
-                .doesNotContain(old.id());
+                .containsExactly(fresh.handle())
+                .doesNotContain(old.handle());
     }
 
     // ---- list and index cleanup
 
     @Test
     void listShowsTheUsersLiveSessionsMostRecentFirst() {
-        Session a = login("u1");
+        CreatedSession a = login("u1");
         clock.advance(Duration.ofMinutes(2));
-        Session b = login("u1");
+        CreatedSession b = login("u1");
         clock.advance(Duration.ofMinutes(2));
         sessions.touch(a.id());
         login("u2");
-        assertThat(sessions.list("u1")).extracting(Session::id).containsExactly(a.id(), b.id());
+        assertThat(sessions.list("u1")).extracting(Session::handle).containsExactly(a.handle(), b.handle());
         assertThat(sessions.list("nobody")).isEmpty();
     }
 
@@ -310,9 +370,9 @@ class SessionStoreIntegrationTest extends StoreContract {
             login("back");
         }
         clock.advance(Duration.ofMinutes(31));
-        Session again = login("back"); // creating prunes the user's expired entries
+        CreatedSession again = login("back"); // creating prunes the user's expired entries
 
-        assertThat(sessions.list("back")).extracting(Session::id).containsExactly(again.id());
+        assertThat(sessions.list("back")).extracting(Session::handle).containsExactly(again.handle());
         if (backend.isRedis()) {
             assertThat(raw("back").split("\n")).as("one entry left").hasSize(2);
             assertThat(raw("gone").split("\n")).as("untouched until cleanup").hasSize(4);
@@ -338,18 +398,20 @@ class SessionStoreIntegrationTest extends StoreContract {
     @Test
     void evictOldestEndsTheLeastRecentlySeenSession() {
         sessions = store(Map.of("gatehouse.sessions.max-per-user", "3"));
-        Session s1 = login("u1");
+        CreatedSession s1 = login("u1");
         clock.advance(Duration.ofMinutes(1));
-        Session s2 = login("u1");
+        CreatedSession s2 = login("u1");
         clock.advance(Duration.ofMinutes(1));
-        Session s3 = login("u1");
+        CreatedSession s3 = login("u1");
         clock.advance(Duration.ofMinutes(1));
         sessions.touch(s1.id()); // s2 is now the least recently seen
-        Session s4 = login("u1");
+        CreatedSession s4 = login("u1");
 
         assertThat(events.ended)
-                .containsExactly(new RecordingListener.Ended("u1", List.of(s2.id()), EndReason.EVICTED));
-        assertThat(sessions.list("u1")).extracting(Session::id).containsExactlyInAnyOrder(s1.id(), s3.id(), s4.id());
+                .containsExactly(new RecordingListener.Ended("u1", List.of(s2.handle()), EndReason.EVICTED));
+        assertThat(sessions.list("u1"))
+                .extracting(Session::handle)
+                .containsExactlyInAnyOrder(s1.handle(), s3.handle(), s4.handle());
     }
 
     @Test
@@ -370,11 +432,11 @@ class SessionStoreIntegrationTest extends StoreContract {
                 Map.of("gatehouse.sessions.max-per-user", "5", "gatehouse.sessions.limit-policy", "evict-oldest"));
         List<Object> results = concurrentLogins(20);
         List<String> created = results.stream()
-                .filter(r -> r instanceof Session)
-                .map(r -> ((Session) r).id())
+                .filter(r -> r instanceof CreatedSession)
+                .map(r -> ((CreatedSession) r).handle())
                 .toList();
         assertThat(created).hasSize(20);
-        List<String> live = sessions.list("u1").stream().map(Session::id).toList();
+        List<String> live = sessions.list("u1").stream().map(Session::handle).toList();
         assertThat(live).hasSize(5);
         List<String> evicted = events.endedIds(EndReason.EVICTED);
         assertThat(evicted).hasSize(15).doesNotHaveDuplicates().doesNotContainAnyElementsOf(live);
@@ -388,13 +450,13 @@ class SessionStoreIntegrationTest extends StoreContract {
         sessions = store(Map.of("gatehouse.sessions.max-per-user", "5", "gatehouse.sessions.limit-policy", "refuse"));
         List<Object> results = concurrentLogins(20);
         List<String> created = results.stream()
-                .filter(r -> r instanceof Session)
-                .map(r -> ((Session) r).id())
+                .filter(r -> r instanceof CreatedSession)
+                .map(r -> ((CreatedSession) r).handle())
                 .toList();
         assertThat(created).hasSize(5);
         assertThat(results.stream().filter(r -> r instanceof SessionLimitExceededException))
                 .hasSize(15);
-        assertThat(sessions.list("u1")).extracting(Session::id).containsExactlyInAnyOrderElementsOf(created);
+        assertThat(sessions.list("u1")).extracting(Session::handle).containsExactlyInAnyOrderElementsOf(created);
         assertThat(events.ended).isEmpty();
     }
 
@@ -432,7 +494,7 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void attributesAreUpdatedAndBadOnesRefused() {
-        Session s = sessions.create(
+        CreatedSession s = sessions.create(
                 NewSession.forUser("u1").attribute("a", "1").attribute("b", "2").build());
         Session u = sessions.updateAttributes(s.id(), Map.of("c", "3", "a", "9"), Set.of("b"))
                 .orElseThrow();
@@ -450,16 +512,16 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void sessionsAreGroupedByDeviceAndFingerprintsAreNotStored() {
-        Session p1 = sessions.create(NewSession.forUser("u1")
+        CreatedSession p1 = sessions.create(NewSession.forUser("u1")
                 .userAgent("PhoneApp/1.0")
                 .fingerprint("fp-phone-secret")
                 .build());
         clock.advance(Duration.ofMinutes(1));
-        Session p2 = sessions.create(NewSession.forUser("u1")
+        CreatedSession p2 = sessions.create(NewSession.forUser("u1")
                 .userAgent("PhoneApp/1.1")
                 .fingerprint("fp-phone-secret")
                 .build());
-        Session laptop =
+        CreatedSession laptop =
                 sessions.create(NewSession.forUser("u1").userAgent(CHROME).build());
 
         List<Device> devices = sessions.devices("u1");
@@ -468,13 +530,13 @@ class SessionStoreIntegrationTest extends StoreContract {
                 .filter(d -> d.deviceId().equals(sessions.deviceId("fp-phone-secret")))
                 .findFirst()
                 .orElseThrow();
-        assertThat(phone.sessions()).extracting(Session::id).containsExactly(p2.id(), p1.id());
+        assertThat(phone.sessions()).extracting(Session::handle).containsExactly(p2.handle(), p1.handle());
         assertThat(phone.userAgent()).contains("PhoneApp/1.1");
-        assertThat(phone.firstSeenAt()).isEqualTo(p1.createdAt());
+        assertThat(phone.firstSeenAt()).isEqualTo(p1.session().createdAt());
         assertThat(phone.trusted()).isFalse();
         assertThat(devices)
-                .anySatisfy(
-                        d -> assertThat(d.sessions()).extracting(Session::id).containsExactly(laptop.id()));
+                .anySatisfy(d ->
+                        assertThat(d.sessions()).extracting(Session::handle).containsExactly(laptop.handle()));
         if (backend.isRedis()) {
             assertThat(raw("u1")).doesNotContain("fp-phone-secret").doesNotContain("PhoneApp");
         }
@@ -482,9 +544,9 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void trustedDevicesAreMarkedListedUnmarkedAndExpire() {
-        Session s = sessions.create(
+        CreatedSession s = sessions.create(
                 NewSession.forUser("u1").userAgent(CHROME).fingerprint("laptop").build());
-        String device = s.deviceId().orElseThrow();
+        String device = s.session().deviceId().orElseThrow();
         assertThat(sessions.isTrusted("u1", "laptop")).isFalse();
 
         TrustedDevice t = sessions.trustDevice("u1", device);
@@ -520,9 +582,9 @@ class SessionStoreIntegrationTest extends StoreContract {
 
     @Test
     void aTrustedDeviceKeepsAUserKeyAliveAfterItsSessionsExpire() {
-        Session s =
+        CreatedSession s =
                 sessions.create(NewSession.forUser("u1").fingerprint("tablet").build());
-        sessions.trustDevice("u1", s.deviceId().orElseThrow(), Duration.ofDays(2));
+        sessions.trustDevice("u1", s.session().deviceId().orElseThrow(), Duration.ofDays(2));
         clock.advance(Duration.ofDays(1));
         login("u1"); // prunes the expired session, keeps the trust
         assertThat(sessions.isTrusted("u1", "tablet")).isTrue();
@@ -552,10 +614,10 @@ class SessionStoreIntegrationTest extends StoreContract {
         SessionStore store = backend.isRedis()
                 ? b.redis(backend.connector()).build()
                 : b.inMemory().build();
-        Session s = store.create(NewSession.forUser("u1").build());
+        CreatedSession s = store.create(NewSession.forUser("u1").build());
         assertThat(store.end(s.id())).isTrue();
         assertThat(store.get(s.id())).isEqualTo(Optional.empty());
-        assertThat(events.endedIds(EndReason.ENDED)).containsExactly(s.id());
+        assertThat(events.endedIds(EndReason.ENDED)).containsExactly(s.handle());
         assertThat(Instant.now()).isNotNull();
     }
 }

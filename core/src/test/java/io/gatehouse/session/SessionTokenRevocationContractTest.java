@@ -58,8 +58,8 @@ class SessionTokenRevocationContractTest extends StoreContract {
     }
 
     /** Issues a pair for the session and returns its access token, verified while it is still good. */
-    private VerifiedToken login(Session s) {
-        TokenPair pair = tokens.issue(TokenRequest.of(s.userId(), s.id()));
+    private VerifiedToken login(CreatedSession s) {
+        TokenPair pair = tokens.issue(TokenRequest.of(s.session().userId(), s.handle()));
         return tokens.verify(pair.accessToken());
     }
 
@@ -70,8 +70,8 @@ class SessionTokenRevocationContractTest extends StoreContract {
 
     @Test
     void endingOneSessionRevokesOnlyItsTokens() {
-        Session a = sessions.create(NewSession.forUser("u1").build());
-        Session b = sessions.create(NewSession.forUser("u1").build());
+        CreatedSession a = sessions.create(NewSession.forUser("u1").build());
+        CreatedSession b = sessions.create(NewSession.forUser("u1").build());
         VerifiedToken ta = login(a);
         VerifiedToken tb = login(b);
         assertThat(status(ta)).isEqualTo(RevocationStatus.VALID);
@@ -83,8 +83,8 @@ class SessionTokenRevocationContractTest extends StoreContract {
 
     @Test
     void endAllButCurrentAndEndAllRevokeTheirSessions() {
-        Session current = sessions.create(NewSession.forUser("u2").build());
-        Session other = sessions.create(NewSession.forUser("u2").build());
+        CreatedSession current = sessions.create(NewSession.forUser("u2").build());
+        CreatedSession other = sessions.create(NewSession.forUser("u2").build());
         VerifiedToken tc = login(current);
         VerifiedToken to = login(other);
 
@@ -98,7 +98,7 @@ class SessionTokenRevocationContractTest extends StoreContract {
 
     @Test
     void anEvictedSessionsTokensAreRevoked() {
-        Session oldest = sessions.create(NewSession.forUser("u3").build());
+        CreatedSession oldest = sessions.create(NewSession.forUser("u3").build());
         VerifiedToken t = login(oldest);
         clock.advance(Duration.ofSeconds(1));
         sessions.create(NewSession.forUser("u3").build());

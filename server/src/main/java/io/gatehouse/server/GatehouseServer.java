@@ -190,7 +190,17 @@ public final class GatehouseServer implements AutoCloseable {
                     new RecoveryRoutes(gatehouse, emailTokens, accountMail, settings.maxBodyBytes()),
                     new OAuthRoutes(logins, oauth, clients, gatehouse.tokens(), authSettings, settings.maxBodyBytes()),
                     new HealthRoutes(health, monitor::protect),
-                    new AdminRoutes(gatehouse, admin, settings.maxBodyBytes()),
+                    new AdminRoutes(
+                            gatehouse.accounts(),
+                            users,
+                            gatehouse.sessions(),
+                            gatehouse.tokens(),
+                            policies,
+                            gatehouse.rateLimiter(),
+                            gatehouse.events(),
+                            clock,
+                            admin,
+                            settings.maxBodyBytes()),
                     metrics.routes(monitor::protect),
                     new OpenApiRoute()));
             // The web console (docs/CONSOLE.md): pages at /account/ and /admin/ over the same services.

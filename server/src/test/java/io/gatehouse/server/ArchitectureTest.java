@@ -49,4 +49,16 @@ class ArchitectureTest {
                         "Gatehouse.open wires them correctly together; a hand-built session store would not revoke tokens")
                 .check(SERVER);
     }
+
+    @Test
+    void theRouteGroupsTakeTheCapabilitiesTheyUseNotTheWholeGatehouse() {
+        noClasses()
+                .that()
+                .haveSimpleNameEndingWith("Routes")
+                .should()
+                .dependOnClassesThat()
+                .areAssignableTo(io.gatehouse.Gatehouse.class)
+                .because("a route group's constructor shows what it depends on (issue #12)")
+                .check(SERVER);
+    }
 }

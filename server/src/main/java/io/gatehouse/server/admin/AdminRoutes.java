@@ -1,7 +1,6 @@
 package io.gatehouse.server.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gatehouse.Gatehouse;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.error.InvalidInputException;
 import io.gatehouse.event.EventCounts;
@@ -9,8 +8,11 @@ import io.gatehouse.event.EventPage;
 import io.gatehouse.event.EventQuery;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
+import io.gatehouse.event.SecurityEvents;
 import io.gatehouse.event.Severity;
 import io.gatehouse.ratelimit.Decision;
+import io.gatehouse.ratelimit.RateLimiter;
+import io.gatehouse.ratelimit.RatePolicies;
 import io.gatehouse.ratelimit.RatePolicy;
 import io.gatehouse.server.auth.AdminAccess;
 import io.gatehouse.server.auth.ClientInfo;
@@ -20,12 +22,15 @@ import io.gatehouse.server.http.ProblemException;
 import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.session.Session;
+import io.gatehouse.session.SessionStore;
 import io.gatehouse.token.Revocation;
 import io.gatehouse.token.RevocationHealth;
 import io.gatehouse.token.RevocationStats;
+import io.gatehouse.token.TokenService;
 import io.gatehouse.user.UserService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -34,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -60,17 +66,38 @@ import java.util.Optional;
 public final class AdminRoutes implements RouteGroup {
     static final String BASE = "/api/v1/admin";
 
-    private final Gatehouse services;
     private final Accounts accounts;
     private final UserService users;
+    private final SessionStore sessions;
+    private final TokenService tokens;
+    private final RatePolicies policies;
+    private final RateLimiter limiter;
+    private final SecurityEvents events;
+    private final Clock clock;
     private final AdminAccess access;
     private final long maxBodyBytes;
 
-    public AdminRoutes(Gatehouse gatehouse, AdminAccess access, long maxBodyBytes) {
-        this.services = gatehouse;
-        this.accounts = gatehouse.accounts();
-        this.users = gatehouse.users();
-        this.access = access;
+    /** Built from {@link io.gatehouse.Gatehouse}'s capabilities: only those the admin API reads or changes. */
+    public AdminRoutes(
+            Accounts accounts,
+            UserService users,
+            SessionStore sessions,
+            TokenService tokens,
+            RatePolicies policies,
+            RateLimiter limiter,
+            SecurityEvents events,
+            Clock clock,
+            AdminAccess access,
+            long maxBodyBytes) {
+        this.accounts = Objects.requireNonNull(accounts, "accounts");
+        this.users = Objects.requireNonNull(users, "users");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.policies = Objects.requireNonNull(policies, "policies");
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.access = Objects.requireNonNull(access, "access");
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -114,9 +141,8 @@ public final class AdminRoutes implements RouteGroup {
     private void listSessions(ServerRequest req, ServerResponse res) {
         AdminAccess.Admin admin = access.require(req);
         String userId = existingUser(req);
-        List<Map<String, Object>> list = services.sessions().list(userId).stream()
-                .map(AdminRoutes::session)
-                .toList();
+        List<Map<String, Object>> list =
+                sessions.list(userId).stream().map(AdminRoutes::session).toList();
         record(req, admin, "list_user_sessions", userId, null, Map.of());
         Json.send(res, 200, Map.of("user_id", userId, "sessions", list));
     }
@@ -151,7 +177,7 @@ public final class AdminRoutes implements RouteGroup {
 
     private static Map<String, Object> session(Session s) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", s.id());
+        m.put("id", s.handle()); // the session's handle, never its secret id
         m.put("created_at", s.createdAt().toString());
         m.put("last_seen_at", s.lastSeenAt().toString());
         m.put("expires_at", s.expiresAt().toString());
@@ -166,7 +192,7 @@ public final class AdminRoutes implements RouteGroup {
 
     private void revocations(ServerRequest req, ServerResponse res) {
         access.require(req);
-        Json.send(res, 200, revocationsBody(services.tokens()));
+        Json.send(res, 200, revocationsBody(tokens));
     }
 
     /** Revocation statistics and the revocation link's state (the admin API and the admin console). */
@@ -209,7 +235,7 @@ public final class AdminRoutes implements RouteGroup {
 
     private void policies(ServerRequest req, ServerResponse res) {
         access.require(req);
-        Json.send(res, 200, Map.of("policies", policiesBody(services.policies())));
+        Json.send(res, 200, Map.of("policies", policiesBody(policies)));
     }
 
     /** The configured rate-limit policies (the admin API and the admin console). */
@@ -232,7 +258,7 @@ public final class AdminRoutes implements RouteGroup {
         access.require(req);
         RatePolicy policy = policy(req);
         String subject = subject(req);
-        Decision d = services.rateLimiter().peek(policy, subject);
+        Decision d = limiter.peek(policy, subject);
         Json.send(res, 200, peekBody(policy, subject, d));
     }
 
@@ -254,7 +280,7 @@ public final class AdminRoutes implements RouteGroup {
         AdminAccess.Admin admin = access.require(req);
         RatePolicy policy = policy(req);
         String subject = subject(req);
-        services.rateLimiter().reset(policy, subject);
+        limiter.reset(policy, subject);
         record(req, admin, "reset_rate_limit", null, null, Map.of("policy", policy.name(), "subject", subject));
         res.status(204).send();
     }
@@ -262,7 +288,7 @@ public final class AdminRoutes implements RouteGroup {
     private RatePolicy policy(ServerRequest req) {
         String name = req.path().pathParameters().get("policy");
         try {
-            return services.policies().policy(name);
+            return policies.policy(name);
         } catch (IllegalArgumentException e) {
             throw new ProblemException(
                     Problem.typed("not-found", 404, "Not Found", "no rate-limit policy with this name"));
@@ -303,7 +329,7 @@ public final class AdminRoutes implements RouteGroup {
         Optional<String> user = query.user();
         EventPage page;
         try {
-            page = services.events().query(query);
+            page = events.query(query);
         } catch (InvalidInputException e) {
             throw Json.invalidField("cursor", "is not a cursor this API returned");
         }
@@ -361,7 +387,7 @@ public final class AdminRoutes implements RouteGroup {
 
     private void counts(ServerRequest req, ServerResponse res) {
         access.require(req);
-        LocalDate today = LocalDate.ofInstant(services.clock().instant(), java.time.ZoneOffset.UTC);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
         LocalDate from =
                 req.query().first("from").asOptional().map(f -> date("from", f)).orElse(today.minusDays(6));
         LocalDate to =
@@ -369,7 +395,7 @@ public final class AdminRoutes implements RouteGroup {
         if (from.isAfter(to) || from.plusDays(366).isBefore(to)) {
             throw Json.invalidField("from", "from must not be after to, and the range at most 366 days");
         }
-        EventCounts c = services.events().counts(from, to);
+        EventCounts c = events.counts(from, to);
         Map<String, Object> byType = new LinkedHashMap<>();
         c.byType().forEach((t, n) -> byType.put(t.code(), n));
         Map<String, Object> bySeverity = new LinkedHashMap<>();
@@ -438,6 +464,6 @@ public final class AdminRoutes implements RouteGroup {
         admin.user().ifPresent(c -> e.session(c.sessionId()));
         e.ip(ClientInfo.of(req).ip());
         req.headers().first(io.helidon.http.HeaderNames.USER_AGENT).ifPresent(e::userAgent);
-        services.events().record(e);
+        events.record(e);
     }
 }

@@ -118,8 +118,8 @@ public final class AccountRoutes implements RouteGroup {
 
     private static Map<String, Object> session(Session s, Caller caller) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", s.id());
-        m.put("current", s.id().equals(caller.sessionId()));
+        m.put("id", s.handle()); // the handle: the public name the token's sid carries, never the secret id
+        m.put("current", s.handle().equals(caller.sessionId()));
         m.put("created_at", s.createdAt().toString());
         m.put("last_seen_at", s.lastSeenAt().toString());
         m.put("expires_at", s.expiresAt().toString());

@@ -11,6 +11,7 @@ import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicy;
+import io.gatehouse.session.CreatedSession;
 import io.gatehouse.session.NewSession;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionLimitExceededException;
@@ -138,11 +139,23 @@ public final class LoginService {
      * A successful login or refresh.
      *
      * @param tokens           the new pair
-     * @param session          the session it belongs to
+     * @param session          the session it belongs to (named by its handle, as the tokens' {@code sid})
+     * @param sessionId        the secret session id, after a login only: for the console's cookie, never for
+     *                         an API response (toString omits it)
      * @param expiresIn        seconds until the access token expires
      * @param rateLimitHeaders the {@code RateLimit*} headers of the limits it passed
      */
-    public record Issued(TokenPair tokens, Session session, long expiresIn, Map<String, String> rateLimitHeaders) {}
+    public record Issued(
+            TokenPair tokens,
+            Session session,
+            Optional<String> sessionId,
+            long expiresIn,
+            Map<String, String> rateLimitHeaders) {
+        @Override
+        public String toString() {
+            return "Issued[session=" + session.handle() + ", expiresIn=" + expiresIn + "]";
+        }
+    }
 
     /**
      * Logs a user in.
@@ -200,26 +213,29 @@ public final class LoginService {
         request.fingerprint().ifPresent(ns::fingerprint);
         request.deviceName().ifPresent(n -> ns.attribute("device_name", n));
         ns.attributes(sessionAttributes);
-        Session session;
+        CreatedSession created;
         try {
-            session = sessions.create(ns.build());
+            created = sessions.create(ns.build());
         } catch (SessionLimitExceededException e) {
             failure(client, account, "session_limit");
             throw AuthFailure.of(
                     AuthFailure.Kind.SESSION_LIMIT,
                     "this account has the most sessions allowed (" + e.limit() + "); log out on another device first");
         }
+        Session session = created.session();
+        // Tokens, events and the response name the session by its handle; the secret id goes only to the
+        // console's cookie (Issued.sessionId).
         TokenPair pair = tokens.issue(new TokenRequest(
-                user.id(), session.id(), user.roles().stream().sorted().toList(), List.of()));
+                user.id(), session.handle(), user.roles().stream().sorted().toList(), List.of()));
         profiles.put(user);
         SecurityEvent.Builder e = SecurityEvent.builder(EventType.LOGIN_SUCCESS)
                 .user(user.id())
-                .session(session.id())
+                .session(session.handle())
                 .ip(client.ip());
         client.userAgent().ifPresent(e::userAgent);
         session.deviceId().ifPresent(d -> e.detail("device", d));
         events.record(e);
-        return new Issued(pair, session, pair.expiresIn(clock.instant()), limits.headers());
+        return new Issued(pair, session, Optional.of(created.id()), pair.expiresIn(clock.instant()), limits.headers());
     }
 
     /** Whether the client's fingerprint is a device the account trusts or has a live session on. */
@@ -286,8 +302,8 @@ public final class LoginService {
             }
             if (e.reason() == RejectReason.REFRESH_REUSED) {
                 // The family is revoked by the token service; the session is compromised as well. Reuse is
-                // only reported for an authenticated token, so its session id is authentic.
-                e.sessionId().ifPresent(sessions::end);
+                // only reported for an authenticated token, so its session handle is authentic.
+                e.sessionId().ifPresent(sessions::endByHandle);
                 throw AuthFailure.of(
                         AuthFailure.Kind.REFRESH_REUSED,
                         "this refresh token was already used; every" + " token of its session has been revoked");
@@ -309,7 +325,7 @@ public final class LoginService {
         Map<String, String> headers = ip == null
                 ? Map.of()
                 : RateLimitResponse.of(refreshIp, ip, clock.instant()).headers();
-        return new Issued(pair, session.get(), pair.expiresIn(clock.instant()), headers);
+        return new Issued(pair, session.get(), Optional.empty(), pair.expiresIn(clock.instant()), headers);
     }
 
     /**

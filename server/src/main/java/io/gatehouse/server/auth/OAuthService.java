@@ -143,9 +143,9 @@ public final class OAuthService {
         boolean revoked = tokens.revoke(token, "revoked at /oauth2/revoke by client " + client.id());
         if (revoked && sessionToEnd != null) {
             try {
-                sessions.end(sessionToEnd);
+                sessions.endByHandle(sessionToEnd);
             } catch (SessionInputException e) {
-                // A refresh token we signed always carries a well-formed session id.
+                // A refresh token we signed always carries a well-formed session handle.
             }
         }
         return revoked;

@@ -73,16 +73,17 @@ public final class SessionLiveness {
     }
 
     /**
-     * Whether {@code sessionId} exists, has not expired and belongs to {@code userId}, without touching it
-     * (introspection). Only for the session of a token that passed {@code TokenService.verify} (see above).
+     * Whether the session with handle {@code handle} (a token's {@code sid}) exists, has not expired and belongs
+     * to {@code userId}, without touching it (introspection). Only for the session of a token that passed
+     * {@code TokenService.verify} (see above).
      *
-     * @throws io.gatehouse.session.SessionInputException for a malformed session id
+     * @throws io.gatehouse.session.SessionInputException for a malformed handle
      */
-    public boolean isAlive(String sessionId, String userId) {
+    public boolean isAlive(String handle, String userId) {
         long now = nowSeconds();
-        Session s = remembered(sessionId, now);
+        Session s = remembered(handle, now);
         if (s == null) {
-            s = remember(sessionId, sessions.get(sessionId));
+            s = remember(handle, sessions.getByHandle(handle));
         }
         return s != null && s.userId().equals(userId) && alive(s, now);
     }
@@ -91,44 +92,56 @@ public final class SessionLiveness {
      * {@link SessionStore#touch}, answered from memory while no last-seen write is due. Only for the session
      * of a token that passed {@code TokenService.verify} (see above).
      *
-     * @throws io.gatehouse.session.SessionInputException for a malformed session id
+     * @throws io.gatehouse.session.SessionInputException for a malformed handle
      */
-    public Optional<Session> touch(String sessionId) {
+    public Optional<Session> touch(String handle) {
         long now = nowSeconds();
-        Session s = remembered(sessionId, now);
+        Session s = remembered(handle, now);
         if (s != null && now - s.lastSeenAt().getEpochSecond() < touchIntervalSeconds) {
             return Optional.of(s);
         }
-        return Optional.ofNullable(remember(sessionId, sessions.touch(sessionId)));
+        return Optional.ofNullable(remember(handle, sessions.touchByHandle(handle)));
     }
 
     /**
      * {@link SessionStore#touch} itself, always (the Bearer check: a protected route answers 503 while the
      * session store is unreachable, rather than serve from memory); the answer is remembered for the others.
      */
-    public Optional<Session> touchInStore(String sessionId) {
-        return Optional.ofNullable(remember(sessionId, sessions.touch(sessionId)));
+    public Optional<Session> touchInStore(String handle) {
+        return Optional.ofNullable(remember(handle, sessions.touchByHandle(handle)));
+    }
+
+    /**
+     * {@link #touchInStore} for the holder of the secret session id (the console's cookie): the store is
+     * asked by id, and the answer remembered under the session's handle.
+     *
+     * @throws io.gatehouse.session.SessionInputException for a malformed session id
+     */
+    public Optional<Session> touchInStoreById(String sessionId) {
+        Optional<Session> read = sessions.touch(sessionId);
+        read.ifPresent(s -> remember(s.handle(), read));
+        return read;
     }
 
     /** The remembered session if it is still alive at {@code now}; a dead one is forgotten. */
-    private Session remembered(String sessionId, long now) {
+    private Session remembered(String handle, long now) {
         if (known == null) {
             return null;
         }
-        Session s = known.getIfPresent(sessionId);
+        Session s = known.getIfPresent(handle);
         if (s != null && !alive(s, now)) {
-            known.invalidate(sessionId);
+            known.invalidate(handle);
             return null;
         }
         return s;
     }
 
-    private Session remember(String sessionId, Optional<Session> read) {
+    private Session remember(String handle, Optional<Session> read) {
         if (known != null) {
             if (read.isPresent()) {
-                known.put(sessionId, read.get());
+                known.put(handle, read.get());
             } else {
-                known.invalidate(sessionId);
+                known.invalidate(handle);
             }
         }
         return read.orElse(null);

@@ -108,7 +108,7 @@ final class AccountApi implements RouteGroup {
             throw AuthAnswers.problem(f);
         }
         // The token pair of this session is not handed out: the browser holds only the cookie.
-        res.header(HeaderNames.SET_COOKIE, gate.setCookie(issued.session().id(), cookie.secret()));
+        res.header(HeaderNames.SET_COOKIE, gate.setCookie(issued.sessionId().orElseThrow(), cookie.secret()));
         Json.send(res, 200, Map.of("signed_in", true));
     }
 
@@ -130,7 +130,7 @@ final class AccountApi implements RouteGroup {
 
     private void signOut(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, true);
-        accounts.logout(u.id(), u.session().id(), u.self(ClientInfo.of(req)));
+        accounts.logout(u.id(), u.session().handle(), u.self(ClientInfo.of(req)));
         res.header(HeaderNames.SET_COOKIE, gate.clearCookie());
         res.status(204).send();
     }
@@ -146,7 +146,7 @@ final class AccountApi implements RouteGroup {
     private void sessions(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, false);
         List<Map<String, Object>> list = sessions.list(u.id()).stream()
-                .map(s -> views.session(s, u.session().id()))
+                .map(s -> views.session(s, u.session().handle()))
                 .toList();
         Json.send(res, 200, Map.of("sessions", list));
     }
@@ -155,12 +155,12 @@ final class AccountApi implements RouteGroup {
         ConsoleUser u = gate.require(req, true);
         String ref = req.path().pathParameters().get("ref");
         Session s = sessions.list(u.id()).stream()
-                .filter(x -> ConsoleViews.ref(x.id()).equals(ref))
+                .filter(x -> x.handle().equals(ref))
                 .findFirst()
                 .orElseThrow(
                         () -> new ProblemException(Problem.typed("not-found", 404, "Not Found", "no such session")));
-        accounts.endSession(u.id(), s.id(), u.self(ClientInfo.of(req)));
-        if (s.id().equals(u.session().id())) {
+        accounts.endSession(u.id(), s.handle(), u.self(ClientInfo.of(req)));
+        if (s.handle().equals(u.session().handle())) {
             res.header(HeaderNames.SET_COOKIE, gate.clearCookie());
         }
         res.status(204).send();
@@ -168,7 +168,7 @@ final class AccountApi implements RouteGroup {
 
     private void endOthers(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, true);
-        int ended = accounts.endSessions(u.id(), Optional.of(u.session().id()), u.self(ClientInfo.of(req)))
+        int ended = accounts.endSessions(u.id(), Optional.of(u.session().handle()), u.self(ClientInfo.of(req)))
                 .size();
         Json.send(res, 200, Map.of("sessions_ended", ended));
     }
@@ -242,7 +242,7 @@ final class AccountApi implements RouteGroup {
         ObjectNode body = Json.readObject(req, maxBodyBytes);
         Accounts.PasswordChanged c = accounts.changePassword(
                 u.id(),
-                u.session().id(),
+                u.session().handle(),
                 Json.requiredString(body, "current_password"),
                 Json.requiredString(body, "new_password"),
                 u.self(ClientInfo.of(req)));
@@ -259,7 +259,7 @@ final class AccountApi implements RouteGroup {
         ClientInfo client = ClientInfo.of(req);
         accounts.changePassword(
                 u.id(),
-                u.session().id(),
+                u.session().handle(),
                 Json.requiredString(body, "current_password"),
                 Json.requiredString(body, "new_password"),
                 u.self(client));

@@ -351,7 +351,7 @@ final class AdminApi implements RouteGroup {
                 .detail("actor", "user:" + admin.id())
                 .detail("policy", policy.name())
                 .detail("subject", subject)
-                .session(admin.session().id())
+                .session(admin.session().handle())
                 .ip(client.ip());
         client.userAgent().ifPresent(e::userAgent);
         gh.events().record(e);

@@ -5,6 +5,7 @@ import io.gatehouse.server.http.Exchange;
 import io.gatehouse.server.http.Problem;
 import io.gatehouse.server.http.ProblemException;
 import io.gatehouse.session.Session;
+import io.gatehouse.session.SessionInputException;
 import io.gatehouse.user.User;
 import io.gatehouse.user.UserProfiles;
 import io.helidon.http.HeaderNames;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * The console's door: who a browser request is, and whether it may act.
  *
- * <p>The cookie is {@code <session id>~<secret>}: the session id finds the Gatehouse session (so any instance
+ * <p>The cookie is {@code <session id>~<secret>} (the one place the secret session id is handed out; a handle in
+ * its place opens nothing): the session id finds the Gatehouse session (so any instance
  * can answer, nothing is held in one process), the 256-bit secret proves the cookie was issued at sign-in
  * (the session keeps only its SHA-256, attribute {@value #ATTRIBUTE}). Session ids alone never open the
  * console, and a session created by an API login has no such attribute, so no token or API session is
@@ -89,7 +91,12 @@ final class ConsoleGate {
             return Optional.empty();
         }
         String secret = m.group(2);
-        Optional<Session> session = sessions.touchInStore(m.group(1));
+        Optional<Session> session;
+        try {
+            session = sessions.touchInStoreById(m.group(1));
+        } catch (SessionInputException e) {
+            return Optional.empty(); // not a session id (a handle, say): nobody is signed in with it
+        }
         if (session.isEmpty()) {
             return Optional.empty();
         }

@@ -25,12 +25,12 @@ record ConsoleUser(User user, Session session, String csrf) {
 
     /** This user acting on their own account, from {@code client}. */
     Actor self(ClientInfo client) {
-        return Actor.self(user.id(), session.id()).from(Optional.of(client.ip()), client.userAgent());
+        return Actor.self(user.id(), session.handle()).from(Optional.of(client.ip()), client.userAgent());
     }
 
     /** This user acting as an administrator, from {@code client}. */
     Actor admin(ClientInfo client) {
-        return new Actor(Actor.Kind.ADMIN, user.id(), Optional.of(session.id()), Optional.empty(), Optional.empty())
+        return new Actor(Actor.Kind.ADMIN, user.id(), Optional.of(session.handle()), Optional.empty(), Optional.empty())
                 .from(Optional.of(client.ip()), client.userAgent());
     }
 }

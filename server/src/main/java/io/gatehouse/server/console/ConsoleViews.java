@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * What the console's pages show of sessions, devices, events and users, as JSON-ready maps. A session is
- * named by a reference (a hash of its id), never by its id: session ids are bearer secrets.
+ * named by its handle (its public name), never by its id: session ids are bearer secrets.
  */
 final class ConsoleViews {
     private final Browsers browsers;
@@ -21,15 +21,11 @@ final class ConsoleViews {
         this.browsers = browsers;
     }
 
-    /** The public name of a session: the first 22 characters of the base64url SHA-256 of its id. */
-    static String ref(String sessionId) {
-        return ConsoleGate.sha256("session:" + sessionId).substring(0, 22);
-    }
-
-    Map<String, Object> session(Session s, String currentSessionId) {
+    /** A session as the account page lists it; {@code ref} is its handle (its public name), never its id. */
+    Map<String, Object> session(Session s, String currentHandle) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ref", ref(s.id()));
-        m.put("current", s.id().equals(currentSessionId));
+        m.put("ref", s.handle());
+        m.put("current", s.handle().equals(currentHandle));
         m.putAll(browsers.describe(s.userAgent()));
         m.put("ip", s.ip().orElse(null));
         m.put("created_at", s.createdAt().toString());

@@ -120,15 +120,15 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
     @Override
     public void sessionCreated(Session session) {
         sessionsCreated.increment();
-        touched(session.id());
+        touched(session.handle());
     }
 
     @Override
-    public void sessionsEnded(String userId, List<String> sessionIds, EndReason reason) {
-        sessionsEnded.get(reason).increment(sessionIds.size());
+    public void sessionsEnded(String userId, List<String> handles, EndReason reason) {
+        sessionsEnded.get(reason).increment(handles.size());
         Cache<String, Boolean> a = active;
         if (a != null) {
-            a.invalidateAll(sessionIds);
+            a.invalidateAll(handles);
         }
     }
 
@@ -147,7 +147,7 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
 
     @Override
     public void sessionTouched(Session session) {
-        touched(session.id());
+        touched(session.handle());
     }
 
     @Override
@@ -172,10 +172,10 @@ public final class CapabilityMetrics implements TokenEventListener, SessionListe
         return c;
     }
 
-    private void touched(String sessionId) {
+    private void touched(String handle) {
         Cache<String, Boolean> a = active;
         if (a != null) {
-            a.put(sessionId, Boolean.TRUE);
+            a.put(handle, Boolean.TRUE);
         }
     }
 

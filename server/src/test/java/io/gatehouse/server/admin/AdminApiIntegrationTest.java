@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.Gatehouse;
 import io.gatehouse.server.auth.ClientRegistry;
 import io.gatehouse.server.http.TestServer;
+import io.gatehouse.session.CreatedSession;
 import io.gatehouse.session.NewSession;
-import io.gatehouse.session.Session;
 import io.gatehouse.testkit.SharedRedis;
 import io.gatehouse.token.RejectReason;
 import io.gatehouse.token.TokenPair;
@@ -65,9 +65,10 @@ class AdminApiIntegrationTest {
                         "gatehouse.server.client.gw.scopes", "introspect"));
         services = server.server().gatehouse();
         adminId = register("root@example.com");
-        Session s = services.sessions().create(NewSession.forUser(adminId).build());
+        CreatedSession s =
+                services.sessions().create(NewSession.forUser(adminId).build());
         adminToken = services.tokens()
-                .issue(TokenRequest.of(adminId, s.id()).roles("user", "admin"))
+                .issue(TokenRequest.of(adminId, s.handle()).roles("user", "admin"))
                 .accessToken();
     }
 
@@ -120,9 +121,9 @@ class AdminApiIntegrationTest {
         assertThat(call("GET", path, basic("gw", GW_SECRET), null).statusCode()).isEqualTo(403);
 
         String userId = register("plain@example.com");
-        Session s = services.sessions().create(NewSession.forUser(userId).build());
+        CreatedSession s = services.sessions().create(NewSession.forUser(userId).build());
         String userToken = services.tokens()
-                .issue(TokenRequest.of(userId, s.id()).roles("user"))
+                .issue(TokenRequest.of(userId, s.handle()).roles("user"))
                 .accessToken();
         assertThat(call("GET", path, "Bearer " + userToken, null).statusCode()).isEqualTo(403);
 
@@ -136,12 +137,12 @@ class AdminApiIntegrationTest {
         String userId = register("victim@example.com");
         List<TokenPair> pairs = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            Session s = services.sessions()
+            CreatedSession s = services.sessions()
                     .create(NewSession.forUser(userId)
                             .ip("198.51.100.2")
                             .userAgent("test/1")
                             .build());
-            pairs.add(services.tokens().issue(TokenRequest.of(userId, s.id())));
+            pairs.add(services.tokens().issue(TokenRequest.of(userId, s.handle())));
         }
         services.tokens().verify(pairs.get(0).accessToken());
         JsonNode listed = TestServer.json(call("GET", "/api/v1/admin/users/" + userId + "/sessions", bearer(), null));
@@ -216,22 +217,30 @@ class AdminApiIntegrationTest {
     void endingOneSessionOfAUserAndNotSomeoneElses() {
         String userId = register("two@example.com");
         String otherId = register("other@example.com");
-        Session mine = services.sessions().create(NewSession.forUser(userId).build());
-        Session keep = services.sessions().create(NewSession.forUser(userId).build());
-        Session theirs = services.sessions().create(NewSession.forUser(otherId).build());
+        CreatedSession mine =
+                services.sessions().create(NewSession.forUser(userId).build());
+        CreatedSession keep =
+                services.sessions().create(NewSession.forUser(userId).build());
+        CreatedSession theirs =
+                services.sessions().create(NewSession.forUser(otherId).build());
 
-        assertThat(call("DELETE", "/api/v1/admin/users/" + userId + "/sessions/" + theirs.id(), bearer(), null)
+        assertThat(call("DELETE", "/api/v1/admin/users/" + userId + "/sessions/" + theirs.handle(), bearer(), null)
                         .statusCode())
                 .isEqualTo(404);
         assertThat(services.sessions().get(theirs.id())).isPresent();
-        assertThat(call("DELETE", "/api/v1/admin/users/" + userId + "/sessions/" + mine.id(), bearer(), null)
+        assertThat(call("DELETE", "/api/v1/admin/users/" + userId + "/sessions/" + mine.handle(), bearer(), null)
                         .statusCode())
                 .isEqualTo(204);
         assertThat(services.sessions().get(mine.id())).isEmpty();
         assertThat(services.sessions().get(keep.id())).isPresent();
-        assertThat(call("DELETE", "/api/v1/admin/users/" + userId + "/sessions/" + mine.id(), bearer(), null)
+        assertThat(call("DELETE", "/api/v1/admin/users/" + userId + "/sessions/" + mine.handle(), bearer(), null)
                         .statusCode())
                 .isEqualTo(404);
+        // The secret session id is not a name for a session here: only its handle is.
+        assertThat(call("DELETE", "/api/v1/admin/users/" + userId + "/sessions/" + keep.id(), bearer(), null)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(services.sessions().get(keep.id())).isPresent();
         assertThat(call("DELETE", "/api/v1/admin/users/" + userId + "/sessions/bad%7Bid%7D", bearer(), null)
                         .statusCode())
                 .isIn(400, 404);

@@ -220,7 +220,7 @@ class AuthApiIntegrationTest {
                             .server()
                             .gatehouse()
                             .sessions()
-                            .get(first.path("session_id").asText()))
+                            .getByHandle(first.path("session_id").asText()))
                     .isEmpty();
         }
     }

@@ -262,7 +262,7 @@ class OAuthIntegrationTest {
                         .server()
                         .gatehouse()
                         .sessions()
-                        .get(t.path("session_id").asText()))
+                        .getByHandle(t.path("session_id").asText()))
                 .isEmpty();
 
         // Unknown and invalid tokens: 200 all the same.

@@ -32,7 +32,7 @@ class SessionExpiryIntegrationTest {
                             .server()
                             .gatehouse()
                             .sessions()
-                            .get(t.path("session_id").asText())
+                            .getByHandle(t.path("session_id").asText())
                             .isEmpty());
 
             // The token itself still verifies (not expired, not revoked); the session is what is gone.

@@ -147,7 +147,7 @@ class SessionLivenessContractTest {
         assertThat(a.services.tokens().verify(access).subject())
                 .isEqualTo(issued.session().userId());
         assertThat(a.active(access)).isFalse();
-        assertThat(a.liveness.touch(issued.session().id())).isEmpty();
+        assertThat(a.liveness.touch(issued.session().handle())).isEmpty();
     }
 
     @Test
@@ -155,8 +155,8 @@ class SessionLivenessContractTest {
         LoginService.Issued issued = login(a);
         String access = issued.tokens().accessToken();
         assertThat(a.active(access)).isTrue();
-        assertThat(a.liveness.touch(issued.session().id())).isPresent();
-        assertThat(a.services.sessions().end(issued.session().id())).isTrue();
+        assertThat(a.liveness.touch(issued.session().handle())).isPresent();
+        assertThat(a.services.sessions().endByHandle(issued.session().handle())).isTrue();
         assertThat(a.active(access)).isFalse();
     }
 
@@ -167,10 +167,10 @@ class SessionLivenessContractTest {
         LoginService.Issued issued = login(a);
         String access = issued.tokens().accessToken();
         assertThat(a.active(access)).isTrue();
-        assertThat(a.liveness.touch(issued.session().id())).isPresent();
+        assertThat(a.liveness.touch(issued.session().handle())).isPresent();
         assertThat(b.active(access)).isTrue();
 
-        assertThat(b.services.sessions().end(issued.session().id())).isTrue();
+        assertThat(b.services.sessions().endByHandle(issued.session().handle())).isTrue();
 
         // Instance a remembers the session as alive for 10 more minutes; the revocation reaches it anyway.
         await().atMost(Duration.ofSeconds(10)).until(() -> !a.active(access));
@@ -183,16 +183,18 @@ class SessionLivenessContractTest {
     @Test
     void touchWritesLastSeenOncePerIntervalAndSlidesTheIdleTimeout() {
         LoginService.Issued issued = login(a);
-        String sid = issued.session().id();
+        String sid = issued.session().handle();
         Session first = a.liveness.touch(sid).orElseThrow();
         clock.advance(Duration.ofSeconds(59));
         // Within the interval: nothing to write, the remembered session is the stored one.
         assertThat(a.liveness.touch(sid)).contains(first);
-        assertThat(a.services.sessions().get(sid).orElseThrow().lastSeenAt()).isEqualTo(first.lastSeenAt());
+        assertThat(a.services.sessions().getByHandle(sid).orElseThrow().lastSeenAt())
+                .isEqualTo(first.lastSeenAt());
         clock.advance(Duration.ofSeconds(1));
         Session touched = a.liveness.touch(sid).orElseThrow();
         assertThat(touched.lastSeenAt()).isEqualTo(clock.instant());
-        assertThat(a.services.sessions().get(sid).orElseThrow().lastSeenAt()).isEqualTo(clock.instant());
+        assertThat(a.services.sessions().getByHandle(sid).orElseThrow().lastSeenAt())
+                .isEqualTo(clock.instant());
         // The idle deadline moved: 10 minutes after the touch, not after the login.
         clock.advance(Duration.ofMinutes(9).plusSeconds(30));
         assertThat(a.liveness.touch(sid)).isPresent();
@@ -221,7 +223,7 @@ class SessionLivenessContractTest {
         a.services.profiles().drop(victim.session().userId());
 
         // Nothing was rotated, revoked or ended: the victim's own token still rotates, and the session lives.
-        assertThat(a.services.sessions().get(victim.session().id())).isPresent();
+        assertThat(a.services.sessions().getByHandle(victim.session().handle())).isPresent();
         assertThat(a.services.tokens().verify(victim.tokens().accessToken()).subject())
                 .isEqualTo(victim.session().userId());
         TokenPair next =
@@ -309,7 +311,7 @@ class SessionLivenessContractTest {
     void theRefreshOfAnExpiredSessionRevokesItsFamily() {
         LoginService.Issued issued = login(a);
         clock.advance(Duration.ofMinutes(10));
-        assertThat(a.services.sessions().get(issued.session().id())).isEmpty();
+        assertThat(a.services.sessions().getByHandle(issued.session().handle())).isEmpty();
 
         assertThatThrownBy(() -> a.logins.refresh(issued.tokens().refreshToken(), CLIENT))
                 .isInstanceOfSatisfying(AuthFailure.class, e -> {
@@ -333,13 +335,13 @@ class SessionLivenessContractTest {
         Instance b = new Instance();
         LoginService.Issued issued = login(a);
         LoginService.Issued next = b.logins.refresh(issued.tokens().refreshToken(), CLIENT);
-        assertThat(next.session().id()).isEqualTo(issued.session().id());
+        assertThat(next.session().handle()).isEqualTo(issued.session().handle());
         assertThat(next.tokens().familyId()).isEqualTo(issued.tokens().familyId());
         assertThat(a.active(next.tokens().accessToken())).isTrue();
         assertThat(a.oauth.introspect(
                         new OAuthClient("rs", java.util.Set.of(OAuthClient.INTROSPECT)),
                         next.tokens().accessToken()))
                 .containsEntry("sub", issued.session().userId())
-                .containsEntry("sid", issued.session().id());
+                .containsEntry("sid", issued.session().handle());
     }
 }

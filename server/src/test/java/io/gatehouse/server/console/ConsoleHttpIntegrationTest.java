@@ -251,12 +251,12 @@ class ConsoleHttpIntegrationTest {
                                 .GET())
                         .statusCode())
                 .isEqualTo(303);
-        // An API session's id with a made-up secret: the session has no console secret, so no cookie fits it.
+        // An API session's handle (its id is never listed) with a made-up secret: a handle is not an id.
         String apiSession = server.server().gatehouse().sessions().list(user.id()).stream()
                 .filter(x -> !x.attributes().containsKey(ConsoleGate.ATTRIBUTE))
                 .findFirst()
                 .orElseThrow()
-                .id();
+                .handle();
         assertThat(get("/account/api/me", "gatehouse-console=" + apiSession + "~" + "A".repeat(43))
                         .statusCode())
                 .isEqualTo(401);

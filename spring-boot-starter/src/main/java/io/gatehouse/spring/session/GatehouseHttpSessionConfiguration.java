@@ -7,7 +7,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.session.config.annotation.web.http.EnableSpringHttpSession;
-import org.springframework.session.security.SpringSessionBackedSessionRegistry;
 
 /** What {@link EnableGatehouseHttpSession} imports: Spring Session's filter, the repository, the registry. */
 @Configuration(proxyBeanMethods = false)
@@ -26,9 +25,8 @@ public class GatehouseHttpSessionConfiguration {
     static class Registry {
         @Bean
         @ConditionalOnMissingBean(SessionRegistry.class)
-        SpringSessionBackedSessionRegistry<GatehouseSession> gatehouseSessionRegistry(
-                GatehouseSessionRepository repository) {
-            return new SpringSessionBackedSessionRegistry<>(repository);
+        GatehouseSessionRegistry gatehouseSessionRegistry(GatehouseSessionRepository repository) {
+            return new GatehouseSessionRegistry(repository);
         }
     }
 }

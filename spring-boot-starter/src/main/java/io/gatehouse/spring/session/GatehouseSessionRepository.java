@@ -1,5 +1,6 @@
 package io.gatehouse.spring.session;
 
+import io.gatehouse.session.CreatedSession;
 import io.gatehouse.session.NewSession;
 import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionInputException;
@@ -72,7 +73,7 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
                     stored.put(AttributeCodec.storedName(k), AttributeCodec.encode(k, v, owner));
                 }
             });
-            Session created =
+            CreatedSession created =
                     sessions.create(NewSession.forUser(owner).attributes(stored).build());
             if (session.persisted()) {
                 end(session.getId());
@@ -99,12 +100,16 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
     @Override
     public GatehouseSession findById(String id) {
         try {
-            return sessions.touch(id).map(this::toSpring).orElse(null);
+            return sessions.touch(id).map(s -> toSpring(id, s)).orElse(null);
         } catch (SessionInputException e) {
             return null; // not an id Gatehouse could have issued (a forged or stale cookie)
         }
     }
 
+    /**
+     * Ends the session with this id, or with this handle: {@link #findByIndexNameAndIndexValue} names sessions
+     * by handle, since Gatehouse never stores (so cannot list) the secret ids.
+     */
     @Override
     public void deleteById(String id) {
         if (!id.startsWith(ANONYMOUS)) {
@@ -112,6 +117,13 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
         }
     }
 
+    /**
+     * The principal's sessions, keyed by <em>handle</em> (each session's {@code getId()} is its handle too):
+     * Gatehouse stores no secret session id, so none can be listed. {@link #deleteById} accepts the handles;
+     * {@link #findById} does not (a handle is not a credential), which is why the
+     * starter registers {@link GatehouseSessionRegistry} (it expires a listed session by handle) rather than
+     * Spring Session's registry.
+     */
     @Override
     public Map<String, GatehouseSession> findByIndexNameAndIndexValue(String indexName, String indexValue) {
         if (!PRINCIPAL_NAME_INDEX_NAME.equals(indexName)) {
@@ -120,7 +132,7 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
         Map<String, GatehouseSession> out = new LinkedHashMap<>();
         try {
             for (Session s : sessions.list(indexValue)) {
-                out.put(s.id(), toSpring(s));
+                out.put(s.handle(), toSpring(s.handle(), s));
             }
         } catch (SessionInputException e) {
             return Map.of(); // a name that cannot be a Gatehouse user id has no sessions
@@ -128,21 +140,25 @@ public final class GatehouseSessionRepository implements FindByIndexNameSessionR
         return out;
     }
 
-    private void end(String id) {
+    private void end(String idOrHandle) {
         try {
-            sessions.end(id);
-        } catch (SessionInputException e) {
-            // not a Gatehouse session id: nothing stored under it
+            sessions.end(idOrHandle);
+        } catch (SessionInputException notAnId) {
+            try {
+                sessions.endByHandle(idOrHandle);
+            } catch (SessionInputException e) {
+                // neither a Gatehouse session id nor a handle: nothing stored under it
+            }
         }
     }
 
-    private GatehouseSession toSpring(Session s) {
+    private GatehouseSession toSpring(String id, Session s) {
         Map<String, Object> attributes = AttributeCodec.decodeAll(s.attributes(), s.userId());
         if (!s.userId().startsWith(ANONYMOUS)) {
             attributes.put(PRINCIPAL_NAME_INDEX_NAME, s.userId());
         }
         return new GatehouseSession(
-                s.id(),
+                id,
                 s.userId(),
                 true,
                 s.createdAt(),

@@ -66,7 +66,10 @@ class GatehouseSessionRepositoryTest {
         repository.save(s);
         assertThat(s.getId()).isNotEqualTo(anonymousId);
         assertThat(repository.findById(anonymousId)).isNull();
-        assertThat(repository.findByPrincipalName("ann")).containsOnlyKeys(s.getId());
+        // Listed by handle: the secret id is never stored, so never listed; a handle finds no session.
+        String handle = gatehouse.sessions().handleOf(s.getId());
+        assertThat(repository.findByPrincipalName("ann")).containsOnlyKeys(handle);
+        assertThat(repository.findById(handle)).isNull();
         GatehouseSession found = repository.findById(s.getId());
         assertThat((String) found.getAttribute("theme")).isEqualTo("dark");
         assertThat((String) found.getAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME))
@@ -97,7 +100,10 @@ class GatehouseSessionRepositoryTest {
         repository.save(third);
         assertThat(third.getId()).isNotEqualTo(before);
         assertThat(repository.findById(before)).isNull();
-        assertThat(repository.findByPrincipalName("bob")).containsOnlyKeys(third.getId());
+        String handle = gatehouse.sessions().handleOf(third.getId());
+        assertThat(repository.findByPrincipalName("bob")).containsOnlyKeys(handle);
+        repository.deleteById(handle);
+        assertThat(repository.findById(third.getId())).isNull();
     }
 
     @Test
@@ -124,5 +130,30 @@ class GatehouseSessionRepositoryTest {
         assertThat(repository.findByIndexNameAndIndexValue("other-index", "ann"))
                 .isEmpty();
         assertThat(repository.findByPrincipalName("name with spaces")).isEmpty();
+    }
+
+    @Test
+    void theRegistryListsSessionsByHandleAndExpiringOneEndsIt() {
+        GatehouseSession first = repository.createSession();
+        first.setAttribute(AttributeCodec.SECURITY_CONTEXT, loggedIn("carol"));
+        repository.save(first);
+        GatehouseSession second = repository.createSession();
+        second.setAttribute(AttributeCodec.SECURITY_CONTEXT, loggedIn("carol"));
+        repository.save(second);
+        GatehouseSessionRegistry registry = new GatehouseSessionRegistry(repository);
+
+        var listed = registry.getAllSessions("carol", false);
+        assertThat(listed)
+                .extracting(org.springframework.security.core.session.SessionInformation::getSessionId)
+                .containsExactlyInAnyOrder(
+                        gatehouse.sessions().handleOf(first.getId()),
+                        gatehouse.sessions().handleOf(second.getId()));
+        listed.stream()
+                .filter(i -> i.getSessionId().equals(gatehouse.sessions().handleOf(first.getId())))
+                .findFirst()
+                .orElseThrow()
+                .expireNow();
+        assertThat(repository.findById(first.getId())).isNull();
+        assertThat(repository.findById(second.getId())).isNotNull();
     }
 }
