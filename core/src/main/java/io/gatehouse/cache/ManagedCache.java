@@ -228,9 +228,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                 mine.complete(result);
                 return result;
             }
-            // The write is sent, not awaited: see loadAndSend.
-            Optional<V> result = loadAndSend(key, ttlMillis, groups, gens, loader, token, false, stamp)
-                    .value();
+            Optional<V> result = written(loadAndSend(key, ttlMillis, groups, gens, loader, token, false, stamp));
             mine.complete(result);
             return result;
         } catch (RuntimeException | Error e) {
@@ -450,12 +448,8 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
     }
 
     /**
-     * Runs the loader and sends its value to the store under the caller's lease, without waiting for
-     * the reply: the caller has its value, a failed write only costs a later miss (it is counted), and
-     * the write cannot overwrite anything newer (store.lua checks the lease). The commands of one
-     * connection run in the order they were sent, so any later call of this process (a lookup, a
-     * put, a delete) reaches Redis after this write; another instance that asks in between finds the
-     * lease and waits for it as it would during the load.
+     * Runs the loader and sends its value to the store under the caller's lease (store.lua checks the
+     * lease, so the write cannot overwrite anything newer); {@link #written} waits for the reply.
      */
     private Sent<V> loadAndSend(
             String key,
