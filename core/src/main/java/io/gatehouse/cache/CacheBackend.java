@@ -43,9 +43,10 @@ interface CacheBackend {
      * Writes if {@code token} still holds its lease (the refresh lease if {@code refresh}, else the load
      * lease) and releases it. Publishes {@code message} when a caller waited on the lease or when
      * {@code notify} (near caches may hold an older copy); a store may always publish (the in-memory
-     * one does: its messages are method calls).
+     * one does: its messages are method calls). Does not wait: the future tells whether it was written
+     * (true) or the lease was lost (false), and fails with a {@link io.gatehouse.store.StoreException}.
      */
-    boolean storeLeased(
+    CompletableFuture<Boolean> storeLeased(
             String cache,
             String key,
             String token,

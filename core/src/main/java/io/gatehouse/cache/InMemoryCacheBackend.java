@@ -94,7 +94,7 @@ final class InMemoryCacheBackend implements CacheBackend {
     }
 
     @Override
-    public boolean storeLeased(
+    public CompletableFuture<Boolean> storeLeased(
             String cache,
             String key,
             String token,
@@ -107,13 +107,13 @@ final class InMemoryCacheBackend implements CacheBackend {
         String id = id(cache, key);
         synchronized (lock) {
             if (!token.equals(live(leases, id))) {
-                return false;
+                return CompletableFuture.completedFuture(false);
             }
             entries.put(id, expiring(raw, ttlMillis));
             leases.remove(id);
         }
         publish(message);
-        return true;
+        return CompletableFuture.completedFuture(true);
     }
 
     @Override

@@ -40,12 +40,14 @@ import org.slf4j.LoggerFactory;
  *   2. across processes, a caller told that another instance holds the lease becomes its process's
  *      waiter (one per key per process, the others wait on it), asking with lookup.lua from then
  *      on: it is woken by the holder's store
- *      message (lookup.lua left a "waiting" mark, so store.lua publishes) or by its own polling
+ *      message (lookup.lua marked the lease as waited for, so its store publishes) or by its own polling
  *      back-off (1 ms doubling to 50 ms), and asks again; after gatehouse.cache.lease-wait it gives up
  *      waiting and loads itself.
  * The loader's result is written by store.lua only while the lease is still the holder's: a delete or
  * put during the load removes the lease, so an outdated load never overwrites a newer write. It
- * publishes only when someone waits or a near cache may hold the key (Invalidations).
+ * publishes only when someone waits or a near cache may hold the key (Invalidations). The caller
+ * returns the loaded value as soon as that write is sent (loadAndSend): its reply changes nothing
+ * for the caller, so a miss costs the caller one round trip plus the load, not two.
  *
  * Group membership is stamped into the entry (each group's generation, read before the loader runs);
  * invalidating a group bumps its generation (O(1), Cluster-safe) and older stamps read as misses.
@@ -227,7 +229,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                 mine.complete(result);
                 return result;
             }
-            Optional<V> result = loadAndStore(key, ttlMillis, groups, gens, loader, token, false, stamp);
+            Optional<V> result = written(loadAndSend(key, ttlMillis, groups, gens, loader, token, false, stamp));
             mine.complete(result);
             return result;
         } catch (RuntimeException | Error e) {
@@ -367,7 +369,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                         ignore = found.raw();
                     }
                     case LEASE_TAKEN -> {
-                        return loadAndStore(key, ttlMillis, groups, gens, loader, token, false, stamp);
+                        return written(loadAndSend(key, ttlMillis, groups, gens, loader, token, false, stamp));
                     }
                     case LEASE_HELD_BY_OTHER -> {
                         // Counted when another instance's loader is waited for (not this one's own).
@@ -431,7 +433,26 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         }
     }
 
-    private Optional<V> loadAndStore(
+    /** A loaded value, and its write to the store, which may still be under way (never fails). */
+    private record Sent<V>(Optional<V> value, CompletableFuture<Void> written) {}
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** The value of {@code sent} once the store has answered its write. */
+    private Optional<V> written(Sent<V> sent) {
+        try {
+            backend.await(sent.written());
+        } catch (StoreException e) {
+            storeError(e); // timed out: the write may still land, guarded by the lease like any other
+        }
+        return sent.value();
+    }
+
+    /**
+     * Runs the loader and sends its value to the store under the caller's lease (store.lua checks the
+     * lease, so the write cannot overwrite anything newer); {@link #written} waits for the reply.
+     */
+    private Sent<V> loadAndSend(
             String key,
             long ttlMillis,
             List<String> groups,
@@ -455,10 +476,11 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         }
         if (raw == null) {
             releaseQuietly(key, token, refresh);
-            return loaded.value();
+            return new Sent<>(loaded.value(), DONE);
         }
+        CompletableFuture<Boolean> stored;
         try {
-            if (backend.storeLeased(
+            stored = backend.storeLeased(
                     name,
                     key,
                     token,
@@ -466,16 +488,29 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                     raw,
                     ttl,
                     invalidations.message(name, Invalidations.KEY, key),
-                    invalidations.nearCachesMayHold(name))) {
+                    invalidations.nearCachesMayHold(name));
+        } catch (StoreException e) {
+            storeError(e);
+            return new Sent<>(loaded.value(), DONE);
+        }
+        CompletableFuture<Void> written = stored.handle((ok, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                if (cause instanceof StoreException e) {
+                    storeError(e);
+                } else {
+                    stats.errors.increment();
+                    log.warn("cache {}: store failed: {}", name, String.valueOf(cause));
+                }
+            } else if (ok) {
                 fillNear(
                         key,
                         new Read<>(loaded.value().orElse(null), clock.millis() + ttl, loaded.loadMillis(), groups),
                         stamp);
             }
-        } catch (StoreException e) {
-            storeError(e);
-        }
-        return loaded.value();
+            return null;
+        });
+        return new Sent<>(loaded.value(), written);
     }
 
     /** After waiting too long for another instance's loader: load and write like {@link #put}. */
@@ -556,7 +591,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         stats.refreshes.increment();
         List<String> gens = groups.isEmpty() ? List.of() : backend.generations(name, groups);
         long stamp = near == null ? 0 : near.stamp(key);
-        loadAndStore(key, ttlMillis, groups, gens, loader, token, true, stamp);
+        written(loadAndSend(key, ttlMillis, groups, gens, loader, token, true, stamp));
         nearInvalidate(key);
     }
 

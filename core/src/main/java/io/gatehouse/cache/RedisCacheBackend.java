@@ -23,15 +23,14 @@ import java.util.function.Consumer;
  *                                               being loaded after a miss, the load lease
  *                                               "L|<token>" (PX = gatehouse.cache.lease)
  *   gatehouse:cache:profile:{u42}:lease         early-refresh lease: a token, PX = gatehouse.cache.lease
- *   gatehouse:cache:profile:{u42}:waiting       "1" while a caller waits on a load lease, so the
- *                                               holder's store publishes a wake-up (PX = lease left)
  * The load lease lives in the value key so that a get-or-load is one plain command, hit or miss:
  * SET value "L|<token>" NX PX <lease> GET returns the entry (a hit, nothing written), or nil (the
  * caller now holds the lease), or another loader's placeholder. Plain GETs read a placeholder as a
- * miss.
+ * miss. A caller of another instance that waits for the lease marks it "L|<token>|w", so that the
+ * holder's store publishes a wake-up (loads nobody waits for publish nothing).
  *   gatehouse:cache-group:profile:{tenant-7}    the group's generation (string, PX = max TTL)
  *   channel gatehouse:cache                     invalidations and heartbeats of every cache
- * Entry, lease and waiting mark share the key as hash tag, so every script touches one slot. A group's members live
+ * Entry and lease share the key as hash tag, so every script touches one slot. A group's members live
  * in many slots, which is why groups are invalidated by generation rather than by deleting members.
  */
 final class RedisCacheBackend implements CacheBackend {
@@ -61,16 +60,14 @@ final class RedisCacheBackend implements CacheBackend {
         return keys.key("cache:" + cache, key, "lease");
     }
 
-    private String waitingKey(String cache, String key) {
-        return keys.key("cache:" + cache, key, "waiting");
-    }
-
     private String groupKey(String cache, String group) {
         return keys.key("cache-group:" + cache, group);
     }
 
     /** The load lease: the value key holds this plus the holder's token while it loads. */
     private static final String PLACEHOLDER = "L|";
+    /** Appended to the placeholder by a caller of another instance that waits for the load. */
+    private static final String WAITED = "|w";
 
     @Override
     public String get(String cache, String key) {
@@ -98,20 +95,17 @@ final class RedisCacheBackend implements CacheBackend {
                 }
                 return new Lookup(Found.VALUE, v, 0, null);
             }
-            if (before == null || before.equals(mine)) {
+            if (before == null || isLease(before, mine)) {
                 return new Lookup(Found.LEASE_TAKEN, null, leaseMillis, null);
             }
             if (before.startsWith(PLACEHOLDER)) {
-                return new Lookup(Found.LEASE_HELD_BY_OTHER, null, 0, before.substring(PLACEHOLDER.length()));
+                int end = before.endsWith(WAITED) ? before.length() - WAITED.length() : before.length();
+                return new Lookup(Found.LEASE_HELD_BY_OTHER, null, 0, before.substring(PLACEHOLDER.length(), end));
             }
             return new Lookup(Found.VALUE, before, 0, null);
         }
         List<Object> reply = redis.eval(
-                LOOKUP,
-                List.of(valueKey(cache, key), waitingKey(cache, key)),
-                token,
-                Long.toString(leaseMillis),
-                ignore == null ? "" : ignore);
+                LOOKUP, List.of(valueKey(cache, key)), token, Long.toString(leaseMillis), ignore == null ? "" : ignore);
         long kind = (Long) reply.get(0);
         if (kind == 1) {
             return new Lookup(Found.VALUE, (String) reply.get(1), 0, null);
@@ -126,6 +120,13 @@ final class RedisCacheBackend implements CacheBackend {
                 reply.size() > 2 ? (String) reply.get(2) : null);
     }
 
+    /** Whether {@code v} is the placeholder {@code mine}, marked as waited for or not. */
+    private static boolean isLease(String v, String mine) {
+        return v.startsWith(mine)
+                && (v.length() == mine.length()
+                        || (v.length() == mine.length() + WAITED.length() && v.endsWith(WAITED)));
+    }
+
     @Override
     public boolean tryLease(String cache, String key, String token, long leaseMillis) {
         String k = leaseKey(cache, key);
@@ -133,7 +134,7 @@ final class RedisCacheBackend implements CacheBackend {
     }
 
     @Override
-    public boolean storeLeased(
+    public CompletableFuture<Boolean> storeLeased(
             String cache,
             String key,
             String token,
@@ -143,16 +144,19 @@ final class RedisCacheBackend implements CacheBackend {
             String message,
             boolean notify) {
         String value = valueKey(cache, key);
-        Long stored = redis.eval(
-                STORE,
-                List.of(value, refresh ? leaseKey(cache, key) : value, waitingKey(cache, key)),
-                refresh ? token : PLACEHOLDER + token,
-                raw,
-                Long.toString(ttlMillis),
-                channel,
-                message,
-                notify ? "1" : "0");
-        return stored == 1L;
+        List<String> keys = List.of(value, refresh ? leaseKey(cache, key) : value);
+        String expected = refresh ? token : PLACEHOLDER + token;
+        String ttl = Long.toString(ttlMillis);
+        CompletableFuture<Long> stored = notify
+                ? redis.evalAsync(STORE, keys, expected, raw, ttl, channel, message)
+                : redis.evalAsync(STORE, keys, expected, raw, ttl);
+        return stored.thenApply(reply -> {
+            if (reply == 2L) {
+                // Another instance waits for this load: wake it (rare; nobody waits for the reply).
+                redis.async(c -> c.publish(channel, message));
+            }
+            return reply != 0L;
+        });
     }
 
     @Override

@@ -8,11 +8,18 @@ import com.password4j.Password;
 import com.password4j.types.Argon2;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.ratelimit.ActiveLockout;
+import io.gatehouse.ratelimit.LockoutStatus;
+import io.gatehouse.ratelimit.LoginGuard;
+import io.gatehouse.server.http.ProblemException;
 import io.gatehouse.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Client credentials parsing (RFC 6749 §2.3.1) and the configured client registry. */
@@ -140,5 +147,84 @@ class ClientRegistryTest {
         assertThat(ClientRegistry.fromConfig(GatehouseConfig.builder().build(), clock)
                         .isEmpty())
                 .isTrue();
+    }
+
+    /** The real in-memory guard, counting the lockout checks that reach it. */
+    private static final class CountingChecks implements LoginGuard {
+        private final LoginGuard guard;
+        final AtomicInteger checks = new AtomicInteger();
+
+        CountingChecks(LoginGuard guard) {
+            this.guard = guard;
+        }
+
+        @Override
+        public LockoutStatus check(String ip, String account) {
+            checks.incrementAndGet();
+            return guard.check(ip, account);
+        }
+
+        @Override
+        public LockoutStatus failure(String ip, String account) {
+            return guard.failure(ip, account);
+        }
+
+        @Override
+        public void success(String ip, String account) {
+            guard.success(ip, account);
+        }
+
+        @Override
+        public void unlockAccount(String account) {
+            guard.unlockAccount(account);
+        }
+
+        @Override
+        public void unlockIp(String ip) {
+            guard.unlockIp(ip);
+        }
+
+        @Override
+        public List<ActiveLockout> lockedNow(int max) {
+            return guard.lockedNow(max);
+        }
+    }
+
+    @Test
+    void aClientThatAuthenticatedReusesItsOpenLockoutVerdictBrieflyWhileWrongSecretsAreAlwaysCheckedAndCounted() {
+        String secret = ClientRegistry.generateSecret();
+        GatehouseConfig config = GatehouseConfig.builder()
+                .set("gatehouse.server.clients", "gw")
+                .set("gatehouse.server.client.gw.secret-hash", ClientRegistry.hashSecret(secret))
+                .set("gatehouse.server.client.gw.scopes", "introspect")
+                .set("gatehouse.lockout.ip-account.max-failures", "3")
+                .build();
+        CountingChecks guard = new CountingChecks(
+                LoginGuard.builder().config(config).clock(clock).build());
+        ClientRegistry registry = ClientRegistry.fromConfig(config, clock).guarded(guard);
+        ClientInfo from = new ClientInfo("192.0.2.7", Optional.empty());
+        ClientCredentials right = new ClientCredentials("gw", secret);
+        ClientCredentials wrong = new ClientCredentials("gw", secret + "x");
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(registry.authenticate(right, from).id()).isEqualTo("gw");
+        }
+        assertThat(guard.checks).hasValue(1); // one verdict, reused within LOCKOUT_MEMO
+        clock.advance(ClientRegistry.LOCKOUT_MEMO);
+        registry.authenticate(right, from);
+        assertThat(guard.checks).hasValue(2); // expired: asked again
+
+        // Every wrong secret is counted and drops the reused verdict, so the ones after it are checked.
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> registry.authenticate(wrong, from)).isInstanceOf(InvalidClientException.class);
+        }
+        assertThat(guard.checks).hasValue(4);
+        // Locked out now: the right secret is refused too (429), not let in by an earlier verdict.
+        assertThatThrownBy(() -> registry.authenticate(right, from)).isInstanceOf(ProblemException.class);
+        assertThat(guard.checks).hasValue(5);
+        // Another address is not affected.
+        assertThat(registry.authenticate(right, new ClientInfo("192.0.2.8", Optional.empty()))
+                        .id())
+                .isEqualTo("gw");
     }
 }
