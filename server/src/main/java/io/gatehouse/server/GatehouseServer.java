@@ -213,7 +213,15 @@ public final class GatehouseServer implements AutoCloseable {
                             bearer,
                             stepUp,
                             settings.maxBodyBytes()),
-                    new RecoveryRoutes(gatehouse, emailTokens, accountMail, settings.maxBodyBytes()),
+                    new RecoveryRoutes(
+                            gatehouse.users(),
+                            gatehouse.accounts(),
+                            gatehouse.rateLimiter(),
+                            gatehouse.policies(),
+                            gatehouse.clock(),
+                            emailTokens,
+                            accountMail,
+                            settings.maxBodyBytes()),
                     new OAuthRoutes(logins, oauth, clients, gatehouse.tokens(), authSettings, settings.maxBodyBytes()),
                     new HealthRoutes(health, monitor::protect),
                     new AdminRoutes(

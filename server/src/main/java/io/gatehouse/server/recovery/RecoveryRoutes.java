@@ -1,7 +1,7 @@
 package io.gatehouse.server.recovery;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gatehouse.Gatehouse;
+import io.gatehouse.account.Accounts;
 import io.gatehouse.account.Actor;
 import io.gatehouse.emailtoken.EmailTokenClaim;
 import io.gatehouse.emailtoken.EmailTokenPurpose;
@@ -9,6 +9,7 @@ import io.gatehouse.emailtoken.EmailTokens;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.RateLimitResponse;
 import io.gatehouse.ratelimit.RateLimiter;
+import io.gatehouse.ratelimit.RatePolicies;
 import io.gatehouse.ratelimit.RatePolicy;
 import io.gatehouse.server.auth.AuthAnswers;
 import io.gatehouse.server.auth.AuthFailure;
@@ -21,6 +22,7 @@ import io.gatehouse.server.http.ProblemException;
 import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.user.User;
+import io.gatehouse.user.UserService;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -47,7 +49,8 @@ public final class RecoveryRoutes implements RouteGroup {
             "status", "accepted",
             "detail", "if an account has this address and may receive this message, it is on its way");
 
-    private final Gatehouse gatehouse;
+    private final UserService users;
+    private final Accounts accounts;
     private final EmailTokens tokens;
     private final AccountMail mail;
     private final RateLimiter limiter;
@@ -56,14 +59,23 @@ public final class RecoveryRoutes implements RouteGroup {
     private final Clock clock;
     private final long maxBodyBytes;
 
-    public RecoveryRoutes(Gatehouse gatehouse, EmailTokens tokens, AccountMail mail, long maxBodyBytes) {
-        this.gatehouse = gatehouse;
+    public RecoveryRoutes(
+            UserService users,
+            Accounts accounts,
+            RateLimiter limiter,
+            RatePolicies policies,
+            Clock clock,
+            EmailTokens tokens,
+            AccountMail mail,
+            long maxBodyBytes) {
+        this.users = users;
+        this.accounts = accounts;
         this.tokens = tokens;
         this.mail = mail;
-        this.limiter = gatehouse.rateLimiter();
-        this.perIp = gatehouse.policies().policy(AuthSettings.MAIL_IP);
-        this.perAccount = gatehouse.policies().policy(AuthSettings.MAIL_ACCOUNT);
-        this.clock = gatehouse.clock();
+        this.limiter = limiter;
+        this.perIp = policies.policy(AuthSettings.MAIL_IP);
+        this.perAccount = policies.policy(AuthSettings.MAIL_ACCOUNT);
+        this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -82,14 +94,14 @@ public final class RecoveryRoutes implements RouteGroup {
         ClientInfo client = ClientInfo.of(req);
         Optional<EmailTokenClaim> claim = tokens.take(EmailTokenPurpose.VERIFY_EMAIL, token);
         // The address the link was mailed to must still be the user's.
-        Optional<User> user = claim.flatMap(
-                c -> gatehouse.users().find(c.userId()).filter(u -> u.email().equals(c.binding())));
+        Optional<User> user =
+                claim.flatMap(c -> users.find(c.userId()).filter(u -> u.email().equals(c.binding())));
         if (user.isEmpty()) {
             throw invalidToken("verification");
         }
         Actor actor = new Actor(
                 Actor.Kind.SELF, user.get().id(), Optional.empty(), Optional.of(client.ip()), client.userAgent());
-        gatehouse.accounts().verifyEmail(user.get().id(), actor);
+        accounts.verifyEmail(user.get().id(), actor);
         Json.send(res, 200, Map.of("email_verified", true));
     }
 
@@ -119,7 +131,7 @@ public final class RecoveryRoutes implements RouteGroup {
         String token = Json.requiredString(body, "token");
         String password = Json.requiredString(body, "new_password");
         ClientInfo client = ClientInfo.of(req);
-        gatehouse.users().checkNewPassword(password);
+        users.checkNewPassword(password);
         Optional<EmailTokenClaim> claim = tokens.take(EmailTokenPurpose.PASSWORD_RESET, token);
         if (claim.isEmpty()) {
             throw invalidToken("reset");
@@ -133,7 +145,7 @@ public final class RecoveryRoutes implements RouteGroup {
         String userId = claim.get().userId();
         Actor actor =
                 new Actor(Actor.Kind.SELF, userId, Optional.empty(), Optional.of(client.ip()), client.userAgent());
-        if (gatehouse.accounts().resetPassword(userId, password, boundTo, actor).isEmpty()) {
+        if (accounts.resetPassword(userId, password, boundTo, actor).isEmpty()) {
             throw invalidToken("reset");
         }
         res.status(Status.NO_CONTENT_204).send();
