@@ -1,12 +1,12 @@
 -- Counts keys per kind, for a backup's manifest and its verification. Runs only on a scratch
 -- redis-server that holds a loaded snapshot (SCAN is for offline tooling).
--- KEYS: none
+-- Keys: none (it walks the whole scratch keyspace with SCAN)
 -- ARGV[1]: the SCAN cursor to start from ("0" at first)
 -- ARGV[2]: the key prefix with its separator, for example "gatehouse:"
 -- ARGV[3]: how many keys to look at before returning (bounds how long one call blocks)
 -- Reply: {next cursor ("0" when done), kind, keys, keys with a TTL, kind, keys, keys with a TTL, ...};
 --        the kind is the segment after the prefix ("s", "rt", "cache", ...) or "" for other keys.
--- Example: KEYS (none) ARGV 0 gatehouse: 100000
+-- Example: no keys, ARGV 0 gatehouse: 100000
 local cursor, prefix, budget = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local counts, ttls, seen = {}, {}, 0
 repeat
