@@ -93,8 +93,8 @@ public final class EmailTokens {
 
         private Builder() {}
 
-        /** Keeps token hashes in this Redis deployment. */
-        public Builder redis(RedisConnector connector) {
+        /** Keeps token hashes in this Redis deployment (tests; callers pass {@link #stores}). */
+        Builder redis(RedisConnector connector) {
             this.redis = Objects.requireNonNull(connector, "connector");
             return this;
         }

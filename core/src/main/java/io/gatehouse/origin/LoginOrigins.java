@@ -113,8 +113,8 @@ public final class LoginOrigins {
 
         private Builder() {}
 
-        /** Remembers in this Redis deployment. */
-        public Builder redis(RedisConnector connector) {
+        /** Remembers in this Redis deployment (tests; callers pass {@link #stores}). */
+        Builder redis(RedisConnector connector) {
             this.redis = Objects.requireNonNull(connector, "connector");
             return this;
         }
