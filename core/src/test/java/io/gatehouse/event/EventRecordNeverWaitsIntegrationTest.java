@@ -3,6 +3,7 @@ package io.gatehouse.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -60,11 +61,10 @@ class EventRecordNeverWaitsIntegrationTest {
                     .set("gatehouse.events.queue-capacity", Integer.toString(QUEUE))
                     .set("gatehouse.events.batch-size", "4")
                     .build();
-            try (RedisConnector connector =
-                            RedisConnector.connect(config.redis(Purpose.EVENTS).orElseThrow());
+            try (Stores stores = Stores.open(config);
                     SecurityEvents events = SecurityEvents.builder()
                             .config(config)
-                            .redis(connector)
+                            .stores(stores)
                             .build()) {
                 Set<String> ids = new HashSet<>();
                 signal(redis, "STOP");

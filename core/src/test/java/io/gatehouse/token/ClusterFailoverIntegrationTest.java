@@ -3,6 +3,8 @@ package io.gatehouse.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -66,9 +68,9 @@ class ClusterFailoverIntegrationTest {
                 .set("gatehouse.tokens.revocation.read-block", "200ms");
         settings.forEach(b::set);
         GatehouseConfig config = b.build();
-        connector[0] =
-                closing(RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow()));
-        return closing(TokenService.builder().config(config).redis(connector[0]).build());
+        Stores stores = closing(Stores.open(config));
+        connector[0] = StoresRedis.of(stores, Purpose.TOKENS).orElseThrow();
+        return closing(TokenService.builder().config(config).stores(stores).build());
     }
 
     @Test
