@@ -245,7 +245,6 @@ public final class Caches implements AutoCloseable {
 
         private Builder() {}
 
-
         /** The Redis deployment of {@link Purpose#CACHE} in {@code stores} (in memory if none) and its configuration. */
         public Builder stores(Stores stores) {
             this.stores = Objects.requireNonNull(stores, "stores");

@@ -94,7 +94,6 @@ public final class EmailTokens {
 
         private Builder() {}
 
-
         /** Keeps token hashes where {@code stores} puts {@link Purpose#TOKENS} (in memory when that is not Redis). */
         public Builder stores(Stores stores) {
             this.stores = Objects.requireNonNull(stores, "stores");

@@ -107,7 +107,6 @@ public interface SecurityEvents extends AutoCloseable {
             return this;
         }
 
-
         /** Stores events in memory (single process; lost on exit). */
         public Builder inMemory() {
             this.redis = null;

@@ -297,7 +297,6 @@ public final class SecondFactors {
             return this;
         }
 
-
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -114,7 +114,6 @@ public final class LoginOrigins {
 
         private Builder() {}
 
-
         /** Remembers where {@code stores} puts {@link Purpose#SESSIONS}. */
         public Builder stores(Stores stores) {
             this.stores = Objects.requireNonNull(stores, "stores");

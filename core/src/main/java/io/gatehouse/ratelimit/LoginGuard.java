@@ -65,7 +65,6 @@ public interface LoginGuard {
 
         private Builder() {}
 
-
         /** Counts where {@code stores} puts {@link Purpose#RATE_LIMITS}, with {@code gatehouse.lockout.*} settings. */
         public Builder stores(Stores stores) {
             this.stores = Objects.requireNonNull(stores, "stores");

@@ -86,7 +86,6 @@ public interface RateLimiter extends AutoCloseable {
 
         private Builder() {}
 
-
         /**
          * Decide where {@code stores} puts {@link Purpose#RATE_LIMITS}, and read its configuration (unless
          * {@link #config} says otherwise).

@@ -159,7 +159,6 @@ public interface SessionStore {
             return this;
         }
 
-
         /** Serves sessions in memory (one process only). */
         public Builder inMemory() {
             this.redis = Optional.empty();

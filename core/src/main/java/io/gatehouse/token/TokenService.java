@@ -203,7 +203,6 @@ public interface TokenService extends AutoCloseable {
             return this;
         }
 
-
         /** The clock for issuing, expiry and staleness (tests move it by hand). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -229,7 +228,8 @@ public interface TokenService extends AutoCloseable {
                 config = stores.config();
             }
             if (redis == null && stores != null) {
-                redis = StoresRedis.of(stores, io.gatehouse.config.Purpose.TOKENS).orElse(null);
+                redis = StoresRedis.of(stores, io.gatehouse.config.Purpose.TOKENS)
+                        .orElse(null);
             }
             return DefaultTokenService.create(this);
         }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,9 +21,8 @@ class CacheOutOfMemoryIntegrationTest {
     @Test
     void aRedisThatRefusesWritesStillServesHitsAndMissesAreLoaded() {
         try (StandaloneRedis redis = StandaloneRedis.start();
-                Stores stores = Stores.open(GatehouseConfig.builder()
-                        .redisUrl(redis.url())
-                        .build())) {
+                Stores stores = Stores.open(
+                        GatehouseConfig.builder().redisUrl(redis.url()).build())) {
             Caches caches = Caches.builder().stores(stores).build();
             try {
                 Cache<Profile> cache = caches.cache("profile", Profile.class);

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.StoreUnavailableException;
 import io.gatehouse.testkit.PostgresServer;
 import io.gatehouse.testkit.StandaloneRedis;

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.testing.RetryingConnect;
 import io.gatehouse.testkit.StandaloneRedis;
@@ -45,13 +43,12 @@ class RateLimitFaultIntegrationTest {
     @Test
     void redisKilledUnderLoadFallsBackAtOnceAndResumesAfterRestart() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start();
-                Stores stores = RetryingConnect.open(
-                        GatehouseConfig.builder()
-                                .redisUrl(redis.url())
-                                .set("gatehouse.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms")
-                                .set("gatehouse.redis.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms")
-                                .set("gatehouse.redis.circuit.retry-interval", "100ms")
-                                .build());
+                Stores stores = RetryingConnect.open(GatehouseConfig.builder()
+                        .redisUrl(redis.url())
+                        .set("gatehouse.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms")
+                        .set("gatehouse.redis.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms")
+                        .set("gatehouse.redis.circuit.retry-interval", "100ms")
+                        .build());
                 RateLimiter limiter = RateLimiter.builder().stores(stores).build()) {
 
             RatePolicy fallback = RatePolicy.of("api-user", Limit.of(1_000_000, Duration.ofSeconds(1)));

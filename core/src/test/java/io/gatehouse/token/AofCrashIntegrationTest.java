@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,10 +40,8 @@ class AofCrashIntegrationTest {
             List<RevocationLoad.Acknowledged> acked;
             long killedAt;
             try (Stores stores = Stores.open(config);
-                    TokenService service = TokenService.builder()
-                            .config(config)
-                            .stores(stores)
-                            .build()) {
+                    TokenService service =
+                            TokenService.builder().config(config).stores(stores).build()) {
                 RevocationLoad load = new RevocationLoad(service, "aof", 4);
                 load.awaitMore(200, Duration.ofSeconds(30));
                 redis.node().kill();

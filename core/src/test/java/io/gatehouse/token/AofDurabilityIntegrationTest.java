@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.testkit.TlsRedis;
 import java.time.Duration;
@@ -119,8 +117,7 @@ class AofDurabilityIntegrationTest {
                 .build();
         Stores stores = Stores.open(config);
         return new Process(
-                stores,
-                TokenService.builder().config(config).stores(stores).build());
+                stores, TokenService.builder().config(config).stores(stores).build());
     }
 
     private record Process(Stores stores, TokenService tokens) implements AutoCloseable {

@@ -51,11 +51,10 @@ class MemoryFullIntegrationTest {
                     .set("gatehouse.tokens.revocation.read-block", "200ms")
                     .build();
             try (Stores stores = Stores.open(config, listener);
-                    TokenService tokens = TokenService.builder()
-                            .config(config)
-                            .stores(stores)
-                            .build()) {
-                RedisConnector connector = StoresRedis.of(stores, Purpose.TOKENS).orElseThrow();
+                    TokenService tokens =
+                            TokenService.builder().config(config).stores(stores).build()) {
+                RedisConnector connector =
+                        StoresRedis.of(stores, Purpose.TOKENS).orElseThrow();
                 TokenPair pair = tokens.issue(TokenRequest.of("user-1", "sess-1"));
                 String dbsizeBefore = redis.node().cli("DBSIZE");
                 String filler = "x".repeat(16 * 1024);

@@ -46,7 +46,8 @@ class RefreshRoundTripIntegrationTest {
                                 .config(config)
                                 .stores(stores)
                                 .build()) {
-                    RedisConnector redis = StoresRedis.of(stores, Purpose.TOKENS).orElseThrow();
+                    RedisConnector redis =
+                            StoresRedis.of(stores, Purpose.TOKENS).orElseThrow();
                     String refresh = tokens.issue(TokenRequest.of("user-1", "sess-" + signing))
                             .refreshToken();
                     redis.sync(c -> c.configResetstat());

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.testing.MutableClock;

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.testing.RedisContract;
 import java.time.Duration;
 import java.time.Instant;
