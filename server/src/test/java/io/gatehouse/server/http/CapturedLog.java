@@ -1,4 +1,4 @@
-package io.gatehouse.server.recovery;
+package io.gatehouse.server.http;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -12,15 +12,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every log line of the process while attached, encoded by the production encoder (JSON lines, with MDC and
- * structured arguments), so a test can scan exactly what would reach a log shipper.
+ * structured arguments), so a test can scan exactly what would reach a log shipper: the mail flows
+ * ({@code AccountMailContractTest}) and the second-factor flows ({@code SecondFactorConsoleIntegrationTest}) check that
+ * no secret reaches one.
  */
-final class MailLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+public final class CapturedLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private final LogstashEncoder encoder = new LogstashEncoder();
     private final List<String> lines = new ArrayList<>();
 
-    static MailLog attach() {
+    public static CapturedLog attach() {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        MailLog log = new MailLog();
+        CapturedLog log = new CapturedLog();
         log.setContext(ctx);
         log.encoder.setContext(ctx);
         log.encoder.start();
@@ -38,7 +40,7 @@ final class MailLog extends AppenderBase<ILoggingEvent> implements AutoCloseable
     }
 
     /** The lines so far. */
-    List<String> lines() {
+    public List<String> lines() {
         synchronized (lines) {
             return List.copyOf(lines);
         }
