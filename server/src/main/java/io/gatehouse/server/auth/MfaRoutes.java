@@ -7,7 +7,6 @@ import io.gatehouse.server.http.Routes;
 import io.gatehouse.user.UserProfiles;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.Map;
 
 /**
  * The caller's second factor, behind Bearer authentication ({@code /api/v1/me/mfa}):
@@ -66,12 +65,7 @@ public final class MfaRoutes implements RouteGroup {
     private void confirm(ServerRequest req, ServerResponse res) {
         Caller caller = bearer.authenticate(req);
         ObjectNode body = Json.readObject(req, maxBodyBytes);
-        Json.send(
-                res,
-                200,
-                Map.of(
-                        "recovery_codes",
-                        settings.confirm(caller.userId(), caller.sessionId(), Json.requiredString(body, "code"))));
+        Json.send(res, 200, settings.confirm(caller.userId(), caller.sessionId(), body));
     }
 
     /** Recent authentication + JSON {@code {password} | {code}} → 204; 400 wrong; 404 none to turn off. */
@@ -91,6 +85,6 @@ public final class MfaRoutes implements RouteGroup {
     private void regenerate(ServerRequest req, ServerResponse res) {
         Caller caller = bearer.authenticate(req);
         stepUp.require(caller.token());
-        Json.send(res, 200, Map.of("recovery_codes", settings.regenerateRecoveryCodes(caller.userId())));
+        Json.send(res, 200, settings.regenerateRecoveryCodes(caller.userId()));
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.server.auth;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.event.EventType;
 import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.event.SecurityEvents;
@@ -59,12 +60,15 @@ public final class SecondFactorSettings {
         return m;
     }
 
-    /** Turns the pending enrolment on with its first code: the recovery codes (shown once). 400 wrong code. */
-    public List<String> confirm(String userId, String sessionHandle, String code) {
-        List<String> codes = factors.confirm(userId, code)
+    /**
+     * Turns the pending enrolment on with the first code of JSON {@code {code}}: {@code {recovery_codes}} (shown
+     * once). 400 wrong code; 409 nothing pending.
+     */
+    public Map<String, Object> confirm(String userId, String sessionHandle, ObjectNode body) {
+        List<String> codes = factors.confirm(userId, Json.requiredString(body, "code"))
                 .orElseThrow(() -> wrong("code", "the code is not correct: check the authenticator app's clock"));
         record(EventType.MFA_ENABLED, userId, sessionHandle);
-        return codes;
+        return Map.of("recovery_codes", codes);
     }
 
     /** Turns TOTP off with exactly one of the password and a current code. 400 wrong; 404 none to turn off. */
@@ -90,9 +94,9 @@ public final class SecondFactorSettings {
         record(EventType.MFA_DISABLED, userId, sessionHandle);
     }
 
-    /** New recovery codes; the old ones stop working. 409 no second factor. */
-    public List<String> regenerateRecoveryCodes(String userId) {
-        return factors.regenerateRecoveryCodes(userId);
+    /** New recovery codes, {@code {recovery_codes}}; the old ones stop working. 409 no second factor. */
+    public Map<String, Object> regenerateRecoveryCodes(String userId) {
+        return Map.of("recovery_codes", factors.regenerateRecoveryCodes(userId));
     }
 
     private void record(EventType type, String userId, String sessionHandle) {

@@ -383,12 +383,7 @@ final class AccountApi implements RouteGroup {
     private void mfaConfirm(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.require(req, true);
         ObjectNode body = Json.readObject(req, maxBodyBytes);
-        Json.send(
-                res,
-                200,
-                Map.of(
-                        "recovery_codes",
-                        secondFactors.confirm(u.id(), u.session().handle(), Json.requiredString(body, "code"))));
+        Json.send(res, 200, secondFactors.confirm(u.id(), u.session().handle(), body));
     }
 
     /** Recent authentication + {@code {password} | {code}} → 204. */
@@ -406,6 +401,6 @@ final class AccountApi implements RouteGroup {
     /** Recent authentication → {recovery_codes}; the old ones stop working. */
     private void mfaRecoveryCodes(ServerRequest req, ServerResponse res) {
         ConsoleUser u = gate.requireRecent(req);
-        Json.send(res, 200, Map.of("recovery_codes", secondFactors.regenerateRecoveryCodes(u.id())));
+        Json.send(res, 200, secondFactors.regenerateRecoveryCodes(u.id()));
     }
 }

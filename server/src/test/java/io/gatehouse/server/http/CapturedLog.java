@@ -1,12 +1,16 @@
 package io.gatehouse.server.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.regex.Pattern;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,25 @@ public final class CapturedLog extends AppenderBase<ILoggingEvent> implements Au
     public List<String> lines() {
         synchronized (lines) {
             return List.copyOf(lines);
+        }
+    }
+
+    /**
+     * Asserts that the lines so far are not empty (the scan is not vacuous) and that none carries one of
+     * {@code secrets} (as a substring) or matches one of {@code patterns}.
+     */
+    public void assertNoneCarries(Collection<String> secrets, Collection<Pattern> patterns) {
+        List<String> all = lines();
+        assertThat(all)
+                .as("the flows logged something (the scan is not vacuous)")
+                .isNotEmpty();
+        for (String secret : secrets) {
+            assertThat(all).as("no log line carries a secret the test used").noneMatch(l -> l.contains(secret));
+        }
+        for (Pattern p : patterns) {
+            assertThat(all)
+                    .as("no log line matches " + p)
+                    .noneMatch(l -> p.matcher(l).find());
         }
     }
 
