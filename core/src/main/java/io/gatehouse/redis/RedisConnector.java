@@ -232,6 +232,15 @@ public final class RedisConnector implements AutoCloseable {
         return ((StatefulRedisConnection<String, String>) c).async();
     }
 
+    /**
+     * The longest a call can take before it fails: the command timeout, plus as much again at most for time
+     * this process was paused (a full GC, a starved CPU; see docs/REDIS.md). Code that waits for a future of
+     * this connector waits this long; the call's own deadline ends it sooner when the process was not paused.
+     */
+    public Duration longestCall() {
+        return Deadline.longest(endpoint.commandTimeout());
+    }
+
     /** Fails {@code call} with a timeout once it had {@code timeout} of this process's running time. */
     void bound(CompletableFuture<?> call, Duration timeout) {
         Deadline.bound(call, timeout, resources.timer(), pauseClock);
