@@ -89,6 +89,17 @@ class HttpErrorsIntegrationTest {
         assertProblem(r, 400);
     }
 
+    @Test
+    void aChunkedBodyWithinTheLimitIsRead() {
+        // No Content-Length: read up to the limit (a declared length is read at exactly that size).
+        String body = "{\"email\":\"chunked@example.com\",\"password\":\"" + "p".repeat(20) + "\"}";
+        HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri(REGISTER))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)))));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {
@@ -199,7 +210,11 @@ class HttpErrorsIntegrationTest {
         assertThat(replaced.headers().firstValue("X-Request-Id"))
                 .get()
                 .asString()
-                .matches("[0-9a-f-]{36}");
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        HttpResponse<String> another = server.send(HttpRequest.newBuilder(server.uri("/health/live")));
+        assertThat(another.headers().firstValue("X-Request-Id"))
+                .get()
+                .isNotEqualTo(replaced.headers().firstValue("X-Request-Id").orElseThrow());
     }
 
     static JsonNode assertProblem(HttpResponse<String> r, int status) {
