@@ -26,8 +26,8 @@ import java.util.function.LongSupplier;
  *
  * Far from the limit, the request that leaves a quarter of the batch in the reservation takes the next batch
  * (one round trip it waits for), while the others go on spending what is left: in steady traffic nobody waits
- * for Redis behind a lock (the JFR profile of introspection showed every connection parked behind the one
- * refill), and the fast path is a compare-and-set. The next batch renews the reservation's second, so a unit
+ * for Redis behind a lock (before, every introspection arriving during a refill parked on the lock for its
+ * round trip), and the fast path is a compare-and-set. The next batch renews the reservation's second, so a unit
  * is spent at most 2 * HOLD_NANOS after it was taken (still never more units than the shared state granted).
  */
 final class ReservedDecisions {
