@@ -69,10 +69,14 @@ public final class AccountRoutes implements RouteGroup {
         String current = Json.requiredString(body, "current_password");
         String next = Json.requiredString(body, "new_password");
         AccountService.PasswordChanged changed = accounts.changePassword(caller, ClientInfo.of(req), current, next);
-        Map<String, Object> m = AuthRoutes.tokenBody(changed.tokens(), changed.expiresIn());
-        m.put("password_changed_at", changed.changedAt().toString());
-        m.put("sessions_ended", changed.sessionsEnded());
-        Json.send(res, 200, m);
+        Json.sendObject(
+                res,
+                200,
+                AuthRoutes.tokenBody(changed.tokens(), changed.expiresIn()).and(g -> {
+                    g.writeStringField(
+                            "password_changed_at", changed.changedAt().toString());
+                    g.writeNumberField("sessions_ended", changed.sessionsEnded());
+                }));
     }
 
     private void sessions(ServerRequest req, ServerResponse res) {

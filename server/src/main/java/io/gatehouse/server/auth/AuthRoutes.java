@@ -1,5 +1,6 @@
 package io.gatehouse.server.auth;
 
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.server.http.Exchange;
@@ -12,8 +13,6 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +22,12 @@ import java.util.Optional;
 public final class AuthRoutes implements RouteGroup {
     private static final int MAX_DEVICE_NAME = 100;
     private static final int MAX_FINGERPRINT = 512;
+    // The token response's member names, UTF-8 encoded once.
+    private static final SerializedString ACCESS_TOKEN = new SerializedString("access_token");
+    private static final SerializedString REFRESH_TOKEN = new SerializedString("refresh_token");
+    private static final SerializedString TOKEN_TYPE = new SerializedString("token_type");
+    private static final SerializedString EXPIRES_IN = new SerializedString("expires_in");
+    private static final SerializedString SESSION_ID = new SerializedString("session_id");
 
     private final RegistrationService registration;
     private final LoginService logins;
@@ -98,7 +103,7 @@ public final class AuthRoutes implements RouteGroup {
                 logins.login(new LoginService.LoginRequest(email, password, ClientInfo.of(req), fingerprint, name));
         Exchange.of(req).userId(issued.session().userId());
         issued.rateLimitHeaders().forEach(res::header);
-        Json.send(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));
+        Json.sendObject(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));
     }
 
     /**
@@ -122,9 +127,12 @@ public final class AuthRoutes implements RouteGroup {
                 challenge, code, recovery, trust != null && trust.asBoolean(false), ClientInfo.of(req)));
         Exchange.of(req).userId(issued.session().userId());
         issued.rateLimitHeaders().forEach(res::header);
-        Map<String, Object> m = tokenBody(issued.tokens(), issued.expiresIn());
-        issued.trustedUntil().ifPresent(t -> m.put("trusted_until", t.toString()));
-        Json.send(res, 200, m);
+        Json.Members answer = tokenBody(issued.tokens(), issued.expiresIn());
+        if (issued.trustedUntil().isPresent()) {
+            String until = issued.trustedUntil().get().toString();
+            answer = answer.and(g -> g.writeStringField("trusted_until", until));
+        }
+        Json.sendObject(res, 200, answer);
     }
 
     /**
@@ -136,7 +144,7 @@ public final class AuthRoutes implements RouteGroup {
         ObjectNode body = Json.readObject(req, maxBodyBytes);
         LoginService.Issued issued = logins.reauthenticate(
                 caller, ClientInfo.of(req), Json.requiredString(body, "password"), Json.optionalString(body, "code"));
-        Json.send(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));
+        Json.sendObject(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));
     }
 
     /** JSON {@code {refresh_token}} → 200 new pair; 401 not good or reused (family revoked); 403 suspended; 429. */
@@ -145,7 +153,7 @@ public final class AuthRoutes implements RouteGroup {
         LoginService.Issued issued = logins.refresh(Json.requiredString(body, "refresh_token"), ClientInfo.of(req));
         Exchange.of(req).userId(issued.session().userId());
         issued.rateLimitHeaders().forEach(res::header);
-        Json.send(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));
+        Json.sendObject(res, 200, tokenBody(issued.tokens(), issued.expiresIn()));
     }
 
     /** Bearer → 204; the token, its refresh token and the session stop working at once. */
@@ -163,14 +171,15 @@ public final class AuthRoutes implements RouteGroup {
     }
 
     /** The token response of login, refresh and the OAuth token endpoint (RFC 6749 §5.1 plus {@code session_id}). */
-    static Map<String, Object> tokenBody(TokenPair pair, long expiresIn) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("access_token", pair.accessToken());
-        m.put("refresh_token", pair.refreshToken());
-        m.put("token_type", "Bearer");
-        m.put("expires_in", expiresIn);
-        m.put("session_id", pair.sessionId());
-        return m;
+    static Json.Members tokenBody(TokenPair pair, long expiresIn) {
+        return g -> {
+            Json.writeString(g, ACCESS_TOKEN, pair.accessToken());
+            Json.writeString(g, REFRESH_TOKEN, pair.refreshToken());
+            Json.writeString(g, TOKEN_TYPE, "Bearer");
+            g.writeFieldName(EXPIRES_IN);
+            g.writeNumber(expiresIn);
+            Json.writeString(g, SESSION_ID, pair.sessionId());
+        };
     }
 
     /** Renders {@link AuthFailure}s as problems; everything else goes to the common error handling. */

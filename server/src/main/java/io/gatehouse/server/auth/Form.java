@@ -1,14 +1,11 @@
 package io.gatehouse.server.auth;
 
 import io.gatehouse.server.http.OAuthError;
-import io.gatehouse.server.http.Problem;
 import io.gatehouse.server.http.ProblemException;
+import io.gatehouse.server.http.RequestBody;
 import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -43,17 +40,11 @@ final class Form {
             throw new OAuthException(
                     OAuthError.invalidRequest("send the parameters as application/x-www-form-urlencoded"));
         }
-        if (req.headers().contentLength().orElse(0) > maxBytes) {
-            throw tooLarge(maxBytes);
-        }
         byte[] body;
-        try (InputStream in = req.content().inputStream()) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            body = RequestBody.read(req, maxBytes);
+        } catch (IOException e) {
             throw new OAuthException(OAuthError.invalidRequest("the request body could not be read"));
-        }
-        if (body.length > maxBytes) {
-            throw tooLarge(maxBytes);
         }
         Map<String, String> params = new LinkedHashMap<>();
         String text = new String(body, StandardCharsets.UTF_8);
@@ -66,8 +57,8 @@ final class Form {
                 String name;
                 String value;
                 try {
-                    name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    name = ClientCredentials.formDecode(eq < 0 ? pair : pair.substring(0, eq));
+                    value = eq < 0 ? "" : ClientCredentials.formDecode(pair.substring(eq + 1));
                 } catch (IllegalArgumentException e) {
                     throw new OAuthException(
                             OAuthError.invalidRequest("the form body is not correctly percent-encoded"));
@@ -89,11 +80,6 @@ final class Form {
     /** A required parameter, else {@code invalid_request} naming it. */
     String require(String name) {
         return get(name).orElseThrow(() -> new OAuthException(OAuthError.invalidRequest(name + " is required")));
-    }
-
-    private static ProblemException tooLarge(long maxBytes) {
-        return new ProblemException(
-                Problem.of(413, "Content Too Large", "the request body is larger than " + maxBytes + " bytes"));
     }
 
     @Override

@@ -94,7 +94,7 @@ public final class OAuthRoutes implements RouteGroup {
         Exchange.of(req).userId(issued.session().userId());
         issued.rateLimitHeaders().forEach(res::header);
         noStore(res);
-        Json.send(res, 200, AuthRoutes.tokenBody(issued.tokens(), issued.expiresIn()));
+        Json.sendObject(res, 200, AuthRoutes.tokenBody(issued.tokens(), issued.expiresIn()));
     }
 
     private void revoke(ServerRequest req, ServerResponse res) {
@@ -115,9 +115,9 @@ public final class OAuthRoutes implements RouteGroup {
         if (!client.hasScope(OAuthClient.INTROSPECT)) {
             throw new OAuthException(new OAuthError("unauthorized_client", "this client may not introspect tokens"));
         }
-        Map<String, Object> answer = oauth.introspect(client, form.require("token"));
+        Introspection answer = oauth.introspect(client, form.require("token"));
         noStore(res);
-        Json.send(res, 200, answer);
+        Json.sendObject(res, 200, answer);
     }
 
     private void metadata(ServerRequest req, ServerResponse res) {

@@ -9,11 +9,8 @@ import io.gatehouse.session.SessionStore;
 import io.gatehouse.token.RejectReason;
 import io.gatehouse.token.TokenRejectedException;
 import io.gatehouse.token.TokenService;
-import io.gatehouse.token.TokenUse;
 import io.gatehouse.token.VerifiedToken;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -71,7 +68,7 @@ public final class OAuthService {
      *
      * @throws AuthFailure {@code RATE_LIMITED} when the client exceeds {@code introspect-client}
      */
-    public Map<String, Object> introspect(OAuthClient client, String token) {
+    public Introspection introspect(OAuthClient client, String token) {
         Decision d = introspectLimit.decide(client.id());
         if (d != null && !d.allowed()) {
             throw AuthFailure.rateLimited(RateLimitResponse.of(introspectPolicy, d, clock.instant()));
@@ -107,26 +104,7 @@ public final class OAuthService {
             return inactive();
         }
         metrics.ok();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("active", true);
-        m.put("sub", t.subject());
-        m.put("token_type", t.use() == TokenUse.ACCESS ? "Bearer" : "refresh_token");
-        m.put("token_use", t.use().claim());
-        m.put("exp", t.expiresAt().getEpochSecond());
-        m.put("iat", t.issuedAt().getEpochSecond());
-        m.put("iss", tokens.issuer());
-        m.put("aud", audience);
-        m.put("jti", t.tokenId());
-        m.put("sid", t.sessionId());
-        m.put("roles", t.roles());
-        if (!t.permissions().isEmpty()) {
-            m.put("permissions", t.permissions());
-        }
-        if (!t.amr().isEmpty()) {
-            m.put("amr", t.amr());
-        }
-        t.authTime().ifPresent(a -> m.put("auth_time", a.getEpochSecond()));
-        return m;
+        return new Introspection(Optional.of(t), tokens.issuer(), audience);
     }
 
     /**
@@ -155,7 +133,7 @@ public final class OAuthService {
         return revoked;
     }
 
-    private static Map<String, Object> inactive() {
-        return Map.of("active", false);
+    private static Introspection inactive() {
+        return Introspection.inactive();
     }
 }

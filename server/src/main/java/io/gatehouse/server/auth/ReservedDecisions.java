@@ -4,6 +4,7 @@ import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicy;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -22,6 +23,12 @@ import java.util.function.LongSupplier;
  * refused never produces a refusal event of its own). Refusals, the store-down modes (fallback, fail-open/closed)
  * and the local deny cache are the limiter's; a batch allowed by the fallback while Redis is down is reserved
  * like any other (the fallback counted all of it).
+ *
+ * Far from the limit, the request that leaves a quarter of the batch in the reservation takes the next batch
+ * (one round trip it waits for), while the others go on spending what is left: in steady traffic nobody waits
+ * for Redis behind a lock (before, every introspection arriving during a refill parked on the lock for its
+ * round trip), and the fast path is a compare-and-set. The next batch renews the reservation's second, so a unit
+ * is spent at most 2 * HOLD_NANOS after it was taken (still never more units than the shared state granted).
  */
 final class ReservedDecisions {
     static final long HOLD_NANOS = 1_000_000_000L;
@@ -34,10 +41,22 @@ final class ReservedDecisions {
 
     private static final class Reservation {
         final ReentrantLock lock = new ReentrantLock();
-        long units;
-        long validUntil;
+        /** Units taken from the shared state and not spent yet. */
+        final AtomicLong units = new AtomicLong();
+
+        volatile long validUntil;
         /** What the shared state had left after the last decision: near the limit, decide one by one. */
-        long remaining = Long.MAX_VALUE;
+        volatile long remaining = Long.MAX_VALUE;
+
+        /** Spends one unit if the reservation has one and is still valid; returns the units left, or -1. */
+        long take(long now) {
+            for (long u = units.get(); u > 0 && now - validUntil < 0; u = units.get()) {
+                if (units.compareAndSet(u, u - 1)) {
+                    return u - 1;
+                }
+            }
+            return -1;
+        }
     }
 
     /**
@@ -65,15 +84,25 @@ final class ReservedDecisions {
             return limiter.decide(policy, subject);
         }
         // Subjects are the configured OAuth clients: a small, fixed set.
-        Reservation r = reservations.computeIfAbsent(subject, s -> new Reservation());
+        Reservation r = reservations.get(subject);
+        if (r == null) {
+            r = reservations.computeIfAbsent(subject, s -> new Reservation());
+        }
+        long now = nanoTime.getAsLong();
+        long left = r.take(now);
+        if (left >= 0) {
+            if (left == batch / 4 && r.remaining >= 3 * batch) {
+                refillAhead(r, subject, now);
+            }
+            return null;
+        }
         r.lock.lock();
         try {
-            long now = nanoTime.getAsLong();
-            if (r.units > 0 && now - r.validUntil < 0) {
-                r.units--;
+            now = nanoTime.getAsLong();
+            if (r.take(now) >= 0) {
                 return null;
             }
-            r.units = 0;
+            r.units.set(0);
             if (r.remaining < 2 * batch) {
                 // Near the limit: one unit at a time, exactly as without reservations (and a batch that would
                 // be refused while a single unit passes never produces a refusal of its own).
@@ -86,8 +115,8 @@ final class ReservedDecisions {
             r.remaining = d.remaining();
             if (d.allowed()) {
                 // Whoever decided (Redis, or the limiter's fallback while Redis is down) counted the whole batch.
-                r.units = batch - 1;
                 r.validUntil = now + HOLD_NANOS;
+                r.units.set(batch - 1);
                 return d;
             }
             // Another instance took what was left meanwhile: this request is decided alone.
@@ -96,6 +125,20 @@ final class ReservedDecisions {
             return one;
         } finally {
             r.lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the next batch while the reservation still has units (the caller's own unit is already spent). The
+     * units are added only once the shared state granted them; a refusal (another instance took what was left)
+     * only records the remaining figure, so the next requests decide near the limit one by one.
+     */
+    private void refillAhead(Reservation r, String subject, long now) {
+        Decision d = limiter.decide(policy, subject, batch);
+        r.remaining = d.remaining();
+        if (d.allowed()) {
+            r.validUntil = now + HOLD_NANOS;
+            r.units.addAndGet(batch);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.gatehouse.server.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -13,9 +15,10 @@ import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -54,23 +57,66 @@ public final class Json {
     }
 
     /**
+     * The members of one JSON object, written straight to a generator. The hot answers (introspection, the
+     * token pair of login and refresh) use it instead of a map for {@link #send}: no map, no boxing, no
+     * serializer look-up per value (the map's serialisation was 11 % of introspection's CPU in the JFR profile).
+     */
+    @FunctionalInterface
+    public interface Members {
+        void write(JsonGenerator g) throws IOException;
+
+        /** These members, then {@code more}. */
+        default Members and(Members more) {
+            return g -> {
+                write(g);
+                more.write(g);
+            };
+        }
+    }
+
+    /** Writes one JSON object of {@code members} as {@code application/json}. */
+    public static void sendObject(ServerResponse res, int status, Members members) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            members.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        res.status(Status.create(status));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(out.toByteArray());
+    }
+
+    /** Writes the string member {@code name}. */
+    public static void writeString(JsonGenerator g, SerializableString name, String value) throws IOException {
+        g.writeFieldName(name);
+        g.writeString(value);
+    }
+
+    /** Writes {@code values} as the array member {@code name}. */
+    public static void writeStrings(JsonGenerator g, SerializableString name, Collection<String> values)
+            throws IOException {
+        g.writeFieldName(name);
+        g.writeStartArray();
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    /**
      * Reads the request body as one JSON object of at most {@code maxBytes}.
      *
      * @throws ProblemException 415 (not JSON), 413 (too large), 400 (empty, malformed, not an object)
      */
     public static ObjectNode readObject(ServerRequest req, long maxBytes) {
         requireJsonContentType(req);
-        Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
-        if (declared.isPresent() && declared.get() > maxBytes) {
-            throw tooLarge(maxBytes);
-        }
         byte[] body;
-        try (InputStream in = req.content().inputStream()) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (body.length > maxBytes) {
-                throw tooLarge(maxBytes);
-            }
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            body = RequestBody.read(req, maxBytes);
+        } catch (IOException e) {
             throw ProblemException.badRequest("the request body could not be read");
         }
         if (body.length == 0) {
@@ -108,11 +154,6 @@ public final class Json {
                     Problem.of(415, "Unsupported Media Type", "send the body as application/json (UTF-8)"),
                     java.util.Map.of("Accept-Post", "application/json"));
         }
-    }
-
-    private static ProblemException tooLarge(long maxBytes) {
-        return new ProblemException(
-                Problem.of(413, "Content Too Large", "the request body is larger than " + maxBytes + " bytes"));
     }
 
     /** A required string member; 400 with the field named when absent or of another type. */

@@ -2,8 +2,10 @@ package io.gatehouse.server.http;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -11,6 +13,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,13 +34,29 @@ final class RequestFilter implements Filter {
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
+    // The same headers on every response: built once, with their wire bytes cached by Helidon.
+    private static final Header NOSNIFF = HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF;
+    private static final Header REFERRER_POLICY = HeaderValues.createCached("Referrer-Policy", "no-referrer");
+    private static final Header FRAME_OPTIONS = HeaderValues.createCached("X-Frame-Options", "DENY");
+    // The API serves JSON and YAML only: nothing may load or frame it.
+    private static final Header CSP =
+            HeaderValues.createCached("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    // Auth responses carry credentials and health/metrics are live: nothing is cacheable by default;
+    // a route that can be cached (the OpenAPI document) says so itself.
+    private static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
 
     private final HttpSettings settings;
     private final RequestObserver observer;
+    private final Header hsts;
 
     RequestFilter(HttpSettings settings, RequestObserver observer) {
         this.settings = settings;
         this.observer = observer;
+        this.hsts = settings.hstsMaxAge().isZero()
+                ? null
+                : HeaderValues.createCached(
+                        HeaderNames.STRICT_TRANSPORT_SECURITY,
+                        "max-age=" + settings.hstsMaxAge().toSeconds());
     }
 
     @Override
@@ -46,7 +65,7 @@ final class RequestFilter implements Filter {
         String requestId = req.headers()
                 .first(REQUEST_ID)
                 .filter(id -> CLIENT_ID.matcher(id).matches())
-                .orElseGet(() -> UUID.randomUUID().toString());
+                .orElseGet(RequestFilter::newRequestId);
         Exchange exchange = new Exchange(
                 requestId,
                 settings.clientAddress()
@@ -71,18 +90,20 @@ final class RequestFilter implements Filter {
             long nanos = System.nanoTime() - start;
             int status = res.status().code();
             observer.completed(method, exchange.route(), status, nanos);
-            // A path parameter can be a session id (a bearer secret in the session model): log the template.
-            String path = exchange.route().indexOf('{') >= 0
-                    ? exchange.route()
-                    : req.path().rawPath();
-            access.info(
-                    "{} {} {}",
-                    method,
-                    path.length() > 200 ? path.substring(0, 200) + "..." : path,
-                    status,
-                    kv("route", exchange.route()),
-                    kv("status", status),
-                    kv("duration_ms", nanos / 1_000_000.0));
+            if (access.isInfoEnabled()) {
+                // A path parameter can be a session id (a bearer secret in the session model): log the template.
+                String path = exchange.route().indexOf('{') >= 0
+                        ? exchange.route()
+                        : req.path().rawPath();
+                access.info(
+                        "{} {} {}",
+                        method,
+                        path.length() > 200 ? path.substring(0, 200) + "..." : path,
+                        status,
+                        kv("route", exchange.route()),
+                        kv("status", status),
+                        kv("duration_ms", nanos / 1_000_000.0));
+            }
             MDC.remove(Exchange.MDC_REQUEST_ID);
             MDC.remove(Exchange.MDC_USER_ID);
         }
@@ -99,18 +120,25 @@ final class RequestFilter implements Filter {
     }
 
     private void securityHeaders(RoutingResponse res) {
-        res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
-        res.header("Referrer-Policy", "no-referrer");
-        res.header("X-Frame-Options", "DENY");
-        // The API serves JSON and YAML only: nothing may load or frame it.
-        res.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-        // Auth responses carry credentials and health/metrics are live: nothing is cacheable by default;
-        // a route that can be cached (the OpenAPI document) says so itself.
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        if (!settings.hstsMaxAge().isZero()) {
-            res.header(
-                    HeaderNames.STRICT_TRANSPORT_SECURITY,
-                    "max-age=" + settings.hstsMaxAge().toSeconds());
+        res.header(NOSNIFF);
+        res.header(REFERRER_POLICY);
+        res.header(FRAME_OPTIONS);
+        res.header(CSP);
+        res.header(NO_STORE);
+        if (hsts != null) {
+            res.header(hsts);
         }
+    }
+
+    /**
+     * A random UUID as the request id when the client sent none. It correlates log lines and is no secret, so
+     * it comes from {@link ThreadLocalRandom}: {@code UUID.randomUUID()} draws from the shared
+     * {@code SecureRandom} under its lock on every request.
+     */
+    static String newRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long high = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L; // IETF variant
+        return new UUID(high, low).toString();
     }
 }

@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -37,6 +38,14 @@ public final class ServerMetrics implements RequestObserver, RouteGroup, AutoClo
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final RedisMetrics redis = new RedisMetrics(registry);
     private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
+    /**
+     * The request timers by method, route template and status, registered once each: building the meter id
+     * (tags, their sorting and merging) and looking it up in the registry on every request was 7 % of
+     * {@code /health/live}'s CPU in the JFR profile. Bounded like the series themselves (routes are templates).
+     */
+    private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+    private record TimerKey(String method, String route, int status) {}
 
     public ServerMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -59,7 +68,16 @@ public final class ServerMetrics implements RequestObserver, RouteGroup, AutoClo
 
     @Override
     public void completed(String method, String route, int status, long nanos) {
-        Timer.builder("http.server.requests")
+        TimerKey key = new TimerKey(method, route, status);
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, k -> requestTimer(k.method(), k.route(), k.status()));
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer requestTimer(String method, String route, int status) {
+        return Timer.builder("http.server.requests")
                 .description("HTTP requests by route template and status")
                 .tag("method", method)
                 .tag("route", route)
@@ -70,8 +88,7 @@ public final class ServerMetrics implements RequestObserver, RouteGroup, AutoClo
                 .serviceLevelObjectives(SLO_LATENCY)
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry);
     }
 
     private static String outcome(int status) {

@@ -45,6 +45,14 @@ class ClientRegistryTest {
     }
 
     @Test
+    void formDecodingReturnsPlainValuesAsTheyAreAndDecodesEscapes() {
+        String token = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln-_";
+        assertThat(ClientCredentials.formDecode(token)).isSameAs(token);
+        assertThat(ClientCredentials.formDecode("a+b%2Bc%3A%C3%A9")).isEqualTo("a b+c:\u00e9");
+        assertThatThrownBy(() -> ClientCredentials.formDecode("%zz")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void otherSchemesAreNotBasicAndMalformedBasicIsInvalidClient() {
         assertThat(ClientCredentials.fromBasic(null)).isEmpty();
         assertThat(ClientCredentials.fromBasic("Bearer abc")).isEmpty();

@@ -126,6 +126,27 @@ class ReservedDecisionsContractTest {
     }
 
     @Test
+    void theNextBatchIsTakenWhileAQuarterOfTheReservationIsLeft() {
+        ReservedDecisions a = new ReservedDecisions(limiter, POLICY, 100, nanos::get);
+        assertThat(a.batch()).isEqualTo(5);
+        assertThat(a.decide("gateway")).isNotNull(); // the first batch, decided under the lock: 4 units left
+        assertThat(a.decide("gateway")).isNull();
+        assertThat(a.decide("gateway")).isNull();
+        assertThat(limiter.decisions.get()).isEqualTo(1);
+        // This one leaves 1 unit (a quarter of 5): it takes the next batch itself, and is still allowed.
+        assertThat(a.decide("gateway")).isNull();
+        assertThat(limiter.decisions.get()).isEqualTo(2);
+        assertThat(shared.peek(POLICY, "gateway").remaining()).isEqualTo(5_000 - 10);
+        // The 6 units in hand are spent without a decision until a quarter is left again.
+        for (int i = 0; i < 4; i++) {
+            assertThat(a.decide("gateway")).isNull();
+        }
+        assertThat(limiter.decisions.get()).isEqualTo(2);
+        assertThat(a.decide("gateway")).isNull();
+        assertThat(limiter.decisions.get()).isEqualTo(3);
+    }
+
+    @Test
     void aRefusalIsTheLimitersOwn() {
         ReservedDecisions a = new ReservedDecisions(limiter, POLICY, 100, nanos::get);
         for (int i = 0; i < 5_000; i++) {

@@ -89,6 +89,22 @@ class HttpErrorsIntegrationTest {
         assertProblem(r, 400);
     }
 
+    @Test
+    void aChunkedBodyWithinTheLimitIsRead() {
+        // No Content-Length: read up to the limit (a declared length is read at exactly that size).
+        String body = "{\"email\":\"chunked@example.com\",\"password\":\"" + "p".repeat(20) + "\"}";
+        HttpResponse<String> r = postChunked(body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    /** A JSON body to the register route, sent chunked: an InputStream publisher has no known length. */
+    private static HttpResponse<String> postChunked(String body) {
+        return server.send(HttpRequest.newBuilder(server.uri(REGISTER))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)))));
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {
@@ -122,11 +138,7 @@ class HttpErrorsIntegrationTest {
     @Test
     void aChunkedBodyOverTheLimitIs413() {
         String huge = "{\"email\":\"a@b.co\",\"password\":\"" + "x".repeat(10_000) + "\"}";
-        // An InputStream publisher has no known length, so the client sends it chunked.
-        HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri(REGISTER))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new java.io.ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8)))));
+        HttpResponse<String> r = postChunked(huge);
         assertThat(r.statusCode()).isEqualTo(413);
     }
 
@@ -199,7 +211,11 @@ class HttpErrorsIntegrationTest {
         assertThat(replaced.headers().firstValue("X-Request-Id"))
                 .get()
                 .asString()
-                .matches("[0-9a-f-]{36}");
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        HttpResponse<String> another = server.send(HttpRequest.newBuilder(server.uri("/health/live")));
+        assertThat(another.headers().firstValue("X-Request-Id"))
+                .get()
+                .isNotEqualTo(replaced.headers().firstValue("X-Request-Id").orElseThrow());
     }
 
     static JsonNode assertProblem(HttpResponse<String> r, int status) {

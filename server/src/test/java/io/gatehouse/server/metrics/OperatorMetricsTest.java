@@ -38,6 +38,28 @@ class OperatorMetricsTest {
     }
 
     @Test
+    void requestsAreTimedByMethodRouteAndStatusEachSeriesOnce() {
+        try (ServerMetrics metrics = new ServerMetrics()) {
+            metrics.completed("GET", "/health/live", 200, 2_000_000);
+            metrics.completed("GET", "/health/live", 200, 3_000_000);
+            metrics.completed("GET", "/health/live", 503, 1_000_000);
+            metrics.completed("POST", "/oauth2/introspect", 200, 1_000_000);
+
+            String body = metrics.scrape();
+            assertThat(body)
+                    .containsPattern("http_server_requests_seconds_count\\{method=\"GET\",outcome=\"SUCCESS\","
+                            + "route=\"/health/live\",status=\"200\"} 2")
+                    .containsPattern("http_server_requests_seconds_count\\{method=\"GET\",outcome=\"SERVER_ERROR\","
+                            + "route=\"/health/live\",status=\"503\"} 1")
+                    .containsPattern("http_server_requests_seconds_count\\{method=\"POST\",outcome=\"SUCCESS\","
+                            + "route=\"/oauth2/introspect\",status=\"200\"} 1")
+                    .containsPattern("http_server_requests_seconds_bucket\\{method=\"GET\",outcome=\"SUCCESS\","
+                            + "route=\"/health/live\",status=\"200\",le=\"0\\.25\"} 2");
+            assertThat(metrics.registry().find("http.server.requests").timers()).hasSize(3);
+        }
+    }
+
+    @Test
     void sessionCleanupPassesAreCounted() {
         try (ServerMetrics metrics = new ServerMetrics()) {
             CapabilityMetrics capability = new CapabilityMetrics(metrics.registry());
