@@ -33,14 +33,14 @@ local function prune(key)
       if c and l then expires = math.min(c + l + idle, c + absolute) end
     end
     if expires and expires > now then
-      out[#out + 1] = '\n' .. entry
+      out[#out + 1] = entry
       if expires > latest then latest = expires end
     else
       removed = removed + 1
     end
   end
   if removed == 0 then return 0, blob, seen end
-  local rest = table.concat(out)
+  local rest = #out == 0 and '' or '\n' .. table.concat(out, '\n')
   if mode == 'dry' then return removed, rest, seen end
   if rest == '' then
     redis.call('DEL', key)
