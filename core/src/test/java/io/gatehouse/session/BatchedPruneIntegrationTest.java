@@ -2,6 +2,7 @@ package io.gatehouse.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.testing.MutableClock;
 import io.gatehouse.testing.RedisContract;
@@ -28,11 +29,20 @@ class BatchedPruneIntegrationTest extends RedisContract {
                 .set("gatehouse.sessions.device-key", SessionStoreIntegrationTest.DEVICE_KEY)
                 .set("gatehouse.sessions.idle-timeout", "30m")
                 .build();
-        SessionStore sessions = SessionStore.builder()
-                .config(config)
-                .clock(clock)
-                .redis(backend.connector())
-                .build();
+        try (Stores stores = Stores.open(backend.config())) {
+            prunes(
+                    SessionStore.builder()
+                            .config(config)
+                            .clock(clock)
+                            .stores(stores)
+                            .build(),
+                    clock,
+                    usersPerCall,
+                    entriesPerCall);
+        }
+    }
+
+    private void prunes(SessionStore sessions, MutableClock clock, int usersPerCall, int entriesPerCall) {
         // User u<i> gets i % 4 sessions that will expire, then 1 + i % 3 live ones for the odd users.
         int expired = 0;
         List<String> users = new ArrayList<>();
