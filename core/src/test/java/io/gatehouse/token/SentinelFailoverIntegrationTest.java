@@ -3,6 +3,8 @@ package io.gatehouse.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -64,10 +66,10 @@ class SentinelFailoverIntegrationTest {
                 .set("gatehouse.tokens.revocation.read-block", "200ms");
         settings.forEach(b::set);
         GatehouseConfig config = b.build();
-        RedisConnector c =
-                closing(RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow()));
+        Stores stores = closing(Stores.open(config));
         return new Instance(
-                c, closing(TokenService.builder().config(config).redis(c).build()));
+                StoresRedis.of(stores, Purpose.TOKENS).orElseThrow(),
+                closing(TokenService.builder().config(config).stores(stores).build()));
     }
 
     @Test
