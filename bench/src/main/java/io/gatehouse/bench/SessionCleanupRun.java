@@ -21,8 +21,8 @@ import java.util.concurrent.Future;
  * operation). N users get one session each, the first half before the idle timeout passes (so half
  * the sessions are expired: their keys are deleted by the pass) and the second half after it (a login
  * of the same user would itself drop the user's expired entry). Prints the pass time, sessions removed per second,
- * Redis CPU (INFO cpu delta) and the SLOWLOG entries over 10 ms; the same-run reference is a dry run over
- * the same keys (the same SCAN and script calls, no writes).
+ * Redis CPU (INFO cpu delta), this JVM's CPU, Redis's commandstats of the pass and the SLOWLOG entries
+ * over 1 and 10 ms; a dry run over the same keys (SCAN and a GET per user, no writes) runs first.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.SessionCleanupRun 1000000</pre>
  */
@@ -59,12 +59,16 @@ public final class SessionCleanupRun {
             double drySeconds = (System.nanoTime() - t0) / 1e9;
             Slow drySlow = Slow.read(connector);
 
+            redis.cli("CONFIG", "RESETSTAT");
             double cpu0 = redisCpu(redis);
+            long client0 = clientCpuNanos();
             long t1 = System.nanoTime();
             // What `gatehouse sessions cleanup` runs: the resumable pass (its progress stored per batch).
             CleanupBatch pass = store.resumableCleanup(1000, true).runToEnd();
             double seconds = (System.nanoTime() - t1) / 1e9;
             double cpu = redisCpu(redis) - cpu0;
+            double clientCpu = (clientCpuNanos() - client0) / 1e9;
+            String commands = commandStats(redis);
             Slow slow = Slow.read(connector);
             System.out.printf("sessions=%d users=%d expired=%d%n", sessions, users, dry.entriesRemoved());
             System.out.printf("dry run: %.2fs (%,.0f users/s)%n", drySeconds, users / drySeconds);
@@ -79,6 +83,9 @@ public final class SessionCleanupRun {
                     100 * cpu / seconds,
                     slow,
                     seconds / drySeconds);
+            System.out.printf(
+                    "cleanup client (this JVM) cpu %.2fs (%.0f%% of one core); redis commands: %s%n",
+                    clientCpu, 100 * clientCpu / seconds, commands);
             System.out.println("dry run slowlog: " + drySlow);
         }
     }
@@ -161,6 +168,34 @@ public final class SessionCleanupRun {
                     "%d calls over 1 ms, %d over 10 ms, slowest %.2f ms (%s)",
                     over1ms, over10ms, maxMicros / 1000.0, slowest);
         }
+    }
+
+    /** CPU time of this JVM (every thread: the pass, Lettuce's I/O threads, GC, JIT). */
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** INFO commandstats since the last CONFIG RESETSTAT: calls and microseconds per call of each command. */
+    private static String commandStats(BenchRedis redis) {
+        List<String> out = new ArrayList<>();
+        for (String line : redis.cli("INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info") && !line.startsWith("cmdstat_config")) {
+                String[] f = line.substring("cmdstat_".length()).split("[:,]");
+                String calls = "";
+                String per = "";
+                for (String kv : f) {
+                    if (kv.startsWith("calls=")) {
+                        calls = kv.substring(6);
+                    } else if (kv.startsWith("usec_per_call=")) {
+                        per = kv.substring(14);
+                    }
+                }
+                out.add(f[0] + " " + calls + " calls " + per + " us/call");
+            }
+        }
+        return String.join(", ", out);
     }
 
     private static double redisCpu(BenchRedis redis) {

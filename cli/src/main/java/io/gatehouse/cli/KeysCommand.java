@@ -56,10 +56,11 @@ final class KeysCommand {
 
     @Command(
             name = "rotate",
-            description = "Creates a new signing key; the old ones keep verifying until their tokens expire.")
+            description = "Creates a new signing key; the old ones keep verifying until their tokens expire. "
+                    + "Recorded as the security event admin_action rotate_signing_key.")
     int rotate() {
         Cli cli = main.cli();
-        String kid = cli.gatehouse().tokens().rotateKeys();
+        String kid = cli.gatehouse().accounts().rotateSigningKey(cli.actor());
         cli.output().done("new signing key " + kid, map("active", kid));
         return ExitCode.OK;
     }
@@ -69,7 +70,8 @@ final class KeysCommand {
             description = "Removes a key that no longer signs from the key set and the JWKS now. Refused for the "
                     + "active key, and while tokens it signed may still be valid unless --force: those access "
                     + "tokens (and JWT refresh tokens) are then refused, here at once and by every instance "
-                    + "from its next key reload; opaque refresh tokens keep working. Exit 1 when refused.")
+                    + "from its next key reload; opaque refresh tokens keep working. Exit 1 when refused. Recorded as the security event "
+                    + "admin_action retire_signing_key (not when refused).")
     int retire(
             @Parameters(paramLabel = "KID") String kid,
             @Option(
@@ -77,7 +79,7 @@ final class KeysCommand {
                             description = "Retire even though tokens it signed may still be valid (they stop working).")
                     boolean force) {
         Cli cli = main.cli();
-        KeyRetirement r = cli.gatehouse().tokens().retireKey(kid, force);
+        KeyRetirement r = cli.gatehouse().accounts().retireSigningKey(kid, force, cli.actor());
         String until = r.lastExpiry().map(Object::toString).orElse("");
         switch (r.outcome()) {
             case UNKNOWN -> throw CliException.notFound("no key " + kid + " (see keys list)");

@@ -9,6 +9,9 @@ import io.gatehouse.cache.Cache;
 import io.gatehouse.cache.Caches;
 import io.gatehouse.cli.CliRun.Result;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.event.EventQuery;
+import io.gatehouse.event.EventType;
+import io.gatehouse.event.SecurityEvent;
 import io.gatehouse.session.CleanupBatch;
 import io.gatehouse.session.CreatedSession;
 import io.gatehouse.session.NewSession;
@@ -213,6 +216,26 @@ class CacheAndKeysCommandsIntegrationTest {
                                 .accessToken())
                         .keyId())
                 .isEqualTo(fresh);
+
+        // Who did what, when: one event per rotation and per retirement, none for the refusals.
+        gh.events().flush(Duration.ofSeconds(5));
+        List<SecurityEvent> audit = gh.events()
+                .query(EventQuery.builder().types(EventType.ADMIN_ACTION).build())
+                .events();
+        assertThat(audit)
+                .extracting(e -> e.details().get("action") + " " + e.details().get("actor") + " "
+                        + e.details().get("kid"))
+                .containsExactlyInAnyOrder(
+                        "rotate_signing_key operator:tester " + fresh, "retire_signing_key operator:tester " + old);
+        SecurityEvent retirement = audit.stream()
+                .filter(e -> "retire_signing_key".equals(e.details().get("action")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(retirement.details())
+                .containsEntry("tokens_may_be_valid", "true")
+                .containsEntry(
+                        "tokens_valid_until", retired.get("tokens_valid_until").asText());
+        assertThat(retirement.time()).isEqualTo(clock.instant());
     }
 
     // ---- sessions cleanup, resumed

@@ -9,6 +9,7 @@ import io.gatehouse.session.Session;
 import io.gatehouse.session.SessionInputException;
 import io.gatehouse.session.SessionStore;
 import io.gatehouse.session.TrustedDevice;
+import io.gatehouse.token.KeyRetirement;
 import io.gatehouse.token.TokenPair;
 import io.gatehouse.token.TokenRequest;
 import io.gatehouse.token.TokenService;
@@ -351,6 +352,38 @@ public final class Accounts {
         account.ifPresent(a -> details.put("account", a));
         ip.ifPresent(i -> details.put("ip", i));
         record(EventType.ADMIN_ACTION, "unlock", null, null, actor, details);
+    }
+
+    /**
+     * Makes a new token-signing key the active one ({@link TokenService#rotateKeys()}); the old keys keep
+     * verifying until their tokens expire.
+     *
+     * @return the new key's id
+     */
+    public String rotateSigningKey(Actor actor) {
+        String kid = tokens.rotateKeys();
+        record(EventType.ADMIN_ACTION, "rotate_signing_key", null, null, actor, Map.of("kid", kid));
+        return kid;
+    }
+
+    /**
+     * Retires a signing key ({@link TokenService#retireKey}); the event is recorded when the key was
+     * retired, with whether tokens it signed may still have been valid (then they stop working), not
+     * when the retirement was refused (nothing changed).
+     */
+    public KeyRetirement retireSigningKey(String kid, boolean force, Actor actor) {
+        KeyRetirement r = tokens.retireKey(kid, force);
+        if (r.outcome() == KeyRetirement.Outcome.RETIRED) {
+            Map<String, String> details = new java.util.LinkedHashMap<>();
+            details.put("kid", kid);
+            Instant now = clock.instant();
+            details.put(
+                    "tokens_may_be_valid",
+                    Boolean.toString(r.lastExpiry().map(now::isBefore).orElse(false)));
+            r.lastExpiry().ifPresent(t -> details.put("tokens_valid_until", t.toString()));
+            record(EventType.ADMIN_ACTION, "retire_signing_key", null, null, actor, details);
+        }
+        return r;
     }
 
     private UserService users() {

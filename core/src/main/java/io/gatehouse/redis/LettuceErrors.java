@@ -24,6 +24,13 @@ final class LettuceErrors {
                 && String.valueOf(e.getMessage()).startsWith("NOSCRIPT");
     }
 
+    /** A multi-key call refused because its keys are in different Cluster slots. */
+    static boolean isCrossSlot(Throwable t) {
+        Throwable e = unwrap(t);
+        return e instanceof RedisCommandExecutionException
+                && String.valueOf(e.getMessage()).startsWith("CROSSSLOT");
+    }
+
     /**
      * @param script the script's name when the call was a script, else null
      */

@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,6 +39,8 @@ public final class RedisConnection implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, String> commands;
     private final boolean dedicated;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Set once this endpoint refused a script call with keys of several slots (see {@link #evalBatches}). */
+    private volatile boolean crossSlotRefused;
 
     RedisConnection(
             RedisConnector connector,
@@ -86,14 +89,77 @@ public final class RedisConnection implements AutoCloseable {
     public <T> CompletableFuture<T> evalAsync(RedisScript script, List<String> keys, String... args) {
         KeySpace.requireSameSlot(keys);
         String[] k = keys.toArray(new String[0]);
-        return call(
-                script.name(),
-                connector.endpoint().commandTimeout(),
-                c -> c.<T>evalsha(script.sha(), script.reply().type, k, args)
-                        .toCompletableFuture()
-                        .exceptionallyCompose(e -> LettuceErrors.isNoScript(e)
-                                ? c.<T>eval(script.body(), script.reply().type, k, args)
-                                : CompletableFuture.failedFuture(e)));
+        return call(script.name(), connector.endpoint().commandTimeout(), c -> evalRaw(c, script, k, args));
+    }
+
+    /**
+     * Runs a script that treats each of its keys on its own (a batch of independent per-key updates, such
+     * as a cleanup pruning many users) over {@code keys}, in as few calls as the topology allows and at
+     * most {@code maxKeys} keys per call, all sent without waiting. On Cluster each call holds keys of one
+     * slot, as Redis requires. A single server (standalone, Sentinel) has no slots, so a call holds keys of
+     * any slot there: this is the one exception to {@link KeySpace#requireSameSlot}, for scripts whose
+     * keys never need to be together. Should a single endpoint refuse that (CROSSSLOT: a proxy in front of
+     * a Cluster), the refused call is sent again split by slot, and so is every later one on this
+     * connection.
+     *
+     * @return the replies of every call, in the order of the calls
+     */
+    public <T> CompletableFuture<List<T>> evalBatches(
+            RedisScript script, List<String> keys, int maxKeys, String... args) {
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("maxKeys must be at least 1");
+        }
+        List<List<String>> batches = KeyBatches.split(keys, maxKeys, bySlot());
+        List<CompletableFuture<List<T>>> calls = new ArrayList<>(batches.size());
+        for (List<String> batch : batches) {
+            calls.add(call(
+                    script.name(),
+                    connector.endpoint().commandTimeout(),
+                    c -> evalBatch(c, script, batch, maxKeys, args)));
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<T> replies = new ArrayList<>(calls.size());
+            calls.forEach(c -> replies.addAll(c.join()));
+            return replies;
+        });
+    }
+
+    /** Whether a call's keys must share a slot here: on Cluster, and on an endpoint that refused otherwise. */
+    private boolean bySlot() {
+        return crossSlotRefused || connection instanceof StatefulRedisClusterConnection;
+    }
+
+    private <T> CompletableFuture<List<T>> evalBatch(
+            RedisClusterAsyncCommands<String, String> c,
+            RedisScript script,
+            List<String> batch,
+            int maxKeys,
+            String... args) {
+        return this.<T>evalRaw(c, script, batch.toArray(new String[0]), args)
+                .thenApply(List::of)
+                .exceptionallyCompose(e -> {
+                    if (!LettuceErrors.isCrossSlot(e) || KeyBatches.sameSlot(batch)) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                    crossSlotRefused = true;
+                    List<CompletableFuture<T>> parts = new ArrayList<>();
+                    for (List<String> part : KeyBatches.split(batch, maxKeys, true)) {
+                        parts.add(evalRaw(c, script, part.toArray(new String[0]), args));
+                    }
+                    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                            .thenApply(all ->
+                                    parts.stream().map(CompletableFuture::join).toList());
+                });
+    }
+
+    /** EVALSHA, and EVAL once where the server does not know the script. */
+    private <T> CompletableFuture<T> evalRaw(
+            RedisClusterAsyncCommands<String, String> c, RedisScript script, String[] keys, String... args) {
+        return c.<T>evalsha(script.sha(), script.reply().type, keys, args)
+                .toCompletableFuture()
+                .exceptionallyCompose(e -> LettuceErrors.isNoScript(e)
+                        ? c.<T>eval(script.body(), script.reply().type, keys, args)
+                        : CompletableFuture.failedFuture(e));
     }
 
     /**

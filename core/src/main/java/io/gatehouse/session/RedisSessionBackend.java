@@ -1,6 +1,7 @@
 package io.gatehouse.session;
 
 import io.gatehouse.redis.KeySpace;
+import io.gatehouse.redis.RedisConnection;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.redis.RedisScript;
 import io.lettuce.core.SetArgs;
@@ -35,11 +36,25 @@ final class RedisSessionBackend implements SessionBackend {
     private static final RedisScript PRUNE =
             RedisScript.load(RedisSessionBackend.class, "prune.lua", RedisScript.Reply.MULTI);
 
+    /** Users per cleanup call, and the entries one call examines at most (see {@link #pruneAll}). */
+    static final int USERS_PER_CALL = 200;
+
+    static final int ENTRIES_PER_CALL = 2_000;
+
     private final RedisConnector redis;
     private final KeySpace keys;
+    private final int usersPerCall;
+    private final int entriesPerCall;
 
     RedisSessionBackend(RedisConnector redis) {
+        this(redis, USERS_PER_CALL, ENTRIES_PER_CALL);
+    }
+
+    /** With other bounds per cleanup call (tests). */
+    RedisSessionBackend(RedisConnector redis, int usersPerCall, int entriesPerCall) {
         this.redis = redis;
+        this.usersPerCall = usersPerCall;
+        this.entriesPerCall = entriesPerCall;
         this.keys = redis.keys();
         redis.preload(List.of(CREATE, GET, REPLACE, END, TRUST, PRUNE));
     }
@@ -130,27 +145,24 @@ final class RedisSessionBackend implements SessionBackend {
     }
 
     /**
-     * A cleanup batch, nothing awaited here. A pass: one {@code prune.lua} per user, all sent at once (the
-     * script decides atomically, and with "quiet" replies only its count). A dry run: a plain {@code GET}
-     * per user, counted here by {@link Entries#expiry} exactly as the script decides, so it runs no script
-     * and writes nothing.
+     * A cleanup batch, nothing awaited here. A pass: {@code prune.lua} over many users per call (at most
+     * {@value #USERS_PER_CALL}, of one slot on Cluster; see {@link RedisConnection#evalBatches}), each call
+     * stopping after {@value #ENTRIES_PER_CALL} entries so that none runs long; the users it left are sent
+     * again. A dry run: a plain {@code GET} per user, counted here by {@link Entries#expiry} exactly as the
+     * script decides, so it runs no script and writes nothing.
      */
     @Override
     public CompletableFuture<Integer> pruneAll(List<String> userIds, Expiry x, boolean dryRun) {
         if (!dryRun) {
-            String[] args = {Long.toString(x.now()), Long.toString(x.idle()), Long.toString(x.absolute()), "quiet"};
-            List<CompletableFuture<List<Object>>> prunes = new ArrayList<>(userIds.size());
-            for (String user : userIds) {
-                prunes.add(redis.evalAsync(PRUNE, List.of(userKey(user)), args));
-            }
-            return CompletableFuture.allOf(prunes.toArray(CompletableFuture[]::new))
-                    .thenApply(done -> {
-                        int removed = 0;
-                        for (CompletableFuture<List<Object>> p : prunes) {
-                            removed += ((Long) p.join().get(0)).intValue();
-                        }
-                        return removed;
-                    });
+            List<String> userKeys = new ArrayList<>(userIds.size());
+            userIds.forEach(u -> userKeys.add(userKey(u)));
+            return pruneKeys(userKeys, new String[] {
+                Long.toString(x.now()),
+                Long.toString(x.idle()),
+                Long.toString(x.absolute()),
+                "quiet",
+                Integer.toString(entriesPerCall)
+            });
         }
         List<CompletableFuture<String>> reads = new ArrayList<>(userIds.size());
         for (String user : userIds) {
@@ -164,6 +176,25 @@ final class RedisSessionBackend implements SessionBackend {
             }
             return expired;
         });
+    }
+
+    private CompletableFuture<Integer> pruneKeys(List<String> userKeys, String[] args) {
+        return redis.connection()
+                .<List<Object>>evalBatches(PRUNE, userKeys, usersPerCall, args)
+                .thenCompose(replies -> {
+                    int removed = 0;
+                    List<String> undone = new ArrayList<>();
+                    for (List<Object> reply : replies) {
+                        removed += ((Long) reply.get(0)).intValue();
+                        for (int i = 2; i < reply.size(); i++) {
+                            undone.add((String) reply.get(i));
+                        }
+                    }
+                    int done = removed;
+                    return undone.isEmpty()
+                            ? CompletableFuture.completedFuture(done)
+                            : pruneKeys(undone, args).thenApply(more -> done + more);
+                });
     }
 
     /** How many entries of a user's value have expired (0 for a missing key), as prune.lua counts them. */

@@ -2,7 +2,10 @@ package io.gatehouse.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
 import io.gatehouse.testing.Backend;
+import io.gatehouse.testkit.RedisNode;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -48,6 +51,70 @@ class ClusterScriptsIntegrationTest {
         }
         System.out.println("scripts run on the cluster: " + ran);
         assertThat(ran).hasSameSizeAs(scripts);
+    }
+
+    /**
+     * A single endpoint that refuses keys of several slots in one call, as a proxy in front of a Cluster
+     * would: one Cluster master addressed as a plain server. A batch over keys of that master's slots is
+     * refused with CROSSSLOT and sent again split by slot, once; the next batch goes by slot at once.
+     */
+    @Test
+    void aBatchRefusedAsCrossSlotIsSentAgainBySlot() {
+        Backend.CLUSTER.flush();
+        RedisNode master = Backend.CLUSTER.deployment().masters().get(0);
+        java.util.BitSet owned = ownedSlots(master.cli("CLUSTER", "NODES"));
+        RedisScript each = RedisScript.of(
+                "test/each",
+                "for i = 1, #KEYS do redis.call('INCR', KEYS[i]) end\n" + "return #KEYS",
+                RedisScript.Reply.INTEGER);
+        GatehouseConfig config = Backend.CLUSTER
+                .configBuilder()
+                .redisUrl("redis://" + master.host() + ":" + master.port())
+                .build();
+        try (RedisConnector plain =
+                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow())) {
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; keys.size() < 40; i++) {
+                String key = plain.keys().key("test", "proxy" + i);
+                if (owned.get(KeySpace.slot(key))) {
+                    keys.add(key);
+                }
+            }
+            long slots = keys.stream().mapToInt(KeySpace::slot).distinct().count();
+            assertThat(slots).isGreaterThan(1);
+
+            List<Long> first =
+                    plain.connection().<Long>evalBatches(each, keys, 100).join();
+            List<Long> second =
+                    plain.connection().<Long>evalBatches(each, keys, 100).join();
+
+            assertThat(first).hasSize((int) slots);
+            assertThat(second).hasSize((int) slots);
+            for (String key : keys) {
+                assertThat(plain.<String>sync(c -> c.get(key))).as(key).isEqualTo("2");
+            }
+        }
+    }
+
+    /** The slots of the node whose CLUSTER NODES line says "myself". */
+    private static java.util.BitSet ownedSlots(String clusterNodes) {
+        java.util.BitSet slots = new java.util.BitSet(16384);
+        String me = clusterNodes
+                .lines()
+                .filter(l -> l.contains("myself"))
+                .findFirst()
+                .orElseThrow();
+        String[] f = me.trim().split("\\s+");
+        for (int i = 8; i < f.length; i++) {
+            if (f[i].startsWith("[")) {
+                continue; // a slot being migrated
+            }
+            String[] range = f[i].split("-");
+            int from = Integer.parseInt(range[0]);
+            int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+            slots.set(from, to + 1);
+        }
+        return slots;
     }
 
     /** Every .lua resource of the core library (its compiled resources directory). */

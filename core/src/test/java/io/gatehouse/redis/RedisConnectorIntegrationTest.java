@@ -32,6 +32,35 @@ class RedisConnectorIntegrationTest extends RedisContract {
                     + "return {n, KEYS[2]}",
             RedisScript.Reply.MULTI);
 
+    /** Each key on its own: INCR it; the reply is how many keys the call had. */
+    private static final RedisScript EACH = RedisScript.of(
+            "test/each",
+            "for i = 1, #KEYS do redis.call('INCR', KEYS[i]) end\n" + "return #KEYS",
+            RedisScript.Reply.INTEGER);
+
+    @Test
+    void aBatchOfKeysOfManySlotsRunsInFewCallsEachValidOnItsTopology() {
+        RedisConnector redis = backend.connector();
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            keys.add(redis.keys().key("test", "each" + i));
+        }
+
+        List<Long> calls = redis.connection().<Long>evalBatches(EACH, keys, 100).join();
+
+        assertThat(calls.stream().mapToLong(Long::longValue).sum()).isEqualTo(keys.size());
+        if (redis.isCluster()) {
+            // Redis refuses keys of several slots in one call: one call per slot here.
+            assertThat(calls).hasSize((int)
+                    keys.stream().mapToInt(KeySpace::slot).distinct().count());
+        } else {
+            assertThat(calls).as("a single server has no slots").containsExactly(100L, 100L, 100L, 100L, 100L);
+        }
+        for (String key : keys) {
+            assertThat(redis.<String>sync(c -> c.get(key))).as(key).isEqualTo("1");
+        }
+    }
+
     @Test
     void commandsRoundTrip() {
         RedisConnector redis = backend.connector();
