@@ -24,6 +24,7 @@ import io.gatehouse.server.auth.MonitorAccess;
 import io.gatehouse.server.auth.OAuthRoutes;
 import io.gatehouse.server.auth.OAuthService;
 import io.gatehouse.server.auth.RegistrationService;
+import io.gatehouse.server.auth.SecondFactorSettings;
 import io.gatehouse.server.auth.SessionLiveness;
 import io.gatehouse.server.auth.StepUp;
 import io.gatehouse.server.auth.TokenVerificationMetrics;
@@ -80,6 +81,15 @@ public final class GatehouseServer implements AutoCloseable {
      * @throws io.gatehouse.config.ConfigException one paragraph naming the setting at fault; nothing stays open
      */
     public static GatehouseServer start(GatehouseConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(GatehouseConfig)}, every capability reading {@code clock} (tests move it instead of waiting).
+     *
+     * @throws io.gatehouse.config.ConfigException one paragraph naming the setting at fault; nothing stays open
+     */
+    public static GatehouseServer start(GatehouseConfig config, Clock clock) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             config = AuthSettings.withServerDefaults(config);
@@ -99,6 +109,7 @@ public final class GatehouseServer implements AutoCloseable {
             LoginAlerts loginAlerts = new LoginAlerts();
             Gatehouse gatehouse = Gatehouse.builder()
                     .config(config)
+                    .clock(clock)
                     .redisListener(metrics.redis())
                     .tokenListener(capabilityMetrics)
                     .sessionListener(capabilityMetrics)
@@ -124,7 +135,6 @@ public final class GatehouseServer implements AutoCloseable {
                     .ifPresent(opened::add);
             UserDatabase database = gatehouse.userDatabase().orElseThrow();
             UserService users = gatehouse.users();
-            Clock clock = gatehouse.clock();
             RatePolicies policies = gatehouse.policies();
             // Authentication of protected routes (Bearer), of OAuth clients (Basic) and the admin check.
             TokenVerificationMetrics verifications = new TokenVerificationMetrics(metrics.registry());
@@ -178,7 +188,7 @@ public final class GatehouseServer implements AutoCloseable {
                     authSettings.audience(),
                     introspectBatch);
             // Mail in the background (SMTP, or the outbox under the data directory), and the account mail over it.
-            Mailer mailer = Mailer.start(mailSettings, clock);
+            Mailer mailer = Mailer.start(mailSettings, clock, metrics.registry());
             opened.add(mailer);
             EmailTokens emailTokens =
                     EmailTokens.builder().stores(stores).clock(clock).build();
@@ -202,17 +212,12 @@ public final class GatehouseServer implements AutoCloseable {
                     gatehouse.events(),
                     clock,
                     accountMail);
+            SecondFactorSettings secondFactorSettings =
+                    new SecondFactorSettings(gatehouse.secondFactors(), users, profiles, gatehouse.events());
             List<io.gatehouse.server.http.RouteGroup> groups = new ArrayList<>(List.of(
                     new AuthRoutes(registration, logins, accounts, bearer, settings.maxBodyBytes()),
                     new AccountRoutes(accounts, profiles, bearer, stepUp, settings.maxBodyBytes()),
-                    new MfaRoutes(
-                            gatehouse.secondFactors(),
-                            users,
-                            profiles,
-                            gatehouse.events(),
-                            bearer,
-                            stepUp,
-                            settings.maxBodyBytes()),
+                    new MfaRoutes(secondFactorSettings, profiles, bearer, stepUp, settings.maxBodyBytes()),
                     new RecoveryRoutes(
                             gatehouse.users(),
                             gatehouse.accounts(),
@@ -244,6 +249,8 @@ public final class GatehouseServer implements AutoCloseable {
                         logins,
                         registration,
                         liveness,
+                        secondFactorSettings,
+                        stepUp,
                         health,
                         authSettings.publicUrl(),
                         settings.maxBodyBytes()));

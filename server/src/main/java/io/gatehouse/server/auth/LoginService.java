@@ -289,6 +289,14 @@ public final class LoginService {
      *     {@code SUSPENDED} or {@code SESSION_LIMIT}
      */
     public Issued completeMfa(MfaRequest request) {
+        return completeMfa(request, Map.of());
+    }
+
+    /**
+     * As {@link #completeMfa(MfaRequest)}, the session carrying {@code sessionAttributes} over those the login
+     * gave the challenge (the web console's sign-in issues its cookie secret at this step).
+     */
+    public Issued completeMfa(MfaRequest request, Map<String, String> sessionAttributes) {
         ClientInfo client = request.client();
         String ipKey = client.limitKey();
         var perIp = limiter.decide(loginIp, ipKey);
@@ -337,6 +345,7 @@ public final class LoginService {
                 attributes.put(k.substring(5), v);
             }
         });
+        attributes.putAll(sessionAttributes);
         Optional<String> fingerprint = Optional.ofNullable(context.get("fingerprint"));
         Issued issued = issue(
                 user,
@@ -407,14 +416,37 @@ public final class LoginService {
     /**
      * Checks the user's password (and second factor, when they have one) again, and issues a new pair for the
      * caller's session with a fresh {@code auth_time}: step-up ({@link StepUp}). The caller's old refresh family
-     * is revoked. A wrong password or code counts as a failed login of the account.
+     * is revoked. A wrong password or code counts as a failed login of the account ({@link #confirmIdentity}).
      *
-     * @throws AuthFailure {@code INVALID_CREDENTIALS} (wrong password or code, or a code missing), {@code RATE_LIMITED}
+     * @throws AuthFailure {@code INVALID_CREDENTIALS} (wrong password or code, or a code missing), {@code
+     *     EMAIL_UNVERIFIED} (with {@code gatehouse.users.require-verified-email}, as at login), {@code RATE_LIMITED}
      */
     public Issued reauthenticate(Caller caller, ClientInfo client, String password, Optional<String> code) {
         User user = profiles.get(caller.userId())
                 .filter(User::active)
                 .orElseThrow(() -> AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended"));
+        List<String> amr = confirmIdentity(user, client, password, code);
+        TokenPair pair = tokens.issue(new TokenRequest(
+                        user.id(),
+                        caller.sessionId(),
+                        user.roles().stream().sorted().toList(),
+                        List.of())
+                .authenticated(amr, clock.instant()));
+        // The old pair's family would keep the old auth_time alive beside the new one: retired.
+        tokens.revokeFamily(caller.token().familyId(), "reauthenticated");
+        return new Issued(pair, caller.session(), Optional.empty(), pair.expiresIn(clock.instant()), Map.of());
+    }
+
+    /**
+     * Checks a signed-in user's password (and TOTP code, when they have one) again, as step-up needs: the lockout
+     * first, then the password, then {@code gatehouse.users.require-verified-email} (as at login: refused after the
+     * password was checked), then the code. A wrong password or code counts as a failed login of the account.
+     *
+     * @return the {@code amr} of this authentication ({@code pwd}, and {@code otp} with a code)
+     * @throws AuthFailure {@code INVALID_CREDENTIALS} (wrong password or code, or a code missing), {@code
+     *     EMAIL_UNVERIFIED}, {@code RATE_LIMITED}
+     */
+    public List<String> confirmIdentity(User user, ClientInfo client, String password, Optional<String> code) {
         String account = accountSubject(user.email());
         String ipKey = client.limitKey();
         LockoutStatus lockout = guard.check(ipKey, account);
@@ -422,7 +454,13 @@ public final class LoginService {
             throw AuthFailure.rateLimited(RateLimitResponse.lockedOut(lockout));
         }
         boolean otp = secondFactors.enabled(user.id());
-        boolean right = users.authenticate(user.email(), password) instanceof AuthenticationResult.Authenticated
+        AuthenticationResult result = users.authenticate(user.email(), password);
+        if (result instanceof AuthenticationResult.Rejected rejected
+                && rejected.reason() == AuthenticationResult.Reason.EMAIL_UNVERIFIED) {
+            failure(client, account, "email_unverified");
+            throw AuthFailure.of(AuthFailure.Kind.EMAIL_UNVERIFIED, AuthAnswers.EMAIL_UNVERIFIED);
+        }
+        boolean right = result instanceof AuthenticationResult.Authenticated
                 && (!otp || code.isPresent() && secondFactors.verifyTotp(user.id(), code.get()));
         if (!right) {
             guard.failure(ipKey, account);
@@ -433,15 +471,7 @@ public final class LoginService {
                     otp ? "the password or the code is not correct" : "the password is not correct");
         }
         guard.success(ipKey, account);
-        TokenPair pair = tokens.issue(new TokenRequest(
-                        user.id(),
-                        caller.sessionId(),
-                        user.roles().stream().sorted().toList(),
-                        List.of())
-                .authenticated(otp ? List.of("pwd", "otp") : List.of("pwd"), clock.instant()));
-        // The old pair's family would keep the old auth_time alive beside the new one: retired.
-        tokens.revokeFamily(caller.token().familyId(), "reauthenticated");
-        return new Issued(pair, caller.session(), Optional.empty(), pair.expiresIn(clock.instant()), Map.of());
+        return otp ? List.of("pwd", "otp") : List.of("pwd");
     }
 
     /** Whether the client's fingerprint is a device the account trusts or has a live session on. */

@@ -11,6 +11,7 @@ import io.gatehouse.server.auth.AuthFailure;
 import io.gatehouse.server.auth.ClientInfo;
 import io.gatehouse.server.auth.LoginService;
 import io.gatehouse.server.auth.RegistrationService;
+import io.gatehouse.server.auth.SecondFactorSettings;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.Problem;
 import io.gatehouse.server.http.ProblemException;
@@ -32,9 +33,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The JSON behind the account page ({@code /account/api/...}): sign-in, registration and sign-out, the
- * user's sessions (sign out one, all others, everywhere), devices (trust, untrust), recent security activity
- * with "this wasn't me", and the password. Every change is an {@link Accounts} action acting as the user.
+ * The JSON behind the account page ({@code /account/api/...}): sign-in (with the second factor when the user has
+ * one), registration and sign-out, the user's sessions (sign out one, all others, everywhere), devices (trust,
+ * untrust), recent security activity with "this wasn't me", the password, the second-factor settings, and
+ * reauthentication. Every change is an {@link Accounts} action acting as the user (or the
+ * {@link SecondFactorSettings} the API uses too). Changing the password, trusting a device, turning the second
+ * factor off and new recovery codes need a recent authentication ({@link ConsoleGate#requireRecent}).
  */
 final class AccountApi implements RouteGroup {
     static final String BASE = "/account/api";
@@ -46,6 +50,7 @@ final class AccountApi implements RouteGroup {
     private final ConsoleViews views;
     private final LoginService logins;
     private final RegistrationService registration;
+    private final SecondFactorSettings secondFactors;
     private final Accounts accounts;
     private final SessionStore sessions;
     private final SecurityEvents events;
@@ -57,6 +62,7 @@ final class AccountApi implements RouteGroup {
             ConsoleViews views,
             LoginService logins,
             RegistrationService registration,
+            SecondFactorSettings secondFactors,
             Accounts accounts,
             SessionStore sessions,
             SecurityEvents events,
@@ -66,6 +72,7 @@ final class AccountApi implements RouteGroup {
         this.views = views;
         this.logins = logins;
         this.registration = registration;
+        this.secondFactors = secondFactors;
         this.accounts = accounts;
         this.sessions = sessions;
         this.events = events;
@@ -76,6 +83,8 @@ final class AccountApi implements RouteGroup {
     @Override
     public void register(Routes routes) {
         routes.post(BASE + "/signin", this::signIn);
+        routes.post(BASE + "/signin/mfa", this::signInMfa);
+        routes.post(BASE + "/reauthenticate", this::reauthenticate);
         routes.post(BASE + "/register", this::registerUser);
         routes.post(BASE + "/signout", this::signOut);
         routes.get(BASE + "/me", this::me);
@@ -89,27 +98,114 @@ final class AccountApi implements RouteGroup {
         routes.get(BASE + "/activity", this::activity);
         routes.post(BASE + "/password", this::password);
         routes.post(BASE + "/not-me", this::notMe);
+        routes.get(BASE + "/mfa", this::mfaState);
+        routes.post(BASE + "/mfa/totp", this::mfaEnrol);
+        routes.post(BASE + "/mfa/totp/confirm", this::mfaConfirm);
+        routes.post(BASE + "/mfa/totp/disable", this::mfaDisable);
+        routes.post(BASE + "/mfa/recovery-codes", this::mfaRecoveryCodes);
     }
 
-    /** {@code {email, password}} → the cookie; the same login as the API (limits, lockout, events). */
+    /**
+     * {@code {email, password}} → the cookie; the same login as the API (limits, lockout, events). For a user with
+     * a second factor (unless this browser is a device they trust) 401 {@code mfa-required} with the challenge:
+     * the page asks for the code and sends it to {@code signin/mfa}.
+     */
     private void signIn(ServerRequest req, ServerResponse res) {
         gate.sameOrigin(req);
         ObjectNode body = Json.readObject(req, maxBodyBytes);
         String email = Json.requiredString(body, "email");
         String password = Json.requiredString(body, "password");
+        Optional<String> known = gate.device(req);
+        ConsoleGate.Device device =
+                known.map(v -> new ConsoleGate.Device(v, null)).orElseGet(gate::newDevice);
         ConsoleGate.Issued cookie = gate.issue();
         LoginService.Issued issued;
         try {
             issued = logins.login(
                     new LoginService.LoginRequest(
-                            email, password, ClientInfo.of(req), Optional.empty(), Optional.empty()),
+                            email, password, ClientInfo.of(req), Optional.of(device.value()), Optional.empty()),
+                    cookie.attributes());
+        } catch (AuthFailure f) {
+            ProblemException p = AuthAnswers.problem(f);
+            if (known.isEmpty() && f.kind() == AuthFailure.Kind.MFA_REQUIRED) {
+                // The second step trusts the device of this login: the browser must keep its cookie now.
+                Map<String, String> headers = new LinkedHashMap<>(p.headers());
+                headers.put(HeaderNames.SET_COOKIE.defaultCase(), device.setCookie());
+                throw new ProblemException(p.problem(), headers);
+            }
+            throw p;
+        }
+        signedIn(res, issued, cookie);
+        if (known.isEmpty()) {
+            res.headers().add(HeaderNames.SET_COOKIE, device.setCookie());
+        }
+        send(res, issued);
+    }
+
+    /**
+     * {@code {mfa_challenge, code | recovery_code, trust_device?}} → the cookie: the second step of the API's login
+     * ({@code POST /api/v1/auth/login/mfa}: attempt count and lockout, a code once on every instance, a recovery code
+     * once, {@code trust_device} trusting this browser for {@code gatehouse.sessions.trusted-device-ttl}).
+     */
+    private void signInMfa(ServerRequest req, ServerResponse res) {
+        gate.sameOrigin(req);
+        ObjectNode body = Json.readObject(req, maxBodyBytes);
+        Optional<String> code = Json.optionalString(body, "code");
+        Optional<String> recovery = Json.optionalString(body, "recovery_code");
+        if (code.isPresent() == recovery.isPresent()) {
+            throw Json.invalidField("code", "send exactly one of code and recovery_code");
+        }
+        boolean trust = body.path("trust_device").asBoolean(false);
+        ConsoleGate.Issued cookie = gate.issue();
+        LoginService.Issued issued;
+        try {
+            issued = logins.completeMfa(
+                    new LoginService.MfaRequest(
+                            Json.requiredString(body, "mfa_challenge"), code, recovery, trust, ClientInfo.of(req)),
                     cookie.attributes());
         } catch (AuthFailure f) {
             throw AuthAnswers.problem(f);
         }
+        signedIn(res, issued, cookie);
+        send(res, issued);
+    }
+
+    /** The session cookie (first of the {@code Set-Cookie} headers). */
+    private void signedIn(ServerResponse res, LoginService.Issued issued, ConsoleGate.Issued cookie) {
         // The token pair of this session is not handed out: the browser holds only the cookie.
-        res.header(HeaderNames.SET_COOKIE, gate.setCookie(issued.sessionId().orElseThrow(), cookie.secret()));
-        Json.send(res, 200, Map.of("signed_in", true));
+        res.headers()
+                .add(HeaderNames.SET_COOKIE, gate.setCookie(issued.sessionId().orElseThrow(), cookie.secret()));
+    }
+
+    private static void send(ServerResponse res, LoginService.Issued issued) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("signed_in", true);
+        issued.trustedUntil().ifPresent(t -> m.put("trusted_until", t.toString()));
+        Json.send(res, 200, m);
+    }
+
+    /**
+     * {@code {password, code?}} (the code when the user has a second factor) → 204: the checks of
+     * {@code POST /api/v1/auth/reauthenticate} (a wrong one is a failed login; an unverified address is refused when
+     * verification is required), then this console session counts as just authenticated.
+     */
+    private void reauthenticate(ServerRequest req, ServerResponse res) {
+        ConsoleUser u = gate.require(req, true);
+        ObjectNode body = Json.readObject(req, maxBodyBytes);
+        try {
+            logins.confirmIdentity(
+                    u.user(),
+                    ClientInfo.of(req),
+                    Json.requiredString(body, "password"),
+                    Json.optionalString(body, "code").filter(c -> !c.isBlank()));
+        } catch (AuthFailure f) {
+            throw AuthAnswers.problem(f);
+        }
+        sessions.updateAttributes(
+                u.sessionId(),
+                Map.of(ConsoleGate.AUTH_TIME, Long.toString(clock.instant().getEpochSecond())),
+                java.util.Set.of());
+        res.status(204).send();
     }
 
     /** {@code {email, password, full_name?}} → 201; the page signs in next. */
@@ -195,8 +291,9 @@ final class AccountApi implements RouteGroup {
                                 .toList()));
     }
 
+    /** Trusting needs a recent authentication; withdrawing trust does not. */
     private void trust(ServerRequest req, ServerResponse res, boolean trust) {
-        ConsoleUser u = gate.require(req, true);
+        ConsoleUser u = trust ? gate.requireRecent(req) : gate.require(req, true);
         String id = req.path().pathParameters().get("id");
         if (sessions.devices(u.id()).stream().noneMatch(d -> d.deviceId().equals(id))) {
             throw new ProblemException(Problem.typed("not-found", 404, "Not Found", "no such device"));
@@ -238,7 +335,7 @@ final class AccountApi implements RouteGroup {
 
     /** {@code {current_password, new_password}}: other sessions end; this one stays signed in. */
     private void password(ServerRequest req, ServerResponse res) {
-        ConsoleUser u = gate.require(req, true);
+        ConsoleUser u = gate.requireRecent(req);
         ObjectNode body = Json.readObject(req, maxBodyBytes);
         Accounts.PasswordChanged c = accounts.changePassword(
                 u.id(),
@@ -254,7 +351,7 @@ final class AccountApi implements RouteGroup {
      * every token revoked, this browser's too: the user signs in again with the new password.
      */
     private void notMe(ServerRequest req, ServerResponse res) {
-        ConsoleUser u = gate.require(req, true);
+        ConsoleUser u = gate.requireRecent(req);
         ObjectNode body = Json.readObject(req, maxBodyBytes);
         ClientInfo client = ClientInfo.of(req);
         accounts.changePassword(
@@ -267,5 +364,43 @@ final class AccountApi implements RouteGroup {
                 .sessionsEnded();
         res.header(HeaderNames.SET_COOKIE, gate.clearCookie());
         Json.send(res, 200, Map.of("sessions_ended", ended));
+    }
+
+    // ---- the second factor (the API's /api/v1/me/mfa, for the cookie) ----
+
+    private void mfaState(ServerRequest req, ServerResponse res) {
+        ConsoleUser u = gate.require(req, false);
+        Json.send(res, 200, secondFactors.state(u.id()));
+    }
+
+    /** → {secret, otpauth_uri, qr_svg}: shown to the user, who confirms with a first code. */
+    private void mfaEnrol(ServerRequest req, ServerResponse res) {
+        ConsoleUser u = gate.require(req, true);
+        Json.send(res, 200, secondFactors.enrol(u.user()));
+    }
+
+    /** {@code {code}} → {recovery_codes}, shown once. */
+    private void mfaConfirm(ServerRequest req, ServerResponse res) {
+        ConsoleUser u = gate.require(req, true);
+        ObjectNode body = Json.readObject(req, maxBodyBytes);
+        Json.send(res, 200, secondFactors.confirm(u.id(), u.session().handle(), body));
+    }
+
+    /** Recent authentication + {@code {password} | {code}} → 204. */
+    private void mfaDisable(ServerRequest req, ServerResponse res) {
+        ConsoleUser u = gate.requireRecent(req);
+        ObjectNode body = Json.readObject(req, maxBodyBytes);
+        secondFactors.disable(
+                u.id(),
+                u.session().handle(),
+                Json.optionalString(body, "password").filter(p -> !p.isEmpty()),
+                Json.optionalString(body, "code").filter(c -> !c.isBlank()));
+        res.status(204).send();
+    }
+
+    /** Recent authentication → {recovery_codes}; the old ones stop working. */
+    private void mfaRecoveryCodes(ServerRequest req, ServerResponse res) {
+        ConsoleUser u = gate.requireRecent(req);
+        Json.send(res, 200, secondFactors.regenerateRecoveryCodes(u.id()));
     }
 }

@@ -3,7 +3,9 @@ package io.gatehouse.server.console;
 import io.gatehouse.Gatehouse;
 import io.gatehouse.server.auth.LoginService;
 import io.gatehouse.server.auth.RegistrationService;
+import io.gatehouse.server.auth.SecondFactorSettings;
 import io.gatehouse.server.auth.SessionLiveness;
+import io.gatehouse.server.auth.StepUp;
 import io.gatehouse.server.health.HealthService;
 import io.gatehouse.server.http.RouteGroup;
 import java.util.List;
@@ -32,10 +34,12 @@ public final class Console {
             LoginService logins,
             RegistrationService registration,
             SessionLiveness liveness,
+            SecondFactorSettings secondFactors,
+            StepUp stepUp,
             HealthService health,
             String publicUrl,
             long maxBodyBytes) {
-        ConsoleGate gate = new ConsoleGate(liveness, gatehouse.profiles(), publicUrl);
+        ConsoleGate gate = new ConsoleGate(liveness, gatehouse.profiles(), publicUrl, stepUp);
         ConsoleViews views = new ConsoleViews(new Browsers());
         return List.of(
                 new ConsolePages(gate),
@@ -44,6 +48,7 @@ public final class Console {
                         views,
                         logins,
                         registration,
+                        secondFactors,
                         gatehouse.accounts(),
                         gatehouse.sessions(),
                         gatehouse.events(),

@@ -1,6 +1,7 @@
 package io.gatehouse.server.console;
 
 import io.gatehouse.server.auth.SessionLiveness;
+import io.gatehouse.server.auth.StepUp;
 import io.gatehouse.server.http.Exchange;
 import io.gatehouse.server.http.Problem;
 import io.gatehouse.server.http.ProblemException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -33,12 +35,28 @@ import java.util.regex.Pattern;
  * {@code same-origin} when the browser sends it, and {@code Origin}, when sent, is the server's own (the public
  * URL, or the scheme of the public URL with the request's {@code Host}). A state change must also carry
  * {@code X-CSRF-Token}, derived from the cookie secret, which only a page of this origin can read.
+ *
+ * <p>Sensitive actions ({@link #requireRecent}, and every admin change) need an authentication within
+ * {@code gatehouse.auth.recent-auth}, as the API's step-up ({@link StepUp}): the sign-in, or the last
+ * reauthentication (session attribute {@value #AUTH_TIME}, epoch seconds). Otherwise 401
+ * {@code insufficient-user-authentication}: the page asks for the password (and code) again and repeats the action.
+ *
+ * <p>A second, long-lived cookie names the browser ({@link #deviceCookieName}, 256 random bits): it is the device
+ * fingerprint of console sign-ins, so a browser the user trusts skips the second factor, as a trusted device of
+ * the API does.
  */
 final class ConsoleGate {
     /** The session attribute holding the SHA-256 of the cookie secret. */
     static final String ATTRIBUTE = "console";
 
+    /** The session attribute holding when the user last proved who they are (epoch seconds), after a sign-in. */
+    static final String AUTH_TIME = "auth_time";
+
     static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9_-]{43}");
+    /** How long a browser keeps its device cookie: 400 days, the most browsers allow. */
+    private static final long DEVICE_MAX_AGE = 400L * 24 * 3600;
+
     private static final Pattern COOKIE = Pattern.compile("([A-Za-z0-9_.-]{1,200})~([A-Za-z0-9_-]{43})");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -47,10 +65,12 @@ final class ConsoleGate {
     private final UserProfiles profiles;
     private final String publicUrl;
     private final boolean https;
+    private final StepUp stepUp;
 
     /** @param publicUrl {@code gatehouse.server.public-url}; https turns on {@code Secure} and the {@code __Host-} prefix */
-    ConsoleGate(SessionLiveness sessions, UserProfiles profiles, String publicUrl) {
+    ConsoleGate(SessionLiveness sessions, UserProfiles profiles, String publicUrl, StepUp stepUp) {
         this.sessions = sessions;
+        this.stepUp = stepUp;
         this.profiles = profiles;
         this.publicUrl = publicUrl;
         this.https = publicUrl.startsWith("https://");
@@ -74,6 +94,37 @@ final class ConsoleGate {
     String setCookie(String sessionId, String secret) {
         return cookieName() + "=" + sessionId + "~" + secret + "; Path=/; HttpOnly; SameSite=Strict"
                 + (https ? "; Secure" : "");
+    }
+
+    String deviceCookieName() {
+        return https ? "__Host-gatehouse-device" : "gatehouse-device";
+    }
+
+    /** This browser's device cookie, if it has a well-formed one. */
+    Optional<String> device(ServerRequest req) {
+        return req.headers()
+                .cookies()
+                .first(deviceCookieName())
+                .asOptional()
+                .filter(v -> DEVICE.matcher(v).matches());
+    }
+
+    /** A new device value and its {@code Set-Cookie} (persistent: it outlives the sign-in). */
+    record Device(String value, String setCookie) {
+        @Override
+        public String toString() {
+            return "Device[...]";
+        }
+    }
+
+    Device newDevice() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        String value = B64.encodeToString(bytes);
+        return new Device(
+                value,
+                deviceCookieName() + "=" + value + "; Path=/; Max-Age=" + DEVICE_MAX_AGE + "; HttpOnly; SameSite=Strict"
+                        + (https ? "; Secure" : ""));
     }
 
     String clearCookie() {
@@ -109,7 +160,7 @@ final class ConsoleGate {
         }
         Optional<User> user = profiles.get(session.get().userId()).filter(User::active);
         user.ifPresent(u -> Exchange.of(req).userId(u.id()));
-        return user.map(u -> new ConsoleUser(u, session.get(), sha256("csrf:" + secret)));
+        return user.map(u -> new ConsoleUser(u, session.get(), m.group(1), sha256("csrf:" + secret)));
     }
 
     /**
@@ -133,13 +184,52 @@ final class ConsoleGate {
         return user;
     }
 
-    /** As {@link #require} and the user must be an administrator (403 otherwise). */
+    /** As {@link #require} and the user must be an administrator (403 otherwise); a change needs a recent authentication. */
     ConsoleUser requireAdmin(ServerRequest req, boolean change) {
         ConsoleUser user = require(req, change);
         if (!user.isAdmin()) {
             throw forbidden("this page is for administrators");
         }
+        if (change) {
+            recent(user);
+        }
         return user;
+    }
+
+    /**
+     * A state change by the signed-in user that needs a recent authentication (step-up).
+     *
+     * @throws ProblemException as {@link #require}, or 401 {@code insufficient-user-authentication} with {@code max_age}
+     */
+    ConsoleUser requireRecent(ServerRequest req) {
+        return recent(require(req, true));
+    }
+
+    private ConsoleUser recent(ConsoleUser user) {
+        if (!stepUp.recent(Optional.of(authTime(user.session())))) {
+            long seconds = stepUp.window().toSeconds();
+            throw new ProblemException(Problem.typed(
+                            "insufficient-user-authentication",
+                            401,
+                            "Unauthorized",
+                            "this action needs an authentication within the last " + seconds
+                                    + " seconds: confirm your password (POST /account/api/reauthenticate)")
+                    .with("max_age", seconds));
+        }
+        return user;
+    }
+
+    /** When the user of a console session last proved who they are: the last reauthentication, else the sign-in. */
+    static Instant authTime(Session session) {
+        String at = session.attributes().get(AUTH_TIME);
+        if (at != null) {
+            try {
+                return Instant.ofEpochSecond(Long.parseLong(at));
+            } catch (NumberFormatException e) {
+                // Not written by this class: fall back to the sign-in.
+            }
+        }
+        return session.createdAt();
     }
 
     /** Refuses a request that a browser says comes from another site or origin (403). */

@@ -12,9 +12,15 @@ import java.util.Optional;
  *
  * @param user    the user as stored now (status and roles are read per request, not from the sign-in)
  * @param session the Gatehouse session the console cookie names, alive and touched by this request
+ * @param sessionId the secret id of that session (from the cookie; toString omits it)
  * @param csrf    the CSRF token of this browser session (derived from the cookie secret)
  */
-record ConsoleUser(User user, Session session, String csrf) {
+record ConsoleUser(User user, Session session, String sessionId, String csrf) {
+    @Override
+    public String toString() {
+        return "ConsoleUser[user=" + user.id() + ", session=" + session.handle() + "]";
+    }
+
     String id() {
         return user.id();
     }

@@ -75,6 +75,7 @@ public final class MailTemplates {
     public Mail render(Template template, String to, Map<String, String> values) {
         Parts p = parts.get(template);
         return new Mail(
+                template.file,
                 to,
                 fill(p.subject(), values, false).replaceAll("[\\r\\n]", " "),
                 fill(p.text(), values, false),

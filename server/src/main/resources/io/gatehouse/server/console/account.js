@@ -4,7 +4,7 @@
   const LABELS = { login_success: "Signed in", login_failure: "Failed sign-in", lockout: "Locked out",
     logout: "Signed out", logout_all: "Signed out everywhere", password_changed: "Password changed",
     session_created: "New session", session_ended: "Session ended", session_evicted: "Session evicted",
-    device_trusted: "Device trusted", device_untrusted: "Device untrusted", token_revoked: "Tokens revoked",
+    device_trusted: "Device trusted", mfa_enabled: "Two-step sign-in on", mfa_disabled: "Two-step sign-in off", device_untrusted: "Device untrusted", token_revoked: "Tokens revoked",
     refresh_reuse_detected: "Stolen token detected", register: "Account created", admin_action: "Administrator action",
     rate_limit_exceeded: "Too many attempts" };
 
@@ -64,7 +64,38 @@
     document.getElementById("not-me-current").focus();
   }
 
-  async function refresh() { await Promise.all([sessions(), devices(), activity()]); }
+  const show = (id, on) => document.getElementById(id).classList.toggle("hidden", !on);
+
+  async function mfa() {
+    const m = await api("GET", "/account/api/mfa");
+    fill("mfa-state", !m.available && !m.totp ? "Two-step sign-in is not available on this server."
+      : m.totp ? "On: sign-ins ask for a code from your authenticator app. Recovery codes left: " + m.recovery_codes_left + "."
+        : "Off: a password alone signs you in.");
+    show("mfa-enrol", m.available && !m.totp);
+    show("mfa-codes", m.totp);
+    show("mfa-disable", m.totp);
+  }
+
+  function recoveryCodes(codes) {
+    fill("mfa-recovery-list", ...codes.map(c => el("li", { text: c })));
+    show("mfa-recovery", true);
+  }
+
+  async function enrol() {
+    const e = await act(null, () => api("POST", "/account/api/mfa/totp"));
+    if (!e) return;
+    // The QR code is SVG drawn by the server (no user data in it): parsed as an image document, never as HTML.
+    const svg = new DOMParser().parseFromString(e.qr_svg, "image/svg+xml").documentElement;
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", "QR code of the key for an authenticator app");
+    fill("mfa-qr", document.importNode(svg, true));
+    fill("mfa-secret", e.secret);
+    show("mfa-setup", true);
+    show("mfa-recovery", false);
+    document.getElementById("mfa-confirm-code").focus();
+  }
+
+  async function refresh() { await Promise.all([sessions(), devices(), activity(), mfa()]); }
 
   document.addEventListener("DOMContentLoaded", async () => {
     await act(null, async () => { await gh.me(); await refresh(); });
@@ -79,6 +110,24 @@
       ev.preventDefault();
       const r = await act(null, () => api("POST", "/account/api/password", formData(ev.target)));
       if (r) { ev.target.reset(); gh.say("Password changed; " + r.sessions_ended + " other session(s) signed out."); await refresh(); }
+    });
+    document.getElementById("mfa-enrol").addEventListener("click", enrol);
+    document.getElementById("mfa-confirm").addEventListener("submit", async ev => {
+      ev.preventDefault();
+      const r = await act("Two-step sign-in is on.", () => api("POST", "/account/api/mfa/totp/confirm", formData(ev.target)));
+      if (r) { ev.target.reset(); show("mfa-setup", false); recoveryCodes(r.recovery_codes); await refresh(); }
+    });
+    document.getElementById("mfa-codes").addEventListener("click", async () => {
+      const r = await act("New recovery codes: the old ones no longer work.", () => api("POST", "/account/api/mfa/recovery-codes"));
+      if (r) { recoveryCodes(r.recovery_codes); await mfa(); }
+    });
+    document.getElementById("mfa-disable").addEventListener("submit", async ev => {
+      ev.preventDefault();
+      const f = formData(ev.target);
+      const body = f.password ? { password: f.password } : { code: f.code };
+      if (await act("Two-step sign-in is off.", () => api("POST", "/account/api/mfa/totp/disable", body)) !== null) {
+        ev.target.reset(); show("mfa-recovery", false); await refresh();
+      }
     });
     document.getElementById("not-me").addEventListener("submit", async ev => {
       ev.preventDefault();

@@ -2,20 +2,61 @@
 "use strict";
 const gh = (() => {
   let csrf = "";
-  async function api(method, path, body) {
+  // A 401 insufficient-user-authentication (a sensitive action, no recent sign-in) asks for the password (and code)
+  // again, then repeats the request once.
+  async function api(method, path, body, again) {
     const headers = { "Accept": "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET") headers["X-CSRF-Token"] = csrf;
     const res = await fetch(path, { method, headers, credentials: "same-origin",
       body: body === undefined ? undefined : JSON.stringify(body) });
-    if (res.status === 401 && !path.endsWith("/signin")) { location.href = "/account/signin"; throw new Error("signed out"); }
     const text = await res.text();
     const data = text && (res.headers.get("Content-Type") || "").includes("json") ? JSON.parse(text) : {};
+    const type = (data.type || "").replace("urn:gatehouse:problem:", "");
+    if (res.status === 401 && type === "insufficient-user-authentication" && !again) {
+      await reauthenticate();
+      return api(method, path, body, true);
+    }
+    if (res.status === 401 && !/\/(signin|signin\/mfa|reauthenticate)$/.test(path)) { location.href = "/account/signin"; throw new Error("signed out"); }
     if (!res.ok) {
       const detail = (data.errors && data.errors.map(e => e.field + ": " + e.message).join("; ")) || data.detail || data.title;
-      throw new Error(detail || ("HTTP " + res.status));
+      const err = new Error(detail || ("HTTP " + res.status));
+      err.type = type;
+      err.problem = data;
+      throw err;
     }
     return data;
+  }
+  // "Confirm it's you": a modal dialog; resolves once the server accepted the password (and code), rejects on cancel.
+  function reauthenticate() {
+    return new Promise((resolve, reject) => {
+      const msg = el("p", { id: "reauth-status", role: "alert" });
+      const form = el("form", { method: "dialog", class: "stack" },
+        el("h2", { id: "reauth-h", text: "Confirm it's you" }),
+        el("p", { text: "This action needs a recent sign-in. Enter your password again." }),
+        el("label", { for: "reauth-password", text: "Password" }),
+        el("input", { id: "reauth-password", name: "password", type: "password", autocomplete: "current-password", required: true }),
+        el("label", { for: "reauth-code", text: "Authenticator code (if you use two-step sign-in)" }),
+        el("input", { id: "reauth-code", name: "code", type: "text", inputmode: "numeric", autocomplete: "one-time-code" }),
+        msg,
+        el("div", { class: "actions" }, el("button", { type: "submit", id: "reauth-submit" }, "Confirm"),
+          el("button", { type: "button", class: "secondary", id: "reauth-cancel" }, "Cancel")));
+      const dialog = el("dialog", { "aria-labelledby": "reauth-h" }, form);
+      const close = () => { dialog.close(); dialog.remove(); };
+      form.addEventListener("submit", async ev => {
+        ev.preventDefault();
+        const f = formData(form);
+        try {
+          await api("POST", "/account/api/reauthenticate", { password: f.password, code: f.code || null }, true);
+          close();
+          resolve();
+        } catch (e) { msg.textContent = e.message; }
+      });
+      form.querySelector("#reauth-cancel").addEventListener("click", () => { close(); reject(new Error("Not done: the action needs your password.")); });
+      dialog.addEventListener("cancel", () => { dialog.remove(); reject(new Error("Not done: the action needs your password.")); });
+      document.body.append(dialog);
+      dialog.showModal();
+    });
   }
   function el(tag, props, ...children) {
     const e = document.createElement(tag);

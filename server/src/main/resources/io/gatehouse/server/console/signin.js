@@ -1,10 +1,39 @@
 "use strict";
 (() => {
   const next = new URLSearchParams(location.search).get("next") === "admin" ? "/admin/" : "/account/";
+  let challenge = null;
+  const mfa = document.getElementById("mfa");
   async function signIn(email, password) {
-    await gh.api("POST", "/account/api/signin", { email, password });
+    try {
+      await gh.api("POST", "/account/api/signin", { email, password });
+    } catch (e) {
+      if (e.type !== "mfa-required") throw e;
+      // The password was right; the second factor's challenge waits for a code (or a recovery code).
+      challenge = e.problem.mfa_challenge;
+      document.getElementById("signin").hidden = true;
+      mfa.hidden = false;
+      document.getElementById("mfa-code").focus();
+      gh.say("Enter the code from your authenticator app.");
+      return;
+    }
     location.href = next;
   }
+  mfa.addEventListener("submit", async ev => {
+    ev.preventDefault();
+    const f = gh.formData(ev.target);
+    const code = f.code.replace(/\s/g, "");
+    const body = { mfa_challenge: challenge, trust_device: f.trust_device === "on" };
+    if (/^[0-9]{6,8}$/.test(code)) body.code = code; else body.recovery_code = code;
+    await gh.act("Signing in…", async () => {
+      try {
+        await gh.api("POST", "/account/api/signin/mfa", body);
+      } catch (e) {
+        if (e.type === "invalid-mfa-challenge") { mfa.hidden = true; document.getElementById("signin").hidden = false; }
+        throw e;
+      }
+      location.href = next;
+    });
+  });
   document.getElementById("signin").addEventListener("submit", async ev => {
     ev.preventDefault();
     const f = gh.formData(ev.target);

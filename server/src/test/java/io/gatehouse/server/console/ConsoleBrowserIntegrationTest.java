@@ -45,7 +45,9 @@ class ConsoleBrowserIntegrationTest {
                 Map.of(
                         "gatehouse.ratelimit.policy.login-ip.rate", "1000/1m",
                         "gatehouse.ratelimit.policy.register-ip.rate", "1000/1m",
-                        "gatehouse.lockout.ip-account.max-failures", "3"));
+                        "gatehouse.lockout.ip-account.max-failures", "3",
+                        // The second-factor test uses codes a few time steps ahead instead of waiting for the clock.
+                        "gatehouse.mfa.window", "3"));
         browser = Browser.start();
         admin = ApiUser.register(server, "admin-" + UUID.randomUUID() + "@example.com", PASSWORD, "Ada Admin");
         // The documented bootstrap (docs/CONSOLE.md) is this account action, run by the CLI.
@@ -156,6 +158,72 @@ class ConsoleBrowserIntegrationTest {
         browser.waiting().until(d -> d.findElement(current).getText().contains("not trusted"));
         assertThat(server.server().gatehouse().sessions().trustedDevices(user.id()))
                 .isEmpty();
+    }
+
+    /**
+     * Two-step sign-in in the pages: turn it on (QR code and key, a first code, the recovery codes shown), sign in
+     * again with a code, a step-up dialog when the sign-in is no longer recent (its time set back in the session),
+     * then turn it off.
+     */
+    @Test
+    void aUserTurnsOnTwoStepSignInSignsInWithACodeAndConfirmsThePasswordForAStepUp() {
+        ApiUser user = newUser("Otto Otp");
+        signIn(user, "");
+        browser.visible(By.id("mfa-enrol")).click();
+        browser.visible(By.cssSelector("#mfa-qr svg"));
+        TotpCodes app = new TotpCodes(
+                browser.visible(By.id("mfa-secret")).getText(), java.time.Clock.systemUTC(), new ArrayList<>());
+        accessible("account page, two-step sign-in being turned on");
+        browser.screenshots("account-mfa");
+        browser.driver.findElement(By.id("mfa-confirm-code")).sendKeys(app.next());
+        browser.driver.findElement(By.id("mfa-confirm-submit")).click();
+        browser.textAppears(By.id("mfa-state"), "Recovery codes left: 10");
+        assertThat(browser.driver.findElements(By.cssSelector("#mfa-recovery-list li")))
+                .hasSize(10);
+
+        browser.driver.findElement(By.id("signout")).click();
+        browser.urlEnds("/account/signin");
+        browser.visible(By.id("signin-email")).sendKeys(user.email);
+        browser.driver.findElement(By.id("signin-password")).sendKeys(user.password);
+        browser.driver.findElement(By.id("signin-submit")).click();
+        browser.visible(By.id("mfa-code")).sendKeys(app.next());
+        accessible("sign-in, second step");
+        browser.screenshots("signin-mfa");
+        browser.driver.findElement(By.id("mfa-submit")).click();
+        browser.urlEnds("/account/");
+        sessionList();
+
+        // The sign-in is no longer recent: new recovery codes ask for the password and a code first.
+        String sessionId = browser.driver
+                .manage()
+                .getCookieNamed("gatehouse-console")
+                .getValue()
+                .split("~")[0];
+        server.server()
+                .gatehouse()
+                .sessions()
+                .updateAttributes(
+                        sessionId,
+                        Map.of(
+                                ConsoleGate.AUTH_TIME,
+                                Long.toString(java.time.Instant.now()
+                                        .minusSeconds(3600)
+                                        .getEpochSecond())),
+                        Set.of());
+        browser.visible(By.id("mfa-codes")).click();
+        browser.visible(By.id("reauth-password")).sendKeys(PASSWORD);
+        accessible("step-up dialog");
+        browser.screenshots("account-reauth");
+        browser.driver.findElement(By.id("reauth-code")).sendKeys(app.next());
+        browser.driver.findElement(By.id("reauth-submit")).click();
+        browser.textAppears(By.id("status"), "New recovery codes");
+        assertThat(browser.driver.findElements(By.tagName("dialog"))).isEmpty();
+
+        browser.driver.findElement(By.id("mfa-disable-password")).sendKeys(PASSWORD);
+        browser.driver.findElement(By.id("mfa-disable-submit")).click();
+        browser.textAppears(By.id("status"), "Two-step sign-in is off");
+        assertThat(server.server().gatehouse().secondFactors().enabled(user.id()))
+                .isFalse();
     }
 
     @Test

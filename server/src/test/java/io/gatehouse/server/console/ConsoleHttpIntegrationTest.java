@@ -61,7 +61,11 @@ class ConsoleHttpIntegrationTest {
     private static Signed signIn(ApiUser user) {
         HttpResponse<String> r = signInResponse(server, origin, user, PASSWORD);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String cookie = r.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("gatehouse-console="))
+                .findFirst()
+                .orElseThrow()
+                .split(";")[0];
         String csrf =
                 TestServer.json(get("/account/api/me", cookie)).path("csrf").asText();
         return new Signed(cookie, csrf);
@@ -121,11 +125,17 @@ class ConsoleHttpIntegrationTest {
         ApiUser user = newUser();
         HttpResponse<String> r = signInResponse(server, origin, user, PASSWORD);
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().allValues("Set-Cookie"))
-                .singleElement()
-                .asString()
+        List<String> cookies = r.headers().allValues("Set-Cookie");
+        assertThat(cookies).hasSize(2);
+        assertThat(cookies.get(0))
+                .as("the session cookie: gone when the browser closes")
                 .startsWith("gatehouse-console=")
                 .contains("; Path=/", "; HttpOnly", "; SameSite=Strict")
+                .doesNotContain("Secure", "Max-Age");
+        assertThat(cookies.get(1))
+                .as("the device cookie (the fingerprint a trusted browser is known by)")
+                .startsWith("gatehouse-device=")
+                .contains("; Path=/", "; HttpOnly", "; SameSite=Strict", "; Max-Age=")
                 .doesNotContain("Secure");
         assertThat(r.body()).doesNotContain("token").doesNotContain("eyJ");
         assertThat(server.server().gatehouse().sessions().list(user.id()))

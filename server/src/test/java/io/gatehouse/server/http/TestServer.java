@@ -29,6 +29,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, Map<String, String> extra) {
+        return start(dataDir, extra, java.time.Clock.systemUTC());
+    }
+
+    /** A test server whose every capability reads {@code clock} (move it instead of waiting). */
+    public static TestServer start(Path dataDir, Map<String, String> extra, java.time.Clock clock) {
         GatehouseConfig.Builder b = GatehouseConfig.builder()
                 .dataDir(dataDir)
                 .set("gatehouse.server.port", "0")
@@ -41,7 +46,7 @@ public final class TestServer implements AutoCloseable {
                 // Tests read health details and metrics without credentials; MonitorAccessTest checks the default.
                 .set("gatehouse.server.monitor-access", "public");
         extra.forEach(b::set);
-        return new TestServer(GatehouseServer.start(b.build()));
+        return new TestServer(GatehouseServer.start(b.build(), clock));
     }
 
     public GatehouseServer server() {
