@@ -1,6 +1,7 @@
 package io.gatehouse.backup;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.redis.RedisConnector;
 import io.lettuce.core.SetArgs;
 import java.time.Duration;
@@ -28,7 +29,7 @@ public final class BackupLease {
      * @throws BackupException when no Redis deployment is configured
      */
     public static BackupLease in(Stores stores) {
-        List<RedisConnector> connectors = stores.connectors();
+        List<RedisConnector> connectors = StoresRedis.connectors(stores);
         if (connectors.isEmpty()) {
             throw new BackupException("gatehouse.backup.schedule: no Redis deployment is configured to back up");
         }

@@ -1,5 +1,6 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.backup.BackupTarget;
 import io.gatehouse.backup.Backups;
 import io.gatehouse.backup.Manifest;
@@ -190,9 +191,9 @@ public final class BackupBench {
                 .set("gatehouse.tokens.revocation.stream-retention", "1d")
                 .build();
         long t0 = System.nanoTime();
-        try (RedisConnector connector =
-                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow())) {
-            SessionStore sessions = SessionWorkload.gatehouse(connector);
+        try (Stores stores = Stores.open(config)) {
+            RedisConnector connector = BenchRedis.connector(stores);
+            SessionStore sessions = SessionWorkload.gatehouse(stores);
             int sample = Math.min(n, SAMPLE);
             parallel(sample, i -> sessions.create(SessionWorkload.login(SessionWorkload.user(i))));
             List<String> values = new ArrayList<>(sample);
@@ -215,10 +216,10 @@ public final class BackupBench {
             CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).join();
         }
         long t1 = System.nanoTime();
-        try (RedisConnector connector =
-                        RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+        try (Stores stores = Stores.open(config);
                 TokenService tokens =
-                        TokenService.builder().config(config).redis(connector).build()) {
+                        TokenService.builder().config(config).stores(stores).build()) {
+            RedisConnector connector = BenchRedis.connector(stores);
             Instant now = Instant.now();
             Instant until = now.plus(15, ChronoUnit.MINUTES);
             int sample = Math.min(n, REVOKE_SAMPLE);

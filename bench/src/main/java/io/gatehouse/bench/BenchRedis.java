@@ -1,5 +1,7 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -34,9 +36,14 @@ public final class BenchRedis implements AutoCloseable {
         return config;
     }
 
-    /** A new connector to this Redis; the caller closes it. */
-    public RedisConnector connect() {
-        return RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+    /** Stores with every purpose on this Redis, for the capability builders; the caller closes them. */
+    public Stores stores() {
+        return Stores.open(config);
+    }
+
+    /** The connector behind {@code stores}, for the raw commands a benchmark measures or compares with. */
+    static RedisConnector connector(Stores stores) {
+        return StoresRedis.of(stores, Purpose.TOKENS).orElseThrow();
     }
 
     public void flushAll() {

@@ -1,5 +1,6 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.cache.Cache;
 import io.gatehouse.cache.Caches;
 import io.gatehouse.redis.RedisConnector;
@@ -45,7 +46,7 @@ import org.springframework.data.redis.serializer.RedisSerializationContext.Seria
  * {@code RedisCache.get(key, Callable)} serialises misses: one lock key per cache in Redis, taken
  * around GET + load + PUT, waiters polling it every 50 ms. (The in-JVM lock of older versions,
  * {@code RedisCache.getSynchronized}, is gone in 3.5: {@code get(key, Callable)} delegates to the
- * writer.) Ours: {@code Caches.builder().redis(connector).build()}, default settings (early refresh
+ * writer.) Ours: {@code Caches.builder().stores(stores).build()}, default settings (early refresh
  * on, no near cache); the near-cache case adds {@code nearCache(10_000, 5s)}.
  *
  * <ul>
@@ -74,6 +75,7 @@ public class CacheBench {
     static final Duration TTL = Duration.ofMinutes(10);
 
     BenchRedis redis;
+    Stores stores;
     RedisConnector connector;
     Caches caches;
     Cache<Profile> ours;
@@ -88,8 +90,9 @@ public class CacheBench {
     @Setup(Level.Trial)
     public void start() {
         redis = BenchRedis.start();
-        connector = redis.connect();
-        caches = Caches.builder().redis(connector).build();
+        stores = redis.stores();
+        connector = BenchRedis.connector(stores);
+        caches = Caches.builder().stores(stores).build();
         ours = caches.cache("bench", Profile.class);
         oursNear = caches.builder("near", Profile.class)
                 .nearCache(10_000, Duration.ofSeconds(5))
@@ -174,7 +177,7 @@ public class CacheBench {
         System.out.printf("[CacheBench] redis:%s ours: %s%n", stats, ours.stats());
         caches.close();
         factory.destroy();
-        connector.close();
+        stores.close();
         redis.close();
     }
 

@@ -1,9 +1,9 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.bench.CacheBench.Profile;
 import io.gatehouse.cache.Cache;
 import io.gatehouse.cache.Caches;
-import io.gatehouse.redis.RedisConnector;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.ArrayList;
@@ -40,8 +40,8 @@ public final class CacheMissCost {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         String only = args.length > 2 ? args[2] : "both"; // "ours" or "spring": one side (for a profile)
         try (BenchRedis redis = BenchRedis.start();
-                RedisConnector connector = redis.connect();
-                Caches caches = Caches.builder().redis(connector).build()) {
+                Stores stores = redis.stores();
+                Caches caches = Caches.builder().stores(stores).build()) {
             Cache<Profile> ours = caches.cache("bench", Profile.class);
             URI uri = URI.create(redis.url());
             LettuceConnectionFactory factory =

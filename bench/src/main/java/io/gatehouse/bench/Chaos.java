@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.gatehouse.bench.Chaos --server-jar server/target/gatehouse-server.jar
- *      [--only name,name] [--users 8] [--soak MINUTES]
+ *      [--only name,name] [--users 8] [--soak MINUTES] [--server-env GATEHOUSE_NAME=value ...] [--work DIR]
  * </pre>
  */
 public final class Chaos {
@@ -52,11 +52,14 @@ public final class Chaos {
     private final Path serverJar;
     private final Path work;
     private final int users;
+    /** Settings given with {@code --server-env KEY=VALUE}, passed to every server process it starts. */
+    private final Map<String, String> serverEnv;
 
-    private Chaos(Path serverJar, Path work, int users) {
+    private Chaos(Path serverJar, Path work, int users, Map<String, String> serverEnv) {
         this.serverJar = serverJar;
         this.work = work;
         this.users = users;
+        this.serverEnv = Map.copyOf(serverEnv);
     }
 
     public static void main(String[] args) throws Exception {
@@ -64,19 +67,32 @@ public final class Chaos {
         List<String> only = List.of();
         int users = 8;
         int soakMinutes = 0;
+        Map<String, String> serverEnv = new TreeMap<>();
+        Path work = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--server-jar" -> jar = Path.of(args[++i]);
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--users" -> users = Integer.parseInt(args[++i]);
                 case "--soak" -> soakMinutes = Integer.parseInt(args[++i]);
+                case "--work" -> work = Path.of(args[++i]);
+                case "--server-env" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    if (kv.length != 2 || !kv[0].startsWith("GATEHOUSE_")) {
+                        System.err.println("--server-env takes GATEHOUSE_NAME=value, got " + args[i]);
+                        System.exit(2);
+                    }
+                    serverEnv.put(kv[0], kv[1]);
+                }
                 default -> {
                     System.err.println("unknown argument " + args[i] + " (see scripts/chaos)");
                     System.exit(2);
                 }
             }
         }
-        Chaos chaos = new Chaos(jar.toAbsolutePath(), Files.createTempDirectory("gatehouse-chaos"), users);
+        work = work != null ? Files.createDirectories(work) : Files.createTempDirectory("gatehouse-chaos");
+        System.err.println("server logs, GC logs and class histograms in " + work);
+        Chaos chaos = new Chaos(jar.toAbsolutePath(), work, users, serverEnv);
         if (soakMinutes > 0) {
             chaos.soak(Duration.ofMinutes(soakMinutes));
             return;
@@ -181,7 +197,7 @@ public final class Chaos {
     private Row scenario(String name, Map<String, String> redisEnv, Action fault) throws Exception {
         Load load;
         long faultAt;
-        try (Server server = Server.start(serverJar, work.resolve(name), redisEnv)) {
+        try (Server server = server(name, redisEnv, List.of())) {
             load = new Load(server, users);
             pause(WARM_UP);
             faultAt = System.nanoTime();
@@ -191,7 +207,7 @@ public final class Chaos {
         }
         // A fresh instance on the same Redis: the first one keeps its own revocations in memory whatever
         // Redis lost, so only a new one shows what the deployment really holds.
-        try (Server fresh = Server.start(serverJar, work.resolve(name), redisEnv)) {
+        try (Server fresh = server(name, redisEnv, List.of())) {
             return new Row(
                     name,
                     load.requests.sum(),
@@ -208,32 +224,46 @@ public final class Chaos {
      * checked against a second server instance on the same Redis that served none of them (the loaded
      * one enforces its own revocations from memory), long before the tokens would expire by themselves.
      * "Heap after GC" is the server's used heap right after a full GC requested with jcmd, so garbage
-     * does not hide a leak or fake one.
+     * does not hide a leak or fake one. To tell where a stall came from, the server writes a GC log and
+     * Redis records every event of 100 ms or more (LATENCY LATEST, printed at the end; "stalls" counts the
+     * kinds seen so far); class histograms of the server after the first intervals and at the end show
+     * what grew. All of it stays in the work directory printed at the start.
      */
     private void soak(Duration length) throws Exception {
-        try (StandaloneRedis redis = StandaloneRedis.start("appendonly yes");
-                Server server =
-                        Server.start(serverJar, work.resolve("soak"), Map.of("GATEHOUSE_REDIS_URL", redis.url()));
-                Server checker = Server.start(
-                        serverJar, work.resolve("soak-checker"), Map.of("GATEHOUSE_REDIS_URL", redis.url()))) {
+        Path gcLog = work.resolve("soak").resolve("gc.log");
+        // latency-monitor-threshold: Redis records every event (fork, AOF write or fsync, command) that took
+        // 100 ms or more, so a stall seen by the server can be told apart from one inside Redis.
+        try (StandaloneRedis redis = StandaloneRedis.start("appendonly yes", "latency-monitor-threshold 100");
+                Server server = server(
+                        "soak",
+                        Map.of("GATEHOUSE_REDIS_URL", redis.url()),
+                        List.of("-Xlog:gc:file=" + gcLog + ":time,uptime"));
+                Server checker = server("soak-checker", Map.of("GATEHOUSE_REDIS_URL", redis.url()), List.of())) {
+            System.out.println("server settings: " + serverEnv);
             Load load = new Load(server, users);
-            System.out.printf(
-                    "%-8s %10s %8s %10s %6s %18s %16s %10s %10s%n",
-                    "minute",
+            String header = String.format(
+                    "%-9s %-8s %9s %7s %8s %5s %10s %9s %11s %7s %7s %6s %7s %6s",
+                    "interval",
+                    "end UTC",
                     "requests",
                     "errors",
                     "logouts",
                     "lost",
-                    "heap after GC MB",
-                    "redis used MB",
+                    "heap MiB",
+                    "redis MB",
+                    "redis keys",
                     "p99 ms",
-                    "load avg");
+                    "max ms",
+                    "forks",
+                    "stalls",
+                    "load1");
+            System.out.println(header + "   (heap MiB: right after a full GC, from the GC log)");
             long start = System.nanoTime();
             long previousRequests = 0;
             long previousErrors = 0;
             long checked = 0;
             long lost = 0;
-            for (int minute = 1; System.nanoTime() - start < length.toNanos(); minute++) {
+            for (int interval = 1; System.nanoTime() - start < length.toNanos(); interval++) {
                 load.resetLatencies();
                 pause(Duration.ofMinutes(1));
                 long requests = load.requests.sum();
@@ -241,48 +271,73 @@ public final class Chaos {
                         .mapToLong(Long::longValue)
                         .sum();
                 Duration p99 = load.p99();
+                Duration max = load.max();
                 List<String> logouts = load.drainAcknowledged();
                 long lostNow = Load.accepted(checker, logouts);
                 checked += logouts.size();
                 lost += lostNow;
+                if (interval == 2) {
+                    server.classHistogram(work.resolve("soak").resolve("histogram-start.txt"));
+                }
                 System.out.printf(
-                        "%-8d %10d %8d %10d %6d %18.1f %16.1f %10d %10s%n",
-                        minute,
+                        "%-9d %-8s %9d %7d %8d %5d %10.1f %9.1f %11s %7d %7d %6s %7s %6s%n",
+                        interval,
+                        java.time.LocalTime.now(java.time.ZoneOffset.UTC).withNano(0),
                         requests - previousRequests,
                         errors - previousErrors,
                         logouts.size(),
                         lostNow,
-                        server.heapAfterGc() / 1e6,
+                        server.heapAfterGc(gcLog),
                         redisUsedMemory(redis) / 1e6,
+                        redis.node().cli("DBSIZE").trim(),
                         p99.toMillis(),
+                        max.toMillis(),
+                        info(redis, "total_forks"),
+                        redis.node().cli("LATENCY", "LATEST").lines().count() / 4,
                         Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
                 previousRequests = requests;
                 previousErrors = errors;
             }
             load.stop();
+            server.classHistogram(work.resolve("soak").resolve("histogram-end.txt"));
             List<String> last = load.drainAcknowledged();
             checked += last.size();
             lost += Load.accepted(checker, last);
             System.out.printf(
                     "soak %d min: %d requests, errors %s, acknowledged logouts %d, still accepted %d%n",
                     length.toMinutes(), load.requests.sum(), load.errors(), checked, lost);
+            System.out.printf(
+                    "redis: aof_rewrites %s, total_forks %s, aof_delayed_fsync %s, latest_fork_usec %s;"
+                            + " latency events >= 100 ms (LATENCY LATEST: event, time, latest ms, max ms):%n%s%n",
+                    info(redis, "aof_rewrites"),
+                    info(redis, "total_forks"),
+                    info(redis, "aof_delayed_fsync"),
+                    info(redis, "latest_fork_usec"),
+                    redis.node().cli("LATENCY", "LATEST"));
+            Path redisLog = redis.node().dir().resolve("redis.log");
+            if (Files.exists(redisLog)) {
+                Files.copy(redisLog, work.resolve("soak").resolve("redis.log"));
+            }
         }
+    }
+
+    private Server server(String name, Map<String, String> redisEnv, List<String> jvmArgs) throws IOException {
+        Map<String, String> env = new HashMap<>(serverEnv);
+        env.putAll(redisEnv);
+        return Server.start(serverJar, work.resolve(name), env, jvmArgs);
+    }
+
+    /** One field of {@code INFO everything}, or "?" where this Redis version has none. */
+    private static String info(StandaloneRedis redis, String field) {
+        Matcher m = Pattern.compile("^" + field + ":(\\S+)", Pattern.MULTILINE)
+                .matcher(redis.node().cli("INFO", "everything"));
+        return m.find() ? m.group(1) : "?";
     }
 
     private static long redisUsedMemory(StandaloneRedis redis) {
         Matcher m = Pattern.compile("^used_memory:(\\d+)", Pattern.MULTILINE)
                 .matcher(redis.node().cli("INFO", "memory"));
         return m.find() ? Long.parseLong(m.group(1)) : -1;
-    }
-
-    private static double sumMetric(String metrics, String prefix) {
-        Matcher m = Pattern.compile("^" + prefix + "[^}]*} ([0-9.E+-]+)$", Pattern.MULTILINE)
-                .matcher(metrics);
-        double sum = 0;
-        while (m.find()) {
-            sum += Double.parseDouble(m.group(1));
-        }
-        return sum;
     }
 
     private static void print(List<Row> rows) {
@@ -335,10 +390,10 @@ public final class Chaos {
         }
 
         /** Starts it, up to 3 attempts: on a loaded machine a first connection handshake may time out. */
-        static Server start(Path jar, Path dir, Map<String, String> redisEnv) throws IOException {
+        static Server start(Path jar, Path dir, Map<String, String> redisEnv, List<String> jvmArgs) throws IOException {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    return startOnce(jar, dir, redisEnv);
+                    return startOnce(jar, dir, redisEnv, jvmArgs);
                 } catch (IllegalStateException e) {
                     if (attempt == 3) {
                         throw e;
@@ -349,10 +404,15 @@ public final class Chaos {
             }
         }
 
-        private static Server startOnce(Path jar, Path dir, Map<String, String> redisEnv) throws IOException {
+        private static Server startOnce(Path jar, Path dir, Map<String, String> redisEnv, List<String> jvmArgs)
+                throws IOException {
             Files.createDirectories(dir);
-            String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString()).directory(dir.toFile());
+            List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.add("-Xmx256m");
+            command.addAll(jvmArgs);
+            command.addAll(List.of("-jar", jar.toString()));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
             env.put("GATEHOUSE_SERVER_PORT", "0");
@@ -361,7 +421,6 @@ public final class Chaos {
             env.put("GATEHOUSE_SESSIONS_MAC_KEY", "Y2hhb3MtbWFjLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1");
             env.put("GATEHOUSE_SESSIONS_DEVICE_KEY", "Y2hhb3MtZGV2aWNlLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDEy");
             // The same on every instance of a run: the fresh instance must read the keys the first one stored.
-            env.put("GATEHOUSE_SERVER_MONITOR_ACCESS", "public"); // the soak reads /metrics
             env.put("GATEHOUSE_TOKENS_KEYS_ENCRYPTION_KEY", "Y2hhb3Mta2V5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=");
             // Generous for a shared, loaded machine: the connection handshake is bounded by the command
             // timeout too, and replicas starved of CPU confirm late.
@@ -394,22 +453,41 @@ public final class Chaos {
             throw new IllegalStateException("the server did not start: " + Files.readString(log));
         }
 
-        /** Used heap right after a full GC requested with {@code jcmd <pid> GC.run}, from /metrics. */
-        double heapAfterGc() throws IOException, InterruptedException {
+        /**
+         * Heap in MiB right after a full GC requested with {@code jcmd <pid> GC.run}, as the server's GC log
+         * reports it ({@code Pause Full (Diagnostic Command) 189M->88M}). Not /metrics: under load the server
+         * allocates some 100 MB between the GC and the scrape, which would hide a leak or fake one.
+         */
+        double heapAfterGc(Path gcLog) throws IOException, InterruptedException {
+            if (!jcmd(ProcessBuilder.Redirect.DISCARD, "GC.run")) {
+                return Double.NaN;
+            }
+            Matcher m = Pattern.compile("Pause Full \\(Diagnostic Command\\) \\d+M->(\\d+)M")
+                    .matcher(Files.readString(gcLog));
+            double after = Double.NaN;
+            while (m.find()) {
+                after = Double.parseDouble(m.group(1));
+            }
+            return after;
+        }
+
+        /** Writes {@code jcmd <pid> GC.class_histogram} (live objects by class) to {@code file}. */
+        void classHistogram(Path file) throws IOException, InterruptedException {
+            jcmd(ProcessBuilder.Redirect.to(file.toFile()), "GC.class_histogram");
+        }
+
+        private boolean jcmd(ProcessBuilder.Redirect output, String command) throws IOException, InterruptedException {
             Path javaBin = Path.of(ProcessHandle.current().info().command().orElse("java"));
             Process jcmd = new ProcessBuilder(
-                            javaBin.resolveSibling("jcmd").toString(), Long.toString(process.pid()), "GC.run")
+                            javaBin.resolveSibling("jcmd").toString(), Long.toString(process.pid()), command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(output)
                     .start();
             if (!jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
                 jcmd.destroyForcibly();
-                return Double.NaN;
+                return false;
             }
-            HttpResponse<String> metrics = get("/metrics");
-            return metrics.statusCode() == 200
-                    ? sumMetric(metrics.body(), "jvm_memory_used_bytes\\{area=\"heap\"")
-                    : Double.NaN;
+            return true;
         }
 
         HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
@@ -561,6 +639,11 @@ public final class Chaos {
             return all.length == 0
                     ? Duration.ZERO
                     : Duration.ofNanos(all[(int) Math.min(all.length - 1, all.length * 0.99)]);
+        }
+
+        Duration max() {
+            return Duration.ofNanos(
+                    latencies.stream().mapToLong(Long::longValue).max().orElse(0));
         }
 
         void resetLatencies() {

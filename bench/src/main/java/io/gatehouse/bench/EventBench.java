@@ -1,5 +1,6 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.event.EventQuery;
 import io.gatehouse.event.EventStats;
@@ -52,8 +53,9 @@ public final class EventBench {
                 "EventBench: %,d events over %,d users; baseline %,d events; %d producer threads; JDK %s%n",
                 events, users, baselineEvents, PRODUCERS, Runtime.version());
         try (BenchRedis redis = BenchRedis.start();
-                RedisConnector connector = redis.connect()) {
-            gatehouse(redis, connector, events, users);
+                Stores stores = redis.stores()) {
+            RedisConnector connector = BenchRedis.connector(stores);
+            gatehouse(redis, stores, events, users);
             redis.flushAll();
             seed(redis, connector, baselineEvents, users);
         }
@@ -88,7 +90,8 @@ public final class EventBench {
                 .reason("password");
     }
 
-    private static void gatehouse(BenchRedis redis, RedisConnector connector, int events, int users) throws Exception {
+    private static void gatehouse(BenchRedis redis, Stores stores, int events, int users) throws Exception {
+        RedisConnector connector = BenchRedis.connector(stores);
         Path spool = Files.createTempDirectory("eventbench");
         GatehouseConfig config = GatehouseConfig.builder()
                 .redisUrl(redis.url())
@@ -97,7 +100,7 @@ public final class EventBench {
                 .build();
         long before = redis.usedMemory();
         try (SecurityEvents log =
-                SecurityEvents.builder().config(config).redis(connector).build()) {
+                SecurityEvents.builder().config(config).stores(stores).build()) {
             // Warm-up (JIT, scripts loaded), then flushed away from the measurement.
             produce(log, 100_000, users, 0, QUEUE);
             log.flush(Duration.ofMinutes(5));

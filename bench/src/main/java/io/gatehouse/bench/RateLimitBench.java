@@ -1,5 +1,6 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.ratelimit.Check;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.DecisionSource;
@@ -58,6 +59,7 @@ public class RateLimitBench {
     private static final long CAPACITY = 1_000_000;
 
     private BenchRedis redis;
+    private Stores stores;
     private RedisConnector connector;
     private RateLimiter ours;
     private RatePolicy hot;
@@ -71,8 +73,9 @@ public class RateLimitBench {
     @Setup(Level.Trial)
     public void setUp() {
         redis = BenchRedis.start();
-        connector = redis.connect();
-        ours = RateLimiter.builder().redis(connector).build();
+        stores = redis.stores();
+        connector = BenchRedis.connector(stores);
+        ours = RateLimiter.builder().stores(stores).build();
         hot = RatePolicy.of("api-user", Limit.of(CAPACITY, Duration.ofSeconds(1)));
         perDay = RatePolicy.of("api-day", Limit.of(CAPACITY * 1000, Duration.ofDays(1)));
         denied = RatePolicy.of("login-ip", Limit.of(1, Duration.ofHours(1)));
@@ -151,7 +154,7 @@ public class RateLimitBench {
                 .map(l -> l.substring(8, l.indexOf(",usec=")))
                 .toList());
         bucket4jClient.shutdown();
-        connector.close();
+        stores.close();
         redis.close();
     }
 

@@ -1,11 +1,11 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.ratelimit.Limit;
 import io.gatehouse.ratelimit.LockoutPolicy;
 import io.gatehouse.ratelimit.LoginGuard;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicy;
-import io.gatehouse.redis.RedisConnector;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,8 +24,8 @@ public final class RateLimitMemoryBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         try (BenchRedis redis = BenchRedis.start();
-                RedisConnector connector = redis.connect()) {
-            RateLimiter limiter = RateLimiter.builder().redis(connector).build();
+                Stores stores = redis.stores()) {
+            RateLimiter limiter = RateLimiter.builder().stores(stores).build();
             // A slow rate, so that no key drains (and expires) before it is measured.
             RatePolicy policy = RatePolicy.of("api-user", Limit.of(10, Duration.ofHours(1)));
             long before = redis.usedMemory();
@@ -37,7 +37,7 @@ public final class RateLimitMemoryBench {
 
             redis.flushAll();
             LoginGuard guard = LoginGuard.builder()
-                    .redis(connector)
+                    .stores(stores)
                     .policy(new LockoutPolicy(
                             0, 5, 0, Duration.ofMinutes(1), Duration.ofMinutes(15), Duration.ofMinutes(15), 0, false))
                     .build();

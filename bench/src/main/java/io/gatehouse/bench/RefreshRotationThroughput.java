@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.token.TokenPair;
@@ -64,7 +65,8 @@ public final class RefreshRotationThroughput {
                 "JDK %s, %d s per measurement, threads %s, %d rounds, load average at start %s%n",
                 Runtime.version(), seconds, Arrays.toString(threadCounts), rounds, loadAverage());
         try (BenchRedis redis = BenchRedis.start();
-                RedisConnector connector = BenchTokens.connect(redis)) {
+                Stores stores = BenchTokens.stores(redis)) {
+            RedisConnector connector = BenchRedis.connector(stores);
             Map<String, TokenService> services = new LinkedHashMap<>();
             try {
                 for (String mode : modes) {
@@ -79,10 +81,7 @@ public final class RefreshRotationThroughput {
                                     .build();
                     services.put(
                             mode,
-                            TokenService.builder()
-                                    .config(config)
-                                    .redis(connector)
-                                    .build());
+                            TokenService.builder().config(config).stores(stores).build());
                 }
                 for (var e : services.entrySet()) {
                     run(e.getValue(), 8, 15, "warm-up " + e.getKey(), e.getKey().endsWith(VERIFY_SUFFIX));

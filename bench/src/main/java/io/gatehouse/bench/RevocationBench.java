@@ -1,5 +1,6 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.token.Revocation;
@@ -44,6 +45,7 @@ public class RevocationBench {
     static final int REVOKED = 100_000;
 
     private BenchRedis redis;
+    private Stores stores;
     private RedisConnector connector;
     private TokenService tokens;
     private VerifiedToken valid;
@@ -52,11 +54,12 @@ public class RevocationBench {
     @Setup(Level.Trial)
     public void setUp() {
         redis = BenchRedis.start();
-        connector = BenchTokens.connect(redis);
+        stores = BenchTokens.stores(redis);
+        connector = BenchRedis.connector(stores);
         GatehouseConfig config = redis.config().toBuilder()
                 .set("gatehouse.tokens.keys.store", "memory")
                 .build();
-        tokens = TokenService.builder().config(config).redis(connector).build();
+        tokens = TokenService.builder().config(config).stores(stores).build();
         Instant now = Instant.now();
         Instant until = now.plus(Duration.ofDays(1));
         List<Revocation> batch = new ArrayList<>();
@@ -103,7 +106,7 @@ public class RevocationBench {
     @TearDown(Level.Trial)
     public void tearDown() {
         tokens.close();
-        connector.close();
+        stores.close();
         redis.close();
     }
 

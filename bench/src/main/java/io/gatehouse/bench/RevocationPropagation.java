@@ -1,7 +1,7 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.token.RevocationStatus;
 import io.gatehouse.token.TokenService;
 import io.gatehouse.token.TokenUse;
@@ -15,7 +15,7 @@ import org.HdrHistogram.Histogram;
 /**
  * Propagation of a revocation from process A to process B: the time from A calling
  * {@code revokeSession} to B's local check answering REVOKED_SESSION, for 1,000 revocations one after
- * another. A and B each have their own connector (own connections, own reader thread, own local state)
+ * another. A and B each have their own stores (own connections, own reader thread, own local state)
  * on one local Redis.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.RevocationPropagation [count]</pre>
@@ -27,13 +27,13 @@ public final class RevocationPropagation {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int warmup = 200;
         try (BenchRedis redis = BenchRedis.start();
-                RedisConnector ca = BenchTokens.connect(redis);
-                RedisConnector cb = BenchTokens.connect(redis)) {
+                Stores ca = BenchTokens.stores(redis);
+                Stores cb = BenchTokens.stores(redis)) {
             GatehouseConfig config = redis.config();
             try (TokenService a =
-                            TokenService.builder().config(config).redis(ca).build();
+                            TokenService.builder().config(config).stores(ca).build();
                     TokenService b =
-                            TokenService.builder().config(config).redis(cb).build()) {
+                            TokenService.builder().config(config).stores(cb).build()) {
                 Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
                 Instant until = Instant.now().plus(Duration.ofDays(1));
                 for (int i = 0; i < warmup + count; i++) {

@@ -1,6 +1,6 @@
 package io.gatehouse.bench;
 
-import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.backend.Stores;
 import io.gatehouse.session.SessionStore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +40,7 @@ public class SessionBench {
     static final int READ_POOL = 10_000;
 
     BenchRedis redis;
-    RedisConnector connector;
+    Stores stores;
     SessionStore gatehouse;
     SpringSessionPeer spring;
     String[] gatehouseIds = new String[READ_POOL];
@@ -49,8 +49,8 @@ public class SessionBench {
     @Setup(Level.Trial)
     public void setUp() {
         redis = BenchRedis.start();
-        connector = redis.connect();
-        gatehouse = SessionWorkload.gatehouse(connector);
+        stores = redis.stores();
+        gatehouse = SessionWorkload.gatehouse(stores);
         spring = new SpringSessionPeer(redis.url());
 
         long before = redis.usedMemory();
@@ -88,7 +88,7 @@ public class SessionBench {
     @TearDown(Level.Trial)
     public void tearDown() {
         spring.close();
-        connector.close();
+        stores.close();
         redis.close();
     }
 

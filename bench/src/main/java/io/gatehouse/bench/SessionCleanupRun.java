@@ -1,5 +1,6 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.session.CleanupBatch;
@@ -32,7 +33,8 @@ public final class SessionCleanupRun {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int users = sessions;
         try (BenchRedis redis = BenchRedis.start();
-                RedisConnector connector = redis.connect()) {
+                Stores stores = redis.stores()) {
+            RedisConnector connector = BenchRedis.connector(stores);
             Moving clock = new Moving(Instant.now());
             GatehouseConfig config = redis.config().toBuilder()
                     .set("gatehouse.sessions.mac-key", "Wm9vb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb28=")
@@ -40,7 +42,7 @@ public final class SessionCleanupRun {
                     .build();
             SessionStore store = SessionStore.builder()
                     .config(config)
-                    .redis(connector)
+                    .stores(stores)
                     .clock(clock)
                     .build();
             fill(store, 0, users / 2);

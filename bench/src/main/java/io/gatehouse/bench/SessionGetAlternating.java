@@ -1,6 +1,6 @@
 package io.gatehouse.bench;
 
-import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.backend.Stores;
 import io.gatehouse.session.SessionStore;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,9 +20,9 @@ public final class SessionGetAlternating {
         int n = 10_000;
         int perRound = 20_000;
         try (BenchRedis redis = BenchRedis.start();
-                RedisConnector connector = redis.connect();
+                Stores stores = redis.stores();
                 SpringSessionPeer spring = new SpringSessionPeer(redis.url())) {
-            SessionStore gatehouse = SessionWorkload.gatehouse(connector);
+            SessionStore gatehouse = SessionWorkload.gatehouse(stores);
             String[] ours = new String[n];
             String[] theirs = new String[n];
             for (int i = 0; i < n; i++) {

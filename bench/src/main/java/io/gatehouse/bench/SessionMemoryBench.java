@@ -1,5 +1,6 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.session.SessionStore;
 import java.util.ArrayList;
@@ -33,8 +34,9 @@ public final class SessionMemoryBench {
         int perUser = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         boolean variants = args.length > 2 && args[2].equals("variants");
         try (BenchRedis redis = BenchRedis.start();
-                RedisConnector connector = redis.connect()) {
-            SessionStore store = SessionWorkload.gatehouse(connector);
+                Stores stores = redis.stores()) {
+            RedisConnector connector = BenchRedis.connector(stores);
+            SessionStore store = SessionWorkload.gatehouse(stores);
             String sample = null;
             long before = redis.usedMemory();
             long t0 = System.nanoTime();

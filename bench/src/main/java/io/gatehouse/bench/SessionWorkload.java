@@ -1,7 +1,7 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.session.NewSession;
 import io.gatehouse.session.SessionStore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,14 +19,14 @@ final class SessionWorkload {
     private SessionWorkload() {}
 
     /** Gatehouse on this Redis with fixed test keys (the keys do not change the cost). */
-    static SessionStore gatehouse(RedisConnector connector, String... settings) {
+    static SessionStore gatehouse(Stores stores, String... settings) {
         GatehouseConfig.Builder b = GatehouseConfig.builder()
                 .set("gatehouse.sessions.mac-key", "YmVuY2gtbWFjLWtleS0zMi1ieXRlcy1sb25nLWVub3VnaCE=")
                 .set("gatehouse.sessions.device-key", "YmVuY2gtZGV2aWNlLWtleS0zMi1ieXRlcy1sb25nLWVub3VnaA==");
         for (int i = 0; i + 1 < settings.length; i += 2) {
             b.set(settings[i], settings[i + 1]);
         }
-        return SessionStore.builder().config(b.build()).redis(connector).build();
+        return SessionStore.builder().config(b.build()).stores(stores).build();
     }
 
     /** A user id shaped like a database key. */

@@ -1,7 +1,7 @@
 package io.gatehouse.bench;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.token.Revocation;
 import io.gatehouse.token.TokenRequest;
 import io.gatehouse.token.TokenService;
@@ -23,12 +23,12 @@ public final class TokenMemory {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         try (BenchRedis redis = BenchRedis.start();
-                RedisConnector connector = BenchTokens.connect(redis)) {
+                Stores stores = BenchTokens.stores(redis)) {
             GatehouseConfig config = redis.config().toBuilder()
                     .set("gatehouse.tokens.keys.store", "memory")
                     .build();
             try (TokenService tokens =
-                    TokenService.builder().config(config).redis(connector).build()) {
+                    TokenService.builder().config(config).stores(stores).build()) {
                 // jti revocations with real-looking ids (22-char base64url, as TokenService issues them)
                 long before = redis.usedMemory();
                 Instant now = Instant.now();

@@ -190,21 +190,7 @@ final class CacheCommand {
 
     /** {@code keyspace_hits / (hits + misses)} of the cache purpose's Redis (INFO stats); empty in memory. */
     private static Optional<Double> keyspaceHitRatio(Cli cli) {
-        return cli.gatehouse().stores().redis(io.gatehouse.config.Purpose.CACHE).map(r -> {
-            String info = r.sync(c -> c.info("stats"));
-            long hits = field(info, "keyspace_hits:");
-            long misses = field(info, "keyspace_misses:");
-            return hits + misses == 0 ? 0.0 : (double) hits / (hits + misses);
-        });
-    }
-
-    private static long field(String info, String name) {
-        for (String line : info.split("\\r?\\n")) {
-            if (line.startsWith(name)) {
-                return Long.parseLong(line.substring(name.length()).strip());
-            }
-        }
-        return 0;
+        return cli.gatehouse().stores().keyspaceHitRatio(io.gatehouse.config.Purpose.CACHE);
     }
 
     /** The cache of that name: the one this process made already, else a handle typed as JSON (values are not read). */

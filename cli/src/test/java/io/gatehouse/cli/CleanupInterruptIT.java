@@ -3,6 +3,8 @@ package io.gatehouse.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -43,6 +45,7 @@ class CleanupInterruptIT {
     Path work;
 
     private final Map<String, String> env = new HashMap<>();
+    private Stores stores;
     private RedisConnector redis;
     private String progressKey;
 
@@ -60,12 +63,13 @@ class CleanupInterruptIT {
                 "Y2xpLWUyZS1rZXlzLWVuY3J5cHRpb24ta2V5LTAxMjM=");
         env.put("GATEHOUSE_DATA_DIR", work.resolve("data").toString());
         GatehouseConfig config = GatehouseConfig.of(Map.of(), env);
-        redis = RedisConnector.connect(config.redis(Purpose.SESSIONS).orElseThrow());
+        stores = Stores.open(config);
+        redis = StoresRedis.of(stores, Purpose.SESSIONS).orElseThrow();
         progressKey = redis.keys().plain("sess-cleanup", "progress");
         // Sessions created two days ago (by the store's clock): expired now, while their keys live on in Redis.
         SessionStore store = SessionStore.builder()
                 .config(config)
-                .redis(redis)
+                .stores(stores)
                 .clock(new MutableClock(Instant.now().minus(Duration.ofDays(2))))
                 .build();
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -89,7 +93,7 @@ class CleanupInterruptIT {
 
     @AfterEach
     void close() {
-        redis.close();
+        stores.close();
     }
 
     /** A CLI run; stdout goes to a file (Process.destroy closes the pipes, so they cannot be read after it). */

@@ -1,5 +1,6 @@
 package io.gatehouse.backend;
 
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.config.RedisEndpoint;
@@ -20,13 +21,28 @@ import java.util.stream.Collectors;
 
 /**
  * The backends of one Gatehouse instance: for each {@link Purpose}, either a Redis deployment or the
- * in-memory store. Purposes configured with the same Redis endpoint share one {@link RedisConnector}.
+ * in-memory store. Purposes configured with the same Redis endpoint share one connection set. Pass it to the
+ * capability builders ({@code TokenService.builder().stores(stores)}, ...); how it reaches Redis stays inside core.
  *
  * <p>Opening connects to every configured deployment and fails with a
  * {@link io.gatehouse.config.ConfigException} (one paragraph naming the key at fault) if one cannot be
  * used, so a misconfigured instance stops at startup instead of failing its first requests.
  */
 public final class Stores implements AutoCloseable {
+    static {
+        StoresRedis.register(new StoresRedis.View() {
+            @Override
+            public Optional<RedisConnector> redis(Stores stores, Purpose purpose) {
+                return Optional.ofNullable(stores.redis.get(purpose));
+            }
+
+            @Override
+            public List<RedisConnector> connectors(Stores stores) {
+                return stores.connectors;
+            }
+        });
+    }
+
     private final GatehouseConfig config;
     private final Map<Purpose, RedisConnector> redis;
     private final List<RedisConnector> connectors;
@@ -81,11 +97,6 @@ public final class Stores implements AutoCloseable {
         return config;
     }
 
-    /** The Redis deployment serving {@code purpose}, or empty when it is served in memory. */
-    public Optional<RedisConnector> redis(Purpose purpose) {
-        return Optional.ofNullable(redis.get(purpose));
-    }
-
     /** Probes every Redis deployment (in-memory purposes are reported healthy). */
     public HealthReport health() {
         List<TargetHealth> targets = new ArrayList<>();
@@ -102,7 +113,7 @@ public final class Stores implements AutoCloseable {
 
     /** The label of the Redis deployment serving {@code purpose} (purposes and redacted URL); empty in memory. */
     public Optional<String> target(Purpose purpose) {
-        return redis(purpose).map(RedisConnector::target);
+        return Optional.ofNullable(redis.get(purpose)).map(RedisConnector::target);
     }
 
     /**
@@ -151,9 +162,26 @@ public final class Stores implements AutoCloseable {
         return out;
     }
 
-    /** Every Redis deployment in use, once each (purposes sharing an endpoint share a connector). */
-    public List<RedisConnector> connectors() {
-        return connectors;
+    /**
+     * Operators' tooling ({@code gatehouse cache stats}): {@code keyspace_hits / (hits + misses)} from the
+     * {@code INFO stats} of the Redis deployment serving {@code purpose} (0 before any read); empty in memory.
+     */
+    public Optional<Double> keyspaceHitRatio(Purpose purpose) {
+        return Optional.ofNullable(redis.get(purpose)).map(r -> {
+            String info = r.sync(c -> c.info("stats"));
+            long hits = infoField(info, "keyspace_hits:");
+            long misses = infoField(info, "keyspace_misses:");
+            return hits + misses == 0 ? 0.0 : (double) hits / (hits + misses);
+        });
+    }
+
+    private static long infoField(String info, String name) {
+        for (String line : info.split("\\r?\\n")) {
+            if (line.startsWith(name)) {
+                return Long.parseLong(line.substring(name.length()).strip());
+            }
+        }
+        return 0;
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
@@ -244,12 +245,6 @@ public final class Caches implements AutoCloseable {
 
         private Builder() {}
 
-        /** Keep the caches in this Redis (not closed by {@link Caches#close()}); default: in memory. */
-        public Builder redis(RedisConnector connector) {
-            this.redis = Objects.requireNonNull(connector, "connector");
-            return this;
-        }
-
         /** The Redis deployment of {@link Purpose#CACHE} in {@code stores} (in memory if none) and its configuration. */
         public Builder stores(Stores stores) {
             this.stores = Objects.requireNonNull(stores, "stores");
@@ -292,7 +287,7 @@ public final class Caches implements AutoCloseable {
                             : GatehouseConfig.builder().build();
             RedisConnector redis = this.redis != null || stores == null
                     ? this.redis
-                    : stores.redis(Purpose.CACHE).orElse(null);
+                    : StoresRedis.of(stores, Purpose.CACHE).orElse(null);
             CacheBackend b = backend != null
                     ? backend
                     : redis != null ? new RedisCacheBackend(redis) : new InMemoryCacheBackend(clock);

@@ -288,7 +288,7 @@ final class RedisCacheBackend implements CacheBackend {
     @Override
     public <T> T await(CompletableFuture<T> future) {
         try {
-            return future.get(redis.endpoint().commandTimeout().toMillis() + 50, TimeUnit.MILLISECONDS);
+            return future.get(redis.longestCall().toMillis() + 50, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StoreException se) {
                 throw se;

@@ -1,6 +1,7 @@
 package io.gatehouse.emailtoken;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
 import java.nio.charset.StandardCharsets;
@@ -93,12 +94,6 @@ public final class EmailTokens {
 
         private Builder() {}
 
-        /** Keeps token hashes in this Redis deployment (tests; callers pass {@link #stores}). */
-        Builder redis(RedisConnector connector) {
-            this.redis = Objects.requireNonNull(connector, "connector");
-            return this;
-        }
-
         /** Keeps token hashes where {@code stores} puts {@link Purpose#TOKENS} (in memory when that is not Redis). */
         public Builder stores(Stores stores) {
             this.stores = Objects.requireNonNull(stores, "stores");
@@ -114,7 +109,7 @@ public final class EmailTokens {
         public EmailTokens build() {
             RedisConnector r = redis;
             if (r == null && stores != null) {
-                r = stores.redis(Purpose.TOKENS).orElse(null);
+                r = StoresRedis.of(stores, Purpose.TOKENS).orElse(null);
             }
             return new EmailTokens(r != null ? new RedisEmailTokenStore(r) : new InMemoryEmailTokenStore(clock));
         }

@@ -1,6 +1,7 @@
 package io.gatehouse.event;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -106,13 +107,6 @@ public interface SecurityEvents extends AutoCloseable {
             return this;
         }
 
-        /** Stores events in this Redis deployment (the caller keeps ownership and closes it). */
-        public Builder redis(RedisConnector redis) {
-            this.redis = Objects.requireNonNull(redis, "redis");
-            this.inMemory = false;
-            return this;
-        }
-
         /** Stores events in memory (single process; lost on exit). */
         public Builder inMemory() {
             this.redis = null;
@@ -144,7 +138,7 @@ public interface SecurityEvents extends AutoCloseable {
                             : GatehouseConfig.builder().build();
             RedisConnector redis = this.redis != null || inMemory || stores == null
                     ? this.redis
-                    : stores.redis(Purpose.EVENTS).orElse(null);
+                    : StoresRedis.of(stores, Purpose.EVENTS).orElse(null);
             EventSettings settings = EventSettings.from(config);
             EventStore store = redis != null
                     ? new RedisEventStore(redis, settings, clock)

@@ -1,6 +1,7 @@
 package io.gatehouse.mfa;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
@@ -292,13 +293,7 @@ public final class SecondFactors {
 
         /** The sessions store of {@code stores}: Redis when configured, else memory. */
         public Builder stores(Stores stores) {
-            this.redis = Objects.requireNonNull(stores, "stores").redis(Purpose.SESSIONS);
-            return this;
-        }
-
-        /** Keeps challenges and used steps in this Redis deployment. */
-        public Builder redis(RedisConnector connector) {
-            this.redis = Optional.of(Objects.requireNonNull(connector, "connector"));
+            this.redis = StoresRedis.of(stores, Purpose.SESSIONS);
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.gatehouse.origin;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
 import java.net.InetAddress;
@@ -113,12 +114,6 @@ public final class LoginOrigins {
 
         private Builder() {}
 
-        /** Remembers in this Redis deployment (tests; callers pass {@link #stores}). */
-        Builder redis(RedisConnector connector) {
-            this.redis = Objects.requireNonNull(connector, "connector");
-            return this;
-        }
-
         /** Remembers where {@code stores} puts {@link Purpose#SESSIONS}. */
         public Builder stores(Stores stores) {
             this.stores = Objects.requireNonNull(stores, "stores");
@@ -151,7 +146,7 @@ public final class LoginOrigins {
             }
             RedisConnector r = redis;
             if (r == null && stores != null) {
-                r = stores.redis(Purpose.SESSIONS).orElse(null);
+                r = StoresRedis.of(stores, Purpose.SESSIONS).orElse(null);
             }
             Store store = r != null ? new RedisOriginStore(r, clock) : new InMemoryOriginStore(clock);
             return new LoginOrigins(store, capacity, memory);

@@ -1,6 +1,7 @@
 package io.gatehouse.ratelimit;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -64,12 +65,6 @@ public interface LoginGuard {
 
         private Builder() {}
 
-        /** Counts in this Redis deployment (else in memory). */
-        public Builder redis(RedisConnector connector) {
-            this.redis = Objects.requireNonNull(connector, "connector");
-            return this;
-        }
-
         /** Counts where {@code stores} puts {@link Purpose#RATE_LIMITS}, with {@code gatehouse.lockout.*} settings. */
         public Builder stores(Stores stores) {
             this.stores = Objects.requireNonNull(stores, "stores");
@@ -107,7 +102,7 @@ public interface LoginGuard {
         }
 
         /**
-         * Builds the guard: in memory unless {@link #redis} or {@link #stores} give Redis.
+         * Builds the guard: in memory unless {@link #stores} gives Redis.
          *
          * @throws io.gatehouse.config.ConfigException for a bad {@code gatehouse.lockout.*} setting
          */
@@ -118,7 +113,7 @@ public interface LoginGuard {
                             ? stores.config()
                             : GatehouseConfig.builder().build();
             if (redis == null && stores != null) {
-                redis = stores.redis(Purpose.RATE_LIMITS).orElse(null);
+                redis = StoresRedis.of(stores, Purpose.RATE_LIMITS).orElse(null);
             }
             policy = explicitPolicy != null ? explicitPolicy : LockoutPolicy.fromConfig(c);
             timeSource = explicitTimeSource != null

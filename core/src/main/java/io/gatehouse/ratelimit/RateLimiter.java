@@ -1,6 +1,7 @@
 package io.gatehouse.ratelimit;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -85,15 +86,9 @@ public interface RateLimiter extends AutoCloseable {
 
         private Builder() {}
 
-        /** Decide in this Redis deployment (else in memory). */
-        public Builder redis(RedisConnector connector) {
-            this.redis = Objects.requireNonNull(connector, "connector");
-            return this;
-        }
-
         /**
          * Decide where {@code stores} puts {@link Purpose#RATE_LIMITS}, and read its configuration (unless
-         * {@link #redis} or {@link #config} say otherwise).
+         * {@link #config} says otherwise).
          */
         public Builder stores(Stores stores) {
             this.stores = Objects.requireNonNull(stores, "stores");
@@ -143,7 +138,7 @@ public interface RateLimiter extends AutoCloseable {
         }
 
         /**
-         * Builds the limiter: in memory unless {@link #redis} or {@link #stores} give Redis.
+         * Builds the limiter: in memory unless {@link #stores} gives Redis.
          *
          * @throws io.gatehouse.config.ConfigException for a bad {@code gatehouse.ratelimit.*} setting
          * @throws IllegalArgumentException for a deny cache of fewer than 1 entry
@@ -156,7 +151,7 @@ public interface RateLimiter extends AutoCloseable {
                             : GatehouseConfig.builder().build();
             RateLimitSettings s = RateLimitSettings.read(c);
             if (redis == null && stores != null) {
-                redis = stores.redis(Purpose.RATE_LIMITS).orElse(null);
+                redis = StoresRedis.of(stores, Purpose.RATE_LIMITS).orElse(null);
             }
             timeSource = explicitTimeSource != null ? explicitTimeSource : s.timeSource();
             crossSlot = explicitCrossSlot != null ? explicitCrossSlot : s.crossSlot();

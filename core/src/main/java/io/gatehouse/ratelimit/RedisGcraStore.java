@@ -153,12 +153,12 @@ final class RedisGcraStore implements GcraStore {
     }
 
     /**
-     * Waits for a pending call at most the command timeout (plus a grace, so Lettuce's own, more precise
-     * timeout error normally wins), rethrowing its {@link StoreException}.
+     * Waits for a pending call at most as long as the call can take (plus a grace, so the call's own, more
+     * precise timeout error normally wins), rethrowing its {@link StoreException}.
      */
     static <T> T await(RedisConnector redis, CompletableFuture<T> f) {
         try {
-            return f.get(redis.endpoint().commandTimeout().toNanos() + GRACE_NANOS, TimeUnit.NANOSECONDS);
+            return f.get(redis.longestCall().toNanos() + GRACE_NANOS, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StoreException se) {
                 throw se;

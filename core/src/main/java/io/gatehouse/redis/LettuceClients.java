@@ -113,7 +113,8 @@ final class LettuceClients {
     }
 
     private static TimeoutOptions timeoutOptions(RedisEndpoint e) {
-        long commandMs = e.commandTimeout().toMillis();
+        // A backstop: RedisConnection bounds its calls itself, discounting pauses of this process (Deadline).
+        long commandMs = Deadline.backstop(e.commandTimeout()).toMillis();
         return TimeoutOptions.builder()
                 .timeoutSource(new TimeoutOptions.TimeoutSource() {
                     @Override

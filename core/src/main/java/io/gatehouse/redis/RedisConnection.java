@@ -23,13 +23,14 @@ import java.util.function.Function;
 /**
  * One multiplexed connection to a Redis deployment. Thread-safe; share it. Every call passes the
  * target's circuit breaker (failing at once while the target is down), is bounded by the command
- * timeout, and fails only with {@link StoreException}s.
+ * timeout (time this process was paused, by a full GC or a starved CPU, is not counted, up to one more
+ * command timeout: see {@link Deadline}), and fails only with {@link StoreException}s.
  *
  * <p>Commands are written against Lettuce's {@link RedisClusterAsyncCommands}, which standalone,
  * Sentinel and Cluster connections all implement, so a store has one code path for every topology.
  */
 public final class RedisConnection implements AutoCloseable {
-    /** Slack on top of Lettuce's own timeout, so Lettuce's more precise error wins the race. */
+    /** Slack on top of the call's own deadline, so its more precise error wins the race. */
     private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final RedisConnector connector;
@@ -62,13 +63,14 @@ public final class RedisConnection implements AutoCloseable {
     public <T> T syncBlocking(
             Duration maxWait,
             Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
-        return await(async(command), maxWait.plus(connector.endpoint().commandTimeout()));
+        Duration timeout = maxWait.plus(connector.endpoint().commandTimeout());
+        return await(call(null, timeout, command), timeout);
     }
 
     /** Runs a command without waiting; the future fails only with a {@link StoreException}. */
     public <T> CompletableFuture<T> async(
             Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
-        return call(null, command);
+        return call(null, connector.endpoint().commandTimeout(), command);
     }
 
     /** Runs a script by SHA (loading it where the server does not know it) and waits for its reply. */
@@ -86,6 +88,7 @@ public final class RedisConnection implements AutoCloseable {
         String[] k = keys.toArray(new String[0]);
         return call(
                 script.name(),
+                connector.endpoint().commandTimeout(),
                 c -> c.<T>evalsha(script.sha(), script.reply().type, k, args)
                         .toCompletableFuture()
                         .exceptionallyCompose(e -> LettuceErrors.isNoScript(e)
@@ -107,13 +110,14 @@ public final class RedisConnection implements AutoCloseable {
         String[] k = keys.toArray(new String[0]);
         long waitMs = Math.max(1, timeout.toMillis());
         inFlight.incrementAndGet();
-        CompletableFuture<Replicated<T>> done = call(script.name(), c -> {
-            RedisClusterAsyncCommands<String, String> node = k.length == 0 ? c : masterOf(k[0]);
-            return Replicated.<T>run(node, script, true, k, args, replicas, waitMs)
-                    .exceptionallyCompose(e -> LettuceErrors.isNoScript(e)
-                            ? Replicated.<T>run(node, script, false, k, args, replicas, waitMs)
-                            : CompletableFuture.failedFuture(e));
-        });
+        CompletableFuture<Replicated<T>> done =
+                call(script.name(), connector.endpoint().commandTimeout().plus(timeout), c -> {
+                    RedisClusterAsyncCommands<String, String> node = k.length == 0 ? c : masterOf(k[0]);
+                    return Replicated.<T>run(node, script, true, k, args, replicas, waitMs)
+                            .exceptionallyCompose(e -> LettuceErrors.isNoScript(e)
+                                    ? Replicated.<T>run(node, script, false, k, args, replicas, waitMs)
+                                    : CompletableFuture.failedFuture(e));
+                });
         return done.whenComplete((r, e) -> inFlight.decrementAndGet()).thenApply(r -> {
             if (r.confirmed() < replicas) {
                 StoreDurabilityException e = new StoreDurabilityException(
@@ -152,7 +156,9 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> call(
-            String script, Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
+            String script,
+            Duration timeout,
+            Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
         CircuitBreaker breaker = connector.breaker();
         if (!breaker.allowsCalls()) {
             return CompletableFuture.failedFuture(breaker.rejection());
@@ -163,7 +169,9 @@ public final class RedisConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        return stage.toCompletableFuture().handle((value, error) -> {
+        CompletableFuture<T> reply = stage.toCompletableFuture();
+        connector.bound(reply, timeout);
+        return reply.handle((value, error) -> {
             if (error == null) {
                 breaker.onSuccess();
                 return value;
@@ -175,15 +183,18 @@ public final class RedisConnection implements AutoCloseable {
         });
     }
 
-    /** A call that bypasses the circuit breaker: the breaker's own recovery probe. */
+    /** A call that bypasses the circuit breaker (the breaker's own recovery probe), bounded all the same. */
     CompletionStage<?> asyncUnguarded(
             Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<?>> command) {
-        return command.apply(commands);
+        CompletableFuture<?> reply = command.apply(commands).toCompletableFuture();
+        connector.bound(reply, connector.endpoint().commandTimeout());
+        return reply;
     }
 
+    /** Waits for a call bounded by {@code timeout} (its {@link Deadline} may move by one more timeout). */
     private <T> T await(CompletableFuture<T> future, Duration timeout) {
         try {
-            return future.get(timeout.toNanos() + GRACE_NANOS, TimeUnit.NANOSECONDS);
+            return future.get(Deadline.longest(timeout).toNanos() + GRACE_NANOS, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw LettuceErrors.translate(connector.target(), null, e);
         } catch (TimeoutException e) {

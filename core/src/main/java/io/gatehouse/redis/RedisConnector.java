@@ -62,6 +62,7 @@ public final class RedisConnector implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final ScheduledExecutorService scheduler;
     private final KeySpace keys;
+    private final PauseClock pauseClock;
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
     /** Connections for replicated writes (see {@link #durable()}). */
@@ -78,8 +79,10 @@ public final class RedisConnector implements AutoCloseable {
             ClientResources resources,
             AbstractRedisClient client,
             StatefulConnection<String, String> stateful,
-            RedisCommandListener commands) {
+            RedisCommandListener commands,
+            PauseClock pauseClock) {
         this.endpoint = endpoint;
+        this.pauseClock = pauseClock;
         this.commands = commands;
         this.purposes = purposes;
         this.target = target;
@@ -122,6 +125,16 @@ public final class RedisConnector implements AutoCloseable {
      */
     public static RedisConnector connect(
             RedisEndpoint endpoint, String purposes, UnaryOperator<String> keyName, RedisCommandListener commands) {
+        return connect(endpoint, purposes, keyName, commands, PauseClock.system());
+    }
+
+    /** As above, with the clock that tells how long this process was paused (tests pass their own). */
+    static RedisConnector connect(
+            RedisEndpoint endpoint,
+            String purposes,
+            UnaryOperator<String> keyName,
+            RedisCommandListener commands,
+            PauseClock pauseClock) {
         java.util.Objects.requireNonNull(commands, "commands");
         String target = purposes + "@" + endpoint.redactedUrl();
         ClientResources resources = LettuceClients.resources(target, commands);
@@ -143,7 +156,8 @@ public final class RedisConnector implements AutoCloseable {
                 stateful = single.connect(
                         StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
             }
-            connector = new RedisConnector(endpoint, purposes, target, resources, client, stateful, commands);
+            connector =
+                    new RedisConnector(endpoint, purposes, target, resources, client, stateful, commands, pauseClock);
             connector.shared.sync(RedisClusterAsyncCommands::ping);
             if (endpoint.mode() == RedisMode.SENTINEL) {
                 RedisConnector c = connector;
@@ -216,6 +230,20 @@ public final class RedisConnector implements AutoCloseable {
             return cluster.async();
         }
         return ((StatefulRedisConnection<String, String>) c).async();
+    }
+
+    /**
+     * The longest a call can take before it fails: the command timeout, plus as much again at most for time
+     * this process was paused (a full GC, a starved CPU; see docs/REDIS.md). Code that waits for a future of
+     * this connector waits this long; the call's own deadline ends it sooner when the process was not paused.
+     */
+    public Duration longestCall() {
+        return Deadline.longest(endpoint.commandTimeout());
+    }
+
+    /** Fails {@code call} with a timeout once it had {@code timeout} of this process's running time. */
+    void bound(CompletableFuture<?> call, Duration timeout) {
+        Deadline.bound(call, timeout, resources.timer(), pauseClock);
     }
 
     /** The shared connection: use it for everything that does not block on the server. */

@@ -7,8 +7,10 @@
  *
  * <p><b>Internal: may change without notice.</b> It is public only so that the capability packages
  * ({@code token}, {@code session}, ...) can use it; applications, the server and the CLI use
- * {@link io.gatehouse.Gatehouse} and the capabilities instead (the server's {@code ArchitectureTest}
- * fails if anything outside core imports it or Lettuce). What outside code may see of Redis is in
+ * {@link io.gatehouse.Gatehouse} and the capabilities instead. No public member of an API package takes or
+ * returns one of its types (core's {@code ApiBoundaryTest}); capability builders reach the connectors behind a
+ * {@code Stores} through {@link io.gatehouse.backend.internal.StoresRedis}; the server's {@code ArchitectureTest}
+ * fails if the server imports it or Lettuce. What outside code may see of Redis is in
  * {@code io.gatehouse.store}: {@code Stores}, health, {@code CircuitState}, {@code RedisCommandListener}. Lettuce types appear in the command functions
  * passed to {@link io.gatehouse.redis.RedisConnection#async}, but never in an exception: every failure
  * reaches the caller as an {@link io.gatehouse.store.StoreException}.

@@ -1,6 +1,7 @@
 package io.gatehouse.session;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
@@ -48,7 +49,7 @@ public final class ScheduledCleanup implements AutoCloseable {
      */
     public ScheduledCleanup(SessionStore sessions, Stores stores, Duration interval) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
-        this.redis = stores.redis(Purpose.SESSIONS);
+        this.redis = StoresRedis.of(stores, Purpose.SESSIONS);
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("the cleanup interval must be positive");
         }

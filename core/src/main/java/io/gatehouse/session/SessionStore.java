@@ -1,6 +1,7 @@
 package io.gatehouse.session;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -158,12 +159,6 @@ public interface SessionStore {
             return this;
         }
 
-        /** Serves sessions from this Redis deployment. */
-        public Builder redis(RedisConnector connector) {
-            this.redis = Optional.of(Objects.requireNonNull(connector, "connector"));
-            return this;
-        }
-
         /** Serves sessions in memory (one process only). */
         public Builder inMemory() {
             this.redis = Optional.empty();
@@ -194,7 +189,7 @@ public interface SessionStore {
                             : GatehouseConfig.builder().build();
             Optional<RedisConnector> redis = this.redis != null
                     ? this.redis
-                    : stores != null ? stores.redis(Purpose.SESSIONS) : Optional.empty();
+                    : stores != null ? StoresRedis.of(stores, Purpose.SESSIONS) : Optional.empty();
             SessionSettings settings = SessionSettings.from(config);
             SessionKeys keys = SessionKeys.from(config, redis.isPresent());
             SessionBackend backend = redis.<SessionBackend>map(RedisSessionBackend::new)

@@ -1,6 +1,7 @@
 package io.gatehouse.token;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.redis.RedisConnector;
 import java.time.Clock;
@@ -202,12 +203,6 @@ public interface TokenService extends AutoCloseable {
             return this;
         }
 
-        /** Uses this Redis deployment (not closed by the service). */
-        public Builder redis(RedisConnector connector) {
-            this.redis = Objects.requireNonNull(connector, "connector");
-            return this;
-        }
-
         /** The clock for issuing, expiry and staleness (tests move it by hand). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -233,7 +228,8 @@ public interface TokenService extends AutoCloseable {
                 config = stores.config();
             }
             if (redis == null && stores != null) {
-                redis = stores.redis(io.gatehouse.config.Purpose.TOKENS).orElse(null);
+                redis = StoresRedis.of(stores, io.gatehouse.config.Purpose.TOKENS)
+                        .orElse(null);
             }
             return DefaultTokenService.create(this);
         }

@@ -42,7 +42,7 @@ class CacheContractTest extends StoreContract {
     Caches caches(GatehouseConfig config, Clock clock) {
         Caches.Builder b = Caches.builder().config(config).clock(clock);
         if (backend.isRedis()) {
-            b.redis(backend.connector());
+            b.stores(backend.stores());
         } else {
             b.backend(memory);
         }

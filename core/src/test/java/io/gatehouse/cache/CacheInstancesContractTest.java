@@ -3,9 +3,8 @@ package io.gatehouse.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.testing.StoreContract;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Several Gatehouse instances on one store: each "instance" is its own {@link Caches} on its own
- * {@link RedisConnector} (its own connections, Pub/Sub subscription and scripts), as separate
+ * {@link io.gatehouse.backend.Stores} (its own connections, Pub/Sub subscription and scripts), as separate
  * processes would be. On the in-memory backend the instances share one in-memory store.
  */
 class CacheInstancesContractTest extends StoreContract {
@@ -50,13 +49,11 @@ class CacheInstancesContractTest extends StoreContract {
         Caches.Builder b = Caches.builder().config(settings);
         if (backend.isRedis()) {
             // A generous connect timeout: the TLS handshake is slow on a loaded 2-core test machine.
-            RedisConnector own = RedisConnector.connect(backend.configBuilder()
+            Stores stores = Stores.open(backend.configBuilder()
                     .set("gatehouse.redis.connect-timeout", "10s")
-                    .build()
-                    .redis(Purpose.CACHE)
-                    .orElseThrow());
-            opened.add(own);
-            b.redis(own);
+                    .build());
+            opened.add(stores);
+            b.stores(stores);
         } else {
             b.backend(memory);
         }

@@ -2,9 +2,8 @@ package io.gatehouse.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,12 +21,9 @@ class CacheOutOfMemoryIntegrationTest {
     @Test
     void aRedisThatRefusesWritesStillServesHitsAndMissesAreLoaded() {
         try (StandaloneRedis redis = StandaloneRedis.start();
-                RedisConnector connector = RedisConnector.connect(GatehouseConfig.builder()
-                        .redisUrl(redis.url())
-                        .build()
-                        .redis(Purpose.CACHE)
-                        .orElseThrow())) {
-            Caches caches = Caches.builder().redis(connector).build();
+                Stores stores = Stores.open(
+                        GatehouseConfig.builder().redisUrl(redis.url()).build())) {
+            Caches caches = Caches.builder().stores(stores).build();
             try {
                 Cache<Profile> cache = caches.cache("profile", Profile.class);
                 cache.put("cached", new Profile("cached", "in redis", 1), Duration.ofMinutes(5));

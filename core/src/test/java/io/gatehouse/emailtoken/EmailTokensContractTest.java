@@ -20,7 +20,7 @@ class EmailTokensContractTest extends StoreContract {
     private EmailTokens tokens() {
         EmailTokens.Builder b = EmailTokens.builder().clock(clock);
         if (backend.isRedis()) {
-            b.redis(backend.connector());
+            b.stores(backend.stores());
         }
         return b.build();
     }

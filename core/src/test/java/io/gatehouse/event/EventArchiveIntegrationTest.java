@@ -3,10 +3,9 @@ package io.gatehouse.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.StoreUnavailableException;
 import io.gatehouse.testkit.PostgresServer;
 import io.gatehouse.testkit.StandaloneRedis;
@@ -226,11 +225,10 @@ class EventArchiveIntegrationTest {
                             PostgresServer.shared().password())
                     .set("gatehouse.events.archive.batch-size", "7")
                     .build();
-            try (RedisConnector connector =
-                            RedisConnector.connect(config.redis(Purpose.EVENTS).orElseThrow());
+            try (Stores stores = Stores.open(config);
                     SecurityEvents events = SecurityEvents.builder()
                             .config(config)
-                            .redis(connector)
+                            .stores(stores)
                             .build()) {
                 List<SecurityEvent> recorded = new ArrayList<>();
                 for (int i = 0; i < 100; i++) {

@@ -52,7 +52,7 @@ class SecurityEventsContractTest extends StoreContract {
                         .set("gatehouse.events.spool.dir", dir.resolve("spool").toString())
                         .set("gatehouse.events.global-shards", "3")
                         .build());
-        return (backend.isRedis() ? b.redis(backend.connector()) : b.inMemory()).build();
+        return (backend.isRedis() ? b.stores(backend.stores()) : b.inMemory()).build();
     }
 
     @AfterEach

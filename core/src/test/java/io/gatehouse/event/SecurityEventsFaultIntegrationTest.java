@@ -3,9 +3,8 @@ package io.gatehouse.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -67,12 +66,11 @@ class SecurityEventsFaultIntegrationTest {
     @Test
     void redisDownForTenSecondsLosesAndDuplicatesNothing() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start();
-                RedisConnector connector = RedisConnector.connect(
-                        config(redis).redis(Purpose.EVENTS).orElseThrow())) {
+                Stores stores = Stores.open(config(redis))) {
             persistEveryWrite(redis);
             SecurityEvents events = SecurityEvents.builder()
                     .config(config(redis))
-                    .redis(connector)
+                    .stores(stores)
                     .build();
             Set<String> ids = ConcurrentHashMap.newKeySet();
             AtomicLong slowestRecordNanos = new AtomicLong();
@@ -175,12 +173,11 @@ class SecurityEventsFaultIntegrationTest {
     @Test
     void aSpoolLeftByAStoppedInstanceIsReplayedOnceAtStartup() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start();
-                RedisConnector connector = RedisConnector.connect(
-                        config(redis).redis(Purpose.EVENTS).orElseThrow())) {
+                Stores stores = Stores.open(config(redis))) {
             persistEveryWrite(redis);
             SecurityEvents first = SecurityEvents.builder()
                     .config(config(redis))
-                    .redis(connector)
+                    .stores(stores)
                     .build();
             SecurityEvent before =
                     first.record(SecurityEvent.builder(EventType.REGISTER).user("zoe"));
@@ -197,7 +194,7 @@ class SecurityEventsFaultIntegrationTest {
             redis.node().restart();
             try (SecurityEvents second = SecurityEvents.builder()
                     .config(config(redis))
-                    .redis(connector)
+                    .stores(stores)
                     .build()) {
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> second.stats().spoolBytes() == 0);

@@ -65,6 +65,9 @@ class SecondFactorsContractTest extends StoreContract {
                 .set("gatehouse.db.url", dbUrl)
                 .set("gatehouse.password.argon2.memory-kib", "256")
                 .set("gatehouse.password.argon2.iterations", "1")
+                // Closing waits for the revocation reader's blocking read (1 s by default) to return: 200 ms
+                // keeps that wait short in a test that opens an instance per test (docs/TESTING.md).
+                .set("gatehouse.tokens.revocation.read-block", "200ms")
                 .set("gatehouse.sessions.mac-key", "Wm9vb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb28=")
                 .set("gatehouse.sessions.device-key", "RGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGU=");
         if (key != null) {

@@ -16,7 +16,7 @@ class LoginOriginsContractTest extends StoreContract {
     private LoginOrigins origins(int capacity) {
         LoginOrigins.Builder b = LoginOrigins.builder().clock(clock).capacity(capacity);
         if (backend.isRedis()) {
-            b.redis(backend.connector());
+            b.stores(backend.stores());
         }
         return b.build();
     }
@@ -57,7 +57,7 @@ class LoginOriginsContractTest extends StoreContract {
     void theMemoryOfAQuietUserExpires() {
         LoginOrigins.Builder b = LoginOrigins.builder().clock(clock).memory(Duration.ofDays(1));
         if (backend.isRedis()) {
-            b.redis(backend.connector());
+            b.stores(backend.stores());
         }
         LoginOrigins o = b.build();
         o.see("u1", Kind.DEVICE, "a");

@@ -111,7 +111,7 @@ class GcraPropertyContractTest {
                 RateLimiter.builder().clock(clock).timeSource(TimeSource.CLIENT).denyCache(denyCache);
         if (backend.isRedis()) {
             backend.flush();
-            b.redis(backend.connector());
+            b.stores(backend.stores());
         }
         return b.build();
     }

@@ -27,7 +27,7 @@ class LoginGuardContractTest extends StoreContract {
                     }
                 });
         if (backend.isRedis()) {
-            b.redis(backend.connector());
+            b.stores(backend.stores());
         }
         return b.build();
     }

@@ -3,9 +3,8 @@ package io.gatehouse.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.testing.RetryingConnect;
 import io.gatehouse.testkit.StandaloneRedis;
@@ -44,15 +43,13 @@ class RateLimitFaultIntegrationTest {
     @Test
     void redisKilledUnderLoadFallsBackAtOnceAndResumesAfterRestart() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start();
-                RedisConnector connector = RetryingConnect.connect(
-                        GatehouseConfig.builder()
-                                .redisUrl(redis.url())
-                                .set("gatehouse.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms")
-                                .set("gatehouse.redis.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms")
-                                .set("gatehouse.redis.circuit.retry-interval", "100ms")
-                                .build(),
-                        Purpose.RATE_LIMITS);
-                RateLimiter limiter = RateLimiter.builder().redis(connector).build()) {
+                Stores stores = RetryingConnect.open(GatehouseConfig.builder()
+                        .redisUrl(redis.url())
+                        .set("gatehouse.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms")
+                        .set("gatehouse.redis.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms")
+                        .set("gatehouse.redis.circuit.retry-interval", "100ms")
+                        .build());
+                RateLimiter limiter = RateLimiter.builder().stores(stores).build()) {
 
             RatePolicy fallback = RatePolicy.of("api-user", Limit.of(1_000_000, Duration.ofSeconds(1)));
             RatePolicy open = RatePolicy.of("api-ip", Limit.perMinute(1)).withStoreDownMode(StoreDownMode.FAIL_OPEN);

@@ -44,7 +44,7 @@ class RateLimiterContractTest extends StoreContract {
                 .crossSlot(mode)
                 .denyCache(denyCache);
         if (backend.isRedis()) {
-            b.redis(backend.connector());
+            b.stores(backend.stores());
         }
         return b.build();
     }
@@ -157,7 +157,7 @@ class RateLimiterContractTest extends StoreContract {
         }
         RatePolicy p = RatePolicy.of("login-ip", Limit.of(1, Duration.ofHours(1)));
         try (RateLimiter admin = RateLimiter.builder()
-                .redis(backend.connector())
+                .stores(backend.stores())
                 .clock(clock)
                 .timeSource(TimeSource.CLIENT)
                 .build()) {
@@ -332,7 +332,7 @@ class RateLimiterContractTest extends StoreContract {
                     }
                 });
         if (backend.isRedis()) {
-            b.redis(backend.connector());
+            b.stores(backend.stores());
         }
         RateLimiter l = b.build();
         RatePolicy p = RatePolicy.of("login-ip", Limit.of(2, Duration.ofSeconds(10)));
@@ -364,7 +364,7 @@ class RateLimiterContractTest extends StoreContract {
         if (!backend.isRedis()) {
             return;
         }
-        RateLimiter l = RateLimiter.builder().redis(backend.connector()).build();
+        RateLimiter l = RateLimiter.builder().stores(backend.stores()).build();
         RatePolicy p = RatePolicy.of("login-account", Limit.of(3, Duration.ofHours(1)));
         for (int i = 0; i < 3; i++) {
             assertThat(l.decide(p, "alice").allowed()).isTrue();

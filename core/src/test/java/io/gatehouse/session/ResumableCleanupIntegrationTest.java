@@ -30,7 +30,7 @@ class ResumableCleanupIntegrationTest extends StoreContract {
                 .build();
         SessionStore.Builder b = SessionStore.builder().config(config).clock(clock);
         return backend.isRedis()
-                ? b.redis(backend.connector()).build()
+                ? b.stores(backend.stores()).build()
                 : b.inMemory().build();
     }
 

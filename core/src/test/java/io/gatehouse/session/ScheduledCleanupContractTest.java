@@ -23,7 +23,7 @@ class ScheduledCleanupContractTest extends StoreContract {
                         .set("gatehouse.sessions.device-key", "RGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGU=")
                         .build());
         return backend.isRedis()
-                ? b.redis(backend.connector()).build()
+                ? b.stores(backend.stores()).build()
                 : b.inMemory().build();
     }
 

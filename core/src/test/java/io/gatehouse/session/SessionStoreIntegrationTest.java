@@ -56,7 +56,7 @@ class SessionStoreIntegrationTest extends StoreContract {
         SessionStore.Builder b =
                 SessionStore.builder().config(config.build()).clock(clock).listener(events);
         return backend.isRedis()
-                ? b.redis(backend.connector()).build()
+                ? b.stores(backend.stores()).build()
                 : b.inMemory().build();
     }
 
@@ -612,7 +612,7 @@ class SessionStoreIntegrationTest extends StoreContract {
                 })
                 .listener(events);
         SessionStore store = backend.isRedis()
-                ? b.redis(backend.connector()).build()
+                ? b.stores(backend.stores()).build()
                 : b.inMemory().build();
         CreatedSession s = store.create(NewSession.forUser("u1").build());
         assertThat(store.end(s.id())).isTrue();

@@ -3,6 +3,7 @@ package io.gatehouse.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.testkit.SharedRedis;
@@ -15,7 +16,7 @@ class StoresIntegrationTest {
     void inMemoryByDefaultAndHealthy() {
         try (Stores stores = Stores.open(GatehouseConfig.builder().build())) {
             for (Purpose p : Purpose.values()) {
-                assertThat(stores.redis(p)).isEmpty();
+                assertThat(StoresRedis.of(stores, p)).isEmpty();
             }
             HealthReport health = stores.health();
             assertThat(health.status()).isEqualTo(HealthStatus.HEALTHY);
@@ -33,10 +34,10 @@ class StoresIntegrationTest {
                         .redisUrl(shared)
                         .redisUrl(Purpose.RATE_LIMITS, own.url())
                         .build())) {
-            assertThat(stores.redis(Purpose.TOKENS).orElseThrow())
-                    .isSameAs(stores.redis(Purpose.SESSIONS).orElseThrow());
-            assertThat(stores.redis(Purpose.RATE_LIMITS).orElseThrow())
-                    .isNotSameAs(stores.redis(Purpose.TOKENS).orElseThrow());
+            assertThat(StoresRedis.of(stores, Purpose.TOKENS).orElseThrow())
+                    .isSameAs(StoresRedis.of(stores, Purpose.SESSIONS).orElseThrow());
+            assertThat(StoresRedis.of(stores, Purpose.RATE_LIMITS).orElseThrow())
+                    .isNotSameAs(StoresRedis.of(stores, Purpose.TOKENS).orElseThrow());
             assertThat(stores.health().targets()).hasSize(2);
             assertThat(stores.health().status()).isEqualTo(HealthStatus.HEALTHY);
 

@@ -1,5 +1,7 @@
 package io.gatehouse.testing;
 
+import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -22,7 +24,7 @@ public enum Backend {
     SENTINEL(Topology.SENTINEL),
     TLS(Topology.TLS);
 
-    private static final Map<Backend, RedisConnector> CONNECTORS = new EnumMap<>(Backend.class);
+    private static final Map<Backend, Stores> STORES = new EnumMap<>(Backend.class);
 
     private final Topology topology;
 
@@ -66,14 +68,27 @@ public enum Backend {
         return b;
     }
 
-    /** The connector shared by all tests on this backend. Do not close it. */
-    public synchronized RedisConnector connector() {
-        return CONNECTORS.computeIfAbsent(this, b -> {
-            RedisConnector c =
-                    RedisConnector.connect(config().redis(Purpose.TOKENS).orElseThrow());
-            Runtime.getRuntime().addShutdownHook(new Thread(c::close));
-            return c;
+    /**
+     * The stores shared by all tests on this backend (every purpose on its one deployment; nothing to
+     * connect for {@link #IN_MEMORY}), for the capability builders' {@code stores(...)}. Do not close them.
+     */
+    public synchronized Stores stores() {
+        return STORES.computeIfAbsent(this, b -> {
+            if (topology == null) {
+                return Stores.inMemory();
+            }
+            Stores s = Stores.open(config());
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+            return s;
         });
+    }
+
+    /** The connector of {@link #stores()}, for tests that look at the keys behind a capability. Do not close it. */
+    public RedisConnector connector() {
+        if (topology == null) {
+            throw new IllegalStateException("the in-memory backend has no Redis deployment");
+        }
+        return StoresRedis.of(stores(), Purpose.TOKENS).orElseThrow();
     }
 
     /**

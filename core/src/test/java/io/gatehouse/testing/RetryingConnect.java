@@ -2,6 +2,7 @@ package io.gatehouse.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
@@ -15,6 +16,13 @@ import java.time.Duration;
  */
 public final class RetryingConnect {
     private RetryingConnect() {}
+
+    /** The stores of {@code config}, once every handshake made it in time. */
+    public static Stores open(GatehouseConfig config) {
+        return await().atMost(Duration.ofSeconds(60))
+                .ignoreException(ConfigException.class)
+                .until(() -> Stores.open(config), s -> true);
+    }
 
     /** The connector for {@code purpose}, once a handshake made it in time. */
     public static RedisConnector connect(GatehouseConfig config, Purpose purpose) {

@@ -3,9 +3,8 @@ package io.gatehouse.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,12 +39,9 @@ class AofCrashIntegrationTest {
                     .build();
             List<RevocationLoad.Acknowledged> acked;
             long killedAt;
-            try (RedisConnector connector =
-                            RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
-                    TokenService service = TokenService.builder()
-                            .config(config)
-                            .redis(connector)
-                            .build()) {
+            try (Stores stores = Stores.open(config);
+                    TokenService service =
+                            TokenService.builder().config(config).stores(stores).build()) {
                 RevocationLoad load = new RevocationLoad(service, "aof", 4);
                 load.awaitMore(200, Duration.ofSeconds(30));
                 redis.node().kill();

@@ -2,9 +2,8 @@ package io.gatehouse.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.testkit.TlsRedis;
 import java.time.Duration;
@@ -116,18 +115,16 @@ class AofDurabilityIntegrationTest {
                 .set("gatehouse.redis.connect-timeout", "10s")
                 .set("gatehouse.tokens.revocation.read-block", "200ms")
                 .build();
-        RedisConnector connector =
-                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
+        Stores stores = Stores.open(config);
         return new Process(
-                connector,
-                TokenService.builder().config(config).redis(connector).build());
+                stores, TokenService.builder().config(config).stores(stores).build());
     }
 
-    private record Process(RedisConnector connector, TokenService tokens) implements AutoCloseable {
+    private record Process(Stores stores, TokenService tokens) implements AutoCloseable {
         @Override
         public void close() {
             tokens.close();
-            connector.close();
+            stores.close();
         }
     }
 }

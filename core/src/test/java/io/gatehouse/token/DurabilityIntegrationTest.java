@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
@@ -59,11 +61,10 @@ class DurabilityIntegrationTest {
                 .set("gatehouse.tokens.revocation.read-block", "200ms");
         settings.forEach(b::set);
         GatehouseConfig config = b.build();
-        RedisConnector connector =
-                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
-        closeables.add(connector);
-        lastConnector = connector;
-        TokenService s = TokenService.builder().config(config).redis(connector).build();
+        Stores stores = Stores.open(config);
+        closeables.add(stores);
+        lastConnector = StoresRedis.of(stores, Purpose.TOKENS).orElseThrow();
+        TokenService s = TokenService.builder().config(config).stores(stores).build();
         closeables.add(s);
         return s;
     }

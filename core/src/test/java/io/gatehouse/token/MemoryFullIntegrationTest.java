@@ -3,6 +3,8 @@ package io.gatehouse.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -48,15 +50,11 @@ class MemoryFullIntegrationTest {
                     .dataDir(dir)
                     .set("gatehouse.tokens.revocation.read-block", "200ms")
                     .build();
-            try (RedisConnector connector = RedisConnector.connect(
-                            config.redis(Purpose.TOKENS).orElseThrow(),
-                            "tokens",
-                            s -> "gatehouse.redis." + s,
-                            listener);
-                    TokenService tokens = TokenService.builder()
-                            .config(config)
-                            .redis(connector)
-                            .build()) {
+            try (Stores stores = Stores.open(config, listener);
+                    TokenService tokens =
+                            TokenService.builder().config(config).stores(stores).build()) {
+                RedisConnector connector =
+                        StoresRedis.of(stores, Purpose.TOKENS).orElseThrow();
                 TokenPair pair = tokens.issue(TokenRequest.of("user-1", "sess-1"));
                 String dbsizeBefore = redis.node().cli("DBSIZE");
                 String filler = "x".repeat(16 * 1024);

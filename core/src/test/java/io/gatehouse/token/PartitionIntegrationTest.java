@@ -3,6 +3,8 @@ package io.gatehouse.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.event.EventType;
@@ -77,16 +79,15 @@ class PartitionIntegrationTest {
         FaultProxy proxy = closing(FaultProxy.start(redis.node()));
         GatehouseConfig configA = config(proxy.url(), "a");
         GatehouseConfig configB = config(redis.url(), "b");
-        RedisConnector redisA =
-                closing(RedisConnector.connect(configA.redis(Purpose.TOKENS).orElseThrow()));
-        RedisConnector redisB =
-                closing(RedisConnector.connect(configB.redis(Purpose.TOKENS).orElseThrow()));
+        Stores storesA = closing(Stores.open(configA));
+        Stores storesB = closing(Stores.open(configB));
+        RedisConnector redisA = StoresRedis.of(storesA, Purpose.TOKENS).orElseThrow();
         TokenService a =
-                closing(TokenService.builder().config(configA).redis(redisA).build());
+                closing(TokenService.builder().config(configA).stores(storesA).build());
         TokenService b =
-                closing(TokenService.builder().config(configB).redis(redisB).build());
+                closing(TokenService.builder().config(configB).stores(storesB).build());
         SecurityEvents eventsA =
-                closing(SecurityEvents.builder().config(configA).redis(redisA).build());
+                closing(SecurityEvents.builder().config(configA).stores(storesA).build());
 
         TokenPair revokedBefore = b.issue(TokenRequest.of("user-0", "sess-before"));
         b.revokeSession("sess-before", "logout", Instant.now().plus(Duration.ofHours(1)));

@@ -2,6 +2,8 @@ package io.gatehouse.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
@@ -39,12 +41,13 @@ class RefreshRoundTripIntegrationTest {
                         .set("gatehouse.tokens.refresh.signing", signing)
                         .set("gatehouse.tokens.revocation.read-block", "200ms")
                         .build();
-                try (RedisConnector redis = RedisConnector.connect(
-                                config.redis(Purpose.TOKENS).orElseThrow());
+                try (Stores stores = Stores.open(config);
                         TokenService tokens = TokenService.builder()
                                 .config(config)
-                                .redis(redis)
+                                .stores(stores)
                                 .build()) {
+                    RedisConnector redis =
+                            StoresRedis.of(stores, Purpose.TOKENS).orElseThrow();
                     String refresh = tokens.issue(TokenRequest.of("user-1", "sess-" + signing))
                             .refreshToken();
                     redis.sync(c -> c.configResetstat());

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.store.StoreException;
 import io.gatehouse.testing.MutableClock;
@@ -98,12 +97,11 @@ class RevocationLinkCutContractTest extends RedisContract {
         GatehouseConfig config = b.set("gatehouse.tokens.revocation.read-block", "200ms")
                 .set("gatehouse.tokens.keys.store", "redis")
                 .build();
-        RedisConnector connector =
-                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
-        closeables.add(connector);
+        Stores stores = Stores.open(config);
+        closeables.add(stores);
         TokenService s = TokenService.builder()
                 .config(config)
-                .redis(connector)
+                .stores(stores)
                 .clock(clock)
                 .ticker(ticker)
                 .listener(listener)

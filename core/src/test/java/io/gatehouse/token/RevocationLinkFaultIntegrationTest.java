@@ -3,9 +3,8 @@ package io.gatehouse.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.testing.MutableClock;
 import io.gatehouse.testkit.StandaloneRedis;
@@ -57,12 +56,11 @@ class RevocationLinkFaultIntegrationTest {
                 GatehouseConfig.builder().redisUrl(url).set("gatehouse.tokens.revocation.read-block", "200ms");
         settings.forEach(b::set);
         GatehouseConfig config = b.build();
-        RedisConnector connector =
-                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
-        closeables.add(connector);
+        Stores stores = Stores.open(config);
+        closeables.add(stores);
         TokenService s = TokenService.builder()
                 .config(config)
-                .redis(connector)
+                .stores(stores)
                 .clock(clock)
                 .ticker(ticker)
                 .listener(listener)

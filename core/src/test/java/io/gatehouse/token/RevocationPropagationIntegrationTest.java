@@ -3,9 +3,8 @@ package io.gatehouse.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.testing.RedisContract;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,10 +31,9 @@ class RevocationPropagationIntegrationTest extends RedisContract {
         GatehouseConfig config = backend.configBuilder()
                 .set("gatehouse.tokens.revocation.read-block", "200ms")
                 .build();
-        RedisConnector connector =
-                RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
-        closeables.add(connector);
-        TokenService s = TokenService.builder().config(config).redis(connector).build();
+        Stores stores = Stores.open(config);
+        closeables.add(stores);
+        TokenService s = TokenService.builder().config(config).stores(stores).build();
         closeables.add(s);
         return s;
     }

@@ -3,10 +3,13 @@ package io.gatehouse.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.CircuitState;
+import io.gatehouse.store.StoreUnavailableException;
 import io.gatehouse.testkit.RedisNode;
 import io.gatehouse.testkit.SentinelDeployment;
 import java.nio.file.Path;
@@ -64,10 +67,10 @@ class SentinelFailoverIntegrationTest {
                 .set("gatehouse.tokens.revocation.read-block", "200ms");
         settings.forEach(b::set);
         GatehouseConfig config = b.build();
-        RedisConnector c =
-                closing(RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow()));
+        Stores stores = closing(Stores.open(config));
         return new Instance(
-                c, closing(TokenService.builder().config(config).redis(c).build()));
+                StoresRedis.of(stores, Purpose.TOKENS).orElseThrow(),
+                closing(TokenService.builder().config(config).stores(stores).build()));
     }
 
     @Test
@@ -130,8 +133,8 @@ class SentinelFailoverIntegrationTest {
         asyncLoad.close();
         watching.set(false);
 
-        List<String> lost = missing(reader.redis(), load.acknowledged());
-        List<String> asyncLost = missing(reader.redis(), asyncLoad.acknowledged());
+        List<String> lost = missingOnceAvailable(reader.redis(), load.acknowledged());
+        List<String> asyncLost = missingOnceAvailable(reader.redis(), asyncLoad.acknowledged());
         System.out.printf(
                 "%s: replicated (%d of 2 replicas): %d acknowledged, %d lost, longest time without an"
                         + " acknowledged write %d ms, failures %s, longest call %d ms; async: %d acknowledged, %d lost,"
@@ -160,6 +163,17 @@ class SentinelFailoverIntegrationTest {
                 .as("the writer's circuit opened during the failover")
                 .isTrue();
         assertThat(writer.redis().circuitState()).isEqualTo(CircuitState.CLOSED);
+    }
+
+    /**
+     * {@link #missing} once the reader's connector answers again: its circuit may still be open from the
+     * failover (a connection reset on the old master) when the load stops, more so on a loaded machine. The
+     * wait is bounded; what is missing is asserted by the caller, never retried away.
+     */
+    private static List<String> missingOnceAvailable(RedisConnector redis, List<RevocationLoad.Acknowledged> acked) {
+        return await().atMost(FAILOVER)
+                .ignoreException(StoreUnavailableException.class)
+                .until(() -> missing(redis, acked), result -> true);
     }
 
     /** The acknowledged sessions the master has no revocation for (HMGET through a Gatehouse connector). */

@@ -3,9 +3,10 @@ package io.gatehouse.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.backend.Stores;
+import io.gatehouse.backend.internal.StoresRedis;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
-import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.CircuitState;
 import io.gatehouse.testkit.FaultProxy;
 import io.gatehouse.testkit.StandaloneRedis;
@@ -38,12 +39,9 @@ class SlowRedisIntegrationTest {
                     .set("gatehouse.redis.command-timeout", COMMAND_TIMEOUT.toMillis() + "ms")
                     .set("gatehouse.tokens.revocation.read-block", "100ms")
                     .build();
-            try (RedisConnector connector =
-                            RedisConnector.connect(config.redis(Purpose.TOKENS).orElseThrow());
-                    TokenService tokens = TokenService.builder()
-                            .config(config)
-                            .redis(connector)
-                            .build()) {
+            try (Stores stores = Stores.open(config);
+                    TokenService tokens =
+                            TokenService.builder().config(config).stores(stores).build()) {
                 proxy.latency(Duration.ofMillis(100));
                 RevocationLoad slow = new RevocationLoad(tokens, "slow", 4);
                 slow.awaitMore(20, Duration.ofSeconds(30));
@@ -64,7 +62,11 @@ class SlowRedisIntegrationTest {
                 paused.awaitMore(20, Duration.ofSeconds(10));
                 redis.node().cli("CLIENT", "PAUSE", "5000", "ALL");
                 long pausedAt = System.nanoTime();
-                await().atMost(Duration.ofSeconds(5)).until(() -> connector.circuitState() == CircuitState.OPEN);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> StoresRedis.of(stores, Purpose.TOKENS)
+                                        .orElseThrow()
+                                        .circuitState()
+                                == CircuitState.OPEN);
                 int before = paused.acknowledged().size();
                 await().atMost(Duration.ofSeconds(15))
                         .until(() -> paused.acknowledged().size() > before + 10);

@@ -22,7 +22,7 @@ public final class TestTokenServices {
         TokenService.Builder tb =
                 TokenService.builder().config(b.build()).clock(clock).listener(listener);
         if (backend.isRedis()) {
-            tb.redis(backend.connector());
+            tb.stores(backend.stores());
         }
         return tb.build();
     }

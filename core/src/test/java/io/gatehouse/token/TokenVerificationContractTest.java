@@ -55,7 +55,7 @@ class TokenVerificationContractTest extends StoreContract {
                 backend.configBuilder().dataDir(dataDir).set("gatehouse.tokens.revocation.read-block", "200ms");
         TokenService.Builder tb = TokenService.builder().config(b.build()).clock(clock);
         if (backend.isRedis()) {
-            tb.redis(backend.connector());
+            tb.stores(backend.stores());
         }
         tokens = tb.build();
         key = ((DefaultTokenService) tokens).keyManager().active();
@@ -335,7 +335,7 @@ class TokenVerificationContractTest extends StoreContract {
                 .set("gatehouse.tokens.verify-cache-size", "0");
         TokenService.Builder tb = TokenService.builder().config(b.build()).clock(clock);
         if (backend.isRedis()) {
-            tb.redis(backend.connector());
+            tb.stores(backend.stores());
         }
         try (TokenService uncached = tb.build()) {
             String token = uncached.issue(TokenRequest.of("user-9", "sess-9")).accessToken();

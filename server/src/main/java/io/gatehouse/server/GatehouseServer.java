@@ -160,7 +160,7 @@ public final class GatehouseServer implements AutoCloseable {
             // On Redis the per-client introspection ceiling is taken in batches (one round trip per batch);
             // in memory a decision costs no I/O, so one by one.
             long introspectBatch =
-                    stores.redis(Purpose.RATE_LIMITS).isPresent() ? AuthSettings.introspectBatch(config) : 1;
+                    stores.target(Purpose.RATE_LIMITS).isPresent() ? AuthSettings.introspectBatch(config) : 1;
             // refresh-ip is taken in batches the same way.
             LoginService logins = new LoginService(
                     users,

@@ -23,7 +23,7 @@ class ArchitectureTest {
                 .resideInAPackage("io.gatehouse.server..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("io.lettuce..", "io.gatehouse.redis..")
+                .resideInAnyPackage("io.lettuce..", "io.gatehouse.redis..", "io.gatehouse.backend.internal..")
                 .because("Redis is core's business: the server uses io.gatehouse.Gatehouse and the capabilities")
                 .check(SERVER);
     }

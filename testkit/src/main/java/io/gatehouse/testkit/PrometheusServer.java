@@ -38,6 +38,10 @@ public final class PrometheusServer implements AutoCloseable {
         if (!files.containsKey("prometheus.yml")) {
             throw new IllegalArgumentException("files must contain prometheus.yml");
         }
+        return PortRetry.withFreshPorts(() -> startOnce(files));
+    }
+
+    private static PrometheusServer startOnce(Map<String, String> files) {
         Path dir = TempDirs.create();
         int port = FreePorts.next();
         try {

@@ -29,6 +29,10 @@ public final class RedisExporter implements AutoCloseable {
      * @return the running exporter
      */
     public static RedisExporter start(TlsRedis redis) {
+        return PortRetry.withFreshPorts(() -> startOnce(redis));
+    }
+
+    private static RedisExporter startOnce(TlsRedis redis) {
         Path dir = TempDirs.create();
         int port = FreePorts.next();
         List<String> command = List.of(

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -52,19 +53,37 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(Path.of(command.get(0)).getFileName().toString(), process, dir);
     }
 
-    /** Waits until {@code url} answers 200; closes the process and throws if it does not in time. */
+    /**
+     * Waits until {@code url} answers 200; closes the process and throws if it does not in time, a
+     * {@link PortClashException} when it exited because its port was taken (the caller retries).
+     */
     void awaitHttp(String url, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            Poll.until(name + " answering " + url, timeout, () -> {
+            // Alive is checked before each call, so an answer from whoever took a port we lost does not count.
+            while (!process.isAlive() || get(url) == null) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException(name + " exited: " + log());
+                    throw exited();
                 }
-                return get(url) == null ? "no answer yet" : null;
-            });
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("timed out after " + timeout.toMillis() + " ms waiting for " + name
+                            + " answering " + url + ": " + log());
+                }
+                Poll.sleep(Poll.INTERVAL);
+            }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    private IllegalStateException exited() {
+        String log = log();
+        // Another JVM (a second test fork, another build) took the port after FreePorts chose it.
+        if (log.toLowerCase(Locale.ROOT).contains("address already in use")) {
+            return new PortClashException(name + " could not bind its port: " + log);
+        }
+        return new IllegalStateException(name + " exited: " + log);
     }
 
     /** The body of {@code GET url} when it answers 200, else null. */

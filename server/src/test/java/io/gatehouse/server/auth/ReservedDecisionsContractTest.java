@@ -88,7 +88,7 @@ class ReservedDecisionsContractTest {
         backend.flush();
         RateLimiter.Builder b = RateLimiter.builder().clock(clock).timeSource(TimeSource.CLIENT);
         if (backend.isRedis()) {
-            b.redis(backend.connector());
+            b.stores(backend.stores());
         }
         shared = b.build();
         limiter = new Counting(shared);

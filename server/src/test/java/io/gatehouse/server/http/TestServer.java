@@ -40,6 +40,9 @@ public final class TestServer implements AutoCloseable {
                 .set("gatehouse.db.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
                 .set("gatehouse.password.argon2.memory-kib", "256")
                 .set("gatehouse.password.argon2.iterations", "1")
+                // Closing waits for the revocation reader's blocking read (1 s by default) to return: 200 ms
+                // keeps that wait short in a test that opens an instance per test (docs/TESTING.md).
+                .set("gatehouse.tokens.revocation.read-block", "200ms")
                 // The same key for every test server: instances sharing a Redis must read each other's keys.
                 .set("gatehouse.tokens.keys.encryption-key", KEY_ENCRYPTION_KEY)
                 .set("gatehouse.mfa.encryption-key", MFA_KEY)
