@@ -101,7 +101,9 @@ final class DefaultSessionStore implements SessionStore {
         if (!created.created()) {
             throw new SessionLimitExceededException(userId, settings.maxPerUser());
         }
-        StoredSession stored = codec.parseSession(userId, entry).orElseThrow();
+        // The entry just written, as parsing it would give (no second MAC computation: it was made here).
+        StoredSession stored =
+                new StoredSession(name, now, now, ip, device, uaHash, new TreeMap<>(request.attributes()), entry);
         Session session = toSession(userId, stored, ua);
         notify(l -> l.sessionCreated(session));
         if (!created.evicted().isEmpty()) {

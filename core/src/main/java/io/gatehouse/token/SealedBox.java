@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -21,6 +22,14 @@ public final class SealedBox {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
+    /** At most this many idle engines are kept (one per concurrent caller is all that is ever used). */
+    private static final int MAX_IDLE = 64;
+    /*
+     * AES-GCM engines between uses: Cipher.getInstance (a provider lookup) showed in the refresh profile,
+     * which seals every successor token (#19). Each use initialises the engine with its own key and a
+     * fresh nonce, so nothing carries over from one use to the next.
+     */
+    private static final ConcurrentLinkedQueue<Cipher> IDLE = new ConcurrentLinkedQueue<>();
 
     private SealedBox() {}
 
@@ -28,10 +37,11 @@ public final class SealedBox {
         try {
             byte[] nonce = new byte[NONCE];
             RANDOM.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = engine();
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
             byte[] ct = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            release(cipher);
             byte[] out = Arrays.copyOf(nonce, NONCE + ct.length);
             System.arraycopy(ct, 0, out, NONCE, ct.length);
             return Base64.getEncoder().encodeToString(out);
@@ -52,15 +62,29 @@ public final class SealedBox {
             throw new IllegalArgumentException("sealed data is too short");
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = engine();
             cipher.init(
                     Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, in, 0, NONCE));
             cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
-            return new String(cipher.doFinal(in, NONCE, in.length - NONCE), StandardCharsets.UTF_8);
+            String plain = new String(cipher.doFinal(in, NONCE, in.length - NONCE), StandardCharsets.UTF_8);
+            release(cipher);
+            return plain;
         } catch (javax.crypto.AEADBadTagException e) {
             throw new IllegalArgumentException("wrong key, or the sealed data was altered");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is required by the JDK", e);
+        }
+    }
+
+    private static Cipher engine() throws GeneralSecurityException {
+        Cipher c = IDLE.poll();
+        return c != null ? c : Cipher.getInstance("AES/GCM/NoPadding");
+    }
+
+    /** Only after a use that completed: an engine that threw is dropped, not reused. */
+    private static void release(Cipher c) {
+        if (IDLE.size() < MAX_IDLE) {
+            IDLE.offer(c);
         }
     }
 

@@ -1,10 +1,11 @@
 package io.gatehouse.token;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
@@ -44,6 +45,11 @@ final class SigningKey {
     private final JWSVerifier verifier;
     private final JWSSigner macSigner;
     private final JWSVerifier macVerifier;
+    /** The protected headers this key signs with, built and encoded once: access, refresh, MACed refresh. */
+    private final CompactJwt.Header accessHeader;
+
+    private final CompactJwt.Header refreshHeader;
+    private final CompactJwt.Header macRefreshHeader;
 
     private SigningKey(String kid, SigningAlgorithm algorithm, Instant created, JWK pair, byte[] mac) {
         this.kid = kid;
@@ -54,7 +60,7 @@ final class SigningKey {
         try {
             switch (algorithm) {
                 case ES256 -> {
-                    signer = new ECDSASigner(pair.toECKey());
+                    signer = new Es256Signer(pair.toECKey().toPrivateKey());
                     verifier = new ECDSAVerifier(pair.toECKey().toPublicJWK());
                 }
                 case RS256 -> {
@@ -69,9 +75,17 @@ final class SigningKey {
             }
             macSigner = new MACSigner(this.mac);
             macVerifier = new MACVerifier(this.mac);
+            accessHeader = header(algorithm.jws(), JOSEObjectType.JWT);
+            refreshHeader = header(algorithm.jws(), TokenCodec.REFRESH_TYPE);
+            macRefreshHeader = header(JWSAlgorithm.HS256, TokenCodec.REFRESH_TYPE);
         } catch (JOSEException e) {
             throw new IllegalArgumentException("key " + kid + " cannot be used: " + e.getMessage(), e);
         }
+    }
+
+    private CompactJwt.Header header(JWSAlgorithm alg, JOSEObjectType type) {
+        return new CompactJwt.Header(
+                new JWSHeader.Builder(alg).type(type).keyID(kid).build());
     }
 
     static SigningKey generate(SigningAlgorithm algorithm, Instant now) {
@@ -124,6 +138,14 @@ final class SigningKey {
 
     JWSSigner macSigner() {
         return macSigner;
+    }
+
+    /** The header of a token of {@code use} signed by this key (with its MAC secret when {@code mac}). */
+    CompactJwt.Header header(TokenUse use, boolean mac) {
+        if (use == TokenUse.ACCESS) {
+            return accessHeader;
+        }
+        return mac ? macRefreshHeader : refreshHeader;
     }
 
     JWSVerifier macVerifier() {

@@ -117,34 +117,29 @@ final class TokenCodec {
             Instant authTime) {
         SigningKey key = keys.active();
         boolean mac = use == TokenUse.REFRESH && settings.refreshSigning() == TokenSettings.RefreshSigning.HMAC;
-        JWSAlgorithm alg = mac ? JWSAlgorithm.HS256 : key.algorithm().jws();
-        JWSHeader header = new JWSHeader.Builder(alg)
-                .type(use == TokenUse.REFRESH ? REFRESH_TYPE : JOSEObjectType.JWT)
-                .keyID(key.kid())
-                .build();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(settings.issuer())
-                .subject(subject)
-                .audience(settings.audience())
-                .issueTime(Date.from(issuedAt))
-                .expirationTime(Date.from(expiresAt))
-                .jwtID(jti)
-                .claim(CLAIM_SESSION, sessionId)
-                .claim(CLAIM_FAMILY, familyId)
-                .claim(CLAIM_USE, use.claim())
-                .claim(CLAIM_ISSUED_MS, issuedAt.toEpochMilli())
-                .claim(CLAIM_ROLES, roles)
-                .claim(CLAIM_PERMISSIONS, permissions)
-                .claim(CLAIM_AMR, amr.isEmpty() ? null : amr)
-                .claim(CLAIM_AUTH_TIME, authTime.getEpochSecond())
-                .build();
-        SignedJWT jwt = new SignedJWT(header, claims);
+        // The members and their order are those Nimbus's JWTClaimsSet wrote before (CompactJwtTest).
+        CompactJwt.Claims claims = new CompactJwt.Claims()
+                .string("iss", settings.issuer())
+                .string("sub", subject)
+                .string("aud", settings.audience())
+                .number("iat", issuedAt.getEpochSecond())
+                .number("exp", expiresAt.getEpochSecond())
+                .string("jti", jti)
+                .string(CLAIM_SESSION, sessionId)
+                .string(CLAIM_FAMILY, familyId)
+                .string(CLAIM_USE, use.claim())
+                .number(CLAIM_ISSUED_MS, issuedAt.toEpochMilli())
+                .strings(CLAIM_ROLES, roles)
+                .strings(CLAIM_PERMISSIONS, permissions);
+        if (!amr.isEmpty()) {
+            claims.strings(CLAIM_AMR, amr);
+        }
+        claims.number(CLAIM_AUTH_TIME, authTime.getEpochSecond());
         try {
-            jwt.sign(mac ? key.macSigner() : key.signer());
+            return CompactJwt.sign(key.header(use, mac), claims, mac ? key.macSigner() : key.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
         }
-        return jwt.serialize();
     }
 
     /**
