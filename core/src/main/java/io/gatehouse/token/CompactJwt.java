@@ -1,5 +1,6 @@
 package io.gatehouse.token;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
@@ -65,19 +66,10 @@ final class CompactJwt {
             json.append(':');
         }
 
-        /** A JSON string (RFC 8259 7): quote, backslash and control characters escaped. */
+        /** A JSON string (RFC 8259 7), escaped by Jackson's encoder (the one the rest of Gatehouse writes with). */
         private void quote(String s) {
             json.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c == '"' || c == '\\') {
-                    json.append('\\').append(c);
-                } else if (c < 0x20) {
-                    json.append(String.format("\\u%04x", (int) c));
-                } else {
-                    json.append(c);
-                }
-            }
+            JsonStringEncoder.getInstance().quoteAsString(s, json);
             json.append('"');
         }
 
