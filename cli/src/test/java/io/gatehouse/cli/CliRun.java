@@ -28,13 +28,17 @@ final class CliRun {
 
     private CliRun() {}
 
-    /** The configuration of an in-process command test on {@code backend}: a private H2 database, cheap hashing. */
+    /**
+     * The configuration of an in-process command test on {@code backend}: a private H2 database, cheap hashing,
+     * and a short revocation read block (closing a Gatehouse waits for the reader's blocking read to return).
+     */
     static GatehouseConfig config(io.gatehouse.testing.Backend backend, java.nio.file.Path dir) {
         return backend.configBuilder()
                 .dataDir(dir)
                 .set("gatehouse.db.url", "jdbc:h2:mem:" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
                 .set("gatehouse.password.argon2.memory-kib", "256")
                 .set("gatehouse.password.argon2.iterations", "1")
+                .set("gatehouse.tokens.revocation.read-block", "200ms")
                 .set("gatehouse.sessions.mac-key", "Wm9vb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb3Jvb28=")
                 .set("gatehouse.sessions.device-key", "RGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGV2aWNlZGU=")
                 .build();
