@@ -273,7 +273,7 @@ class RevocationLogContractTest extends StoreContract {
             body.put("r", "mass-logout");
             // two entries per millisecond: ids that differ in the sequence part too
             String id = (base + i / 2) + "-" + (i % 2);
-            ids.add(redis.sync(c -> c.xadd(stream, XAddArgs.Builder.id(id), body)));
+            ids.add(redis.sync(c -> c.xadd(stream, new XAddArgs().id(id), body)));
         }
         return ids;
     }
