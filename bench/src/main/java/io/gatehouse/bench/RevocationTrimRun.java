@@ -40,9 +40,11 @@ public final class RevocationTrimRun {
     public static void main(String[] args) throws Exception {
         int backlog = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int trials = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        // The bound per call, as RedisRevocationLog passes it (its TRIM_PER_CALL unless given).
+        String bound = args.length > 2 ? args[2] : "100";
         String unbounded = resource("/io/gatehouse/bench/revoke-unbounded.lua");
         String bounded = resource("/io/gatehouse/token/revoke.lua");
-        System.out.printf("backlog=%d trials=%d load before: %s%n", backlog, trials, load());
+        System.out.printf("backlog=%d trials=%d bound=%s load before: %s%n", backlog, trials, bound, load());
         try (BenchRedis redis = BenchRedis.start();
                 Stores stores = redis.stores()) {
             RedisConnector c = BenchRedis.connector(stores);
@@ -61,8 +63,8 @@ public final class RevocationTrimRun {
                     // Beyond the length: a max length of 1,000 and N more; aged: the default max length.
                     long maxLength = aged ? 1_000_000 : 1_000;
                     long fill = aged ? backlog : backlog + maxLength;
-                    Run before = run(redis, c, keys, unbounded, false, aged, fill, maxLength);
-                    Run after = run(redis, c, keys, bounded, true, aged, fill, maxLength);
+                    Run before = run(redis, c, keys, unbounded, null, aged, fill, maxLength);
+                    Run after = run(redis, c, keys, bounded, bound, aged, fill, maxLength);
                     System.out.printf(
                             "trial %d %s backlog: unbounded %s | bounded %s | worst call ratio bounded/unbounded %.3f%n",
                             t, backlogKind, before, after, after.worstMicros / (double) before.worstMicros);
@@ -78,7 +80,7 @@ public final class RevocationTrimRun {
             RedisConnector c,
             List<String> keys,
             String script,
-            boolean boundedArgs,
+            String bound,
             boolean aged,
             long fill,
             long maxLength) {
@@ -90,40 +92,60 @@ public final class RevocationTrimRun {
         long length0 = c.sync(x -> x.xlen(stream[0]));
         redis.cli("SLOWLOG", "RESET");
         String[] k = keys.toArray(String[]::new);
-        String[] a = boundedArgs
-                ? new String[] {Long.toString(now), Long.toString(maxLength), Long.toString(RETENTION_MS), "100", "1000"}
+        String[] a = bound != null
+                ? new String[] {Long.toString(now), Long.toString(maxLength), Long.toString(RETENTION_MS), "100", bound}
                 : new String[] {Long.toString(now), Long.toString(maxLength), Long.toString(RETENTION_MS), "100"};
         long t0 = System.nanoTime();
         int calls = 0;
         while (true) {
             List<Object> reply = c.sync(x -> x.eval(script, ScriptOutputType.MULTI, k, a));
             calls++;
-            if (!boundedArgs || !Long.valueOf(1L).equals(reply.get(0))) {
+            if (bound == null || !Long.valueOf(1L).equals(reply.get(0))) {
                 break;
             }
         }
         double wallMs = (System.nanoTime() - t0) / 1e6;
         long length1 = c.sync(x -> x.xlen(stream[0]));
-        long worst = 0;
-        long sum = 0;
+        List<Long> micros = new ArrayList<>();
         for (Object o : c.sync(x -> x.slowlogGet(100_000))) {
             List<?> e = (List<?>) o;
             String command = String.valueOf(((List<?>) e.get(3)).get(0));
             if (command.equalsIgnoreCase("EVAL") || command.equalsIgnoreCase("EVALSHA")) {
-                long micros = (Long) e.get(2);
-                worst = Math.max(worst, micros);
-                sum += micros;
+                micros.add((Long) e.get(2));
             }
         }
-        return new Run(calls, length0 - length1, worst, sum, wallMs);
+        micros.sort(null);
+        long sum = micros.stream().mapToLong(Long::longValue).sum();
+        return new Run(
+                calls,
+                length0 - length1,
+                micros.get(micros.size() - 1),
+                micros.get(micros.size() / 2),
+                micros.get((int) Math.min(micros.size() - 1, Math.ceil(micros.size() * 0.99) - 1)),
+                sum,
+                wallMs);
     }
 
-    private record Run(int calls, long removed, long worstMicros, long sumMicros, double wallMs) {
+    /** One catch-up: its calls, and their times inside Redis (SLOWLOG: the wall time of each script). */
+    private record Run(
+            int calls,
+            long removed,
+            long worstMicros,
+            long medianMicros,
+            long p99Micros,
+            long sumMicros,
+            double wallMs) {
         @Override
         public String toString() {
             return String.format(
-                    "%d call(s), %d removed, worst call %.2f ms, script time %.2f ms, wall %.1f ms",
-                    calls, removed, worstMicros / 1000.0, sumMicros / 1000.0, wallMs);
+                    "%d call(s), %d removed, worst call %.2f ms (p99 %.2f, median %.2f), script time %.1f ms, wall %.1f ms",
+                    calls,
+                    removed,
+                    worstMicros / 1000.0,
+                    p99Micros / 1000.0,
+                    medianMicros / 1000.0,
+                    sumMicros / 1000.0,
+                    wallMs);
         }
     }
 
