@@ -18,7 +18,7 @@ import java.util.List;
  * Redis). Two backlogs of N entries: <em>aged</em> (older than the one-hour retention, as a mass logout
  * leaves it an hour later) and <em>length</em> (N entries beyond {@code stream-max-length} 1,000). For each,
  * the unbounded script of before ({@code revoke-unbounded.lua}: one call removes everything) and core's
- * {@code revoke.lua} (at most 1,000 entries per call, called again while it answers "more") run on the
+ * {@code revoke.lua} (at most 100 entries per call, called again while it answers "more") run on the
  * same Redis, in turn, {@code trials} times; each call is a cleanup call (no revocation to add), as each
  * process makes every minute.
  *

@@ -11,7 +11,7 @@
 -- Reply: { more: 1 when a bound stopped the cleanup (expired entries or stream entries are left that a
 --        further call removes; the periodic cleanup calls again until 0), then the stream ids of the
 --        appended entries }
--- Example: KEYS gatehouse:rev:{log}:stream gatehouse:rev:{log}:token gatehouse:rev:{log}:token:info gatehouse:rev:{log}:session gatehouse:rev:{log}:session:info gatehouse:rev:{log}:family gatehouse:rev:{log}:family:info gatehouse:rev:{log}:user gatehouse:rev:{log}:user:info gatehouse:rev:{log}:trimmed ARGV 1700000000000 1000 3600000 10 1000 j jti-1 1700000000000 1700000900000 logout
+-- Example: KEYS gatehouse:rev:{log}:stream gatehouse:rev:{log}:token gatehouse:rev:{log}:token:info gatehouse:rev:{log}:session gatehouse:rev:{log}:session:info gatehouse:rev:{log}:family gatehouse:rev:{log}:family:info gatehouse:rev:{log}:user gatehouse:rev:{log}:user:info gatehouse:rev:{log}:trimmed ARGV 1700000000000 1000 3600000 10 100 j jti-1 1700000000000 1700000900000 logout
 local now = tonumber(ARGV[1])
 local slot = { j = 2, s = 4, f = 6, u = 8 }
 local ids = { 0 }
