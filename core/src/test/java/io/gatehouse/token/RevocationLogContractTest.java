@@ -134,13 +134,13 @@ class RevocationLogContractTest extends StoreContract {
     // ---- bounded trimming (Redis: revoke.lua trims at most its bound per call; in memory nothing piles up)
 
     /**
-     * A mass logout an hour ago left 35 aged entries; with a bound of 10 per call, each cleanup call removes
-     * exactly the 10 oldest and records the 10th as the watermark, and the fourth call takes the last 5.
+     * A mass logout an hour ago left 35 aged entries; with a bound of 10 per call, the next revocation and
+     * each cleanup call remove exactly the 10 oldest and record the 10th as the watermark, and the third
+     * cleanup call takes the last 5.
      */
     @Test
     void anAgedBacklogLeavesAtMostTheBoundPerCallWithAnExactWatermark() {
-        assumeTrue(backend.isRedis(), "bounded trimming is revoke.lua's");
-        RedisRevocationLog log = new RedisRevocationLog(backend.connector(), 1_000_000, Duration.ofHours(1), 10);
+        RedisRevocationLog log = bounded(1_000_000, Duration.ofHours(1), 10);
         List<String> aged = agedBacklog(35);
         log.append(List.of(session("fresh-1", 0, Duration.ofHours(2), "a")), now.toEpochMilli());
         // the append trimmed its bound too
@@ -164,8 +164,7 @@ class RevocationLogContractTest extends StoreContract {
     /** A reader inside the trimmed range has a gap (it resyncs); one at the watermark missed nothing. */
     @Test
     void aReaderInsideTheTrimmedRangeHasAGapAndOneAtTheWatermarkDoesNot() {
-        assumeTrue(backend.isRedis(), "bounded trimming is revoke.lua's");
-        RedisRevocationLog log = new RedisRevocationLog(backend.connector(), 1_000_000, Duration.ofHours(1), 10);
+        RedisRevocationLog log = bounded(1_000_000, Duration.ofHours(1), 10);
         List<String> aged = agedBacklog(25);
         assertThat(log.cleanupStep(now.toEpochMilli())).isTrue();
         assertThat(watermark()).isEqualTo(aged.get(9));
@@ -188,8 +187,7 @@ class RevocationLogContractTest extends StoreContract {
     /** The periodic cleanup goes on calling until the backlog is gone, each call within the bound. */
     @Test
     void theCleanupCatchesUpABacklogLargerThanTheBound() {
-        assumeTrue(backend.isRedis(), "bounded trimming is revoke.lua's");
-        RedisRevocationLog log = new RedisRevocationLog(backend.connector(), 1_000_000, Duration.ofHours(1), 10);
+        RedisRevocationLog log = bounded(1_000_000, Duration.ofHours(1), 10);
         List<String> aged = agedBacklog(95);
         log.append(List.of(session("fresh-1", 0, Duration.ofHours(2), "a")), now.toEpochMilli());
 
@@ -205,9 +203,8 @@ class RevocationLogContractTest extends StoreContract {
     /** Beyond the max length, the oldest entries leave within the same bound, which age and length share. */
     @Test
     void theLengthTrimSharesTheBound() {
-        assumeTrue(backend.isRedis(), "bounded trimming is revoke.lua's");
+        RedisRevocationLog filler = bounded(1_000_000, Duration.ofHours(1), 10);
         List<String> aged = agedBacklog(6);
-        RedisRevocationLog filler = new RedisRevocationLog(backend.connector(), 1_000_000, Duration.ofHours(1), 10);
         List<Revocation> fresh = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             fresh.add(session("s" + i, 0, Duration.ofHours(2), "burst"));
@@ -217,7 +214,7 @@ class RevocationLogContractTest extends StoreContract {
         assertThat(watermark()).isEqualTo(aged.get(5));
         List<String> ids = streamIds();
 
-        RedisRevocationLog log = new RedisRevocationLog(backend.connector(), 5, Duration.ofHours(1), 8);
+        RedisRevocationLog log = bounded(5, Duration.ofHours(1), 8);
         List<Long> lengths = new ArrayList<>();
         List<String> watermarks = new ArrayList<>();
         List<Boolean> more = new ArrayList<>();
@@ -235,8 +232,7 @@ class RevocationLogContractTest extends StoreContract {
     /** Age first, then length, out of one budget: 4 aged + 10 beyond the length with a bound of 10. */
     @Test
     void ageAndLengthTogetherStayWithinTheBound() {
-        assumeTrue(backend.isRedis(), "bounded trimming is revoke.lua's");
-        RedisRevocationLog filler = new RedisRevocationLog(backend.connector(), 1_000_000, Duration.ofDays(1), 10);
+        RedisRevocationLog filler = bounded(1_000_000, Duration.ofDays(1), 10);
         List<Revocation> fresh = new ArrayList<>();
         for (int i = 0; i < 15; i++) {
             fresh.add(session("s" + i, 0, Duration.ofHours(2), "burst"));
@@ -246,13 +242,19 @@ class RevocationLogContractTest extends StoreContract {
         List<String> ids = streamIds();
         assertThat(ids).hasSize(19).startsWith(aged.toArray(String[]::new));
 
-        RedisRevocationLog log = new RedisRevocationLog(backend.connector(), 5, Duration.ofHours(1), 10);
+        RedisRevocationLog log = bounded(5, Duration.ofHours(1), 10);
         assertThat(log.cleanupStep(now.toEpochMilli())).isTrue();
         assertThat(streamLength()).isEqualTo(9);
         assertThat(watermark()).isEqualTo(ids.get(9));
         assertThat(log.cleanupStep(now.toEpochMilli())).isFalse();
         assertThat(streamIds()).isEqualTo(ids.subList(14, 19));
         assertThat(watermark()).isEqualTo(ids.get(13));
+    }
+
+    /** A Redis log with a small trim bound (bounded trimming is revoke.lua's: the test is skipped in memory). */
+    private RedisRevocationLog bounded(long maxLength, Duration retention, int trimPerCall) {
+        assumeTrue(backend.isRedis(), "bounded trimming is revoke.lua's");
+        return new RedisRevocationLog(backend.connector(), maxLength, retention, trimPerCall);
     }
 
     /**
