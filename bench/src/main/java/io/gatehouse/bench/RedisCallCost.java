@@ -74,7 +74,7 @@ public final class RedisCallCost {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         List<Thread> workers = new ArrayList<>();
-        double redis0 = redisCpuSeconds(redis);
+        double redis0 = redis.cpuSeconds();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         for (int i = 0; i < threads; i++) {
@@ -96,21 +96,9 @@ public final class RedisCallCost {
         }
         long nanos = System.nanoTime() - t0;
         long cpu = os.getProcessCpuTime() - cpu0;
-        double redisCpu = redisCpuSeconds(redis) - redis0;
+        double redisCpu = redis.cpuSeconds() - redis0;
         long n = calls.sum();
         return new Result(n * 1e9 / nanos, cpu / 1e3 / n, redisCpu * 1e6 / n);
-    }
-
-    /** redis-server's user + system CPU so far ({@code INFO cpu}). */
-    private static double redisCpuSeconds(BenchRedis redis) {
-        double total = 0;
-        for (String line : redis.cli("INFO", "cpu").split("\r?\n")) {
-            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-                total +=
-                        Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        return total;
     }
 
     private static void report(String side, int round, Result r) {
