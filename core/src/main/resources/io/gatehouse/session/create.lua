@@ -6,6 +6,15 @@
 --       ARGV[7] the new entry, ARGV[8] its expiry (epoch s)
 -- Reply: {1, evicted name...} created (names of the evicted sessions, i.e. their handles' first parts, oldest first), or {0} refused by the limit
 -- Example: KEYS gatehouse:s:{u1} ARGV 1700000000 1800 43200 2 evict 1000 AAAAAAAAAAAAAAAAAHVbeAAAAAAAAAAAAA 1700001800
+local now = tonumber(ARGV[1])
+local deadline = tonumber(ARGV[8])
+local blob = redis.call('GET', KEYS[1])
+if not blob then
+  -- Nothing stored for the user (no session of theirs is alive): nothing to prune, any limit admits one.
+  redis.call('SET', KEYS[1], ARGV[7], 'EX', math.max(1, deadline - now))
+  return {1}
+end
+
 -- A session entry's name, created and last-seen seconds, in either stored format (nil if they do not
 -- parse). Text: <name>|<created b36>|<lastSeen - created, b36>|...; compact (no '|' anywhere):
 -- <name 16><shape><created: 5 digits><lastSeen - created: shape % 4 digits>...<mac 11>, digits in
@@ -43,15 +52,12 @@ local function session(entry)
   c = c + 1577836800
   return string.sub(entry, 1, 16), c, c + l
 end
-local now = tonumber(ARGV[1])
 local idle = tonumber(ARGV[2])
 local absolute = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
 local refuse = ARGV[5] == 'refuse'
 local ceiling = tonumber(ARGV[6])
-local deadline = tonumber(ARGV[8])
 
-local blob = redis.call('GET', KEYS[1]) or ''
 local kept, live = {}, {}
 for entry in string.gmatch(blob, '[^\n]+') do
   if string.byte(entry, 1) == 126 then -- '~': a trusted device

@@ -196,9 +196,10 @@ class SessionRecordMigrationIntegrationTest extends StoreContract {
         assertThat(sessions.endAllBut(fresh.id())).containsExactly(SessionIds.compose(recent.name(), "u1"));
         assertThat(sessions.list("u1")).extracting(Session::handle).containsExactly(fresh.handle());
 
-        Legacy gone = legacy("u2", t - 3600, t - 3600, "203.0.113.4", "d", UA, Map.of());
+        Legacy gone = legacy("u2", t - 1700, t - 1700, "203.0.113.4", "d", UA, Map.of());
         Legacy live = legacy("u2", t - 60, t - 60, "203.0.113.5", "e", UA, Map.of());
         storeAsBefore("u2", gone.entry(), live.entry());
+        clock.advance(Duration.ofSeconds(200)); // the first is past its idle timeout now
         assertThat(sessions.cleanup(10).runToEnd().entriesRemoved()).isEqualTo(1);
         assertThat(sessions.get(live.id())).isPresent();
         assertThat(sessions.end(live.id())).isTrue();
