@@ -7,7 +7,8 @@
 -- A session entry's name, created and last-seen seconds, in either stored format (nil if they do not
 -- parse). Text: <name>|<created b36>|<lastSeen - created, b36>|...; compact (no '|' anywhere):
 -- <name 16><shape><created: 5 digits><lastSeen - created: shape % 4 digits>...<mac 11>, digits in
--- base64url order (A = 0 ... _ = 63), created counted from 2020-01-01T00:00:00Z. See RecordCodec.
+-- base64url order (A = 0 ... _ = 63), created counted from 2020-01-01T00:00:00Z. See RecordCodec. The same
+-- in create.lua, end.lua and prune.lua (a script cannot include another); Entries.java is its Java twin.
 local function digit(b)
   if not b then return nil end
   if b >= 97 and b <= 122 then return b - 71 end
