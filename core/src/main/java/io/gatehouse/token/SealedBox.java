@@ -30,6 +30,11 @@ public final class SealedBox {
      * fresh nonce, so nothing carries over from one use to the next.
      */
     private static final ConcurrentLinkedQueue<Cipher> IDLE = new ConcurrentLinkedQueue<>();
+    /**
+     * SHA-256 engines are cloned from this one: a clone copies a fresh engine's state, where
+     * MessageDigest.getInstance looks the provider's service up again on every call (three per refresh).
+     */
+    private static final MessageDigest SHA256 = newSha256();
 
     private SealedBox() {}
 
@@ -90,13 +95,26 @@ public final class SealedBox {
 
     /** SHA-256 of a label and a value: domain-separated keys and lookup hashes. */
     static byte[] sha256(String label, String value) {
+        MessageDigest md = sha256();
+        if (!label.isEmpty()) {
+            md.update(label.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+        }
+        return md.digest(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A fresh SHA-256 engine. */
+    private static MessageDigest sha256() {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            if (!label.isEmpty()) {
-                md.update(label.getBytes(StandardCharsets.UTF_8));
-                md.update((byte) 0);
-            }
-            return md.digest(value.getBytes(StandardCharsets.UTF_8));
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256(); // a provider whose engine cannot be cloned
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the JDK", e);
         }
