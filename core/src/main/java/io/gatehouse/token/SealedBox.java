@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,7 +18,6 @@ import javax.crypto.spec.SecretKeySpec;
  * another. Public for the second factor's secrets at rest ({@code io.gatehouse.mfa}); not part of the token API.
  */
 public final class SealedBox {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
     /** At most this many idle engines are kept (one per concurrent caller is all that is ever used). */
@@ -41,7 +39,7 @@ public final class SealedBox {
     public static String seal(byte[] key, String plaintext, String associated) {
         try {
             byte[] nonce = new byte[NONCE];
-            RANDOM.nextBytes(nonce);
+            Randomness.nextBytes(nonce);
             Cipher cipher = engine();
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
