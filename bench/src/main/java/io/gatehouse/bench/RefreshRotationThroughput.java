@@ -287,8 +287,8 @@ public final class RefreshRotationThroughput {
 
         CpuProbe(RedisConnector redis) {
             this.redis = redis;
-            this.redisPid = Long.parseLong(redis.sync(c -> c.info("server"))
-                    .replaceAll("(?s).*process_id:(\\d+).*", "$1"));
+            this.redisPid =
+                    Long.parseLong(redis.sync(c -> c.info("server")).replaceAll("(?s).*process_id:(\\d+).*", "$1"));
         }
 
         record Sample(long callersNs, long processNs, long redisUs, long[] jvmKernel, long[] redisKernel) {
@@ -336,7 +336,11 @@ public final class RefreshRotationThroughput {
                 callersNs += Math.max(0, threads.getThreadCpuTime(t.threadId()));
             }
             return new Sample(
-                    callersNs, os.getProcessCpuTime(), redisCpuUs(), kernel(ProcessHandle.current().pid()), kernel(redisPid));
+                    callersNs,
+                    os.getProcessCpuTime(),
+                    redisCpuUs(),
+                    kernel(ProcessHandle.current().pid()),
+                    kernel(redisPid));
         }
 
         /**
@@ -359,7 +363,8 @@ public final class RefreshRotationThroughput {
                             for (String l : Files.readAllLines(task.resolve("status"))) {
                                 if (l.startsWith("voluntary_ctxt_switches:")
                                         || l.startsWith("nonvoluntary_ctxt_switches:")) {
-                                    k[2] += Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
+                                    k[2] += Long.parseLong(
+                                            l.substring(l.indexOf(':') + 1).trim());
                                 }
                             }
                         } catch (java.io.IOException gone) {

@@ -105,8 +105,7 @@ record FamilyClaims(
             if (subject == null || session == null || at == null) {
                 throw new IOException("subject, session or issue time missing");
             }
-            return new FamilyClaims(
-                    subject, session, Instant.ofEpochMilli(at), roles, permissions, amr, authTime);
+            return new FamilyClaims(subject, session, Instant.ofEpochMilli(at), roles, permissions, amr, authTime);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("a refresh family's stored claims do not parse: " + e.getMessage());
         }

@@ -1,6 +1,5 @@
 package io.gatehouse.token;
 
-
 /*
  * The opaque refresh token: "ghr1." + family id + "." + 256 random bits, base64url (71 characters).
  *

@@ -56,7 +56,9 @@ class FamilyClaimsTest {
                 randomList(r),
                 randomList(r),
                 randomList(r),
-                r.nextBoolean() ? Optional.of(Instant.ofEpochSecond(1_700_000_000L + r.nextInt(100_000))) : Optional.empty());
+                r.nextBoolean()
+                        ? Optional.of(Instant.ofEpochSecond(1_700_000_000L + r.nextInt(100_000)))
+                        : Optional.empty());
 
         assertThat(FamilyClaims.fromJson(c.toJson())).isEqualTo(c);
     }
