@@ -1,20 +1,15 @@
 package io.gatehouse.bench;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.token.TokenRequest;
 import io.gatehouse.token.TokenService;
 import java.lang.management.ManagementFactory;
-import java.util.Date;
-import java.util.List;
 
 /**
  * The Java side of a refresh in CPU time, one thread, the refresh store in memory (no Redis, no
@@ -38,19 +33,7 @@ public final class RefreshCpuCost {
                 .build();
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("calibration").generate();
         JWSSigner signer = new ECDSASigner(key);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer("http://localhost:8080")
-                .subject("user-1")
-                .audience("gatehouse")
-                .jwtID("0123456789abcdefghijkl")
-                .claim("sid", "sess-1")
-                .claim("fam", "fam-1")
-                .claim("token_use", "access")
-                .claim("roles", List.of("user"))
-                .claim("permissions", List.of())
-                .issueTime(new Date())
-                .expirationTime(new Date())
-                .build();
+        JWTClaimsSet claims = BenchTokens.sampleAccessClaims();
         System.out.printf(
                 "JDK %s, one thread, %d refreshes per round, load average at start %s%n",
                 Runtime.version(), n, RefreshRotationThroughput.loadAverage());
@@ -68,13 +51,7 @@ public final class RefreshCpuCost {
                 cpu0 = threads.getCurrentThreadCpuTime();
                 mem0 = threads.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < n; i++) {
-                    SignedJWT jwt = new SignedJWT(
-                            new JWSHeader.Builder(JWSAlgorithm.ES256)
-                                    .keyID("calibration")
-                                    .build(),
-                            claims);
-                    jwt.sign(signer);
-                    jwt.serialize();
+                    BenchTokens.signBare(signer, claims);
                 }
                 double signUs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
                 double signBytes = (threads.getCurrentThreadAllocatedBytes() - mem0) / (double) n;

@@ -1,14 +1,11 @@
 package io.gatehouse.bench;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.redis.RedisConnector;
@@ -150,19 +147,7 @@ public final class RefreshRotationThroughput {
     private static double signingCeiling(int threads, int seconds, String label, CpuProbe cpu) throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("calibration").generate();
         JWSSigner signer = new ECDSASigner(key);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer("http://localhost:8080")
-                .subject("user-1")
-                .audience("gatehouse")
-                .jwtID("0123456789abcdefghijkl")
-                .claim("sid", "sess-1")
-                .claim("fam", "fam-1")
-                .claim("token_use", "access")
-                .claim("roles", List.of("user"))
-                .claim("permissions", List.of())
-                .issueTime(new java.util.Date())
-                .expirationTime(new java.util.Date())
-                .build();
+        JWTClaimsSet claims = BenchTokens.sampleAccessClaims();
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder done = new LongAdder();
         List<Thread> workers = new ArrayList<>();
@@ -170,13 +155,7 @@ public final class RefreshRotationThroughput {
             Thread w = new Thread(() -> {
                 try {
                     while (!stop.get()) {
-                        SignedJWT jwt = new SignedJWT(
-                                new JWSHeader.Builder(JWSAlgorithm.ES256)
-                                        .keyID("calibration")
-                                        .build(),
-                                claims);
-                        jwt.sign(signer);
-                        jwt.serialize();
+                        BenchTokens.signBare(signer, claims);
                         done.increment();
                     }
                 } catch (Exception e) {
