@@ -14,8 +14,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
-import java.util.Date;
-import java.util.List;
 
 /**
  * What one ES256 JWT costs on this machine, one thread, microseconds per operation, in alternating
@@ -38,19 +36,7 @@ public final class Es256SigningCost {
         JWSVerifier verifier = new ECDSAVerifier(key.toPublicJWK());
         ECPrivateKey priv = key.toECPrivateKey();
         Signature jdk = Signature.getInstance("SHA256withECDSAinP1363Format");
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer("http://localhost:8080")
-                .subject("user-1")
-                .audience("gatehouse")
-                .jwtID("0123456789abcdefghijkl")
-                .claim("sid", "sess-1")
-                .claim("fam", "fam-1")
-                .claim("token_use", "access")
-                .claim("roles", List.of("user"))
-                .claim("permissions", List.of())
-                .issueTime(new Date())
-                .expirationTime(new Date())
-                .build();
+        JWTClaimsSet claims = BenchTokens.sampleAccessClaims();
         SignedJWT sample = new SignedJWT(
                 new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k").build(), claims);
         sample.sign(nimbus);

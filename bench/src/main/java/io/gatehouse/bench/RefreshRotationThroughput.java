@@ -1,20 +1,19 @@
 package io.gatehouse.bench;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.token.TokenPair;
 import io.gatehouse.token.TokenRequest;
 import io.gatehouse.token.TokenService;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +66,7 @@ public final class RefreshRotationThroughput {
         try (BenchRedis redis = BenchRedis.start();
                 Stores stores = BenchTokens.stores(redis)) {
             RedisConnector connector = BenchRedis.connector(stores);
+            CpuProbe cpu = new CpuProbe(connector);
             Map<String, TokenService> services = new LinkedHashMap<>();
             try {
                 for (String mode : modes) {
@@ -84,10 +84,10 @@ public final class RefreshRotationThroughput {
                             TokenService.builder().config(config).stores(stores).build());
                 }
                 for (var e : services.entrySet()) {
-                    run(e.getValue(), 8, 15, "warm-up " + e.getKey(), e.getKey().endsWith(VERIFY_SUFFIX));
+                    run(e.getValue(), 8, 15, "warm-up " + e.getKey(), e.getKey().endsWith(VERIFY_SUFFIX), cpu);
                     commandsPerRefresh(connector, e.getValue(), e.getKey());
                 }
-                signingCeiling(8, 5, "warm-up");
+                signingCeiling(8, 5, "warm-up", cpu);
                 for (int round = 1; round <= rounds; round++) {
                     for (int threads : threadCounts) {
                         for (var e : services.entrySet()) {
@@ -96,8 +96,9 @@ public final class RefreshRotationThroughput {
                                     threads,
                                     seconds,
                                     "round " + round + " " + e.getKey(),
-                                    e.getKey().endsWith(VERIFY_SUFFIX));
-                            double signs = signingCeiling(threads, Math.max(3, seconds / 2), "ceiling");
+                                    e.getKey().endsWith(VERIFY_SUFFIX),
+                                    cpu);
+                            double signs = signingCeiling(threads, Math.max(3, seconds / 2), "ceiling", cpu);
                             System.out.printf(
                                     "    RESULT mode=%s threads=%d round=%d refreshes/s=%.0f es256/s=%.0f ratio=%.3f load=%s%n",
                                     e.getKey(), threads, round, refreshes, signs, refreshes / signs, loadAverage());
@@ -143,22 +144,10 @@ public final class RefreshRotationThroughput {
     }
 
     /** Bare ES256 JWT signatures per second on {@code threads} threads (the cost every refresh includes once or twice). */
-    private static double signingCeiling(int threads, int seconds, String label) throws Exception {
+    private static double signingCeiling(int threads, int seconds, String label, CpuProbe cpu) throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("calibration").generate();
         JWSSigner signer = new ECDSASigner(key);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer("http://localhost:8080")
-                .subject("user-1")
-                .audience("gatehouse")
-                .jwtID("0123456789abcdefghijkl")
-                .claim("sid", "sess-1")
-                .claim("fam", "fam-1")
-                .claim("token_use", "access")
-                .claim("roles", List.of("user"))
-                .claim("permissions", List.of())
-                .issueTime(new java.util.Date())
-                .expirationTime(new java.util.Date())
-                .build();
+        JWTClaimsSet claims = BenchTokens.sampleAccessClaims();
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder done = new LongAdder();
         List<Thread> workers = new ArrayList<>();
@@ -166,13 +155,7 @@ public final class RefreshRotationThroughput {
             Thread w = new Thread(() -> {
                 try {
                     while (!stop.get()) {
-                        SignedJWT jwt = new SignedJWT(
-                                new JWSHeader.Builder(JWSAlgorithm.ES256)
-                                        .keyID("calibration")
-                                        .build(),
-                                claims);
-                        jwt.sign(signer);
-                        jwt.serialize();
+                        BenchTokens.signBare(signer, claims);
                         done.increment();
                     }
                 } catch (Exception e) {
@@ -182,15 +165,20 @@ public final class RefreshRotationThroughput {
             w.start();
             workers.add(w);
         }
+        CpuProbe.Sample c0 = cpu.sample(workers);
+        long n0 = done.sum();
         long t0 = System.nanoTime();
         TimeUnit.SECONDS.sleep(seconds);
-        double rate = done.sum() / ((System.nanoTime() - t0) / 1e9);
+        long n = done.sum() - n0;
+        double rate = n / ((System.nanoTime() - t0) / 1e9);
+        CpuProbe.Sample c1 = cpu.sample(workers);
         stop.set(true);
         for (Thread w : workers) {
             w.join();
         }
         System.out.printf(
-                "  %-22s %3d thr %,8.0f bare ES256 signatures/s   load %s%n", label, threads, rate, loadAverage());
+                "  %-22s %3d thr %,8.0f bare ES256 signatures/s   CPU us per signature: %s   load %s%n",
+                label, threads, rate, c1.minus(c0).per(n), loadAverage());
         return rate;
     }
 
@@ -199,7 +187,8 @@ public final class RefreshRotationThroughput {
      *                    crypto of the path before the hash-match shortcut (verify + two signatures), the
      *                    same-run baseline of the {@code asymmetric+verify} mode
      */
-    private static double run(TokenService tokens, int threads, int seconds, String label, boolean verifyFirst)
+    private static double run(
+            TokenService tokens, int threads, int seconds, String label, boolean verifyFirst, CpuProbe cpu)
             throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder done = new LongAdder();
@@ -228,20 +217,25 @@ public final class RefreshRotationThroughput {
             workers.add(w);
         }
         started.await();
-        done.reset();
+        cpu.resetScriptStats();
+        CpuProbe.Sample c0 = cpu.sample(workers);
+        long n0 = done.sum();
         latency.getIntervalHistogram();
         long t0 = System.nanoTime();
         TimeUnit.SECONDS.sleep(seconds);
-        long n = done.sum();
+        long n = done.sum() - n0;
         long elapsed = System.nanoTime() - t0;
         var h = latency.getIntervalHistogram();
+        CpuProbe.Sample c1 = cpu.sample(workers);
+        String script = cpu.scriptStats();
         stop.set(true);
         for (Thread w : workers) {
             w.join();
         }
         double rate = n / (elapsed / 1e9);
         System.out.printf(
-                "  %-22s %3d thr %,8.0f refreshes/s   latency us: p50 %d p99 %d p99.9 %d max %d   load %s%n",
+                "  %-22s %3d thr %,8.0f refreshes/s   latency us: p50 %d p99 %d p99.9 %d max %d   load %s%n"
+                        + "      CPU us per refresh: %s; redis %s%n",
                 label,
                 threads,
                 rate,
@@ -249,7 +243,142 @@ public final class RefreshRotationThroughput {
                 h.getValueAtPercentile(99),
                 h.getValueAtPercentile(99.9),
                 h.getMaxValue(),
-                loadAverage());
+                loadAverage(),
+                c1.minus(c0).per(n),
+                script);
         return rate;
+    }
+
+    /**
+     * CPU time spent in a measured window, split by who spent it: the calling threads (the refresh or
+     * signing workers), the rest of this JVM (Lettuce's event loop, timers, GC, JIT), and redis-server
+     * (its {@code INFO cpu}). Divided by the operations of the window, it is the cost of one operation,
+     * which moves far less with the other users' load than the rate does: the figure to compare when the
+     * rate is noisy.
+     */
+    static final class CpuProbe {
+        private final RedisConnector redis;
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+        private final long redisPid;
+
+        CpuProbe(RedisConnector redis) {
+            this.redis = redis;
+            this.redisPid =
+                    Long.parseLong(redis.sync(c -> c.info("server")).replaceAll("(?s).*process_id:(\\d+).*", "$1"));
+        }
+
+        record Sample(long callersNs, long processNs, long redisUs, long[] jvmKernel, long[] redisKernel) {
+            Sample minus(Sample o) {
+                return new Sample(
+                        callersNs - o.callersNs,
+                        processNs - o.processNs,
+                        redisUs - o.redisUs,
+                        diff(jvmKernel, o.jvmKernel),
+                        diff(redisKernel, o.redisKernel));
+            }
+
+            private static long[] diff(long[] a, long[] b) {
+                long[] d = new long[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    d[i] = a[i] - b[i];
+                }
+                return d;
+            }
+
+            String per(long ops) {
+                double callers = callersNs / 1e3 / ops;
+                double jvm = processNs / 1e3 / ops;
+                double redis = redisUs / (double) ops;
+                return String.format(
+                        "callers %.1f + other JVM threads %.1f + redis-server %.1f = %.1f"
+                                + " (per op: JVM read/write syscalls %.2f/%.2f, context switches %.2f;"
+                                + " redis read/write syscalls %.2f/%.2f, context switches %.2f)",
+                        callers,
+                        jvm - callers,
+                        redis,
+                        jvm + redis,
+                        jvmKernel[0] / (double) ops,
+                        jvmKernel[1] / (double) ops,
+                        jvmKernel[2] / (double) ops,
+                        redisKernel[0] / (double) ops,
+                        redisKernel[1] / (double) ops,
+                        redisKernel[2] / (double) ops);
+            }
+        }
+
+        Sample sample(List<Thread> callers) {
+            long callersNs = 0;
+            for (Thread t : callers) {
+                callersNs += Math.max(0, threads.getThreadCpuTime(t.threadId()));
+            }
+            return new Sample(
+                    callersNs,
+                    os.getProcessCpuTime(),
+                    redisCpuUs(),
+                    kernel(ProcessHandle.current().pid()),
+                    kernel(redisPid));
+        }
+
+        /**
+         * read and write system calls (from /proc/PID/io: every read-like and write-like call, sockets, pipes
+         * and eventfds included) and context switches, voluntary and not, summed over the process's threads.
+         */
+        private static long[] kernel(long pid) {
+            long[] k = new long[3];
+            try {
+                for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+                    if (l.startsWith("syscr:")) {
+                        k[0] = Long.parseLong(l.substring(6).trim());
+                    } else if (l.startsWith("syscw:")) {
+                        k[1] = Long.parseLong(l.substring(6).trim());
+                    }
+                }
+                try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                    for (Path task : tasks.toList()) {
+                        try {
+                            for (String l : Files.readAllLines(task.resolve("status"))) {
+                                if (l.startsWith("voluntary_ctxt_switches:")
+                                        || l.startsWith("nonvoluntary_ctxt_switches:")) {
+                                    k[2] += Long.parseLong(
+                                            l.substring(l.indexOf(':') + 1).trim());
+                                }
+                            }
+                        } catch (java.io.IOException gone) {
+                            // a thread that ended between the listing and the read
+                        }
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // not Linux, or not readable: the figures print as zero
+            }
+            return k;
+        }
+
+        private long redisCpuUs() {
+            double s = 0;
+            for (String l : redis.sync(c -> c.info("cpu")).split("\r?\n")) {
+                if (l.startsWith("used_cpu_sys:") || l.startsWith("used_cpu_user:")) {
+                    s += Double.parseDouble(l.substring(l.indexOf(':') + 1).trim());
+                }
+            }
+            return Math.round(s * 1e6);
+        }
+
+        void resetScriptStats() {
+            redis.sync(c -> c.configResetstat());
+        }
+
+        /** The EVALSHA line of INFO commandstats since {@link #resetScriptStats}: calls and server time per call. */
+        String scriptStats() {
+            for (String l : redis.sync(c -> c.info("commandstats")).split("\r?\n")) {
+                if (l.startsWith("cmdstat_evalsha:")) {
+                    return l.substring("cmdstat_".length());
+                }
+            }
+            return "no evalsha";
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.token;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import java.nio.charset.StandardCharsets;
@@ -82,8 +83,11 @@ final class CompactJwt {
     static String sign(Header header, Claims claims, JWSSigner signer) throws JOSEException {
         String payload = B64.encodeToString(claims.json().getBytes(StandardCharsets.UTF_8));
         String signingInput = header.encoded() + '.' + payload;
-        String signature = signer.sign(header.header(), signingInput.getBytes(StandardCharsets.US_ASCII))
-                .toString();
+        byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
+        String signature = signer instanceof Es256Signer es256
+                        && JWSAlgorithm.ES256.equals(header.header().getAlgorithm())
+                ? B64.encodeToString(es256.sign(input)) // the default key: no detour through Nimbus's encoder
+                : signer.sign(header.header(), input).toString();
         return signingInput + '.' + signature;
     }
 }

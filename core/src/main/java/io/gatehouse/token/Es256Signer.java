@@ -8,7 +8,6 @@ import com.nimbusds.jose.crypto.impl.BaseJWSProvider;
 import com.nimbusds.jose.util.Base64URL;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,7 +44,7 @@ final class Es256Signer extends BaseJWSProvider implements JWSSigner {
     private Signature newEngine() {
         try {
             Signature s = Signature.getInstance(ENGINE);
-            s.initSign(key, new SecureRandom());
+            s.initSign(key, Randomness.newDrbg()); // its own generator for k: see Randomness
             return s;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not a P-256 private key usable for ES256: " + e.getMessage(), e);

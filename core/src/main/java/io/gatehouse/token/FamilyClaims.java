@@ -1,8 +1,12 @@
 package io.gatehouse.token;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import java.text.ParseException;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +36,7 @@ record FamilyClaims(
         List<String> permissions,
         List<String> amr,
         Optional<Instant> authTime) {
+    private static final JsonFactory JSON = new JsonFactory();
 
     FamilyClaims {
         roles = List.copyOf(roles);
@@ -62,28 +67,79 @@ record FamilyClaims(
         return JSONObjectUtils.toJSONString(m);
     }
 
-    /** @throws IllegalStateException when the stored form is not one this class wrote */
+    /**
+     * Read with Jackson's streaming parser, not parsed into a map: every opaque refresh reads the claims
+     * its rotation returned (#19), and a map of Gson objects showed in that path's profile.
+     *
+     * @throws IllegalStateException when the stored form is not one this class wrote
+     */
     static FamilyClaims fromJson(String json) {
-        try {
-            Map<String, Object> m = JSONObjectUtils.parse(json);
-            String subject = JSONObjectUtils.getString(m, "s");
-            String session = JSONObjectUtils.getString(m, "i");
-            long at = JSONObjectUtils.getLong(m, "t");
-            if (subject == null || session == null) {
-                throw new ParseException("subject or session missing", 0);
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
             }
-            Optional<Instant> authTime = m.containsKey("u")
-                    ? Optional.of(Instant.ofEpochSecond(JSONObjectUtils.getLong(m, "u")))
-                    : Optional.empty();
-            return new FamilyClaims(
-                    subject, session, Instant.ofEpochMilli(at), list(m, "r"), list(m, "p"), list(m, "a"), authTime);
-        } catch (ParseException | RuntimeException e) {
+            String subject = null;
+            String session = null;
+            Long at = null;
+            Optional<Instant> authTime = Optional.empty();
+            List<String> roles = List.of();
+            List<String> permissions = List.of();
+            List<String> amr = List.of();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "s" -> subject = string(p, value);
+                    case "i" -> session = string(p, value);
+                    case "t" -> at = number(p, value);
+                    case "u" -> authTime = Optional.of(Instant.ofEpochSecond(number(p, value)));
+                    case "r" -> roles = strings(p, value);
+                    case "p" -> permissions = strings(p, value);
+                    case "a" -> amr = strings(p, value);
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new IOException("not one JSON object");
+            }
+            if (subject == null || session == null || at == null) {
+                throw new IOException("subject, session or issue time missing");
+            }
+            return new FamilyClaims(subject, session, Instant.ofEpochMilli(at), roles, permissions, amr, authTime);
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("a refresh family's stored claims do not parse: " + e.getMessage());
         }
     }
 
-    private static List<String> list(Map<String, Object> m, String name) throws ParseException {
-        List<String> l = JSONObjectUtils.getStringList(m, name);
-        return l == null ? List.of() : l;
+    private static String string(JsonParser p, JsonToken t) throws IOException {
+        if (t != JsonToken.VALUE_STRING) {
+            throw new IOException("'" + p.currentName() + "' is not a string");
+        }
+        return p.getText();
+    }
+
+    private static long number(JsonParser p, JsonToken t) throws IOException {
+        if (t != JsonToken.VALUE_NUMBER_INT) {
+            throw new IOException("'" + p.currentName() + "' is not an integer");
+        }
+        return p.getLongValue();
+    }
+
+    /** A list of strings; JSON null reads as none. */
+    private static List<String> strings(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw new IOException("'" + p.currentName() + "' is not a list");
+        }
+        List<String> l = new ArrayList<>(4);
+        while (p.nextToken() == JsonToken.VALUE_STRING) {
+            l.add(p.getText());
+        }
+        if (p.currentToken() != JsonToken.END_ARRAY) {
+            throw new IOException("a list holds something other than strings");
+        }
+        return l;
     }
 }

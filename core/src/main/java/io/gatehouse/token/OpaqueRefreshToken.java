@@ -1,8 +1,5 @@
 package io.gatehouse.token;
 
-import com.nimbusds.jose.util.Base64URL;
-import java.security.SecureRandom;
-
 /*
  * The opaque refresh token: "ghr1." + family id + "." + 256 random bits, base64url (71 characters).
  *
@@ -22,8 +19,6 @@ final class OpaqueRefreshToken {
     private static final int SECRET_LENGTH = 43;
     static final int LENGTH = PREFIX.length() + FAMILY_LENGTH + 1 + SECRET_LENGTH;
 
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
-
     private OpaqueRefreshToken() {}
 
     /** Whether {@code token} claims to be an opaque refresh token (then it is never read as a JWT). */
@@ -33,8 +28,8 @@ final class OpaqueRefreshToken {
 
     static String mint(String familyId) {
         byte[] secret = new byte[32];
-        RANDOM.get().nextBytes(secret);
-        return PREFIX + familyId + "." + Base64URL.encode(secret);
+        Randomness.nextBytes(secret);
+        return PREFIX + familyId + "." + TokenCodec.BASE64URL.encodeToString(secret);
     }
 
     /** The family id of a well-shaped opaque token, or null (wrong length, or a character outside base64url). */

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,7 +18,6 @@ import javax.crypto.spec.SecretKeySpec;
  * another. Public for the second factor's secrets at rest ({@code io.gatehouse.mfa}); not part of the token API.
  */
 public final class SealedBox {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
     /** At most this many idle engines are kept (one per concurrent caller is all that is ever used). */
@@ -30,13 +28,18 @@ public final class SealedBox {
      * fresh nonce, so nothing carries over from one use to the next.
      */
     private static final ConcurrentLinkedQueue<Cipher> IDLE = new ConcurrentLinkedQueue<>();
+    /**
+     * SHA-256 engines are cloned from this one: a clone copies a fresh engine's state, where
+     * MessageDigest.getInstance looks the provider's service up again on every call (three per refresh).
+     */
+    private static final MessageDigest SHA256 = newSha256();
 
     private SealedBox() {}
 
     public static String seal(byte[] key, String plaintext, String associated) {
         try {
             byte[] nonce = new byte[NONCE];
-            RANDOM.nextBytes(nonce);
+            Randomness.nextBytes(nonce);
             Cipher cipher = engine();
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associated.getBytes(StandardCharsets.UTF_8));
@@ -90,13 +93,26 @@ public final class SealedBox {
 
     /** SHA-256 of a label and a value: domain-separated keys and lookup hashes. */
     static byte[] sha256(String label, String value) {
+        MessageDigest md = sha256();
+        if (!label.isEmpty()) {
+            md.update(label.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+        }
+        return md.digest(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A fresh SHA-256 engine. */
+    private static MessageDigest sha256() {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            if (!label.isEmpty()) {
-                md.update(label.getBytes(StandardCharsets.UTF_8));
-                md.update((byte) 0);
-            }
-            return md.digest(value.getBytes(StandardCharsets.UTF_8));
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256(); // a provider whose engine cannot be cloned
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the JDK", e);
         }

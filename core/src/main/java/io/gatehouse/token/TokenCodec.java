@@ -12,7 +12,6 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,7 +58,9 @@ final class TokenCodec {
     /** When the user last authenticated (epoch seconds, as in OpenID Connect); RFC 9470 step-up compares it. */
     static final String CLAIM_AUTH_TIME = "auth_time";
 
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+    /** The JDK's encoder: Nimbus's Base64URL.encode writes the same text, several times slower (#19 profile). */
+    static final java.util.Base64.Encoder BASE64URL =
+            java.util.Base64.getUrlEncoder().withoutPadding();
 
     private final TokenSettings settings;
     private final KeyManager keys;
@@ -99,8 +100,8 @@ final class TokenCodec {
     /** 128 random bits, base64url: token ids and family ids. */
     static String randomId() {
         byte[] b = new byte[16];
-        RANDOM.get().nextBytes(b);
-        return Base64URL.encode(b).toString();
+        Randomness.nextBytes(b);
+        return BASE64URL.encodeToString(b);
     }
 
     String sign(
