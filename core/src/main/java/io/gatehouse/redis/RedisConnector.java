@@ -52,6 +52,8 @@ public final class RedisConnector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisConnector.class);
 
     private final RedisEndpoint endpoint;
+    // Computed once: Duration.multipliedBy goes through BigDecimal, and this is read on every awaited call.
+    private final Duration longestCall;
     private final String purposes;
     private final RedisCommandListener commands;
     private final String target;
@@ -82,6 +84,7 @@ public final class RedisConnector implements AutoCloseable {
             RedisCommandListener commands,
             PauseClock pauseClock) {
         this.endpoint = endpoint;
+        this.longestCall = Deadline.longest(endpoint.commandTimeout());
         this.pauseClock = pauseClock;
         this.commands = commands;
         this.purposes = purposes;
@@ -239,7 +242,7 @@ public final class RedisConnector implements AutoCloseable {
      * this connector waits this long; the call's own deadline ends it sooner when the process was not paused.
      */
     public Duration longestCall() {
-        return Deadline.longest(endpoint.commandTimeout());
+        return longestCall;
     }
 
     /** Fails {@code call} with a timeout once it had {@code timeout} of this process's running time. */
