@@ -502,7 +502,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                     stats.errors.increment();
                     log.warn("cache {}: store failed: {}", name, String.valueOf(cause));
                 }
-            } else if (ok) {
+            } else if (ok && near != null) {
                 fillNear(
                         key,
                         new Read<>(loaded.value().orElse(null), clock.millis() + ttl, loaded.loadMillis(), groups),
