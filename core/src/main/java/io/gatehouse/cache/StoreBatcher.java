@@ -64,8 +64,11 @@ final class StoreBatcher {
                 if (!replies.isDone()) {
                     // The reply's handler (a Lettuce I/O thread) sends what queued meanwhile.
                     replies.whenComplete((calls, error) -> {
-                        deliver(batch, calls, error);
-                        sendNext();
+                        try {
+                            deliver(batch, calls, error);
+                        } finally {
+                            sendNext(); // whatever happened: a stuck batcher would hold every later miss
+                        }
                     });
                     return;
                 }
@@ -110,17 +113,25 @@ final class StoreBatcher {
     }
 
     private static void deliver(List<Write> batch, List<List<Object>> calls, Throwable error) {
-        if (error != null) {
-            batch.forEach(w -> w.reply().completeExceptionally(error));
-            return;
-        }
-        for (List<Object> call : calls) {
-            for (int i = 0; i + 1 < call.size(); i += 2) {
-                int n = ((Long) call.get(i)).intValue();
-                batch.get(n - 1).reply().complete((Long) call.get(i + 1));
+        Throwable failed = error;
+        if (failed == null) {
+            try {
+                for (List<Object> call : calls) {
+                    for (int i = 0; i + 1 < call.size(); i += 2) {
+                        int n = ((Long) call.get(i)).intValue();
+                        batch.get(n - 1).reply().complete((Long) call.get(i + 1));
+                    }
+                }
+            } catch (RuntimeException e) {
+                failed = e; // a reply not as stores.lua answers: fail what it did not answer
             }
         }
-        // Never left waiting (a reply that named no write would be a bug in stores.lua).
-        batch.forEach(w -> w.reply().complete(0L));
+        for (Write w : batch) {
+            if (failed != null) {
+                w.reply().completeExceptionally(failed);
+            } else {
+                w.reply().complete(0L); // never left waiting: a write the reply did not name was not stored
+            }
+        }
     }
 }
