@@ -7,6 +7,7 @@ import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.StoreException;
+import io.gatehouse.testing.RetryingConnect;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,16 +31,21 @@ class StoreBatcherIntegrationTest {
     @BeforeAll
     static void start() {
         redis = StandaloneRedis.start();
-        connector = RedisConnector.connect(GatehouseConfig.builder()
-                .redisUrl(redis.url())
-                .build()
-                .redis(Purpose.CACHE)
-                .orElseThrow());
+        // The timeouts of the shared test backends (Backend): a loaded CI machine must not fail the start.
+        connector = RetryingConnect.connect(
+                GatehouseConfig.builder()
+                        .redisUrl(redis.url())
+                        .set("gatehouse.redis.connect-timeout", "10s")
+                        .set("gatehouse.redis.command-timeout", "5s")
+                        .build(),
+                Purpose.CACHE);
     }
 
     @AfterAll
     static void stop() {
-        connector.close();
+        if (connector != null) {
+            connector.close();
+        }
         redis.close();
     }
 
