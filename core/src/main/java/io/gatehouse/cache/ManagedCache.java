@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * The loader's result is written by store.lua only while the lease is still the holder's: a delete or
  * put during the load removes the lease, so an outdated load never overwrites a newer write. It
  * publishes only when someone waits or a near cache may hold the key (Invalidations). The caller
- * returns the loaded value as soon as that write is sent (loadAndSend): its reply changes nothing
- * for the caller, so a miss costs the caller one round trip plus the load, not two.
+ * returns the loaded value once Redis answered that write (written), so another instance reading the
+ * key right after finds it. On a single server the writes of concurrent misses go to Redis together
+ * (StoreBatcher: one script call per batch, each write with its own guard and reply).
  *
  * Group membership is stamped into the entry (each group's generation, read before the loader runs);
  * invalidating a group bumps its generation (O(1), Cluster-safe) and older stamps read as misses.
@@ -502,7 +503,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                     stats.errors.increment();
                     log.warn("cache {}: store failed: {}", name, String.valueOf(cause));
                 }
-            } else if (ok) {
+            } else if (ok && near != null) {
                 fillNear(
                         key,
                         new Read<>(loaded.value().orElse(null), clock.millis() + ttl, loaded.loadMillis(), groups),

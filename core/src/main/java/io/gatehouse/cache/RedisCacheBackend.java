@@ -44,12 +44,18 @@ final class RedisCacheBackend implements CacheBackend {
     private final RedisConnector redis;
     private final KeySpace keys;
     private final String channel;
+    /** Loaders' writes after misses, grouped while one batch is on its way; null on Cluster. */
+    private final StoreBatcher batcher;
+    /** How long {@link #await} waits: the longest a call can take, plus a little. */
+    private final long awaitMillis;
 
     RedisCacheBackend(RedisConnector redis) {
         this.redis = redis;
         this.keys = redis.keys();
         this.channel = keys.channel("cache");
-        redis.preload(List.of(LOOKUP, STORE, PUT, DELETE, RELEASE, BUMP));
+        this.batcher = redis.isCluster() ? null : new StoreBatcher(redis);
+        this.awaitMillis = redis.longestCall().toMillis() + 50;
+        redis.preload(List.of(LOOKUP, STORE, StoreBatcher.STORES, PUT, DELETE, RELEASE, BUMP));
     }
 
     String valueKey(String cache, String key) {
@@ -144,12 +150,17 @@ final class RedisCacheBackend implements CacheBackend {
             String message,
             boolean notify) {
         String value = valueKey(cache, key);
-        List<String> keys = List.of(value, refresh ? leaseKey(cache, key) : value);
         String expected = refresh ? token : PLACEHOLDER + token;
         String ttl = Long.toString(ttlMillis);
-        CompletableFuture<Long> stored = notify
-                ? redis.evalAsync(STORE, keys, expected, raw, ttl, channel, message)
-                : redis.evalAsync(STORE, keys, expected, raw, ttl);
+        CompletableFuture<Long> stored;
+        if (batcher != null && !refresh && !notify) {
+            stored = batcher.store(value, expected, raw, ttl); // the common miss: grouped with others
+        } else {
+            List<String> keys = List.of(value, refresh ? leaseKey(cache, key) : value);
+            stored = notify
+                    ? redis.evalAsync(STORE, keys, expected, raw, ttl, channel, message)
+                    : redis.evalAsync(STORE, keys, expected, raw, ttl);
+        }
         return stored.thenApply(reply -> {
             if (reply == 2L) {
                 // Another instance waits for this load: wake it (rare; nobody waits for the reply).
@@ -288,7 +299,7 @@ final class RedisCacheBackend implements CacheBackend {
     @Override
     public <T> T await(CompletableFuture<T> future) {
         try {
-            return future.get(redis.longestCall().toMillis() + 50, TimeUnit.MILLISECONDS);
+            return future.get(awaitMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StoreException se) {
                 throw se;
