@@ -278,8 +278,7 @@ class AccountMailContractTest extends StoreContract {
         smtp.start();
         tokenFrom(awaitMail(second, "Verify your email address"));
         // GreenMail holds the message before the sender has its reply and counts it: wait for the count.
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> metric("gatehouse_mail_sent_total", "verify-email") == 1.0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> metric("gatehouse_mail_sent_total", "verify-email") == 1.0);
         assertThat(metric("gatehouse_mail_dropped_total", "verify-email")).isZero();
         assertThat(metric("gatehouse_mail_retried_total", "verify-email")).isGreaterThanOrEqualTo(1.0);
     }
