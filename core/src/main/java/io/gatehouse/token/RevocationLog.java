@@ -24,7 +24,7 @@ interface RevocationLog {
 
     /**
      * Writes entries (merged with existing ones as {@link LocalRevocationState#merge} does) and appends them
-     * to the feed; also drops some entries expired at {@code nowMs}.
+     * to the feed; also drops some entries expired at {@code nowMs} and trims a bounded part of the feed.
      */
     void append(List<Revocation> entries, long nowMs);
 
@@ -34,7 +34,10 @@ interface RevocationLog {
      */
     Snapshot snapshot(long nowMs);
 
-    /** Drops entries whose {@code until} has passed from the authoritative index. */
+    /**
+     * Drops entries whose {@code until} has passed from the authoritative index, and trims the feed to
+     * its retention and length (in Redis: in as many bounded calls as the backlog needs).
+     */
     void cleanup(long nowMs);
 
     /** Opens a reader of the feed (in Redis: its own connection, for blocking reads). */

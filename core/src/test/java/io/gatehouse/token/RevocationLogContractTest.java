@@ -1,13 +1,17 @@
 package io.gatehouse.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.testing.StoreContract;
+import io.lettuce.core.XAddArgs;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -125,6 +129,174 @@ class RevocationLogContractTest extends StoreContract {
                 .singleElement()
                 .extracting(Revocation::reason)
                 .isEqualTo("a|b|c ünïcode");
+    }
+
+    // ---- bounded trimming (Redis: revoke.lua trims at most its bound per call; in memory nothing piles up)
+
+    /**
+     * A mass logout an hour ago left 35 aged entries; with a bound of 10 per call, the next revocation and
+     * each cleanup call remove exactly the 10 oldest and record the 10th as the watermark, and the third
+     * cleanup call takes the last 5.
+     */
+    @Test
+    void anAgedBacklogLeavesAtMostTheBoundPerCallWithAnExactWatermark() {
+        RedisRevocationLog log = bounded(1_000_000, Duration.ofHours(1), 10);
+        List<String> aged = agedBacklog(35);
+        log.append(List.of(session("fresh-1", 0, Duration.ofHours(2), "a")), now.toEpochMilli());
+        // the append trimmed its bound too
+        assertThat(streamLength()).isEqualTo(35 - 10 + 1);
+        assertThat(watermark()).isEqualTo(aged.get(9));
+
+        List<Boolean> more = new ArrayList<>();
+        List<Long> removed = new ArrayList<>();
+        for (int call = 0; call < 3; call++) {
+            long before = streamLength();
+            more.add(log.cleanupStep(now.toEpochMilli()));
+            removed.add(before - streamLength());
+        }
+        assertThat(removed).containsExactly(10L, 10L, 5L);
+        assertThat(more).containsExactly(true, true, false);
+        assertThat(watermark()).isEqualTo(aged.get(34));
+        assertThat(log.cleanupStep(now.toEpochMilli())).isFalse();
+        assertThat(streamLength()).isEqualTo(1);
+    }
+
+    /** A reader inside the trimmed range has a gap (it resyncs); one at the watermark missed nothing. */
+    @Test
+    void aReaderInsideTheTrimmedRangeHasAGapAndOneAtTheWatermarkDoesNot() {
+        RedisRevocationLog log = bounded(1_000_000, Duration.ofHours(1), 10);
+        List<String> aged = agedBacklog(25);
+        assertThat(log.cleanupStep(now.toEpochMilli())).isTrue();
+        assertThat(watermark()).isEqualTo(aged.get(9));
+        try (RevocationLog.Feed feed = log.openFeed()) {
+            assertThat(feed.hasGap(RevocationLog.START)).isTrue();
+            assertThat(feed.hasGap(aged.get(0))).isTrue();
+            assertThat(feed.hasGap(aged.get(8)))
+                    .as("the 10th entry, trimmed, was not read")
+                    .isTrue();
+            assertThat(feed.hasGap(aged.get(9)))
+                    .as("read up to the last trimmed entry")
+                    .isFalse();
+            assertThat(feed.hasGap(aged.get(12))).isFalse();
+            assertThat(feed.read(aged.get(9), Duration.ofMillis(100)))
+                    .extracting(RevocationLog.Positioned::position)
+                    .containsExactlyElementsOf(aged.subList(10, 25));
+        }
+    }
+
+    /** The periodic cleanup goes on calling until the backlog is gone, each call within the bound. */
+    @Test
+    void theCleanupCatchesUpABacklogLargerThanTheBound() {
+        RedisRevocationLog log = bounded(1_000_000, Duration.ofHours(1), 10);
+        List<String> aged = agedBacklog(95);
+        log.append(List.of(session("fresh-1", 0, Duration.ofHours(2), "a")), now.toEpochMilli());
+
+        log.cleanup(now.toEpochMilli());
+
+        assertThat(streamLength()).isEqualTo(1);
+        assertThat(watermark()).isEqualTo(aged.get(94));
+        assertThat(log.snapshot(now.toEpochMilli()).entries())
+                .extracting(Revocation::id)
+                .containsExactly("fresh-1");
+    }
+
+    /** Beyond the max length, the oldest entries leave within the same bound, which age and length share. */
+    @Test
+    void theLengthTrimSharesTheBound() {
+        RedisRevocationLog filler = bounded(1_000_000, Duration.ofHours(1), 10);
+        List<String> aged = agedBacklog(6);
+        List<Revocation> fresh = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            fresh.add(session("s" + i, 0, Duration.ofHours(2), "burst"));
+        }
+        filler.append(fresh, now.toEpochMilli());
+        assertThat(streamLength()).as("the filler trimmed the 6 aged ones").isEqualTo(20);
+        assertThat(watermark()).isEqualTo(aged.get(5));
+        List<String> ids = streamIds();
+
+        RedisRevocationLog log = bounded(5, Duration.ofHours(1), 8);
+        List<Long> lengths = new ArrayList<>();
+        List<String> watermarks = new ArrayList<>();
+        List<Boolean> more = new ArrayList<>();
+        for (int call = 0; call < 2; call++) {
+            more.add(log.cleanupStep(now.toEpochMilli()));
+            lengths.add(streamLength());
+            watermarks.add(watermark());
+        }
+        assertThat(lengths).containsExactly(12L, 5L);
+        assertThat(more).containsExactly(true, false);
+        assertThat(watermarks).containsExactly(ids.get(7), ids.get(14));
+        assertThat(streamIds()).isEqualTo(ids.subList(15, 20));
+    }
+
+    /** Age first, then length, out of one budget: 4 aged + 10 beyond the length with a bound of 10. */
+    @Test
+    void ageAndLengthTogetherStayWithinTheBound() {
+        RedisRevocationLog filler = bounded(1_000_000, Duration.ofDays(1), 10);
+        List<Revocation> fresh = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            fresh.add(session("s" + i, 0, Duration.ofHours(2), "burst"));
+        }
+        List<String> aged = agedBacklog(4);
+        filler.append(fresh, now.toEpochMilli());
+        List<String> ids = streamIds();
+        assertThat(ids).hasSize(19).startsWith(aged.toArray(String[]::new));
+
+        RedisRevocationLog log = bounded(5, Duration.ofHours(1), 10);
+        assertThat(log.cleanupStep(now.toEpochMilli())).isTrue();
+        assertThat(streamLength()).isEqualTo(9);
+        assertThat(watermark()).isEqualTo(ids.get(9));
+        assertThat(log.cleanupStep(now.toEpochMilli())).isFalse();
+        assertThat(streamIds()).isEqualTo(ids.subList(14, 19));
+        assertThat(watermark()).isEqualTo(ids.get(13));
+    }
+
+    /** A Redis log with a small trim bound (bounded trimming is revoke.lua's: the test is skipped in memory). */
+    private RedisRevocationLog bounded(long maxLength, Duration retention, int trimPerCall) {
+        assumeTrue(backend.isRedis(), "bounded trimming is revoke.lua's");
+        return new RedisRevocationLog(backend.connector(), maxLength, retention, trimPerCall);
+    }
+
+    /**
+     * {@code n} stream entries from two hours ago (past the one-hour retention), as revoke.lua writes
+     * them; their ids, oldest first.
+     */
+    private List<String> agedBacklog(int n) {
+        RedisConnector redis = backend.connector();
+        String stream = redis.keys().key("rev", "log", "stream");
+        long base = now.minus(Duration.ofHours(2)).toEpochMilli();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("k", "s");
+            body.put("i", "old-" + i);
+            body.put("a", Long.toString(base));
+            body.put("u", Long.toString(base + 60_000));
+            body.put("r", "mass-logout");
+            // two entries per millisecond: ids that differ in the sequence part too
+            String id = (base + i / 2) + "-" + (i % 2);
+            ids.add(redis.sync(c -> c.xadd(stream, new XAddArgs().id(id), body)));
+        }
+        return ids;
+    }
+
+    private long streamLength() {
+        RedisConnector redis = backend.connector();
+        return redis.sync(c -> c.xlen(redis.keys().key("rev", "log", "stream")));
+    }
+
+    private List<String> streamIds() {
+        RedisConnector redis = backend.connector();
+        return redis
+                .sync(c -> c.xrange(redis.keys().key("rev", "log", "stream"), io.lettuce.core.Range.create("-", "+")))
+                .stream()
+                .map(io.lettuce.core.StreamMessage::getId)
+                .toList();
+    }
+
+    private String watermark() {
+        RedisConnector redis = backend.connector();
+        return redis.sync(c -> c.get(redis.keys().key("rev", "log", "trimmed")));
     }
 
     /**

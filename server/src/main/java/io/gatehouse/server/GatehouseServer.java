@@ -107,6 +107,9 @@ public final class GatehouseServer implements AutoCloseable {
             RecoverySettings recovery = RecoverySettings.fromConfig(config, authSettings.publicUrl());
             // Hears every new session (any login route); bound to the user database and the mail below.
             LoginAlerts loginAlerts = new LoginAlerts();
+            // Session liveness remembered between requests (introspection and refresh skip the store read);
+            // it hears which sessions end, so it forgets them at once.
+            SessionLiveness.Memory remembered = SessionLiveness.Memory.fromConfig(config, clock);
             Gatehouse gatehouse = Gatehouse.builder()
                     .config(config)
                     .clock(clock)
@@ -114,6 +117,7 @@ public final class GatehouseServer implements AutoCloseable {
                     .tokenListener(capabilityMetrics)
                     .sessionListener(capabilityMetrics)
                     .sessionListener(loginAlerts)
+                    .sessionListener(remembered)
                     .rateLimitListener(capabilityMetrics)
                     .build();
             opened.add(gatehouse);
@@ -138,8 +142,7 @@ public final class GatehouseServer implements AutoCloseable {
             RatePolicies policies = gatehouse.policies();
             // Authentication of protected routes (Bearer), of OAuth clients (Basic) and the admin check.
             TokenVerificationMetrics verifications = new TokenVerificationMetrics(metrics.registry());
-            // Session liveness remembered between requests: introspection and refresh skip the store read.
-            SessionLiveness liveness = SessionLiveness.fromConfig(config, gatehouse.sessions(), clock);
+            SessionLiveness liveness = new SessionLiveness(gatehouse.sessions(), clock, remembered);
             BearerAuthenticator bearer = new BearerAuthenticator(
                     gatehouse.tokens(),
                     liveness,

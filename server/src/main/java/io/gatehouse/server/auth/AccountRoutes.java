@@ -56,8 +56,7 @@ public final class AccountRoutes implements RouteGroup {
     /** The caller's profile, from the users cache (loaded from the database on a miss). */
     private void me(ServerRequest req, ServerResponse res) {
         Caller caller = bearer.authenticate(req);
-        var user = profiles.get(caller.userId())
-                .orElseThrow(() -> BearerAuthenticator.invalidToken("the user of this access token no longer exists"));
+        var user = BearerAuthenticator.profileOf(caller, profiles);
         Json.send(res, 200, UserJson.of(user));
     }
 

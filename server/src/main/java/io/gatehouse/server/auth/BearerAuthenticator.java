@@ -8,6 +8,8 @@ import io.gatehouse.token.RejectReason;
 import io.gatehouse.token.TokenRejectedException;
 import io.gatehouse.token.TokenService;
 import io.gatehouse.token.VerifiedToken;
+import io.gatehouse.user.User;
+import io.gatehouse.user.UserProfiles;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Locale;
@@ -108,6 +110,15 @@ public final class BearerAuthenticator {
         }
         String token = v.substring(7).strip();
         return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    /**
+     * The profile of an authenticated caller's user. A user deleted after the token was issued makes the
+     * token worthless: 401 {@code invalid_token}, as for any other token that is no longer good.
+     */
+    static User profileOf(Caller caller, UserProfiles profiles) {
+        return profiles.get(caller.userId())
+                .orElseThrow(() -> invalidToken("the user of this access token no longer exists"));
     }
 
     /** A 401 for a presented token that is not good, with the RFC 6750 challenge. */

@@ -56,8 +56,7 @@ public final class MfaRoutes implements RouteGroup {
     /** → 200 {secret, otpauth_uri, qr_svg}; 409 already on; 503 when the server has no MFA key. */
     private void enrol(ServerRequest req, ServerResponse res) {
         Caller caller = bearer.authenticate(req);
-        var user = profiles.get(caller.userId())
-                .orElseThrow(() -> BearerAuthenticator.invalidToken("the user of this access token no longer exists"));
+        var user = BearerAuthenticator.profileOf(caller, profiles);
         Json.send(res, 200, settings.enrol(user));
     }
 

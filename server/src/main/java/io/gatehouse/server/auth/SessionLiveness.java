@@ -2,12 +2,18 @@ package io.gatehouse.server.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.gatehouse.config.ConfigException;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.session.EndReason;
 import io.gatehouse.session.Session;
+import io.gatehouse.session.SessionListener;
 import io.gatehouse.session.SessionStore;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Answers "is this session still alive?" for introspection and refresh without a round trip to the session
@@ -31,7 +37,11 @@ import java.util.Optional;
  * later) and calls the store's touch once a write may be due.
  *
  * <p>Bounded ({@value #SIZE_KEY}, default {@value #DEFAULT_SIZE} sessions, least recently used evicted; {@code 0}
- * turns it off). Time is the injected clock's whole seconds, as the store counts them. Thread-safe.
+ * turns it off). A remembered session also leaves when it can no longer be alive: at its deadline (the cache
+ * expires each entry then), and when it ends on this instance ({@link Memory} hears the session store's
+ * endings), so ended sessions do not fill the bound. Neither removal is needed for exactness, only for
+ * memory: a forgotten session is read from the store again. Time is the injected clock's whole seconds,
+ * as the store counts them. Thread-safe.
  */
 public final class SessionLiveness {
     /** Configuration key of the bound in sessions. */
@@ -45,31 +55,70 @@ public final class SessionLiveness {
     private final Cache<String, Session> known;
 
     /**
-     * @param maxSessions how many sessions are remembered at most (0: none, every question goes to the store)
+     * @param memory the remembered sessions, registered as a listener of {@code sessions} (it is told which
+     *     sessions end)
      */
-    public SessionLiveness(SessionStore sessions, Clock clock, long maxSessions) {
-        if (maxSessions < 0) {
-            throw new IllegalArgumentException("maxSessions must be 0 or more");
-        }
+    public SessionLiveness(SessionStore sessions, Clock clock, Memory memory) {
         this.sessions = sessions;
         this.clock = clock;
         this.touchIntervalSeconds = sessions.settings().touchInterval().toSeconds();
-        this.known = maxSessions == 0
-                ? null
-                : Caffeine.newBuilder().maximumSize(maxSessions).build();
+        this.known = memory.known;
     }
 
-    /** From {@value #SIZE_KEY}. */
-    public static SessionLiveness fromConfig(GatehouseConfig config, SessionStore sessions, Clock clock) {
-        long size = config.number(SIZE_KEY, DEFAULT_SIZE);
-        if (size < 0) {
-            throw new ConfigException(
-                    SIZE_KEY,
-                    SIZE_KEY + " is the number of sessions whose liveness the server"
-                            + " remembers between requests (introspection, Bearer checks); it must be 0 (off) or more, not "
-                            + size + ". The default is " + DEFAULT_SIZE + ".");
+    /**
+     * The sessions a {@link SessionLiveness} remembers, bounded by {@value #SIZE_KEY}. Built before the
+     * session store, which takes it as a {@link SessionListener}: a session ended here (logout, end, end-all,
+     * eviction, reuse) is forgotten at once instead of waiting for eviction.
+     */
+    public static final class Memory implements SessionListener {
+        private final Cache<String, Session> known;
+
+        /**
+         * @param maxSessions how many sessions are remembered at most (0: none, every question goes to the store)
+         */
+        public Memory(Clock clock, long maxSessions) {
+            if (maxSessions < 0) {
+                throw new IllegalArgumentException("maxSessions must be 0 or more");
+            }
+            this.known = maxSessions == 0
+                    ? null
+                    : Caffeine.newBuilder()
+                            .maximumSize(maxSessions)
+                            // The store's clock, so an entry leaves when the store would call it dead.
+                            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                            .expireAfter(Expiry.writing((String handle, Session s) -> Duration.ofMillis(
+                                    Math.max(0, s.expiresAt().getEpochSecond() * 1000 - clock.millis()))))
+                            .build();
         }
-        return new SessionLiveness(sessions, clock, size);
+
+        /** From {@value #SIZE_KEY}. */
+        public static Memory fromConfig(GatehouseConfig config, Clock clock) {
+            long size = config.number(SIZE_KEY, DEFAULT_SIZE);
+            if (size < 0) {
+                throw new ConfigException(
+                        SIZE_KEY,
+                        SIZE_KEY + " is the number of sessions whose liveness the server"
+                                + " remembers between requests (introspection, Bearer checks); it must be 0 (off) or more, not "
+                                + size + ". The default is " + DEFAULT_SIZE + ".");
+            }
+            return new Memory(clock, size);
+        }
+
+        @Override
+        public void sessionsEnded(String userId, List<String> handles, EndReason reason) {
+            if (known != null) {
+                known.invalidateAll(handles);
+            }
+        }
+
+        /** How many sessions are remembered now (tests; after pending removals are done). */
+        long size() {
+            if (known == null) {
+                return 0;
+            }
+            known.cleanUp();
+            return known.estimatedSize();
+        }
     }
 
     /**

@@ -67,6 +67,7 @@ class SessionLivenessContractTest {
     /** One server's services, without HTTP. */
     private final class Instance {
         final Gatehouse services;
+        final SessionLiveness.Memory remembered;
         final SessionLiveness liveness;
         final LoginService logins;
         final OAuthService oauth;
@@ -86,11 +87,16 @@ class SessionLivenessContractTest {
                     .set("gatehouse.password.argon2.memory-kib", "256")
                     .set("gatehouse.password.argon2.iterations", "1")
                     .build());
-            services = Gatehouse.builder().config(config).clock(clock).build();
+            remembered = SessionLiveness.Memory.fromConfig(config, clock);
+            services = Gatehouse.builder()
+                    .config(config)
+                    .clock(clock)
+                    .sessionListener(remembered)
+                    .build();
             opened.add(services);
             users = services.users();
             TokenVerificationMetrics metrics = new TokenVerificationMetrics(new SimpleMeterRegistry());
-            liveness = SessionLiveness.fromConfig(config, services.sessions(), clock);
+            liveness = new SessionLiveness(services.sessions(), clock, remembered);
             logins = new LoginService(
                     users,
                     services.profiles(),
@@ -172,6 +178,58 @@ class SessionLivenessContractTest {
         assertThat(a.liveness.touch(issued.session().handle())).isPresent();
         assertThat(a.services.sessions().endByHandle(issued.session().handle())).isTrue();
         assertThat(a.active(access)).isFalse();
+    }
+
+    @Test
+    void aSessionEndedHereIsForgottenAndTheOthersStay() {
+        LoginService.Issued ended = login(a);
+        LoginService.Issued kept = login(a);
+        assertThat(a.liveness.touch(ended.session().handle())).isPresent();
+        assertThat(a.liveness.touch(kept.session().handle())).isPresent();
+        assertThat(a.remembered.size()).isEqualTo(2);
+
+        assertThat(a.services.sessions().endByHandle(ended.session().handle())).isTrue();
+
+        assertThat(a.remembered.size()).isEqualTo(1);
+        assertThat(a.active(kept.tokens().accessToken())).isTrue();
+        assertThat(a.active(ended.tokens().accessToken())).isFalse();
+        assertThat(a.liveness.touch(ended.session().handle())).isEmpty();
+        assertThat(a.remembered.size())
+                .as("the store's answer (none) is not remembered")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aLogoutEverywhereForgetsEverySessionOfTheUser() {
+        LoginService.Issued first = login(a);
+        String userId = first.session().userId();
+        Session second = a.services
+                .sessions()
+                .create(io.gatehouse.session.NewSession.forUser(userId).build())
+                .session();
+        assertThat(a.liveness.touch(first.session().handle())).isPresent();
+        assertThat(a.liveness.touch(second.handle())).isPresent();
+        assertThat(a.remembered.size()).isEqualTo(2);
+
+        a.services.accounts().endSessions(userId, Optional.empty(), Actor.operator("test"));
+
+        assertThat(a.remembered.size()).isZero();
+        assertThat(a.liveness.isAlive(second.handle(), userId)).isFalse();
+    }
+
+    @Test
+    void aSessionIsForgottenAtItsDeadlineWithoutBeingAskedAgain() {
+        LoginService.Issued issued = login(a);
+        assertThat(a.liveness.touch(issued.session().handle())).isPresent();
+        assertThat(a.remembered.size()).isEqualTo(1);
+        clock.advance(Duration.ofMinutes(10).minusSeconds(1));
+        assertThat(a.remembered.size()).as("alive for one more second").isEqualTo(1);
+        assertThat(a.active(issued.tokens().accessToken())).isTrue();
+
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(a.remembered.size()).isZero();
+        assertThat(a.active(issued.tokens().accessToken())).isFalse();
     }
 
     @Test
