@@ -60,6 +60,18 @@ public final class BenchRedis implements AutoCloseable {
         throw new IllegalStateException("INFO memory has no used_memory");
     }
 
+    /** redis-server's user + system CPU time so far, in seconds ({@code INFO cpu}). */
+    public double cpuSeconds() {
+        double total = 0;
+        for (String line : cli("INFO", "cpu").split("\r?\n")) {
+            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                total +=
+                        Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return total;
+    }
+
     /** A redis-cli command against this Redis; its output. */
     public String cli(String... args) {
         return redis.node().cli(args);

@@ -60,13 +60,13 @@ public final class SessionCleanupRun {
             Slow drySlow = Slow.read(connector);
 
             redis.cli("CONFIG", "RESETSTAT");
-            double cpu0 = redisCpu(redis);
+            double cpu0 = redis.cpuSeconds();
             long client0 = clientCpuNanos();
             long t1 = System.nanoTime();
             // What `gatehouse sessions cleanup` runs: the resumable pass (its progress stored per batch).
             CleanupBatch pass = store.resumableCleanup(1000, true).runToEnd();
             double seconds = (System.nanoTime() - t1) / 1e9;
-            double cpu = redisCpu(redis) - cpu0;
+            double cpu = redis.cpuSeconds() - cpu0;
             double clientCpu = (clientCpuNanos() - client0) / 1e9;
             String commands = commandStats(redis);
             Slow slow = Slow.read(connector);
@@ -196,16 +196,5 @@ public final class SessionCleanupRun {
             }
         }
         return String.join(", ", out);
-    }
-
-    private static double redisCpu(BenchRedis redis) {
-        double total = 0;
-        for (String line : redis.cli("INFO", "cpu").split("\r?\n")) {
-            if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-                total +=
-                        Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        return total;
     }
 }

@@ -46,23 +46,26 @@ public final class SessionMemoryBench {
             System.out.printf(
                     "gatehouse: %d sessions, %d per user, %.1f s: used_memory %d -> %d = %.1f bytes per session%n",
                     n, perUser, (System.nanoTime() - t0) / 1e9, before, after, (after - before) / (double) n);
+            String userKey = connector.keys().key("s", SessionWorkload.user(0));
+            Long usage = connector.sync(c -> c.memoryUsage(userKey));
             System.out.printf(
-                    "  one user's key: %s (%d bytes of entries for %d sessions)%n",
-                    connector.keys().key("s", SessionWorkload.user(0)), sample.length(), perUser);
+                    "  one user's key: %s (%d bytes of entries for %d sessions; MEMORY USAGE %d)%n",
+                    userKey, sample.length(), perUser, usage);
             System.out.printf(
                     "  1,000,000 sessions would take %.0f MB%n", (after - before) / (double) n * 1_000_000 / 1e6);
             if (!variants) {
                 return;
             }
-            String entry = sample.substring(1, sample.indexOf('\n', 1) < 0 ? sample.length() : sample.indexOf('\n', 1));
+            String entry = sample.strip().split("\n")[0];
+            // The entry without its 16-character name (the variants name the session by the key or field).
+            String body = entry.substring(16);
             String ua = SessionWorkload.USER_AGENTS[0];
             measure(redis, connector, "per-session string key + per-user ZSET index", n, perUser, (c, i) -> {
                 String user = SessionWorkload.user(i / perUser);
                 String rid = Long.toString(i, 36)
                         + "AAAAAAAAAAAAAAAA".substring(Long.toString(i, 36).length());
                 return List.of(
-                        c.async(x -> x.setex(
-                                connector.keys().key("s", user, rid), 1800, entry.substring(entry.indexOf('|') + 1))),
+                        c.async(x -> x.setex(connector.keys().key("s", user, rid), 1800, body)),
                         c.async(x -> x.zadd(connector.keys().key("s", user, "idx"), 1.7e9, rid)),
                         c.async(x -> x.expire(connector.keys().key("s", user, "idx"), 1800)));
             });
@@ -78,8 +81,7 @@ public final class SessionMemoryBench {
                                 + "AAAAAAAAAAAAAAAA"
                                         .substring(Long.toString(i, 36).length());
                         return List.of(
-                                c.async(x -> x.hset(
-                                        connector.keys().key("s", user), rid, entry.substring(entry.indexOf('|') + 1))),
+                                c.async(x -> x.hset(connector.keys().key("s", user), rid, body)),
                                 c.async(x -> x.expire(connector.keys().key("s", user), 1800)));
                     });
             measure(

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeoutException;
  * deadline fires at the command timeout too, but first asks the PauseClock how long the process did not
  * run since the call began and, if it did not, moves the deadline by that much: Redis gets the command
  * timeout of time in which this process could have read its reply. The moves add up to at most one more
- * command timeout, so no call waits longer than twice the command timeout whatever happens. Lettuce's
- * timeout stays as a backstop just past that (backstop()), for commands sent around RedisConnection.
+ * command timeout, so no call waits longer than twice the command timeout whatever happens. It is the one
+ * timer of a call: Lettuce's own command timeout is off (LettuceClients), and RedisConnection waits for
+ * a bounded call without a timer of its own.
  */
 /** Completes a Redis call with a {@link TimeoutException} once it had its timeout of running time. */
 final class Deadline implements TimerTask {
@@ -50,11 +51,6 @@ final class Deadline implements TimerTask {
     /** The longest a bounded call can take: its timeout, plus as much again for pauses of this process. */
     static Duration longest(Duration timeout) {
         return timeout.multipliedBy(2);
-    }
-
-    /** Lettuce's own timeout for commands that do not block on the server: just past {@link #longest}. */
-    static Duration backstop(Duration timeout) {
-        return longest(timeout).plusMillis(500);
     }
 
     @Override

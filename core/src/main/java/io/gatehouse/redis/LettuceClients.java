@@ -12,24 +12,14 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
-import io.lettuce.core.protocol.ProtocolKeyword;
-import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Translates a {@link RedisEndpoint} into Lettuce's URIs, options and resources. */
 final class LettuceClients {
-    /** Commands that wait on the server by design; they get a long Lettuce timeout and callers bound them. */
-    private static final Set<String> BLOCKING =
-            Set.of("XREAD", "XREADGROUP", "BLPOP", "BRPOP", "BLMOVE", "BZPOPMIN", "BZPOPMAX", "WAIT");
-
-    private static final long BLOCKING_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(5);
-
     private LettuceClients() {}
 
     /**
@@ -91,7 +81,7 @@ final class LettuceClients {
                 // While disconnected, fail commands at once instead of queueing them until a timeout.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(socketOptions(e))
-                .timeoutOptions(timeoutOptions(e))
+                .timeoutOptions(timeoutOptions())
                 .sslOptions(sslOptions(e))
                 .build();
     }
@@ -112,26 +102,16 @@ final class LettuceClients {
                 .build();
     }
 
-    private static TimeoutOptions timeoutOptions(RedisEndpoint e) {
-        // A backstop: RedisConnection bounds its calls itself, discounting pauses of this process (Deadline).
-        long commandMs = Deadline.backstop(e.commandTimeout()).toMillis();
-        return TimeoutOptions.builder()
-                .timeoutSource(new TimeoutOptions.TimeoutSource() {
-                    @Override
-                    public long getTimeout(RedisCommand<?, ?, ?> command) {
-                        return BLOCKING.contains(name(command.getType())) ? BLOCKING_TIMEOUT_MS : commandMs;
-                    }
-
-                    @Override
-                    public TimeUnit getTimeUnit() {
-                        return TimeUnit.MILLISECONDS;
-                    }
-                })
-                .build();
-    }
-
-    private static String name(ProtocolKeyword type) {
-        return new String(type.getBytes(), StandardCharsets.US_ASCII);
+    /*
+     * Lettuce's per-command timer is off: every command goes through RedisConnection, whose Deadline is the
+     * one timer of a call (the command timeout, discounting pauses of this process). A second timer per
+     * command cost a wheel-timer entry, its cancellation and a completion callback on every call, and, set
+     * longer than the deadline, could never fire first anyway. What Lettuce still bounds itself: connecting
+     * and the connection handshake (connect-timeout and the URI's timeout), and its synchronous API, which
+     * waits at most the URI's timeout (the command timeout; only the Sentinel watcher's SUBSCRIBE uses it).
+     */
+    private static TimeoutOptions timeoutOptions() {
+        return TimeoutOptions.builder().timeoutCommands(false).build();
     }
 
     private static SslOptions sslOptions(RedisEndpoint e) {

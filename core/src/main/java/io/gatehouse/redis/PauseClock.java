@@ -27,13 +27,18 @@ final class PauseClock {
     }
 
     private final LongSupplier nanoTime;
-    private long lastTick;
-    private long paused;
+    /**
+     * The last tick and the pauses counted up to it, replaced as a whole by the one ticking thread and
+     * read without a lock: every Redis call reads the clock when it starts.
+     */
+    private volatile Ticked ticked;
+
+    private record Ticked(long at, long paused) {}
 
     /** A clock that counts only the pauses seen by {@link #tick()} calls; tests drive it by hand. */
     PauseClock(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
-        this.lastTick = nanoTime.getAsLong();
+        this.ticked = new Ticked(nanoTime.getAsLong(), 0);
     }
 
     /** The process-wide clock, with its ticker thread started on first use. */
@@ -55,20 +60,21 @@ final class PauseClock {
         return clock;
     }
 
-    /** Records one wake-up of the ticker. */
-    synchronized void tick() {
+    /** Records one wake-up of the ticker; one thread ticks. */
+    void tick() {
+        Ticked last = ticked;
         long now = nanoTime.getAsLong();
-        paused += late(now);
-        lastTick = now;
+        ticked = new Ticked(now, last.paused() + late(last, now));
     }
 
     /** Total time this process did not run so far, including a pause the ticker has not seen end yet. */
-    synchronized long pausedNanos() {
-        return paused + late(nanoTime.getAsLong());
+    long pausedNanos() {
+        Ticked last = ticked;
+        return last.paused() + late(last, nanoTime.getAsLong());
     }
 
-    private long late(long now) {
-        long late = now - lastTick - TICK_NANOS;
+    private static long late(Ticked last, long now) {
+        long late = now - last.at() - TICK_NANOS;
         return late > THRESHOLD_NANOS ? late : 0;
     }
 }

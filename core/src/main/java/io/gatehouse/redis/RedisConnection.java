@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -31,9 +29,6 @@ import java.util.function.Function;
  * Sentinel and Cluster connections all implement, so a store has one code path for every topology.
  */
 public final class RedisConnection implements AutoCloseable {
-    /** Slack on top of the call's own deadline, so its more precise error wins the race. */
-    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
     private final RedisConnector connector;
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
@@ -57,7 +52,7 @@ public final class RedisConnection implements AutoCloseable {
 
     /** Runs a command and waits for it, at most the command timeout. */
     public <T> T sync(Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
-        return await(async(command), connector.endpoint().commandTimeout());
+        return await(async(command));
     }
 
     /**
@@ -69,7 +64,7 @@ public final class RedisConnection implements AutoCloseable {
             Duration maxWait,
             Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
         Duration timeout = maxWait.plus(connector.endpoint().commandTimeout());
-        return await(call(null, timeout, command), timeout);
+        return await(call(null, timeout, command));
     }
 
     /** Runs a command without waiting; the future fails only with a {@link StoreException}. */
@@ -80,7 +75,7 @@ public final class RedisConnection implements AutoCloseable {
 
     /** Runs a script by SHA (loading it where the server does not know it) and waits for its reply. */
     public <T> T eval(RedisScript script, List<String> keys, String... args) {
-        return await(evalAsync(script, keys, args), connector.endpoint().commandTimeout());
+        return await(evalAsync(script, keys, args));
     }
 
     /**
@@ -218,9 +213,9 @@ public final class RedisConnection implements AutoCloseable {
         return cluster.getConnection(uri.getHost(), uri.getPort()).async();
     }
 
-    /** Awaits a replicated script call: the command timeout plus the replicas' wait. */
-    <T> T awaitReplicated(CompletableFuture<T> future, Duration waitTimeout) {
-        return await(future, connector.endpoint().commandTimeout().plus(waitTimeout));
+    /** Awaits a replicated script call (bounded by the command timeout plus the replicas' wait). */
+    <T> T awaitReplicated(CompletableFuture<T> future) {
+        return await(future);
     }
 
     private <T> CompletableFuture<T> call(
@@ -261,20 +256,16 @@ public final class RedisConnection implements AutoCloseable {
         return reply;
     }
 
-    /** Waits for a call bounded by {@code timeout} (its {@link Deadline} may move by one more timeout). */
-    private <T> T await(CompletableFuture<T> future, Duration timeout) {
+    /**
+     * Waits for a call of this connection. Every such call carries its {@link Deadline} (at most twice
+     * its timeout), which completes it, so the wait needs no timer of its own: on a virtual thread a timed
+     * wait schedules and cancels one more timer task per call.
+     */
+    private <T> T await(CompletableFuture<T> future) {
         try {
-            return future.get(Deadline.longest(timeout).toNanos() + GRACE_NANOS, TimeUnit.NANOSECONDS);
+            return future.get();
         } catch (ExecutionException e) {
             throw LettuceErrors.translate(connector.target(), null, e);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            StoreException translated = LettuceErrors.translate(connector.target(), null, e);
-            if (!closed) {
-                connector.breaker().onFailure(translated);
-                connector.failed(translated);
-            }
-            throw translated;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw LettuceErrors.translate(connector.target(), null, e);

@@ -165,6 +165,7 @@ public final class RedisConnector implements AutoCloseable {
                         (RedisClient) client,
                         LettuceClients.uris(endpoint).get(0).getSentinels(),
                         endpoint.sentinelMaster().orElseThrow(),
+                        endpoint.commandTimeout(),
                         c::followFailover);
             }
             log.info("Redis for {} connected: {}", purposes, endpoint.redactedUrl());
@@ -354,7 +355,7 @@ public final class RedisConnector implements AutoCloseable {
             return shared.eval(script, keys, args);
         }
         RedisConnection c = durable();
-        return c.awaitReplicated(c.<T>evalReplicated(script, keys, d.replicas(), d.timeout(), args), d.timeout());
+        return c.awaitReplicated(c.<T>evalReplicated(script, keys, d.replicas(), d.timeout(), args));
     }
 
     /** {@link #evalDurable} without waiting. */

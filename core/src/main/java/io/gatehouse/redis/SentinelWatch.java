@@ -5,6 +5,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -33,8 +34,14 @@ final class SentinelWatch implements AutoCloseable {
     /**
      * @param onSwitch called with the new master's address ({@code host:port}) once per switch of
      *                 {@code masterName}, on a Lettuce I/O thread
+     * @param timeout  how long to wait for each Sentinel's SUBSCRIBE (Lettuce times no command itself)
      */
-    SentinelWatch(RedisClient client, List<RedisURI> sentinels, String masterName, Consumer<String> onSwitch) {
+    SentinelWatch(
+            RedisClient client,
+            List<RedisURI> sentinels,
+            String masterName,
+            Duration timeout,
+            Consumer<String> onSwitch) {
         for (RedisURI sentinel : sentinels) {
             try {
                 StatefulRedisPubSubConnection<String, String> ps = client.connectPubSub(StringCodec.UTF8, sentinel);
@@ -56,6 +63,7 @@ final class SentinelWatch implements AutoCloseable {
                         }
                     }
                 });
+                ps.setTimeout(timeout);
                 ps.sync().subscribe(CHANNEL);
                 subscriptions.add(ps);
             } catch (RuntimeException e) {

@@ -52,7 +52,7 @@ final class DefaultSessionStore implements SessionStore {
         this.absolute = settings.absoluteLifetime().toSeconds();
         this.touchInterval = settings.touchInterval().toSeconds();
         long uaTtl = absolute + settings.trustedDeviceTtl().toSeconds() + 2 * 86_400;
-        this.userAgents = new UserAgents(backend, clock, uaTtl);
+        this.userAgents = new UserAgents(backend, clock, uaTtl, codec::uaHash);
     }
 
     private long now() {
@@ -77,7 +77,7 @@ final class DefaultSessionStore implements SessionStore {
                 .map(f -> codec.deviceId("fp", f))
                 .or(() -> ua.map(u -> codec.deviceId("ua", u)))
                 .orElse("");
-        String uaHash = ua.map(UserAgents::hash).orElse("");
+        String uaHash = ua.map(userAgents::hash).orElse("");
 
         long now = now();
         String random = SessionIds.newRandomPart();
@@ -111,6 +111,28 @@ final class DefaultSessionStore implements SessionStore {
             notify(l -> l.sessionsEnded(userId, handles, EndReason.EVICTED));
         }
         return new CreatedSession(SessionIds.compose(random, userId), session);
+    }
+
+    /**
+     * An entry read in the text format names its user agent by the older 64-bit plain hash, which the
+     * compact format has no room for: the text is looked up (locally nearly always) and stored under its
+     * keyed hash, so that the rewrite is compact. A text that is gone (its key expired or evicted) leaves
+     * the session without a user agent, as a listing showed it already.
+     */
+    private StoredSession compactable(StoredSession s) {
+        if (s.uaHash().length() != UserAgents.LEGACY_HASH_CHARS) {
+            return s;
+        }
+        String uaHash = userAgents
+                .resolve(s.uaHash())
+                .map(text -> {
+                    String h = userAgents.hash(text);
+                    userAgents.store(h, text);
+                    return h;
+                })
+                .orElse("");
+        return new StoredSession(
+                s.name(), s.created(), s.lastSeen(), s.ip(), s.device(), uaHash, s.attributes(), s.raw());
     }
 
     private static String requireFingerprint(String fingerprint) {
@@ -190,7 +212,7 @@ final class DefaultSessionStore implements SessionStore {
         if (now - s.lastSeen() < touchInterval) {
             return Optional.of(toSession(userId, s, Optional.empty()));
         }
-        String updated = codec.session(userId, s, now, s.attributes());
+        String updated = codec.session(userId, compactable(s), now, s.attributes());
         long deadline = Math.min(now + idle, s.created() + absolute);
         if (backend.replace(userId, s.raw(), updated, now, deadline)) {
             return Optional.of(
@@ -215,7 +237,7 @@ final class DefaultSessionStore implements SessionStore {
             remove.forEach(attrs::remove);
             attrs.putAll(set);
             RecordCodec.checkAttributes(attrs);
-            String updated = codec.session(userId, s, s.lastSeen(), attrs);
+            String updated = codec.session(userId, compactable(s), s.lastSeen(), attrs);
             long deadline = s.expiresAt(idle, absolute);
             if (backend.replace(userId, s.raw(), updated, now, deadline)) {
                 return Optional.of(

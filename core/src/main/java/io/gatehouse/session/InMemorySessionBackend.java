@@ -79,9 +79,8 @@ final class InMemorySessionBackend implements SessionBackend {
 
     @Override
     public Optional<String> get(String userId, String name) {
-        String prefix = name + "|";
         return live(users.get(userId), nowSeconds()).stream()
-                .filter(e -> e.startsWith(prefix))
+                .filter(e -> Entries.name(e).equals(name))
                 .findFirst();
     }
 

@@ -9,10 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * User agents are stored once, not once per session: a session keeps a 64-bit content hash (11
- * characters) and the text lives under {@code <prefix>:ua:{<hash>}}. A browser's user agent is ~120
+ * User agents are stored once, not once per session: a session keeps a 48-bit hash keyed with the MAC
+ * key (8 characters, {@link RecordCodec#uaHash}; entries written before the compact format hold a 64-bit
+ * plain SHA-256, 11 characters, still resolved) and the text lives under {@code <prefix>:ua:{<hash>}}. A browser's user agent is ~120
  * bytes and a few thousand distinct ones cover almost every session, so this alone saves ~110 bytes
  * per session (docs/SESSIONS.md).
  *
@@ -28,6 +31,10 @@ final class UserAgents {
     private final SessionBackend backend;
     private final Clock clock;
     private final long ttlSeconds;
+    private final Function<String, String> hasher;
+    /** Text to hash, so that a create hashes a text once per process rather than once per session. */
+    private final ConcurrentHashMap<String, String> hashes = new ConcurrentHashMap<>();
+
     private final Map<String, Known> cache = new LinkedHashMap<>(256, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -39,13 +46,37 @@ final class UserAgents {
 
     private record Known(String text, long writtenAt) {}
 
-    UserAgents(SessionBackend backend, Clock clock, long ttlSeconds) {
+    UserAgents(SessionBackend backend, Clock clock, long ttlSeconds, Function<String, String> hasher) {
         this.backend = backend;
         this.clock = clock;
         this.ttlSeconds = ttlSeconds;
+        this.hasher = hasher;
     }
 
-    static String hash(String userAgent) {
+    /** The hash that names {@code userAgent} (keyed, 8 characters). */
+    String hash(String userAgent) {
+        String h = hashes.get(userAgent);
+        if (h == null) {
+            if (hashes.size() >= CACHE_SIZE) {
+                hashes.clear(); // crude bound: the few thousand texts in use come back at once
+            }
+            h = hasher.apply(userAgent);
+            hashes.put(userAgent, h);
+        }
+        return h;
+    }
+
+    /** Whether {@code text} is the one {@code hash} names: a keyed hash, or the plain one of older entries. */
+    private boolean names(String hash, String text) {
+        return hash.length() == LEGACY_HASH_CHARS
+                ? legacyHash(text).equals(hash)
+                : hash(text).equals(hash);
+    }
+
+    static final int LEGACY_HASH_CHARS = 11;
+
+    /** The 64-bit plain SHA-256 that entries written before the compact format hold. */
+    static String legacyHash(String userAgent) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(userAgent.getBytes(StandardCharsets.UTF_8));
             byte[] cut = new byte[8];
@@ -85,7 +116,7 @@ final class UserAgents {
                 return Optional.of(k.text);
             }
         }
-        Optional<String> text = backend.userAgent(hash).filter(t -> hash(t).equals(hash));
+        Optional<String> text = backend.userAgent(hash).filter(t -> names(hash, t));
         text.ifPresent(t -> {
             synchronized (cache) {
                 // Not written by us: writtenAt 0 makes the next create rewrite it (and refresh its TTL).

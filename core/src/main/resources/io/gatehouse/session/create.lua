@@ -1,21 +1,66 @@
 -- Creates a session: drops the user's expired entries, applies the per-user limit, appends the new entry.
--- Keys: KEYS[1] the user's entries, <prefix>:s:{<userId>} (a string: entries each preceded by "\n")
+-- Keys: KEYS[1] the user's entries, <prefix>:s:{<userId>} (a string: entries separated by "\n"; values written
+--       before the compact format also start with one)
 -- Args: ARGV[1] now (epoch s), ARGV[2] idle timeout (s), ARGV[3] absolute lifetime (s),
 --       ARGV[4] limit (0 = none), ARGV[5] "refuse" or "evict", ARGV[6] ceiling (oldest always evicted there),
 --       ARGV[7] the new entry, ARGV[8] its expiry (epoch s)
 -- Reply: {1, evicted name...} created (names of the evicted sessions, i.e. their handles' first parts, oldest first), or {0} refused by the limit
--- Example: KEYS gatehouse:s:{u1} ARGV 1700000000 1800 43200 2 evict 1000 AAAAAAAAAAAAAAAA|s4b5fk|0||||| 1700001800
+-- Example: KEYS gatehouse:s:{u1} ARGV 1700000000 1800 43200 2 evict 1000 AAAAAAAAAAAAAAAAAHVbeAAAAAAAAAAAAA 1700001800
 local now = tonumber(ARGV[1])
+local deadline = tonumber(ARGV[8])
+local blob = redis.call('GET', KEYS[1])
+if not blob then
+  -- Nothing stored for the user (no session of theirs is alive): nothing to prune, any limit admits one.
+  redis.call('SET', KEYS[1], ARGV[7], 'EX', math.max(1, deadline - now))
+  return {1}
+end
+
+-- A session entry's name, created and last-seen seconds, in either stored format (nil if they do not
+-- parse). Text: <name>|<created b36>|<lastSeen - created, b36>|...; compact (no '|' anywhere):
+-- <name 16><shape><created: 5 digits><lastSeen - created: shape % 4 digits>...<mac 11>, digits in
+-- base64url order (A = 0 ... _ = 63), created counted from 2020-01-01T00:00:00Z. See RecordCodec. The same
+-- in create.lua, end.lua and prune.lua (a script cannot include another); Entries.java is its Java twin.
+local function digit(b)
+  if not b then return nil end
+  if b >= 97 and b <= 122 then return b - 71 end
+  if b >= 65 and b <= 90 then return b - 65 end
+  if b >= 48 and b <= 57 then return b + 4 end
+  if b == 45 then return 62 end
+  if b == 95 then return 63 end
+  return nil
+end
+local function number(entry, from, to)
+  local n = 0
+  for i = from, to do
+    local d = digit(string.byte(entry, i))
+    if not d then return nil end
+    n = n * 64 + d
+  end
+  return n
+end
+local function session(entry)
+  if string.find(entry, '|', 1, true) then
+    local id, c, l = string.match(entry, '^([^|]*)|([^|]*)|([^|]*)|')
+    c = tonumber(c or '', 36)
+    l = tonumber(l or '', 36)
+    if c and l then return id, c, c + l end
+    return nil
+  end
+  local shape = digit(string.byte(entry, 17))
+  if not shape or #entry < 33 + shape % 4 then return nil end
+  local c, l = number(entry, 18, 22), number(entry, 23, 22 + shape % 4)
+  if not (c and l) then return nil end
+  c = c + 1577836800
+  return string.sub(entry, 1, 16), c, c + l
+end
 local idle = tonumber(ARGV[2])
 local absolute = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
 local refuse = ARGV[5] == 'refuse'
 local ceiling = tonumber(ARGV[6])
-local deadline = tonumber(ARGV[8])
 
-local blob = redis.call('GET', KEYS[1]) or ''
 local kept, live = {}, {}
-for entry in string.gmatch(blob, '\n([^\n]+)') do
+for entry in string.gmatch(blob, '[^\n]+') do
   if string.byte(entry, 1) == 126 then -- '~': a trusted device
     local untilS = tonumber(string.match(entry, '^[^|]*|[^|]*|([^|]*)|') or '', 36)
     if untilS and untilS > now then
@@ -23,13 +68,11 @@ for entry in string.gmatch(blob, '\n([^\n]+)') do
       if untilS > deadline then deadline = untilS end
     end
   else
-    local id, c, l = string.match(entry, '^([^|]*)|([^|]*)|([^|]*)|')
-    c = tonumber(c or '', 36)
-    l = tonumber(l or '', 36)
-    if c and l then
-      local expires = math.min(c + l + idle, c + absolute)
+    local id, c, seen = session(entry)
+    if id then
+      local expires = math.min(seen + idle, c + absolute)
       if expires > now then
-        live[#live + 1] = {id = id, seen = c + l, entry = entry, expires = expires, order = #live}
+        live[#live + 1] = {id = id, seen = seen, entry = entry, expires = expires, order = #live}
       end
     end
   end
@@ -56,14 +99,14 @@ if #live >= cap then
   live = rest
 end
 
-local out = {}
-for i = 1, #kept do out[#out + 1] = '\n' .. kept[i] end
+-- Entries joined by "\n" with none in front: a one-session value stays in jemalloc's 64-byte class.
+local out = kept
 for i = 1, #live do
-  out[#out + 1] = '\n' .. live[i].entry
+  out[#out + 1] = live[i].entry
   if live[i].expires > deadline then deadline = live[i].expires end
 end
-out[#out + 1] = '\n' .. ARGV[7]
-redis.call('SET', KEYS[1], table.concat(out), 'EX', math.max(1, deadline - now))
+out[#out + 1] = ARGV[7]
+redis.call('SET', KEYS[1], table.concat(out, '\n'), 'EX', math.max(1, deadline - now))
 local reply = {1}
 for i = 1, #evicted do reply[#reply + 1] = evicted[i] end
 return reply

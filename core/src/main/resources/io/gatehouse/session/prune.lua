@@ -8,10 +8,48 @@
 --       remaining entries out of the reply (a cleanup pass needs only the count),
 --       ARGV[5] work budget (optional, default none): once this many entries (plus one per key) have been
 --       examined, the call stops before its next key; at least one key is always done
--- Reply: {number of entries removed (or removable) in all, the remaining entries of the key (string, each
---        preceded by "\n"; '' when quiet or with several keys), then the keys left undone by the budget
+-- Reply: {number of entries removed (or removable) in all, the remaining entries of the key (string,
+--        separated by "\n"; '' when quiet or with several keys), then the keys left undone by the budget
 --        (none when every key was done): the caller sends them again}
 -- Example: KEYS gatehouse:s:{u1} ARGV 1700000000 1800 43200
+-- A session entry's name, created and last-seen seconds, in either stored format (nil if they do not
+-- parse). Text: <name>|<created b36>|<lastSeen - created, b36>|...; compact (no '|' anywhere):
+-- <name 16><shape><created: 5 digits><lastSeen - created: shape % 4 digits>...<mac 11>, digits in
+-- base64url order (A = 0 ... _ = 63), created counted from 2020-01-01T00:00:00Z. See RecordCodec. The same
+-- in create.lua, end.lua and prune.lua (a script cannot include another); Entries.java is its Java twin.
+local function digit(b)
+  if not b then return nil end
+  if b >= 97 and b <= 122 then return b - 71 end
+  if b >= 65 and b <= 90 then return b - 65 end
+  if b >= 48 and b <= 57 then return b + 4 end
+  if b == 45 then return 62 end
+  if b == 95 then return 63 end
+  return nil
+end
+local function number(entry, from, to)
+  local n = 0
+  for i = from, to do
+    local d = digit(string.byte(entry, i))
+    if not d then return nil end
+    n = n * 64 + d
+  end
+  return n
+end
+local function session(entry)
+  if string.find(entry, '|', 1, true) then
+    local id, c, l = string.match(entry, '^([^|]*)|([^|]*)|([^|]*)|')
+    c = tonumber(c or '', 36)
+    l = tonumber(l or '', 36)
+    if c and l then return id, c, c + l end
+    return nil
+  end
+  local shape = digit(string.byte(entry, 17))
+  if not shape or #entry < 33 + shape % 4 then return nil end
+  local c, l = number(entry, 18, 22), number(entry, 23, 22 + shape % 4)
+  if not (c and l) then return nil end
+  c = c + 1577836800
+  return string.sub(entry, 1, 16), c, c + l
+end
 local now, idle, absolute = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local mode = ARGV[4]
 local budget = tonumber(ARGV[5] or '') or math.huge
@@ -21,16 +59,14 @@ local function prune(key)
   local blob = redis.call('GET', key)
   if not blob then return 0, '', 0 end
   local out, removed, latest, seen = {}, 0, now, 0
-  for entry in string.gmatch(blob, '\n([^\n]+)') do
+  for entry in string.gmatch(blob, '[^\n]+') do
     seen = seen + 1
     local expires
     if string.byte(entry, 1) == 126 then
       expires = tonumber(string.match(entry, '^[^|]*|[^|]*|([^|]*)|') or '', 36)
     else
-      local c, l = string.match(entry, '^[^|]*|([^|]*)|([^|]*)|')
-      c = tonumber(c or '', 36)
-      l = tonumber(l or '', 36)
-      if c and l then expires = math.min(c + l + idle, c + absolute) end
+      local id, c, last = session(entry)
+      if id then expires = math.min(last + idle, c + absolute) end
     end
     if expires and expires > now then
       out[#out + 1] = entry
@@ -40,7 +76,7 @@ local function prune(key)
     end
   end
   if removed == 0 then return 0, blob, seen end
-  local rest = #out == 0 and '' or '\n' .. table.concat(out, '\n')
+  local rest = table.concat(out, '\n')
   if mode == 'dry' then return removed, rest, seen end
   if rest == '' then
     redis.call('DEL', key)

@@ -23,43 +23,88 @@ class RecordCodecTest {
     void entriesRoundTripAndEveryAlteredCharacterIsRejected(long seed) {
         System.out.println("RecordCodecTest seed " + seed);
         Random r = new Random(seed);
-        for (int round = 0; round < 200; round++) {
+        for (int round = 0; round < 400; round++) {
             String user = "u" + r.nextInt(1_000_000);
-            long created = 1_700_000_000L + r.nextInt(100_000_000);
-            long lastSeen = created + r.nextInt(50_000);
-            String ip = r.nextBoolean()
-                    ? RecordCodec.packIp(r.nextInt(256) + ".0." + r.nextInt(256) + ".1")
-                    : RecordCodec.packIp("2001:db8::" + Integer.toHexString(r.nextInt(65536)));
+            // Mostly what the compact format holds; now and then a time or a hash only the text one holds.
+            long created = r.nextInt(10) == 0
+                    ? 1_000_000_000L + r.nextInt(500_000_000)
+                    : RecordCodec.EPOCH + r.nextInt(1 << 30);
+            long lastSeen = created + (r.nextInt(10) == 0 ? 200_000L + r.nextInt(200_000) : r.nextInt(50_000));
+            String ip = switch (r.nextInt(3)) {
+                case 0 -> RecordCodec.packIp(r.nextInt(256) + ".0." + r.nextInt(256) + ".1");
+                case 1 -> RecordCodec.packIp("2001:db8::" + Integer.toHexString(r.nextInt(65536)));
+                default -> "";
+            };
             Map<String, String> attrs = new TreeMap<>();
             for (int i = r.nextInt(4); i > 0; i--) {
                 attrs.put("k" + r.nextInt(100), randomText(r));
             }
-            String entry = codec.session(
-                    user,
-                    SessionIds.newRandomPart(),
-                    created,
-                    lastSeen,
-                    ip,
-                    codec.deviceId("fp", "f" + r.nextLong()),
-                    UserAgents.hash("ua" + r.nextInt()),
-                    RecordCodec.encodeAttributes(attrs));
-            assertThat(entry).doesNotContain("\n");
-            StoredSession s = codec.parseSession(user, entry).orElseThrow();
-            assertThat(s.created()).isEqualTo(created);
-            assertThat(s.lastSeen()).isEqualTo(lastSeen);
-            assertThat(s.attributes()).isEqualTo(attrs);
-            assertThat(s.ip()).isEqualTo(ip);
-            assertThat(codec.parseSession(user + "x", entry))
-                    .as("another user's entry")
-                    .isEmpty();
+            String device = r.nextBoolean() ? codec.deviceId("fp", "f" + r.nextLong()) : "";
+            String uaHash = switch (r.nextInt(5)) {
+                case 0 -> "";
+                case 1 -> UserAgents.legacyHash("ua" + r.nextInt());
+                default -> codec.uaHash("ua" + r.nextInt());
+            };
+            String name = codec.handleName(user, SessionIds.newRandomPart());
+            String encoded = RecordCodec.encodeAttributes(attrs);
+            boolean fits = created >= RecordCodec.EPOCH && lastSeen - created < 1 << 18 && uaHash.length() != 11;
+            String entry = codec.session(user, name, created, lastSeen, ip, device, uaHash, encoded);
+            assertThat(entry.contains("|"))
+                    .as("text format exactly when compact cannot hold it")
+                    .isEqualTo(!fits);
+            for (String e :
+                    new String[] {entry, codec.text(user, name, created, lastSeen, ip, device, uaHash, encoded)}) {
+                assertThat(e).doesNotContain("\n");
+                StoredSession s = codec.parseSession(user, e).orElseThrow();
+                assertThat(s).isEqualTo(new StoredSession(name, created, lastSeen, ip, device, uaHash, attrs, e));
+                SessionBackend.Expiry x = new SessionBackend.Expiry(lastSeen, 1800, 43_200);
+                assertThat(Entries.name(e)).as("what the scripts read").isEqualTo(name);
+                assertThat(Entries.lastSeen(e)).isEqualTo(lastSeen);
+                assertThat(Entries.expiry(e, x)).isEqualTo(s.expiresAt(1800, 43_200));
+                assertThat(codec.parseSession(user + "x", e))
+                        .as("another user's entry")
+                        .isEmpty();
 
-            int at = r.nextInt(entry.length());
-            char replacement = entry.charAt(at) == 'A' ? 'B' : 'A';
-            String altered = entry.substring(0, at) + replacement + entry.substring(at + 1);
-            assertThat(codec.parseSession(user, altered))
-                    .as("altered at %d (seed %d)", at, seed)
-                    .isEmpty();
+                int at = r.nextInt(e.length());
+                char replacement = e.charAt(at) == 'A' ? 'B' : 'A';
+                String altered = e.substring(0, at) + replacement + e.substring(at + 1);
+                assertThat(codec.parseSession(user, altered))
+                        .as("altered at %d (seed %d)", at, seed)
+                        .isEmpty();
+                assertThat(codec.parseSession(user, e.substring(0, e.length() - 1)))
+                        .as("truncated")
+                        .isEmpty();
+            }
         }
+    }
+
+    @Test
+    void aTypicalLoginFitsJemallocs64ByteClassEvenWhenSeenHoursLater() {
+        String user = "user-123456";
+        String name = codec.handleName(user, SessionIds.newRandomPart());
+        long created = 1_796_000_000L; // 2026
+        String ip = RecordCodec.packIp("203.0.113.7");
+        String device = codec.deviceId("fp", "cookie");
+        String ua = codec.uaHash(SessionStoreIntegrationTest.CHROME);
+        assertThat(codec.session(user, name, created, created, ip, device, ua, ""))
+                .hasSize(57);
+        // The value of a user's key with one session is the entry alone: at most 60 bytes + 4 of sds header.
+        for (long seen : new long[] {59, 4095, 43_200, (1 << 18) - 1}) {
+            assertThat(codec.session(user, name, created, created + seen, ip, device, ua, ""))
+                    .as("seen %d s after creation", seen)
+                    .hasSizeLessThanOrEqualTo(60);
+        }
+    }
+
+    @Test
+    void keyedUserAgentHashesDependOnTheKey() {
+        RecordCodec otherKey = new RecordCodec(new SessionKeys(
+                Base64.getDecoder().decode(SessionStoreIntegrationTest.DEVICE_KEY),
+                Base64.getDecoder().decode(SessionStoreIntegrationTest.MAC_KEY)));
+        String chrome = SessionStoreIntegrationTest.CHROME;
+        assertThat(codec.uaHash(chrome)).hasSize(8).isEqualTo(codec.uaHash(chrome));
+        assertThat(otherKey.uaHash(chrome)).isNotEqualTo(codec.uaHash(chrome));
+        assertThat(UserAgents.legacyHash(chrome)).hasSize(UserAgents.LEGACY_HASH_CHARS);
     }
 
     private static String randomText(Random r) {
@@ -76,9 +121,11 @@ class RecordCodecTest {
         String trust = codec.trust("u1", "AAAAAAAAAAA", 1_700_000_000L, 1_700_100_000L, "");
         assertThat(codec.parseTrust("u1", trust)).isPresent();
         assertThat(codec.parseSession("u1", trust)).isEmpty();
-        String session =
-                codec.session("u1", SessionIds.newRandomPart(), 1_700_000_000L, 1_700_000_000L, "", "", "", "");
+        String name = codec.handleName("u1", SessionIds.newRandomPart());
+        String session = codec.session("u1", name, 1_700_000_000L, 1_700_000_000L, "", "", "", "");
         assertThat(codec.parseTrust("u1", session)).isEmpty();
+        String text = codec.text("u1", name, 1_700_000_000L, 1_700_000_000L, "", "", "", "");
+        assertThat(codec.parseTrust("u1", text)).isEmpty();
     }
 
     @Test

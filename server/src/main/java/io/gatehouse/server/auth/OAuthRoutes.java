@@ -7,7 +7,9 @@ import io.gatehouse.server.http.OAuthError;
 import io.gatehouse.server.http.RouteGroup;
 import io.gatehouse.server.http.Routes;
 import io.gatehouse.token.TokenService;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -38,6 +40,9 @@ import java.util.Set;
  */
 public final class OAuthRoutes implements RouteGroup {
     static final List<String> AUTH_METHODS = List.of("client_secret_basic", "client_secret_post");
+    // RFC 6749 5.1 asks for both on token answers; built once, with their wire bytes cached by Helidon.
+    private static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
+    private static final Header NO_CACHE = HeaderValues.createCached(HeaderNames.PRAGMA, "no-cache");
 
     private final LoginService logins;
     private final OAuthService oauth;
@@ -45,6 +50,7 @@ public final class OAuthRoutes implements RouteGroup {
     private final TokenService tokens;
     private final AuthSettings settings;
     private final long maxBodyBytes;
+    private final IntrospectionBodies bodies = new IntrospectionBodies();
 
     public OAuthRoutes(
             LoginService logins,
@@ -117,7 +123,7 @@ public final class OAuthRoutes implements RouteGroup {
         }
         Introspection answer = oauth.introspect(client, form.require("token"));
         noStore(res);
-        Json.sendObject(res, 200, answer);
+        Json.sendBytes(res, 200, bodies.body(answer));
     }
 
     private void metadata(ServerRequest req, ServerResponse res) {
@@ -205,8 +211,8 @@ public final class OAuthRoutes implements RouteGroup {
     }
 
     private static void noStore(ServerResponse res) {
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.header(HeaderNames.PRAGMA, "no-cache");
+        res.header(NO_STORE);
+        res.header(NO_CACHE);
     }
 
     /** Renders OAuth exceptions and auth failures as RFC 6749 errors; everything else goes to the common handling. */

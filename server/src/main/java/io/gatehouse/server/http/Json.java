@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -76,6 +77,11 @@ public final class Json {
 
     /** Writes one JSON object of {@code members} as {@code application/json}. */
     public static void sendObject(ServerResponse res, int status, Members members) {
+        sendBytes(res, status, objectBytes(members));
+    }
+
+    /** The UTF-8 bytes of one JSON object of {@code members}. */
+    public static byte[] objectBytes(Members members) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
@@ -84,9 +90,14 @@ public final class Json {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
+    }
+
+    /** Writes {@code json}, the bytes of a JSON document, as {@code application/json}. */
+    public static void sendBytes(ServerResponse res, int status, byte[] json) {
         res.status(Status.create(status));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(out.toByteArray());
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(json);
     }
 
     /** Writes the string member {@code name}. */
