@@ -36,6 +36,8 @@ public final class RedisConnection implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Set once this endpoint refused a script call with keys of several slots (see {@link #evalBatches}). */
     private volatile boolean crossSlotRefused;
+    /** Set by {@link #close()}: a call that fails from then on failed because we closed it, not because of Redis. */
+    private volatile boolean closed;
 
     RedisConnection(
             RedisConnector connector,
@@ -238,8 +240,10 @@ public final class RedisConnection implements AutoCloseable {
                 return value;
             }
             StoreException translated = LettuceErrors.translate(connector.target(), script, error);
-            breaker.onFailure(translated);
-            connector.failed(translated);
+            if (!closed) {
+                breaker.onFailure(translated);
+                connector.failed(translated);
+            }
             throw translated;
         });
     }
@@ -285,10 +289,15 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
-    /** Closes a dedicated connection; the shared one is closed with its connector. */
+    /**
+     * Closes a dedicated connection; the shared one is closed with its connector. A call in flight on it (a
+     * blocking read) fails at once, and that failure is not Redis's: it neither counts in the circuit breaker
+     * nor reaches the command listener.
+     */
     @Override
     public void close() {
         if (dedicated) {
+            closed = true;
             connector.forget(this);
             connection.closeAsync();
         }

@@ -127,9 +127,16 @@ final class InMemoryRevocationLog implements RevocationLog {
                 }
             }
 
+            /** Ends a read in progress at once (called from the thread that closes the link). */
             @Override
             public void close() {
-                closed = true;
+                lock.lock();
+                try {
+                    closed = true;
+                    appended.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
         };
     }

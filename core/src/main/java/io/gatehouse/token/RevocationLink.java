@@ -224,6 +224,9 @@ final class RevocationLink implements AutoCloseable {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             } catch (RuntimeException e) {
+                if (closed) {
+                    break;
+                }
                 log.error("Revocation link failed unexpectedly; retrying", e);
                 connected = false;
                 lastError = e.toString();
@@ -275,22 +278,22 @@ final class RevocationLink implements AutoCloseable {
     }
 
     /**
-     * Stops the reader. It is not interrupted and its connection is not closed under it: a blocking read
-     * failed by a closed connection would count as a Redis failure in the connector's shared circuit
-     * breaker and fail every other caller for a moment. The read returns within the block time, the
-     * thread sees the flag and closes its own connection; only a reader stuck beyond that is cut.
+     * Stops the reader without waiting out its blocking read: the feed is closed under it, which ends the read at
+     * once (in Redis the dedicated connection is closed, and a call failed by our own close counts neither in the
+     * connector's circuit breaker nor as a command failure), the thread sees the flag and returns. A reader that
+     * still has not returned after the block time and some slack is left behind (it is a daemon).
      */
     @Override
     public void close() {
         closed = true;
+        RevocationLog.Feed f = feed;
+        if (f != null) {
+            f.close();
+        }
         try {
             thread.join(block.toMillis() + TimeUnit.SECONDS.toMillis(3));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        RevocationLog.Feed f = feed;
-        if (thread.isAlive() && f != null) {
-            f.close();
         }
     }
 }

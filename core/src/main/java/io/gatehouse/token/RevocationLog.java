@@ -43,7 +43,10 @@ interface RevocationLog {
     /** Opens a reader of the feed (in Redis: its own connection, for blocking reads). */
     Feed openFeed();
 
-    /** A reader of the feed. Not thread-safe: one reader thread owns it. */
+    /**
+     * A reader of the feed. Not thread-safe: one reader thread owns it, except for {@link #close()}, which another
+     * thread may call to end a read in progress at once (the read then returns or fails).
+     */
     interface Feed extends AutoCloseable {
         /** Entries after {@code position}, waiting up to {@code maxWait} for the first; empty when none came. */
         List<Positioned> read(String position, Duration maxWait);

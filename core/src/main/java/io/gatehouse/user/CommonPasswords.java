@@ -31,15 +31,24 @@ public final class CommonPasswords {
         this.passwords = Set.copyOf(passwords);
     }
 
-    /** The bundled list. */
+    /** The bundled list (read once per process: it is immutable, and every Gatehouse opened would read it again). */
     public static CommonPasswords bundled() {
-        try (InputStream in = CommonPasswords.class.getResourceAsStream(BUNDLED)) {
-            if (in == null) {
-                throw new IllegalStateException(BUNDLED + " is missing from the class path");
+        return Bundled.LIST;
+    }
+
+    /** Holds the bundled list, read on first use. */
+    private static final class Bundled {
+        static final CommonPasswords LIST = read();
+
+        private static CommonPasswords read() {
+            try (InputStream in = CommonPasswords.class.getResourceAsStream(BUNDLED)) {
+                if (in == null) {
+                    throw new IllegalStateException(BUNDLED + " is missing from the class path");
+                }
+                return new CommonPasswords(CommonPasswords.read(in));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the bundled " + BUNDLED, e);
             }
-            return new CommonPasswords(read(in));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the bundled " + BUNDLED, e);
         }
     }
 

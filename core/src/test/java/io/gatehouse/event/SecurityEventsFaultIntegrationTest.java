@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.testing.RetryingConnect;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ class SecurityEventsFaultIntegrationTest {
     @Test
     void redisDownForTenSecondsLosesAndDuplicatesNothing() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start();
-                Stores stores = Stores.open(config(redis))) {
+                Stores stores = RetryingConnect.open(config(redis))) {
             persistEveryWrite(redis);
             SecurityEvents events = SecurityEvents.builder()
                     .config(config(redis))
@@ -173,7 +174,7 @@ class SecurityEventsFaultIntegrationTest {
     @Test
     void aSpoolLeftByAStoppedInstanceIsReplayedOnceAtStartup() throws Exception {
         try (StandaloneRedis redis = StandaloneRedis.start();
-                Stores stores = Stores.open(config(redis))) {
+                Stores stores = RetryingConnect.open(config(redis))) {
             persistEveryWrite(redis);
             SecurityEvents first = SecurityEvents.builder()
                     .config(config(redis))

@@ -7,6 +7,7 @@ import io.gatehouse.backend.Stores;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.store.HealthStatus;
 import io.gatehouse.testing.MutableClock;
+import io.gatehouse.testing.RetryingConnect;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +57,7 @@ class RevocationLinkFaultIntegrationTest {
                 GatehouseConfig.builder().redisUrl(url).set("gatehouse.tokens.revocation.read-block", "200ms");
         settings.forEach(b::set);
         GatehouseConfig config = b.build();
-        Stores stores = Stores.open(config);
+        Stores stores = RetryingConnect.open(config);
         closeables.add(stores);
         TokenService s = TokenService.builder()
                 .config(config)

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisNode implements AutoCloseable {
     static final String HOST = "127.0.0.1";
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+    // Generous: on a starved machine (the suite runs modules side by side) a TLS node and its redis-cli probes
+    // can take seconds; a node that is ready returns at once.
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration READY_INTERVAL = Duration.ofMillis(20);
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
@@ -236,8 +238,8 @@ public final class RedisNode implements AutoCloseable {
         if (!spec.tls() && !acceptsConnections()) {
             return false;
         }
-        CommandRunner.Result result = RedisCli.run(port(), spec.cliArgs(), PROBE_TIMEOUT, "PING");
-        return result.ok() && result.stdout().trim().equals("PONG");
+        CommandRunner.Result result = probe("PING");
+        return result != null && result.ok() && result.stdout().trim().equals("PONG");
     }
 
     /**
@@ -245,9 +247,21 @@ public final class RedisNode implements AutoCloseable {
      * server must report our pid.
      */
     private boolean isServedBy(Process started) {
-        CommandRunner.Result result = RedisCli.run(port(), spec.cliArgs(), PROBE_TIMEOUT, "INFO", "server");
+        CommandRunner.Result result = probe("INFO", "server");
+        if (result == null) {
+            return false;
+        }
         String pid = Replies.infoFields(result.stdout()).get("process_id");
         return result.ok() && Long.toString(started.pid()).equals(pid);
+    }
+
+    /** A redis-cli probe during startup, or null when it timed out (not ready yet: asked again until the deadline). */
+    private CommandRunner.Result probe(String... args) {
+        try {
+            return RedisCli.run(port(), spec.cliArgs(), PROBE_TIMEOUT, args);
+        } catch (IllegalStateException e) {
+            return null;
+        }
     }
 
     private boolean acceptsConnections() {

@@ -277,7 +277,8 @@ class AccountMailContractTest extends StoreContract {
         smtp.setUser("gatehouse", SMTP_PASSWORD);
         smtp.start();
         tokenFrom(awaitMail(second, "Verify your email address"));
-        assertThat(metric("gatehouse_mail_sent_total", "verify-email")).isEqualTo(1.0);
+        // GreenMail holds the message before the sender has its reply and counts it: wait for the count.
+        await().atMost(Duration.ofSeconds(20)).until(() -> metric("gatehouse_mail_sent_total", "verify-email") == 1.0);
         assertThat(metric("gatehouse_mail_dropped_total", "verify-email")).isZero();
         assertThat(metric("gatehouse_mail_retried_total", "verify-email")).isGreaterThanOrEqualTo(1.0);
     }
@@ -412,6 +413,9 @@ class AccountMailContractTest extends StoreContract {
         HttpResponse<String> unknown = post("/api/v1/auth/password-reset", emailBody(uniqueEmail()), "198.51.100.2");
         assertSameAnswer(existing, unknown, 202);
         awaitMail(email, "Reset your password");
+        if (!measuresTiming()) {
+            return;
+        }
 
         long[] known = new long[200];
         long[] none = new long[200];
@@ -446,6 +450,9 @@ class AccountMailContractTest extends StoreContract {
         assertThat(login(email, PASSWORD, "192.0.2.1", "laptop").statusCode())
                 .as("the account is untouched (still unverified)")
                 .isEqualTo(403);
+        if (!measuresTiming()) {
+            return;
+        }
 
         long[] takenTimes = new long[200];
         long[] freshTimes = new long[200];
@@ -647,6 +654,15 @@ class AccountMailContractTest extends StoreContract {
         assertThat(t.find()).as("a link with a token in: " + subject(m)).isTrue();
         secrets.add(t.group(1));
         return t.group(1);
+    }
+
+    /**
+     * The timing distributions (400 requests each, printed, not asserted) are taken on standalone Redis only, the
+     * deployment the figures are read for; the answers are compared on every backend. On all five they took 70 of
+     * the class's 98 s in the suite (docs/TESTING.md).
+     */
+    private boolean measuresTiming() {
+        return backend == Backend.STANDALONE;
     }
 
     private static long timed(Runnable request) {
