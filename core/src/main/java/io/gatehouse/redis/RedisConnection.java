@@ -213,11 +213,6 @@ public final class RedisConnection implements AutoCloseable {
         return cluster.getConnection(uri.getHost(), uri.getPort()).async();
     }
 
-    /** Awaits a replicated script call (bounded by the command timeout plus the replicas' wait). */
-    <T> T awaitReplicated(CompletableFuture<T> future) {
-        return await(future);
-    }
-
     private <T> CompletableFuture<T> call(
             String script,
             Duration timeout,
@@ -261,7 +256,7 @@ public final class RedisConnection implements AutoCloseable {
      * its timeout), which completes it, so the wait needs no timer of its own: on a virtual thread a timed
      * wait schedules and cancels one more timer task per call.
      */
-    private <T> T await(CompletableFuture<T> future) {
+    <T> T await(CompletableFuture<T> future) {
         try {
             return future.get();
         } catch (ExecutionException e) {

@@ -358,7 +358,7 @@ public final class RedisConnector implements AutoCloseable {
             return shared.eval(script, keys, args);
         }
         RedisConnection c = durable();
-        return c.awaitReplicated(c.<T>evalReplicated(script, keys, d.replicas(), d.timeout(), args));
+        return c.await(c.<T>evalReplicated(script, keys, d.replicas(), d.timeout(), args));
     }
 
     /** {@link #evalDurable} without waiting. */

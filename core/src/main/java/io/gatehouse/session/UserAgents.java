@@ -1,5 +1,7 @@
 package io.gatehouse.session;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -33,7 +34,8 @@ final class UserAgents {
     private final long ttlSeconds;
     private final Function<String, String> hasher;
     /** Text to hash, so that a create hashes a text once per process rather than once per session. */
-    private final ConcurrentHashMap<String, String> hashes = new ConcurrentHashMap<>();
+    private final Cache<String, String> hashes =
+            Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
 
     private final Map<String, Known> cache = new LinkedHashMap<>(256, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -55,15 +57,7 @@ final class UserAgents {
 
     /** The hash that names {@code userAgent} (keyed, 8 characters). */
     String hash(String userAgent) {
-        String h = hashes.get(userAgent);
-        if (h == null) {
-            if (hashes.size() >= CACHE_SIZE) {
-                hashes.clear(); // crude bound: the few thousand texts in use come back at once
-            }
-            h = hasher.apply(userAgent);
-            hashes.put(userAgent, h);
-        }
-        return h;
+        return hashes.get(userAgent, hasher);
     }
 
     /** Whether {@code text} is the one {@code hash} names: a keyed hash, or the plain one of older entries. */
