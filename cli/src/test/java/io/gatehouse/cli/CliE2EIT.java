@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.config.GatehouseConfig;
 import io.gatehouse.testkit.SharedRedis;
+import io.gatehouse.testkit.TestJvm;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,9 +62,8 @@ class CliE2EIT {
                 "Y2xpLWUyZS1rZXlzLWVuY3J5cHRpb24ta2V5LTAxMjM=");
         ENV.put("GATEHOUSE_DATA_DIR", work.resolve("data").toString());
         Path jar = Path.of(System.getProperty("gatehouse.server.jar"));
-        ProcessBuilder pb = new ProcessBuilder(
-                        ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-jar", jar.toString())
-                .directory(work.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(TestJvm.command("-Xmx256m", "-jar", jar.toString())).directory(work.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
         pb.environment().putAll(ENV);
         pb.environment().put("GATEHOUSE_SERVER_PORT", "0");

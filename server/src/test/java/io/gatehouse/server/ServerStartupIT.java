@@ -3,6 +3,7 @@ package io.gatehouse.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gatehouse.testkit.TestJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -112,16 +113,14 @@ class ServerStartupIT {
     }
 
     private Process start(Map<String, String> env, String logName) {
-        String java = ProcessHandle.current().info().command().orElse("java");
         // The server's own logback.xml (JSON lines), not the core tests' logback-test.xml on the same class path.
         String logback = Main.class.getClassLoader().getResource("logback.xml").toString();
-        ProcessBuilder pb = new ProcessBuilder(
-                        java,
+        ProcessBuilder pb = new ProcessBuilder(TestJvm.command(
                         "-Xmx128m",
                         "-Dlogback.configurationFile=" + logback,
                         "-cp",
                         System.getProperty("java.class.path"),
-                        Main.class.getName())
+                        Main.class.getName()))
                 .directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
         pb.environment().put("GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB", "1024");

@@ -3,6 +3,7 @@ package io.gatehouse.example;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testkit.TestJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +37,8 @@ final class GatehouseServerProcess implements AutoCloseable {
             throw new IllegalStateException(
                     jar + " is missing: these tests run in a reactor build that packages server first (mvn verify)");
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString()).directory(workDir.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(TestJvm.command("-Xmx256m", "-jar", jar.toString())).directory(workDir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
         pb.environment().put("GATEHOUSE_SERVER_PORT", "0");
         pb.environment().put("GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB", "1024");

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.testkit.TestJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -50,8 +51,8 @@ final class ServerProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: the e2e tests run after 'package' (mvn verify)");
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString()).directory(workDir.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(TestJvm.command("-Xmx256m", "-jar", jar.toString())).directory(workDir.toFile());
         Map<String, String> environment = pb.environment();
         environment.keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
         environment.put("GATEHOUSE_SERVER_PORT", "0");
