@@ -228,7 +228,8 @@ public final class ClientRegistry {
         boolean remembered = open != null && now < open.untilMillis;
         // Near the end of the memo's life one request renews it (asks the store) while the others use it.
         boolean ask = !remembered
-                || (now >= open.untilMillis - LOCKOUT_RENEW_AHEAD.toMillis() && open.renewing.compareAndSet(false, true));
+                || (now >= open.untilMillis - LOCKOUT_RENEW_AHEAD.toMillis()
+                        && open.renewing.compareAndSet(false, true));
         if (ask) {
             LockoutStatus lockout = guard.check(client.limitKey(), lockoutSubject(credentials));
             if (lockout.locked()) {

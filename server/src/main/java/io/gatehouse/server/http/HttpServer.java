@@ -3,8 +3,8 @@ package io.gatehouse.server.http;
 import io.gatehouse.config.ConfigException;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -50,7 +50,8 @@ public final class HttpServer implements AutoCloseable {
                 // The one protocol (an added config would sit beside the discovered default: two candidates,
                 // and Helidon then drops an HTTP/1.0 request without its 505).
                 .protocolsDiscoverServices(false)
-                .protocols(List.of(Http1Config.builder().sendKeepAliveHeader(false).build()))
+                .protocols(
+                        List.of(Http1Config.builder().sendKeepAliveHeader(false).build()))
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .shutdownHook(false)
                 .directHandlers(d -> {
