@@ -209,15 +209,20 @@ class ClientRegistryTest {
         }
     }
 
-    @Test
-    void aClientThatAuthenticatedReusesItsOpenLockoutVerdictBrieflyWhileWrongSecretsAreAlwaysCheckedAndCounted() {
-        String secret = ClientRegistry.generateSecret();
-        GatehouseConfig config = GatehouseConfig.builder()
+    /** Client "gw" with {@code secret}, locked out per address after three failures. */
+    private static GatehouseConfig lockoutConfig(String secret) {
+        return GatehouseConfig.builder()
                 .set("gatehouse.server.clients", "gw")
                 .set("gatehouse.server.client.gw.secret-hash", ClientRegistry.hashSecret(secret))
                 .set("gatehouse.server.client.gw.scopes", "introspect")
                 .set("gatehouse.lockout.ip-account.max-failures", "3")
                 .build();
+    }
+
+    @Test
+    void aClientThatAuthenticatedReusesItsOpenLockoutVerdictBrieflyWhileWrongSecretsAreAlwaysCheckedAndCounted() {
+        String secret = ClientRegistry.generateSecret();
+        GatehouseConfig config = lockoutConfig(secret);
         CountingChecks guard = new CountingChecks(
                 LoginGuard.builder().config(config).clock(clock).build());
         ClientRegistry registry = ClientRegistry.fromConfig(config, clock).guarded(guard);
@@ -250,11 +255,7 @@ class ClientRegistryTest {
     @Test
     void nearTheMemosEndOneRequestAsksTheStoreAndALockoutFoundThenEndsTheMemo() {
         String secret = ClientRegistry.generateSecret();
-        GatehouseConfig config = GatehouseConfig.builder()
-                .set("gatehouse.server.clients", "gw")
-                .set("gatehouse.server.client.gw.secret-hash", ClientRegistry.hashSecret(secret))
-                .set("gatehouse.lockout.ip-account.max-failures", "3")
-                .build();
+        GatehouseConfig config = lockoutConfig(secret);
         LoginGuard real = LoginGuard.builder().config(config).clock(clock).build();
         CountingChecks guard = new CountingChecks(real);
         ClientRegistry registry = ClientRegistry.fromConfig(config, clock).guarded(guard);
