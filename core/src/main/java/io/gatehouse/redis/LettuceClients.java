@@ -29,8 +29,7 @@ final class LettuceClients {
     static ClientResources resources(String target, RedisCommandListener commands) {
         ClientResources.Builder b = ClientResources.builder()
                 .reconnectDelay(
-                        Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS))
-                .nettyCustomizer(new FlushCoalescing());
+                        Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS));
         // Lettuce measures commands only when a recorder is enabled; without a listener it costs nothing.
         b.commandLatencyRecorder(
                 commands == RedisCommandListener.NONE
