@@ -138,6 +138,42 @@ class RecordCodecTest {
         }
     }
 
+    /** The hand-written IPv4 parser accepts exactly what the dotted-quad pattern matches, with the same bytes. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void ipv4ParserAgreesWithThePattern(long seed) {
+        Random r = new Random(seed);
+        String alphabet = "0123456789..x";
+        int accepted = 0;
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder sb = new StringBuilder();
+            if (r.nextBoolean()) {
+                // near-valid: four numbers, sometimes with a leading zero or out of range
+                for (int p = 0; p < 4; p++) {
+                    sb.append(p == 0 ? "" : ".");
+                    sb.append(r.nextInt(8) == 0 ? "0" : "").append(r.nextInt(r.nextBoolean() ? 300 : 10));
+                }
+            } else {
+                int len = r.nextInt(17);
+                for (int i = 0; i < len; i++) {
+                    sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+            }
+            String s = sb.toString();
+            byte[] parsed = RecordCodec.parseIpv4(s);
+            boolean matches = RecordCodec.IPV4.matcher(s).matches();
+            assertThat(parsed != null).as(s).isEqualTo(matches);
+            if (matches) {
+                accepted++;
+                String[] p = s.split("\\.");
+                for (int i = 0; i < 4; i++) {
+                    assertThat(parsed[i] & 0xff).as(s).isEqualTo(Integer.parseInt(p[i]));
+                }
+            }
+        }
+        assertThat(accepted).isGreaterThan(1_000);
+    }
+
     @Test
     void sessionIdsCarryTheUserAndRefuseOddOnes() {
         String id = SessionIds.compose(SessionIds.newRandomPart(), "alice@example.com");
