@@ -2,11 +2,14 @@ package io.gatehouse.bench;
 
 import io.gatehouse.backend.Stores;
 import io.gatehouse.session.SessionStore;
+import io.gatehouse.redis.RedisScript;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where a session create's time goes at one thread, in one JVM against one redis-server: a bare Lettuce
- * {@code PING} and {@code SET} (the round trip itself), Gatehouse's create, Spring Session's indexed save
+ * {@code PING} and {@code SET} (the round trip itself), {@code create.lua} sent on that bare connection
+ * with a login's arguments (the script and the request's size, none of Gatehouse's Java), Gatehouse's create, Spring Session's indexed save
  * (wired as {@link SpringSessionPeer}), and Gatehouse's create on the in-memory backend (its Java CPU without
  * Redis), in alternating rounds. Each round prints calls per second, this JVM's CPU per call, redis-server's
  * CPU per call ({@code INFO cpu}) and, from {@code INFO commandstats} reset before the round, the commands
@@ -50,6 +54,28 @@ public final class SessionCreateCost {
                 sides.put(
                         "lettuce SET",
                         () -> async.set("bench:set:{" + randomUser() + "}", "x").get());
+                // create.lua itself on the bare connection, with a login's arguments (a fixed 57-byte entry): the
+                // script and the request's size without any of Gatehouse's Java.
+                RedisScript create = RedisScript.load(SessionStore.class, "create.lua", RedisScript.Reply.MULTI);
+                String sha = bare.sync().scriptLoad(create.body());
+                String entry = "AAAAAAAAAAAAAAAA" + "zAAAAA" + "A".repeat(24) + "A".repeat(11);
+                sides.put("lettuce create.lua", () -> {
+                    long now = System.currentTimeMillis() / 1000;
+                    return async.<List<Object>>evalsha(
+                                    sha,
+                                    ScriptOutputType.MULTI,
+                                    new String[] {"gatehouse:s:{" + randomUser() + "}"},
+                                    Long.toString(now),
+                                    "1800",
+                                    "43200",
+                                    "0",
+                                    "evict",
+                                    "1000",
+                                    entry,
+                                    Long.toString(now + 1800),
+                                    "")
+                            .get();
+                });
                 sides.put("gatehouse create", () -> ours.create(SessionWorkload.login(randomUser())));
                 sides.put(
                         "spring create",
