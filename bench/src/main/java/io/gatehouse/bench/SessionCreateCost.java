@@ -1,8 +1,8 @@
 package io.gatehouse.bench;
 
 import io.gatehouse.backend.Stores;
-import io.gatehouse.session.SessionStore;
 import io.gatehouse.redis.RedisScript;
+import io.gatehouse.session.SessionStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -84,8 +84,8 @@ final class DefaultSessionStore implements SessionStore {
         long now = now();
         String random = SessionIds.newRandomPart();
         String name = codec.handleName(userId, random);
-        String entry =
-                entry(userId, name, now, now, ip, device, uaHash, RecordCodec.encodeAttributes(request.attributes()));
+        String entry = codec.session(
+                format, userId, name, now, now, ip, device, uaHash, RecordCodec.encodeAttributes(request.attributes()));
         long deadline = Math.min(now + idle, now + absolute);
         // One round trip: the user-agent text (written only when this instance has not written it today)
         // goes to its own key just before the script (pipelined) and is not awaited. Its
@@ -115,24 +115,10 @@ final class DefaultSessionStore implements SessionStore {
         return new CreatedSession(SessionIds.compose(random, userId), session);
     }
 
-    /** A session entry in the configured format (compact falls back to text where it cannot hold the session). */
-    private String entry(
-            String userId,
-            String name,
-            long created,
-            long lastSeen,
-            String ip,
-            String device,
-            String uaHash,
-            String attrs) {
-        return format == EntryFormat.TEXT
-                ? codec.text(userId, name, created, lastSeen, ip, device, uaHash, attrs)
-                : codec.session(userId, name, created, lastSeen, ip, device, uaHash, attrs);
-    }
-
     /** A stored session rewritten with a new last-seen and attributes, in the configured format. */
     private String rewrite(String userId, StoredSession s, long lastSeen, Map<String, String> attributes) {
-        return entry(
+        return codec.session(
+                format,
                 userId,
                 s.name(),
                 s.created(),

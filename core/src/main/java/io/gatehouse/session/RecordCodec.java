@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * A user's entries are one text value, entries separated by '\n' (values written before the compact
  * format also start with a '\n'). A session entry has one of two formats, told apart by '|': the
  * compact one never contains it, the text one always does. Both are read; the compact one is written
- * whenever it can hold the session (see compact()), the text one otherwise, so an entry stored by an
+ * whenever it can hold the session (see compact()), the text one otherwise (and always with entry-format = text, during a rolling upgrade), so an entry stored by an
  * earlier version is rewritten compactly the next time it is written (touch, attribute update).
  *
  *   compact  <name16><shape><created5><lastSeen - created, 0-3><packed>[attrs]<mac11>
@@ -116,8 +116,9 @@ final class RecordCodec {
 
     // ---- sessions
 
-    /** A session entry: compact when it can hold the session, text otherwise. */
+    /** A session entry in {@code format} (compact falls back to text where it cannot hold the session). */
     String session(
+            EntryFormat format,
             String userId,
             String name,
             long created,
@@ -126,13 +127,10 @@ final class RecordCodec {
             String device,
             String uaHash,
             String attrs) {
-        String compact = compact(userId, name, created, lastSeen, ip, device, uaHash, attrs);
+        String compact = format == EntryFormat.COMPACT
+                ? compact(userId, name, created, lastSeen, ip, device, uaHash, attrs)
+                : null;
         return compact != null ? compact : text(userId, name, created, lastSeen, ip, device, uaHash, attrs);
-    }
-
-    String session(String userId, StoredSession s, long lastSeen, Map<String, String> attributes) {
-        return session(
-                userId, s.name(), s.created(), lastSeen, s.ip(), s.device(), s.uaHash(), encodeAttributes(attributes));
     }
 
     /** The compact entry, or null when the session does not fit it (see the class comment). */

@@ -48,7 +48,8 @@ class RecordCodecTest {
             String name = codec.handleName(user, SessionIds.newRandomPart());
             String encoded = RecordCodec.encodeAttributes(attrs);
             boolean fits = created >= RecordCodec.EPOCH && lastSeen - created < 1 << 18 && uaHash.length() != 11;
-            String entry = codec.session(user, name, created, lastSeen, ip, device, uaHash, encoded);
+            String entry =
+                    codec.session(EntryFormat.COMPACT, user, name, created, lastSeen, ip, device, uaHash, encoded);
             assertThat(entry.contains("|"))
                     .as("text format exactly when compact cannot hold it")
                     .isEqualTo(!fits);
@@ -86,11 +87,11 @@ class RecordCodecTest {
         String ip = RecordCodec.packIp("203.0.113.7");
         String device = codec.deviceId("fp", "cookie");
         String ua = codec.uaHash(SessionStoreIntegrationTest.CHROME);
-        assertThat(codec.session(user, name, created, created, ip, device, ua, ""))
+        assertThat(codec.session(EntryFormat.COMPACT, user, name, created, created, ip, device, ua, ""))
                 .hasSize(57);
         // The value of a user's key with one session is the entry alone: at most 60 bytes + 4 of sds header.
         for (long seen : new long[] {59, 4095, 43_200, (1 << 18) - 1}) {
-            assertThat(codec.session(user, name, created, created + seen, ip, device, ua, ""))
+            assertThat(codec.session(EntryFormat.COMPACT, user, name, created, created + seen, ip, device, ua, ""))
                     .as("seen %d s after creation", seen)
                     .hasSizeLessThanOrEqualTo(60);
         }
@@ -122,7 +123,7 @@ class RecordCodecTest {
         assertThat(codec.parseTrust("u1", trust)).isPresent();
         assertThat(codec.parseSession("u1", trust)).isEmpty();
         String name = codec.handleName("u1", SessionIds.newRandomPart());
-        String session = codec.session("u1", name, 1_700_000_000L, 1_700_000_000L, "", "", "", "");
+        String session = codec.session(EntryFormat.COMPACT, "u1", name, 1_700_000_000L, 1_700_000_000L, "", "", "", "");
         assertThat(codec.parseTrust("u1", session)).isEmpty();
         String text = codec.text("u1", name, 1_700_000_000L, 1_700_000_000L, "", "", "", "");
         assertThat(codec.parseTrust("u1", text)).isEmpty();
