@@ -101,8 +101,10 @@ public final class CacheMissCost {
             AtomicLong calls = new AtomicLong();
             AtomicLong callerCpu = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
+            WORKER_SWITCHES.set(0);
             redis.cli("CONFIG", "RESETSTAT");
             double redisCpu0 = redisCpu(redis);
+            long ctx0 = contextSwitches();
             long cpu0 = os.getProcessCpuTime();
             long alloc0 = mx.getTotalThreadAllocatedBytes();
             long t0 = System.nanoTime();
@@ -114,6 +116,7 @@ public final class CacheMissCost {
                         calls.incrementAndGet();
                     }
                     callerCpu.addAndGet(mx.getCurrentThreadCpuTime() - start);
+                    WORKER_SWITCHES.addAndGet(threadSwitches("/proc/thread-self/status"));
                 });
                 t.start();
                 threads.add(t);
@@ -128,6 +131,7 @@ public final class CacheMissCost {
             double clientUs = (os.getProcessCpuTime() - cpu0) / 1e3 / n;
             double callerUs = callerCpu.get() / 1e3 / n;
             double redisUs = (redisCpu(redis) - redisCpu0) * 1e6 / n;
+            double ctxPerCall = (double) (contextSwitches() - ctx0 + WORKER_SWITCHES.get()) / n;
             double allocBytes = (double) (mx.getTotalThreadAllocatedBytes() - alloc0) / n;
             if (print) {
                 System.out.printf(
@@ -135,6 +139,11 @@ public final class CacheMissCost {
                                 + "  redis CPU %5.1f µs/call  allocated %,7.0f B/call%n",
                         name, n / wall, clientUs, callerUs, clientUs - callerUs, redisUs, allocBytes);
                 System.out.printf("         redis commands per call:%s%n", commandStats(redis, n));
+                System.out.printf(
+                        "         per call: redis socket reads %.3f, writes %.3f; context switches of this process %.2f%n",
+                        netStat(redis, "total_reads_processed") / n,
+                        netStat(redis, "total_writes_processed") / n,
+                        ctxPerCall);
             }
             return n / wall;
         }
@@ -164,6 +173,45 @@ public final class CacheMissCost {
             out.append(String.format(" %s=%.2f (%.2f µs)", name, (double) n / calls, usec));
         }
         return out.toString();
+    }
+
+    /** Context switches of the round's worker threads, each counted by itself before it ended. */
+    static final AtomicLong WORKER_SWITCHES = new AtomicLong();
+
+    /** Voluntary + involuntary context switches of the threads alive now (Linux; 0 elsewhere). */
+    static long contextSwitches() {
+        long sum = 0;
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks != null) {
+            for (java.io.File t : tasks) {
+                sum += threadSwitches(t.getPath() + "/status");
+            }
+        }
+        return sum;
+    }
+
+    static long threadSwitches(String status) {
+        long sum = 0;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(status))) {
+                if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                    sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0; // a thread that ended meanwhile, or not Linux
+        }
+        return sum;
+    }
+
+    /** A counter of INFO stats (reset by the round's CONFIG RESETSTAT). */
+    static double netStat(BenchRedis redis, String field) {
+        for (String line : redis.cli("INFO", "stats").split("\r?\n")) {
+            if (line.startsWith(field + ":")) {
+                return Double.parseDouble(line.substring(field.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
     }
 
     /** used_cpu_sys + used_cpu_user of redis-server, in seconds. */

@@ -36,6 +36,7 @@ final class DefaultSessionStore implements SessionStore {
     private final long idle;
     private final long absolute;
     private final long touchInterval;
+    private final EntryFormat format;
 
     DefaultSessionStore(
             SessionSettings settings,
@@ -51,6 +52,7 @@ final class DefaultSessionStore implements SessionStore {
         this.idle = settings.idleTimeout().toSeconds();
         this.absolute = settings.absoluteLifetime().toSeconds();
         this.touchInterval = settings.touchInterval().toSeconds();
+        this.format = settings.entryFormat();
         long uaTtl = absolute + settings.trustedDeviceTtl().toSeconds() + 2 * 86_400;
         this.userAgents = new UserAgents(backend, clock, uaTtl, codec::uaHash);
     }
@@ -77,13 +79,13 @@ final class DefaultSessionStore implements SessionStore {
                 .map(f -> codec.deviceId("fp", f))
                 .or(() -> ua.map(u -> codec.deviceId("ua", u)))
                 .orElse("");
-        String uaHash = ua.map(userAgents::hash).orElse("");
+        String uaHash = ua.map(u -> userAgents.hash(u, format)).orElse("");
 
         long now = now();
         String random = SessionIds.newRandomPart();
         String name = codec.handleName(userId, random);
         String entry = codec.session(
-                userId, name, now, now, ip, device, uaHash, RecordCodec.encodeAttributes(request.attributes()));
+                format, userId, name, now, now, ip, device, uaHash, RecordCodec.encodeAttributes(request.attributes()));
         long deadline = Math.min(now + idle, now + absolute);
         // One round trip: the user-agent text (written only when this instance has not written it today)
         // goes to its own key just before the script (pipelined) and is not awaited. Its
@@ -113,26 +115,41 @@ final class DefaultSessionStore implements SessionStore {
         return new CreatedSession(SessionIds.compose(random, userId), session);
     }
 
+    /** A stored session rewritten with a new last-seen and attributes, in the configured format. */
+    private String rewrite(String userId, StoredSession s, long lastSeen, Map<String, String> attributes) {
+        return codec.session(
+                format,
+                userId,
+                s.name(),
+                s.created(),
+                lastSeen,
+                s.ip(),
+                s.device(),
+                writableUaHash(s.uaHash()),
+                RecordCodec.encodeAttributes(attributes));
+    }
+
     /**
-     * An entry read in the text format names its user agent by the older 64-bit plain hash, which the
-     * compact format has no room for: the text is looked up (locally nearly always) and stored under its
-     * keyed hash, so that the rewrite is compact. A text that is gone (its key expired or evicted) leaves
-     * the session without a user agent, as a listing showed it already.
+     * The user-agent hash to write for one read from an entry. The two formats name a text differently
+     * (compact: keyed, 8 characters; text: the plain 64-bit SHA-256, 11), so an entry rewritten in the
+     * other format gets its text looked up (locally nearly always) and stored under the other name: a text
+     * entry is rewritten compactly after an upgrade, and with entry-format = text a compact one is
+     * rewritten as text. A text that is gone (its key expired or evicted) leaves the session without a
+     * user agent, as a listing showed it already.
      */
-    private StoredSession compactable(StoredSession s) {
-        if (s.uaHash().length() != UserAgents.LEGACY_HASH_CHARS) {
-            return s;
+    private String writableUaHash(String uaHash) {
+        boolean legacy = uaHash.length() == UserAgents.LEGACY_HASH_CHARS;
+        if (uaHash.isEmpty() || legacy == (format == EntryFormat.TEXT)) {
+            return uaHash;
         }
-        String uaHash = userAgents
-                .resolve(s.uaHash())
+        return userAgents
+                .resolve(uaHash)
                 .map(text -> {
-                    String h = userAgents.hash(text);
+                    String h = userAgents.hash(text, format);
                     userAgents.store(h, text);
                     return h;
                 })
                 .orElse("");
-        return new StoredSession(
-                s.name(), s.created(), s.lastSeen(), s.ip(), s.device(), uaHash, s.attributes(), s.raw());
     }
 
     private static String requireFingerprint(String fingerprint) {
@@ -212,7 +229,7 @@ final class DefaultSessionStore implements SessionStore {
         if (now - s.lastSeen() < touchInterval) {
             return Optional.of(toSession(userId, s, Optional.empty()));
         }
-        String updated = codec.session(userId, compactable(s), now, s.attributes());
+        String updated = rewrite(userId, s, now, s.attributes());
         long deadline = Math.min(now + idle, s.created() + absolute);
         if (backend.replace(userId, s.raw(), updated, now, deadline)) {
             return Optional.of(
@@ -237,7 +254,7 @@ final class DefaultSessionStore implements SessionStore {
             remove.forEach(attrs::remove);
             attrs.putAll(set);
             RecordCodec.checkAttributes(attrs);
-            String updated = codec.session(userId, compactable(s), s.lastSeen(), attrs);
+            String updated = rewrite(userId, s, s.lastSeen(), attrs);
             long deadline = s.expiresAt(idle, absolute);
             if (backend.replace(userId, s.raw(), updated, now, deadline)) {
                 return Optional.of(
@@ -396,6 +413,7 @@ final class DefaultSessionStore implements SessionStore {
                 .map(StoredSession::uaHash)
                 .filter(h -> !h.isEmpty())
                 .findFirst()
+                .map(this::writableUaHash)
                 .orElse("");
         long now = now();
         long until = now + ttl.toSeconds();

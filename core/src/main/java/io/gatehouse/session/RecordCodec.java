@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * A user's entries are one text value, entries separated by '\n' (values written before the compact
  * format also start with a '\n'). A session entry has one of two formats, told apart by '|': the
  * compact one never contains it, the text one always does. Both are read; the compact one is written
- * whenever it can hold the session (see compact()), the text one otherwise, so an entry stored by an
+ * whenever it can hold the session (see compact()), the text one otherwise (and always with entry-format = text, during a rolling upgrade), so an entry stored by an
  * earlier version is rewritten compactly the next time it is written (touch, attribute update).
  *
  *   compact  <name16><shape><created5><lastSeen - created, 0-3><packed>[attrs]<mac11>
@@ -84,8 +84,10 @@ final class RecordCodec {
 
     private static final String DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     private static final Pattern ATTRIBUTE_KEY = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern IPV4 =
+    /** What {@link #parseIpv4} accepts, as a pattern (the property test compares the two). */
+    static final Pattern IPV4 =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -114,8 +116,9 @@ final class RecordCodec {
 
     // ---- sessions
 
-    /** A session entry: compact when it can hold the session, text otherwise. */
+    /** A session entry in {@code format} (compact falls back to text where it cannot hold the session). */
     String session(
+            EntryFormat format,
             String userId,
             String name,
             long created,
@@ -124,13 +127,10 @@ final class RecordCodec {
             String device,
             String uaHash,
             String attrs) {
-        String compact = compact(userId, name, created, lastSeen, ip, device, uaHash, attrs);
+        String compact = format == EntryFormat.COMPACT
+                ? compact(userId, name, created, lastSeen, ip, device, uaHash, attrs)
+                : null;
         return compact != null ? compact : text(userId, name, created, lastSeen, ip, device, uaHash, attrs);
-    }
-
-    String session(String userId, StoredSession s, long lastSeen, Map<String, String> attributes) {
-        return session(
-                userId, s.name(), s.created(), lastSeen, s.ip(), s.device(), s.uaHash(), encodeAttributes(attributes));
     }
 
     /** The compact entry, or null when the session does not fit it (see the class comment). */
@@ -401,13 +401,9 @@ final class RecordCodec {
     /** Packs a literal IPv4 or IPv6 address (never a host name: nothing is looked up). */
     static String packIp(String ip) {
         String s = ip.trim();
-        if (IPV4.matcher(s).matches()) {
-            String[] p = s.split("\\.");
-            byte[] b = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                b[i] = (byte) Integer.parseInt(p[i]);
-            }
-            return B64.encodeToString(b);
+        byte[] v4 = parseIpv4(s);
+        if (v4 != null) {
+            return B64.encodeToString(v4);
         }
         if (s.startsWith("[") && s.endsWith("]")) {
             s = s.substring(1, s.length() - 1);
@@ -421,6 +417,41 @@ final class RecordCodec {
             }
         }
         throw new SessionInputException("ip must be a literal IPv4 or IPv6 address");
+    }
+
+    /**
+     * The four bytes of a dotted-quad IPv4 literal: four numbers 0 to 255 without leading zeros (what
+     * {@code IPV4} matches); null for anything else. By hand, not by the pattern: a create runs it on every
+     * login, and the regex and the split were a fifth of a create's own CPU (docs/BENCHMARKS.md).
+     */
+    static byte[] parseIpv4(String s) {
+        int n = s.length();
+        if (n < 7 || n > 15) {
+            return null;
+        }
+        byte[] b = new byte[4];
+        int part = 0;
+        int i = 0;
+        while (true) {
+            int start = i;
+            int value = 0;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9' && i - start < 3) {
+                value = value * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || value > 255 || (digits > 1 && s.charAt(start) == '0')) {
+                return null;
+            }
+            b[part++] = (byte) value;
+            if (part == 4) {
+                return i == n ? b : null;
+            }
+            if (i >= n || s.charAt(i) != '.') {
+                return null;
+            }
+            i++;
+        }
     }
 
     static Optional<String> unpackIp(String packed) {

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 /*
  * Redis layout (docs/SESSIONS.md has the memory figures behind it):
  *
- *   <prefix>:s:{<userId>}   string: every entry of the user (sessions and trusted devices), each preceded
- *                           by "\n"; TTL = the latest expiry among them, so a user who never returns
+ *   <prefix>:s:{<userId>}   string: every entry of the user (sessions and trusted devices), separated
+ *                           by "\n" (and one in front with entry-format = text); TTL = the latest expiry among them, so a user who never returns
  *                           leaves nothing behind and no global index is needed.
  *   <prefix>:ua:{<hash>}    string: a user-agent text, shared by every session that names its hash.
  *
@@ -45,14 +45,24 @@ final class RedisSessionBackend implements SessionBackend {
     private final KeySpace keys;
     private final int usersPerCall;
     private final int entriesPerCall;
+    /**
+     * What the scripts put before the first entry of a value they write: nothing (compact), or a newline as
+     * versions before the compact format wrote and require (entry-format = text; docs/SESSIONS.md).
+     */
+    private final String lead;
 
     RedisSessionBackend(RedisConnector redis) {
-        this(redis, USERS_PER_CALL, ENTRIES_PER_CALL);
+        this(redis, EntryFormat.COMPACT);
+    }
+
+    RedisSessionBackend(RedisConnector redis, EntryFormat format) {
+        this(redis, format, USERS_PER_CALL, ENTRIES_PER_CALL);
     }
 
     /** With other bounds per cleanup call (tests). */
-    RedisSessionBackend(RedisConnector redis, int usersPerCall, int entriesPerCall) {
+    RedisSessionBackend(RedisConnector redis, EntryFormat format, int usersPerCall, int entriesPerCall) {
         this.redis = redis;
+        this.lead = format == EntryFormat.TEXT ? "\n" : "";
         this.usersPerCall = usersPerCall;
         this.entriesPerCall = entriesPerCall;
         this.keys = redis.keys();
@@ -76,7 +86,8 @@ final class RedisSessionBackend implements SessionBackend {
                 refuse ? "refuse" : "evict",
                 Integer.toString(ceiling),
                 entry,
-                Long.toString(deadline));
+                Long.toString(deadline),
+                lead);
         if (((Long) reply.get(0)) == 0L) {
             return new Created(false, List.of());
         }
@@ -109,7 +120,8 @@ final class RedisSessionBackend implements SessionBackend {
                 random == null ? "-" : random,
                 Long.toString(x.now()),
                 Long.toString(x.idle()),
-                Long.toString(x.absolute()));
+                Long.toString(x.absolute()),
+                lead);
         List<String> ids = new ArrayList<>(reply.size());
         reply.forEach(o -> ids.add((String) o));
         return ids;
@@ -117,8 +129,8 @@ final class RedisSessionBackend implements SessionBackend {
 
     @Override
     public boolean trust(String userId, String device, String entry, long now, long deadline) {
-        Long existed =
-                redis.eval(TRUST, List.of(userKey(userId)), device, entry, Long.toString(Math.max(1, deadline - now)));
+        Long existed = redis.eval(
+                TRUST, List.of(userKey(userId)), device, entry, Long.toString(Math.max(1, deadline - now)), lead);
         return existed == 1L;
     }
 
@@ -130,7 +142,9 @@ final class RedisSessionBackend implements SessionBackend {
                 Long.toString(x.now()),
                 Long.toString(x.idle()),
                 Long.toString(x.absolute()),
-                dryRun ? "dry" : "apply");
+                dryRun ? "dry" : "apply",
+                "",
+                lead);
         int removed = ((Long) reply.get(0)).intValue();
         String rest = (String) reply.get(1);
         List<String> entries = new ArrayList<>();
@@ -161,7 +175,8 @@ final class RedisSessionBackend implements SessionBackend {
                 Long.toString(x.idle()),
                 Long.toString(x.absolute()),
                 "quiet",
-                Integer.toString(entriesPerCall)
+                Integer.toString(entriesPerCall),
+                lead
             });
         }
         List<CompletableFuture<String>> reads = new ArrayList<>(userIds.size());

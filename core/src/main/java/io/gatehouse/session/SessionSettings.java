@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param ceilingPerUser   a hard bound on entries per user even with no limit (oldest evicted), so one
  *                         user's records stay small enough to rewrite atomically
  * @param trustedDeviceTtl how long a device stays trusted by default
+ * @param entryFormat      the format new and rewritten entries are written in (both are always read)
  */
 public record SessionSettings(
         Duration idleTimeout,
@@ -24,7 +25,8 @@ public record SessionSettings(
         int maxPerUser,
         LimitPolicy limitPolicy,
         int ceilingPerUser,
-        Duration trustedDeviceTtl) {
+        Duration trustedDeviceTtl,
+        EntryFormat entryFormat) {
 
     static final String PREFIX = "gatehouse.sessions.";
 
@@ -68,7 +70,19 @@ public record SessionSettings(
                         PREFIX + "limit-policy = '" + policyText + "' must be evict-oldest or refuse");
         };
         Duration trusted = atLeastOneSecond(c, "trusted-device-ttl", Duration.ofDays(30));
-        return new SessionSettings(idle, absolute, touch, (int) max, policy, (int) ceiling, trusted);
+        String formatText =
+                c.string(PREFIX + "entry-format", EntryFormat.COMPACT.key()).toLowerCase(Locale.ROOT);
+        EntryFormat format = switch (formatText) {
+            case "compact" -> EntryFormat.COMPACT;
+            case "text" -> EntryFormat.TEXT;
+            default ->
+                throw new ConfigException(
+                        PREFIX + "entry-format",
+                        PREFIX + "entry-format = '" + formatText
+                                + "' must be compact or text (text only while instances of a version before"
+                                + " the compact format share the session store)");
+        };
+        return new SessionSettings(idle, absolute, touch, (int) max, policy, (int) ceiling, trusted, format);
     }
 
     private static Duration atLeastOneSecond(GatehouseConfig c, String name, Duration def) {

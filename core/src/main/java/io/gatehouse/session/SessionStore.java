@@ -192,7 +192,7 @@ public interface SessionStore {
                     : stores != null ? StoresRedis.of(stores, Purpose.SESSIONS) : Optional.empty();
             SessionSettings settings = SessionSettings.from(config);
             SessionKeys keys = SessionKeys.from(config, redis.isPresent());
-            SessionBackend backend = redis.<SessionBackend>map(RedisSessionBackend::new)
+            SessionBackend backend = redis.<SessionBackend>map(r -> new RedisSessionBackend(r, settings.entryFormat()))
                     .orElseGet(() -> new InMemorySessionBackend(clock));
             return new DefaultSessionStore(settings, keys, backend, clock, listeners);
         }

@@ -36,6 +36,9 @@ final class UserAgents {
     /** Text to hash, so that a create hashes a text once per process rather than once per session. */
     private final Cache<String, String> hashes =
             Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
+    /** The same for the plain hashes of the text format (entry-format = text, during an upgrade). */
+    private final Cache<String, String> legacyHashes =
+            Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
 
     private final Map<String, Known> cache = new LinkedHashMap<>(256, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -58,6 +61,11 @@ final class UserAgents {
     /** The hash that names {@code userAgent} (keyed, 8 characters). */
     String hash(String userAgent) {
         return hashes.get(userAgent, hasher);
+    }
+
+    /** The hash that entries of {@code format} name {@code userAgent} by: keyed (compact) or plain (text). */
+    String hash(String userAgent, EntryFormat format) {
+        return format == EntryFormat.TEXT ? legacyHashes.get(userAgent, UserAgents::legacyHash) : hash(userAgent);
     }
 
     /** Whether {@code text} is the one {@code hash} names: a keyed hash, or the plain one of older entries. */

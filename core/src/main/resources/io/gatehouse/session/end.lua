@@ -1,9 +1,11 @@
 -- Ends sessions of a user: one, all, or all but one. Trusted-device entries stay.
 -- Keys: KEYS[1] the user's entries, <prefix>:s:{<userId>}
 -- Args: ARGV[1] "one", "all" or "others", ARGV[2] the name (handle's first part) of the session to end (one) or keep (others), "-" for all,
---       ARGV[3] now (epoch s), ARGV[4] idle timeout (s), ARGV[5] absolute lifetime (s)
+--       ARGV[3] now (epoch s), ARGV[4] idle timeout (s), ARGV[5] absolute lifetime (s),
+--       ARGV[6] "\n" to put a newline before every entry (entry-format = text; see create.lua), "" for none
+--       (optional, default none)
 -- Reply: the names of the live sessions removed (expired ones are removed without being reported)
--- Example: KEYS gatehouse:s:{u1} ARGV others AAAAAAAAAAAAAAAA 1700000000 1800 43200
+-- Example: KEYS gatehouse:s:{u1} ARGV others AAAAAAAAAAAAAAAA 1700000000 1800 43200 ''
 -- A session entry's name, created and last-seen seconds, in either stored format (nil if they do not
 -- parse). Text: <name>|<created b36>|<lastSeen - created, b36>|...; compact (no '|' anywhere):
 -- <name 16><shape><created: 5 digits><lastSeen - created: shape % 4 digits>...<mac 11>, digits in
@@ -65,6 +67,6 @@ end
 if #out == 0 then
   redis.call('DEL', KEYS[1])
 elseif dropped > 0 then
-  redis.call('SET', KEYS[1], table.concat(out, '\n'), 'KEEPTTL')
+  redis.call('SET', KEYS[1], (ARGV[6] or '') .. table.concat(out, '\n'), 'KEEPTTL')
 end
 return removed

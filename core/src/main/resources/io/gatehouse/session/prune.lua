@@ -7,7 +7,9 @@
 --       ARGV[4] "dry" to only count what would be removed (optional), "quiet" to prune and leave the
 --       remaining entries out of the reply (a cleanup pass needs only the count),
 --       ARGV[5] work budget (optional, default none): once this many entries (plus one per key) have been
---       examined, the call stops before its next key; at least one key is always done
+--       examined, the call stops before its next key; at least one key is always done ("" for none),
+--       ARGV[6] "\n" to put a newline before every entry of a rewritten value (entry-format = text; see
+--       create.lua), "" for none (optional, default none)
 -- Reply: {number of entries removed (or removable) in all, the remaining entries of the key (string,
 --        separated by "\n"; '' when quiet or with several keys), then the keys left undone by the budget
 --        (none when every key was done): the caller sends them again}
@@ -53,6 +55,7 @@ end
 local now, idle, absolute = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local mode = ARGV[4]
 local budget = tonumber(ARGV[5] or '') or math.huge
+local lead = ARGV[6] or ''
 
 -- Returns the entries removed, the entries left, and the entries examined.
 local function prune(key)
@@ -81,7 +84,7 @@ local function prune(key)
   if rest == '' then
     redis.call('DEL', key)
   else
-    redis.call('SET', key, rest, 'EX', latest - now)
+    redis.call('SET', key, lead .. rest, 'EX', latest - now)
   end
   return removed, rest, seen
 end

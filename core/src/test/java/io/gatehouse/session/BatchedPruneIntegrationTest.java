@@ -68,7 +68,8 @@ class BatchedPruneIntegrationTest extends RedisContract {
         assertThat(sessions.cleanup(1000, true).runToEnd().entriesRemoved()).isEqualTo(left);
         assertThat(expired).isGreaterThan(left);
 
-        RedisSessionBackend batched = new RedisSessionBackend(backend.connector(), usersPerCall, entriesPerCall);
+        RedisSessionBackend batched =
+                new RedisSessionBackend(backend.connector(), EntryFormat.COMPACT, usersPerCall, entriesPerCall);
         SessionBackend.Expiry now = new SessionBackend.Expiry(
                 clock.instant().getEpochSecond(),
                 Duration.ofMinutes(30).toSeconds(),

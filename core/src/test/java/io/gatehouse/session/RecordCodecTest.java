@@ -48,7 +48,8 @@ class RecordCodecTest {
             String name = codec.handleName(user, SessionIds.newRandomPart());
             String encoded = RecordCodec.encodeAttributes(attrs);
             boolean fits = created >= RecordCodec.EPOCH && lastSeen - created < 1 << 18 && uaHash.length() != 11;
-            String entry = codec.session(user, name, created, lastSeen, ip, device, uaHash, encoded);
+            String entry =
+                    codec.session(EntryFormat.COMPACT, user, name, created, lastSeen, ip, device, uaHash, encoded);
             assertThat(entry.contains("|"))
                     .as("text format exactly when compact cannot hold it")
                     .isEqualTo(!fits);
@@ -86,11 +87,11 @@ class RecordCodecTest {
         String ip = RecordCodec.packIp("203.0.113.7");
         String device = codec.deviceId("fp", "cookie");
         String ua = codec.uaHash(SessionStoreIntegrationTest.CHROME);
-        assertThat(codec.session(user, name, created, created, ip, device, ua, ""))
+        assertThat(codec.session(EntryFormat.COMPACT, user, name, created, created, ip, device, ua, ""))
                 .hasSize(57);
         // The value of a user's key with one session is the entry alone: at most 60 bytes + 4 of sds header.
         for (long seen : new long[] {59, 4095, 43_200, (1 << 18) - 1}) {
-            assertThat(codec.session(user, name, created, created + seen, ip, device, ua, ""))
+            assertThat(codec.session(EntryFormat.COMPACT, user, name, created, created + seen, ip, device, ua, ""))
                     .as("seen %d s after creation", seen)
                     .hasSizeLessThanOrEqualTo(60);
         }
@@ -122,7 +123,7 @@ class RecordCodecTest {
         assertThat(codec.parseTrust("u1", trust)).isPresent();
         assertThat(codec.parseSession("u1", trust)).isEmpty();
         String name = codec.handleName("u1", SessionIds.newRandomPart());
-        String session = codec.session("u1", name, 1_700_000_000L, 1_700_000_000L, "", "", "", "");
+        String session = codec.session(EntryFormat.COMPACT, "u1", name, 1_700_000_000L, 1_700_000_000L, "", "", "", "");
         assertThat(codec.parseTrust("u1", session)).isEmpty();
         String text = codec.text("u1", name, 1_700_000_000L, 1_700_000_000L, "", "", "", "");
         assertThat(codec.parseTrust("u1", text)).isEmpty();
@@ -136,6 +137,42 @@ class RecordCodecTest {
         for (String bad : new String[] {"localhost", "example.com", "256.1.1.1", "1.2.3", "::g", "1.2.3.4.5", ""}) {
             assertThatThrownBy(() -> RecordCodec.packIp(bad)).as(bad).isInstanceOf(SessionInputException.class);
         }
+    }
+
+    /** The hand-written IPv4 parser accepts exactly what the dotted-quad pattern matches, with the same bytes. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void ipv4ParserAgreesWithThePattern(long seed) {
+        Random r = new Random(seed);
+        String alphabet = "0123456789..x";
+        int accepted = 0;
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder sb = new StringBuilder();
+            if (r.nextBoolean()) {
+                // near-valid: four numbers, sometimes with a leading zero or out of range
+                for (int p = 0; p < 4; p++) {
+                    sb.append(p == 0 ? "" : ".");
+                    sb.append(r.nextInt(8) == 0 ? "0" : "").append(r.nextInt(r.nextBoolean() ? 300 : 10));
+                }
+            } else {
+                int len = r.nextInt(17);
+                for (int i = 0; i < len; i++) {
+                    sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+            }
+            String s = sb.toString();
+            byte[] parsed = RecordCodec.parseIpv4(s);
+            boolean matches = RecordCodec.IPV4.matcher(s).matches();
+            assertThat(parsed != null).as(s).isEqualTo(matches);
+            if (matches) {
+                accepted++;
+                String[] p = s.split("\\.");
+                for (int i = 0; i < 4; i++) {
+                    assertThat(parsed[i] & 0xff).as(s).isEqualTo(Integer.parseInt(p[i]));
+                }
+            }
+        }
+        assertThat(accepted).isGreaterThan(1_000);
     }
 
     @Test

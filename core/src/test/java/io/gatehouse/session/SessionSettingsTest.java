@@ -28,6 +28,10 @@ class SessionSettingsTest {
         assertThat(s.limitPolicy()).isEqualTo(LimitPolicy.EVICT_OLDEST);
         assertThat(s.ceilingPerUser()).isEqualTo(1000);
         assertThat(s.trustedDeviceTtl()).isEqualTo(Duration.ofDays(30));
+        assertThat(s.entryFormat()).isEqualTo(EntryFormat.COMPACT);
+        assertThat(SessionSettings.from(config("gatehouse.sessions.entry-format", "TEXT"))
+                        .entryFormat())
+                .isEqualTo(EntryFormat.TEXT);
     }
 
     @Test
@@ -35,6 +39,11 @@ class SessionSettingsTest {
         assertThatThrownBy(() -> SessionSettings.from(config("gatehouse.sessions.limit-policy", "drop")))
                 .isInstanceOfSatisfying(
                         ConfigException.class, e -> assertThat(e.key()).isEqualTo("gatehouse.sessions.limit-policy"));
+        assertThatThrownBy(() -> SessionSettings.from(config("gatehouse.sessions.entry-format", "json")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.key()).isEqualTo("gatehouse.sessions.entry-format");
+                    assertThat(e.getMessage()).contains("compact or text");
+                });
         assertThatThrownBy(() -> SessionSettings.from(config("gatehouse.sessions.touch-interval", "30m")))
                 .isInstanceOfSatisfying(
                         ConfigException.class, e -> assertThat(e.key()).isEqualTo("gatehouse.sessions.touch-interval"));

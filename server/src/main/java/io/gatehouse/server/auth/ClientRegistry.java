@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /*
@@ -76,6 +77,13 @@ public final class ClientRegistry {
      * by other instances reaches a client that keeps authenticating correctly here up to this much later.
      */
     static final Duration LOCKOUT_MEMO = Duration.ofSeconds(1);
+    /**
+     * In the last this-much of a memo's life, one request (the first to arrive) asks the store again while
+     * the others keep using the memo, which is still within {@link #LOCKOUT_MEMO}. Without it, every request
+     * in flight when the memo ran out asked the store itself: at 10,000 introspections a second and a few
+     * milliseconds per round trip, ~60 lockout checks a second instead of one (INFO commandstats).
+     */
+    static final Duration LOCKOUT_RENEW_AHEAD = Duration.ofMillis(250);
     /** More (address, client) pairs than this in the memo: it is emptied (it only saves round trips). */
     private static final int LOCKOUT_MEMO_MAX = 10_000;
 
@@ -88,14 +96,26 @@ public final class ClientRegistry {
     private final LoginGuard guard;
     /** Client id → the SHA-256 of a secret whose Argon2id verification succeeded, until when. */
     private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
-    /** "address client-subject" → until when the lockout verdict "open" is reused (see LOCKOUT_MEMO). */
-    private final Map<String, Instant> lockoutOpen = new ConcurrentHashMap<>();
+    /** (address, presented client id) → until when the lockout verdict "open" is reused (see LOCKOUT_MEMO). */
+    private final Map<MemoKey, OpenVerdict> lockoutOpen = new ConcurrentHashMap<>();
     /** Compared against when the id is unknown, so unknown and known ids cost the same. */
     private final byte[] dummyDigest = sha256(generateSecret());
 
     private record Entry(OAuthClient client, byte[] sha256, String argon2) {}
 
     private record Remembered(byte[] sha256, Instant until) {}
+
+    private record MemoKey(String address, String clientId) {}
+
+    /** A lockout verdict "open", reused until {@code untilMillis}; {@code renewing} elects the one re-check. */
+    private static final class OpenVerdict {
+        final long untilMillis;
+        final AtomicBoolean renewing = new AtomicBoolean();
+
+        OpenVerdict(long untilMillis) {
+            this.untilMillis = untilMillis;
+        }
+    }
 
     private ClientRegistry(Map<String, Entry> clients, Duration argon2CacheTtl, Clock clock, LoginGuard guard) {
         this.clients = Map.copyOf(clients);
@@ -202,13 +222,18 @@ public final class ClientRegistry {
         }
         // The memo is keyed by the presented id (entries are only made for ids that authenticated); the lockout
         // subject, which normalises the id like an email address, is computed only when the store is asked.
-        String memo = client.limitKey() + ' ' + credentials.id();
-        Instant now = clock.instant();
-        Instant open = lockoutOpen.get(memo);
-        boolean remembered = open != null && now.isBefore(open);
-        if (!remembered) {
+        MemoKey memo = new MemoKey(client.limitKey(), credentials.id());
+        long now = clock.millis();
+        OpenVerdict open = lockoutOpen.get(memo);
+        boolean remembered = open != null && now < open.untilMillis;
+        // Near the end of the memo's life one request renews it (asks the store) while the others use it.
+        boolean ask = !remembered
+                || (now >= open.untilMillis - LOCKOUT_RENEW_AHEAD.toMillis()
+                        && open.renewing.compareAndSet(false, true));
+        if (ask) {
             LockoutStatus lockout = guard.check(client.limitKey(), lockoutSubject(credentials));
             if (lockout.locked()) {
+                lockoutOpen.remove(memo);
                 throw AuthAnswers.rateLimited(RateLimitResponse.lockedOut(lockout));
             }
         }
@@ -220,11 +245,11 @@ public final class ClientRegistry {
             guard.failure(client.limitKey(), lockoutSubject(credentials));
             throw e;
         }
-        if (!remembered) {
+        if (ask) {
             if (lockoutOpen.size() >= LOCKOUT_MEMO_MAX) {
                 lockoutOpen.clear();
             }
-            lockoutOpen.put(memo, now.plus(LOCKOUT_MEMO));
+            lockoutOpen.put(memo, new OpenVerdict(now + LOCKOUT_MEMO.toMillis()));
         }
         return authenticated;
     }

@@ -3,6 +3,7 @@ package io.gatehouse.server.auth;
 import io.gatehouse.server.http.OAuthError;
 import io.gatehouse.server.http.ProblemException;
 import io.gatehouse.server.http.RequestBody;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * ambiguous request is {@code invalid_request}). Values are never echoed in errors.
  */
 final class Form {
+    private static final String FORM = "application/x-www-form-urlencoded";
     private final Map<String, String> params;
 
     private Form(Map<String, String> params) {
@@ -31,12 +33,7 @@ final class Form {
      * @throws ProblemException 413 for a body over {@code maxBytes}
      */
     static Form read(ServerRequest req, long maxBytes) {
-        Optional<HttpMediaType> type = req.headers().contentType();
-        boolean form = type.map(t -> t.mediaType().type().equalsIgnoreCase("application")
-                        && t.mediaType().subtype().equalsIgnoreCase("x-www-form-urlencoded")
-                        && t.charset().map(c -> c.equalsIgnoreCase("utf-8")).orElse(true))
-                .orElse(false);
-        if (!form) {
+        if (!isForm(req)) {
             throw new OAuthException(
                     OAuthError.invalidRequest("send the parameters as application/x-www-form-urlencoded"));
         }
@@ -46,19 +43,27 @@ final class Form {
         } catch (IOException e) {
             throw new OAuthException(OAuthError.invalidRequest("the request body could not be read"));
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        String text = new String(body, StandardCharsets.UTF_8);
-        if (!text.isEmpty()) {
-            for (String pair : text.split("&", -1)) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
+        return parse(body);
+    }
+
+    /** The parameters of a form body (UTF-8; a malformed sequence reads as U+FFFD, as {@code new String} does). */
+    static Form parse(byte[] body) {
+        Map<String, String> params = new LinkedHashMap<>(8);
+        // Split on the bytes: '&' and '=' are ASCII and never inside a UTF-8 sequence, so each name and value is
+        // decoded straight from the body (before, the whole body became one string and then each part a copy).
+        int start = 0;
+        while (start <= body.length) {
+            int end = indexOf(body, (byte) '&', start, body.length);
+            if (end > start) {
+                int eq = indexOf(body, (byte) '=', start, end);
                 String name;
                 String value;
                 try {
-                    name = ClientCredentials.formDecode(eq < 0 ? pair : pair.substring(0, eq));
-                    value = eq < 0 ? "" : ClientCredentials.formDecode(pair.substring(eq + 1));
+                    name = ClientCredentials.formDecode(new String(body, start, eq - start, StandardCharsets.UTF_8));
+                    value = eq == end
+                            ? ""
+                            : ClientCredentials.formDecode(
+                                    new String(body, eq + 1, end - eq - 1, StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException e) {
                     throw new OAuthException(
                             OAuthError.invalidRequest("the form body is not correctly percent-encoded"));
@@ -68,8 +73,36 @@ final class Form {
                     throw new OAuthException(OAuthError.invalidRequest(safe + " is given more than once"));
                 }
             }
+            start = end + 1;
         }
         return new Form(params);
+    }
+
+    /** The first {@code b} in {@code [from, to)}, else {@code to}. */
+    private static int indexOf(byte[] a, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /**
+     * Whether the body is {@code application/x-www-form-urlencoded} in UTF-8. The plain header value every OAuth
+     * client sends is compared as it is; anything else (parameters, odd spacing) goes through Helidon's media
+     * type parser, which builds the parsed type on every call.
+     */
+    private static boolean isForm(ServerRequest req) {
+        Optional<String> raw = req.headers().first(HeaderNames.CONTENT_TYPE);
+        if (raw.isPresent() && raw.get().equalsIgnoreCase(FORM)) {
+            return true;
+        }
+        Optional<HttpMediaType> type = req.headers().contentType();
+        return type.map(t -> t.mediaType().type().equalsIgnoreCase("application")
+                        && t.mediaType().subtype().equalsIgnoreCase("x-www-form-urlencoded")
+                        && t.charset().map(c -> c.equalsIgnoreCase("utf-8")).orElse(true))
+                .orElse(false);
     }
 
     /** A parameter; an empty value counts as absent (RFC 6749 §3.1). */

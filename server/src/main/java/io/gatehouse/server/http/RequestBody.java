@@ -4,6 +4,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.OptionalLong;
 
 /**
@@ -30,7 +31,7 @@ public final class RequestBody {
         byte[] body;
         try (InputStream in = req.content().inputStream()) {
             body = declared.isPresent()
-                    ? in.readNBytes((int) declared.getAsLong())
+                    ? readExactly(in, (int) declared.getAsLong())
                     : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -39,6 +40,16 @@ public final class RequestBody {
             throw tooLarge(maxBytes);
         }
         return body;
+    }
+
+    /**
+     * Up to {@code length} bytes read straight into one array of that size ({@code readNBytes(int)} reads
+     * through 8 KiB chunks and copies them out); fewer only if the stream ends early.
+     */
+    private static byte[] readExactly(InputStream in, int length) throws IOException {
+        byte[] body = new byte[length];
+        int n = in.readNBytes(body, 0, length);
+        return n == length ? body : Arrays.copyOf(body, n);
     }
 
     private static ProblemException tooLarge(long maxBytes) {

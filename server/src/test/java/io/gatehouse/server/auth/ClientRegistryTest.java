@@ -45,6 +45,17 @@ class ClientRegistryTest {
     }
 
     @Test
+    void basicCredentialsInRawUtf8DecodeAndMalformedUtf8IsRefused() {
+        String header =
+                "basic " + Base64.getEncoder().encodeToString("gw:s\u00e9cr\u20act".getBytes(StandardCharsets.UTF_8));
+        assertThat(ClientCredentials.fromBasic(header)).contains(new ClientCredentials("gw", "s\u00e9cr\u20act"));
+        String malformed = "Basic " + Base64.getEncoder().encodeToString(new byte[] {'g', 'w', ':', (byte) 0xC3, 'x'});
+        assertThatThrownBy(() -> ClientCredentials.fromBasic(malformed)).isInstanceOf(InvalidClientException.class);
+        assertThat(ClientCredentials.fromBasic("Basi")).isEmpty();
+        assertThat(ClientCredentials.fromBasic("Basicabc")).isEmpty();
+    }
+
+    @Test
     void formDecodingReturnsPlainValuesAsTheyAreAndDecodesEscapes() {
         String token = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln-_";
         assertThat(ClientCredentials.formDecode(token)).isSameAs(token);
@@ -198,15 +209,20 @@ class ClientRegistryTest {
         }
     }
 
-    @Test
-    void aClientThatAuthenticatedReusesItsOpenLockoutVerdictBrieflyWhileWrongSecretsAreAlwaysCheckedAndCounted() {
-        String secret = ClientRegistry.generateSecret();
-        GatehouseConfig config = GatehouseConfig.builder()
+    /** Client "gw" with {@code secret}, locked out per address after three failures. */
+    private static GatehouseConfig lockoutConfig(String secret) {
+        return GatehouseConfig.builder()
                 .set("gatehouse.server.clients", "gw")
                 .set("gatehouse.server.client.gw.secret-hash", ClientRegistry.hashSecret(secret))
                 .set("gatehouse.server.client.gw.scopes", "introspect")
                 .set("gatehouse.lockout.ip-account.max-failures", "3")
                 .build();
+    }
+
+    @Test
+    void aClientThatAuthenticatedReusesItsOpenLockoutVerdictBrieflyWhileWrongSecretsAreAlwaysCheckedAndCounted() {
+        String secret = ClientRegistry.generateSecret();
+        GatehouseConfig config = lockoutConfig(secret);
         CountingChecks guard = new CountingChecks(
                 LoginGuard.builder().config(config).clock(clock).build());
         ClientRegistry registry = ClientRegistry.fromConfig(config, clock).guarded(guard);
@@ -234,5 +250,39 @@ class ClientRegistryTest {
         assertThat(registry.authenticate(right, new ClientInfo("192.0.2.8", Optional.empty()))
                         .id())
                 .isEqualTo("gw");
+    }
+
+    @Test
+    void nearTheMemosEndOneRequestAsksTheStoreAndALockoutFoundThenEndsTheMemo() {
+        String secret = ClientRegistry.generateSecret();
+        GatehouseConfig config = lockoutConfig(secret);
+        LoginGuard real = LoginGuard.builder().config(config).clock(clock).build();
+        CountingChecks guard = new CountingChecks(real);
+        ClientRegistry registry = ClientRegistry.fromConfig(config, clock).guarded(guard);
+        ClientInfo from = new ClientInfo("192.0.2.7", Optional.empty());
+        ClientCredentials right = new ClientCredentials("gw", secret);
+
+        registry.authenticate(right, from);
+        assertThat(guard.checks).hasValue(1);
+        // Inside the renewal window: the first request asks the store and renews the memo, the rest use it.
+        clock.advance(ClientRegistry.LOCKOUT_MEMO.minus(ClientRegistry.LOCKOUT_RENEW_AHEAD));
+        for (int i = 0; i < 5; i++) {
+            registry.authenticate(right, from);
+        }
+        assertThat(guard.checks).hasValue(2);
+        // The renewed memo runs a full LOCKOUT_MEMO from the renewal: past the old end, still no check.
+        clock.advance(ClientRegistry.LOCKOUT_RENEW_AHEAD);
+        registry.authenticate(right, from);
+        assertThat(guard.checks).hasValue(2);
+
+        // Locked out elsewhere (another instance counted the failures in the shared store): the renewal sees it,
+        // refuses, and drops the memo, so no later request is let in by it.
+        for (int i = 0; i < 3; i++) {
+            real.failure(from.limitKey(), "client:" + LoginService.accountSubject("gw"));
+        }
+        clock.advance(ClientRegistry.LOCKOUT_MEMO.minus(ClientRegistry.LOCKOUT_RENEW_AHEAD));
+        assertThatThrownBy(() -> registry.authenticate(right, from)).isInstanceOf(ProblemException.class);
+        assertThatThrownBy(() -> registry.authenticate(right, from)).isInstanceOf(ProblemException.class);
+        assertThat(guard.checks).hasValue(4);
     }
 }

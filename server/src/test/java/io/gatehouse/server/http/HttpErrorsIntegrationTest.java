@@ -218,6 +218,28 @@ class HttpErrorsIntegrationTest {
                 .isNotEqualTo(replaced.headers().firstValue("X-Request-Id").orElseThrow());
     }
 
+    @Test
+    void http11ConnectionsStayOpenWithoutAKeepAliveHeaderAndHttp10IsRefusedWith505() throws IOException {
+        // One persistent connection, three requests (two with a body): HTTP/1.1 keeps it open by default (RFC 9112
+        // section 9.3), so the server sends no "Connection: keep-alive" (HttpServer: one protocol configuration).
+        try (Socket s = new Socket("127.0.0.1", server.server().port())) {
+            s.setSoTimeout(10_000);
+            String get = "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            String form = "token=x";
+            String post = "POST /oauth2/introspect HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                    + "\r\n\r\n" + form;
+            for (String request : List.of(get, post, get)) {
+                s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                String response = readResponse(s.getInputStream());
+                assertThat(response).as(request).doesNotContainIgnoringCase("\r\nConnection:");
+                assertThat(response).startsWith(request.startsWith("GET") ? "HTTP/1.1 200" : "HTTP/1.1 4");
+            }
+        }
+        String old = rawRequest("GET /health/live HTTP/1.0\r\nHost: localhost\r\n\r\n");
+        assertThat(old).startsWith("HTTP/1.1 505").containsIgnoringCase("Connection: close");
+    }
+
     static JsonNode assertProblem(HttpResponse<String> r, int status) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -234,21 +256,24 @@ class HttpErrorsIntegrationTest {
             OutputStream out = s.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            InputStream in = s.getInputStream();
-            // Read one response (head, then Content-Length bytes): the server may keep the connection open.
-            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    break;
-                }
-                head.write(b);
-            }
-            String headers = head.toString(StandardCharsets.ISO_8859_1);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
-                    .matcher(headers);
-            byte[] body = m.find() ? in.readNBytes(Integer.parseInt(m.group(1))) : new byte[0];
-            return headers + new String(body, StandardCharsets.UTF_8);
+            return readResponse(s.getInputStream());
         }
+    }
+
+    /** One response (head, then Content-Length bytes): the server may keep the connection open. */
+    private static String readResponse(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
+        byte[] body = m.find() ? in.readNBytes(Integer.parseInt(m.group(1))) : new byte[0];
+        return headers + new String(body, StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,163 @@
+package io.gatehouse.bench;
+
+import io.gatehouse.backend.Stores;
+import io.gatehouse.redis.RedisScript;
+import io.gatehouse.session.SessionStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where a session create's time goes at one thread, in one JVM against one redis-server: a bare Lettuce
+ * {@code PING} and {@code SET} (the round trip itself), {@code create.lua} sent on that bare connection
+ * with a login's arguments (the script and the request's size, none of Gatehouse's Java), Gatehouse's create, Spring Session's indexed save
+ * (wired as {@link SpringSessionPeer}), and Gatehouse's create on the in-memory backend (its Java CPU without
+ * Redis), in alternating rounds. Each round prints calls per second, this JVM's CPU per call, redis-server's
+ * CPU per call ({@code INFO cpu}) and, from {@code INFO commandstats} reset before the round, the commands
+ * one call sent and their {@code usec_per_call} (Redis's time inside each command).
+ *
+ * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.SessionCreateCost [seconds per round] [rounds] [sides: regex]</pre>
+ */
+public final class SessionCreateCost {
+    private static final int USERS = 1_000_000;
+
+    private SessionCreateCost() {}
+
+    @FunctionalInterface
+    private interface Call {
+        Object run() throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        java.util.regex.Pattern only = java.util.regex.Pattern.compile(args.length > 2 ? args[2] : ".*");
+        try (BenchRedis redis = BenchRedis.start();
+                Stores stores = redis.stores();
+                Stores memory = Stores.inMemory()) {
+            SessionStore ours = SessionWorkload.gatehouse(stores);
+            SessionStore inMemory = SessionWorkload.gatehouse(memory);
+            SpringSessionPeer spring = new SpringSessionPeer(redis.url());
+            RedisClient client = RedisClient.create(redis.url());
+            try (StatefulRedisConnection<String, String> bare = client.connect()) {
+                RedisAsyncCommands<String, String> async = bare.async();
+                Map<String, Call> sides = new LinkedHashMap<>();
+                sides.put("lettuce PING", () -> async.ping().get());
+                sides.put(
+                        "lettuce SET",
+                        () -> async.set("bench:set:{" + randomUser() + "}", "x").get());
+                // create.lua itself on the bare connection, with a login's arguments (a fixed 57-byte entry): the
+                // script and the request's size without any of Gatehouse's Java.
+                RedisScript create = RedisScript.load(SessionStore.class, "create.lua", RedisScript.Reply.MULTI);
+                String sha = bare.sync().scriptLoad(create.body());
+                String entry = "AAAAAAAAAAAAAAAA" + "zAAAAA" + "A".repeat(24) + "A".repeat(11);
+                sides.put("lettuce create.lua", () -> {
+                    long now = System.currentTimeMillis() / 1000;
+                    return async.<List<Object>>evalsha(
+                                    sha,
+                                    ScriptOutputType.MULTI,
+                                    new String[] {"gatehouse:s:{" + randomUser() + "}"},
+                                    Long.toString(now),
+                                    "1800",
+                                    "43200",
+                                    "0",
+                                    "evict",
+                                    "1000",
+                                    entry,
+                                    Long.toString(now + 1800),
+                                    "")
+                            .get();
+                });
+                sides.put("gatehouse create", () -> ours.create(SessionWorkload.login(randomUser())));
+                sides.put(
+                        "spring create",
+                        () -> spring.create(
+                                randomUser(),
+                                SessionWorkload.ip(),
+                                SessionWorkload.userAgent(),
+                                SessionWorkload.fingerprint()));
+                sides.put("gatehouse in memory", () -> inMemory.create(SessionWorkload.login(randomUser())));
+                System.out.printf("1 thread, %d s per round, %d rounds (round 0: warm-up)%n", seconds, rounds);
+                for (int round = 0; round <= rounds; round++) {
+                    for (Map.Entry<String, Call> side : sides.entrySet()) {
+                        if (!only.matcher(side.getKey()).find()) {
+                            continue;
+                        }
+                        measure(round, side.getKey(), side.getValue(), seconds, redis);
+                    }
+                }
+            } finally {
+                client.shutdown();
+                spring.close();
+            }
+        }
+    }
+
+    private static String randomUser() {
+        return SessionWorkload.user(ThreadLocalRandom.current().nextInt(USERS));
+    }
+
+    private static void measure(int round, String side, Call call, int seconds, BenchRedis redis) throws Exception {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        redis.cli("CONFIG", "RESETSTAT");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong calls = new AtomicLong();
+        double redis0 = redis.cpuSeconds();
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        Thread worker = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                try {
+                    call.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                calls.incrementAndGet();
+            }
+        });
+        Thread.sleep(seconds * 1000L);
+        stop.set(true);
+        worker.join();
+        long nanos = System.nanoTime() - t0;
+        long cpu = os.getProcessCpuTime() - cpu0;
+        double redisCpu = redis.cpuSeconds() - redis0;
+        long n = calls.get();
+        StringBuilder commands = new StringBuilder();
+        for (String line : redis.cli("INFO", "commandstats").split("\r?\n")) {
+            // cmdstat_evalsha:calls=123,usec=456,usec_per_call=3.70,rejected_calls=0,failed_calls=0
+            if (!line.startsWith("cmdstat_") || line.startsWith("cmdstat_info") || line.startsWith("cmdstat_config")) {
+                continue;
+            }
+            String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+            long count = 0;
+            String perCall = "?";
+            for (String f : line.substring(line.indexOf(':') + 1).split(",")) {
+                if (f.startsWith("calls=")) {
+                    count = Long.parseLong(f.substring(6));
+                } else if (f.startsWith("usec_per_call=")) {
+                    perCall = f.substring(14);
+                }
+            }
+            commands.append(String.format(" %s %.2f×%sµs", name, count / (double) n, perCall));
+        }
+        System.out.printf(
+                "%-5s %-20s %9.0f calls/s %7.1f µs/call  jvm %6.1f µs  redis %5.1f µs  load %.2f |%s%n",
+                round == 0 ? "warm" : Integer.toString(round),
+                side,
+                n * 1e9 / nanos,
+                nanos / 1e3 / n,
+                cpu / 1e3 / n,
+                redisCpu * 1e6 / n,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                commands);
+    }
+}

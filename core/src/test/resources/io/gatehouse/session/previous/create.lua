@@ -1,0 +1,69 @@
+-- Creates a session: drops the user's expired entries, applies the per-user limit, appends the new entry.
+-- Keys: KEYS[1] the user's entries, <prefix>:s:{<userId>} (a string: entries each preceded by "\n")
+-- Args: ARGV[1] now (epoch s), ARGV[2] idle timeout (s), ARGV[3] absolute lifetime (s),
+--       ARGV[4] limit (0 = none), ARGV[5] "refuse" or "evict", ARGV[6] ceiling (oldest always evicted there),
+--       ARGV[7] the new entry, ARGV[8] its expiry (epoch s)
+-- Reply: {1, evicted name...} created (names of the evicted sessions, i.e. their handles' first parts, oldest first), or {0} refused by the limit
+-- Example: KEYS gatehouse:s:{u1} ARGV 1700000000 1800 43200 2 evict 1000 AAAAAAAAAAAAAAAA|s4b5fk|0||||| 1700001800
+local now = tonumber(ARGV[1])
+local idle = tonumber(ARGV[2])
+local absolute = tonumber(ARGV[3])
+local limit = tonumber(ARGV[4])
+local refuse = ARGV[5] == 'refuse'
+local ceiling = tonumber(ARGV[6])
+local deadline = tonumber(ARGV[8])
+
+local blob = redis.call('GET', KEYS[1]) or ''
+local kept, live = {}, {}
+for entry in string.gmatch(blob, '\n([^\n]+)') do
+  if string.byte(entry, 1) == 126 then -- '~': a trusted device
+    local untilS = tonumber(string.match(entry, '^[^|]*|[^|]*|([^|]*)|') or '', 36)
+    if untilS and untilS > now then
+      kept[#kept + 1] = entry
+      if untilS > deadline then deadline = untilS end
+    end
+  else
+    local id, c, l = string.match(entry, '^([^|]*)|([^|]*)|([^|]*)|')
+    c = tonumber(c or '', 36)
+    l = tonumber(l or '', 36)
+    if c and l then
+      local expires = math.min(c + l + idle, c + absolute)
+      if expires > now then
+        live[#live + 1] = {id = id, seen = c + l, entry = entry, expires = expires, order = #live}
+      end
+    end
+  end
+end
+
+local cap = ceiling
+if limit > 0 and limit < cap then cap = limit end
+local evicted = {}
+if #live >= cap then
+  if refuse and limit > 0 and #live >= limit then
+    return {0}
+  end
+  -- Least recently seen first; ties in insertion order (the in-memory backend sorts the same way).
+  table.sort(live, function(a, b)
+    if a.seen ~= b.seen then return a.seen < b.seen end
+    return a.order < b.order
+  end)
+  local n = #live - cap + 1
+  local rest = {}
+  for i = 1, #live do
+    if i <= n then evicted[#evicted + 1] = live[i].id else rest[#rest + 1] = live[i] end
+  end
+  table.sort(rest, function(a, b) return a.order < b.order end)
+  live = rest
+end
+
+local out = {}
+for i = 1, #kept do out[#out + 1] = '\n' .. kept[i] end
+for i = 1, #live do
+  out[#out + 1] = '\n' .. live[i].entry
+  if live[i].expires > deadline then deadline = live[i].expires end
+end
+out[#out + 1] = '\n' .. ARGV[7]
+redis.call('SET', KEYS[1], table.concat(out), 'EX', math.max(1, deadline - now))
+local reply = {1}
+for i = 1, #evicted do reply[#reply + 1] = evicted[i] end
+return reply
