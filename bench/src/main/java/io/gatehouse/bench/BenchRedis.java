@@ -81,4 +81,30 @@ public final class BenchRedis implements AutoCloseable {
     public void close() {
         redis.close();
     }
+
+    /**
+     * What Redis executed since the round's RESETSTAT, per call: {@code name=calls/call (µs each)}, the
+     * µs being Redis's own {@code usec_per_call} (the command's execution, without reading and parsing it
+     * or writing its reply; a script's inner commands are counted both inside the script and on their own).
+     */
+    public String commandStats(long calls) {
+        StringBuilder out = new StringBuilder();
+        for (String line : cli("INFO", "commandstats").split("\r?\n")) {
+            if (!line.startsWith("cmdstat_") || line.startsWith("cmdstat_info") || line.startsWith("cmdstat_config")) {
+                continue;
+            }
+            String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+            long n = 0;
+            double usec = 0;
+            for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+                if (field.startsWith("calls=")) {
+                    n = Long.parseLong(field.substring("calls=".length()));
+                } else if (field.startsWith("usec_per_call=")) {
+                    usec = Double.parseDouble(field.substring("usec_per_call=".length()));
+                }
+            }
+            out.append(String.format(" %s=%.2f (%.2f µs)", name, (double) n / calls, usec));
+        }
+        return out.toString();
+    }
 }

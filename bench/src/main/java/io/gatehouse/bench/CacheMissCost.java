@@ -138,7 +138,7 @@ public final class CacheMissCost {
                         "  %-6s %,9.0f calls/s  client CPU %6.1f µs/call (calling threads %5.1f, others %5.1f)"
                                 + "  redis CPU %5.1f µs/call  allocated %,7.0f B/call%n",
                         name, n / wall, clientUs, callerUs, clientUs - callerUs, redisUs, allocBytes);
-                System.out.printf("         redis commands per call:%s%n", commandStats(redis, n));
+                System.out.printf("         redis commands per call:%s%n", redis.commandStats(n));
                 System.out.printf(
                         "         per call: redis socket reads %.3f, writes %.3f; context switches of this process %.2f%n",
                         netStat(redis, "total_reads_processed") / n,
@@ -147,32 +147,6 @@ public final class CacheMissCost {
             }
             return n / wall;
         }
-    }
-
-    /**
-     * What Redis executed since the round's RESETSTAT, per call: {@code name=calls/call (µs each)}, the
-     * µs being Redis's own {@code usec_per_call} (the command's execution, without reading and parsing it
-     * or writing its reply; a script's inner commands are counted both inside the script and on their own).
-     */
-    static String commandStats(BenchRedis redis, long calls) {
-        StringBuilder out = new StringBuilder();
-        for (String line : redis.cli("INFO", "commandstats").split("\r?\n")) {
-            if (!line.startsWith("cmdstat_") || line.startsWith("cmdstat_info") || line.startsWith("cmdstat_config")) {
-                continue;
-            }
-            String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-            long n = 0;
-            double usec = 0;
-            for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
-                if (field.startsWith("calls=")) {
-                    n = Long.parseLong(field.substring("calls=".length()));
-                } else if (field.startsWith("usec_per_call=")) {
-                    usec = Double.parseDouble(field.substring("usec_per_call=".length()));
-                }
-            }
-            out.append(String.format(" %s=%.2f (%.2f µs)", name, (double) n / calls, usec));
-        }
-        return out.toString();
     }
 
     /** Context switches of the round's worker threads, each counted by itself before it ended. */

@@ -131,24 +131,7 @@ public final class SessionCreateCost {
         long cpu = os.getProcessCpuTime() - cpu0;
         double redisCpu = redis.cpuSeconds() - redis0;
         long n = calls.get();
-        StringBuilder commands = new StringBuilder();
-        for (String line : redis.cli("INFO", "commandstats").split("\r?\n")) {
-            // cmdstat_evalsha:calls=123,usec=456,usec_per_call=3.70,rejected_calls=0,failed_calls=0
-            if (!line.startsWith("cmdstat_") || line.startsWith("cmdstat_info") || line.startsWith("cmdstat_config")) {
-                continue;
-            }
-            String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-            long count = 0;
-            String perCall = "?";
-            for (String f : line.substring(line.indexOf(':') + 1).split(",")) {
-                if (f.startsWith("calls=")) {
-                    count = Long.parseLong(f.substring(6));
-                } else if (f.startsWith("usec_per_call=")) {
-                    perCall = f.substring(14);
-                }
-            }
-            commands.append(String.format(" %s %.2f×%sµs", name, count / (double) n, perCall));
-        }
+        String commands = redis.commandStats(n);
         System.out.printf(
                 "%-5s %-20s %9.0f calls/s %7.1f µs/call  jvm %6.1f µs  redis %5.1f µs  load %.2f |%s%n",
                 round == 0 ? "warm" : Integer.toString(round),
