@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.UnaryOperator;
 
 /**
  * A Lua script kept as a {@code .lua} resource beside the class that runs it. Scripts run by SHA
@@ -36,6 +37,8 @@ public final class RedisScript {
         }
     }
 
+    private static final String INCLUDE = "-- @include ";
+
     private final String name;
     private final String body;
     private final String sha;
@@ -53,13 +56,37 @@ public final class RedisScript {
      * The name used in errors is the package's last segment plus the file name, e.g. {@code token/rotate}.
      */
     public static RedisScript load(Class<?> owner, String resource, Reply reply) {
+        String pkg = owner.getPackageName();
+        String name = pkg.substring(pkg.lastIndexOf('.') + 1) + "/" + resource.replace(".lua", "");
+        return new RedisScript(name, withIncludes(read(owner, resource), r -> read(owner, r)), reply);
+    }
+
+    /**
+     * The body with each line {@code -- @include <resource>} replaced by that resource's text. Redis gives
+     * a script no way to call another, so Lua helpers that several scripts share live in one file and are
+     * put into each body before it is sent (and hashed). One level: an included file includes nothing.
+     */
+    static String withIncludes(String body, UnaryOperator<String> read) {
+        if (!body.contains(INCLUDE)) {
+            return body;
+        }
+        StringBuilder out = new StringBuilder(body.length() + 2048);
+        for (String line : body.split("\n", -1)) {
+            if (line.startsWith(INCLUDE)) {
+                out.append(read.apply(line.substring(INCLUDE.length()).strip()));
+            } else {
+                out.append(line).append('\n');
+            }
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
+    private static String read(Class<?> owner, String resource) {
         try (InputStream in = owner.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("script resource " + resource + " not found beside " + owner.getName());
             }
-            String pkg = owner.getPackageName();
-            String name = pkg.substring(pkg.lastIndexOf('.') + 1) + "/" + resource.replace(".lua", "");
-            return new RedisScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), reply);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

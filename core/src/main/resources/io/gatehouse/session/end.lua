@@ -6,44 +6,8 @@
 --       (optional, default none)
 -- Reply: the names of the live sessions removed (expired ones are removed without being reported)
 -- Example: KEYS gatehouse:s:{u1} ARGV others AAAAAAAAAAAAAAAA 1700000000 1800 43200 ''
--- A session entry's name, created and last-seen seconds, in either stored format (nil if they do not
--- parse). Text: <name>|<created b36>|<lastSeen - created, b36>|...; compact (no '|' anywhere):
--- <name 16><shape><created: 5 digits><lastSeen - created: shape % 4 digits>...<mac 11>, digits in
--- base64url order (A = 0 ... _ = 63), created counted from 2020-01-01T00:00:00Z. See RecordCodec. The same
--- in create.lua, end.lua and prune.lua (a script cannot include another); Entries.java is its Java twin.
-local function digit(b)
-  if not b then return nil end
-  if b >= 97 and b <= 122 then return b - 71 end
-  if b >= 65 and b <= 90 then return b - 65 end
-  if b >= 48 and b <= 57 then return b + 4 end
-  if b == 45 then return 62 end
-  if b == 95 then return 63 end
-  return nil
-end
-local function number(entry, from, to)
-  local n = 0
-  for i = from, to do
-    local d = digit(string.byte(entry, i))
-    if not d then return nil end
-    n = n * 64 + d
-  end
-  return n
-end
-local function session(entry)
-  if string.find(entry, '|', 1, true) then
-    local id, c, l = string.match(entry, '^([^|]*)|([^|]*)|([^|]*)|')
-    c = tonumber(c or '', 36)
-    l = tonumber(l or '', 36)
-    if c and l then return id, c, c + l end
-    return nil
-  end
-  local shape = digit(string.byte(entry, 17))
-  if not shape or #entry < 33 + shape % 4 then return nil end
-  local c, l = number(entry, 18, 22), number(entry, 23, 22 + shape % 4)
-  if not (c and l) then return nil end
-  c = c + 1577836800
-  return string.sub(entry, 1, 16), c, c + l
-end
+-- session(entry) -> name, created, last seen (either format): entries.lua.inc
+-- @include entries.lua.inc
 local blob = redis.call('GET', KEYS[1])
 if not blob then return {} end
 local mode, target = ARGV[1], ARGV[2]

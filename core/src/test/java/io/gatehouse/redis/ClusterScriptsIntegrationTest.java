@@ -31,7 +31,13 @@ class ClusterScriptsIntegrationTest {
         Backend.CLUSTER.flush();
         List<String> ran = new ArrayList<>();
         for (Path file : scripts) {
-            String body = Files.readString(file);
+            String body = RedisScript.withIncludes(Files.readString(file), included -> {
+                try {
+                    return Files.readString(file.resolveSibling(included));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             String example = body.lines()
                     .filter(l -> l.startsWith("-- Example:"))
                     .findFirst()
