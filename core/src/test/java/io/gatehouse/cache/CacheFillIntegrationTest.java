@@ -1,0 +1,246 @@
+package io.gatehouse.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gatehouse.config.GatehouseConfig;
+import io.gatehouse.config.Purpose;
+import io.gatehouse.redis.RedisConnector;
+import io.gatehouse.testing.RetryingConnect;
+import io.gatehouse.testkit.StandaloneRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * getOrLoad returns once its loader's write is handed to Redis, without waiting for the answer
+ * (docs/CACHE.md, "Round trips"). Redis holds the write back for real here: the loader pauses Redis for
+ * writes (CLIENT PAUSE WRITE) after the lookup took the lease, so the write waits in Redis until the test
+ * unpauses it (plain reads are still served meanwhile).
+ */
+class CacheFillIntegrationTest {
+    private static StandaloneRedis redis;
+    private static RedisConnector connector;
+    private final List<Caches> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        redis = StandaloneRedis.start();
+        // The timeouts of the shared test backends (Backend): a loaded CI machine must not fail the start.
+        connector = RetryingConnect.connect(
+                GatehouseConfig.builder()
+                        .redisUrl(redis.url())
+                        .set("gatehouse.redis.connect-timeout", "10s")
+                        .set("gatehouse.redis.command-timeout", "5s")
+                        .build(),
+                Purpose.CACHE);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connector != null) {
+            connector.close();
+        }
+        redis.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        redis.flushAll();
+    }
+
+    @AfterEach
+    void closeAll() {
+        unpause();
+        opened.forEach(Caches::close);
+    }
+
+    private Caches caches(GatehouseConfig config) {
+        Caches c = Caches.builder()
+                .config(config)
+                .backend(new RedisCacheBackend(connector))
+                .build();
+        opened.add(c);
+        return c;
+    }
+
+    private static String stored(String key) {
+        return redis.node().cli("GET", connector.keys().key("cache:fill", key));
+    }
+
+    private static void pause() {
+        redis.node().cli("CLIENT", "PAUSE", "60000", "WRITE");
+    }
+
+    private static void unpause() {
+        redis.node().cli("CLIENT", "UNPAUSE");
+    }
+
+    /** A loader that holds Redis's writes back once it ran: its own write waits in Redis. */
+    private static CacheLoader<String> pausingLoader() {
+        return id -> {
+            pause();
+            return Optional.of("loaded " + id);
+        };
+    }
+
+    private static void awaitParked(Thread t) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
+    }
+
+    @Test
+    void getOrLoadReturnsTheLoadedValueWhileItsWriteIsHeldBackAndTheWriteLandsAfter() {
+        Caches caches = caches(GatehouseConfig.builder().build());
+        Cache<String> cache = caches.cache("fill", String.class);
+
+        assertThat(cache.getOrLoad("k", Duration.ofMinutes(1), pausingLoader())).contains("loaded k");
+        // Returned while Redis still holds the write: the key holds the lease, nothing timed out.
+        assertThat(stored("k")).startsWith("L|");
+        assertThat(caches.fills().inFlight()).isEqualTo(1);
+        assertThat(cache.stats().errors()).isZero();
+
+        unpause();
+        await().atMost(Duration.ofSeconds(10)).until(() -> caches.fills().inFlight() == 0);
+        assertThat(stored("k")).contains("loaded k").doesNotStartWith("L|");
+        assertThat(cache.stats().errors()).isZero();
+        assertThat(cache.stats().loads()).isEqualTo(1);
+    }
+
+    @Test
+    void thisInstancesGetRightAfterWaitsForTheWriteAndReadsTheLoadedValue() throws Exception {
+        Caches caches = caches(GatehouseConfig.builder().build());
+        Cache<String> cache = caches.cache("fill", String.class);
+        assertThat(cache.getOrLoad("k", Duration.ofMinutes(1), pausingLoader())).contains("loaded k");
+
+        // A plain GET is served during a write pause: without waiting for the write it would read the lease.
+        CompletableFuture<Optional<String>> read = new CompletableFuture<>();
+        Thread reader = new Thread(() -> read.complete(cache.get("k")));
+        reader.start();
+        awaitParked(reader);
+        assertThat(read).isNotDone();
+
+        unpause();
+        assertThat(read.get()).contains("loaded k");
+        assertThat(cache.stats().hits()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeleteOrPutRightAfterGetOrLoadLeavesTheNewerStateInRedis() throws Exception {
+        Caches caches = caches(GatehouseConfig.builder().build());
+        Cache<String> cache = caches.cache("fill", String.class);
+        assertThat(cache.getOrLoad("gone", Duration.ofMinutes(1), pausingLoader()))
+                .contains("loaded gone");
+        Thread delete = new Thread(() -> cache.delete("gone"));
+        delete.start();
+        awaitParked(delete); // sent behind the held write
+        unpause();
+        delete.join();
+
+        assertThat(cache.getOrLoad("newer", Duration.ofMinutes(1), pausingLoader()))
+                .contains("loaded newer");
+        Thread put = new Thread(() -> cache.put("newer", "put", Duration.ofMinutes(1)));
+        put.start();
+        awaitParked(put);
+        unpause();
+        put.join();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> caches.fills().inFlight() == 0);
+        assertThat(stored("gone")).isNullOrEmpty();
+        assertThat(stored("newer")).endsWith("\"put\"");
+        assertThat(cache.get("gone")).isEmpty();
+        assertThat(cache.get("newer")).contains("put");
+        assertThat(cache.stats().errors()).isZero();
+    }
+
+    @Test
+    void beyondTheBoundTheCallerWaitsForItsOwnWrite() throws Exception {
+        Caches caches = caches(GatehouseConfig.builder()
+                .set("gatehouse.cache.fills-in-flight", "2")
+                .build());
+        Cache<String> cache = caches.cache("fill", String.class);
+        // Three misses take their leases (a write each) before Redis is paused; then their loaders return.
+        AtomicInteger loading = new AtomicInteger();
+        Map<String, CountDownLatch> proceed = new ConcurrentHashMap<>();
+        Map<String, CompletableFuture<Optional<String>>> calls = new ConcurrentHashMap<>();
+        Map<String, Thread> callers = new ConcurrentHashMap<>();
+        for (String k : List.of("a", "b", "c")) {
+            proceed.put(k, new CountDownLatch(1));
+            calls.put(k, new CompletableFuture<>());
+            Thread t = new Thread(() -> calls.get(k).complete(cache.getOrLoad(k, Duration.ofMinutes(1), id -> {
+                loading.incrementAndGet();
+                proceed.get(id).await();
+                return Optional.of("loaded " + id);
+            })));
+            callers.put(k, t);
+            t.start();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> loading.get() == 3);
+        pause();
+        for (String k : List.of("a", "b")) {
+            proceed.get(k).countDown();
+            assertThat(calls.get(k).get()).contains("loaded " + k); // returned, its write held back
+        }
+        assertThat(caches.fills().inFlight()).isEqualTo(2);
+
+        proceed.get("c").countDown();
+        // Waiting (with the command timeout) for its own write, which Redis holds back; it waited untimed
+        // on its loader's latch before.
+        await().atMost(Duration.ofSeconds(10)).until(() -> callers.get("c").getState() == Thread.State.TIMED_WAITING);
+        assertThat(calls.get("c")).isNotDone();
+        assertThat(caches.fills().inFlight()).isEqualTo(2);
+
+        unpause();
+        assertThat(calls.get("c").get()).contains("loaded c");
+        await().atMost(Duration.ofSeconds(10)).until(() -> caches.fills().inFlight() == 0);
+        for (String k : List.of("a", "b", "c")) {
+            assertThat(stored(k)).as(k).contains("loaded " + k);
+        }
+        assertThat(cache.stats().errors()).isZero();
+    }
+
+    @Test
+    void withNoFillsInFlightEveryCallerWaitsForItsWrite() throws Exception {
+        Caches caches = caches(GatehouseConfig.builder()
+                .set("gatehouse.cache.fills-in-flight", "0")
+                .build());
+        Cache<String> cache = caches.cache("fill", String.class);
+        CompletableFuture<Optional<String>> call = new CompletableFuture<>();
+        Thread caller = new Thread(() -> call.complete(cache.getOrLoad("k", Duration.ofMinutes(1), pausingLoader())));
+        caller.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> stored("k").startsWith("L|"));
+        awaitParked(caller);
+        assertThat(call).isNotDone();
+
+        unpause();
+        assertThat(call.get()).contains("loaded k");
+        // answered before it returned
+        assertThat(stored("k")).contains("loaded k").doesNotStartWith("L|");
+    }
+
+    @Test
+    void aWriteThatFailsAfterGetOrLoadReturnedIsCountedAsAnError() {
+        Caches caches = caches(GatehouseConfig.builder().build());
+        Cache<String> cache = caches.cache("fill", String.class);
+        CacheLoader<String> loader = id -> {
+            // Refused by Redis once it gets there: the ACL-less way is a key of another type.
+            redis.node().cli("DEL", connector.keys().key("cache:fill", id));
+            redis.node().cli("LPUSH", connector.keys().key("cache:fill", id), "not a string");
+            return Optional.of("loaded " + id);
+        };
+        assertThat(cache.getOrLoad("k", Duration.ofMinutes(1), loader)).contains("loaded k");
+        await().atMost(Duration.ofSeconds(10)).until(() -> caches.fills().inFlight() == 0);
+        assertThat(cache.stats().errors()).isEqualTo(1);
+    }
+}
