@@ -207,6 +207,11 @@ public final class Caches implements AutoCloseable {
         return fills;
     }
 
+    /** Whether loads of cache {@code name} publish now (near caches may hold its keys, or unsure yet; tests). */
+    boolean loadsPublish(String name) {
+        return invalidations.nearCachesMayHold(name);
+    }
+
     /** Where the caches live, for logs: the Redis target or {@code in-memory}. */
     public String store() {
         return backend.describe();

@@ -100,6 +100,34 @@ class CacheFillIntegrationTest {
                 .until(() -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
     }
 
+    /** Misses whose loaders wait until released, each in its own thread, all leases taken. */
+    private static final class HeldMisses {
+        final Map<String, CountDownLatch> proceed = new ConcurrentHashMap<>();
+        final Map<String, CompletableFuture<Optional<String>>> calls = new ConcurrentHashMap<>();
+        final Map<String, Thread> callers = new ConcurrentHashMap<>();
+
+        HeldMisses(Cache<String> cache, List<String> keys) {
+            AtomicInteger loading = new AtomicInteger();
+            for (String k : keys) {
+                proceed.put(k, new CountDownLatch(1));
+                calls.put(k, new CompletableFuture<>());
+                Thread t = new Thread(() -> calls.get(k).complete(cache.getOrLoad(k, Duration.ofMinutes(1), id -> {
+                    loading.incrementAndGet();
+                    proceed.get(id).await();
+                    return Optional.of("loaded " + id);
+                })));
+                callers.put(k, t);
+                t.start();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> loading.get() == keys.size());
+        }
+
+        /** Lets {@code key}'s loader return; with Redis paused for writes, its write is then held back. */
+        void release(String key) {
+            proceed.get(key).countDown();
+        }
+    }
+
     @Test
     void getOrLoadReturnsTheLoadedValueWhileItsWriteIsHeldBackAndTheWriteLandsAfter() {
         Caches caches = caches(GatehouseConfig.builder().build());
@@ -120,11 +148,22 @@ class CacheFillIntegrationTest {
 
     @Test
     void thisInstancesGetRightAfterWaitsForTheWriteAndReadsTheLoadedValue() throws Exception {
-        Caches caches = caches(GatehouseConfig.builder().build());
+        Caches caches = caches(GatehouseConfig.builder()
+                .set("gatehouse.cache.heartbeat", "200ms")
+                .build());
         Cache<String> cache = caches.cache("fill", String.class);
-        assertThat(cache.getOrLoad("k", Duration.ofMinutes(1), pausingLoader())).contains("loaded k");
+        // Once the instance knows that no near cache needs its loads' messages, their writes are grouped
+        // (StoreBatcher): a write that arrives while a batch is on its way waits in this process.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !caches.loadsPublish("fill"));
+        HeldMisses misses = new HeldMisses(cache, List.of("x", "k"));
+        pause();
+        misses.release("x");
+        assertThat(misses.calls.get("x").get()).contains("loaded x"); // its write is on its way, held
+        misses.release("k");
+        assertThat(misses.calls.get("k").get()).contains("loaded k"); // its write waits here behind x's
+        assertThat(caches.fills().inFlight()).isEqualTo(2);
 
-        // A plain GET is served during a write pause: without waiting for the write it would read the lease.
+        // Without waiting for k's write, this GET would reach Redis before it (behind x's) and read the lease.
         CompletableFuture<Optional<String>> read = new CompletableFuture<>();
         Thread reader = new Thread(() -> read.complete(cache.get("k")));
         reader.start();
@@ -134,6 +173,7 @@ class CacheFillIntegrationTest {
         unpause();
         assertThat(read.get()).contains("loaded k");
         assertThat(cache.stats().hits()).isEqualTo(1);
+        assertThat(cache.stats().errors()).isZero();
     }
 
     @Test
@@ -171,38 +211,24 @@ class CacheFillIntegrationTest {
                 .build());
         Cache<String> cache = caches.cache("fill", String.class);
         // Three misses take their leases (a write each) before Redis is paused; then their loaders return.
-        AtomicInteger loading = new AtomicInteger();
-        Map<String, CountDownLatch> proceed = new ConcurrentHashMap<>();
-        Map<String, CompletableFuture<Optional<String>>> calls = new ConcurrentHashMap<>();
-        Map<String, Thread> callers = new ConcurrentHashMap<>();
-        for (String k : List.of("a", "b", "c")) {
-            proceed.put(k, new CountDownLatch(1));
-            calls.put(k, new CompletableFuture<>());
-            Thread t = new Thread(() -> calls.get(k).complete(cache.getOrLoad(k, Duration.ofMinutes(1), id -> {
-                loading.incrementAndGet();
-                proceed.get(id).await();
-                return Optional.of("loaded " + id);
-            })));
-            callers.put(k, t);
-            t.start();
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> loading.get() == 3);
+        HeldMisses misses = new HeldMisses(cache, List.of("a", "b", "c"));
         pause();
         for (String k : List.of("a", "b")) {
-            proceed.get(k).countDown();
-            assertThat(calls.get(k).get()).contains("loaded " + k); // returned, its write held back
+            misses.release(k);
+            assertThat(misses.calls.get(k).get()).contains("loaded " + k); // returned, its write held back
         }
         assertThat(caches.fills().inFlight()).isEqualTo(2);
 
-        proceed.get("c").countDown();
+        misses.release("c");
         // Waiting (with the command timeout) for its own write, which Redis holds back; it waited untimed
         // on its loader's latch before.
-        await().atMost(Duration.ofSeconds(10)).until(() -> callers.get("c").getState() == Thread.State.TIMED_WAITING);
-        assertThat(calls.get("c")).isNotDone();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> misses.callers.get("c").getState() == Thread.State.TIMED_WAITING);
+        assertThat(misses.calls.get("c")).isNotDone();
         assertThat(caches.fills().inFlight()).isEqualTo(2);
 
         unpause();
-        assertThat(calls.get("c").get()).contains("loaded c");
+        assertThat(misses.calls.get("c").get()).contains("loaded c");
         await().atMost(Duration.ofSeconds(10)).until(() -> caches.fills().inFlight() == 0);
         for (String k : List.of("a", "b", "c")) {
             assertThat(stored(k)).as(k).contains("loaded " + k);
