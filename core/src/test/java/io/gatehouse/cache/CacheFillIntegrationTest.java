@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
-import io.gatehouse.testing.RetryingConnect;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,29 +28,23 @@ import org.junit.jupiter.api.Test;
  * unpauses it (plain reads are still served meanwhile).
  */
 class CacheFillIntegrationTest {
+    private static PrivateRedis own;
     private static StandaloneRedis redis;
     private static RedisConnector connector;
     private final List<Caches> opened = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        redis = StandaloneRedis.start();
-        // The timeouts of the shared test backends (Backend): a loaded CI machine must not fail the start.
-        connector = RetryingConnect.connect(
-                GatehouseConfig.builder()
-                        .redisUrl(redis.url())
-                        .set("gatehouse.redis.connect-timeout", "10s")
-                        .set("gatehouse.redis.command-timeout", "5s")
-                        .build(),
-                Purpose.CACHE);
+        own = PrivateRedis.start();
+        redis = own.redis;
+        connector = own.connector;
     }
 
     @AfterAll
     static void stop() {
-        if (connector != null) {
-            connector.close();
+        if (own != null) {
+            own.close();
         }
-        redis.close();
     }
 
     @BeforeEach
@@ -80,11 +72,18 @@ class CacheFillIntegrationTest {
     }
 
     private static void pause() {
-        redis.node().cli("CLIENT", "PAUSE", "60000", "WRITE");
+        own.pauseWrites();
     }
 
     private static void unpause() {
-        redis.node().cli("CLIENT", "UNPAUSE");
+        own.unpause();
+    }
+
+    private Cache<String> cacheWithFillsInFlight(int max) {
+        return caches(GatehouseConfig.builder()
+                        .set("gatehouse.cache.fills-in-flight", Integer.toString(max))
+                        .build())
+                .cache("fill", String.class);
     }
 
     /** A loader that holds Redis's writes back once it ran: its own write waits in Redis. */
@@ -95,9 +94,18 @@ class CacheFillIntegrationTest {
         };
     }
 
+    /** Waits until {@code t} is blocked in a call to Redis (a delete or put sent behind a held write). */
     private static void awaitParked(Thread t) {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
+    }
+
+    /**
+     * Waits until {@code t} waits for a write's answer: a timed wait (at most the command timeout), unlike
+     * a loader's untimed waits (a latch, the redis-cli process that pauses Redis).
+     */
+    private static void awaitWaitingForAWrite(Thread t) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
     }
 
     /** Misses whose loaders wait until released, each in its own thread, all leases taken. */
@@ -167,7 +175,7 @@ class CacheFillIntegrationTest {
         CompletableFuture<Optional<String>> read = new CompletableFuture<>();
         Thread reader = new Thread(() -> read.complete(cache.get("k")));
         reader.start();
-        awaitParked(reader);
+        awaitWaitingForAWrite(reader);
         assertThat(read).isNotDone();
 
         unpause();
@@ -220,10 +228,8 @@ class CacheFillIntegrationTest {
         assertThat(caches.fills().inFlight()).isEqualTo(2);
 
         misses.release("c");
-        // Waiting (with the command timeout) for its own write, which Redis holds back; it waited untimed
-        // on its loader's latch before.
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> misses.callers.get("c").getState() == Thread.State.TIMED_WAITING);
+        // Waiting for its own write, which Redis holds back (it waited untimed on its loader's latch before).
+        awaitWaitingForAWrite(misses.callers.get("c"));
         assertThat(misses.calls.get("c")).isNotDone();
         assertThat(caches.fills().inFlight()).isEqualTo(2);
 
@@ -238,15 +244,12 @@ class CacheFillIntegrationTest {
 
     @Test
     void withNoFillsInFlightEveryCallerWaitsForItsWrite() throws Exception {
-        Caches caches = caches(GatehouseConfig.builder()
-                .set("gatehouse.cache.fills-in-flight", "0")
-                .build());
-        Cache<String> cache = caches.cache("fill", String.class);
+        Cache<String> cache = cacheWithFillsInFlight(0);
         CompletableFuture<Optional<String>> call = new CompletableFuture<>();
         Thread caller = new Thread(() -> call.complete(cache.getOrLoad("k", Duration.ofMinutes(1), pausingLoader())));
         caller.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> stored("k").startsWith("L|"));
-        awaitParked(caller);
+        awaitWaitingForAWrite(caller);
         assertThat(call).isNotDone();
 
         unpause();

@@ -3,11 +3,8 @@ package io.gatehouse.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.config.Purpose;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.store.StoreException;
-import io.gatehouse.testing.RetryingConnect;
 import io.gatehouse.testkit.StandaloneRedis;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,28 +22,22 @@ import org.junit.jupiter.api.Test;
  * for writes (CLIENT PAUSE WRITE) while the first write is on its way, so every later one queues behind it.
  */
 class StoreBatcherIntegrationTest {
+    private static PrivateRedis own;
     private static StandaloneRedis redis;
     private static RedisConnector connector;
 
     @BeforeAll
     static void start() {
-        redis = StandaloneRedis.start();
-        // The timeouts of the shared test backends (Backend): a loaded CI machine must not fail the start.
-        connector = RetryingConnect.connect(
-                GatehouseConfig.builder()
-                        .redisUrl(redis.url())
-                        .set("gatehouse.redis.connect-timeout", "10s")
-                        .set("gatehouse.redis.command-timeout", "5s")
-                        .build(),
-                Purpose.CACHE);
+        own = PrivateRedis.start();
+        redis = own.redis;
+        connector = own.connector;
     }
 
     @AfterAll
     static void stop() {
-        if (connector != null) {
-            connector.close();
+        if (own != null) {
+            own.close();
         }
-        redis.close();
     }
 
     @BeforeEach
@@ -67,7 +58,7 @@ class StoreBatcherIntegrationTest {
         }
         List<CompletableFuture<Long>> replies = new ArrayList<>();
         CompletableFuture<Long> again;
-        redis.node().cli("CLIENT", "PAUSE", "60000", "WRITE");
+        own.pauseWrites();
         try {
             for (int i = 0; i < 40; i++) {
                 replies.add(batcher.store(key(i), "L|t" + i, "v|0|0||" + i, "60000"));
@@ -75,7 +66,7 @@ class StoreBatcherIntegrationTest {
             // The same key twice in one batch: the first write takes the placeholder, the second finds it gone.
             again = batcher.store(key(3), "L|t3", "v|0|0||second", "60000");
         } finally {
-            redis.node().cli("CLIENT", "UNPAUSE");
+            own.unpause();
         }
 
         for (int i = 0; i < 40; i++) {
@@ -126,13 +117,13 @@ class StoreBatcherIntegrationTest {
         redis.node().cli("SET", key(1), "L|t1", "PX", "60000");
         CompletableFuture<Long> bad;
         CompletableFuture<Long> sameBatch;
-        redis.node().cli("CLIENT", "PAUSE", "60000", "WRITE");
+        own.pauseWrites();
         try {
             batcher.store(key(9), "L|t9", "v|0|0||9", "60000"); // on its way: the others queue
             bad = batcher.store(key(0), "L|t0", "v|0|0||0", "not-a-ttl");
             sameBatch = batcher.store(key(1), "L|t1", "v|0|0||1", "60000");
         } finally {
-            redis.node().cli("CLIENT", "UNPAUSE");
+            own.unpause();
         }
 
         for (CompletableFuture<Long> failed : List.of(bad, sameBatch)) {
