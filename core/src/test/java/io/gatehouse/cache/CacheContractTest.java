@@ -285,12 +285,13 @@ class CacheContractTest extends StoreContract {
     }
 
     /**
-     * getOrLoad returns before Redis answered its write (docs/CACHE.md, "Round trips"); a delete or put
-     * by the same instance right after still leaves the newer state, whichever reaches Redis first (the
-     * write is guarded by the load lease they remove), and this instance's reads wait for the write.
+     * getOrLoad returns before Redis answered its write (docs/CACHE.md, "Round trips"); a delete, put or
+     * group invalidation by the same instance right after still leaves the newer state, whichever reaches
+     * Redis first (the write is guarded by the load lease they remove, and stamped with the generations
+     * read before the load), and this instance's reads wait for the write.
      */
     @Test
-    void aDeleteOrPutRightAfterGetOrLoadLeavesTheNewerState() {
+    void aDeletePutOrGroupInvalidationRightAfterGetOrLoadLeavesTheNewerState() {
         Caches caches = caches(GatehouseConfig.builder().build(), Clock.systemUTC());
         Cache<Profile> cache = caches.cache("profile", Profile.class);
         int keys = 50;
@@ -299,11 +300,20 @@ class CacheContractTest extends StoreContract {
             cache.delete("del-" + i);
             cache.getOrLoad("put-" + i, Duration.ofMinutes(1), id -> Optional.of(new Profile(id, "loaded", 1)));
             cache.put("put-" + i, new Profile("put-" + i, "put", 2), Duration.ofMinutes(1));
+            cache.getOrLoad(
+                    "grp-" + i,
+                    Duration.ofMinutes(1),
+                    List.of("g" + i),
+                    id -> Optional.of(new Profile(id, "loaded", 1)));
+            cache.invalidateGroup("g" + i);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> caches.fills().inFlight() == 0);
         for (int i = 0; i < keys; i++) {
             assertThat(cache.get("del-" + i)).as("deleted key %d", i).isEmpty();
             assertThat(cache.get("put-" + i)).as("put key %d", i).contains(new Profile("put-" + i, "put", 2));
+            assertThat(cache.get("grp-" + i))
+                    .as("key %d of an invalidated group", i)
+                    .isEmpty();
             if (backend.isRedis()) {
                 String raw = backend.connector().keys().key("cache:profile", "del-" + i);
                 String stored = backend.connector().sync(c -> c.get(raw));
