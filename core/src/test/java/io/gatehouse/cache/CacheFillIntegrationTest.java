@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.config.GatehouseConfig;
-import io.gatehouse.redis.RedisConnector;
-import io.gatehouse.testkit.StandaloneRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * getOrLoad returns once its loader's write is handed to Redis, without waiting for the answer
@@ -28,28 +25,14 @@ import org.junit.jupiter.api.Test;
  * unpauses it (plain reads are still served meanwhile).
  */
 class CacheFillIntegrationTest {
-    private static PrivateRedis own;
-    private static StandaloneRedis redis;
-    private static RedisConnector connector;
+    @RegisterExtension
+    static final PrivateRedis own = new PrivateRedis();
+
     private final List<Caches> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        own = PrivateRedis.start();
-        redis = own.redis;
-        connector = own.connector;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (own != null) {
-            own.close();
-        }
-    }
 
     @BeforeEach
     void empty() {
-        redis.flushAll();
+        own.redis().flushAll();
     }
 
     @AfterEach
@@ -61,14 +44,14 @@ class CacheFillIntegrationTest {
     private Caches caches(GatehouseConfig config) {
         Caches c = Caches.builder()
                 .config(config)
-                .backend(new RedisCacheBackend(connector))
+                .backend(new RedisCacheBackend(own.connector()))
                 .build();
         opened.add(c);
         return c;
     }
 
     private static String stored(String key) {
-        return redis.node().cli("GET", connector.keys().key("cache:fill", key));
+        return own.redis().node().cli("GET", own.connector().keys().key("cache:fill", key));
     }
 
     private static void pause() {
@@ -79,11 +62,9 @@ class CacheFillIntegrationTest {
         own.unpause();
     }
 
-    private Cache<String> cacheWithFillsInFlight(int max) {
-        return caches(GatehouseConfig.builder()
-                        .set("gatehouse.cache.fills-in-flight", Integer.toString(max))
-                        .build())
-                .cache("fill", String.class);
+    /** A Caches with one setting other than the defaults. */
+    private Caches caches(String setting, String value) {
+        return caches(GatehouseConfig.builder().set(setting, value).build());
     }
 
     /** A loader that holds Redis's writes back once it ran: its own write waits in Redis. */
@@ -156,9 +137,7 @@ class CacheFillIntegrationTest {
 
     @Test
     void thisInstancesGetRightAfterWaitsForTheWriteAndReadsTheLoadedValue() throws Exception {
-        Caches caches = caches(GatehouseConfig.builder()
-                .set("gatehouse.cache.heartbeat", "200ms")
-                .build());
+        Caches caches = caches("gatehouse.cache.heartbeat", "200ms");
         Cache<String> cache = caches.cache("fill", String.class);
         // Once the instance knows that no near cache needs its loads' messages, their writes are grouped
         // (StoreBatcher): a write that arrives while a batch is on its way waits in this process.
@@ -214,9 +193,7 @@ class CacheFillIntegrationTest {
 
     @Test
     void beyondTheBoundTheCallerWaitsForItsOwnWrite() throws Exception {
-        Caches caches = caches(GatehouseConfig.builder()
-                .set("gatehouse.cache.fills-in-flight", "2")
-                .build());
+        Caches caches = caches("gatehouse.cache.fills-in-flight", "2");
         Cache<String> cache = caches.cache("fill", String.class);
         // Three misses take their leases (a write each) before Redis is paused; then their loaders return.
         HeldMisses misses = new HeldMisses(cache, List.of("a", "b", "c"));
@@ -244,7 +221,7 @@ class CacheFillIntegrationTest {
 
     @Test
     void withNoFillsInFlightEveryCallerWaitsForItsWrite() throws Exception {
-        Cache<String> cache = cacheWithFillsInFlight(0);
+        Cache<String> cache = caches("gatehouse.cache.fills-in-flight", "0").cache("fill", String.class);
         CompletableFuture<Optional<String>> call = new CompletableFuture<>();
         Thread caller = new Thread(() -> call.complete(cache.getOrLoad("k", Duration.ofMinutes(1), pausingLoader())));
         caller.start();
@@ -264,8 +241,8 @@ class CacheFillIntegrationTest {
         Cache<String> cache = caches.cache("fill", String.class);
         CacheLoader<String> loader = id -> {
             // Refused by Redis once it gets there: the ACL-less way is a key of another type.
-            redis.node().cli("DEL", connector.keys().key("cache:fill", id));
-            redis.node().cli("LPUSH", connector.keys().key("cache:fill", id), "not a string");
+            own.redis().node().cli("DEL", own.connector().keys().key("cache:fill", id));
+            own.redis().node().cli("LPUSH", own.connector().keys().key("cache:fill", id), "not a string");
             return Optional.of("loaded " + id);
         };
         assertThat(cache.getOrLoad("k", Duration.ofMinutes(1), loader)).contains("loaded k");
