@@ -71,6 +71,13 @@ public interface Cache<V> {
      * {@code gatehouse.cache.lease-wait}, after which they load themselves). Hot values are reloaded
      * in the background shortly before they expire (probabilistic early refresh, XFetch).
      *
+     * <p>A loaded value is returned once its write is handed to Redis, without waiting for the answer
+     * (up to {@code gatehouse.cache.fills-in-flight} such writes; 0: always wait). This instance's
+     * later reads of the key wait for that write, and its later put or delete wins over it; another
+     * instance's {@code getOrLoad} waits for it (the load lease is still held), while another
+     * instance's plain {@link #get} may read a miss for about one round trip. A write that fails is
+     * counted in {@link CacheStats#errors()}.
+     *
      * <p>While Redis is unavailable the loader runs directly (still once per key in this process).
      *
      * @throws CacheLoadException the loader failed; nothing is cached, the next call loads again

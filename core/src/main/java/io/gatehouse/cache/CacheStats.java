@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param loadTime        total time spent in loaders
  * @param refreshes       early (XFetch) background reloads started
  * @param leaseWaits      misses that waited for another instance's loader instead of loading
- * @param errors          store errors and unreadable values met by reads (served as misses or loads)
+ * @param errors          store errors (a loader's write that failed after getOrLoad returned included) and
+ *                        unreadable values met by reads (served as misses or loads)
  * @param invalidationsReceived invalidation messages from other instances applied to the near cache
  * @param nearSize        entries in the near cache now (0 when the cache has none)
  */

@@ -36,6 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Caches implements AutoCloseable {
     static final String PREFIX = "gatehouse.cache.";
+    /**
+     * Loader writes after misses that getOrLoad may leave outstanding (it returns before Redis answers
+     * them), per Caches: well above what the callers of a busy instance have in flight (one each), and a
+     * few MB at most of values held until Redis answers or the command timeout ends them.
+     */
+    static final int DEFAULT_FILLS_IN_FLIGHT = 1024;
 
     private final CacheBackend backend;
     private final GatehouseConfig config;
@@ -43,7 +49,8 @@ public final class Caches implements AutoCloseable {
     private final ObjectMapper mapper;
     private final ScheduledThreadPoolExecutor scheduler;
     private final Invalidations invalidations;
-    private final Map<String, Cache<?>> caches = new ConcurrentHashMap<>();
+    private final Map<String, ManagedCache<?>> caches = new ConcurrentHashMap<>();
+    private final Fills fills;
 
     private Caches(CacheBackend backend, GatehouseConfig config, Clock clock, ObjectMapper mapper) {
         this.backend = backend;
@@ -58,6 +65,8 @@ public final class Caches implements AutoCloseable {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         Duration heartbeat = config.durationAtLeast(PREFIX + "heartbeat", Duration.ofSeconds(1), Duration.ofMillis(10));
+        this.fills = new Fills(
+                (int) config.numberInRange(PREFIX + "fills-in-flight", DEFAULT_FILLS_IN_FLIGHT, 0, 1_000_000));
         this.invalidations =
                 new Invalidations(UUID.randomUUID().toString().substring(0, 8), backend, heartbeat, scheduler);
         invalidations.start();
@@ -128,7 +137,8 @@ public final class Caches implements AutoCloseable {
                 invalidations,
                 settings,
                 clock,
-                scheduler);
+                scheduler,
+                fills);
         if (caches.putIfAbsent(name, cache) != null) {
             throw new IllegalStateException("a cache named '" + name + "' exists already in this Caches");
         }
@@ -141,7 +151,7 @@ public final class Caches implements AutoCloseable {
 
     /** The cache called {@code name} made here already, whatever its value type (operators' tooling). */
     public Optional<Cache<?>> named(String name) {
-        return Optional.ofNullable(caches.get(name));
+        return Optional.<Cache<?>>ofNullable(caches.get(name));
     }
 
     /** The counters of every cache made here, by name (sorted), for health reports and metrics. */
@@ -192,14 +202,28 @@ public final class Caches implements AutoCloseable {
         return backend.clear(name, invalidations.message(name, Invalidations.CLEAR, "-"));
     }
 
+    /** The bound on the writes getOrLoad does not wait for (tests). */
+    Fills fills() {
+        return fills;
+    }
+
+    /** Whether loads of cache {@code name} publish now (near caches may hold its keys, or unsure yet; tests). */
+    boolean loadsPublish(String name) {
+        return invalidations.nearCachesMayHold(name);
+    }
+
     /** Where the caches live, for logs: the Redis target or {@code in-memory}. */
     public String store() {
         return backend.describe();
     }
 
-    /** Stops warmers, refreshes and heartbeats and unsubscribes; the store stays open (it is shared). */
+    /**
+     * Waits for the loaders' writes still on their way (each at most the command timeout), then stops
+     * warmers, refreshes and heartbeats and unsubscribes; the store stays open (it is shared).
+     */
     @Override
     public void close() {
+        caches.values().forEach(ManagedCache::awaitFills);
         invalidations.close();
         scheduler.shutdownNow();
     }

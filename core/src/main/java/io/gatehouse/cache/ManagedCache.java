@@ -46,9 +46,16 @@ import org.slf4j.LoggerFactory;
  * The loader's result is written by store.lua only while the lease is still the holder's: a delete or
  * put during the load removes the lease, so an outdated load never overwrites a newer write. It
  * publishes only when someone waits or a near cache may hold the key (Invalidations). The caller
- * returns the loaded value once Redis answered that write (written), so another instance reading the
- * key right after finds it. On a single server the writes of concurrent misses go to Redis together
- * (StoreBatcher: one script call per batch, each write with its own guard and reply).
+ * returns the loaded value as soon as that write is handed to the store (filled), without waiting for
+ * Redis's answer: one awaited round trip per miss, like a cache that only reads before loading. While
+ * the write is on its way the key still holds the lease, so another instance's getOrLoad waits for the
+ * value (woken by the store's message) instead of loading again, and a plain get there reads a miss as
+ * during the load; this instance's own get and getOrLoad of the key wait for the write first (filling),
+ * and its put or delete, whatever reaches Redis first, leaves the newer state (the write is guarded by
+ * the lease they remove). The writes nobody waits for are bounded (Fills, gatehouse.cache.fills-in-flight:
+ * beyond it the caller waits for its write, as with 0). On a single server the writes of concurrent
+ * misses go to Redis together (StoreBatcher: one script call per batch, each write with its own guard
+ * and reply).
  *
  * Group membership is stamped into the entry (each group's generation, read before the loader runs);
  * invalidating a group bumps its generation (O(1), Cluster-safe) and older stamps read as misses.
@@ -75,6 +82,10 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
     private final StatsCounter stats = new StatsCounter();
     private final Map<String, CompletableFuture<Optional<V>>> inflight = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> waiters = new ConcurrentHashMap<>();
+    /** This instance's loader writes that getOrLoad returned before, by key, until Redis answers them. */
+    private final Map<String, CompletableFuture<Void>> filling = new ConcurrentHashMap<>();
+
+    private final Fills fills;
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
     private final AtomicLong tokens = new AtomicLong();
     /** The lease tokens of this instance start with this; another instance's do not. */
@@ -90,7 +101,8 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
             Invalidations invalidations,
             CacheSettings settings,
             Clock clock,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler,
+            Fills fills) {
         this.name = name;
         this.reader = reader;
         this.writer = writer;
@@ -99,6 +111,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
         this.settings = settings;
         this.clock = clock;
         this.scheduler = scheduler;
+        this.fills = fills;
         this.near =
                 settings.nearMaxSize() > 0 ? new NearCache<>(settings.nearMaxSize(), settings.nearTtl(), clock) : null;
         this.tokenPrefix = invalidations.instance() + ":";
@@ -119,6 +132,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
             stats.nearHits.increment();
             return Optional.ofNullable(nearEntry.value());
         }
+        awaitFill(key);
         long stamp = near == null ? 0 : near.stamp(key);
         String raw;
         try {
@@ -155,6 +169,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
             stats.misses.increment();
             return join(key, running); // a load of this key is under way here: no need to ask Redis
         }
+        awaitFill(key);
         long stamp = near == null ? 0 : near.stamp(key);
         String token = newToken();
         CacheBackend.Lookup found;
@@ -230,7 +245,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                 mine.complete(result);
                 return result;
             }
-            Optional<V> result = written(loadAndSend(key, ttlMillis, groups, gens, loader, token, false, stamp));
+            Optional<V> result = filled(key, loadAndSend(key, ttlMillis, groups, gens, loader, token, false, stamp));
             mine.complete(result);
             return result;
         } catch (RuntimeException | Error e) {
@@ -370,7 +385,7 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
                         ignore = found.raw();
                     }
                     case LEASE_TAKEN -> {
-                        return written(loadAndSend(key, ttlMillis, groups, gens, loader, token, false, stamp));
+                        return filled(key, loadAndSend(key, ttlMillis, groups, gens, loader, token, false, stamp));
                     }
                     case LEASE_HELD_BY_OTHER -> {
                         // Counted when another instance's loader is waited for (not this one's own).
@@ -450,8 +465,53 @@ final class ManagedCache<V> implements Cache<V>, Invalidations.Listener {
     }
 
     /**
+     * The value of {@code sent} at once, its write finishing in the background, if fewer than
+     * gatehouse.cache.fills-in-flight such writes are outstanding; else once the store answered it.
+     * The write's reply is handled either way by {@link #loadAndSend}'s handler (errors counted and
+     * logged, near cache filled, waiting instances woken).
+     */
+    private Optional<V> filled(String key, Sent<V> sent) {
+        CompletableFuture<Void> write = sent.written();
+        if (write.isDone() || !fills.tryAcquire()) {
+            return written(sent);
+        }
+        filling.put(key, write);
+        write.whenComplete((ignored, never) -> {
+            filling.remove(key, write);
+            fills.release();
+        });
+        return sent.value();
+    }
+
+    /**
+     * Waits until this instance's write of {@code key} that getOrLoad returned before (if any) is
+     * answered, so that this instance reads what it loaded. A write that does not answer in time
+     * fails by itself and is counted by its handler, so a timeout here is not counted again.
+     */
+    private void awaitFill(String key) {
+        CompletableFuture<Void> write = filling.get(key);
+        if (write != null) {
+            awaitQuietly(write);
+        }
+    }
+
+    /** Waits (each at most the command timeout) for the writes getOrLoad returned before: on close. */
+    void awaitFills() {
+        List.copyOf(filling.values()).forEach(this::awaitQuietly);
+    }
+
+    private void awaitQuietly(CompletableFuture<Void> write) {
+        try {
+            backend.await(write);
+        } catch (StoreException e) {
+            log.debug("cache {}: a load's write did not answer in time: {}", name, e.getMessage());
+        }
+    }
+
+    /**
      * Runs the loader and sends its value to the store under the caller's lease (store.lua checks the
-     * lease, so the write cannot overwrite anything newer); {@link #written} waits for the reply.
+     * lease, so the write cannot overwrite anything newer); {@link #written} waits for the reply,
+     * {@link #filled} only when too many writes are outstanding.
      */
     private Sent<V> loadAndSend(
             String key,

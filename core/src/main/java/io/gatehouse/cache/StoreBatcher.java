@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before (one script call), and under load N misses cost one script call instead of N: in Redis a script
  * call's own cost is several times a plain SET's (docs/BENCHMARKS.md, #19), and on the client one command
  * instead of N (its timers, its socket write). Each write keeps its own guard (stored only while its lease
- * holds) and its own reply; a caller still returns only once Redis has answered its write.
+ * holds) and its own reply (getOrLoad returns without waiting for it while few are outstanding: Fills).
  *
  * Not used on Cluster (a script call's keys must share a slot there, and misses of different keys rarely
  * do), nor for writes that publish (those use store.lua, which publishes in the same script as the write).

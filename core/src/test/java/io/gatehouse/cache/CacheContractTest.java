@@ -284,6 +284,45 @@ class CacheContractTest extends StoreContract {
         assertThat(cache.get("u1")).contains(new Profile("u1", "newer", 2));
     }
 
+    /**
+     * getOrLoad returns before Redis answered its write (docs/CACHE.md, "Round trips"); a delete, put or
+     * group invalidation by the same instance right after still leaves the newer state, whichever reaches
+     * Redis first (the write is guarded by the load lease they remove, and stamped with the generations
+     * read before the load), and this instance's reads wait for the write.
+     */
+    @Test
+    void aDeletePutOrGroupInvalidationRightAfterGetOrLoadLeavesTheNewerState() {
+        Caches caches = caches(GatehouseConfig.builder().build(), Clock.systemUTC());
+        Cache<Profile> cache = caches.cache("profile", Profile.class);
+        int keys = 50;
+        for (int i = 0; i < keys; i++) {
+            cache.getOrLoad("del-" + i, Duration.ofMinutes(1), id -> Optional.of(new Profile(id, "loaded", 1)));
+            cache.delete("del-" + i);
+            cache.getOrLoad("put-" + i, Duration.ofMinutes(1), id -> Optional.of(new Profile(id, "loaded", 1)));
+            cache.put("put-" + i, new Profile("put-" + i, "put", 2), Duration.ofMinutes(1));
+            cache.getOrLoad(
+                    "grp-" + i,
+                    Duration.ofMinutes(1),
+                    List.of("g" + i),
+                    id -> Optional.of(new Profile(id, "loaded", 1)));
+            cache.invalidateGroup("g" + i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> caches.fills().inFlight() == 0);
+        for (int i = 0; i < keys; i++) {
+            assertThat(cache.get("del-" + i)).as("deleted key %d", i).isEmpty();
+            assertThat(cache.get("put-" + i)).as("put key %d", i).contains(new Profile("put-" + i, "put", 2));
+            assertThat(cache.get("grp-" + i))
+                    .as("key %d of an invalidated group", i)
+                    .isEmpty();
+            if (backend.isRedis()) {
+                String raw = backend.connector().keys().key("cache:profile", "del-" + i);
+                String stored = backend.connector().sync(c -> c.get(raw));
+                assertThat(stored).as("deleted key %d in Redis", i).isNull();
+            }
+        }
+        assertThat(cache.stats().errors()).isZero();
+    }
+
     @Test
     void warmersWriteTheirSourceNowAndOnASchedule() {
         Cache<Profile> cache = profiles();
@@ -404,7 +443,8 @@ class CacheContractTest extends StoreContract {
         if (backend != io.gatehouse.testing.Backend.STANDALONE) {
             return; // one MONITOR sees every command only on a single node
         }
-        Cache<Profile> cache = profiles();
+        Caches caches = caches(GatehouseConfig.builder().build(), Clock.systemUTC());
+        Cache<Profile> cache = caches.cache("profile", Profile.class);
         CacheLoader<Profile> loader = id -> Optional.of(new Profile(id, "loaded", 1));
         java.net.URI url = java.net.URI.create(backend.deployment().url());
         try (java.net.Socket socket = new java.net.Socket(url.getHost(), url.getPort())) {
@@ -413,7 +453,13 @@ class CacheContractTest extends StoreContract {
                     new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
             socket.getOutputStream().write("MONITOR\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             assertThat(in.readLine()).isEqualTo("+OK");
-            assertThat(commandsOf(in, "miss", () -> cache.getOrLoad("rt", Duration.ofMinutes(1), loader)))
+            // getOrLoad returns before Redis answered its write: the miss ends once that write is answered
+            Runnable miss = () -> {
+                cache.getOrLoad("rt", Duration.ofMinutes(1), loader);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> caches.fills().inFlight() == 0);
+            };
+            assertThat(commandsOf(in, "miss", miss))
                     .as("commands of a get-or-load miss")
                     .containsExactly("SET", "EVALSHA");
             assertThat(commandsOf(in, "hit", () -> cache.getOrLoad("rt", Duration.ofMinutes(1), loader)))
