@@ -32,6 +32,8 @@ public final class OAuthService {
     private final TokenVerificationMetrics metrics;
     private final Clock clock;
     private final String audience;
+    /** Per verified token object: the epoch second before which its session is alive (see sessionAlive). */
+    private final TokenSlots<Long> sessionDeadlines = new TokenSlots<>();
 
     /**
      * @param introspectPolicy the {@value AuthSettings#INTROSPECT_CLIENT} policy
@@ -90,21 +92,38 @@ public final class OAuthService {
             }
             t = refresh.get();
         }
-        boolean sessionAlive;
-        try {
-            String subject = t.subject();
-            // Exact without a round trip for a session seen before (see SessionLiveness): the token passed the
-            // revocation check above, so its session was not ended; only expiry remains, and that is arithmetic.
-            sessionAlive = liveness.isAlive(t.sessionId(), subject);
-        } catch (SessionInputException e) {
-            sessionAlive = false;
-        }
-        if (!sessionAlive) {
+        if (!sessionAlive(t)) {
             metrics.sessionExpired();
             return inactive();
         }
         metrics.ok();
         return new Introspection(Optional.of(t), tokens.issuer(), audience);
+    }
+
+    /**
+     * Whether the session of {@code t} is alive. Exact without a round trip for a session seen before (see
+     * {@link SessionLiveness}): the token passed the revocation check, so its session was not ended; only expiry
+     * remains, and that is arithmetic on the session's deadline. The deadline is remembered on the verified token
+     * object (the verification cache hands back the same one for the same token), so a token introspected again
+     * costs a slot read and a comparison instead of the liveness cache's lookup by handle.
+     */
+    private boolean sessionAlive(VerifiedToken t) {
+        long now = Math.floorDiv(clock.millis(), 1000);
+        Long until = sessionDeadlines.get(t);
+        if (until != null && now < until) {
+            return true;
+        }
+        long read;
+        try {
+            read = liveness.aliveUntil(t.sessionId(), t.subject());
+        } catch (SessionInputException e) {
+            return false;
+        }
+        if (read == 0) {
+            return false;
+        }
+        sessionDeadlines.put(t, read);
+        return true;
     }
 
     /**

@@ -129,12 +129,27 @@ public final class SessionLiveness {
      * @throws io.gatehouse.session.SessionInputException for a malformed handle
      */
     public boolean isAlive(String handle, String userId) {
+        return aliveUntil(handle, userId) != 0;
+    }
+
+    /**
+     * {@link #isAlive} with the answer's lifetime: the epoch second before which the session is alive at the
+     * latest reading (its {@link Session#expiresAt}, a lower bound: only a touch moves it, and only later),
+     * or 0 when it is not alive now. Before that second the session can only stop being alive by ending,
+     * which revokes its tokens: a caller that verifies the token on every request may reuse the answer
+     * until then.
+     *
+     * @throws io.gatehouse.session.SessionInputException for a malformed handle
+     */
+    public long aliveUntil(String handle, String userId) {
         long now = nowSeconds();
         Session s = remembered(handle, now);
         if (s == null) {
             s = remember(handle, sessions.getByHandle(handle));
         }
-        return s != null && s.userId().equals(userId) && alive(s, now);
+        return s != null && s.userId().equals(userId) && alive(s, now)
+                ? s.expiresAt().getEpochSecond()
+                : 0;
     }
 
     /**

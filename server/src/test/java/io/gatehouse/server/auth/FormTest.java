@@ -30,6 +30,22 @@ class FormTest {
     }
 
     @Test
+    void anEscapeAnywhereInTheBodyDecodesEveryParameterAndALongTokenComesBackWhole() {
+        String token = "eyJ" + "a-b_c.".repeat(120);
+        Form plain = parse("token=" + token + "&token_type_hint=access_token");
+        assertThat(plain.get("token")).hasValue(token);
+        assertThat(plain.get("token_type_hint")).hasValue("access_token");
+        Form escaped = parse("client_id=a%2Bb&token=" + token + "&client_secret=x+y");
+        assertThat(escaped.get("client_id")).hasValue("a+b");
+        assertThat(escaped.get("token")).hasValue(token);
+        assertThat(escaped.get("client_secret")).hasValue("x y");
+        // Multi-byte UTF-8 before a separator: the separators' indices are the bytes', not the characters'.
+        Form utf8 = parse("n\u00e9=\u20ac\u20ac&token=" + token);
+        assertThat(utf8.get("n\u00e9")).hasValue("\u20ac\u20ac");
+        assertThat(utf8.get("token")).hasValue(token);
+    }
+
+    @Test
     void emptyPairsAndAnEmptyBodyAreIgnored() {
         assertThat(parse("").get("token")).isEmpty();
         assertThat(parse("&&token=t&&").get("token")).hasValue("t");

@@ -233,6 +233,25 @@ class SessionLivenessContractTest {
     }
 
     @Test
+    void aRememberedDeadlinePassedIsReadAgainAndFollowsTheSlidingIdleTimeout() {
+        LoginService.Issued issued = login(a);
+        String access = issued.tokens().accessToken();
+        String sid = issued.session().handle();
+        // Remembered on the verified token: alive until 10 minutes after the login.
+        assertThat(a.active(access)).isTrue();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(a.liveness.touch(sid)).isPresent(); // the idle deadline moves to 11 minutes after the login
+        clock.advance(Duration.ofMinutes(9).plusSeconds(30));
+        assertThat(a.active(access))
+                .as("past the first deadline, the session is read again")
+                .isTrue();
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(a.active(access)).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(a.active(access)).isFalse();
+    }
+
+    @Test
     void aSessionEndedOnAnotherInstanceIsInactiveThroughTheRevocation() {
         Assumptions.assumeTrue(backend.isRedis(), "two instances share state only through Redis");
         Instance b = new Instance();
