@@ -65,15 +65,16 @@ public final class SessionCreateCost {
                                     sha,
                                     ScriptOutputType.MULTI,
                                     new String[] {"gatehouse:s:{" + randomUser() + "}"},
+                                    entry,
+                                    "1800",
+                                    "",
                                     Long.toString(now),
                                     "1800",
                                     "43200",
                                     "0",
                                     "evict",
                                     "1000",
-                                    entry,
-                                    Long.toString(now + 1800),
-                                    "")
+                                    Long.toString(now + 1800))
                             .get();
                 });
                 sides.put("gatehouse create", () -> ours.create(SessionWorkload.login(randomUser())));

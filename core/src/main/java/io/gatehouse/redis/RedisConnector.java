@@ -16,7 +16,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -149,7 +148,7 @@ public final class RedisConnector implements AutoCloseable {
                 RedisClusterClient cluster = RedisClusterClient.create(resources, LettuceClients.uris(endpoint));
                 client = cluster;
                 cluster.setOptions(LettuceClients.clusterOptions(endpoint));
-                StatefulRedisClusterConnection<String, String> c = cluster.connect(StringCodec.UTF8);
+                StatefulRedisClusterConnection<String, String> c = cluster.connect(Utf8Codec.INSTANCE);
                 stateful = c;
                 ClusterWarmUp.warmUp(c, endpoint.keyPrefix(), endpoint.connectTimeout());
             } else {
@@ -157,7 +156,7 @@ public final class RedisConnector implements AutoCloseable {
                 client = single;
                 single.setOptions(LettuceClients.clientOptions(endpoint));
                 stateful = single.connect(
-                        StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
+                        Utf8Codec.INSTANCE, LettuceClients.uris(endpoint).get(0));
             }
             connector =
                     new RedisConnector(endpoint, purposes, target, resources, client, stateful, commands, pauseClock);
@@ -407,12 +406,14 @@ public final class RedisConnector implements AutoCloseable {
         try {
             StatefulConnection<String, String> c;
             if (client instanceof RedisClusterClient cluster) {
-                StatefulRedisClusterConnection<String, String> cc = cluster.connect(StringCodec.UTF8);
+                StatefulRedisClusterConnection<String, String> cc = cluster.connect(Utf8Codec.INSTANCE);
                 ClusterWarmUp.warmUp(cc, endpoint.keyPrefix(), endpoint.connectTimeout());
                 c = cc;
             } else {
                 c = ((RedisClient) client)
-                        .connect(StringCodec.UTF8, LettuceClients.uris(endpoint).get(0));
+                        .connect(
+                                Utf8Codec.INSTANCE,
+                                LettuceClients.uris(endpoint).get(0));
             }
             RedisConnection opened = new RedisConnection(this, c, commandsOf(c), true);
             dedicated.add(opened);
@@ -486,10 +487,10 @@ public final class RedisConnector implements AutoCloseable {
     private synchronized StatefulRedisPubSubConnection<String, String> pubSub() {
         if (pubSub == null) {
             StatefulRedisPubSubConnection<String, String> ps = client instanceof RedisClusterClient cluster
-                    ? cluster.connectPubSub(StringCodec.UTF8)
+                    ? cluster.connectPubSub(Utf8Codec.INSTANCE)
                     : ((RedisClient) client)
                             .connectPubSub(
-                                    StringCodec.UTF8,
+                                    Utf8Codec.INSTANCE,
                                     LettuceClients.uris(endpoint).get(0));
             ps.addListener(new RedisPubSubAdapter<>() {
                 @Override

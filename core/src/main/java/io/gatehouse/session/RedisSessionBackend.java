@@ -76,18 +76,21 @@ final class RedisSessionBackend implements SessionBackend {
     @Override
     public Created create(
             String userId, Expiry x, int limit, boolean refuse, int ceiling, String entry, long deadline) {
+        long now = x.now();
         List<Object> reply = redis.eval(
                 CREATE,
                 List.of(userKey(userId)),
-                Long.toString(x.now()),
+                // The first-session write's value and TTL, ready-made (create.lua's header says why).
+                lead.isEmpty() ? entry : lead + entry,
+                Long.toString(Math.max(1, deadline - now)),
+                lead,
+                Long.toString(now),
                 Long.toString(x.idle()),
                 Long.toString(x.absolute()),
                 Integer.toString(limit),
                 refuse ? "refuse" : "evict",
                 Integer.toString(ceiling),
-                entry,
-                Long.toString(deadline),
-                lead);
+                Long.toString(deadline));
         if (((Long) reply.get(0)) == 0L) {
             return new Created(false, List.of());
         }

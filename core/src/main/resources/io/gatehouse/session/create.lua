@@ -1,31 +1,37 @@
 -- Creates a session: drops the user's expired entries, applies the per-user limit, appends the new entry.
 -- Keys: KEYS[1] the user's entries, <prefix>:s:{<userId>} (a string: entries separated by "\n"; values written
 --       before the compact format also start with one)
--- Args: ARGV[1] now (epoch s), ARGV[2] idle timeout (s), ARGV[3] absolute lifetime (s),
---       ARGV[4] limit (0 = none), ARGV[5] "refuse" or "evict", ARGV[6] ceiling (oldest always evicted there),
---       ARGV[7] the new entry, ARGV[8] its expiry (epoch s),
---       ARGV[9] "\n" to put a newline before every entry, as versions before the compact format wrote and
---       read values (gatehouse.sessions.entry-format = text), "" for none (optional, default none)
+-- Args: ARGV[1] the value a first session writes: ARGV[3] followed by the new entry,
+--       ARGV[2] its TTL (s: the entry's expiry - now, at least 1),
+--       ARGV[3] "\n" to put a newline before every entry, as versions before the compact format wrote and
+--       read values (gatehouse.sessions.entry-format = text), "" for none,
+--       ARGV[4] now (epoch s), ARGV[5] idle timeout (s), ARGV[6] absolute lifetime (s),
+--       ARGV[7] limit (0 = none), ARGV[8] "refuse" or "evict", ARGV[9] ceiling (oldest always evicted there),
+--       ARGV[10] the new entry's expiry (epoch s)
 -- Reply: {1, evicted name...} created (names of the evicted sessions, i.e. their handles' first parts, oldest first), or {0} refused by the limit
--- Example: KEYS gatehouse:s:{u1} ARGV 1700000000 1800 43200 2 evict 1000 AAAAAAAAAAAAAAAAAHVbeAAAAAAAAAAAAA 1700001800 ''
-local now = tonumber(ARGV[1])
-local deadline = tonumber(ARGV[8])
-local lead = ARGV[9] or ''
+-- Example: KEYS gatehouse:s:{u1} ARGV AAAAAAAAAAAAAAAAAHVbeAAAAAAAAAAAAA 1800 '' 1700000000 1800 43200 2 evict 1000 1700001800
 -- The common login first: nothing stored for the user (no session of theirs is alive), so nothing to prune
 -- and any limit admits one. SET NX GET (Redis 7.0) writes the entry in that case and otherwise returns the
--- value without writing: one redis.call either way (a GET, then a SET, cost 1.5-2 us more per create).
-local blob = redis.call('SET', KEYS[1], lead .. ARGV[7], 'NX', 'GET', 'EX', math.max(1, deadline - now))
+-- value without writing: one redis.call either way (a GET, then a SET, cost 1.5-2 us more per create). Its
+-- value and TTL come ready-made as strings: no Lua arithmetic, concatenation or number formatting before
+-- it (they cost 1-2 us of Redis's time per create: docs/BENCHMARKS.md, "Sessions: the create script's first
+-- path").
+local blob = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'GET', 'EX', ARGV[2])
 if not blob then
   return {1}
 end
 
+local lead = ARGV[3]
+local new = string.sub(ARGV[1], #lead + 1)
+local now = tonumber(ARGV[4])
+local deadline = tonumber(ARGV[10])
 -- session(entry) -> name, created, last seen (either format): entries.lua.inc
 -- @include entries.lua.inc
-local idle = tonumber(ARGV[2])
-local absolute = tonumber(ARGV[3])
-local limit = tonumber(ARGV[4])
-local refuse = ARGV[5] == 'refuse'
-local ceiling = tonumber(ARGV[6])
+local idle = tonumber(ARGV[5])
+local absolute = tonumber(ARGV[6])
+local limit = tonumber(ARGV[7])
+local refuse = ARGV[8] == 'refuse'
+local ceiling = tonumber(ARGV[9])
 
 local kept, live = {}, {}
 for entry in string.gmatch(blob, '[^\n]+') do
@@ -74,7 +80,7 @@ for i = 1, #live do
   out[#out + 1] = live[i].entry
   if live[i].expires > deadline then deadline = live[i].expires end
 end
-out[#out + 1] = ARGV[7]
+out[#out + 1] = new
 redis.call('SET', KEYS[1], lead .. table.concat(out, '\n'), 'EX', math.max(1, deadline - now))
 local reply = {1}
 for i = 1, #evicted do reply[#reply + 1] = evicted[i] end
