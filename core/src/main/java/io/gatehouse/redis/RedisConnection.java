@@ -291,10 +291,19 @@ public final class RedisConnection implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (dedicated) {
-            closed = true;
-            connector.forget(this);
-            connection.closeAsync();
+        if (!dedicated) {
+            return;
         }
+        // Once only: a connection's owner and its reader thread may both close it on the way out (the revocation
+        // link does), and Lettuce warns "Connection is already closed" on a second close, a stray line in every
+        // shutdown and startup failure.
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        connector.forget(this);
+        connection.closeAsync();
     }
 }

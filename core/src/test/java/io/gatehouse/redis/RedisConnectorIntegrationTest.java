@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.gatehouse.config.RedisEndpoint;
 import io.gatehouse.store.CircuitState;
 import io.gatehouse.store.HealthStatus;
@@ -12,6 +16,7 @@ import io.gatehouse.store.StoreScriptException;
 import io.gatehouse.store.TargetHealth;
 import io.gatehouse.testing.RedisContract;
 import io.gatehouse.testkit.RedisNode;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import java.time.Duration;
@@ -20,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The connector's behaviour on each Redis topology: commands, scripts, errors, health, Pub/Sub. */
 class RedisConnectorIntegrationTest extends RedisContract {
@@ -205,6 +211,26 @@ class RedisConnectorIntegrationTest extends RedisContract {
                 redis.sync(c -> c.xadd(stream, Map.of("k", "v")));
                 assertThat(read).isCompletedWithValue(1);
             });
+        }
+    }
+
+    @Test
+    void aDedicatedConnectionClosedTwiceClosesOnceWithoutLettucesWarning() {
+        Logger lettuce = (Logger) LoggerFactory.getLogger(RedisChannelHandler.class);
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        lettuce.addAppender(seen);
+        try {
+            RedisConnection dedicated = backend.connector().openDedicated();
+            dedicated.close();
+            dedicated.close(); // as the revocation link's owner and its reader thread both do on the way out
+            assertThat(seen.list)
+                    .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .isEmpty();
+            String pong = backend.connector().sync(c -> c.ping());
+            assertThat(pong).isEqualTo("PONG"); // the connector itself is untouched
+        } finally {
+            lettuce.detachAppender(seen);
         }
     }
 }
