@@ -1,6 +1,7 @@
 package io.gatehouse.bench;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.bench.CallCost.Call;
 import io.gatehouse.redis.RedisConnector;
 import io.gatehouse.redis.RedisScript;
 import io.lettuce.core.RedisClient;
@@ -8,10 +9,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What one awaited Redis call costs this process: {@link RedisConnector#eval} (the circuit breaker, the
@@ -61,47 +59,12 @@ public final class RedisCallCost {
         }
     }
 
-    @FunctionalInterface
-    private interface Call {
-        Object run() throws Exception;
+    private static CallCost.Split measure(Call call, int threads, int seconds, BenchRedis redis)
+            throws InterruptedException {
+        return CallCost.measure(call, Thread.ofVirtual(), threads, seconds, redis);
     }
 
-    private record Result(double callsPerSecond, double jvmMicros, double redisMicros) {}
-
-    private static Result measure(Call call, int threads, int seconds, BenchRedis redis) throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        LongAdder calls = new LongAdder();
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        List<Thread> workers = new ArrayList<>();
-        double redis0 = redis.cpuSeconds();
-        long cpu0 = os.getProcessCpuTime();
-        long t0 = System.nanoTime();
-        for (int i = 0; i < threads; i++) {
-            workers.add(Thread.ofVirtual().start(() -> {
-                while (!stop.get()) {
-                    try {
-                        call.run();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    calls.increment();
-                }
-            }));
-        }
-        Thread.sleep(seconds * 1000L);
-        stop.set(true);
-        for (Thread t : workers) {
-            t.join();
-        }
-        long nanos = System.nanoTime() - t0;
-        long cpu = os.getProcessCpuTime() - cpu0;
-        double redisCpu = redis.cpuSeconds() - redis0;
-        long n = calls.sum();
-        return new Result(n * 1e9 / nanos, cpu / 1e3 / n, redisCpu * 1e6 / n);
-    }
-
-    private static void report(String side, int round, Result r) {
+    private static void report(String side, int round, CallCost.Split r) {
         System.out.printf(
                 "%-6s %5s %12.0f %14.1f %14.1f  %s%n",
                 side,

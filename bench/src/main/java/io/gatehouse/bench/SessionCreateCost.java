@@ -1,6 +1,7 @@
 package io.gatehouse.bench;
 
 import io.gatehouse.backend.Stores;
+import io.gatehouse.bench.CallCost.Call;
 import io.gatehouse.redis.RedisScript;
 import io.gatehouse.session.SessionStore;
 import io.lettuce.core.RedisClient;
@@ -12,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where a session create's time goes at one thread, in one JVM against one redis-server: a bare Lettuce
@@ -30,11 +29,6 @@ public final class SessionCreateCost {
     private static final int USERS = 1_000_000;
 
     private SessionCreateCost() {}
-
-    @FunctionalInterface
-    private interface Call {
-        Object run() throws Exception;
-    }
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -107,40 +101,19 @@ public final class SessionCreateCost {
     }
 
     private static void measure(int round, String side, Call call, int seconds, BenchRedis redis) throws Exception {
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         redis.cli("CONFIG", "RESETSTAT");
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong calls = new AtomicLong();
-        double redis0 = redis.cpuSeconds();
-        long cpu0 = os.getProcessCpuTime();
-        long t0 = System.nanoTime();
-        Thread worker = Thread.ofPlatform().start(() -> {
-            while (!stop.get()) {
-                try {
-                    call.run();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                calls.incrementAndGet();
-            }
-        });
-        Thread.sleep(seconds * 1000L);
-        stop.set(true);
-        worker.join();
-        long nanos = System.nanoTime() - t0;
-        long cpu = os.getProcessCpuTime() - cpu0;
-        double redisCpu = redis.cpuSeconds() - redis0;
-        long n = calls.get();
+        // One platform thread, as JMH's SessionBench at -t 1.
+        CallCost.Split r = CallCost.measure(call, Thread.ofPlatform(), 1, seconds, redis);
+        long n = r.calls();
         String commands = redis.commandStats(n);
         System.out.printf(
                 "%-5s %-20s %9.0f calls/s %7.1f µs/call  jvm %6.1f µs  redis %5.1f µs  load %.2f |%s%n",
                 round == 0 ? "warm" : Integer.toString(round),
                 side,
-                n * 1e9 / nanos,
-                nanos / 1e3 / n,
-                cpu / 1e3 / n,
-                redisCpu * 1e6 / n,
+                r.callsPerSecond(),
+                r.wallMicros(),
+                r.jvmMicros(),
+                r.redisMicros(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 commands);
     }

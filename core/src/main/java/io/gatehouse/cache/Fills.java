@@ -1,6 +1,6 @@
 package io.gatehouse.cache;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 
 /*
  * The bound on the loaders' writes that getOrLoad does not wait for (gatehouse.cache.fills-in-flight),
@@ -11,32 +11,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Fills {
     private final int max;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Semaphore places;
 
     Fills(int max) {
         this.max = max;
+        this.places = new Semaphore(max);
     }
 
     /** Takes a place for one write nobody waits for; false when {@code max} are outstanding. */
     boolean tryAcquire() {
-        while (true) {
-            int n = inFlight.get();
-            if (n >= max) {
-                return false;
-            }
-            if (inFlight.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
+        return places.tryAcquire();
     }
 
     /** The write of a place taken by {@link #tryAcquire} was answered (or failed). */
     void release() {
-        inFlight.decrementAndGet();
+        places.release();
     }
 
     /** The writes outstanding now that no caller waits for. */
     int inFlight() {
-        return inFlight.get();
+        return max - places.availablePermits();
     }
 }

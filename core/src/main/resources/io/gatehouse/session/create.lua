@@ -14,8 +14,8 @@
 -- and any limit admits one. SET NX GET (Redis 7.0) writes the entry in that case and otherwise returns the
 -- value without writing: one redis.call either way (a GET, then a SET, cost 1.5-2 us more per create). Its
 -- value and TTL come ready-made as strings: no Lua arithmetic, concatenation or number formatting before
--- it (they cost 1-2 us of Redis's time per create: docs/BENCHMARKS.md, "Sessions: the create script's first
--- path").
+-- it (they cost 1-2 us of Redis's time per create: docs/BENCHMARKS.md, "#19 sessions: the rest of a
+-- 1-thread create, and two cuts").
 local blob = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'GET', 'EX', ARGV[2])
 if not blob then
   return {1}
