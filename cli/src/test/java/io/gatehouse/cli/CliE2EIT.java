@@ -137,23 +137,32 @@ class CliE2EIT {
                 .statusCode();
     }
 
-    /** Runs scripts/gatehouse with the server's environment and working directory; returns stdout, asserting exit 0. */
-    private static String gatehouse(String... args) throws Exception {
+    private record Ran(int exit, String out, String err) {}
+
+    /** Runs scripts/gatehouse with the server's environment (plus {@code env}) and working directory. */
+    private static Ran run(Map<String, String> env, String... args) throws Exception {
         String[] cmd = new String[args.length + 1];
         cmd[0] = System.getProperty("gatehouse.cli.launcher");
         System.arraycopy(args, 0, cmd, 1, args.length);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
         pb.environment().putAll(ENV);
+        pb.environment().putAll(env);
         Path err = Files.createTempFile(work, "cli-", ".err");
         Process p = pb.redirectError(err.toFile()).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue())
-                .as(String.join(" ", args) + "\n" + out + Files.readString(err))
+        return new Ran(p.exitValue(), out, Files.readString(err));
+    }
+
+    /** Runs scripts/gatehouse with the server's environment and working directory; returns stdout, asserting exit 0. */
+    private static String gatehouse(String... args) throws Exception {
+        Ran r = run(Map.of(), args);
+        assertThat(r.exit())
+                .as(String.join(" ", args) + "\n" + r.out() + r.err())
                 .isZero();
-        return out;
+        return r.out();
     }
 
     /** How long after {@code since} (nanoTime) the server first answered /me with 401 for these tokens. */
@@ -165,6 +174,18 @@ class CliE2EIT {
             }
         }
         return Duration.ofNanos(System.nanoTime() - since);
+    }
+
+    @Test
+    void anUnreachableRedisIsOneLineOnStderrThroughTheLauncher() throws Exception {
+        // The launcher's JVM loads Netty's epoll library: without the jar's Enable-Native-Access the JDK printed
+        // four WARNING lines before the CLI's own.
+        Ran r = run(Map.of("GATEHOUSE_REDIS_URL", "redis://127.0.0.1:1"), "health");
+        assertThat(r.exit()).as(r.err()).isEqualTo(3);
+        assertThat(r.err().lines().filter(l -> !l.isBlank()))
+                .singleElement()
+                .satisfies(line ->
+                        assertThat(line).startsWith("gatehouse health: ").contains("gatehouse.redis.url"));
     }
 
     @Test
