@@ -187,7 +187,9 @@ final class ReservedDecisions {
     private void refill(Reservation r, String subject, CompletableFuture<Void> mine) {
         try {
             Decision d = limiter.decide(policy, subject, batch);
-            r.remaining = d.remaining();
+            // A refused batch always sends the next requests to one-by-one decisions (whatever remaining figure
+            // the refusal carries), so a request that runs dry never asks for refused batches in a loop.
+            r.remaining = d.allowed() ? d.remaining() : Math.min(d.remaining(), 2 * batch - 1);
             if (d.allowed()) {
                 long now = nanoTime.getAsLong();
                 if (now - r.validUntil >= 0) {
