@@ -49,7 +49,10 @@ final class ReservedDecisions {
     private final long lowWater;
 
     private final LongSupplier nanoTime;
-    private final Executor refills;
+    /** Runs the decisions of batches taken ahead: a virtual thread each (~100 a second at 60,000 req/s). */
+    private final Executor refills =
+            task -> Thread.ofVirtual().name("gatehouse-limit-refill").start(task);
+
     private final ConcurrentHashMap<String, Reservation> reservations = new ConcurrentHashMap<>();
 
     private static final class Reservation {
@@ -78,22 +81,11 @@ final class ReservedDecisions {
      *                 burst, so small limits stay exact (batch 1: every request is decided by the limiter)
      */
     ReservedDecisions(RateLimiter limiter, RatePolicy policy, long maxBatch, LongSupplier nanoTime) {
-        this(
-                limiter,
-                policy,
-                maxBatch,
-                nanoTime,
-                task -> Thread.ofVirtual().name("gatehouse-limit-refill").start(task));
-    }
-
-    /** As above; {@code refills} runs the decisions of batches taken ahead. */
-    ReservedDecisions(RateLimiter limiter, RatePolicy policy, long maxBatch, LongSupplier nanoTime, Executor refills) {
         this.limiter = limiter;
         this.policy = policy;
         this.batch = Math.max(1, Math.min(maxBatch, policy.limit().burst() / 1000));
         this.lowWater = batch / 4;
         this.nanoTime = nanoTime;
-        this.refills = refills;
     }
 
     /** The reservation size in force (1 = no reservations). */
