@@ -1,27 +1,29 @@
 package io.gatehouse.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import io.gatehouse.ratelimit.Check;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.DecisionSource;
 import io.gatehouse.ratelimit.Limit;
-import io.gatehouse.ratelimit.MultiDecision;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.RatePolicy;
 import io.gatehouse.ratelimit.TimeSource;
-import io.gatehouse.store.HealthStatus;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.MutableClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The introspect-client ceiling decided in batches: never more allowed than the policy, the same refusal
@@ -42,46 +44,7 @@ class ReservedDecisionsContractTest {
     private final MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");
     private final AtomicLong nanos = new AtomicLong();
     private RateLimiter shared;
-    private Counting limiter;
-
-    /** Counts the decisions that reach the real limiter (each one a round trip on Redis). */
-    private static final class Counting implements RateLimiter {
-        final RateLimiter real;
-        final AtomicLong decisions = new AtomicLong();
-
-        Counting(RateLimiter real) {
-            this.real = real;
-        }
-
-        @Override
-        public Decision decide(RatePolicy policy, String subject, long cost) {
-            decisions.incrementAndGet();
-            return real.decide(policy, subject, cost);
-        }
-
-        @Override
-        public MultiDecision decideAll(List<Check> checks) {
-            return real.decideAll(checks);
-        }
-
-        @Override
-        public Decision peek(RatePolicy policy, String subject) {
-            return real.peek(policy, subject);
-        }
-
-        @Override
-        public void reset(RatePolicy policy, String subject) {
-            real.reset(policy, subject);
-        }
-
-        @Override
-        public HealthStatus health() {
-            return real.health();
-        }
-
-        @Override
-        public void close() {}
-    }
+    private CountingLimiter limiter;
 
     @BeforeEach
     void start() {
@@ -91,7 +54,7 @@ class ReservedDecisionsContractTest {
             b.stores(backend.stores());
         }
         shared = b.build();
-        limiter = new Counting(shared);
+        limiter = new CountingLimiter(shared);
     }
 
     @AfterEach
@@ -126,16 +89,18 @@ class ReservedDecisionsContractTest {
     }
 
     @Test
-    void theNextBatchIsTakenWhileAQuarterOfTheReservationIsLeft() {
+    void theNextBatchIsTakenAheadWhileAQuarterOfTheReservationIsLeft() {
         ReservedDecisions a = new ReservedDecisions(limiter, POLICY, 100, nanos::get);
         assertThat(a.batch()).isEqualTo(5);
-        assertThat(a.decide("gateway")).isNotNull(); // the first batch, decided under the lock: 4 units left
+        assertThat(a.decide("gateway")).isNull(); // the first batch, waited for: 4 units left
         assertThat(a.decide("gateway")).isNull();
         assertThat(a.decide("gateway")).isNull();
         assertThat(limiter.decisions.get()).isEqualTo(1);
-        // This one leaves 1 unit (a quarter of 5): it takes the next batch itself, and is still allowed.
+        // This one leaves 1 unit (a quarter of 5): it starts the next batch, and is allowed from the reservation.
         assertThat(a.decide("gateway")).isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !a.refilling("gateway"));
         assertThat(limiter.decisions.get()).isEqualTo(2);
+        assertThat(a.held("gateway")).isEqualTo(6);
         assertThat(shared.peek(POLICY, "gateway").remaining()).isEqualTo(5_000 - 10);
         // The 6 units in hand are spent without a decision until a quarter is left again.
         for (int i = 0; i < 4; i++) {
@@ -143,7 +108,49 @@ class ReservedDecisionsContractTest {
         }
         assertThat(limiter.decisions.get()).isEqualTo(2);
         assertThat(a.decide("gateway")).isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !a.refilling("gateway"));
         assertThat(limiter.decisions.get()).isEqualTo(3);
+        assertThat(a.held("gateway")).isEqualTo(6);
+    }
+
+    /**
+     * Many threads on two instances, batches taken ahead while others spend: never a unit allowed that the
+     * shared state did not count, none counted twice (allowed + still held = consumed in the limiter), and once
+     * the callers stop, what is held is spent and the total is exactly the burst.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4})
+    void concurrentCallersNeverGetMoreThanTheLimiterCounted(long seed) throws InterruptedException {
+        Random random = new Random(seed);
+        ReservedDecisions a = new ReservedDecisions(limiter, POLICY, 100, nanos::get);
+        ReservedDecisions b = new ReservedDecisions(limiter, POLICY, 100, nanos::get);
+        int threads = 4 + random.nextInt(13);
+        AtomicLong allowed = new AtomicLong();
+        List<Thread> callers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            long callerSeed = random.nextLong();
+            int calls = 7_000 / threads;
+            callers.add(Thread.ofVirtual().unstarted(() -> {
+                Random own = new Random(callerSeed);
+                for (int i = 0; i < calls; i++) {
+                    if (allowed(own.nextInt(3) == 0 ? b : a, "gateway")) {
+                        allowed.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        callers.forEach(Thread::start);
+        for (Thread t : callers) {
+            t.join();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !a.refilling("gateway") && !b.refilling("gateway"));
+        long consumed = 5_000 - shared.peek(POLICY, "gateway").remaining();
+        assertThat(allowed.get()).isLessThanOrEqualTo(5_000);
+        assertThat(allowed.get() + a.held("gateway") + b.held("gateway")).isEqualTo(consumed);
+        for (int i = 0; i < 200; i++) {
+            allowed.addAndGet(allowed(i % 2 == 0 ? a : b, "gateway") ? 1 : 0);
+        }
+        assertThat(allowed.get()).isEqualTo(5_000);
     }
 
     @Test
