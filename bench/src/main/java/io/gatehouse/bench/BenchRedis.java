@@ -18,10 +18,14 @@ public final class BenchRedis implements AutoCloseable {
     private BenchRedis(StandaloneRedis redis) {
         this.redis = redis;
         // 10 s, not the default 1 s: on the shared 2-core machine a starved redis-server can stall a second.
-        this.config = GatehouseConfig.builder()
-                .redisUrl(redis.url())
-                .set("gatehouse.redis.command-timeout", "10s")
-                .build();
+        GatehouseConfig.Builder b =
+                GatehouseConfig.builder().redisUrl(redis.url()).set("gatehouse.redis.command-timeout", "10s");
+        // Any setting can be changed for a run from the command line, e.g. JMH's
+        // -jvmArgsAppend -Dgatehouse.redis.spin-wait=0 for a same-run A/B of a default.
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("gatehouse."))
+                .forEach(k -> b.set(k, System.getProperty(k)));
+        this.config = b.build();
     }
 
     public static BenchRedis start() {
