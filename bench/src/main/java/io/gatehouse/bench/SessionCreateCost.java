@@ -19,7 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code PING} and {@code SET} (the round trip itself), {@code create.lua} sent on that bare connection
  * with a login's arguments (the script and the request's size, none of Gatehouse's Java), Gatehouse's create, Spring Session's indexed save
  * (wired as {@link SpringSessionPeer}), and Gatehouse's create on the in-memory backend (its Java CPU without
- * Redis), in alternating rounds. Each round prints calls per second, this JVM's CPU per call, redis-server's
+ * Redis), in alternating rounds; "gatehouse create parked" is our create with {@code spin-wait=0}. Each round prints calls per second, this JVM's CPU per call, redis-server's
  * CPU per call ({@code INFO cpu}) and, from {@code INFO commandstats} reset before the round, the commands
  * one call sent and their {@code usec_per_call} (Redis's time inside each command).
  *
@@ -36,8 +36,10 @@ public final class SessionCreateCost {
         java.util.regex.Pattern only = java.util.regex.Pattern.compile(args.length > 2 ? args[2] : ".*");
         try (BenchRedis redis = BenchRedis.start();
                 Stores stores = redis.stores();
+                Stores parked = redis.stores("gatehouse.redis.spin-wait", "0");
                 Stores memory = Stores.inMemory()) {
             SessionStore ours = SessionWorkload.gatehouse(stores);
+            SessionStore oursParked = SessionWorkload.gatehouse(parked);
             SessionStore inMemory = SessionWorkload.gatehouse(memory);
             SpringSessionPeer spring = new SpringSessionPeer(redis.url());
             RedisClient client = RedisClient.create(redis.url());
@@ -72,6 +74,8 @@ public final class SessionCreateCost {
                             .get();
                 });
                 sides.put("gatehouse create", () -> ours.create(SessionWorkload.login(randomUser())));
+                // The same with gatehouse.redis.spin-wait=0: the caller parks at once (docs/REDIS.md).
+                sides.put("gatehouse create parked", () -> oursParked.create(SessionWorkload.login(randomUser())));
                 sides.put(
                         "spring create",
                         () -> spring.create(

@@ -299,7 +299,7 @@ final class RedisCacheBackend implements CacheBackend {
     @Override
     public <T> T await(CompletableFuture<T> future) {
         try {
-            return future.get(awaitMillis, TimeUnit.MILLISECONDS);
+            return redis.await(future, awaitMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StoreException se) {
                 throw se;

@@ -33,6 +33,7 @@ public final class GatehouseConfig {
 
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration DEFAULT_SPIN_WAIT = Duration.ofNanos(100_000);
     static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofMillis(100);
 
     private final Map<String, String> properties;
@@ -130,7 +131,10 @@ public final class GatehouseConfig {
         return get(key).orElse(defaultValue);
     }
 
-    /** A duration such as {@code 250ms}, {@code 2s}, {@code 15m}, {@code 12h}, {@code 30d} or ISO-8601 {@code PT2S}. */
+    /**
+     * A duration such as {@code 100us}, {@code 250ms}, {@code 2s}, {@code 15m}, {@code 12h}, {@code 30d} or
+     * ISO-8601 {@code PT2S}.
+     */
     public Duration duration(String key, Duration defaultValue) {
         return get(key).map(v -> parseDuration(key, v)).orElse(defaultValue);
     }
@@ -239,7 +243,12 @@ public final class GatehouseConfig {
                 split++;
             }
             long amount = Long.parseLong(v.substring(0, split).replace("_", ""));
-            Duration d = switch (v.substring(split).trim()) {
+            String unit = v.substring(split).trim();
+            if (unit.isEmpty() && amount == 0) {
+                return Duration.ZERO; // "0" needs no unit (settings say "0 turns it off")
+            }
+            Duration d = switch (unit) {
+                case "us", "µs" -> Duration.ofNanos(Math.multiplyExact(amount, 1000L));
                 case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
                 case "m", "min" -> Duration.ofMinutes(amount);
@@ -250,11 +259,11 @@ public final class GatehouseConfig {
             if (d != null) {
                 return d;
             }
-        } catch (NumberFormatException | DateTimeParseException e) {
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
             // fall through to the common message
         }
         throw new ConfigException(
-                key, key + " = '" + value + "' is not a duration; write it like 250ms, 2s, 15m, 12h or 30d");
+                key, key + " = '" + value + "' is not a duration; write it like 100us, 250ms, 2s, 15m, 12h or 30d");
     }
 
     private Optional<RedisEndpoint> readRedis(Purpose p) {
@@ -307,7 +316,17 @@ public final class GatehouseConfig {
                 flag(redisKey(p, "tls.verify-peer"), true),
                 prefix,
                 retry,
-                readDurability(p)));
+                readDurability(p),
+                spinWait(redisKey(p, "spin-wait"))));
+    }
+
+    private Duration spinWait(String key) {
+        Duration d = nonNegativeDuration(key, DEFAULT_SPIN_WAIT);
+        if (d.compareTo(RedisEndpoint.MAX_SPIN_WAIT) > 0) {
+            throw new ConfigException(
+                    key, key + " = '" + string(key, "") + "' is too long; at most 1ms (0 turns spinning off)");
+        }
+        return d;
     }
 
     private Durability readDurability(Purpose p) {

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param retryInterval  how often a target whose circuit is open is probed for recovery
  * @param durability     when security writes count as acknowledged (purposes that differ in it do not
  *                       share a connection)
+ * @param spinWait       how long a caller that is this process's only one waiting for Redis spins for the
+ *                       reply before it parks ({@link Duration#ZERO}: never); see docs/REDIS.md
  */
 public record RedisEndpoint(
         RedisMode mode,
@@ -43,10 +45,17 @@ public record RedisEndpoint(
         boolean verifyPeer,
         String keyPrefix,
         Duration retryInterval,
-        Durability durability) {
+        Durability durability,
+        Duration spinWait) {
+
+    /** The longest {@link #spinWait()} allowed: past it, a wait is a network's, not a wake-up's. */
+    public static final Duration MAX_SPIN_WAIT = Duration.ofMillis(1);
 
     public RedisEndpoint {
         nodes = List.copyOf(nodes);
+        if (spinWait.isNegative() || spinWait.compareTo(MAX_SPIN_WAIT) > 0) {
+            throw new IllegalArgumentException("spinWait must be between 0 and " + MAX_SPIN_WAIT + ": " + spinWait);
+        }
     }
 
     /**
@@ -73,7 +82,8 @@ public record RedisEndpoint(
                 verifyPeer,
                 keyPrefix,
                 retryInterval,
-                durability);
+                durability,
+                spinWait);
     }
 
     /** The URL without credentials, safe to log. */

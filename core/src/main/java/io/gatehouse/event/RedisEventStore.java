@@ -306,7 +306,7 @@ final class RedisEventStore extends StreamEventStore {
 
     private <T> T join(CompletableFuture<T> f) {
         try {
-            return f.get(redis.longestCall().toMillis() + 100, TimeUnit.MILLISECONDS);
+            return redis.await(f, redis.longestCall().toMillis() + 100, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StoreException se) {
                 throw se;

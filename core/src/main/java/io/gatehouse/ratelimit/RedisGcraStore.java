@@ -158,7 +158,7 @@ final class RedisGcraStore implements GcraStore {
      */
     static <T> T await(RedisConnector redis, CompletableFuture<T> f) {
         try {
-            return f.get(redis.longestCall().toNanos() + GRACE_NANOS, TimeUnit.NANOSECONDS);
+            return redis.await(f, redis.longestCall().toNanos() + GRACE_NANOS, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StoreException se) {
                 throw se;

@@ -64,7 +64,8 @@ public final class RedisConnection implements AutoCloseable {
             Duration maxWait,
             Function<RedisClusterAsyncCommands<String, String>, ? extends CompletionStage<T>> command) {
         Duration timeout = maxWait.plus(connector.endpoint().commandTimeout());
-        return await(call(null, timeout, command));
+        // Never spins: a blocking read's reply comes late by design.
+        return await(call(null, timeout, command), ReplyWait.PARKS);
     }
 
     /** Runs a command without waiting; the future fails only with a {@link StoreException}. */
@@ -257,8 +258,12 @@ public final class RedisConnection implements AutoCloseable {
      * wait schedules and cancels one more timer task per call.
      */
     <T> T await(CompletableFuture<T> future) {
+        return await(future, connector.replyWait());
+    }
+
+    private <T> T await(CompletableFuture<T> future, ReplyWait wait) {
         try {
-            return future.get();
+            return wait.await(future);
         } catch (ExecutionException e) {
             throw LettuceErrors.translate(connector.target(), null, e);
         } catch (InterruptedException e) {

@@ -29,9 +29,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -64,6 +66,7 @@ public final class RedisConnector implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final KeySpace keys;
     private final PauseClock pauseClock;
+    private final ReplyWait replyWait;
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
     /** Connections for replicated writes (see {@link #durable()}). */
@@ -85,6 +88,7 @@ public final class RedisConnector implements AutoCloseable {
         this.endpoint = endpoint;
         this.longestCall = Deadline.longest(endpoint.commandTimeout());
         this.pauseClock = pauseClock;
+        this.replyWait = new ReplyWait(endpoint.spinWait());
         this.commands = commands;
         this.purposes = purposes;
         this.target = target;
@@ -242,6 +246,22 @@ public final class RedisConnector implements AutoCloseable {
      */
     public Duration longestCall() {
         return longestCall;
+    }
+
+    /** How this connector's synchronous calls wait for their reply. */
+    ReplyWait replyWait() {
+        return replyWait;
+    }
+
+    /**
+     * Waits for a call of this connector at most {@code timeout}, as {@link CompletableFuture#get(long,
+     * TimeUnit)} does; a lone caller spins for the reply first, as every synchronous call of a
+     * {@link RedisConnection} does (setting {@code spin-wait}, docs/REDIS.md). For code that waits for the
+     * futures of {@link RedisConnection#async} or {@link RedisConnection#evalAsync} itself.
+     */
+    public <T> T await(CompletableFuture<T> call, long timeout, TimeUnit unit)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        return replyWait.await(call, timeout, unit);
     }
 
     /** Fails {@code call} with a timeout once it had {@code timeout} of this process's running time. */

@@ -184,6 +184,30 @@ class GatehouseConfigTest {
         assertThat(GatehouseConfig.parseDuration("k", "15m")).isEqualTo(Duration.ofMinutes(15));
         assertThat(GatehouseConfig.parseDuration("k", "PT2S")).isEqualTo(Duration.ofSeconds(2));
         assertThatThrownBy(() -> GatehouseConfig.parseDuration("k", "12")).isInstanceOf(ConfigException.class);
+        assertThat(GatehouseConfig.parseDuration("k", "100us")).isEqualTo(Duration.ofNanos(100_000));
+        assertThat(GatehouseConfig.parseDuration("k", "40µs")).isEqualTo(Duration.ofNanos(40_000));
+        // "0 turns it off", as the settings say, needs no unit; other bare numbers still do.
+        assertThat(GatehouseConfig.parseDuration("k", "0")).isEqualTo(Duration.ZERO);
+        assertThatThrownBy(() -> GatehouseConfig.parseDuration("k", "99999999999999999us"))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void spinWaitDefaultsTo100MicrosecondsPerPurposeAndIsBounded() {
+        GatehouseConfig c = GatehouseConfig.builder()
+                .redisUrl("redis://h")
+                .set("gatehouse.redis.rate-limits.spin-wait", "0")
+                .build();
+        assertThat(c.redis(Purpose.TOKENS).orElseThrow().spinWait()).isEqualTo(Duration.ofNanos(100_000));
+        assertThat(c.redis(Purpose.RATE_LIMITS).orElseThrow().spinWait()).isZero();
+        assertError(
+                Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.spin-wait", "2ms"),
+                "gatehouse.redis.spin-wait",
+                "at most 1ms");
+        assertError(
+                Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.sessions.spin-wait", "soon"),
+                "gatehouse.redis.sessions.spin-wait",
+                "not a duration");
     }
 
     private static RedisEndpoint endpoint(String url) {

@@ -30,7 +30,8 @@ class RedisEndpointTest {
                 true,
                 "tenant1",
                 Duration.ofSeconds(9),
-                new Durability(Durability.Mode.REPLICATED, 2, Duration.ofSeconds(1), Durability.Check.STRICT));
+                new Durability(Durability.Mode.REPLICATED, 2, Duration.ofSeconds(1), Durability.Check.STRICT),
+                Duration.ofNanos(40_000));
     }
 
     @Test
