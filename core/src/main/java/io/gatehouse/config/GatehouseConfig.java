@@ -33,7 +33,7 @@ public final class GatehouseConfig {
 
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(1);
-    static final Duration DEFAULT_SPIN_WAIT = Duration.ofNanos(100_000);
+    static final Duration DEFAULT_SPIN_WAIT = Duration.ofNanos(250_000);
     static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofMillis(100);
 
     private final Map<String, String> properties;

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * read, and on an idle machine each such hand-off between threads costs a wake-up of a sleeping CPU (on a
  * virtual machine, tens of microseconds). A local or same-rack Redis answers within about that time, so for
  * a lone caller the wake-up is a large part of a call: on the 2-vCPU machine of docs/BENCHMARKS.md a
- * one-thread session create took 114-143 us parked and 64-83 us spinning ("#19 sessions: a lone caller
+ * one-thread session create took 99-153 us parked and 58-85 us spinning ("#19 sessions: a lone caller
  * spins for its reply"). The JDK's own hand-offs (SynchronousQueue, Exchanger, Phaser) spin briefly before
  * parking for the same reason.
  *
@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * Why it backs off: a Redis farther away than the budget (across a network) answers after the spin ends,
  * so every spin would be CPU spent for nothing. After MISSES_BEFORE_BACKOFF spins in a row ended without
- * the reply, only every PROBE_EVERY-th lone wait spins, to notice when replies come fast again.
+ * the reply, only every PROBE_EVERY-th lone wait spins, to notice when replies come fast again. A probe meets
+ * CPUs that slept (nobody spun), so the budget must cover a round trip from sleep, not only one kept warm by
+ * spinning, or backing off is for good: why the default is 250 us and not 100 (docs/REDIS.md).
  */
 /** Waits for a Redis reply: a lone platform thread spins up to the endpoint's budget, then parks. */
 final class ReplyWait {

@@ -193,12 +193,12 @@ class GatehouseConfigTest {
     }
 
     @Test
-    void spinWaitDefaultsTo100MicrosecondsPerPurposeAndIsBounded() {
+    void spinWaitDefaultsTo250MicrosecondsPerPurposeAndIsBounded() {
         GatehouseConfig c = GatehouseConfig.builder()
                 .redisUrl("redis://h")
                 .set("gatehouse.redis.rate-limits.spin-wait", "0")
                 .build();
-        assertThat(c.redis(Purpose.TOKENS).orElseThrow().spinWait()).isEqualTo(Duration.ofNanos(100_000));
+        assertThat(c.redis(Purpose.TOKENS).orElseThrow().spinWait()).isEqualTo(Duration.ofNanos(250_000));
         assertThat(c.redis(Purpose.RATE_LIMITS).orElseThrow().spinWait()).isZero();
         assertError(
                 Map.of("gatehouse.redis.url", "redis://h", "gatehouse.redis.spin-wait", "2ms"),
