@@ -13,19 +13,19 @@ import io.gatehouse.testkit.StandaloneRedis;
  */
 public final class BenchRedis implements AutoCloseable {
     private final StandaloneRedis redis;
-    private final java.util.Map<String, String> settings = new java.util.TreeMap<>();
     private final GatehouseConfig config;
 
     private BenchRedis(StandaloneRedis redis) {
         this.redis = redis;
         // 10 s, not the default 1 s: on the shared 2-core machine a starved redis-server can stall a second.
-        settings.put("gatehouse.redis.command-timeout", "10s");
+        GatehouseConfig.Builder b =
+                GatehouseConfig.builder().redisUrl(redis.url()).set("gatehouse.redis.command-timeout", "10s");
         // Any setting can be changed for a run from the command line, e.g. JMH's
         // -jvmArgsAppend -Dgatehouse.redis.spin-wait=0 for a same-run A/B of a default.
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("gatehouse."))
-                .forEach(k -> settings.put(k, System.getProperty(k)));
-        this.config = config(settings);
+                .forEach(k -> b.set(k, System.getProperty(k)));
+        this.config = b.build();
     }
 
     public static BenchRedis start() {
@@ -47,15 +47,7 @@ public final class BenchRedis implements AutoCloseable {
 
     /** As {@link #stores()}, with one setting changed: the other side of a same-run A/B of a default. */
     public Stores stores(String key, String value) {
-        java.util.Map<String, String> changed = new java.util.TreeMap<>(settings);
-        changed.put(key, value);
-        return Stores.open(config(changed));
-    }
-
-    private GatehouseConfig config(java.util.Map<String, String> with) {
-        GatehouseConfig.Builder b = GatehouseConfig.builder().redisUrl(redis.url());
-        with.forEach(b::set);
-        return b.build();
+        return Stores.open(config.toBuilder().set(key, value).build());
     }
 
     /** The connector behind {@code stores}, for the raw commands a benchmark measures or compares with. */
