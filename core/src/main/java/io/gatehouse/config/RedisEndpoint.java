@@ -27,7 +27,8 @@ import java.util.Optional;
  * @param durability     when security writes count as acknowledged (purposes that differ in it do not
  *                       share a connection)
  * @param spinWait       how long a caller that is this process's only one waiting for Redis spins for the
- *                       reply before it parks ({@link Duration#ZERO}: never); see docs/REDIS.md
+ *                       reply before it parks ({@link Duration#ZERO}: never; purposes that differ in it do
+ *                       not share a connection); see docs/REDIS.md
  */
 public record RedisEndpoint(
         RedisMode mode,
