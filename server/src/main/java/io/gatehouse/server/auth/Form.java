@@ -33,6 +33,14 @@ final class Form {
      * @throws ProblemException 413 for a body over {@code maxBytes}
      */
     static Form read(ServerRequest req, long maxBytes) {
+        return read(req, maxBytes, null);
+    }
+
+    /**
+     * Reads the form body of {@code req}; the value of {@code token} (when it has no escapes) comes from
+     * {@code tokens}, which hands out the same string for the same bytes.
+     */
+    static Form read(ServerRequest req, long maxBytes, TokenTexts tokens) {
         if (!isForm(req)) {
             throw new OAuthException(
                     OAuthError.invalidRequest("send the parameters as application/x-www-form-urlencoded"));
@@ -43,11 +51,15 @@ final class Form {
         } catch (IOException e) {
             throw new OAuthException(OAuthError.invalidRequest("the request body could not be read"));
         }
-        return parse(body);
+        return parse(body, tokens);
     }
 
     /** The parameters of a form body (UTF-8; a malformed sequence reads as U+FFFD, as {@code new String} does). */
     static Form parse(byte[] body) {
+        return parse(body, null);
+    }
+
+    static Form parse(byte[] body, TokenTexts tokens) {
         Map<String, String> params = new LinkedHashMap<>(8);
         // '&', '=', '%' and '+' are ASCII and never inside a UTF-8 sequence, so they are found in a Latin-1 view of
         // the bytes (one char per byte, the same indices; a plain copy), whose indexOf the JIT vectorises: a byte
@@ -71,7 +83,11 @@ final class Form {
                 String value;
                 try {
                     name = decode(body, start, eq, escaped);
-                    value = eq == end ? "" : decode(body, eq + 1, end, escaped);
+                    value = eq == end
+                            ? ""
+                            : tokens != null && !escaped && name.equals("token")
+                                    ? tokens.text(body, eq + 1, end)
+                                    : decode(body, eq + 1, end, escaped);
                 } catch (IllegalArgumentException e) {
                     throw new OAuthException(
                             OAuthError.invalidRequest("the form body is not correctly percent-encoded"));

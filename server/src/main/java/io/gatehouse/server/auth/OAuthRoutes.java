@@ -51,6 +51,7 @@ public final class OAuthRoutes implements RouteGroup {
     private final AuthSettings settings;
     private final long maxBodyBytes;
     private final IntrospectionBodies bodies = new IntrospectionBodies();
+    private final TokenTexts tokenTexts = new TokenTexts();
 
     public OAuthRoutes(
             LoginService logins,
@@ -116,7 +117,7 @@ public final class OAuthRoutes implements RouteGroup {
     }
 
     private void introspect(ServerRequest req, ServerResponse res) {
-        Form form = Form.read(req, maxBodyBytes);
+        Form form = Form.read(req, maxBodyBytes, tokenTexts);
         OAuthClient client = authenticateClient(req, form, true).orElseThrow();
         if (!client.hasScope(OAuthClient.INTROSPECT)) {
             throw new OAuthException(new OAuthError("unauthorized_client", "this client may not introspect tokens"));
