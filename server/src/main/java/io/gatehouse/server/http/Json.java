@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpMediaType;
@@ -93,10 +94,12 @@ public final class Json {
         return out.toByteArray();
     }
 
+    private static final Header CONTENT_TYPE_JSON = ConstantHeader.of(HeaderValues.CONTENT_TYPE_JSON);
+
     /** Writes {@code json}, the bytes of a JSON document, as {@code application/json}. */
     public static void sendBytes(ServerResponse res, int status, byte[] json) {
         res.status(Status.create(status));
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.header(CONTENT_TYPE_JSON);
         res.send(json);
     }
 

@@ -34,16 +34,16 @@ final class RequestFilter implements Filter {
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
-    // The same headers on every response: built once, with their wire bytes cached by Helidon.
-    private static final Header NOSNIFF = HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF;
-    private static final Header REFERRER_POLICY = HeaderValues.createCached("Referrer-Policy", "no-referrer");
-    private static final Header FRAME_OPTIONS = HeaderValues.createCached("X-Frame-Options", "DENY");
+    // The same headers on every response: built and validated once, with their wire bytes cached by Helidon.
+    private static final Header NOSNIFF = ConstantHeader.of(HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF);
+    private static final Header REFERRER_POLICY = ConstantHeader.of("Referrer-Policy", "no-referrer");
+    private static final Header FRAME_OPTIONS = ConstantHeader.of("X-Frame-Options", "DENY");
     // The API serves JSON and YAML only: nothing may load or frame it.
     private static final Header CSP =
-            HeaderValues.createCached("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+            ConstantHeader.of("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     // Auth responses carry credentials and health/metrics are live: nothing is cacheable by default;
     // a route that can be cached (the OpenAPI document) says so itself.
-    private static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
+    private static final Header NO_STORE = ConstantHeader.of(HeaderNames.CACHE_CONTROL, "no-store");
 
     private final HttpSettings settings;
     private final RequestObserver observer;
@@ -54,7 +54,7 @@ final class RequestFilter implements Filter {
         this.observer = observer;
         this.hsts = settings.hstsMaxAge().isZero()
                 ? null
-                : HeaderValues.createCached(
+                : ConstantHeader.of(
                         HeaderNames.STRICT_TRANSPORT_SECURITY,
                         "max-age=" + settings.hstsMaxAge().toSeconds());
     }
