@@ -38,6 +38,8 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    private static final Header CONTENT_TYPE_JSON = ConstantHeader.of(HeaderValues.CONTENT_TYPE_JSON);
+
     private Json() {}
 
     /** Writes {@code body} as JSON with {@code status}. */
@@ -49,7 +51,11 @@ public final class Json {
             throw new UncheckedIOException(e);
         }
         res.status(Status.create(status));
-        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        if (contentType.equals("application/json")) {
+            res.header(CONTENT_TYPE_JSON);
+        } else {
+            res.header(HeaderNames.CONTENT_TYPE, contentType);
+        }
         res.send(bytes);
     }
 
@@ -93,8 +99,6 @@ public final class Json {
         }
         return out.toByteArray();
     }
-
-    private static final Header CONTENT_TYPE_JSON = ConstantHeader.of(HeaderValues.CONTENT_TYPE_JSON);
 
     /** Writes {@code json}, the bytes of a JSON document, as {@code application/json}. */
     public static void sendBytes(ServerResponse res, int status, byte[] json) {

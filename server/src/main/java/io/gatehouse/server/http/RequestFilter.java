@@ -11,6 +11,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -69,10 +70,7 @@ final class RequestFilter implements Filter {
         Exchange exchange = new Exchange(
                 requestId,
                 settings.clientAddress()
-                        .resolve(
-                                peer(req),
-                                req.headers().values(FORWARDED),
-                                req.headers().values(X_FORWARDED_FOR)));
+                        .resolve(peer(req), values(req, FORWARDED), values(req, X_FORWARDED_FOR)));
         req.context().register(exchange);
         MDC.put(Exchange.MDC_REQUEST_ID, requestId);
         String method = METHODS.contains(req.prologue().method().text())
@@ -107,6 +105,14 @@ final class RequestFilter implements Filter {
             MDC.remove(Exchange.MDC_REQUEST_ID);
             MDC.remove(Exchange.MDC_USER_ID);
         }
+    }
+
+    /**
+     * The comma-separated values of {@code name}, as {@code Headers.values}, which runs a stream pipeline even for
+     * a header that is absent (as these are on most requests).
+     */
+    private static List<String> values(RoutingRequest req, HeaderName name) {
+        return req.headers().contains(name) ? req.headers().values(name) : List.of();
     }
 
     /** The TCP peer as an address literal, without an IPv6 scope. */
