@@ -69,8 +69,7 @@ final class RequestFilter implements Filter {
                 .orElseGet(RequestFilter::newRequestId);
         Exchange exchange = new Exchange(
                 requestId,
-                settings.clientAddress()
-                        .resolve(peer(req), values(req, FORWARDED), values(req, X_FORWARDED_FOR)));
+                settings.clientAddress().resolve(peer(req), values(req, FORWARDED), values(req, X_FORWARDED_FOR)));
         req.context().register(exchange);
         MDC.put(Exchange.MDC_REQUEST_ID, requestId);
         String method = METHODS.contains(req.prologue().method().text())

@@ -53,7 +53,7 @@ class ConstantHeaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bad Name", "Bad:Name", "Bad(Name)", ""})
+    @ValueSource(strings = {"Bad Name", "Bad:Name", "Bad(Name)", "Bad\"Name"})
     void anInvalidNameFailsWhenBuilt(String name) {
         assertThatThrownBy(() -> ConstantHeader.of(name, "v")).isInstanceOf(IllegalArgumentException.class);
     }
