@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An {@code application/x-www-form-urlencoded} request body, as the OAuth endpoints take it (RFC 6749
@@ -36,11 +37,8 @@ final class Form {
         return read(req, maxBytes, null);
     }
 
-    /**
-     * Reads the form body of {@code req}; the value of {@code token} (when it has no escapes) comes from
-     * {@code tokens}, which hands out the same string for the same bytes.
-     */
-    static Form read(ServerRequest req, long maxBytes, TokenTexts tokens) {
+    /** Reads the form body of {@code req}, parsed by {@code forms} (which may hand out a form parsed before). */
+    static Form read(ServerRequest req, long maxBytes, IntrospectionForms forms) {
         if (!isForm(req)) {
             throw new OAuthException(
                     OAuthError.invalidRequest("send the parameters as application/x-www-form-urlencoded"));
@@ -51,15 +49,11 @@ final class Form {
         } catch (IOException e) {
             throw new OAuthException(OAuthError.invalidRequest("the request body could not be read"));
         }
-        return parse(body, tokens);
+        return forms == null ? parse(body) : forms.parse(body);
     }
 
     /** The parameters of a form body (UTF-8; a malformed sequence reads as U+FFFD, as {@code new String} does). */
     static Form parse(byte[] body) {
-        return parse(body, null);
-    }
-
-    static Form parse(byte[] body, TokenTexts tokens) {
         Map<String, String> params = new LinkedHashMap<>(8);
         // '&', '=', '%' and '+' are ASCII and never inside a UTF-8 sequence, so they are found in a Latin-1 view of
         // the bytes (one char per byte, the same indices; a plain copy), whose indexOf the JIT vectorises: a byte
@@ -83,11 +77,7 @@ final class Form {
                 String value;
                 try {
                     name = decode(body, start, eq, escaped);
-                    value = eq == end
-                            ? ""
-                            : tokens != null && !escaped && name.equals("token")
-                                    ? tokens.text(body, eq + 1, end)
-                                    : decode(body, eq + 1, end, escaped);
+                    value = eq == end ? "" : decode(body, eq + 1, end, escaped);
                 } catch (IllegalArgumentException e) {
                     throw new OAuthException(
                             OAuthError.invalidRequest("the form body is not correctly percent-encoded"));
@@ -123,6 +113,11 @@ final class Form {
                         && t.mediaType().subtype().equalsIgnoreCase("x-www-form-urlencoded")
                         && t.charset().map(c -> c.equalsIgnoreCase("utf-8")).orElse(true))
                 .orElse(false);
+    }
+
+    /** The names of the parameters present. */
+    Set<String> names() {
+        return java.util.Collections.unmodifiableSet(params.keySet());
     }
 
     /** A parameter; an empty value counts as absent (RFC 6749 §3.1). */

@@ -51,7 +51,7 @@ public final class OAuthRoutes implements RouteGroup {
     private final AuthSettings settings;
     private final long maxBodyBytes;
     private final IntrospectionBodies bodies = new IntrospectionBodies();
-    private final TokenTexts tokenTexts = new TokenTexts();
+    private final IntrospectionForms introspectionForms = new IntrospectionForms();
 
     public OAuthRoutes(
             LoginService logins,
@@ -117,7 +117,7 @@ public final class OAuthRoutes implements RouteGroup {
     }
 
     private void introspect(ServerRequest req, ServerResponse res) {
-        Form form = Form.read(req, maxBodyBytes, tokenTexts);
+        Form form = Form.read(req, maxBodyBytes, introspectionForms);
         OAuthClient client = authenticateClient(req, form, true).orElseThrow();
         if (!client.hasScope(OAuthClient.INTROSPECT)) {
             throw new OAuthException(new OAuthError("unauthorized_client", "this client may not introspect tokens"));
