@@ -22,6 +22,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.security.SecureRandom;
+import java.security.interfaces.ECPrivateKey;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -51,7 +52,8 @@ final class SigningKey {
     private final CompactJwt.Header refreshHeader;
     private final CompactJwt.Header macRefreshHeader;
 
-    private SigningKey(String kid, SigningAlgorithm algorithm, Instant created, JWK pair, byte[] mac) {
+    private SigningKey(
+            String kid, SigningAlgorithm algorithm, Instant created, JWK pair, byte[] mac, Es256Signer.Engine engine) {
         this.kid = kid;
         this.algorithm = algorithm;
         this.created = created;
@@ -60,7 +62,7 @@ final class SigningKey {
         try {
             switch (algorithm) {
                 case ES256 -> {
-                    signer = new Es256Signer(pair.toECKey().toPrivateKey());
+                    signer = new Es256Signer((ECPrivateKey) pair.toECKey().toPrivateKey(), engine);
                     verifier = new ECDSAVerifier(pair.toECKey().toPublicJWK());
                 }
                 case RS256 -> {
@@ -88,7 +90,8 @@ final class SigningKey {
                 new JWSHeader.Builder(alg).type(type).keyID(kid).build());
     }
 
-    static SigningKey generate(SigningAlgorithm algorithm, Instant now) {
+    /** A new key of {@code algorithm}; an ES256 one signs with {@code engine}. */
+    static SigningKey generate(SigningAlgorithm algorithm, Instant now, Es256Signer.Engine engine) {
         byte[] id = new byte[6];
         RANDOM.nextBytes(id);
         String kid = "k" + now.getEpochSecond() + "-" + Base64URL.encode(id);
@@ -110,7 +113,7 @@ final class SigningKey {
                             .generate();
                 case EDDSA -> JdkEd25519.generate(kid);
             };
-            return new SigningKey(kid, algorithm, now, pair, mac);
+            return new SigningKey(kid, algorithm, now, pair, mac, engine);
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate a " + algorithm + " key", e);
         }
@@ -178,8 +181,8 @@ final class SigningKey {
         return JSONObjectUtils.toJSONString(record);
     }
 
-    /** Reads a stored key; {@code encryptionKey} is needed for sealed records. */
-    static SigningKey fromRecord(String record, byte[] encryptionKey) {
+    /** Reads a stored key; {@code encryptionKey} is needed for sealed records; an ES256 key signs with {@code engine}. */
+    static SigningKey fromRecord(String record, byte[] encryptionKey, Es256Signer.Engine engine) {
         try {
             Map<String, Object> r = JSONObjectUtils.parse(record);
             String kid = JSONObjectUtils.getString(r, "kid");
@@ -209,7 +212,7 @@ final class SigningKey {
                 throw new IllegalArgumentException("stored key " + kid + " is not a private " + alg + " key");
             }
             byte[] mac = new Base64URL(JSONObjectUtils.getString(secret, "mac")).decode();
-            return new SigningKey(kid, alg, created, pair, mac);
+            return new SigningKey(kid, alg, created, pair, mac, engine);
         } catch (ParseException e) {
             throw new IllegalArgumentException("a stored key is not valid JSON: " + e.getMessage());
         }
