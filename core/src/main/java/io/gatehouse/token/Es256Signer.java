@@ -15,9 +15,6 @@ import java.security.interfaces.ECPrivateKey;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ParametersWithRandom;
 import org.bouncycastle.crypto.signers.ECDSASigner;
@@ -72,7 +69,7 @@ final class Es256Signer extends BaseJWSProvider implements JWSSigner {
 
     private SigningEngine newEngine() {
         return switch (engine) {
-            case BOUNCYCASTLE -> new BouncyCastleP256(key.getS());
+            case BOUNCYCASTLE -> new BouncyCastleP256Engine(key.getS());
             case JDK -> new JdkP256(key);
         };
     }
@@ -134,35 +131,21 @@ final class Es256Signer extends BaseJWSProvider implements JWSSigner {
     }
 
     /** Bouncy Castle's ECDSA; the digest is the JDK's (it runs on the CPU's SHA instructions). */
-    private static final class BouncyCastleP256 implements SigningEngine {
-        /**
-         * One instance for the process: the comb table of k*G is attached to this curve's generator
-         * when the first signature needs it, and every later one reuses it.
-         */
-        private static final ECDomainParameters P256 = domain();
-
+    private static final class BouncyCastleP256Engine implements SigningEngine {
         private final MessageDigest sha256;
         private final ECDSASigner ecdsa = new ECDSASigner();
 
-        BouncyCastleP256(BigInteger d) {
+        BouncyCastleP256Engine(BigInteger d) {
             try {
                 sha256 = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is required by the JDK", e);
             }
             // k from a DRBG of this engine's own (Randomness), drawn afresh for each signature.
-            ecdsa.init(true, new ParametersWithRandom(new ECPrivateKeyParameters(d, P256), Randomness.newDrbg()));
-        }
-
-        private static ECDomainParameters domain() {
-            X9ECParameters x9 = CustomNamedCurves.getByName("secp256r1");
-            return new ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH(), x9.getSeed());
-        }
-
-        /** The key's curve has P-256's order and field size (the JWK may name any curve). */
-        static boolean isP256(ECPrivateKey key) {
-            return key.getParams().getOrder().equals(P256.getN())
-                    && key.getParams().getCurve().getField().getFieldSize() == 256;
+            ecdsa.init(
+                    true,
+                    new ParametersWithRandom(
+                            new ECPrivateKeyParameters(d, BouncyCastleP256.DOMAIN), Randomness.newDrbg()));
         }
 
         @Override

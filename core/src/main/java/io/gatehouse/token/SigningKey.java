@@ -32,7 +32,7 @@ import java.util.Map;
  * One generation of the key set: an asymmetric key pair that signs access tokens (published in the
  * JWKS; it also signs refresh tokens by default) and a 256-bit MAC secret that signs refresh tokens in
  * the optional {@code hmac} mode (never published). Both carry the same {@code kid}. Signers and
- * verifiers are built once; Nimbus's are thread-safe.
+ * verifiers are built once and are thread-safe.
  */
 final class SigningKey {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -63,7 +63,9 @@ final class SigningKey {
             switch (algorithm) {
                 case ES256 -> {
                     signer = new Es256Signer((ECPrivateKey) pair.toECKey().toPrivateKey(), engine);
-                    verifier = new ECDSAVerifier(pair.toECKey().toPublicJWK());
+                    verifier = engine == Es256Signer.Engine.BOUNCYCASTLE
+                            ? new Es256Verifier(pair.toECKey().toECPublicKey())
+                            : new ECDSAVerifier(pair.toECKey().toPublicJWK());
                 }
                 case RS256 -> {
                     signer = new RSASSASigner(pair.toRSAKey());
