@@ -69,8 +69,8 @@ final class Es256Signer extends BaseJWSProvider implements JWSSigner {
 
     private SigningEngine newEngine() {
         return switch (engine) {
-            case BOUNCYCASTLE -> new BouncyCastleP256Engine(key.getS());
-            case JDK -> new JdkP256(key);
+            case BOUNCYCASTLE -> new BouncyCastleEngine(key.getS());
+            case JDK -> new JdkEngine(key);
         };
     }
 
@@ -111,10 +111,10 @@ final class Es256Signer extends BaseJWSProvider implements JWSSigner {
     }
 
     /** The JDK's engine, initialised once: a JDK Signature returns to its initialised state after sign(). */
-    private static final class JdkP256 implements SigningEngine {
+    private static final class JdkEngine implements SigningEngine {
         private final Signature signature;
 
-        JdkP256(ECPrivateKey key) {
+        JdkEngine(ECPrivateKey key) {
             try {
                 signature = Signature.getInstance("SHA256withECDSAinP1363Format");
                 signature.initSign(key, Randomness.newDrbg()); // its own generator for k: see Randomness
@@ -131,11 +131,11 @@ final class Es256Signer extends BaseJWSProvider implements JWSSigner {
     }
 
     /** Bouncy Castle's ECDSA; the digest is the JDK's (it runs on the CPU's SHA instructions). */
-    private static final class BouncyCastleP256Engine implements SigningEngine {
+    private static final class BouncyCastleEngine implements SigningEngine {
         private final MessageDigest sha256;
         private final ECDSASigner ecdsa = new ECDSASigner();
 
-        BouncyCastleP256Engine(BigInteger d) {
+        BouncyCastleEngine(BigInteger d) {
             try {
                 sha256 = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
