@@ -44,12 +44,16 @@ import org.HdrHistogram.Recorder;
  * {@code asymmetric} (ES256 JWT refresh tokens, the default before opaque ones), {@code hmac} (HS256 JWT
  * refresh tokens), and any JWT mode with {@code +verify}: the presented token's signature also verified
  * before each refresh, the cost before rotate.lua's hash match made that verification unnecessary.
+ * Any mode with {@code @jdk} signs with the JDK's ES256 engine instead of the default Bouncy Castle one
+ * ({@code gatehouse.tokens.es256-engine}); each round measures both bare ceilings, JDK and BC.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.gatehouse.bench.RefreshRotationThroughput [seconds] [threads,...] [rounds] [modes,...]</pre>
  */
 public final class RefreshRotationThroughput {
     /** A mode name ending in this runs the old path's crypto: see {@link #run}. */
     private static final String VERIFY_SUFFIX = "+verify";
+    /** A mode name ending in this signs with the JDK's ES256 engine ({@code gatehouse.tokens.es256-engine=jdk}). */
+    private static final String JDK_SUFFIX = "@jdk";
 
     private RefreshRotationThroughput() {}
 
@@ -70,24 +74,28 @@ public final class RefreshRotationThroughput {
             Map<String, TokenService> services = new LinkedHashMap<>();
             try {
                 for (String mode : modes) {
-                    String base = mode.replace(VERIFY_SUFFIX, "");
-                    GatehouseConfig config = base.equals("opaque")
-                            ? redis.config().toBuilder()
-                                    .set("gatehouse.tokens.refresh.format", "opaque")
-                                    .build()
-                            : redis.config().toBuilder()
-                                    .set("gatehouse.tokens.refresh.format", "jwt")
-                                    .set("gatehouse.tokens.refresh.signing", base)
-                                    .build();
+                    String base = mode.replace(VERIFY_SUFFIX, "").replace(JDK_SUFFIX, "");
+                    GatehouseConfig.Builder config = redis.config().toBuilder()
+                            .set("gatehouse.tokens.es256-engine", mode.contains(JDK_SUFFIX) ? "jdk" : "bouncycastle");
+                    if (base.equals("opaque")) {
+                        config.set("gatehouse.tokens.refresh.format", "opaque");
+                    } else {
+                        config.set("gatehouse.tokens.refresh.format", "jwt")
+                                .set("gatehouse.tokens.refresh.signing", base);
+                    }
                     services.put(
                             mode,
-                            TokenService.builder().config(config).stores(stores).build());
+                            TokenService.builder()
+                                    .config(config.build())
+                                    .stores(stores)
+                                    .build());
                 }
                 for (var e : services.entrySet()) {
                     run(e.getValue(), 8, 15, "warm-up " + e.getKey(), e.getKey().endsWith(VERIFY_SUFFIX), cpu);
                     commandsPerRefresh(connector, e.getValue(), e.getKey());
                 }
-                signingCeiling(8, 5, "warm-up", cpu);
+                signingCeiling(8, 5, "warm-up", false, cpu);
+                signingCeiling(8, 5, "warm-up", true, cpu);
                 for (int round = 1; round <= rounds; round++) {
                     for (int threads : threadCounts) {
                         for (var e : services.entrySet()) {
@@ -98,10 +106,21 @@ public final class RefreshRotationThroughput {
                                     "round " + round + " " + e.getKey(),
                                     e.getKey().endsWith(VERIFY_SUFFIX),
                                     cpu);
-                            double signs = signingCeiling(threads, Math.max(3, seconds / 2), "ceiling", cpu);
+                            int ceilingSeconds = Math.max(3, seconds / 2);
+                            double signs = signingCeiling(threads, ceilingSeconds, "ceiling (JDK)", false, cpu);
+                            double bcSigns = signingCeiling(threads, ceilingSeconds, "ceiling (BC)", true, cpu);
                             System.out.printf(
-                                    "    RESULT mode=%s threads=%d round=%d refreshes/s=%.0f es256/s=%.0f ratio=%.3f load=%s%n",
-                                    e.getKey(), threads, round, refreshes, signs, refreshes / signs, loadAverage());
+                                    "    RESULT mode=%s threads=%d round=%d refreshes/s=%.0f es256/s=%.0f ratio=%.3f"
+                                            + " es256-bc/s=%.0f ratio-bc=%.3f load=%s%n",
+                                    e.getKey(),
+                                    threads,
+                                    round,
+                                    refreshes,
+                                    signs,
+                                    refreshes / signs,
+                                    bcSigns,
+                                    refreshes / bcSigns,
+                                    loadAverage());
                         }
                     }
                 }
@@ -143,10 +162,15 @@ public final class RefreshRotationThroughput {
         }
     }
 
-    /** Bare ES256 JWT signatures per second on {@code threads} threads (the cost every refresh includes once or twice). */
-    private static double signingCeiling(int threads, int seconds, String label, CpuProbe cpu) throws Exception {
+    /**
+     * Bare ES256 JWT signatures per second on {@code threads} threads (the cost every refresh includes once
+     * or twice): Nimbus's JWT writing with the JDK's ECDSA ({@code bouncyCastle} false, Nimbus's own
+     * {@code ECDSASigner}) or with Bouncy Castle's (true, the engine Gatehouse signs with by default).
+     */
+    private static double signingCeiling(int threads, int seconds, String label, boolean bouncyCastle, CpuProbe cpu)
+            throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("calibration").generate();
-        JWSSigner signer = new ECDSASigner(key);
+        JWSSigner signer = bouncyCastle ? BenchTokens.bouncyCastleEs256(key) : new ECDSASigner(key);
         JWTClaimsSet claims = BenchTokens.sampleAccessClaims();
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder done = new LongAdder();

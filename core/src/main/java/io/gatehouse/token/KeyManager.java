@@ -88,7 +88,8 @@ final class KeyManager {
         Map<String, SigningKey> byKid = new LinkedHashMap<>();
         snap.records().forEach((kid, record) -> {
             SigningKey known = before == null ? null : before.byKid().get(kid);
-            byKid.put(kid, known != null ? known : SigningKey.fromRecord(record, encryptionKey));
+            byKid.put(
+                    kid, known != null ? known : SigningKey.fromRecord(record, encryptionKey, settings.es256Engine()));
         });
         SigningKey active = byKid.get(snap.activeKid().get());
         if (active == null) {
@@ -103,7 +104,7 @@ final class KeyManager {
         Optional<String> expected =
                 Optional.ofNullable(current).map(k -> k.active().kid());
         Instant now = clock.instant();
-        SigningKey fresh = SigningKey.generate(settings.algorithm(), now);
+        SigningKey fresh = SigningKey.generate(settings.algorithm(), now, settings.es256Engine());
         String winner = store.rotate(expected, fresh.kid(), fresh.toRecord(encryptionKey));
         reload();
         if (fresh.kid().equals(winner)) {

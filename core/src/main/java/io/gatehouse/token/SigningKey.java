@@ -22,6 +22,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.security.SecureRandom;
+import java.security.interfaces.ECPrivateKey;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ import java.util.Map;
  * One generation of the key set: an asymmetric key pair that signs access tokens (published in the
  * JWKS; it also signs refresh tokens by default) and a 256-bit MAC secret that signs refresh tokens in
  * the optional {@code hmac} mode (never published). Both carry the same {@code kid}. Signers and
- * verifiers are built once; Nimbus's are thread-safe.
+ * verifiers are built once and are thread-safe.
  */
 final class SigningKey {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -51,7 +52,8 @@ final class SigningKey {
     private final CompactJwt.Header refreshHeader;
     private final CompactJwt.Header macRefreshHeader;
 
-    private SigningKey(String kid, SigningAlgorithm algorithm, Instant created, JWK pair, byte[] mac) {
+    private SigningKey(
+            String kid, SigningAlgorithm algorithm, Instant created, JWK pair, byte[] mac, Es256Signer.Engine engine) {
         this.kid = kid;
         this.algorithm = algorithm;
         this.created = created;
@@ -60,8 +62,10 @@ final class SigningKey {
         try {
             switch (algorithm) {
                 case ES256 -> {
-                    signer = new Es256Signer(pair.toECKey().toPrivateKey());
-                    verifier = new ECDSAVerifier(pair.toECKey().toPublicJWK());
+                    signer = new Es256Signer((ECPrivateKey) pair.toECKey().toPrivateKey(), engine);
+                    verifier = engine == Es256Signer.Engine.BOUNCYCASTLE
+                            ? new Es256Verifier(pair.toECKey().toECPublicKey())
+                            : new ECDSAVerifier(pair.toECKey().toPublicJWK());
                 }
                 case RS256 -> {
                     signer = new RSASSASigner(pair.toRSAKey());
@@ -88,7 +92,8 @@ final class SigningKey {
                 new JWSHeader.Builder(alg).type(type).keyID(kid).build());
     }
 
-    static SigningKey generate(SigningAlgorithm algorithm, Instant now) {
+    /** A new key of {@code algorithm}; an ES256 one signs with {@code engine}. */
+    static SigningKey generate(SigningAlgorithm algorithm, Instant now, Es256Signer.Engine engine) {
         byte[] id = new byte[6];
         RANDOM.nextBytes(id);
         String kid = "k" + now.getEpochSecond() + "-" + Base64URL.encode(id);
@@ -110,7 +115,7 @@ final class SigningKey {
                             .generate();
                 case EDDSA -> JdkEd25519.generate(kid);
             };
-            return new SigningKey(kid, algorithm, now, pair, mac);
+            return new SigningKey(kid, algorithm, now, pair, mac, engine);
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate a " + algorithm + " key", e);
         }
@@ -178,8 +183,8 @@ final class SigningKey {
         return JSONObjectUtils.toJSONString(record);
     }
 
-    /** Reads a stored key; {@code encryptionKey} is needed for sealed records. */
-    static SigningKey fromRecord(String record, byte[] encryptionKey) {
+    /** Reads a stored key; {@code encryptionKey} is needed for sealed records; an ES256 key signs with {@code engine}. */
+    static SigningKey fromRecord(String record, byte[] encryptionKey, Es256Signer.Engine engine) {
         try {
             Map<String, Object> r = JSONObjectUtils.parse(record);
             String kid = JSONObjectUtils.getString(r, "kid");
@@ -209,7 +214,7 @@ final class SigningKey {
                 throw new IllegalArgumentException("stored key " + kid + " is not a private " + alg + " key");
             }
             byte[] mac = new Base64URL(JSONObjectUtils.getString(secret, "mac")).decode();
-            return new SigningKey(kid, alg, created, pair, mac);
+            return new SigningKey(kid, alg, created, pair, mac, engine);
         } catch (ParseException e) {
             throw new IllegalArgumentException("a stored key is not valid JSON: " + e.getMessage());
         }

@@ -14,6 +14,7 @@ record TokenSettings(
         String issuer,
         String audience,
         SigningAlgorithm algorithm,
+        Es256Signer.Engine es256Engine,
         RefreshFormat refreshFormat,
         RefreshSigning refreshSigning,
         Duration accessTtl,
@@ -74,6 +75,16 @@ record TokenSettings(
                         PREFIX + "algorithm = '" + c.string(PREFIX + "algorithm", "")
                                 + "' is not supported; use ES256 (default), RS256 or EdDSA");
         };
+        Es256Signer.Engine es256Engine =
+                switch (c.string(PREFIX + "es256-engine", "bouncycastle").toLowerCase(Locale.ROOT)) {
+                    case "bouncycastle" -> Es256Signer.Engine.BOUNCYCASTLE;
+                    case "jdk" -> Es256Signer.Engine.JDK;
+                    default ->
+                        throw new ConfigException(
+                                PREFIX + "es256-engine",
+                                PREFIX + "es256-engine = '" + c.string(PREFIX + "es256-engine", "")
+                                        + "' is neither bouncycastle (default) nor jdk");
+                };
         RefreshFormat refreshFormat =
                 switch (c.string(PREFIX + "refresh.format", "opaque").toLowerCase(Locale.ROOT)) {
                     case "opaque" -> RefreshFormat.OPAQUE;
@@ -168,6 +179,7 @@ record TokenSettings(
                 issuer,
                 audience,
                 alg,
+                es256Engine,
                 refreshFormat,
                 refreshSigning,
                 access,

@@ -111,8 +111,22 @@ public final class UserProfiles {
 
     /** The user, from the cache or else the database. */
     public Optional<User> get(String userId) {
-        return cache.getOrLoad(userId, ttl, id -> users.find(id).map(Profile::of))
-                .map(Profile::toUser);
+        return profile(userId).map(Profile::toUser);
+    }
+
+    /**
+     * The sorted roles of an active user, or empty when the user is unknown or not active: what the refresh
+     * flow reads on every refresh, without building a {@link User}, whose two instants took more to parse
+     * than the rest of the lookup (#19: {@code Instant.parse} was 6 % of an HTTP refresh's profile).
+     */
+    public Optional<List<String>> activeRoles(String userId) {
+        return profile(userId)
+                .filter(p -> UserStatus.fromLabel(p.status()) == UserStatus.ACTIVE)
+                .map(p -> p.roles().stream().sorted().toList());
+    }
+
+    private Optional<Profile> profile(String userId) {
+        return cache.getOrLoad(userId, ttl, id -> users.find(id).map(Profile::of));
     }
 
     /** Forgets the cached profile here and in every instance's near cache. */

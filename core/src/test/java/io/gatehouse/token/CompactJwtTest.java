@@ -14,8 +14,8 @@ import com.nimbusds.jwt.SignedJWT;
 import java.util.Date;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -77,16 +77,18 @@ class CompactJwtTest {
                 .claim("permissions", List.of())
                 .build();
 
-        String jwt = CompactJwt.sign(header(), ours, new Es256Signer(KEY.toPrivateKey()));
+        String jwt =
+                CompactJwt.sign(header(), ours, new Es256Signer(KEY.toECPrivateKey(), Es256Signer.Engine.BOUNCYCASTLE));
 
         SignedJWT parsed = SignedJWT.parse(jwt);
         assertThat(parsed.getJWTClaimsSet().toJSONObject()).isEqualTo(nimbus.toJSONObject());
         assertThat(parsed.verify(new ECDSAVerifier(KEY.toPublicJWK()))).isTrue();
     }
 
-    @Test
-    void signaturesVerifyFromManyThreadsSharingOneSigner() throws Exception {
-        Es256Signer signer = new Es256Signer(KEY.toPrivateKey());
+    @ParameterizedTest
+    @EnumSource(Es256Signer.Engine.class)
+    void signaturesVerifyFromManyThreadsSharingOneSigner(Es256Signer.Engine engine) throws Exception {
+        Es256Signer signer = new Es256Signer(KEY.toECPrivateKey(), engine);
         ECDSAVerifier verifier = new ECDSAVerifier(KEY.toPublicJWK());
         List<Thread> threads = new java.util.ArrayList<>();
         java.util.concurrent.ConcurrentLinkedQueue<String> tokens = new java.util.concurrent.ConcurrentLinkedQueue<>();

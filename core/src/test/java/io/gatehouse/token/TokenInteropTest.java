@@ -102,4 +102,28 @@ class TokenInteropTest {
             assertThat(tokens.verifyRefresh(refresh).subject()).isEqualTo("user-1");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void bothEs256EnginesSignWithTheSameKeysAndAcceptEachOthersTokens(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // switching gatehouse.tokens.es256-engine is a restart with the same key set: nothing to migrate
+        GatehouseConfig.Builder base = GatehouseConfig.builder()
+                .set("gatehouse.tokens.keys.store", "file")
+                .set("gatehouse.tokens.keys.file", dir.resolve("keys.json").toString())
+                .set("gatehouse.tokens.issuer", "https://auth.example.test");
+        try (TokenService bc = TokenService.builder()
+                        .config(base.set("gatehouse.tokens.es256-engine", "bouncycastle")
+                                .build())
+                        .build();
+                TokenService jdk = TokenService.builder()
+                        .config(base.set("gatehouse.tokens.es256-engine", "jdk").build())
+                        .build()) {
+            assertThat(jdk.activeKeyId()).isEqualTo(bc.activeKeyId());
+            String fromBc = bc.issue(TokenRequest.of("user-1", "sess-1")).accessToken();
+            String fromJdk = jdk.issue(TokenRequest.of("user-2", "sess-2")).accessToken();
+
+            assertThat(jdk.verify(fromBc).subject()).isEqualTo("user-1");
+            assertThat(bc.verify(fromJdk).subject()).isEqualTo("user-2");
+        }
+    }
 }

@@ -24,6 +24,7 @@ class TokenSettingsTest {
         TokenSettings s = settings(Map.of());
 
         assertThat(s.algorithm()).isEqualTo(SigningAlgorithm.ES256);
+        assertThat(s.es256Engine()).isEqualTo(Es256Signer.Engine.BOUNCYCASTLE);
         assertThat(s.accessTtl()).isEqualTo(Duration.ofMinutes(15));
         assertThat(s.refreshTtl()).isEqualTo(Duration.ofDays(30));
         assertThat(s.grace()).isEqualTo(Duration.ofSeconds(10));
@@ -39,6 +40,7 @@ class TokenSettingsTest {
             delimiter = '|',
             value = {
                 "gatehouse.tokens.algorithm|HS256",
+                "gatehouse.tokens.es256-engine|sunec",
                 "gatehouse.tokens.access-ttl|0s",
                 "gatehouse.tokens.access-ttl|soon",
                 "gatehouse.tokens.refresh-ttl|1m",
@@ -70,12 +72,15 @@ class TokenSettingsTest {
                 "gatehouse.tokens.revocation.on-stale",
                 "fail-open",
                 "gatehouse.tokens.keys.store",
-                "redis"));
+                "redis",
+                "gatehouse.tokens.es256-engine",
+                "JDK"));
 
         assertThat(s.algorithm()).isEqualTo(SigningAlgorithm.EDDSA);
         assertThat(s.refreshSigning()).isEqualTo(TokenSettings.RefreshSigning.ASYMMETRIC);
         assertThat(s.stalePolicy()).isEqualTo(StalePolicy.FAIL_OPEN);
         assertThat(s.keyStore()).isEqualTo(TokenSettings.KeyStoreKind.REDIS);
+        assertThat(s.es256Engine()).isEqualTo(Es256Signer.Engine.JDK);
     }
 
     @Test

@@ -569,15 +569,11 @@ public final class LoginService {
      * service once the refresh token is authenticated (so a forged token never costs a database read).
      */
     private TokenRequest currentClaims(TokenRequest issued) {
-        Optional<User> user = profiles.get(issued.subject());
-        if (user.isEmpty() || !user.get().active()) {
+        Optional<List<String>> roles = profiles.activeRoles(issued.subject());
+        if (roles.isEmpty()) {
             throw AuthFailure.of(AuthFailure.Kind.SUSPENDED, "this account is suspended");
         }
-        return new TokenRequest(
-                issued.subject(),
-                issued.sessionId(),
-                user.get().roles().stream().sorted().toList(),
-                issued.permissions());
+        return new TokenRequest(issued.subject(), issued.sessionId(), roles.get(), issued.permissions());
     }
 
     private void failure(ClientInfo client, String account, String reason) {
