@@ -63,7 +63,15 @@ final class Es256Signer extends BaseJWSProvider implements JWSSigner {
         if (!BouncyCastleP256.isP256(key)) {
             throw new IllegalArgumentException("not a P-256 private key: ES256 signs with P-256 only");
         }
-        idle.add(newEngine()); // fails here, at key load, rather than at the first signature
+        SigningEngine first = newEngine(); // fails here, at key load, rather than at the first signature
+        try {
+            // One throwaway signature at key load: Bouncy Castle builds its comb table of the generator on
+            // the first one (~80 ms cold, with the class loading), which the first login should not wait for.
+            first.sign(new byte[1]);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("the key cannot sign ES256: " + e.getMessage(), e);
+        }
+        idle.add(first);
         idleCount.set(1);
     }
 

@@ -37,6 +37,11 @@ final class Es256Verifier extends BaseJWSProvider implements JWSVerifier {
     Es256Verifier(ECPublicKey publicKey) {
         super(Set.of(JWSAlgorithm.ES256));
         this.key = BouncyCastleP256.publicKey(publicKey);
+        // A throwaway verification (r = s = 1, refused) at key load builds the key's window tables, which
+        // the first token to verify should not wait for.
+        ECDSASigner ecdsa = new ECDSASigner();
+        ecdsa.init(false, key);
+        ecdsa.verifySignature(new byte[HALF], BigInteger.ONE, BigInteger.ONE);
     }
 
     @Override
