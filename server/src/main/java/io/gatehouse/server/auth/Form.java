@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An {@code application/x-www-form-urlencoded} request body, as the OAuth endpoints take it (RFC 6749
@@ -33,6 +34,11 @@ final class Form {
      * @throws ProblemException 413 for a body over {@code maxBytes}
      */
     static Form read(ServerRequest req, long maxBytes) {
+        return read(req, maxBytes, null);
+    }
+
+    /** Reads the form body of {@code req}, parsed by {@code forms} (which may hand out a form parsed before). */
+    static Form read(ServerRequest req, long maxBytes, IntrospectionForms forms) {
         if (!isForm(req)) {
             throw new OAuthException(
                     OAuthError.invalidRequest("send the parameters as application/x-www-form-urlencoded"));
@@ -43,7 +49,7 @@ final class Form {
         } catch (IOException e) {
             throw new OAuthException(OAuthError.invalidRequest("the request body could not be read"));
         }
-        return parse(body);
+        return forms == null ? parse(body) : forms.parse(body);
     }
 
     /** The parameters of a form body (UTF-8; a malformed sequence reads as U+FFFD, as {@code new String} does). */
@@ -107,6 +113,11 @@ final class Form {
                         && t.mediaType().subtype().equalsIgnoreCase("x-www-form-urlencoded")
                         && t.charset().map(c -> c.equalsIgnoreCase("utf-8")).orElse(true))
                 .orElse(false);
+    }
+
+    /** The names of the parameters present. */
+    Set<String> names() {
+        return java.util.Collections.unmodifiableSet(params.keySet());
     }
 
     /** A parameter; an empty value counts as absent (RFC 6749 §3.1). */

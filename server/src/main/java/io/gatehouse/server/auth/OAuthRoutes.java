@@ -1,6 +1,7 @@
 package io.gatehouse.server.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.server.http.ConstantHeader;
 import io.gatehouse.server.http.Exchange;
 import io.gatehouse.server.http.Json;
 import io.gatehouse.server.http.OAuthError;
@@ -9,7 +10,6 @@ import io.gatehouse.server.http.Routes;
 import io.gatehouse.token.TokenService;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -40,9 +40,9 @@ import java.util.Set;
  */
 public final class OAuthRoutes implements RouteGroup {
     static final List<String> AUTH_METHODS = List.of("client_secret_basic", "client_secret_post");
-    // RFC 6749 5.1 asks for both on token answers; built once, with their wire bytes cached by Helidon.
-    private static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
-    private static final Header NO_CACHE = HeaderValues.createCached(HeaderNames.PRAGMA, "no-cache");
+    // RFC 6749 5.1 asks for both on token answers; built and validated once, their wire bytes cached by Helidon.
+    private static final Header NO_STORE = ConstantHeader.of(HeaderNames.CACHE_CONTROL, "no-store");
+    private static final Header NO_CACHE = ConstantHeader.of(HeaderNames.PRAGMA, "no-cache");
 
     private final LoginService logins;
     private final OAuthService oauth;
@@ -51,6 +51,7 @@ public final class OAuthRoutes implements RouteGroup {
     private final AuthSettings settings;
     private final long maxBodyBytes;
     private final IntrospectionBodies bodies = new IntrospectionBodies();
+    private final IntrospectionForms introspectionForms = new IntrospectionForms();
 
     public OAuthRoutes(
             LoginService logins,
@@ -116,7 +117,7 @@ public final class OAuthRoutes implements RouteGroup {
     }
 
     private void introspect(ServerRequest req, ServerResponse res) {
-        Form form = Form.read(req, maxBodyBytes);
+        Form form = Form.read(req, maxBodyBytes, introspectionForms);
         OAuthClient client = authenticateClient(req, form, true).orElseThrow();
         if (!client.hasScope(OAuthClient.INTROSPECT)) {
             throw new OAuthException(new OAuthError("unauthorized_client", "this client may not introspect tokens"));

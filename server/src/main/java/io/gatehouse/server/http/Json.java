@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpMediaType;
@@ -37,6 +38,8 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    private static final Header CONTENT_TYPE_JSON = ConstantHeader.of(HeaderValues.CONTENT_TYPE_JSON);
+
     private Json() {}
 
     /** Writes {@code body} as JSON with {@code status}. */
@@ -48,7 +51,11 @@ public final class Json {
             throw new UncheckedIOException(e);
         }
         res.status(Status.create(status));
-        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        if (contentType.equals("application/json")) {
+            res.header(CONTENT_TYPE_JSON);
+        } else {
+            res.header(HeaderNames.CONTENT_TYPE, contentType);
+        }
         res.send(bytes);
     }
 
@@ -96,7 +103,7 @@ public final class Json {
     /** Writes {@code json}, the bytes of a JSON document, as {@code application/json}. */
     public static void sendBytes(ServerResponse res, int status, byte[] json) {
         res.status(Status.create(status));
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.header(CONTENT_TYPE_JSON);
         res.send(json);
     }
 

@@ -11,6 +11,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,16 +35,16 @@ final class RequestFilter implements Filter {
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
-    // The same headers on every response: built once, with their wire bytes cached by Helidon.
-    private static final Header NOSNIFF = HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF;
-    private static final Header REFERRER_POLICY = HeaderValues.createCached("Referrer-Policy", "no-referrer");
-    private static final Header FRAME_OPTIONS = HeaderValues.createCached("X-Frame-Options", "DENY");
+    // The same headers on every response: built and validated once, with their wire bytes cached by Helidon.
+    private static final Header NOSNIFF = ConstantHeader.of(HeaderValues.X_CONTENT_TYPE_OPTIONS_NOSNIFF);
+    private static final Header REFERRER_POLICY = ConstantHeader.of("Referrer-Policy", "no-referrer");
+    private static final Header FRAME_OPTIONS = ConstantHeader.of("X-Frame-Options", "DENY");
     // The API serves JSON and YAML only: nothing may load or frame it.
     private static final Header CSP =
-            HeaderValues.createCached("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+            ConstantHeader.of("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     // Auth responses carry credentials and health/metrics are live: nothing is cacheable by default;
     // a route that can be cached (the OpenAPI document) says so itself.
-    private static final Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
+    private static final Header NO_STORE = ConstantHeader.of(HeaderNames.CACHE_CONTROL, "no-store");
 
     private final HttpSettings settings;
     private final RequestObserver observer;
@@ -54,7 +55,7 @@ final class RequestFilter implements Filter {
         this.observer = observer;
         this.hsts = settings.hstsMaxAge().isZero()
                 ? null
-                : HeaderValues.createCached(
+                : ConstantHeader.of(
                         HeaderNames.STRICT_TRANSPORT_SECURITY,
                         "max-age=" + settings.hstsMaxAge().toSeconds());
     }
@@ -68,11 +69,7 @@ final class RequestFilter implements Filter {
                 .orElseGet(RequestFilter::newRequestId);
         Exchange exchange = new Exchange(
                 requestId,
-                settings.clientAddress()
-                        .resolve(
-                                peer(req),
-                                req.headers().values(FORWARDED),
-                                req.headers().values(X_FORWARDED_FOR)));
+                settings.clientAddress().resolve(peer(req), values(req, FORWARDED), values(req, X_FORWARDED_FOR)));
         req.context().register(exchange);
         MDC.put(Exchange.MDC_REQUEST_ID, requestId);
         String method = METHODS.contains(req.prologue().method().text())
@@ -107,6 +104,14 @@ final class RequestFilter implements Filter {
             MDC.remove(Exchange.MDC_REQUEST_ID);
             MDC.remove(Exchange.MDC_USER_ID);
         }
+    }
+
+    /**
+     * The comma-separated values of {@code name}, as {@code Headers.values}, which runs a stream pipeline even for
+     * a header that is absent (as these are on most requests).
+     */
+    private static List<String> values(RoutingRequest req, HeaderName name) {
+        return req.headers().contains(name) ? req.headers().values(name) : List.of();
     }
 
     /** The TCP peer as an address literal, without an IPv6 scope. */

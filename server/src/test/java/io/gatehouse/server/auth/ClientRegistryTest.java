@@ -74,6 +74,28 @@ class ClientRegistryTest {
         assertThatThrownBy(() -> ClientCredentials.fromBasic(badEscape)).isInstanceOf(InvalidClientException.class);
         String notUtf8 = "Basic " + Base64.getEncoder().encodeToString(new byte[] {'a', ':', (byte) 0xff});
         assertThatThrownBy(() -> ClientCredentials.fromBasic(notUtf8)).isInstanceOf(InvalidClientException.class);
+        String emptyId = "Basic " + Base64.getEncoder().encodeToString(":secret".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> ClientCredentials.fromBasic(emptyId)).isInstanceOf(InvalidClientException.class);
+        assertThatThrownBy(() -> ClientCredentials.fromBasic("Basic \u0141QQ="))
+                .isInstanceOf(InvalidClientException.class);
+    }
+
+    @Test
+    void basicSchemeAloneOrWithOnlyWhitespaceIsNotBasicCredentials() {
+        assertThat(ClientCredentials.fromBasic("Basic")).isEmpty();
+        assertThat(ClientCredentials.fromBasic("Basic ")).isEmpty();
+        assertThat(ClientCredentials.fromBasic("  Basic \t ")).isEmpty();
+    }
+
+    @Test
+    void surroundingWhitespaceAndAnEmptySecretParseAsBefore() {
+        String b64 = Base64.getEncoder().encodeToString("gw:abc".getBytes(StandardCharsets.UTF_8));
+        assertThat(ClientCredentials.fromBasic(" \tBasic   " + b64 + "  "))
+                .contains(new ClientCredentials("gw", "abc"));
+        String emptySecret = Base64.getEncoder().encodeToString("gw:".getBytes(StandardCharsets.UTF_8));
+        assertThat(ClientCredentials.fromBasic("Basic " + emptySecret)).contains(new ClientCredentials("gw", ""));
+        String twoColons = Base64.getEncoder().encodeToString("gw:a:b".getBytes(StandardCharsets.UTF_8));
+        assertThat(ClientCredentials.fromBasic("Basic " + twoColons)).contains(new ClientCredentials("gw", "a:b"));
     }
 
     @Test
