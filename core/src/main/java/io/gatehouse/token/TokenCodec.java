@@ -90,6 +90,11 @@ final class TokenCodec {
                 ? null
                 : Caffeine.newBuilder()
                         .maximumSize(settings.verifyCacheSize())
+                        // Maintenance (draining the read buffers, expiry, eviction) on the reading thread, which
+                        // takes it only when the eviction lock is free: Caffeine's default hands each drain to
+                        // ForkJoinPool.commonPool(), and waking a pool thread every few dozen reads cost
+                        // introspection ~1 us of CPU per request on another thread (#19, docs/BENCHMARKS.md).
+                        .executor(Runnable::run)
                         // Entries leave at the token's expiry (plus skew) at the latest; the hit path checks
                         // the clock anyway, this only frees the memory of expired tokens early.
                         .expireAfter(Expiry.<String, Verified>creating((token, v) -> Duration.ofMillis(Math.max(
