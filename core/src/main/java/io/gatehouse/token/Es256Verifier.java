@@ -10,7 +10,6 @@ import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPublicKey;
-import java.util.Arrays;
 import java.util.Set;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
@@ -56,8 +55,8 @@ final class Es256Verifier extends BaseJWSProvider implements JWSVerifier {
         if (rs.length != 2 * HALF) {
             return false;
         }
-        BigInteger r = new BigInteger(1, Arrays.copyOfRange(rs, 0, HALF));
-        BigInteger s = new BigInteger(1, Arrays.copyOfRange(rs, HALF, 2 * HALF));
+        BigInteger r = new BigInteger(1, rs, 0, HALF);
+        BigInteger s = new BigInteger(1, rs, HALF, HALF);
         ECDSASigner ecdsa = new ECDSASigner(); // holds no more than the key: one per call costs nothing
         ecdsa.init(false, key);
         return ecdsa.verifySignature(sha256(signingInput), r, s);

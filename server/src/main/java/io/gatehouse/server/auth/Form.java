@@ -8,6 +8,7 @@ import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -117,7 +118,7 @@ final class Form {
 
     /** The names of the parameters present. */
     Set<String> names() {
-        return java.util.Collections.unmodifiableSet(params.keySet());
+        return Collections.unmodifiableSet(params.keySet());
     }
 
     /** A parameter; an empty value counts as absent (RFC 6749 §3.1). */

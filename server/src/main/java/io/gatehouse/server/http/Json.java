@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
@@ -42,8 +41,8 @@ public final class Json {
 
     private Json() {}
 
-    /** Writes {@code body} as JSON with {@code status}. */
-    public static void send(ServerResponse res, int status, String contentType, Object body) {
+    /** Writes {@code body} as JSON with {@code status} and {@code contentType} (a {@link ConstantHeader}). */
+    static void send(ServerResponse res, int status, Header contentType, Object body) {
         byte[] bytes;
         try {
             bytes = MAPPER.writeValueAsBytes(body);
@@ -51,17 +50,13 @@ public final class Json {
             throw new UncheckedIOException(e);
         }
         res.status(Status.create(status));
-        if (contentType.equals("application/json")) {
-            res.header(CONTENT_TYPE_JSON);
-        } else {
-            res.header(HeaderNames.CONTENT_TYPE, contentType);
-        }
+        res.header(contentType);
         res.send(bytes);
     }
 
     /** Writes {@code body} as {@code application/json}. */
     public static void send(ServerResponse res, int status, Object body) {
-        send(res, status, "application/json", body);
+        send(res, status, CONTENT_TYPE_JSON, body);
     }
 
     /**

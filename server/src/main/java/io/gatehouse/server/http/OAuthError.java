@@ -68,6 +68,6 @@ public record OAuthError(String error, String description) {
         if (status() == 401) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\", charset=\"UTF-8\"");
         }
-        Json.send(res, status(), "application/json", body());
+        Json.send(res, status(), body());
     }
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.server.http;
 
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,6 +15,8 @@ import java.util.Map;
  */
 public record Problem(String type, String title, int status, String detail, Map<String, Object> extensions) {
     public static final String MEDIA_TYPE = "application/problem+json";
+    /** The {@code Content-Type} of a problem answer. */
+    static final Header CONTENT_TYPE = ConstantHeader.of(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
 
     public Problem {
         extensions = Map.copyOf(extensions);

@@ -17,6 +17,6 @@ public final class Responses {
         String requestId =
                 req.context().get(Exchange.class).map(Exchange::requestId).orElse(null);
         Problem withId = requestId == null ? problem : problem.with("request_id", requestId);
-        Json.send(res, problem.status(), Problem.MEDIA_TYPE, withId.body(null));
+        Json.send(res, problem.status(), Problem.CONTENT_TYPE, withId.body(null));
     }
 }
