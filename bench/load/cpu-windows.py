@@ -10,38 +10,20 @@ jfr-windows.py reads jdk.ExecutionSample, which samples threads that are in Java
 are on a CPU: on two saturated cores a thread waiting for its turn counts like one running. jdk.CPUTimeSample
 fires per millisecond of each thread's own CPU time (user + system, the kernel's work in a syscall
 included), so each sample's weight (its sampling period) is CPU time, and the figures add up to what /proc
-says the process spent. The recording is split by the wrk windows of scripts/load (the .cmd0 file written
-just before wrk starts, the .cpu file just after it ends); figures are µs of CPU per request of the window's
-endpoint, summed over the measured rounds. The last column is introspect minus health-live.
+says the process spent. The recording is split by the wrk windows of scripts/load (wrk_windows.py);
+figures are µs of CPU per request of the window's endpoint, summed over the measured rounds. The last column is introspect minus health-live.
 
 --tree ROOT DEPTH [ENDPOINT] prints the call tree under the first frame matching ROOT, DEPTH levels deep,
 for one endpoint (default introspect), in µs per request (branches under 0.02 µs left out).
 """
-import datetime
 import glob
 import json
-import os
 import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
 
-ENDPOINTS = ["health-live", "introspect", "refresh"]
-
-
-def seconds_of_day(ts):
-    t = datetime.datetime.fromtimestamp(ts, datetime.timezone.utc)
-    return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
-
-
-def windows(folder):
-    out = []
-    for ep in ENDPOINTS:
-        for cmd0 in sorted(glob.glob(f"{folder}/run-{ep}-*.cmd0")):
-            base = cmd0[: -len(".cmd0")]
-            requests = int(re.search(r"(\d+) requests in", open(base + ".txt").read()).group(1))
-            out.append((ep, seconds_of_day(os.path.getmtime(cmd0)), seconds_of_day(os.path.getmtime(base + ".cpu")), requests))
-    return out
+from wrk_windows import ENDPOINTS, windows
 
 
 def simple(type_name):

@@ -12,38 +12,18 @@ request, and the methods with the most samples on top of the stack (self) and an
 each method counted once per sample), as a share of the window's samples. [round] picks one measured
 round (default: all of them).
 """
-import datetime
-import glob
-import os
 import re
 import subprocess
 import sys
 from collections import Counter
 
-ENDPOINTS = ["health-live", "introspect", "refresh"]
+from wrk_windows import ENDPOINTS, windows
+
 EVENT = re.compile(r"^(jdk\.\w+) \{\n(.*?)^\}", re.M | re.S)
 START = re.compile(r"startTime = (\d\d):(\d\d):(\d\d)\.(\d+)")
 FRAME = re.compile(r"^\s+([\w.$<>/]+)\(", re.M)
 WEIGHT = re.compile(r"weight = ([\d.]+) (bytes|kB|MB|GB)")
 UNITS = {"bytes": 1, "kB": 1024, "MB": 1024**2, "GB": 1024**3}
-
-
-def seconds_of_day(ts):
-    t = datetime.datetime.fromtimestamp(ts, datetime.timezone.utc)
-    return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
-
-
-def windows(folder, only_round):
-    out = []
-    for ep in ENDPOINTS:
-        for cmd0 in sorted(glob.glob(f"{folder}/run-{ep}-*.cmd0")):
-            n = re.search(r"-(\d+)\.cmd0$", cmd0).group(1)
-            if only_round and n != only_round:
-                continue
-            base = cmd0[: -len(".cmd0")]
-            requests = int(re.search(r"(\d+) requests in", open(base + ".txt").read()).group(1))
-            out.append((ep, seconds_of_day(os.path.getmtime(cmd0)), seconds_of_day(os.path.getmtime(base + ".cpu")), requests))
-    return out
 
 
 def main():

@@ -9,7 +9,6 @@ import com.nimbusds.jose.util.Base64URL;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.util.Set;
@@ -140,15 +139,10 @@ final class Es256Signer extends BaseJWSProvider implements JWSSigner {
 
     /** Bouncy Castle's ECDSA; the digest is the JDK's (it runs on the CPU's SHA instructions). */
     private static final class BouncyCastleEngine implements SigningEngine {
-        private final MessageDigest sha256;
+        private final MessageDigest sha256 = SealedBox.sha256();
         private final ECDSASigner ecdsa = new ECDSASigner();
 
         BouncyCastleEngine(BigInteger d) {
-            try {
-                sha256 = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is required by the JDK", e);
-            }
             // k from a DRBG of this engine's own (Randomness), drawn afresh for each signature.
             ecdsa.init(
                     true,

@@ -7,8 +7,6 @@ import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.impl.BaseJWSProvider;
 import com.nimbusds.jose.util.Base64URL;
 import java.math.BigInteger;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPublicKey;
 import java.util.Set;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -59,14 +57,6 @@ final class Es256Verifier extends BaseJWSProvider implements JWSVerifier {
         BigInteger s = new BigInteger(1, rs, HALF, HALF);
         ECDSASigner ecdsa = new ECDSASigner(); // holds no more than the key: one per call costs nothing
         ecdsa.init(false, key);
-        return ecdsa.verifySignature(sha256(signingInput), r, s);
-    }
-
-    private static byte[] sha256(byte[] input) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(input);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the JDK", e);
-        }
+        return ecdsa.verifySignature(SealedBox.sha256().digest(signingInput), r, s);
     }
 }

@@ -101,8 +101,8 @@ public final class SealedBox {
         return md.digest(value.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A fresh SHA-256 engine. */
-    private static MessageDigest sha256() {
+    /** A fresh SHA-256 engine (a clone of a prototype: no provider look-up); also the ES256 engines' digest. */
+    static MessageDigest sha256() {
         try {
             return (MessageDigest) SHA256.clone();
         } catch (CloneNotSupportedException e) {

@@ -122,7 +122,9 @@ public final class UserProfiles {
     public Optional<List<String>> activeRoles(String userId) {
         return profile(userId)
                 .filter(p -> UserStatus.fromLabel(p.status()) == UserStatus.ACTIVE)
-                .map(p -> p.roles().stream().sorted().toList());
+                // Sorted when the profile was built (Profile.of); copied, as a profile read back from Redis holds a
+                // list the caller could otherwise change in the near cache.
+                .map(p -> List.copyOf(p.roles()));
     }
 
     private Optional<Profile> profile(String userId) {
